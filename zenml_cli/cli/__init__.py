@@ -1,0 +1,1 @@
+"""The ``zenml`` command line. The only layer that imports typer or rich."""

@@ -1,0 +1,91 @@
+"""The ``zenml`` command: the root app, global options and the ``doctor`` and ``init`` commands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from zenml_cli.cli import model_cmds, version_cmds
+from zenml_cli.cli.context import ErrorFunnel, OutputOpt, store
+from zenml_cli.cli.render import message, render_list, render_record
+from zenml_cli.core import doctor as core_doctor
+from zenml_cli.errors import CorruptManifestError
+
+app = typer.Typer(
+    cls=ErrorFunnel,
+    name="zenml",
+    help="A git-native Model Control Plane: ZenML models, versions and stages in .zenml/.",
+    no_args_is_help=True,
+    rich_markup_mode=None,  # plain help and one-line errors; and rich stays unimported
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+model_cmds.app.add_typer(version_cmds.app, name="version")
+app.add_typer(model_cmds.app, name="model")
+
+
+@app.callback()
+def root(
+    project_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--project-dir",
+            envvar="ZENML_PROJECT_DIR",
+            help="Project folder holding .zenml/ (default: the current folder or a parent).",
+        ),
+    ] = None,
+) -> None:
+    """zenml-cli: register models and versions, promote them between stages, audit history."""
+
+
+@app.command("doctor")
+def doctor(ctx: typer.Context, output: OutputOpt = "table") -> None:  # type: ignore[assignment]
+    """Check every manifest in .zenml/; exit 6 naming each bad file if any is broken."""
+    report = core_doctor.run(store(ctx))
+    items = [problem.to_dict() for problem in report.problems]
+    if items or output != "table":
+        render_list(items, None, output, ["severity", "path", "problem"], title="problems")
+    errors = sum(1 for p in report.problems if p.severity == "error")
+    message(
+        f"checked {report.checked_files} manifest(s): {errors} error(s), "
+        f"{len(items) - errors} warning(s)"
+    )
+    if not report.ok:
+        raise typer.Exit(CorruptManifestError.exit_code)
+
+
+@app.command("init")
+def init(
+    ctx: typer.Context,
+    manifest_format: Annotated[
+        str, typer.Option("--manifest-format", help="Encoding of manifests: yaml or json.")
+    ] = "yaml",
+    strict_force: Annotated[
+        bool,
+        typer.Option("--strict-force", help="Replacing a staging/production holder needs --force."),
+    ] = False,
+    production_requires_staging: Annotated[
+        bool,
+        typer.Option(
+            "--production-requires-staging",
+            help="Only the staging holder may be promoted to production.",
+        ),
+    ] = False,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Create .zenml/ here (any first write also does, with defaults)."""
+    from zenml_cli.core.setup import init_store
+
+    config = init_store(
+        store(ctx),
+        manifest_format=manifest_format,
+        strict_force=strict_force,
+        production_requires_staging=production_requires_staging,
+    )
+    render_record(config, output, title="config")
+    message(f"initialised {store(ctx).dir}")
+
+
+def main() -> None:
+    app()

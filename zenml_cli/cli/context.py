@@ -1,0 +1,83 @@
+"""What every command shares: the store it works on, common options, and the error funnel."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message
+from zenml_cli.core.listing import DEFAULT_PAGE_SIZE
+from zenml_cli.errors import UsageError, ZenMLCliError
+from zenml_cli.store import Store
+
+OutputOpt = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Output format: table for people, json or yaml for scripts.",
+        case_sensitive=False,
+    ),
+]
+ListOutputOpt = Annotated[
+    ListOutputFormat,
+    typer.Option(
+        "--output", "-o", help="Output format: table, json, yaml, csv or tsv.", case_sensitive=False
+    ),
+]
+SortOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sort-by", help="Sort field, optionally prefixed asc: or desc: (e.g. desc:number)."
+    ),
+]
+PageOpt = Annotated[int, typer.Option("--page", help="Page number, from 1.")]
+SizeOpt = Annotated[int, typer.Option("--size", help="Items per page.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+DEFAULT_SIZE = DEFAULT_PAGE_SIZE
+
+
+class ErrorFunnel(TyperGroup):
+    """The one place where errors become exit codes: each ZenMLCliError carries its own,
+    anything else is a bug and exits 1 (set ZENML_DEBUG=1 for the traceback)."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ZenMLCliError as exc:
+            message(f"Error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except OSError as exc:
+            if os.environ.get("ZENML_DEBUG"):
+                raise
+            message(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            raise typer.Exit(1) from None
+        except Exception as exc:
+            if os.environ.get("ZENML_DEBUG") or type(exc).__module__.startswith("click"):
+                raise
+            message(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with ZENML_DEBUG=1)")
+            raise typer.Exit(1) from None
+
+
+def store(ctx: typer.Context) -> Store:
+    """The store chosen by --project-dir / $ZENML_PROJECT_DIR / the current folder's parents."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Store):
+        root.obj = Store.locate(root.params.get("project_dir"))
+    return root.obj
+
+
+def confirm_or_refuse(question: str, yes: bool) -> None:
+    """Ask before deleting; with no terminal (CI) refuse instead of waiting for an answer."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"{question.rstrip('?')} needs confirmation; pass -y to confirm")
+    if not typer.confirm(question, default=False):
+        raise typer.Exit(1)

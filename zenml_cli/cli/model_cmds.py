@@ -1,0 +1,189 @@
+"""``zenml model ...``: register, list, describe, update and delete models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from zenml_cli.cli.context import (
+    DEFAULT_SIZE,
+    ListOutputOpt,
+    OutputOpt,
+    PageOpt,
+    SizeOpt,
+    SortOpt,
+    YesOpt,
+    confirm_or_refuse,
+    store,
+)
+from zenml_cli.cli.render import message, render_list, render_record
+from zenml_cli.core import models as core_models
+from zenml_cli.core import versions as core_versions
+from zenml_cli.errors import UsageError
+
+app = typer.Typer(help="Register, list, describe, update and delete models.", no_args_is_help=True)
+
+MODEL_COLUMNS = ("name", "tags", "staging_version", "production_version", "license", "created")
+
+NameArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
+LicenseOpt = Annotated[str | None, typer.Option("--license", "-l", help="The model's license.")]
+DescriptionOpt = Annotated[
+    str | None, typer.Option("--description", "-d", help="What the model does.")
+]
+AudienceOpt = Annotated[
+    str | None, typer.Option("--audience", "-a", help="Who the model is meant for.")
+]
+UseCasesOpt = Annotated[
+    str | None, typer.Option("--use-cases", "-u", help="What the model is meant to be used for.")
+]
+TradeoffsOpt = Annotated[
+    str | None, typer.Option("--tradeoffs", help="The model's known trade-offs.")
+]
+EthicalOpt = Annotated[
+    str | None, typer.Option("--ethical", "-e", help="Ethical considerations of the model.")
+]
+LimitationsOpt = Annotated[
+    str | None, typer.Option("--limitations", help="The model's known limitations.")
+]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
+
+
+@app.command("register")
+def register(
+    ctx: typer.Context,
+    name_arg: Annotated[
+        str | None, typer.Argument(metavar="NAME", help="Model name.", show_default=False)
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Model name (instead of the argument).")
+    ] = None,
+    license: LicenseOpt = None,
+    description: DescriptionOpt = None,
+    audience: AudienceOpt = None,
+    use_cases: UseCasesOpt = None,
+    tradeoffs: TradeoffsOpt = None,
+    ethical: EthicalOpt = None,
+    limitations: LimitationsOpt = None,
+    tag: TagOpt = None,
+    save_models_to_registry: Annotated[
+        bool,
+        typer.Option(
+            "--save-models-to-registry/--no-save-models-to-registry",
+            "-s/-S",
+            help="Whether model artifacts of this model go to the model registry.",
+        ),
+    ] = True,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Register a new model (exit 4 if the name, ignoring case, is taken)."""
+    if name_arg and name and name_arg != name:
+        raise UsageError(f"two names given ({name_arg!r} and --name {name!r}); give one")
+    chosen = name_arg or name
+    if not chosen:
+        raise UsageError("missing model name; give it as NAME or --name")
+    record = core_models.create_model(
+        store(ctx),
+        chosen,
+        license=license,
+        description=description,
+        audience=audience,
+        use_cases=use_cases,
+        limitations=limitations,
+        trade_offs=tradeoffs,
+        ethics=ethical,
+        tags=tag,
+        save_models_to_registry=save_models_to_registry,
+    )
+    render_record(record.to_dict(), output, title=f"model {record.name}")
+    message(f"registered model '{record.name}'")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Name filter: exact, or contains:/startswith:/endswith:TEXT."),
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only models with this tag.")] = None,
+    sort_by: SortOpt = None,
+    page: PageOpt = 1,
+    size: SizeOpt = DEFAULT_SIZE,
+    output: ListOutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """List models (sorted by name; --sort-by created)."""
+    result = core_models.list_models(
+        store(ctx), name=name, tag=tag, sort_by=sort_by or "name", page=page, size=size
+    )
+    items = [record.to_dict() for record in result]
+    render_list(items, result.pagination(), output, MODEL_COLUMNS, title="models")
+
+
+@app.command("describe")
+def describe(ctx: typer.Context, model: NameArg, output: OutputOpt = "table") -> None:  # type: ignore[assignment]
+    """Show one model: its fields, stage holders and latest version."""
+    data = core_versions.describe_model(store(ctx), model)
+    render_record(data, output, title=f"model {data['name']}")
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    model: NameArg,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Rename the model.")] = None,
+    license: LicenseOpt = None,
+    description: DescriptionOpt = None,
+    audience: AudienceOpt = None,
+    use_cases: UseCasesOpt = None,
+    tradeoffs: TradeoffsOpt = None,
+    ethical: EthicalOpt = None,
+    limitations: LimitationsOpt = None,
+    tag: TagOpt = None,
+    remove_tag: Annotated[
+        list[str] | None, typer.Option("--remove-tag", "-r", help="Remove a tag (repeatable).")
+    ] = None,
+    save_models_to_registry: Annotated[
+        bool | None,
+        typer.Option(
+            "--save-models-to-registry/--no-save-models-to-registry",
+            "-s/-S",
+            help="Whether model artifacts of this model go to the model registry.",
+            show_default=False,
+        ),
+    ] = None,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Change a model's fields or tags, or rename it; unset options stay as they are."""
+    record = core_models.update_model(
+        store(ctx),
+        model,
+        name=name,
+        add_tags=tag,
+        remove_tags=remove_tag,
+        save_models_to_registry=save_models_to_registry,
+        license=license,
+        description=description,
+        audience=audience,
+        use_cases=use_cases,
+        trade_offs=tradeoffs,
+        ethics=ethical,
+        limitations=limitations,
+    )
+    render_record(record.to_dict(), output, title=f"model {record.name}")
+    message(f"updated model '{record.name}'")
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    model: NameArg,
+    yes: YesOpt = False,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Delete a model with all its versions and history (asks first unless -y)."""
+    target = core_models.get_model(store(ctx), model)
+    confirm_or_refuse(f"Delete model '{target.name}' and all its versions?", yes)
+    record = core_models.delete_model(store(ctx), target.name)
+    render_record(record.to_dict(), output, title=f"deleted model {record.name}")
+    message(f"deleted model '{record.name}'")

@@ -1,0 +1,230 @@
+"""``zenml model version ...``: create, list, describe, promote, rename, delete, history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from zenml_cli.cli.context import (
+    DEFAULT_SIZE,
+    ListOutputOpt,
+    OutputOpt,
+    PageOpt,
+    SizeOpt,
+    SortOpt,
+    YesOpt,
+    confirm_or_refuse,
+    store,
+)
+from zenml_cli.cli.render import message, render_list, render_record
+from zenml_cli.core import history as core_history
+from zenml_cli.core import versions as core_versions
+from zenml_cli.core.actor import parse_time
+from zenml_cli.errors import UsageError
+
+app = typer.Typer(
+    help="Create, list, describe, promote, rename and delete model versions.",
+    no_args_is_help=True,
+)
+
+VERSION_COLUMNS = ("model", "number", "name", "stage", "tags", "created", "created_by")
+HISTORY_COLUMNS = ("seq", "time", "actor", "event", "version", "from", "to", "archived", "message")
+
+ModelArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
+VersionArg = Annotated[
+    str,
+    typer.Argument(help="Version number, name, id, or stage (latest, staging, production, ...)."),
+]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    model: ModelArg,
+    version_name: Annotated[
+        str | None,
+        typer.Argument(help="Name of the new version (default: its number).", show_default=False),
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", "-d", help="What changed in this version.")
+    ] = None,
+    tag: TagOpt = None,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Register the next version of a model; it gets the next number."""
+    version = core_versions.create_version(
+        store(ctx), model, version_name, description=description, tags=tag
+    )
+    render_record(version.to_dict(), output, title=f"{version.model} version {version.number}")
+    message(f"registered version {version.number} ('{version.name}') of model '{version.model}'")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    model_arg: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[MODEL]",
+            help="Only versions of this model (same as --model).",
+            show_default=False,
+        ),
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Only versions of this model.")
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Name filter: exact, or contains:/startswith:/endswith:TEXT."),
+    ] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only versions in this stage (or 'latest').")
+    ] = None,
+    number: Annotated[
+        int | None, typer.Option("--number", help="Only this version number.")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only versions with this tag.")] = None,
+    sort_by: SortOpt = None,
+    page: PageOpt = 1,
+    size: SizeOpt = DEFAULT_SIZE,
+    output: ListOutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """List model versions (of one model, or of all), sorted by number."""
+    if model_arg and model and model_arg != model:
+        raise UsageError(f"two models given ({model_arg!r} and --model {model!r}); give one")
+    result = core_versions.list_versions(
+        store(ctx),
+        model_arg or model,
+        name=name,
+        stage=stage,
+        number=number,
+        tag=tag,
+        sort_by=sort_by or "number",
+        page=page,
+        size=size,
+    )
+    items = [version.to_dict() for version in result]
+    render_list(items, result.pagination(), output, VERSION_COLUMNS, title="model versions")
+
+
+@app.command("describe")
+def describe(
+    ctx: typer.Context,
+    model: ModelArg,
+    version: VersionArg = "latest",
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Show one version: number, name, stage, tags, metadata and linked artifacts."""
+    found = core_versions.get_version(store(ctx), model, version)
+    render_record(found.to_dict(), output, title=f"{found.model} version {found.number}")
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    model: ModelArg,
+    version: VersionArg = "latest",
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage", "-s", help="Move to this stage: none, staging, production, archived."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", "-f", help="Override the project's promotion policies.")
+    ] = False,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Rename the version.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", "-d", help="New description.")
+    ] = None,
+    tag: TagOpt = None,
+    remove_tag: Annotated[
+        list[str] | None, typer.Option("--remove-tag", "-r", help="Remove a tag (repeatable).")
+    ] = None,
+    message_text: Annotated[
+        str | None,
+        typer.Option("--message", "-m", help="Why: recorded with the change in the history."),
+    ] = None,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Promote a version to a stage, rename it, or change its description or tags.
+
+    VERSION defaults to latest. Promoting to an occupied staging or production archives the
+    previous holder in the same write.
+    """
+    result = core_versions.update_version(
+        store(ctx),
+        model,
+        version,
+        stage=stage,
+        force=force,
+        name=name,
+        description=description,
+        add_tags=tag,
+        remove_tags=remove_tag,
+        message=message_text,
+    )
+    moved = result.version
+    change = result.stage_change
+    if result.renamed_from is not None:
+        message(
+            f"renamed version {moved.number} of '{moved.model}' from "
+            f"'{result.renamed_from}' to '{moved.name}'"
+        )
+    if change is not None and change.changed:
+        archived = f"; archived version {change.archived}" if change.archived else ""
+        message(
+            f"moved version {moved.number} ('{moved.name}') of '{moved.model}' from "
+            f"{change.from_stage} to {change.to_stage}{archived}"
+        )
+    elif change is not None:
+        message(f"version {moved.number} of '{moved.model}' is already in {change.to_stage}")
+    render_record(result.to_dict(), output, title=f"{moved.model} version {moved.number}")
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    model: ModelArg,
+    version: Annotated[str, typer.Argument(help="Version number, name or id.", show_default=False)],
+    yes: YesOpt = False,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Delete one version (asks first unless -y). Its number is never reused."""
+    target = core_versions.get_version(store(ctx), model, version)
+    confirm_or_refuse(f"Delete version {target.number} ('{target.name}') of '{target.model}'?", yes)
+    deleted = core_versions.delete_version(store(ctx), target.model, target.number)
+    render_record(
+        deleted.to_dict(), output, title=f"deleted {deleted.model} version {deleted.number}"
+    )
+    message(f"deleted version {deleted.number} of model '{deleted.model}'")
+
+
+@app.command("history")
+def history(
+    ctx: typer.Context,
+    model: ModelArg,
+    version: Annotated[
+        str | None,
+        typer.Argument(help="Only events of this version number.", show_default=False),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="Instead, show who held staging/production at this UTC time "
+            "(ISO 8601, e.g. 2026-11-26T10:00:00Z).",
+        ),
+    ] = None,
+    output: ListOutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Show the model's stage changes, renames and deletes: who, when, from, to, why."""
+    events = core_versions.history_of(store(ctx), model, version)
+    if at is not None:
+        holders = {"model": model, "at": at, **core_history.holders_at(events, parse_time(at))}
+        render_list([holders], None, output, list(holders), title=f"{model} at {at}")
+        return
+    items = [event.to_dict() for event in events]
+    render_list(items, None, output, HISTORY_COLUMNS, title=f"history of {model}")

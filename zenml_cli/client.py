@@ -1,0 +1,205 @@
+"""``Client``: ZenML's Python client, over the local ``.zenml/`` store.
+
+Method names and parameters follow ZenML's ``zenml.client.Client`` so that ported code runs
+unchanged. Each method is one call into the core, the same call the CLI makes.
+"""
+
+from __future__ import annotations
+
+import os
+
+from zenml_cli.core import models as core_models
+from zenml_cli.core import versions as core_versions
+from zenml_cli.core.listing import DEFAULT_PAGE_SIZE, Page
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.enums import ModelStages
+from zenml_cli.errors import InvalidInputError, NotFoundError
+from zenml_cli.store import Store
+
+
+class Client:
+    """Entry point to the model registry of the project at ``project_dir`` (default: found
+    from the current folder upwards, or ``$ZENML_PROJECT_DIR``)."""
+
+    def __init__(self, project_dir: str | os.PathLike[str] | None = None) -> None:
+        self.store = Store.locate(project_dir)
+
+    # ------------------------------------------------------------------------- models
+    def create_model(
+        self,
+        name: str,
+        license: str | None = None,
+        description: str | None = None,
+        audience: str | None = None,
+        use_cases: str | None = None,
+        limitations: str | None = None,
+        trade_offs: str | None = None,
+        ethics: str | None = None,
+        tags: list[str] | None = None,
+        save_models_to_registry: bool = True,
+    ) -> ModelRecord:
+        return core_models.create_model(
+            self.store,
+            name,
+            license=license,
+            description=description,
+            audience=audience,
+            use_cases=use_cases,
+            limitations=limitations,
+            trade_offs=trade_offs,
+            ethics=ethics,
+            tags=tags,
+            save_models_to_registry=save_models_to_registry,
+        )
+
+    def get_model(self, model_name_or_id: str) -> ModelRecord:
+        return core_models.get_model(self.store, str(model_name_or_id))
+
+    def list_models(
+        self,
+        sort_by: str = "name",
+        page: int = 1,
+        size: int = DEFAULT_PAGE_SIZE,
+        name: str | None = None,
+        tag: str | None = None,
+    ) -> Page[ModelRecord]:
+        return core_models.list_models(
+            self.store, name=name, tag=tag, sort_by=sort_by, page=page, size=size
+        )
+
+    def update_model(
+        self,
+        model_name_or_id: str,
+        name: str | None = None,
+        license: str | None = None,
+        description: str | None = None,
+        audience: str | None = None,
+        use_cases: str | None = None,
+        limitations: str | None = None,
+        trade_offs: str | None = None,
+        ethics: str | None = None,
+        add_tags: list[str] | None = None,
+        remove_tags: list[str] | None = None,
+        save_models_to_registry: bool | None = None,
+    ) -> ModelRecord:
+        return core_models.update_model(
+            self.store,
+            str(model_name_or_id),
+            name=name,
+            add_tags=add_tags,
+            remove_tags=remove_tags,
+            save_models_to_registry=save_models_to_registry,
+            license=license,
+            description=description,
+            audience=audience,
+            use_cases=use_cases,
+            limitations=limitations,
+            trade_offs=trade_offs,
+            ethics=ethics,
+        )
+
+    def delete_model(self, model_name_or_id: str) -> None:
+        core_models.delete_model(self.store, str(model_name_or_id))
+
+    # ------------------------------------------------------------------------- versions
+    def create_model_version(
+        self,
+        model_name_or_id: str,
+        name: str | None = None,
+        description: str | None = None,
+        tags: list[str] | None = None,
+    ) -> ModelVersionRecord:
+        model = self.get_model(model_name_or_id)
+        return core_versions.create_version(
+            self.store, model.name, name, description=description, tags=tags
+        )
+
+    def get_model_version(
+        self,
+        model_name_or_id: str,
+        model_version_name_or_number_or_id: str | int | ModelStages | None = None,
+    ) -> ModelVersionRecord:
+        """``None`` means the latest version, as in ZenML."""
+        return core_versions.get_version(
+            self.store, str(model_name_or_id), model_version_name_or_number_or_id
+        )
+
+    def list_model_versions(
+        self,
+        model_name_or_id: str | None = None,
+        sort_by: str = "number",
+        page: int = 1,
+        size: int = DEFAULT_PAGE_SIZE,
+        name: str | None = None,
+        number: int | None = None,
+        stage: str | ModelStages | None = None,
+        tag: str | None = None,
+        model: str | None = None,
+        tags: list[str] | None = None,
+    ) -> Page[ModelVersionRecord]:
+        """Versions of one model (``model_name_or_id`` or ``model=``), or of every model."""
+        if tags and len(tags) > 1:
+            raise InvalidInputError("filter by one tag at a time")
+        chosen = model_name_or_id or model
+        return core_versions.list_versions(
+            self.store,
+            str(chosen) if chosen else None,
+            name=name,
+            stage=stage,
+            number=number,
+            tag=tag or (tags[0] if tags else None),
+            sort_by=sort_by,
+            page=page,
+            size=size,
+        )
+
+    def update_model_version(
+        self,
+        model_name_or_id: str,
+        version_name_or_id: str | int | ModelStages | None = None,
+        stage: str | ModelStages | None = None,
+        force: bool = False,
+        name: str | None = None,
+        description: str | None = None,
+        add_tags: list[str] | None = None,
+        remove_tags: list[str] | None = None,
+    ) -> ModelVersionRecord:
+        model = self.get_model(model_name_or_id)
+        result = core_versions.update_version(
+            self.store,
+            model.name,
+            version_name_or_id,
+            stage=stage,
+            force=force,
+            name=name,
+            description=description,
+            add_tags=add_tags,
+            remove_tags=remove_tags,
+        )
+        return result.version
+
+    def delete_model_version(
+        self,
+        model_version_id_or_model: str,
+        version: str | int | None = None,
+    ) -> None:
+        """ZenML's form takes a version id; ``(model, version)`` works too."""
+        if version is not None:
+            model = self.get_model(model_version_id_or_model)
+            core_versions.delete_version(self.store, model.name, version)
+            return
+        found = self._find_version_by_id(str(model_version_id_or_model))
+        core_versions.delete_version(self.store, found.model, found.number)
+
+    def _find_version_by_id(self, version_id: str) -> ModelVersionRecord:
+        for name in self.store.list_model_names():
+            try:
+                return core_versions.get_version(self.store, name, version_id)
+            except NotFoundError:
+                continue
+        raise NotFoundError(
+            f"no model version with id '{version_id}'; pass (model, version) instead"
+        )
+
+    def __repr__(self) -> str:
+        return f"Client(project_dir={str(self.store.root)!r})"

@@ -1,0 +1,77 @@
+"""Who is acting and when: the ``created_by`` and history ``actor`` of every write."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+import subprocess
+from datetime import UTC, datetime
+
+#: CI systems' run identifiers, checked in order; the first one set is recorded.
+CI_RUN_VARIABLES = (
+    "GITHUB_RUN_ID",
+    "CI_PIPELINE_ID",  # GitLab
+    "BUILDKITE_BUILD_ID",
+    "CIRCLE_WORKFLOW_ID",
+    "BUILD_BUILDID",  # Azure Pipelines
+    "BUILD_TAG",  # Jenkins
+)
+
+
+@functools.cache
+def current_actor() -> str:
+    """``$ZENML_ACTOR``, else the git user (as commits would name them), else the OS user.
+
+    Cached per process: asking git costs a subprocess, and the answer does not change.
+    """
+    explicit = os.environ.get("ZENML_ACTOR") or os.environ.get("GIT_AUTHOR_NAME")
+    if explicit:
+        return explicit
+    try:
+        found = subprocess.run(
+            ["git", "config", "user.name"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        found = ""
+    if found:
+        return found
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def current_ci_run() -> str | None:
+    """The CI run id where the CI exposes one (GitHub adds the attempt number)."""
+    for variable in CI_RUN_VARIABLES:
+        value = os.environ.get(variable)
+        if value:
+            if variable == "GITHUB_RUN_ID" and os.environ.get("GITHUB_RUN_ATTEMPT"):
+                value = f"{value}.{os.environ['GITHUB_RUN_ATTEMPT']}"
+            return f"{variable}={value}"
+    return None
+
+
+def timestamp(moment: datetime) -> str:
+    """UTC ISO-8601 with a ``Z``, to the microsecond, so events sort by time as text."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_time(text: str) -> str:
+    """A user-given ISO-8601 time (``Z`` or an offset; naive means UTC) in ``timestamp`` form."""
+    from zenml_cli.errors import InvalidInputError
+
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidInputError(
+            f"cannot read time {text!r}; use ISO 8601, e.g. 2026-11-26T10:00:00Z"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return timestamp(moment.astimezone(UTC))

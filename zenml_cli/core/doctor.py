@@ -1,0 +1,188 @@
+"""``zenml doctor``: check every manifest of the store and report each problem by file.
+
+Each check appends Problems instead of raising, so one run lists everything wrong (a git merge
+can break several files at once). ``error`` problems make the command exit non-zero;
+``warning`` problems are leftovers a crash can legitimately leave behind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from zenml_cli.core import history
+from zenml_cli.core.names import STAGE_WORDS, check_name
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.errors import CorruptManifestError, InvalidInputError
+from zenml_cli.store import Store
+
+
+@dataclass
+class Problem:
+    path: str
+    problem: str
+    severity: str = "error"  # or "warning"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"severity": self.severity, "path": self.path, "problem": self.problem}
+
+
+@dataclass
+class DoctorReport:
+    problems: list[Problem]
+    checked_files: int
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+Check = Callable[[Store, list[Problem]], int]
+#: Extra whole-store checks (artifacts, runs) registered by the modules that own those files.
+EXTRA_CHECKS: list[Check] = []
+
+
+def run(store: Store) -> DoctorReport:
+    problems: list[Problem] = []
+    checked = 0
+    try:
+        store.config  # noqa: B018 - parsing the config is the check
+        checked += 1
+    except CorruptManifestError as exc:
+        return DoctorReport([Problem(exc.path, exc.problem)], 1)
+    if not store.exists():
+        return DoctorReport([], 0)
+    checked += _check_models(store, problems)
+    for check in EXTRA_CHECKS:
+        checked += check(store, problems)
+    return DoctorReport(problems, checked)
+
+
+def _check_models(store: Store, problems: list[Problem]) -> int:
+    checked = 0
+    folded: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(store.list_model_names()):
+        folded[name.casefold()].append(name)
+        checked += _check_model(store, name, problems)
+    for names in folded.values():
+        if len(names) > 1:
+            problems.append(
+                Problem(
+                    str(store.models_dir),
+                    f"models {', '.join(names)} differ only in case (names must be unique "
+                    "ignoring case); rename or delete all but one",
+                )
+            )
+    return checked
+
+
+def _check_model(store: Store, name: str, problems: list[Problem]) -> int:
+    folder = store.model_dir(name)
+    try:
+        check_name(name, "model name")
+    except InvalidInputError as exc:
+        problems.append(Problem(str(folder), str(exc)))
+    path = store.model_file(name)
+    try:
+        record = ModelRecord.from_manifest(name, store.read(path), path)
+    except FileNotFoundError:
+        problems.append(Problem(str(folder), f"model folder has no {path.name}"))
+        return 0
+    except CorruptManifestError as exc:
+        problems.append(Problem(exc.path, exc.problem))
+        return 1
+    versions = _check_versions(store, record, problems)
+    _check_stage_holders(store, record, versions, problems)
+    try:
+        history.read(store, name)
+    except CorruptManifestError as exc:
+        problems.append(Problem(exc.path, exc.problem))
+    return 1 + len(versions)
+
+
+def _check_versions(
+    store: Store, model: ModelRecord, problems: list[Problem]
+) -> dict[int, ModelVersionRecord]:
+    versions: dict[int, ModelVersionRecord] = {}
+    names: dict[str, list[int]] = defaultdict(list)
+    ext = store.ext
+    for entry in sorted(store.list_entries(store.versions_dir(model.name))):
+        path = store.versions_dir(model.name) / entry
+        stem = entry[: -len(ext)] if entry.endswith(ext) else ""
+        if not stem.isdigit():
+            problems.append(
+                Problem(str(path), f"unexpected file (version files are <number>{ext})")
+            )
+            continue
+        try:
+            version = ModelVersionRecord.from_manifest(model.name, store.read(path), path)
+        except CorruptManifestError as exc:
+            problems.append(Problem(exc.path, exc.problem))
+            continue
+        if version.number != int(stem):
+            problems.append(
+                Problem(str(path), f"number {version.number} does not match the file name")
+            )
+            continue
+        if version.number in model.retired_numbers:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"version {version.number} was deleted but its file remains "
+                    "(an interrupted delete); remove the file",
+                    "warning",
+                )
+            )
+            continue
+        _check_version_name(version, path, problems)
+        versions[version.number] = version
+        names[version.name].append(version.number)
+    for name, numbers in names.items():
+        if len(numbers) > 1:
+            problems.append(
+                Problem(
+                    str(store.versions_dir(model.name)),
+                    f"versions {', '.join(map(str, numbers))} share the name '{name}' "
+                    "(after a merge?); rename all but one",
+                )
+            )
+    return versions
+
+
+def _check_version_name(version: ModelVersionRecord, path: Path, problems: list[Problem]) -> None:
+    try:
+        check_name(version.name, "version name")
+    except InvalidInputError as exc:
+        problems.append(Problem(str(path), str(exc)))
+        return
+    if version.name.isdigit() and version.name != str(version.number):
+        problems.append(Problem(str(path), f"name '{version.name}' is a number other than its own"))
+    if version.name.casefold() in STAGE_WORDS:
+        problems.append(Problem(str(path), f"name '{version.name}' is a stage word"))
+
+
+def _check_stage_holders(
+    store: Store,
+    model: ModelRecord,
+    versions: dict[int, ModelVersionRecord],
+    problems: list[Problem],
+) -> None:
+    path = str(store.model_file(model.name))
+    holders = model.stages
+    named = {"staging": holders.staging, "production": holders.production}
+    for stage, number in named.items():
+        if number is not None and number not in versions:
+            problems.append(Problem(path, f"stage '{stage}' is held by missing version {number}"))
+    if holders.staging is not None and holders.staging == holders.production:
+        problems.append(
+            Problem(path, f"version {holders.staging} holds both staging and production")
+        )
+    for number in holders.archived:
+        if number in named.values():
+            problems.append(Problem(path, f"version {number} is archived and also holds a stage"))
+        elif number not in versions:
+            problems.append(Problem(path, f"archived version {number} does not exist"))
+    if len(holders.archived) != len(set(holders.archived)):
+        problems.append(Problem(path, "a version is listed twice under archived"))

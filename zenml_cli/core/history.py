@@ -1,0 +1,133 @@
+"""The audit trail: one JSON line per stage change, rename and delete, per model.
+
+history.jsonl is append-only and merges by union in git, so two branches that both promote
+keep both events. Events carry a sequence number (per model, from the file's last line) and
+a UTC time; together they answer "what was in production at time T".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from zenml_cli.core.actor import current_actor, current_ci_run, timestamp
+from zenml_cli.errors import CorruptManifestError
+from zenml_cli.store import Store
+
+
+@dataclass
+class HistoryEvent:
+    seq: int
+    time: str
+    actor: str
+    event: str  # "stage" | "rename" | "delete" | "model_rename"
+    version: int | None = None
+    version_name: str | None = None
+    from_: Any = None
+    to: Any = None
+    archived: int | None = None
+    message: str | None = None
+    ci_run: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "seq": self.seq,
+            "time": self.time,
+            "actor": self.actor,
+            "ci_run": self.ci_run,
+            "event": self.event,
+            "version": self.version,
+            "version_name": self.version_name,
+            "from": self.from_,
+            "to": self.to,
+            "archived": self.archived,
+            "message": self.message,
+        }
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HistoryEvent:
+        return cls(
+            seq=int(data["seq"]),
+            time=str(data["time"]),
+            actor=str(data.get("actor", "")),
+            event=str(data["event"]),
+            version=data.get("version"),
+            version_name=data.get("version_name"),
+            from_=data.get("from"),
+            to=data.get("to"),
+            archived=data.get("archived"),
+            message=data.get("message"),
+            ci_run=data.get("ci_run"),
+        )
+
+
+def record(
+    store: Store,
+    model: str,
+    event: str,
+    *,
+    version: int | None = None,
+    version_name: str | None = None,
+    from_: Any = None,
+    to: Any = None,
+    archived: int | None = None,
+    message: str | None = None,
+) -> HistoryEvent:
+    """Append one event. Call with the model's lock held, after the manifest write it records."""
+    path = store.history_file(model)
+    last = store.read_last_line(path)
+    seq = 1
+    if last:
+        try:
+            seq = int(json.loads(last)["seq"]) + 1
+        except (ValueError, KeyError, TypeError):
+            seq = len(store.read_lines(path)) + 1  # a hand-mangled last line: count instead
+    entry = HistoryEvent(
+        seq=seq,
+        time=timestamp(store.clock()),
+        actor=current_actor(),
+        ci_run=current_ci_run(),
+        event=event,
+        version=version,
+        version_name=version_name,
+        from_=from_,
+        to=to,
+        archived=archived,
+        message=message,
+    )
+    store.append(path, json.dumps(entry.to_dict(), ensure_ascii=False).encode("utf-8"))
+    return entry
+
+
+def read(store: Store, model: str) -> list[HistoryEvent]:
+    """Every event of a model in file order (git's union merge may interleave branches)."""
+    path = store.history_file(model)
+    events = []
+    for number, line in enumerate(store.read_lines(path), start=1):
+        try:
+            events.append(HistoryEvent.from_dict(json.loads(line)))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CorruptManifestError(f"{path}:{number}", "not a valid history event") from exc
+    return events
+
+
+def holders_at(events: list[HistoryEvent], moment: str) -> dict[str, int | None]:
+    """Who held staging and production at ``moment`` (an ISO time), replaying stage events."""
+    holders: dict[str, int | None] = {"staging": None, "production": None}
+    for event in sorted(events, key=lambda e: (e.time, e.seq)):
+        if event.time > moment:
+            break
+        if event.event == "stage":
+            for stage, holder in holders.items():
+                if holder == event.version and event.to != stage:
+                    holders[stage] = None
+            if event.to in holders:
+                holders[event.to] = event.version
+        elif event.event == "delete":
+            for stage, holder in holders.items():
+                if holder == event.version:
+                    holders[stage] = None
+    return holders

@@ -1,0 +1,214 @@
+"""Models: create, read, list, update, delete. Model names are unique ignoring case."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from zenml_cli.core import history
+from zenml_cli.core.actor import current_actor, timestamp
+from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
+from zenml_cli.core.names import check_name
+from zenml_cli.core.records import MODEL_TEXT_FIELDS, ModelRecord
+from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
+from zenml_cli.store import Store
+
+UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")
+MODELS_LOCK = "models"
+MODEL_SORT_KEYS = ("name", "created")
+
+
+def model_lock(name: str) -> str:
+    return f"model-{name}"
+
+
+def create_model(
+    store: Store,
+    name: str,
+    *,
+    license: str | None = None,
+    description: str | None = None,
+    audience: str | None = None,
+    use_cases: str | None = None,
+    limitations: str | None = None,
+    trade_offs: str | None = None,
+    ethics: str | None = None,
+    tags: list[str] | None = None,
+    save_models_to_registry: bool = True,
+) -> ModelRecord:
+    """Register a new model. ConflictError if it (or a name differing only in case) exists."""
+    check_name(name, "model name")
+    record = ModelRecord(
+        name=name,
+        id=str(uuid.uuid4()),
+        license=license,
+        description=description,
+        audience=audience,
+        use_cases=use_cases,
+        limitations=limitations,
+        trade_offs=trade_offs,
+        ethics=ethics,
+        tags=_checked_tags(tags),
+        save_models_to_registry=save_models_to_registry,
+        created=timestamp(store.clock()),
+        created_by=current_actor(),
+    )
+    with store.lock(MODELS_LOCK):
+        _refuse_existing(store, name)
+        # Build the folder under a temp name and rename it into place, so a crash never
+        # leaves a model folder without its model.yaml.
+        temp = store.models_dir / f".tmp-{uuid.uuid4().hex}"
+        store.write(temp / store.model_file(name).name, record.to_manifest())
+        store.rename(temp, store.model_dir(name))
+    return record
+
+
+def get_model(store: Store, name_or_id: str) -> ModelRecord:
+    """A model by exact name, else by id. NotFoundError suggests a case-insensitive match."""
+    found = _read_by_name(store, name_or_id)
+    if found is None and UUID_PATTERN.match(name_or_id):
+        found = _find_by_id(store, name_or_id)
+    if found is None:
+        raise NotFoundError(_not_found_message(store, name_or_id))
+    return found
+
+
+def get_model_or_none(store: Store, name: str) -> ModelRecord | None:
+    return _read_by_name(store, name)
+
+
+def list_models(
+    store: Store,
+    *,
+    name: str | None = None,
+    tag: str | None = None,
+    sort_by: str = "name",
+    page: int = 1,
+    size: int = 20,
+) -> Page[ModelRecord]:
+    """A page of models. Sorting by name without filters reads only the page's manifests."""
+    key, descending = parse_sort(sort_by, MODEL_SORT_KEYS)
+    check_paging(page, size)
+    names = sorted(store.list_model_names(), reverse=descending)
+    match = text_matcher(name)
+    if match:
+        names = [n for n in names if match(n)]
+    if key == "name" and tag is None:
+        window = paginate(names, page, size)
+        records = [r for r in (read_model_folder(store, n) for n in window.items) if r]
+        return Page(records, window.index, window.max_size, window.total)
+    records = [r for r in (read_model_folder(store, n) for n in names) if r]
+    if tag is not None:
+        records = [r for r in records if tag in r.tags]
+    records.sort(key=lambda r: (getattr(r, key), r.name), reverse=descending)
+    return paginate(records, page, size)
+
+
+def update_model(
+    store: Store,
+    name_or_id: str,
+    *,
+    name: str | None = None,
+    add_tags: list[str] | None = None,
+    remove_tags: list[str] | None = None,
+    save_models_to_registry: bool | None = None,
+    **fields: str | None,
+) -> ModelRecord:
+    """Change a model's fields and tags, or rename it (``name=``). Unset fields stay as they are."""
+    unknown = set(fields) - set(MODEL_TEXT_FIELDS)
+    if unknown:
+        raise InvalidInputError(f"unknown model field(s): {', '.join(sorted(unknown))}")
+    current = get_model(store, name_or_id)
+    if name is not None and name != current.name:
+        current = _rename(store, current.name, check_name(name, "model name"))
+    with store.lock(model_lock(current.name)):
+        record = get_model(store, current.name)
+        for key, value in fields.items():
+            if value is not None:
+                setattr(record, key, value)
+        if save_models_to_registry is not None:
+            record.save_models_to_registry = save_models_to_registry
+        record.tags = _updated_tags(record.tags, add_tags, remove_tags)
+        store.write(store.model_file(record.name), record.to_manifest())
+    return record
+
+
+def delete_model(store: Store, name_or_id: str) -> ModelRecord:
+    """Delete a model with all its versions and history (one atomic folder move)."""
+    record = get_model(store, name_or_id)
+    with store.lock(MODELS_LOCK), store.lock(model_lock(record.name)):
+        record = get_model(store, record.name)
+        store.remove_tree(store.model_dir(record.name))
+    return record
+
+
+def write_model(store: Store, record: ModelRecord) -> None:
+    """Rewrite model.yaml (caller holds the model lock)."""
+    store.write(store.model_file(record.name), record.to_manifest())
+
+
+def _rename(store: Store, old: str, new: str) -> ModelRecord:
+    with store.lock(MODELS_LOCK), store.lock(model_lock(old)):
+        _refuse_existing(store, new, ignoring=old)
+        store.rename(store.model_dir(old), store.model_dir(new))
+    with store.lock(model_lock(new)):
+        history.record(store, new, "model_rename", from_=old, to=new)
+    return get_model(store, new)
+
+
+def _refuse_existing(store: Store, name: str, ignoring: str | None = None) -> None:
+    folded = name.casefold()
+    for existing in store.list_model_names():
+        if existing == ignoring or existing.casefold() != folded:
+            continue
+        if existing == name:
+            raise ConflictError(f"model '{name}' already exists; see 'zenml model describe {name}'")
+        raise ConflictError(
+            f"model '{name}' clashes with existing model '{existing}': model names are unique "
+            "ignoring case; use the existing name or choose another"
+        )
+
+
+def _read_by_name(store: Store, name: str, exact: bool = True) -> ModelRecord | None:
+    if not name or "/" in name or "\\" in name or name in (".", ".."):
+        return None
+    path = store.model_file(name)
+    data = store.read_optional(path)
+    if data is None:
+        return None
+    # On a case-insensitive filesystem 'IRIS' opens iris/; lookups must stay exact.
+    if exact and name not in store.list_model_names():
+        return None
+    return ModelRecord.from_manifest(name, data, path)
+
+
+def read_model_folder(store: Store, name: str) -> ModelRecord | None:
+    """The model in folder ``name`` as listed on disk (no exact-case re-check needed)."""
+    return _read_by_name(store, name, exact=False)
+
+
+def _find_by_id(store: Store, model_id: str) -> ModelRecord | None:
+    wanted = model_id.replace("-", "").lower()
+    for name in store.list_model_names():
+        record = read_model_folder(store, name)
+        if record and record.id.replace("-", "").lower() == wanted:
+            return record
+    return None
+
+
+def _not_found_message(store: Store, name: str) -> str:
+    near = [n for n in store.list_model_names() if n.casefold() == name.casefold()]
+    hint = f"did you mean '{near[0]}'? " if near else ""
+    return f"no model named '{name}'; {hint}see 'zenml model list'"
+
+
+def _checked_tags(tags: list[str] | None) -> list[str]:
+    for tag in tags or []:
+        if not isinstance(tag, str) or not tag.strip():
+            raise InvalidInputError(f"invalid tag {tag!r}: tags are non-empty text")
+    return sorted(set(tags or []))
+
+
+def _updated_tags(tags: list[str], add: list[str] | None, remove: list[str] | None) -> list[str]:
+    result = set(tags) | set(_checked_tags(add))
+    return sorted(result - set(remove or []))

@@ -1,0 +1,68 @@
+"""Name rules for models, versions and artifacts (DESIGN section 3).
+
+Names become folder and file names inside a git repository that may be checked out on
+Linux, macOS or Windows, so anything a filesystem would mangle is refused up front.
+"""
+
+from __future__ import annotations
+
+from zenml_cli.enums import ModelStages
+from zenml_cli.errors import InvalidInputError
+
+MAX_NAME_LENGTH = 255
+FORBIDDEN_CHARACTERS = '/\\:*?"<>|'
+STAGE_WORDS = frozenset(stage.value for stage in ModelStages)
+
+
+def check_name(name: object, what: str) -> str:
+    """Return ``name`` if it is a valid model/version/artifact name, else raise InvalidInputError.
+
+    ``what`` names the kind of thing in the message ("model name", "version name", ...).
+    """
+    if not isinstance(name, str):
+        raise InvalidInputError(f"{what} must be text, not {type(name).__name__}")
+    problem = _name_problem(name)
+    if problem:
+        raise InvalidInputError(f"invalid {what} {_show(name)}: {problem}")
+    return name
+
+
+def check_version_name(name: object) -> str:
+    """A version name must also not look like a number or a stage, or references would be
+    ambiguous: ``7`` always means number 7 and ``production`` always means the stage."""
+    name = check_name(name, "version name")
+    if name.isdigit():
+        raise InvalidInputError(
+            f"invalid version name {_show(name)}: all digits would read as a version number; "
+            "add a letter, e.g. 'v" + name + "'"
+        )
+    if name.casefold() in STAGE_WORDS:
+        raise InvalidInputError(
+            f"invalid version name {_show(name)}: it is a stage word "
+            f"({', '.join(sorted(STAGE_WORDS))}); choose another name"
+        )
+    return name
+
+
+def _name_problem(name: str) -> str | None:
+    if not name:
+        return "it is empty"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"it is {len(name)} characters long (at most {MAX_NAME_LENGTH})"
+    if name in (".", ".."):
+        return "'.' and '..' are reserved"
+    if name != name.strip():
+        return "it starts or ends with white space"
+    for char in name:
+        if char in FORBIDDEN_CHARACTERS:
+            return f"it contains {char!r} (not allowed: {FORBIDDEN_CHARACTERS})"
+        if ord(char) < 32 or ord(char) == 127:
+            return "it contains a control character"
+    if name.startswith(".tmp-"):
+        return "'.tmp-' is reserved for temp files"
+    return None
+
+
+def _show(name: str) -> str:
+    shown = name if len(name) <= 40 else name[:37] + "..."
+    return repr(shown)

@@ -1,0 +1,313 @@
+"""The records the core hands out, and their manifest form.
+
+Attribute names follow ZenML's response models (``name``, ``number``, ``stage``, ``license``,
+``tags``, ``run_metadata`` ...), so code written against ZenML reads them unchanged.
+``from_manifest`` is also the schema check: a manifest that does not fit raises
+CorruptManifestError naming the file and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zenml_cli.enums import LinkKind, ModelStages
+from zenml_cli.errors import CorruptManifestError
+
+FORMAT = 1
+MODEL_TEXT_FIELDS = (
+    "license",
+    "description",
+    "audience",
+    "use_cases",
+    "limitations",
+    "trade_offs",
+    "ethics",
+)
+
+
+@dataclass
+class StageHolders:
+    """Who holds which stage. Kept in model.yaml so a promotion, including archiving the
+    previous holder, is one atomic write of one file."""
+
+    staging: int | None = None
+    production: int | None = None
+    archived: list[int] = field(default_factory=list)
+
+    def stage_of(self, number: int) -> ModelStages:
+        if self.production == number:
+            return ModelStages.PRODUCTION
+        if self.staging == number:
+            return ModelStages.STAGING
+        if number in self.archived:
+            return ModelStages.ARCHIVED
+        return ModelStages.NONE
+
+    def holder(self, stage: ModelStages) -> int | None:
+        return self.staging if stage == ModelStages.STAGING else self.production
+
+    def to_manifest(self) -> dict[str, Any]:
+        return {
+            "staging": self.staging,
+            "production": self.production,
+            "archived": sorted(set(self.archived)),
+        }
+
+
+@dataclass
+class ModelRecord:
+    name: str
+    id: str
+    license: str | None = None
+    description: str | None = None
+    audience: str | None = None
+    use_cases: str | None = None
+    limitations: str | None = None
+    trade_offs: str | None = None
+    ethics: str | None = None
+    tags: list[str] = field(default_factory=list)
+    save_models_to_registry: bool = True
+    created: str = ""
+    created_by: str = ""
+    stages: StageHolders = field(default_factory=StageHolders)
+    retired_numbers: list[int] = field(default_factory=list)
+
+    def to_manifest(self) -> dict[str, Any]:
+        """The model.yaml mapping. The name is not stored: the folder name is the name."""
+        data: dict[str, Any] = {"format": FORMAT, "id": self.id}
+        data.update({key: getattr(self, key) for key in MODEL_TEXT_FIELDS})
+        data["tags"] = sorted(set(self.tags))
+        data["save_models_to_registry"] = self.save_models_to_registry
+        data["created"] = self.created
+        data["created_by"] = self.created_by
+        data["stages"] = self.stages.to_manifest()
+        data["retired_numbers"] = sorted(set(self.retired_numbers))
+        return data
+
+    @classmethod
+    def from_manifest(cls, name: str, data: dict[str, Any], path: Path) -> ModelRecord:
+        check = _Checker(data, path)
+        stages = check.mapping("stages")
+        return cls(
+            name=name,
+            id=check.text("id", required=True) or "",
+            **{key: check.text(key) for key in MODEL_TEXT_FIELDS},
+            tags=check.text_list("tags"),
+            save_models_to_registry=check.boolean("save_models_to_registry", True),
+            created=check.text("created") or "",
+            created_by=check.text("created_by") or "",
+            stages=StageHolders(
+                staging=_Checker(stages, path, "stages.").number("staging"),
+                production=_Checker(stages, path, "stages.").number("production"),
+                archived=_Checker(stages, path, "stages.").number_list("archived"),
+            ),
+            retired_numbers=check.number_list("retired_numbers"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public (JSON/YAML output) form."""
+        data: dict[str, Any] = {"id": self.id, "name": self.name}
+        data.update({key: getattr(self, key) for key in MODEL_TEXT_FIELDS})
+        data["tags"] = sorted(set(self.tags))
+        data["save_models_to_registry"] = self.save_models_to_registry
+        data["created"] = self.created
+        data["created_by"] = self.created_by
+        data["staging_version"] = self.stages.staging
+        data["production_version"] = self.stages.production
+        return data
+
+
+@dataclass
+class ArtifactLink:
+    """A model version's reference to one artifact version."""
+
+    name: str
+    version: str
+    id: str
+
+    def to_manifest(self) -> dict[str, Any]:
+        return {"name": self.name, "version": self.version, "id": self.id}
+
+
+@dataclass
+class ModelVersionRecord:
+    model: str
+    number: int
+    name: str
+    id: str
+    model_id: str = ""
+    stage: ModelStages = ModelStages.NONE
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    created: str = ""
+    created_by: str = ""
+    #: Id of the pipeline run that produced this version, if any.
+    producing_run: str | None = None
+    #: True when the producing run failed: the version is kept, but marked.
+    from_failed_run: bool = False
+    run_metadata: dict[str, Any] = field(default_factory=dict)
+    artifacts: dict[LinkKind, list[ArtifactLink]] = field(
+        default_factory=lambda: {kind: [] for kind in LinkKind}
+    )
+    pipeline_run_ids: list[str] = field(default_factory=list)
+
+    @property
+    def model_name(self) -> str:
+        return self.model
+
+    @property
+    def data_artifact_ids(self) -> list[str]:
+        return [link.id for link in self.artifacts[LinkKind.DATA]]
+
+    @property
+    def model_artifact_ids(self) -> list[str]:
+        return [link.id for link in self.artifacts[LinkKind.MODEL]]
+
+    @property
+    def deployment_artifact_ids(self) -> list[str]:
+        return [link.id for link in self.artifacts[LinkKind.DEPLOYMENT]]
+
+    def to_manifest(self) -> dict[str, Any]:
+        """The versions/<n>.yaml mapping. Stage is not stored here (model.yaml holds stages)."""
+        return {
+            "format": FORMAT,
+            "id": self.id,
+            "number": self.number,
+            "name": self.name,
+            "description": self.description,
+            "tags": sorted(set(self.tags)),
+            "created": self.created,
+            "created_by": self.created_by,
+            "producing_run": self.producing_run,
+            "from_failed_run": self.from_failed_run,
+            "metadata": self.run_metadata,
+            "artifacts": {
+                kind.value: [link.to_manifest() for link in self.artifacts[kind]]
+                for kind in LinkKind
+            },
+            "runs": list(self.pipeline_run_ids),
+        }
+
+    @classmethod
+    def from_manifest(
+        cls, model: str, data: dict[str, Any], path: Path, stages: StageHolders | None = None
+    ) -> ModelVersionRecord:
+        check = _Checker(data, path)
+        number = check.number("number", required=True)
+        assert number is not None
+        links = check.mapping("artifacts")
+        return cls(
+            model=model,
+            number=number,
+            name=check.text("name", required=True) or "",
+            id=check.text("id", required=True) or "",
+            stage=stages.stage_of(number) if stages else ModelStages.NONE,
+            description=check.text("description"),
+            tags=check.text_list("tags"),
+            created=check.text("created") or "",
+            created_by=check.text("created_by") or "",
+            producing_run=check.text("producing_run"),
+            from_failed_run=check.boolean("from_failed_run", False),
+            run_metadata=check.mapping("metadata"),
+            artifacts={kind: _links(links.get(kind.value) or [], path) for kind in LinkKind},
+            pipeline_run_ids=check.text_list("runs"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "model": self.model,
+            "model_id": self.model_id,
+            "number": self.number,
+            "name": self.name,
+            "stage": self.stage.value,
+            "description": self.description,
+            "tags": sorted(set(self.tags)),
+            "created": self.created,
+            "created_by": self.created_by,
+            "producing_run": self.producing_run,
+            "from_failed_run": self.from_failed_run,
+            "run_metadata": self.run_metadata,
+            "data_artifacts": [link.to_manifest() for link in self.artifacts[LinkKind.DATA]],
+            "model_artifacts": [link.to_manifest() for link in self.artifacts[LinkKind.MODEL]],
+            "deployment_artifacts": [
+                link.to_manifest() for link in self.artifacts[LinkKind.DEPLOYMENT]
+            ],
+            "pipeline_run_ids": list(self.pipeline_run_ids),
+        }
+
+
+def _links(raw: object, path: Path) -> list[ArtifactLink]:
+    if not isinstance(raw, list):
+        raise CorruptManifestError(path, "artifacts.<kind> must be a list")
+    links = []
+    for item in raw:
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(key), str) for key in ("name", "version", "id")
+        ):
+            raise CorruptManifestError(path, "each artifact link needs text name, version and id")
+        links.append(ArtifactLink(item["name"], item["version"], item["id"]))
+    return links
+
+
+class _Checker:
+    """Typed field access over a decoded manifest; a wrong type names the file and field."""
+
+    def __init__(self, data: dict[str, Any], path: Path, prefix: str = "") -> None:
+        self.data, self.path, self.prefix = data, path, prefix
+
+    def _fail(self, key: str, expected: str) -> CorruptManifestError:
+        got = type(self.data.get(key)).__name__
+        return CorruptManifestError(
+            self.path, f"field '{self.prefix}{key}' must be {expected}, not {got}"
+        )
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or (required and not value):
+            raise self._fail(key, "non-empty text" if required else "text")
+        return value
+
+    def number(self, key: str, required: bool = False) -> int | None:
+        value = self.data.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise self._fail(key, "a positive whole number")
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.data.get(key, default)
+        if not isinstance(value, bool):
+            raise self._fail(key, "true or false")
+        return value
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise self._fail(key, "a mapping")
+        return value
+
+    def text_list(self, key: str) -> list[str]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self._fail(key, "a list of text")
+        return value
+
+    def number_list(self, key: str) -> list[int]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(
+            isinstance(item, int) and not isinstance(item, bool) and item > 0 for item in value
+        ):
+            raise self._fail(key, "a list of positive whole numbers")
+        return value

@@ -1,0 +1,107 @@
+"""Stage transitions: parsing a stage, checking policies, and planning who moves where.
+
+Pure functions over StageHolders: the caller reads model.yaml, plans here, and writes the
+result back in one atomic write, so the new holder and the archived old holder change together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zenml_cli.core.records import StageHolders
+from zenml_cli.enums import SINGLE_HOLDER_STAGES, STORABLE_STAGES, ModelStages
+from zenml_cli.errors import ConflictError, InvalidInputError
+from zenml_cli.store.config import Policies
+
+STAGE_CHOICES = ", ".join(stage.value for stage in STORABLE_STAGES)
+
+
+def parse_stage(value: str | ModelStages) -> ModelStages:
+    """A stage from user input, case-insensitively; ``latest`` is refused (it is virtual)."""
+    text = value.value if isinstance(value, ModelStages) else str(value)
+    try:
+        stage = ModelStages(text.strip().casefold())
+    except ValueError:
+        raise InvalidInputError(f"unknown stage {text!r}; choose one of: {STAGE_CHOICES}") from None
+    if stage == ModelStages.LATEST:
+        raise InvalidInputError(
+            f"'latest' is a virtual stage (the highest number) and cannot be set; "
+            f"choose one of: {STAGE_CHOICES}"
+        )
+    return stage
+
+
+@dataclass
+class StageChange:
+    """What one promotion did: ``number`` moved ``from_stage`` -> ``to_stage``; ``archived`` is
+    the previous holder of a single-holder stage that was moved to ``archived``, if any."""
+
+    number: int
+    from_stage: ModelStages
+    to_stage: ModelStages
+    archived: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.from_stage != self.to_stage
+
+
+def plan(
+    holders: StageHolders,
+    number: int,
+    target: ModelStages,
+    *,
+    policies: Policies,
+    force: bool,
+    model: str,
+) -> tuple[StageHolders, StageChange]:
+    """The holders after moving version ``number`` to ``target``, and a description of it.
+
+    Raises ConflictError when a project policy forbids the move and ``force`` is not set.
+    """
+    current = holders.stage_of(number)
+    change = StageChange(number=number, from_stage=current, to_stage=target)
+    if current == target:
+        return holders, change
+    previous = holders.holder(target) if target in SINGLE_HOLDER_STAGES else None
+    if not force:
+        _check_policies(model, number, current, target, previous, policies)
+    new = StageHolders(
+        staging=None if holders.staging == number else holders.staging,
+        production=None if holders.production == number else holders.production,
+        archived=[n for n in holders.archived if n != number],
+    )
+    if target == ModelStages.STAGING:
+        new.staging = number
+    elif target == ModelStages.PRODUCTION:
+        new.production = number
+    elif target == ModelStages.ARCHIVED:
+        new.archived.append(number)
+    if previous is not None and previous != number:
+        new.archived.append(previous)
+        change.archived = previous
+    return new, change
+
+
+def _check_policies(
+    model: str,
+    number: int,
+    current: ModelStages,
+    target: ModelStages,
+    previous: int | None,
+    policies: Policies,
+) -> None:
+    if (
+        policies.production_requires_staging
+        and target == ModelStages.PRODUCTION
+        and current != ModelStages.STAGING
+    ):
+        raise ConflictError(
+            f"policy production_requires_staging: version {number} of model '{model}' is "
+            f"'{current}', not 'staging'; promote it to staging first, or pass --force"
+        )
+    if policies.strict_force and previous is not None and previous != number:
+        raise ConflictError(
+            f"policy strict_force: version {previous} of model '{model}' already holds "
+            f"'{target}'; pass --force (force=True) to archive it and promote version {number}"
+        )

@@ -1,0 +1,453 @@
+"""Model versions: numbering, references, stage changes, renames, deletes, listing.
+
+A version lives in ``versions/<number>.yaml``; which stage it holds lives in model.yaml.
+So registering adds one file and rewrites nothing, and a promotion (including archiving the
+previous holder) rewrites model.yaml alone, in one atomic write.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from zenml_cli.core import history, stages
+from zenml_cli.core.actor import current_actor, timestamp
+from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
+from zenml_cli.core.models import (
+    UUID_PATTERN,
+    get_model,
+    model_lock,
+    read_model_folder,
+    write_model,
+)
+from zenml_cli.core.names import STAGE_WORDS, check_version_name
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.enums import ModelStages
+from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
+from zenml_cli.store import Store
+
+VERSION_SORT_KEYS = ("number", "name", "created", "stage")
+VersionRef = int | str | ModelStages | None
+
+
+@dataclass
+class VersionUpdate:
+    """The result of ``update_version``: the version as it is now, and what changed."""
+
+    version: ModelVersionRecord
+    stage_change: stages.StageChange | None = None
+    renamed_from: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.version.to_dict()
+        change = self.stage_change
+        data["previous_stage"] = change.from_stage.value if change else None
+        data["archived_version"] = change.archived if change else None
+        data["renamed_from"] = self.renamed_from
+        return data
+
+
+# ------------------------------------------------------------------------------- creating
+def create_version(
+    store: Store,
+    model: str,
+    name: str | None = None,
+    *,
+    description: str | None = None,
+    tags: list[str] | None = None,
+    producing_run: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> ModelVersionRecord:
+    """Register the next version of ``model``. Unnamed versions are named after their number.
+
+    ConflictError if ``name`` is taken. Safe under any number of concurrent processes: the
+    number is allocated and the file written while holding the model's lock.
+    """
+    if name is not None:
+        check_version_name(name)
+    with store.lock(model_lock(model)):
+        record = get_model(store, model)
+        if name is not None and _find_by_name(store, record, name) is not None:
+            raise ConflictError(
+                f"model '{record.name}' already has a version named '{name}'; "
+                f"see 'zenml model version describe {record.name} {name}'"
+            )
+        number = next_number(store, record)
+        version = ModelVersionRecord(
+            model=record.name,
+            model_id=record.id,
+            number=number,
+            name=name if name is not None else str(number),
+            id=str(uuid.uuid4()),
+            description=description,
+            tags=sorted(set(tags or [])),
+            created=timestamp(store.clock()),
+            created_by=current_actor(),
+            producing_run=producing_run,
+            run_metadata=dict(metadata or {}),
+        )
+        store.create_exclusive(store.version_file(record.name, number), version.to_manifest())
+    return version
+
+
+def next_number(store: Store, model: ModelRecord) -> int:
+    """One more than any number this model has ever used, live or deleted (never reused)."""
+    used = store.list_version_numbers(model.name)
+    return max([0, *used, *model.retired_numbers]) + 1
+
+
+# ------------------------------------------------------------------------------- reading
+def get_version(store: Store, model: str, ref: VersionRef = None) -> ModelVersionRecord:
+    """Resolve a version reference: a number (int or digits), a stage word (``latest`` is the
+    highest number), a version name, or a version id. ``None`` means ``latest``."""
+    record = get_model(store, model)
+    return resolve(store, record, ref)
+
+
+def resolve(store: Store, model: ModelRecord, ref: VersionRef) -> ModelVersionRecord:
+    kind, value = parse_ref(ref)
+    number: int | None
+    if kind == "number":
+        number = int(value)
+    elif kind == "stage":
+        number = _number_in_stage(store, model, ModelStages(value))
+        if number is None:
+            raise NotFoundError(
+                f"model '{model.name}' has no version in stage '{value}'; "
+                f"see 'zenml model version list --model {model.name}'"
+            )
+    else:
+        found = _find_by_name(store, model, str(value))
+        if found is None and UUID_PATTERN.match(str(value)):
+            found = _find_by_id(store, model, str(value))
+        if found is None:
+            raise NotFoundError(
+                f"model '{model.name}' has no version named '{value}' "
+                f"({_describe_range(store, model)}); "
+                f"see 'zenml model version list --model {model.name}'"
+            )
+        return found
+    version = _read_number(store, model, number)
+    if version is None:
+        raise NotFoundError(
+            f"model '{model.name}' has no version number {number} "
+            f"({_describe_range(store, model)}); "
+            f"see 'zenml model version list --model {model.name}'"
+        )
+    return version
+
+
+def parse_ref(ref: VersionRef) -> tuple[str, int | str]:
+    """Classify a reference as ("number", n), ("stage", stage) or ("name", text)."""
+    if ref is None:
+        return "stage", ModelStages.LATEST.value
+    if isinstance(ref, bool):
+        raise InvalidInputError(f"invalid version reference {ref!r}")
+    if isinstance(ref, int):
+        if ref < 1:
+            raise InvalidInputError(f"version numbers start at 1, not {ref}")
+        return "number", ref
+    text = ref.value if isinstance(ref, ModelStages) else str(ref)
+    if not text:
+        raise InvalidInputError("empty version reference; give a number, name or stage")
+    if text.isdigit():
+        return parse_ref(int(text))
+    if text.casefold() in STAGE_WORDS:
+        return "stage", text.casefold()
+    return "name", text
+
+
+def live_numbers(store: Store, model: ModelRecord) -> list[int]:
+    """Numbers of the model's versions, ascending. A number retired by a delete that crashed
+    before removing its file counts as deleted."""
+    retired = set(model.retired_numbers)
+    return sorted(n for n in store.list_version_numbers(model.name) if n not in retired)
+
+
+def read_versions(
+    store: Store, model: ModelRecord, numbers: list[int] | None = None
+) -> list[ModelVersionRecord]:
+    """Version records for ``numbers`` (default: all), with stage filled from model.yaml."""
+    wanted = live_numbers(store, model) if numbers is None else numbers
+    paths = [store.version_file(model.name, n) for n in wanted]
+    records = []
+    for path, data in zip(paths, store.read_many(paths), strict=True):
+        if data is not None:
+            version = ModelVersionRecord.from_manifest(model.name, data, path, model.stages)
+            version.model_id = model.id
+            records.append(version)
+    return records
+
+
+def list_versions(
+    store: Store,
+    model: str | None = None,
+    *,
+    name: str | None = None,
+    stage: str | ModelStages | None = None,
+    number: int | None = None,
+    tag: str | None = None,
+    sort_by: str = "number",
+    page: int = 1,
+    size: int = 20,
+) -> Page[ModelVersionRecord]:
+    """A page of versions of one model (or of every model). Filters that need only file names
+    and model.yaml (stage, number) are applied before any version file is read, and without a
+    name/tag filter or a sort on file contents only the page's files are read."""
+    key, descending = parse_sort(sort_by, VERSION_SORT_KEYS)
+    check_paging(page, size)
+    wanted_stage = _stage_filter(stage)
+    models = [get_model(store, model)] if model else _all_models(store)
+    candidates: list[tuple[ModelRecord, int]] = []
+    for record in models:
+        numbers = live_numbers(store, record)
+        if wanted_stage == ModelStages.LATEST:
+            numbers = numbers[-1:]
+        elif wanted_stage is not None:
+            numbers = [n for n in numbers if record.stages.stage_of(n) == wanted_stage]
+        if number is not None:
+            numbers = [n for n in numbers if n == number]
+        candidates.extend((record, n) for n in numbers)
+    needs_contents = name is not None or tag is not None or key in ("name", "created")
+    if not needs_contents:
+        order = {"number": lambda c: (c[0].name, c[1]), "stage": _stage_sort_key}[key]
+        candidates.sort(key=order, reverse=descending)
+        window = paginate(candidates, page, size)
+        items = _read_candidates(store, window.items)
+        return Page(items, window.index, window.max_size, window.total)
+    versions = _read_candidates(store, candidates)
+    match = text_matcher(name)
+    if match:
+        versions = [v for v in versions if match(v.name)]
+    if tag is not None:
+        versions = [v for v in versions if tag in v.tags]
+    versions.sort(key=lambda v: (getattr(v, key), v.model, v.number), reverse=descending)
+    return paginate(versions, page, size)
+
+
+# ------------------------------------------------------------------------------- changing
+def update_version(
+    store: Store,
+    model: str,
+    ref: VersionRef = None,
+    *,
+    stage: str | ModelStages | None = None,
+    force: bool = False,
+    name: str | None = None,
+    description: str | None = None,
+    add_tags: list[str] | None = None,
+    remove_tags: list[str] | None = None,
+    message: str | None = None,
+) -> VersionUpdate:
+    """Promote, rename, re-describe or re-tag one version, under the model's lock.
+
+    A promotion to an occupied ``staging``/``production`` archives the previous holder in the
+    same write of model.yaml. Every stage change and rename is recorded in the history.
+    """
+    target = stages.parse_stage(stage) if stage is not None else None
+    if name is not None:
+        check_version_name(name)
+    with store.lock(model_lock(model)):
+        record = get_model(store, model)
+        version = resolve(store, record, ref)
+        result = VersionUpdate(version=version)
+        if name is not None and name != version.name:
+            clash = _find_by_name(store, record, name)
+            if clash is not None:
+                raise ConflictError(
+                    f"model '{record.name}' already has a version named '{name}' "
+                    f"(number {clash.number}); choose another name"
+                )
+            result.renamed_from, version.name = version.name, name
+        if description is not None:
+            version.description = description
+        if add_tags or remove_tags:
+            version.tags = sorted(
+                (set(version.tags) | set(add_tags or [])) - set(remove_tags or [])
+            )
+        if result.renamed_from is not None or description is not None or add_tags or remove_tags:
+            store.write(store.version_file(record.name, version.number), version.to_manifest())
+        if result.renamed_from is not None:
+            history.record(
+                store,
+                record.name,
+                "rename",
+                version=version.number,
+                version_name=name,
+                from_=result.renamed_from,
+                to=name,
+                message=message,
+            )
+        if target is not None:
+            result.stage_change = _apply_stage(store, record, version, target, force, message)
+    return result
+
+
+def set_stage(
+    store: Store, model: str, ref: VersionRef, stage: str | ModelStages, *, force: bool = False
+) -> VersionUpdate:
+    return update_version(store, model, ref, stage=stage, force=force)
+
+
+def delete_version(store: Store, model: str, ref: VersionRef) -> ModelVersionRecord:
+    """Delete one version. Its number is retired first (in model.yaml), so it is never reused,
+    even if the process dies before the version file is removed."""
+    with store.lock(model_lock(model)):
+        record = get_model(store, model)
+        version = resolve(store, record, ref)
+        holders = record.stages
+        if holders.staging == version.number:
+            holders.staging = None
+        if holders.production == version.number:
+            holders.production = None
+        holders.archived = [n for n in holders.archived if n != version.number]
+        record.retired_numbers = sorted({*record.retired_numbers, version.number})
+        write_model(store, record)
+        store.remove_file(store.version_file(record.name, version.number))
+        history.record(
+            store,
+            record.name,
+            "delete",
+            version=version.number,
+            version_name=version.name,
+            from_=version.stage.value,
+        )
+    return version
+
+
+def write_version(store: Store, version: ModelVersionRecord) -> None:
+    """Rewrite one version manifest (caller holds the model's lock)."""
+    store.write(store.version_file(version.model, version.number), version.to_manifest())
+
+
+# ------------------------------------------------------------------------------- helpers
+def _apply_stage(
+    store: Store,
+    record: ModelRecord,
+    version: ModelVersionRecord,
+    target: ModelStages,
+    force: bool,
+    message: str | None,
+) -> stages.StageChange:
+    new_holders, change = stages.plan(
+        record.stages,
+        version.number,
+        target,
+        policies=store.config.policies,
+        force=force,
+        model=record.name,
+    )
+    if not change.changed:
+        return change
+    record.stages = new_holders
+    write_model(store, record)
+    version.stage = target
+    history.record(
+        store,
+        record.name,
+        "stage",
+        version=version.number,
+        version_name=version.name,
+        from_=change.from_stage.value,
+        to=target.value,
+        archived=change.archived,
+        message=message,
+    )
+    return change
+
+
+def _number_in_stage(store: Store, model: ModelRecord, stage: ModelStages) -> int | None:
+    if stage == ModelStages.LATEST:
+        numbers = live_numbers(store, model)
+        return numbers[-1] if numbers else None
+    if stage in (ModelStages.STAGING, ModelStages.PRODUCTION):
+        return model.stages.holder(stage)
+    if stage == ModelStages.ARCHIVED:
+        return max(model.stages.archived, default=None)
+    in_none = [n for n in live_numbers(store, model) if model.stages.stage_of(n) == stage]
+    return in_none[-1] if in_none else None
+
+
+def _read_number(store: Store, model: ModelRecord, number: int) -> ModelVersionRecord | None:
+    if number in model.retired_numbers:
+        return None
+    found = read_versions(store, model, [number])
+    return found[0] if found else None
+
+
+def _find_by_name(store: Store, model: ModelRecord, name: str) -> ModelVersionRecord | None:
+    if name.isdigit():  # an auto-named version's name is its number
+        return _read_number(store, model, int(name))
+    return next((v for v in read_versions(store, model) if v.name == name), None)
+
+
+def _find_by_id(store: Store, model: ModelRecord, version_id: str) -> ModelVersionRecord | None:
+    wanted = version_id.replace("-", "").lower()
+    return next(
+        (v for v in read_versions(store, model) if v.id.replace("-", "").lower() == wanted), None
+    )
+
+
+def _describe_range(store: Store, model: ModelRecord) -> str:
+    numbers = live_numbers(store, model)
+    if not numbers:
+        return "it has no versions yet"
+    return f"versions: {numbers[0]}..{numbers[-1]}" if len(numbers) > 1 else "versions: 1"
+
+
+def _stage_filter(stage: str | ModelStages | None) -> ModelStages | None:
+    if stage is None:
+        return None
+    text = stage.value if isinstance(stage, ModelStages) else str(stage).casefold()
+    if text == ModelStages.LATEST.value:
+        return ModelStages.LATEST
+    return stages.parse_stage(text)
+
+
+def _stage_sort_key(candidate: tuple[ModelRecord, int]) -> tuple[str, str, int]:
+    record, number = candidate
+    return (record.stages.stage_of(number).value, record.name, number)
+
+
+def _read_candidates(
+    store: Store, candidates: list[tuple[ModelRecord, int]]
+) -> list[ModelVersionRecord]:
+    by_model: dict[str, tuple[ModelRecord, list[int]]] = {}
+    for record, number in candidates:
+        by_model.setdefault(record.name, (record, []))[1].append(number)
+    read: dict[tuple[str, int], ModelVersionRecord] = {}
+    for record, numbers in by_model.values():
+        for version in read_versions(store, record, numbers):
+            read[(record.name, version.number)] = version
+    return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
+
+
+def _all_models(store: Store) -> list[ModelRecord]:
+    found = (read_model_folder(store, name) for name in sorted(store.list_model_names()))
+    return [record for record in found if record is not None]
+
+
+def describe_model(store: Store, model: str) -> dict[str, Any]:
+    """A model's public fields plus its version count and latest version."""
+    record = get_model(store, model)
+    numbers = live_numbers(store, record)
+    latest = _read_number(store, record, numbers[-1]) if numbers else None
+    data = record.to_dict()
+    data["version_count"] = len(numbers)
+    data["latest_version_number"] = latest.number if latest else None
+    data["latest_version_name"] = latest.name if latest else None
+    data["archived_versions"] = sorted(record.stages.archived)
+    return data
+
+
+def history_of(store: Store, model: str, version: VersionRef = None) -> list[history.HistoryEvent]:
+    """A model's events, oldest first; with ``version``, only that version's (a number also
+    works for a version that has since been deleted)."""
+    record = get_model(store, model)
+    events = history.read(store, record.name)
+    if version is None:
+        return events
+    kind, value = parse_ref(version)
+    number = int(value) if kind == "number" else resolve(store, record, version).number
+    return [event for event in events if event.version == number]

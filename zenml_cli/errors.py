@@ -1,0 +1,63 @@
+"""Every error zenml-cli raises on purpose, each carrying the exit code the CLI ends with.
+
+A leaf module: it imports nothing of ours, so every layer can raise these.
+Messages are one line, say what was wrong, and where possible what to do next.
+"""
+
+from __future__ import annotations
+
+
+class ZenMLCliError(Exception):
+    """Base class. The CLI prints ``str(error)`` on stderr and exits with ``exit_code``."""
+
+    exit_code = 1
+
+
+class NotFoundError(ZenMLCliError, KeyError):
+    """A model, version, artifact or run that does not exist (exit 3)."""
+
+    exit_code = 3
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ConflictError(ZenMLCliError):
+    """The request clashes with the store: it exists, or a stage policy forbids it (exit 4)."""
+
+    exit_code = 4
+
+
+class InvalidInputError(ZenMLCliError, ValueError):
+    """A name, stage, reference or option value that breaks the rules (exit 5)."""
+
+    exit_code = 5
+
+
+class CorruptManifestError(ZenMLCliError):
+    """A manifest that cannot be parsed, has an unknown format, or contradicts another (exit 6)."""
+
+    exit_code = 6
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}; fix or restore the file (see 'zenml doctor')")
+
+
+class LockTimeoutError(ZenMLCliError):
+    """Another process held a lock for longer than the configured timeout (exit 7)."""
+
+    exit_code = 7
+
+
+class StepContextError(ZenMLCliError, RuntimeError):
+    """Pipeline-only API used outside a step, or without a model configured (exit 1)."""
+
+    exit_code = 1
+
+
+class UsageError(ZenMLCliError):
+    """A command used the wrong way, e.g. a delete without confirmation and no terminal (exit 2)."""
+
+    exit_code = 2

@@ -1,0 +1,69 @@
+"""``.zenml/config.yaml``: the store's format, manifest encoding, policies and settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from zenml_cli.errors import CorruptManifestError
+
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Policies:
+    """Optional promotion rules a project opts into; ``force`` bypasses all of them.
+
+    ``strict_force``: ZenML's own behaviour, where taking ``staging`` or ``production`` from
+    another version needs ``force=True``. ``production_requires_staging``: only the current
+    ``staging`` holder may be promoted to ``production``.
+    """
+
+    strict_force: bool = False
+    production_requires_staging: bool = False
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    manifest_format: str = "yaml"
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    policies: Policies = field(default_factory=Policies)
+    #: Where artifact payloads go, relative to the project root (git-ignored by default).
+    artifact_store: str = ".zenml/artifact_store"
+
+    def to_manifest(self, format_version: int) -> dict[str, Any]:
+        return {
+            "format": format_version,
+            "manifest_format": self.manifest_format,
+            "lock_timeout": self.lock_timeout,
+            "artifact_store": self.artifact_store,
+            "policies": {
+                "strict_force": self.policies.strict_force,
+                "production_requires_staging": self.policies.production_requires_staging,
+            },
+        }
+
+    @classmethod
+    def from_manifest(cls, data: dict[str, Any], path: object) -> StoreConfig:
+        fmt = data.get("manifest_format", "yaml")
+        if fmt not in ("yaml", "json"):
+            raise CorruptManifestError(path, f"manifest_format must be yaml or json, not {fmt!r}")
+        policies = data.get("policies") or {}
+        if not isinstance(policies, dict):
+            raise CorruptManifestError(path, "policies must be a mapping")
+        try:
+            timeout = float(os.environ.get("ZENML_LOCK_TIMEOUT") or data.get("lock_timeout", 10))
+        except (TypeError, ValueError) as exc:
+            raise CorruptManifestError(path, "lock_timeout must be a number of seconds") from exc
+        return cls(
+            manifest_format=fmt,
+            lock_timeout=timeout,
+            artifact_store=str(data.get("artifact_store") or ".zenml/artifact_store"),
+            policies=Policies(
+                strict_force=bool(policies.get("strict_force", False)),
+                production_requires_staging=bool(
+                    policies.get("production_requires_staging", False)
+                ),
+            ),
+        )

@@ -1,0 +1,34 @@
+"""Per-resource inter-process locks, with a timeout that names the lock instead of hanging.
+
+filelock is imported only here and only when a write takes a lock, so read-only commands never
+pay its import cost. Locks are advisory OS locks: a killed holder releases them at once, and a
+lock file left behind on disk is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from zenml_cli.errors import LockTimeoutError
+
+
+@contextmanager
+def hold(lock_path: Path, timeout: float) -> Iterator[None]:
+    """Hold the lock at ``lock_path`` for the body; raise LockTimeoutError after ``timeout`` s."""
+    import filelock
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = filelock.FileLock(str(lock_path), timeout=timeout)
+    try:
+        lock.acquire()
+    except filelock.Timeout as exc:
+        raise LockTimeoutError(
+            f"timed out after {timeout:g}s waiting for lock {lock_path}: another zenml process "
+            "is writing; retry, or raise ZENML_LOCK_TIMEOUT / lock_timeout in .zenml/config.yaml"
+        ) from exc
+    try:
+        yield
+    finally:
+        lock.release()

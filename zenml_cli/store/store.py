@@ -1,0 +1,276 @@
+"""The ``.zenml/`` folder: where it is, how it is laid out, and every read and write of it.
+
+This is the only module family that touches the filesystem. The core asks it for manifests
+as dicts and hands dicts back; it never sees a path it has to open itself.
+
+Layout (format 1)::
+
+    .zenml/config.yaml                       format, manifest encoding, policies
+    .zenml/.gitignore, .gitattributes        keep locks/caches/payloads out of git
+    .zenml/models/<model>/model.yaml         model fields, stage holders, retired numbers
+    .zenml/models/<model>/versions/<n>.yaml  one version each
+    .zenml/models/<model>/history.jsonl      append-only stage/rename/delete events
+    .zenml/artifacts/<name>/<version>.yaml   artifact versions
+    .zenml/runs/<run>.yaml                   pipeline runs
+
+The model's folder name *is* its name, so a rename is one atomic ``os.rename``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from zenml_cli.errors import CorruptManifestError
+from zenml_cli.store import atomic, codec, locks
+from zenml_cli.store.config import StoreConfig
+
+STORE_DIR = ".zenml"
+CONFIG_FILE = "config.yaml"
+ENV_PROJECT_DIR = "ZENML_PROJECT_DIR"
+TEMP_PREFIX = atomic.TEMP_PREFIX
+
+GITIGNORE = """\
+# Written by zenml-cli: derived or machine-local files that must not be committed.
+.locks/
+.cache/
+.trash/
+.tmp-*
+artifact_store/
+"""
+GITATTRIBUTES = """\
+# Written by zenml-cli: history is append-only, so concurrent branches merge by union.
+models/*/history.jsonl merge=union
+"""
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def find_project_root(project_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The project folder: ``project_dir``, else ``$ZENML_PROJECT_DIR``, else the nearest folder
+    at or above the current one holding ``.zenml/``, else the current folder (a first write
+    creates the store there), the way git finds ``.git/``."""
+    explicit = project_dir or os.environ.get(ENV_PROJECT_DIR)
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / STORE_DIR).is_dir():
+            return folder
+    return here
+
+
+class Store:
+    """One project's ``.zenml/`` store. Cheap to build: nothing is read until asked."""
+
+    def __init__(self, root: Path, *, clock: Clock = utc_now) -> None:
+        self.root = Path(root)
+        self.dir = self.root / STORE_DIR
+        self.clock = clock
+        self._config: StoreConfig | None = None
+
+    @classmethod
+    def locate(cls, project_dir: str | os.PathLike[str] | None = None) -> Store:
+        return cls(find_project_root(project_dir))
+
+    # ----------------------------------------------------------------------------- config
+    @property
+    def config(self) -> StoreConfig:
+        if self._config is None:
+            path = self.dir / CONFIG_FILE
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:
+                self._config = StoreConfig()
+            else:
+                self._config = StoreConfig.from_manifest(codec.decode(raw, "yaml", path), path)
+        return self._config
+
+    @property
+    def ext(self) -> str:
+        return "." + self.config.manifest_format
+
+    def exists(self) -> bool:
+        return self.dir.is_dir()
+
+    def ensure_created(self) -> None:
+        """Create the store on first write, with its config and git files (idempotent)."""
+        if (self.dir / CONFIG_FILE).exists():
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        config = self._config or StoreConfig()
+        self._write_bytes(
+            self.dir / CONFIG_FILE, codec.encode(config.to_manifest(codec.FORMAT_VERSION), "yaml")
+        )
+        for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
+            if not (self.dir / name).exists():
+                self._write_bytes(self.dir / name, text.encode())
+
+    def set_config(self, config: StoreConfig) -> None:
+        """Write a new config (used by ``zenml init`` options and tests)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._config = config
+        self._write_bytes(
+            self.dir / CONFIG_FILE, codec.encode(config.to_manifest(codec.FORMAT_VERSION), "yaml")
+        )
+        self.ensure_created()
+
+    # ----------------------------------------------------------------------------- layout
+    @property
+    def models_dir(self) -> Path:
+        return self.dir / "models"
+
+    def model_dir(self, model: str) -> Path:
+        return self.models_dir / model
+
+    def model_file(self, model: str) -> Path:
+        return self.model_dir(model) / ("model" + self.ext)
+
+    def versions_dir(self, model: str) -> Path:
+        return self.model_dir(model) / "versions"
+
+    def version_file(self, model: str, number: int) -> Path:
+        return self.versions_dir(model) / f"{number}{self.ext}"
+
+    def history_file(self, model: str) -> Path:
+        return self.model_dir(model) / "history.jsonl"
+
+    def artifact_dir(self, name: str) -> Path:
+        return self.dir / "artifacts" / name
+
+    def artifact_file(self, name: str, version: str) -> Path:
+        return self.artifact_dir(name) / f"{version}{self.ext}"
+
+    def run_file(self, run_id: str) -> Path:
+        return self.dir / "runs" / f"{run_id}{self.ext}"
+
+    @property
+    def artifact_store_dir(self) -> Path:
+        return (self.root / self.config.artifact_store).resolve()
+
+    # ----------------------------------------------------------------------------- reading
+    def read(self, path: Path) -> dict[str, Any]:
+        """One manifest as a dict. FileNotFoundError passes through; anything else unreadable
+        becomes CorruptManifestError naming the file."""
+        return codec.decode(path.read_bytes(), self.config.manifest_format, path)
+
+    def read_optional(self, path: Path) -> dict[str, Any] | None:
+        try:
+            return self.read(path)
+        except FileNotFoundError:
+            return None
+
+    def read_many(self, paths: list[Path]) -> list[dict[str, Any] | None]:
+        """Several manifests at once (None for a missing one): the hot path of listings."""
+        return [self.read_optional(path) for path in paths]
+
+    def list_model_names(self) -> list[str]:
+        """Names of every model folder (unsorted)."""
+        return _visible_entries(self.models_dir)
+
+    def list_version_numbers(self, model: str) -> list[int]:
+        """Numbers of a model's version files, from file names alone (no file is opened)."""
+        numbers = []
+        ext = self.ext
+        for entry in _visible_entries(self.versions_dir(model)):
+            stem, dot, tail = entry.partition(".")
+            if dot and "." + tail == ext and stem.isdigit():
+                numbers.append(int(stem))
+            else:
+                raise CorruptManifestError(
+                    self.versions_dir(model) / entry,
+                    f"unexpected file in versions folder (version files are <number>{ext})",
+                )
+        return numbers
+
+    def list_entries(self, folder: Path) -> list[str]:
+        return _visible_entries(folder)
+
+    def read_lines(self, path: Path) -> list[bytes]:
+        """Complete lines of an append-only file; a torn final line (no newline) is skipped."""
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        lines = raw.split(b"\n")
+        return [line for line in lines[:-1] if line.strip()]
+
+    def read_last_line(self, path: Path) -> bytes | None:
+        """The last complete line of an append-only file, reading only its tail."""
+        try:
+            with path.open("rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                size = handle.tell()
+                chunk = 4096
+                while True:
+                    start = max(0, size - chunk)
+                    handle.seek(start)
+                    tail = handle.read(size - start)
+                    lines = [ln for ln in tail.split(b"\n")[:-1] if ln.strip()]
+                    if len(lines) >= 2 or start == 0:
+                        return lines[-1] if lines else None
+                    chunk *= 4
+        except FileNotFoundError:
+            return None
+
+    # ----------------------------------------------------------------------------- writing
+    def write(self, path: Path, data: dict[str, Any]) -> None:
+        """Atomically write one manifest (creating the store on first write)."""
+        self.ensure_created()
+        self._write_bytes(path, codec.encode(data, self.config.manifest_format))
+
+    def append(self, path: Path, line: bytes) -> None:
+        self.ensure_created()
+        atomic.append_line(path, line)
+
+    def create_exclusive(self, path: Path, data: dict[str, Any]) -> None:
+        """Write a new manifest that must not exist yet (FileExistsError otherwise)."""
+        if path.exists():
+            raise FileExistsError(path)
+        self.write(path, data)
+
+    def remove_tree(self, folder: Path) -> None:
+        """Delete a folder so that a crash leaves it either whole or gone: rename it into
+        ``.trash/`` in one step, then remove it at leisure."""
+        trash = self.dir / ".trash" / uuid.uuid4().hex
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(folder, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def remove_file(self, path: Path) -> None:
+        path.unlink()
+
+    def rename(self, source: Path, target: Path) -> None:
+        os.rename(source, target)
+
+    def _write_bytes(self, path: Path, data: bytes) -> None:
+        atomic.atomic_write(path, data)
+
+    # ----------------------------------------------------------------------------- locking
+    @contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """Hold the lock for one resource (``models``, ``model-<name>``, ``artifact-<name>``)
+        for a whole read-modify-write. Keys are case-folded: names that differ only in case
+        share a lock, as they would share a folder on macOS or Windows."""
+        self.ensure_created()
+        path = self.dir / ".locks" / f"{key.casefold()}.lock"
+        with locks.hold(path, self.config.lock_timeout):
+            yield
+
+
+def _visible_entries(folder: Path) -> list[str]:
+    """Entries of a folder, minus temp files a crashed writer may have left behind."""
+    try:
+        return [name for name in os.listdir(folder) if not name.startswith(TEMP_PREFIX)]
+    except FileNotFoundError:
+        return []
