@@ -1,0 +1,105 @@
+"""Shared fixtures: every test gets its own project folder and never touches the real cwd/home."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from zenml_cli import Client
+from zenml_cli.cli.app import app
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may inherit a project dir, CI run id or lock timeout from the developer's shell."""
+    for variable in (
+        "ZENML_PROJECT_DIR",
+        "ZENML_LOCK_TIMEOUT",
+        "GITHUB_RUN_ID",
+        "CI_PIPELINE_ID",
+        "BUILDKITE_BUILD_ID",
+        "CIRCLE_WORKFLOW_ID",
+        "BUILD_BUILDID",
+        "BUILD_TAG",
+        "GIT_AUTHOR_NAME",
+    ):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("ZENML_ACTOR", "tester")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty project folder, made the current directory."""
+    root = tmp_path / "project"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.fixture
+def client(project: Path) -> Client:
+    return Client(project)
+
+
+@pytest.fixture
+def iris(client: Client) -> Client:
+    """A model 'iris' with versions 1, 2 ('v2') and 3."""
+    client.create_model("iris", license="MIT", tags=["sklearn"])
+    client.create_model_version("iris")
+    client.create_model_version("iris", name="v2")
+    client.create_model_version("iris")
+    return client
+
+
+class Cli:
+    """Runs the Typer app in process, returning (exit_code, stdout, stderr)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None) -> tuple[int, str, str]:
+        result = self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def cli(project: Path) -> Cli:
+    return Cli(project)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every committed-kind file under .zenml/ with its bytes (locks and caches excluded)."""
+    store = root / ".zenml"
+    files = {}
+    if store.exists():
+        for path in sorted(store.rglob("*")):
+            relative = path.relative_to(store).as_posix()
+            if path.is_file() and not relative.startswith((".locks/", ".cache/")):
+                files[relative] = path.read_bytes()
+    return files
+
+
+def run_zenml(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """The installed console script in a real subprocess."""
+    full_env = {key: value for key, value in os.environ.items() if key != "ZENML_PROJECT_DIR"}
+    full_env.update({"ZENML_ACTOR": "tester", **(env or {})})
+    zenml = Path(sys.executable).with_name("zenml")
+    return subprocess.run(
+        [str(zenml), *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
