@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import snapshot
 
 from zenml_cli import Client, ConflictError, InvalidInputError, ModelStages, NotFoundError
 from zenml_cli.core import history, versions
 from zenml_cli.store import Store
 from zenml_cli.store.config import Policies, StoreConfig
+
+from conftest import snapshot
 
 
 def test_every_version_gets_the_next_number_named_or_not(iris: Client) -> None:

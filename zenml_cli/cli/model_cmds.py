@@ -46,7 +46,9 @@ EthicalOpt = Annotated[
 LimitationsOpt = Annotated[
     str | None, typer.Option("--limitations", help="The model's known limitations.")
 ]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).")
+]
 
 
 @app.command("register")
@@ -141,7 +143,8 @@ def update(
     limitations: LimitationsOpt = None,
     tag: TagOpt = None,
     remove_tag: Annotated[
-        list[str] | None, typer.Option("--remove-tag", "-r", help="Remove a tag (repeatable).")
+        list[str] | None,
+        typer.Option("--remove-tag", "-r", metavar="TAG", help="Remove a tag (repeatable)."),
     ] = None,
     save_models_to_registry: Annotated[
         bool | None,

@@ -36,7 +36,9 @@ VersionArg = Annotated[
     str,
     typer.Argument(help="Version number, name, id, or stage (latest, staging, production, ...)."),
 ]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).")
+]
 
 
 @app.command("create")
@@ -141,7 +143,8 @@ def update(
     ] = None,
     tag: TagOpt = None,
     remove_tag: Annotated[
-        list[str] | None, typer.Option("--remove-tag", "-r", help="Remove a tag (repeatable).")
+        list[str] | None,
+        typer.Option("--remove-tag", "-r", metavar="TAG", help="Remove a tag (repeatable)."),
     ] = None,
     message_text: Annotated[
         str | None,
