@@ -59,7 +59,8 @@ class ErrorFunnel(TyperGroup):
             message(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
             raise typer.Exit(1) from None
         except Exception as exc:
-            if os.environ.get("ZENML_DEBUG") or type(exc).__module__.startswith("click"):
+            # Usage errors belong to the framework (typer vendors click): let it print them.
+            if os.environ.get("ZENML_DEBUG") or type(exc).__module__.startswith(("click", "typer")):
                 raise
             message(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with ZENML_DEBUG=1)")
             raise typer.Exit(1) from None

@@ -79,10 +79,10 @@ def register(
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Register a new model (exit 4 if the name, ignoring case, is taken)."""
-    if name_arg and name and name_arg != name:
+    if name_arg is not None and name is not None and name_arg != name:
         raise UsageError(f"two names given ({name_arg!r} and --name {name!r}); give one")
-    chosen = name_arg or name
-    if not chosen:
+    chosen = name_arg if name_arg is not None else name
+    if chosen is None:
         raise UsageError("missing model name; give it as NAME or --name")
     record = core_models.create_model(
         store(ctx),
