@@ -1,0 +1,118 @@
+"""``zenml doctor``: every problem a hand edit or a git merge can cause, named by file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from zenml_cli import Client
+
+from conftest import Cli
+
+
+@pytest.fixture
+def store_dir(iris: Client, project: Path) -> Path:
+    iris.update_model_version("iris", 1, stage="staging")
+    iris.update_model_version("iris", 2, stage="production")
+    return project / ".zenml"
+
+
+def _doctor(cli: Cli) -> tuple[int, list[dict[str, str]]]:
+    code, out, _ = cli("doctor", "-o", "json")
+    return code, json.loads(out)["items"]
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, (old, text)
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_healthy_store_passes(store_dir: Path, cli: Cli) -> None:
+    code, out, err = cli("doctor")
+    assert code == 0 and "0 error(s)" in err
+
+
+def test_an_empty_folder_passes(cli: Cli) -> None:
+    assert cli("doctor")[0] == 0
+
+
+def test_duplicate_version_names_after_a_merge(store_dir: Path, cli: Cli) -> None:
+    _edit(store_dir / "models/iris/versions/3.yaml", "name: '3'", "name: v2")
+    code, problems = _doctor(cli)
+    assert code == 6
+    assert any("share the name 'v2'" in p["problem"] for p in problems)
+
+
+def test_stage_holders_that_contradict(store_dir: Path, cli: Cli) -> None:
+    _edit(store_dir / "models/iris/model.yaml", "staging: 1", "staging: 2")
+    code, problems = _doctor(cli)
+    assert code == 6
+    assert any("holds both staging and production" in p["problem"] for p in problems)
+
+
+def test_holder_that_does_not_exist(store_dir: Path, cli: Cli) -> None:
+    _edit(store_dir / "models/iris/model.yaml", "production: 2", "production: 42")
+    code, problems = _doctor(cli)
+    assert code == 6
+    assert problems[0]["path"].endswith("model.yaml")
+    assert "missing version 42" in problems[0]["problem"]
+
+
+def test_number_that_does_not_match_its_file(store_dir: Path, cli: Cli) -> None:
+    _edit(store_dir / "models/iris/versions/3.yaml", "number: 3", "number: 2")
+    code, problems = _doctor(cli)
+    assert code == 6
+    assert any(p["path"].endswith("3.yaml") and "does not match" in p["problem"] for p in problems)
+
+
+def test_model_folders_that_differ_only_in_case(store_dir: Path, cli: Cli) -> None:
+    import shutil
+
+    shutil.copytree(store_dir / "models/iris", store_dir / "models/IRIS")
+    code, problems = _doctor(cli)
+    assert code == 6
+    assert any("differ only in case" in p["problem"] for p in problems)
+
+
+def test_stray_file_and_bad_history_line(store_dir: Path, cli: Cli) -> None:
+    (store_dir / "models/iris/versions/notes.txt").write_text("hello")
+    with (store_dir / "models/iris/history.jsonl").open("a") as handle:
+        handle.write("{not json\n")
+    code, problems = _doctor(cli)
+    assert code == 6
+    paths = [p["path"] for p in problems]
+    assert any(path.endswith("notes.txt") for path in paths)
+    assert any(path.endswith("history.jsonl:3") for path in paths)
+
+
+def test_every_bad_file_is_listed_in_one_run(store_dir: Path, cli: Cli) -> None:
+    (store_dir / "models/iris/versions/1.yaml").write_text("format: 1\nid: [\n")
+    (store_dir / "models/iris/versions/3.yaml").write_text("format: 2\n")
+    code, problems = _doctor(cli)
+    assert code == 6
+    assert sorted(Path(p["path"]).name for p in problems if p["severity"] == "error") == [
+        "1.yaml",
+        "3.yaml",
+        "model.yaml",
+    ]  # model.yaml: staging holder 1 is now unreadable
+
+
+def test_an_interrupted_delete_is_only_a_warning(iris: Client, project: Path, cli: Cli) -> None:
+    model = iris.get_model("iris")
+    model.retired_numbers = [3]
+    iris.store.write(iris.store.model_file("iris"), model.to_manifest())
+    code, problems = _doctor(cli)
+    assert code == 0
+    assert [p["severity"] for p in problems] == ["warning"]
+    assert "interrupted delete" in problems[0]["problem"]
+
+
+def test_a_torn_final_history_line_is_ignored_by_readers(store_dir: Path, cli: Cli) -> None:
+    with (store_dir / "models/iris/history.jsonl").open("a") as handle:
+        handle.write('{"seq": 3, "ti')  # a writer killed mid-append, no newline
+    assert cli("doctor")[0] == 0
+    code, out, _ = cli("model", "version", "history", "iris", "-o", "json")
+    assert code == 0 and len(json.loads(out)["items"]) == 2
