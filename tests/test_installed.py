@@ -1,0 +1,112 @@
+"""The installed package as users meet it: the console script, ``python -m``, the import
+surface, and the CI example script, each in a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO_ROOT, run_zenml
+
+
+def test_console_script_registers_promotes_and_lists(project: Path) -> None:
+    assert (
+        run_zenml(
+            "model", "register", "iris", "--license=MIT", "-t", "sklearn", cwd=project
+        ).returncode
+        == 0
+    )
+    created = run_zenml("model", "version", "create", "iris", "-o", "json", cwd=project)
+    assert created.returncode == 0 and json.loads(created.stdout)["number"] == 1
+    promoted = run_zenml("model", "version", "update", "iris", "--stage", "production", cwd=project)
+    assert promoted.returncode == 0 and "to production" in promoted.stderr
+    listed = run_zenml("model", "version", "list", "--model", "iris", "-o", "json", cwd=project)
+    assert json.loads(listed.stdout)["items"][0]["stage"] == "production"
+    missing = run_zenml("model", "describe", "nope", cwd=project)
+    assert missing.returncode == 3 and missing.stdout == ""
+    assert missing.stderr.count("\n") == 1
+
+
+def test_python_dash_m_is_the_same_command(project: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "zenml_cli", "model", "list", "-o", "json"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0 and json.loads(result.stdout)["items"] == []
+
+
+def test_import_does_not_pull_in_the_cli_stack() -> None:
+    code = (
+        "import sys, zenml_cli; from zenml_cli import Client, ModelStages; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'click'));"
+        "print(bad)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def _ci_script(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "ZENML_ACTOR": "ci-bot",
+        "GITHUB_RUN_ID": "77",
+    }
+    env.pop("ZENML_PROJECT_DIR", None)
+    return subprocess.run(
+        ["bash", str(REPO_ROOT / "examples/promote_in_ci.sh"), *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_promote_in_ci_example(project: Path) -> None:
+    first = _ci_script(project, "iris")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "1"
+    second = _ci_script(project, "iris")
+    assert second.stdout.strip() == "2"
+    listed = run_zenml("model", "version", "list", "-m", "iris", "-o", "json", cwd=project)
+    assert [v["stage"] for v in json.loads(listed.stdout)["items"]] == ["archived", "staging"]
+    history = run_zenml("model", "version", "history", "iris", "-o", "json", cwd=project)
+    events = json.loads(history.stdout)["items"]
+    assert events[-1]["ci_run"] == "GITHUB_RUN_ID=77" and events[-1]["actor"] == "ci-bot"
+    assert events[-1]["message"] == "promoted by CI run 77"
+
+
+def test_promote_in_ci_example_fails_with_the_steps_exit_code(project: Path) -> None:
+    bad = _ci_script(project, "iris", "gold")
+    assert bad.returncode == 5
+    assert 'step "promote to gold" failed with exit code 5' in bad.stderr
+    (project / ".zenml/models/iris/model.yaml").write_text("format: 1\nid: [\n")
+    corrupt = _ci_script(project, "iris")
+    assert corrupt.returncode == 6 and 'step "check store" failed' in corrupt.stderr
+
+
+def test_demo_script_runs(project: Path) -> None:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(
+        ["bash", str(REPO_ROOT / "examples/demo.sh")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "production: 2" in result.stdout and "- 1" in result.stdout
+    assert not (project / ".zenml").exists()  # the demo works in its own temp folder
