@@ -45,7 +45,7 @@ class ErrorFunnel(TyperGroup):
     """The one place where errors become exit codes: each ZenMLCliError carries its own,
     anything else is a bug and exits 1 (set ZENML_DEBUG=1 for the traceback)."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer.Context is click.Context under another name
         try:
             return super().invoke(ctx)
         except ZenMLCliError as exc:

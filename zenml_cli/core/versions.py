@@ -111,7 +111,7 @@ def resolve(store: Store, model: ModelRecord, ref: VersionRef) -> ModelVersionRe
     if kind == "number":
         number = int(value)
     elif kind == "stage":
-        number = _number_in_stage(store, model, ModelStages(value))
+        number = _number_in_stage(store, model, ModelStages(str(value)))
         if number is None:
             raise NotFoundError(
                 f"model '{model.name}' has no version in stage '{value}'; "
