@@ -54,7 +54,8 @@ def test_import_does_not_pull_in_the_cli_stack() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def _ci_script(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run_example(script: str, project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run examples/<script> with the installed zenml first on PATH, as a CI job would."""
     env = {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
@@ -63,7 +64,7 @@ def _ci_script(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     }
     env.pop("ZENML_PROJECT_DIR", None)
     return subprocess.run(
-        ["bash", str(REPO_ROOT / "examples/promote_in_ci.sh"), *args],
+        ["bash", str(REPO_ROOT / "examples" / script), *args],
         cwd=project,
         env=env,
         capture_output=True,
@@ -71,6 +72,10 @@ def _ci_script(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def _ci_script(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return _run_example("promote_in_ci.sh", project, *args)
 
 
 def test_promote_in_ci_example(project: Path) -> None:
@@ -97,16 +102,7 @@ def test_promote_in_ci_example_fails_with_the_steps_exit_code(project: Path) -> 
 
 
 def test_demo_script_runs(project: Path) -> None:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(
-        ["bash", str(REPO_ROOT / "examples/demo.sh")],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = _run_example("demo.sh", project)
     assert result.returncode == 0, result.stderr
     assert "production: 2" in result.stdout and "- 1" in result.stdout
     assert not (project / ".zenml").exists()  # the demo works in its own temp folder

@@ -45,6 +45,14 @@ class StageHolders:
             return ModelStages.ARCHIVED
         return ModelStages.NONE
 
+    def without(self, number: int) -> StageHolders:
+        """The same holders with ``number`` out of every stage."""
+        return StageHolders(
+            staging=None if self.staging == number else self.staging,
+            production=None if self.production == number else self.production,
+            archived=[n for n in self.archived if n != number],
+        )
+
     def holder(self, stage: ModelStages) -> int | None:
         return self.staging if stage == ModelStages.STAGING else self.production
 

@@ -66,11 +66,7 @@ def plan(
     previous = holders.holder(target) if target in SINGLE_HOLDER_STAGES else None
     if not force:
         _check_policies(model, number, current, target, previous, policies)
-    new = StageHolders(
-        staging=None if holders.staging == number else holders.staging,
-        production=None if holders.production == number else holders.production,
-        archived=[n for n in holders.archived if n != number],
-    )
+    new = holders.without(number)
     if target == ModelStages.STAGING:
         new.staging = number
     elif target == ModelStages.PRODUCTION:

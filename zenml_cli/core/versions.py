@@ -296,12 +296,7 @@ def delete_version(store: Store, model: str, ref: VersionRef) -> ModelVersionRec
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         version = resolve(store, record, ref)
-        holders = record.stages
-        if holders.staging == version.number:
-            holders.staging = None
-        if holders.production == version.number:
-            holders.production = None
-        holders.archived = [n for n in holders.archived if n != version.number]
+        record.stages = record.stages.without(version.number)
         record.retired_numbers = sorted({*record.retired_numbers, version.number})
         write_model(store, record)
         store.remove_file(store.version_file(record.name, version.number))
