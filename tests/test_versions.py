@@ -233,3 +233,19 @@ def test_interrupted_delete_counts_as_deleted(iris: Client, project: Path) -> No
     with pytest.raises(NotFoundError):
         iris.get_model_version("iris", 3)
     assert iris.create_model_version("iris").number == 4
+
+
+def test_a_refused_promotion_also_refuses_the_rename_in_the_same_call(project: Path) -> None:
+    client = _with_policies(project, strict_force=True)
+    client.update_model_version("iris", 1, stage="production")
+    before = snapshot(project)
+    with pytest.raises(ConflictError):
+        client.update_model_version("iris", 2, stage="production", name="renamed", description="d")
+    assert snapshot(project) == before
+
+
+def test_lock_names_cannot_escape_the_store(client: Client, project: Path) -> None:
+    with pytest.raises(NotFoundError):
+        client.create_model_version("../../outside")
+    assert not (project.parent / "outside.lock").exists()
+    assert all(p.parent.name == ".locks" for p in (project / ".zenml/.locks").rglob("*.lock"))

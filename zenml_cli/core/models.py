@@ -170,7 +170,7 @@ def _refuse_existing(store: Store, name: str, ignoring: str | None = None) -> No
 
 
 def _read_by_name(store: Store, name: str, exact: bool = True) -> ModelRecord | None:
-    if not name or "/" in name or "\\" in name or name in (".", ".."):
+    if not name or name in (".", "..") or any(c in name for c in "/\\\0"):
         return None
     path = store.model_file(name)
     data = store.read_optional(path)

@@ -252,22 +252,23 @@ def update_version(
         record = get_model(store, model)
         version = resolve(store, record, ref)
         result = VersionUpdate(version=version)
+        # Decide everything before writing anything: a refused rename or promotion must
+        # leave both files as they were.
         if name is not None and name != version.name:
-            clash = _find_by_name(store, record, name)
-            if clash is not None:
-                raise ConflictError(
-                    f"model '{record.name}' already has a version named '{name}' "
-                    f"(number {clash.number}); choose another name"
-                )
-            result.renamed_from, version.name = version.name, name
-        if description is not None:
-            version.description = description
-        if add_tags or remove_tags:
-            version.tags = sorted(
-                (set(version.tags) | set(add_tags or [])) - set(remove_tags or [])
+            _refuse_taken_name(store, record, name)
+            result.renamed_from = version.name
+        change = None
+        if target is not None:
+            new_holders, change = stages.plan(
+                record.stages,
+                version.number,
+                target,
+                policies=store.config.policies,
+                force=force,
+                model=record.name,
             )
         if result.renamed_from is not None or description is not None or add_tags or remove_tags:
-            store.write(store.version_file(record.name, version.number), version.to_manifest())
+            _rewrite_fields(store, version, name, description, add_tags, remove_tags)
         if result.renamed_from is not None:
             history.record(
                 store,
@@ -279,9 +280,49 @@ def update_version(
                 to=name,
                 message=message,
             )
-        if target is not None:
-            result.stage_change = _apply_stage(store, record, version, target, force, message)
+        if change is not None:
+            result.stage_change = change
+            if change.changed:
+                record.stages = new_holders
+                write_model(store, record)
+                version.stage = change.to_stage
+                history.record(
+                    store,
+                    record.name,
+                    "stage",
+                    version=version.number,
+                    version_name=version.name,
+                    from_=change.from_stage.value,
+                    to=change.to_stage.value,
+                    archived=change.archived,
+                    message=message,
+                )
     return result
+
+
+def _refuse_taken_name(store: Store, record: ModelRecord, name: str) -> None:
+    clash = _find_by_name(store, record, name)
+    if clash is not None:
+        raise ConflictError(
+            f"model '{record.name}' already has a version named '{name}' "
+            f"(number {clash.number}); choose another name"
+        )
+
+
+def _rewrite_fields(
+    store: Store,
+    version: ModelVersionRecord,
+    name: str | None,
+    description: str | None,
+    add_tags: list[str] | None,
+    remove_tags: list[str] | None,
+) -> None:
+    if name is not None:
+        version.name = name
+    if description is not None:
+        version.description = description
+    version.tags = sorted((set(version.tags) | set(add_tags or [])) - set(remove_tags or []))
+    write_version(store, version)
 
 
 def set_stage(
@@ -317,41 +358,6 @@ def write_version(store: Store, version: ModelVersionRecord) -> None:
 
 
 # ------------------------------------------------------------------------------- helpers
-def _apply_stage(
-    store: Store,
-    record: ModelRecord,
-    version: ModelVersionRecord,
-    target: ModelStages,
-    force: bool,
-    message: str | None,
-) -> stages.StageChange:
-    new_holders, change = stages.plan(
-        record.stages,
-        version.number,
-        target,
-        policies=store.config.policies,
-        force=force,
-        model=record.name,
-    )
-    if not change.changed:
-        return change
-    record.stages = new_holders
-    write_model(store, record)
-    version.stage = target
-    history.record(
-        store,
-        record.name,
-        "stage",
-        version=version.number,
-        version_name=version.name,
-        from_=change.from_stage.value,
-        to=target.value,
-        archived=change.archived,
-        message=message,
-    )
-    return change
-
-
 def _number_in_stage(store: Store, model: ModelRecord, stage: ModelStages) -> int | None:
     if stage == ModelStages.LATEST:
         numbers = live_numbers(store, model)

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import atomic, codec, locks
@@ -263,7 +264,8 @@ class Store:
         for a whole read-modify-write. Keys are case-folded: names that differ only in case
         share a lock, as they would share a folder on macOS or Windows."""
         self.ensure_created()
-        path = self.dir / ".locks" / f"{key.casefold()}.lock"
+        # Quote the key: it embeds user input, which must never steer the path out of .locks/.
+        path = self.dir / ".locks" / f"{quote(key.casefold(), safe='')}.lock"
         with locks.hold(path, self.config.lock_timeout):
             yield
 
