@@ -118,3 +118,21 @@ def test_corrupt_config_exits_6(seeded: Path, cli: Cli) -> None:
     (seeded / ".zenml/config.yaml").write_text("format: 1\nmanifest_format: toml\n")
     code, _, err = cli("model", "list")
     assert code == 6 and "config.yaml" in err and "manifest_format" in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["model", "register", "wine", "-t", " "],
+        ["model", "update", "iris", "-n", "renamed", "-t", ""],
+        ["model", "version", "create", "iris", "-t", ""],
+        ["model", "version", "update", "iris", "1", "-n", "renamed", "-t", " "],
+    ],
+)
+def test_empty_tags_are_refused_before_anything_is_written(
+    seeded: Path, cli: Cli, args: list[str]
+) -> None:
+    before = snapshot(seeded)
+    code, _, err = cli(*args)
+    assert code == 5 and "invalid tag" in err
+    assert snapshot(seeded) == before

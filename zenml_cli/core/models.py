@@ -8,7 +8,7 @@ import uuid
 from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
-from zenml_cli.core.names import check_name
+from zenml_cli.core.names import check_name, check_tags
 from zenml_cli.core.records import MODEL_TEXT_FIELDS, ModelRecord
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
@@ -48,7 +48,7 @@ def create_model(
         limitations=limitations,
         trade_offs=trade_offs,
         ethics=ethics,
-        tags=_checked_tags(tags),
+        tags=check_tags(tags),
         save_models_to_registry=save_models_to_registry,
         created=timestamp(store.clock()),
         created_by=current_actor(),
@@ -118,6 +118,7 @@ def update_model(
     unknown = set(fields) - set(MODEL_TEXT_FIELDS)
     if unknown:
         raise InvalidInputError(f"unknown model field(s): {', '.join(sorted(unknown))}")
+    check_tags(add_tags)
     current = get_model(store, name_or_id)
     if name is not None and name != current.name:
         current = _rename(store, current.name, check_name(name, "model name"))
@@ -202,13 +203,6 @@ def _not_found_message(store: Store, name: str) -> str:
     return f"no model named '{name}'; {hint}see 'zenml model list'"
 
 
-def _checked_tags(tags: list[str] | None) -> list[str]:
-    for tag in tags or []:
-        if not isinstance(tag, str) or not tag.strip():
-            raise InvalidInputError(f"invalid tag {tag!r}: tags are non-empty text")
-    return sorted(set(tags or []))
-
-
 def _updated_tags(tags: list[str], add: list[str] | None, remove: list[str] | None) -> list[str]:
-    result = set(tags) | set(_checked_tags(add))
+    result = set(tags) | set(check_tags(add))
     return sorted(result - set(remove or []))

@@ -44,6 +44,14 @@ def check_version_name(name: object) -> str:
     return name
 
 
+def check_tags(tags: list[str] | None) -> list[str]:
+    """Tags are non-empty text; returned sorted and de-duplicated (tags have no order)."""
+    for tag in tags or []:
+        if not isinstance(tag, str) or not tag.strip():
+            raise InvalidInputError(f"invalid tag {tag!r}: tags are non-empty text")
+    return sorted(set(tags or []))
+
+
 def _name_problem(name: str) -> str | None:
     if not name:
         return "it is empty"

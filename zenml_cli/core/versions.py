@@ -21,7 +21,7 @@ from zenml_cli.core.models import (
     read_model_folder,
     write_model,
 )
-from zenml_cli.core.names import STAGE_WORDS, check_version_name
+from zenml_cli.core.names import STAGE_WORDS, check_tags, check_version_name
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
@@ -66,6 +66,7 @@ def create_version(
     """
     if name is not None:
         check_version_name(name)
+    tags = check_tags(tags)
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         if name is not None and _find_by_name(store, record, name) is not None:
@@ -81,7 +82,7 @@ def create_version(
             name=name if name is not None else str(number),
             id=str(uuid.uuid4()),
             description=description,
-            tags=sorted(set(tags or [])),
+            tags=tags,
             created=timestamp(store.clock()),
             created_by=current_actor(),
             producing_run=producing_run,
@@ -248,6 +249,7 @@ def update_version(
     target = stages.parse_stage(stage) if stage is not None else None
     if name is not None:
         check_version_name(name)
+    check_tags(add_tags)
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         version = resolve(store, record, ref)
