@@ -134,11 +134,14 @@ class Model:
 
         run = current_run()
         if run is not None:
-            self._resolved = run.model_version_for(self)
-            self._store = run.store
-        elif self._resolved is None:
+            return run.model_version_for(self)
+        if self._resolved is None:
             self._resolved, _ = self.get_or_create_version(self._get_store())
         return self._resolved
+
+    def pin(self, version: ModelVersionRecord, store: Store) -> None:
+        """Fix this object to ``version`` (a pipeline run does this for every model it uses)."""
+        self._resolved, self._store = version, store
 
     def _get_store(self) -> Store:
         if self._store is None:

@@ -27,12 +27,18 @@ def _key(key: object) -> str:
 
 
 def _value(value: Any, where: str) -> Any:
-    if value is None or isinstance(value, str | bool | int):
+    # Subclasses (numpy.float64 is a float, enums are str) become the plain type, which is
+    # all a safe YAML dumper can write.
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, int):
+        return int(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)  # YAML and JSON disagree on NaN/inf; keep it readable
-        return value
+        return float(value)
     if isinstance(value, list | tuple):
         return [_value(item, where) for item in value]
     if isinstance(value, dict):

@@ -57,6 +57,8 @@ class RunContext:
                 }
             )
             runs.write_run(self.store, self.run)
+        # Pin it on the object too, so reading it after the run gives this run's version.
+        model.pin(self._versions[key], self.store)
         return self._versions[key]
 
     def invocation_name(self, step_name: str) -> str:
