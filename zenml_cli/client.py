@@ -7,14 +7,19 @@ unchanged. Each method is one call into the core, the same call the CLI makes.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from zenml_cli.core import models as core_models
 from zenml_cli.core import versions as core_versions
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE, Page
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
-from zenml_cli.enums import ModelStages
+from zenml_cli.enums import ArtifactType, ModelStages
 from zenml_cli.errors import InvalidInputError, NotFoundError
 from zenml_cli.store import Store
+
+if TYPE_CHECKING:
+    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.runs import RunRecord
 
 
 class Client:
@@ -190,6 +195,47 @@ class Client:
             return
         found = self._find_version_by_id(str(model_version_id_or_model))
         core_versions.delete_version(self.store, found.model, found.number)
+
+    # ------------------------------------------------------------------------- artifacts
+    def get_artifact_version(
+        self, name_id_or_prefix: str, version: str | int | None = None
+    ) -> ArtifactVersionRecord:
+        """An artifact version by exact name (the latest without ``version``) or by id.
+        Differs from ZenML: despite the parameter's name, never matched by prefix."""
+        from zenml_cli.core import artifacts
+
+        return artifacts.get(self.store, str(name_id_or_prefix), version)
+
+    def list_artifact_versions(
+        self,
+        sort_by: str = "number",
+        page: int = 1,
+        size: int = DEFAULT_PAGE_SIZE,
+        name: str | None = None,
+        artifact_name: str | None = None,
+        type: ArtifactType | str | None = None,
+        tag: str | None = None,
+    ) -> Page[ArtifactVersionRecord]:
+        """Artifact versions ordered by artifact name then number (``sort_by`` takes only
+        ``number``); ``name``/``artifact_name`` take exact text or ZenML's text filters."""
+        from zenml_cli.core import artifacts
+
+        if sort_by not in ("number", "asc:number"):
+            raise InvalidInputError(f"cannot sort artifact versions by {sort_by!r}; use number")
+        return artifacts.list_versions(
+            self.store,
+            name=name or artifact_name,
+            artifact_type=type,
+            tag=tag,
+            page=page,
+            size=size,
+        )
+
+    def get_pipeline_run(self, name_id_or_prefix: str) -> RunRecord:
+        """A pipeline run by id (exact)."""
+        from zenml_cli.core import runs
+
+        return runs.get_run(self.store, str(name_id_or_prefix))
 
     def _find_version_by_id(self, version_id: str) -> ModelVersionRecord:
         for name in self.store.list_model_names():

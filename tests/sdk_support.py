@@ -1,0 +1,62 @@
+"""Fixtures and helpers for the SDK tests (imported by each test_sdk_* module).
+
+Every test gets its own project folder, made the current directory and ZENML_PROJECT_DIR,
+so nothing touches the real cwd; subprocess helpers pass the same isolation on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def sdk_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "project"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("ZENML_PROJECT_DIR", str(root))
+    monkeypatch.setenv("ZENML_ACTOR", "tester")
+    monkeypatch.delenv("ZENML_LOCK_TIMEOUT", raising=False)
+    return root
+
+
+def subprocess_env(root: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENML_", "GITHUB_"))}
+    env.update({"ZENML_PROJECT_DIR": str(root), "ZENML_ACTOR": "tester"})
+    return env
+
+
+def zenml_json(root: Path, *args: str) -> Any:
+    """Run ``python -m zenml_cli ARGS -o json`` in a real subprocess and parse stdout."""
+    result = subprocess.run(
+        [sys.executable, "-m", "zenml_cli", *args, "-o", "json"],
+        cwd=root,
+        env=subprocess_env(root),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def run_python(root: Path, code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env=subprocess_env(root),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

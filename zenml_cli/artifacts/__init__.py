@@ -1,0 +1,1 @@
+"""Artifacts in pipeline code: ``ArtifactConfig`` and the ``utils`` functions ZenML users import."""

@@ -1,0 +1,51 @@
+"""``ArtifactConfig``: how a step output is named, versioned and linked to the model version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from zenml_cli.enums import ArtifactType
+from zenml_cli.errors import InvalidInputError
+
+
+@dataclass
+class ArtifactConfig:
+    """Put on a step output with ``Annotated[T, ArtifactConfig(...)]``.
+
+    ``is_model_artifact`` links the output as a model artifact (and types it ``ModelArtifact``
+    unless ``artifact_type`` says otherwise); ``is_deployment_artifact`` links it as a
+    deployment artifact; otherwise it is a data artifact, unless its type is ``ModelArtifact``.
+    ``version`` fixes the artifact version's name (a second run then conflicts); without it
+    versions are numbered. Differs from ZenML: no ``model_name``/``model_version`` fields (use
+    ``link_artifact_to_model``).
+    """
+
+    name: str | None = None
+    version: str | int | None = None
+    tags: list[str] | None = None
+    run_metadata: dict[str, Any] | None = field(default=None)
+    artifact_type: ArtifactType | None = None
+    is_model_artifact: bool = False
+    is_deployment_artifact: bool = False
+
+    def __post_init__(self) -> None:
+        if self.is_model_artifact and self.is_deployment_artifact:
+            raise InvalidInputError(
+                "an artifact is either a model or a deployment artifact, not both; "
+                "set only one of is_model_artifact / is_deployment_artifact"
+            )
+        if self.artifact_type is not None and not isinstance(self.artifact_type, ArtifactType):
+            try:
+                self.artifact_type = ArtifactType(self.artifact_type)
+            except ValueError:
+                choices = ", ".join(t.value for t in ArtifactType)
+                raise InvalidInputError(
+                    f"unknown artifact type {self.artifact_type!r}; use one of {choices}"
+                ) from None
+
+    @property
+    def effective_type(self) -> ArtifactType | None:
+        if self.artifact_type is not None:
+            return self.artifact_type
+        return ArtifactType.MODEL if self.is_model_artifact else None

@@ -1,0 +1,189 @@
+"""``save_artifact``, ``load_artifact``, ``link_artifact_to_model``, ``log_metadata``: ZenML's
+artifact utilities over the local store. Inside a running step they use the step's run and
+model; outside they work on the project found from the current folder."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from zenml_cli.enums import ArtifactType
+from zenml_cli.errors import InvalidInputError, StepContextError
+from zenml_cli.pipelines.context import StepContext, current_run, current_step
+
+if TYPE_CHECKING:
+    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.model import Model
+    from zenml_cli.store import Store
+
+
+def _store() -> Store:
+    run = current_run()
+    if run is not None:
+        return run.store
+    from zenml_cli.store import Store
+
+    return Store.locate()
+
+
+def save_artifact(
+    data: Any,
+    name: str,
+    version: str | int | None = None,
+    artifact_type: ArtifactType | None = None,
+    tags: list[str] | None = None,
+    extract_metadata: bool = True,
+    include_visualizations: bool = False,
+    user_metadata: dict[str, Any] | None = None,
+    is_model_artifact: bool = False,
+    is_deployment_artifact: bool = False,
+) -> ArtifactVersionRecord:
+    """Save ``data`` as a new version of artifact ``name`` (numbered unless ``version``).
+
+    Inside a step with a model, the version is linked to the step's model version (as a model
+    artifact if ``is_model_artifact`` or its type is ``ModelArtifact``). Differs from ZenML:
+    ``extract_metadata`` and ``include_visualizations`` are accepted and ignored.
+    """
+    del extract_metadata, include_visualizations
+    return save_in_context(
+        current_step(),
+        data,
+        name,
+        version=version,
+        artifact_type=artifact_type,
+        tags=tags,
+        metadata=user_metadata,
+        is_model_artifact=is_model_artifact,
+        is_deployment_artifact=is_deployment_artifact,
+    )
+
+
+def save_in_context(
+    step: StepContext | None,
+    data: Any,
+    name: str,
+    *,
+    version: str | int | None = None,
+    artifact_type: ArtifactType | None = None,
+    tags: list[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+    is_model_artifact: bool = False,
+    is_deployment_artifact: bool = False,
+) -> ArtifactVersionRecord:
+    """Save, recording the producing run and step, and link to the step's model if any."""
+    from zenml_cli.core import artifacts, links
+
+    if is_model_artifact and artifact_type is None:
+        artifact_type = ArtifactType.MODEL
+    store = step.run_context.store if step else _store()
+    record = artifacts.save(
+        store,
+        data,
+        name,
+        version,
+        artifact_type=artifact_type,
+        tags=tags,
+        metadata=metadata,
+        producing_run=step.pipeline_run.id if step else None,
+        producing_step=step.step_run.name if step else None,
+    )
+    if step is not None and step.step_model is not None:
+        model = step.step_model
+        kind = links.link_kind(record.type, is_model_artifact, is_deployment_artifact)
+        links.link_artifact(store, model.name, model.number, record, kind)
+    return record
+
+
+def load_artifact(name_or_id: str, version: str | int | None = None) -> Any:
+    """The value of an artifact version: by exact name (latest without ``version``) or id."""
+    from zenml_cli.core import artifacts
+
+    return artifacts.get(_store(), str(name_or_id), version).load()
+
+
+def link_artifact_to_model(
+    artifact_version_id: Any,
+    model: Model | None = None,
+    is_model_artifact: bool = False,
+    is_deployment_artifact: bool = False,
+) -> None:
+    """Link an artifact version (its id, or the object ``save_artifact`` returned) to a model
+    version. ``model=None`` means the running step's model. Idempotent."""
+    from zenml_cli.core import artifacts, links
+
+    target = model if model is not None else _step_model("link_artifact_to_model")
+    store = _store()
+    record = (
+        artifacts.get(store, str(artifact_version_id))
+        if isinstance(artifact_version_id, str) or not hasattr(artifact_version_id, "id")
+        else artifacts.get(store, str(artifact_version_id.id))
+    )
+    kind = links.link_kind(record.type, is_model_artifact, is_deployment_artifact)
+    links.link_artifact(store, target.name, target.number, record, kind)
+
+
+def log_metadata(
+    metadata: dict[str, Any],
+    model_name: str | None = None,
+    model_version: str | int | None = None,
+    infer_model: bool = False,
+    artifact_name: str | None = None,
+    artifact_version: str | None = None,
+    artifact_version_id: str | None = None,
+) -> None:
+    """Attach metadata to a model version, an artifact version, or the running step.
+
+    Targets, in order: ``model_name`` (with ``model_version``, default the latest),
+    ``infer_model`` (the step's model), ``artifact_name``/``artifact_version_id``, else the
+    running step's run. Outside a step a target is required.
+    """
+    from zenml_cli.core import artifacts, links
+
+    if model_name is not None:
+        links.add_metadata(_store(), model_name, model_version, metadata)
+    elif model_version is not None:
+        raise InvalidInputError("model_version= needs model_name= too")
+    elif infer_model:
+        target = _step_model("log_metadata(infer_model=True)")
+        links.add_metadata(_store(), target.name, target.number, metadata)
+    elif artifact_name is not None or artifact_version_id is not None:
+        name_or_id = artifact_name if artifact_name is not None else str(artifact_version_id)
+        artifacts.add_metadata(_store(), name_or_id, artifact_version, metadata)
+    else:
+        step = current_step()
+        if step is None:
+            raise StepContextError(
+                "log_metadata outside a step needs a target: pass model_name= (and "
+                "model_version=) or artifact_name="
+            )
+        step.add_output_metadata(metadata)
+
+
+def log_model_metadata(
+    metadata: dict[str, Any],
+    model_name: str | None = None,
+    model_version: str | int | None = None,
+) -> None:
+    """ZenML's older form: metadata for a model version (default: the running step's)."""
+    if model_name is None:
+        if model_version is not None:
+            raise InvalidInputError("model_version= needs model_name= too")
+        log_metadata(metadata, infer_model=True)
+    else:
+        log_metadata(metadata, model_name=model_name, model_version=model_version)
+
+
+def log_artifact_metadata(
+    metadata: dict[str, Any], artifact_name: str, artifact_version: str | None = None
+) -> None:
+    """ZenML's older form: metadata for an artifact version (default: its latest)."""
+    log_metadata(metadata, artifact_name=artifact_name, artifact_version=artifact_version)
+
+
+def _step_model(what: str) -> Model:
+    step = current_step()
+    if step is None:
+        raise StepContextError(
+            f"{what} without model= works only inside a step; pass model=Model(name=..., "
+            "version=...)"
+        )
+    return step.model

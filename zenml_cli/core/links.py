@@ -1,0 +1,174 @@
+"""Links between model versions and the artifact versions and runs that belong to them.
+
+Every change rewrites only the model version's own file, under the model's lock, and is
+idempotent: linking the same artifact version twice, or attaching the same run twice, leaves
+the file byte-for-byte unchanged (nothing is written at all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from zenml_cli.core import artifacts
+from zenml_cli.core.artifact_records import ArtifactVersionRecord
+from zenml_cli.core.doctor import EXTRA_CHECKS, Problem
+from zenml_cli.core.metadata import checked_metadata
+from zenml_cli.core.models import get_model, model_lock, read_model_folder
+from zenml_cli.core.records import ArtifactLink, ModelVersionRecord
+from zenml_cli.core.versions import VersionRef, read_versions, resolve, write_version
+from zenml_cli.enums import ArtifactType, LinkKind
+from zenml_cli.errors import CorruptManifestError, NotFoundError
+from zenml_cli.store import Store
+
+
+def link_kind(
+    artifact_type: ArtifactType,
+    is_model_artifact: bool = False,
+    is_deployment_artifact: bool = False,
+) -> LinkKind:
+    """Which list a link goes in: flags first, then the artifact's type (a MODEL is a model
+    artifact, as in recent ZenML), else data."""
+    if is_model_artifact:
+        return LinkKind.MODEL
+    if is_deployment_artifact:
+        return LinkKind.DEPLOYMENT
+    return LinkKind.MODEL if artifact_type == ArtifactType.MODEL else LinkKind.DATA
+
+
+def link_artifact(
+    store: Store, model: str, ref: VersionRef, artifact: ArtifactVersionRecord, kind: LinkKind
+) -> ModelVersionRecord:
+    """Link ``artifact`` to a model version as ``kind``. A version already linked (as any
+    kind) is left as it is."""
+
+    def add(version: ModelVersionRecord) -> bool:
+        if any(link.id == artifact.id for links in version.artifacts.values() for link in links):
+            return False
+        version.artifacts[kind].append(ArtifactLink(artifact.name, artifact.version, artifact.id))
+        return True
+
+    return _change(store, model, ref, add)
+
+
+def attach_run(store: Store, model: str, ref: VersionRef, run_id: str) -> ModelVersionRecord:
+    """Record that pipeline run ``run_id`` used this version."""
+
+    def add(version: ModelVersionRecord) -> bool:
+        if run_id in version.pipeline_run_ids:
+            return False
+        version.pipeline_run_ids.append(run_id)
+        return True
+
+    return _change(store, model, ref, add)
+
+
+def mark_failed_run(store: Store, model: str, ref: VersionRef, run_id: str) -> ModelVersionRecord:
+    """Mark a version created by ``run_id`` as coming from a failed run (versions the run only
+    used are left alone)."""
+
+    def mark(version: ModelVersionRecord) -> bool:
+        if version.producing_run != run_id or version.from_failed_run:
+            return False
+        version.from_failed_run = True
+        return True
+
+    return _change(store, model, ref, mark)
+
+
+def add_metadata(
+    store: Store, model: str, ref: VersionRef, metadata: dict[str, Any]
+) -> ModelVersionRecord:
+    """Merge ``metadata`` into a model version's run metadata (new keys win)."""
+    meta = checked_metadata(metadata)
+
+    def merge(version: ModelVersionRecord) -> bool:
+        merged = {**version.run_metadata, **meta}
+        if merged == version.run_metadata:
+            return False
+        version.run_metadata = merged
+        return True
+
+    return _change(store, model, ref, merge)
+
+
+def _change(
+    store: Store, model: str, ref: VersionRef, change: Callable[[ModelVersionRecord], bool]
+) -> ModelVersionRecord:
+    with store.lock(model_lock(model)):
+        record = get_model(store, model)
+        version = resolve(store, record, ref)
+        if change(version):
+            write_version(store, version)
+    return version
+
+
+# ------------------------------------------------------------------------------- reading
+def linked_artifacts(
+    store: Store, model: str, ref: VersionRef, kind: LinkKind | None = None
+) -> list[ArtifactVersionRecord]:
+    """The artifact versions linked to a model version (one kind, or all), in link order.
+    A link whose artifact manifest is missing raises; ``zenml doctor`` lists them all."""
+    version = resolve(store, get_model(store, model), ref)
+    kinds = [kind] if kind is not None else list(LinkKind)
+    found = []
+    for each in kinds:
+        for link in version.artifacts[each]:
+            record = artifacts.read_version(store, link.name, link.version)
+            if record is None or record.id != link.id:
+                raise NotFoundError(
+                    f"model '{version.model}' version {version.number} links artifact "
+                    f"'{link.name}' version '{link.version}', which is missing; run 'zenml doctor'"
+                )
+            found.append(record)
+    return found
+
+
+def find_linked(
+    store: Store,
+    model: str,
+    ref: VersionRef,
+    name: str,
+    version: str | None = None,
+    kind: LinkKind | None = None,
+) -> ArtifactVersionRecord | None:
+    """A linked artifact version by artifact name (and version); without a version, the
+    highest-numbered linked one, as ZenML's ``Model.get_artifact`` returns the latest."""
+    matches = [
+        a
+        for a in linked_artifacts(store, model, ref, kind)
+        if a.name == name and (version is None or a.version == str(version))
+    ]
+    return max(matches, key=lambda a: (a.number, a.created)) if matches else None
+
+
+def check_links(store: Store, problems: list[Problem]) -> int:
+    """Doctor check: every artifact link of every model version points at an artifact version
+    that exists and has the linked id."""
+    for model_name in sorted(store.list_model_names()):
+        try:
+            record = read_model_folder(store, model_name)
+            versions = read_versions(store, record) if record else []
+        except CorruptManifestError:
+            continue  # the model checks report the file itself
+        for version in versions:
+            path = str(store.version_file(model_name, version.number))
+            for kind, links in version.artifacts.items():
+                for link in links:
+                    try:
+                        target = artifacts.read_version(store, link.name, link.version)
+                    except CorruptManifestError:
+                        continue  # reported by the artifact check
+                    if target is None or target.id != link.id:
+                        problems.append(
+                            Problem(
+                                path,
+                                f"{kind.value} artifact link '{link.name}' version "
+                                f"'{link.version}' points to a missing artifact version; "
+                                "restore it or remove the link",
+                            )
+                        )
+    return 0
+
+
+EXTRA_CHECKS.append(check_links)

@@ -1,0 +1,149 @@
+"""Materializers: turning a Python value into payload files and back, chosen by the value's type.
+
+Order of choice: builtins that JSON can hold exactly (str, int, float, bool, None, and dicts
+with text keys / lists of those), ``bytes``, ``pathlib.Path`` (file or folder, copied),
+numpy arrays, pandas frames and series, scikit-learn estimators, then pickle for anything else.
+numpy, pandas and sklearn are never imported here unless the value already comes from them
+(we look in ``sys.modules``), so ``import zenml_cli`` stays cheap.
+
+Differs from ZenML: there is no materializer registry to extend; tuples and sets are pickled
+(JSON would turn them into lists); a loaded ``Path`` points into the artifact store.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zenml_cli.enums import ArtifactType
+from zenml_cli.errors import CorruptManifestError, InvalidInputError
+from zenml_cli.store import payloads
+
+JSON_FILE = "data.json"
+BYTES_FILE = "data.bin"
+NUMPY_FILE = "data.npy"
+PICKLE_FILE = "data.pkl"
+
+
+@dataclass
+class Materialized:
+    """A value ready to be written: files by name (or one path to copy), and what it was."""
+
+    materializer: str
+    data_type: str
+    artifact_type: ArtifactType = ArtifactType.DATA
+    files: dict[str, bytes] = field(default_factory=dict)
+    source: Path | None = None
+    #: Versions the payload depends on (e.g. the Python version of a pickle).
+    environment: dict[str, str] = field(default_factory=dict)
+
+
+def materialize(data: Any) -> Materialized:
+    """Serialise ``data`` with the first materializer that fits its type."""
+    kind = f"{type(data).__module__}.{type(data).__qualname__}"
+    if _is_json(data):
+        text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=1)
+        return Materialized("json", kind, files={JSON_FILE: text.encode("utf-8")})
+    if isinstance(data, bytes | bytearray):
+        return Materialized("bytes", kind, files={BYTES_FILE: bytes(data)})
+    if isinstance(data, Path):
+        if not data.exists():
+            raise InvalidInputError(f"cannot save path {data}: it does not exist")
+        return Materialized("path", kind, source=data)
+    special = _numpy(data, kind) or _pandas(data, kind) or _sklearn(data, kind)
+    return special or _pickled("pickle", data, kind, ArtifactType.DATA)
+
+
+def load(materializer: str, folder: Path, entry: str | None, manifest: object) -> Any:
+    """Read a payload back with the materializer its manifest names."""
+    if materializer == "json":
+        return json.loads(payloads.read_file(folder, JSON_FILE).decode("utf-8"))
+    if materializer == "bytes":
+        return payloads.read_file(folder, BYTES_FILE)
+    if materializer == "path":
+        return folder / (entry or "")
+    if materializer == "numpy":
+        import io
+
+        import numpy
+
+        return numpy.load(io.BytesIO(payloads.read_file(folder, NUMPY_FILE)), allow_pickle=False)
+    if materializer in ("pickle", "pandas", "sklearn"):
+        import pickle
+
+        return pickle.loads(payloads.read_file(folder, PICKLE_FILE))  # noqa: S301 - our own payload
+    raise CorruptManifestError(
+        manifest, f"unknown materializer {materializer!r}; upgrade zenml-cli or restore the file"
+    )
+
+
+def _is_json(value: Any, depth: int = 0) -> bool:
+    """True if JSON round-trips ``value`` exactly (so no tuples, no non-text keys)."""
+    if depth > 100:
+        return False
+    if value is None or type(value) in (str, int, float, bool):
+        return True
+    if type(value) is list:
+        return all(_is_json(item, depth + 1) for item in value)
+    if type(value) is dict:
+        return all(type(key) is str and _is_json(item, depth + 1) for key, item in value.items())
+    return False
+
+
+def _numpy(data: Any, kind: str) -> Materialized | None:
+    numpy = sys.modules.get("numpy")
+    if numpy is None or not isinstance(data, numpy.ndarray) or data.dtype.hasobject:
+        return None
+    import io
+
+    buffer = io.BytesIO()
+    numpy.save(buffer, data, allow_pickle=False)
+    return Materialized(
+        "numpy", kind, files={NUMPY_FILE: buffer.getvalue()}, environment=_env("numpy")
+    )
+
+
+def _pandas(data: Any, kind: str) -> Materialized | None:
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not isinstance(data, pandas.DataFrame | pandas.Series):
+        return None
+    return _pickled("pandas", data, kind, ArtifactType.DATA, "pandas")
+
+
+def _sklearn(data: Any, kind: str) -> Materialized | None:
+    if "sklearn" not in sys.modules:
+        return None
+    from sklearn.base import BaseEstimator
+
+    if not isinstance(data, BaseEstimator):
+        return None
+    return _pickled("sklearn", data, kind, ArtifactType.MODEL, "sklearn")
+
+
+def _pickled(
+    name: str, data: Any, kind: str, artifact_type: ArtifactType, package: str | None = None
+) -> Materialized:
+    import pickle
+
+    try:
+        raw = pickle.dumps(data, protocol=5)
+    except Exception as exc:
+        raise InvalidInputError(
+            f"cannot save a {kind}: it cannot be pickled ({exc}); save a plainer value"
+        ) from exc
+    return Materialized(
+        name, kind, artifact_type, files={PICKLE_FILE: raw}, environment=_env(package)
+    )
+
+
+def _env(package: str | None) -> dict[str, str]:
+    """Python's version always (a pickle may not load elsewhere), plus the package's."""
+    env = {"python": platform.python_version()}
+    if package and package in sys.modules:
+        module = sys.modules[package]
+        env[package] = str(getattr(module, "__version__", "unknown"))
+    return env

@@ -1,0 +1,198 @@
+"""Pipeline runs: ``runs/<run id>.yaml``, one file per run, written only by the run's process.
+
+The file is rewritten as the run goes (started, after each step, finished), so a run killed
+half-way stays visible as ``running`` with the steps it finished. No lock is needed: the run
+id is a fresh uuid and no other process writes that file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zenml_cli.core.actor import current_actor, timestamp
+from zenml_cli.core.doctor import EXTRA_CHECKS, Problem
+from zenml_cli.core.models import get_model
+from zenml_cli.core.records import FORMAT, _Checker
+from zenml_cli.core.versions import VersionRef, resolve
+from zenml_cli.enums import ExecutionStatus
+from zenml_cli.errors import CorruptManifestError, NotFoundError
+from zenml_cli.store import Store
+
+
+@dataclass
+class StepRunRecord:
+    name: str
+    status: ExecutionStatus = ExecutionStatus.RUNNING
+    start_time: str = ""
+    end_time: str | None = None
+    #: Output name -> {"name", "version", "id"} of the artifact version it was saved as.
+    outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: {"model", "number"} of the model version the step ran with, if any.
+    model_version: dict[str, Any] | None = None
+    run_metadata: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    def to_manifest(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status.value,
+            "start_time": self.start_time,
+            "end_time": self.end_time,
+            "model_version": self.model_version,
+            "outputs": self.outputs,
+            "metadata": self.run_metadata,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_manifest(cls, data: object, path: Path) -> StepRunRecord:
+        if not isinstance(data, dict):
+            raise CorruptManifestError(path, "each step must be a mapping")
+        check = _Checker(data, path, "steps.")
+        return cls(
+            name=check.text("name", required=True) or "",
+            status=_status(check.text("status"), path),
+            start_time=check.text("start_time") or "",
+            end_time=check.text("end_time"),
+            outputs=check.mapping("outputs"),
+            model_version=check.mapping("model_version") or None,
+            run_metadata=check.mapping("metadata"),
+            error=check.text("error"),
+        )
+
+
+@dataclass
+class RunRecord:
+    id: str
+    name: str
+    pipeline: str
+    status: ExecutionStatus = ExecutionStatus.RUNNING
+    start_time: str = ""
+    end_time: str | None = None
+    created_by: str = ""
+    #: {"model", "number", "name", "id"} of each model version the run used, in first-use order.
+    model_versions: list[dict[str, Any]] = field(default_factory=list)
+    steps: dict[str, StepRunRecord] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def pipeline_name(self) -> str:
+        return self.pipeline
+
+    def to_manifest(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "id": self.id,
+            "name": self.name,
+            "pipeline": self.pipeline,
+            "status": self.status.value,
+            "start_time": self.start_time,
+            "end_time": self.end_time,
+            "created_by": self.created_by,
+            "model_versions": self.model_versions,
+            "steps": [step.to_manifest() for step in self.steps.values()],
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_manifest(cls, data: dict[str, Any], path: Path) -> RunRecord:
+        check = _Checker(data, path)
+        steps = data.get("steps") or []
+        versions = data.get("model_versions") or []
+        if not isinstance(steps, list) or not isinstance(versions, list):
+            raise CorruptManifestError(path, "fields 'steps' and 'model_versions' must be lists")
+        parsed = [StepRunRecord.from_manifest(step, path) for step in steps]
+        return cls(
+            id=check.text("id", required=True) or "",
+            name=check.text("name", required=True) or "",
+            pipeline=check.text("pipeline", required=True) or "",
+            status=_status(check.text("status"), path),
+            start_time=check.text("start_time") or "",
+            end_time=check.text("end_time"),
+            created_by=check.text("created_by") or "",
+            model_versions=[v for v in versions if isinstance(v, dict)],
+            steps={step.name: step for step in parsed},
+            error=check.text("error"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.to_manifest()
+        del data["format"]
+        data["step_count"] = len(self.steps)
+        return data
+
+
+def _status(value: str | None, path: Path) -> ExecutionStatus:
+    try:
+        return ExecutionStatus(value or ExecutionStatus.RUNNING.value)
+    except ValueError:
+        raise CorruptManifestError(path, f"unknown run status {value!r}") from None
+
+
+# ------------------------------------------------------------------------------- writing
+def start_run(store: Store, pipeline: str) -> RunRecord:
+    """A new run of ``pipeline``, written at once as ``running``."""
+    now = store.clock()
+    run = RunRecord(
+        id=str(uuid.uuid4()),
+        name=f"{pipeline}-{now.strftime('%Y_%m_%d-%H_%M_%S_%f')}",
+        pipeline=pipeline,
+        start_time=timestamp(now),
+        created_by=current_actor(),
+    )
+    write_run(store, run)
+    return run
+
+
+def write_run(store: Store, run: RunRecord) -> None:
+    store.write(store.run_file(run.id), run.to_manifest())
+
+
+def now(store: Store) -> str:
+    return timestamp(store.clock())
+
+
+# ------------------------------------------------------------------------------- reading
+def get_run(store: Store, run_id: str) -> RunRecord:
+    path = store.run_file(run_id) if "/" not in run_id and "\\" not in run_id else None
+    data = store.read_optional(path) if path else None
+    if data is None or path is None:
+        raise NotFoundError(f"no pipeline run with id '{run_id}'; see 'zenml model runs MODEL'")
+    return RunRecord.from_manifest(data, path)
+
+
+def runs_of_version(store: Store, model: str, ref: VersionRef) -> list[RunRecord]:
+    """The runs that created or used a model version, in the order they attached to it."""
+    version = resolve(store, get_model(store, model), ref)
+    ids = list(version.pipeline_run_ids)
+    if version.producing_run and version.producing_run not in ids:
+        ids.insert(0, version.producing_run)
+    return [get_run(store, run_id) for run_id in ids]
+
+
+def run_ids(store: Store) -> list[str]:
+    ext = store.ext
+    folder = store.run_file("x").parent
+    return sorted(e[: -len(ext)] for e in store.list_entries(folder) if e.endswith(ext))
+
+
+def check_runs(store: Store, problems: list[Problem]) -> int:
+    """Doctor check: every run manifest parses and is named after its id."""
+    checked = 0
+    for run_id in run_ids(store):
+        path = store.run_file(run_id)
+        checked += 1
+        try:
+            run = RunRecord.from_manifest(store.read(path), path)
+        except CorruptManifestError as exc:
+            problems.append(Problem(exc.path, exc.problem))
+            continue
+        if run.id != run_id:
+            problems.append(Problem(str(path), f"run id '{run.id}' does not match the file name"))
+    return checked
+
+
+EXTRA_CHECKS.append(check_runs)

@@ -1,0 +1,138 @@
+"""The running pipeline and step, as context variables, and ``get_step_context()``.
+
+A pipeline run lives in one process (the local orchestrator runs steps in call order), so the
+run context is a ``ContextVar``: threads and asyncio tasks started outside a run do not see it.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from zenml_cli.errors import StepContextError, ZenMLCliError
+
+if TYPE_CHECKING:
+    from zenml_cli.core.records import ModelVersionRecord
+    from zenml_cli.core.runs import RunRecord, StepRunRecord
+    from zenml_cli.model import Model
+    from zenml_cli.store import Store
+
+_RUN: ContextVar[RunContext | None] = ContextVar("zenml_cli_run", default=None)
+_STEP: ContextVar[StepContext | None] = ContextVar("zenml_cli_step", default=None)
+
+
+class RunContext:
+    """One pipeline run in progress: its record, and the model versions it resolved.
+
+    Model versions are cached per (model name, version reference), so ``version=None`` gives
+    one new version per model per run however many steps or ``Model`` objects ask for it.
+    """
+
+    def __init__(self, store: Store, run: RunRecord, pipeline_model: Model | None) -> None:
+        self.store = store
+        self.run = run
+        self.pipeline_model = pipeline_model
+        self.finished_steps: set[str] = set()
+        self._versions: dict[tuple[str, ...], ModelVersionRecord] = {}
+        #: (model, number) of versions this run created, to mark them if the run fails.
+        self.created: list[tuple[str, int]] = []
+
+    def model_version_for(self, model: Model) -> ModelVersionRecord:
+        from zenml_cli.core import links, runs
+
+        key = model.reference_key()
+        if key not in self._versions:
+            version, created = model.get_or_create_version(self.store, producing_run=self.run.id)
+            if created:
+                self.created.append((version.model, version.number))
+            version = links.attach_run(self.store, version.model, version.number, self.run.id)
+            self._versions[key] = version
+            self.run.model_versions.append(
+                {
+                    "model": version.model,
+                    "number": version.number,
+                    "name": version.name,
+                    "id": version.id,
+                }
+            )
+            runs.write_run(self.store, self.run)
+        # Pin it on the object too, so reading it after the run gives this run's version.
+        model.pin(self._versions[key], self.store)
+        return self._versions[key]
+
+    def invocation_name(self, step_name: str) -> str:
+        """ZenML's naming: the first call of a step is its name, later ones get ``_2``, ``_3``."""
+        if step_name not in self.run.steps:
+            return step_name
+        count = 2
+        while f"{step_name}_{count}" in self.run.steps:
+            count += 1
+        return f"{step_name}_{count}"
+
+    def mark_failed_versions(self) -> list[str]:
+        """Mark versions this run created as coming from a failed run; returns any problems
+        instead of raising, so the step's own exception is the one the caller sees."""
+        from zenml_cli.core import links
+
+        problems = []
+        for model, number in self.created:
+            try:
+                links.mark_failed_run(self.store, model, number, self.run.id)
+            except ZenMLCliError as exc:
+                problems.append(f"could not mark {model} version {number}: {exc}")
+        return problems
+
+
+@dataclass
+class StepContext:
+    """What ``get_step_context()`` returns inside a running step (ZenML's names)."""
+
+    pipeline_run: RunRecord
+    step_run: StepRunRecord
+    step_model: Model | None
+    run_context: RunContext
+
+    @property
+    def model(self) -> Model:
+        """The step's model (step-level, else pipeline-level); an error if neither is set."""
+        if self.step_model is None:
+            raise StepContextError(
+                f"step '{self.step_run.name}' has no model: pass model=Model(...) to @step "
+                "or @pipeline"
+            )
+        return self.step_model
+
+    @property
+    def step_name(self) -> str:
+        return self.step_run.name
+
+    @property
+    def pipeline(self) -> str:
+        return self.pipeline_run.pipeline
+
+    def add_output_metadata(self, metadata: dict[str, Any]) -> None:
+        """Add to this step run's metadata (kept in the run manifest)."""
+        from zenml_cli.core import runs
+        from zenml_cli.core.metadata import checked_metadata
+
+        self.step_run.run_metadata.update(checked_metadata(metadata))
+        runs.write_run(self.run_context.store, self.pipeline_run)
+
+
+def current_run() -> RunContext | None:
+    return _RUN.get()
+
+
+def current_step() -> StepContext | None:
+    return _STEP.get()
+
+
+def get_step_context() -> StepContext:
+    """The running step's context; StepContextError outside a step."""
+    context = _STEP.get()
+    if context is None:
+        raise StepContextError(
+            "get_step_context() works only inside a running step; call it from a @step function"
+        )
+    return context

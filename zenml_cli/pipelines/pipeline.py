@@ -1,0 +1,102 @@
+"""``@pipeline``: calling the pipeline runs it locally and records the run.
+
+The pipeline's model version is resolved (and, for ``version=None``, created) when the run
+starts, as ZenML does; steps with their own model use that one instead. If anything raises,
+the run is marked failed, versions the run created are marked ``from_failed_run`` (and kept),
+and the exception propagates unchanged. Differs from ZenML: calling a pipeline returns the
+run record; ``enable_cache`` is accepted and ignored; pipelines cannot be nested.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, overload
+
+from zenml_cli.errors import StepContextError
+from zenml_cli.model import Model
+from zenml_cli.pipelines import context as ctx
+
+
+class Pipeline:
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        *,
+        name: str | None = None,
+        model: Model | None = None,
+        enable_cache: bool | None = None,
+    ) -> None:
+        self.entrypoint = func
+        self.name = name or func.__name__
+        self.model = model
+        self.enable_cache = enable_cache
+        functools.update_wrapper(self, func)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from zenml_cli.core import runs
+        from zenml_cli.core.names import check_name
+        from zenml_cli.enums import ExecutionStatus
+        from zenml_cli.store import Store
+
+        if ctx.current_run() is not None:
+            raise StepContextError(
+                f"pipeline '{self.name}' was called inside a running pipeline; call its steps "
+                "directly instead (pipelines cannot be nested)"
+            )
+        check_name(self.name, "pipeline name")
+        store = Store.locate()
+        run_context = ctx.RunContext(store, runs.start_run(store, self.name), self.model)
+        run = run_context.run
+        token = ctx._RUN.set(run_context)
+        try:
+            if self.model is not None:
+                run_context.model_version_for(self.model)
+            self.entrypoint(*args, **kwargs)
+        except BaseException as exc:
+            run.status = ExecutionStatus.FAILED
+            problems = run_context.mark_failed_versions()
+            run.error = "; ".join([f"{type(exc).__name__}: {exc}", *problems])
+            run.end_time = runs.now(store)
+            runs.write_run(store, run)
+            raise
+        finally:
+            ctx._RUN.reset(token)
+        run.status = ExecutionStatus.COMPLETED
+        run.end_time = runs.now(store)
+        runs.write_run(store, run)
+        return run
+
+    def __repr__(self) -> str:
+        return f"<pipeline {self.name}>"
+
+
+@overload
+def pipeline(_func: Callable[..., Any]) -> Pipeline: ...
+
+
+@overload
+def pipeline(
+    _func: None = None,
+    *,
+    name: str | None = None,
+    model: Model | None = None,
+    enable_cache: bool | None = None,
+) -> Callable[[Callable[..., Any]], Pipeline]: ...
+
+
+def pipeline(
+    _func: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    model: Model | None = None,
+    enable_cache: bool | None = None,
+    **_ignored: Any,
+) -> Pipeline | Callable[[Callable[..., Any]], Pipeline]:
+    """``@pipeline`` or ``@pipeline(model=Model(...), enable_cache=False)``. Other ZenML options
+    (settings, schedules ...) are accepted and ignored: runs are always local."""
+
+    def wrap(func: Callable[..., Any]) -> Pipeline:
+        return Pipeline(func, name=name, model=model, enable_cache=enable_cache)
+
+    return wrap(_func) if _func is not None else wrap
