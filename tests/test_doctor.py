@@ -116,3 +116,29 @@ def test_a_torn_final_history_line_is_ignored_by_readers(store_dir: Path, cli: C
     assert cli("doctor")[0] == 0
     code, out, _ = cli("model", "version", "history", "iris", "-o", "json")
     assert code == 0 and len(json.loads(out)["items"]) == 2
+
+
+def test_doctor_from_python_checks_artifacts_without_the_cli_loaded(
+    client: Client, project: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from zenml_cli import save_artifact
+
+    save_artifact({"a": 1}, name="features")
+    manifest = next((project / ".zenml/artifacts/features").glob("*.yaml"))
+    manifest.write_text("format: 1\nid: [\n")
+    code = (
+        "import sys; from zenml_cli.core import doctor; from zenml_cli.store import Store; "
+        "report = doctor.run(Store(sys.argv[1])); "
+        "print([p.path for p in report.problems])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(project)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert manifest.name in result.stdout

@@ -15,11 +15,11 @@ from typing import Any
 from zenml_cli.core import materializers
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.artifact_records import ArtifactVersionRecord
-from zenml_cli.core.doctor import EXTRA_CHECKS, Problem
 from zenml_cli.core.listing import Page, check_paging, paginate, text_matcher
 from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.models import UUID_PATTERN
 from zenml_cli.core.names import check_name
+from zenml_cli.core.problems import Problem
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store, payloads
@@ -300,6 +300,3 @@ def check_artifacts(store: Store, problems: list[Problem]) -> int:
                     )
                 )
     return checked
-
-
-EXTRA_CHECKS.append(check_artifacts)

@@ -8,25 +8,15 @@ can break several files at once). ``error`` problems make the command exit non-z
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from zenml_cli.core import history
 from zenml_cli.core.names import STAGE_WORDS, check_name
+from zenml_cli.core.problems import Check, Problem
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
-
-
-@dataclass
-class Problem:
-    path: str
-    problem: str
-    severity: str = "error"  # or "warning"
-
-    def to_dict(self) -> dict[str, str]:
-        return {"severity": self.severity, "path": self.path, "problem": self.problem}
 
 
 @dataclass
@@ -37,11 +27,6 @@ class DoctorReport:
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
-
-
-Check = Callable[[Store, list[Problem]], int]
-#: Extra whole-store checks (artifacts, runs) registered by the modules that own those files.
-EXTRA_CHECKS: list[Check] = []
 
 
 def run(store: Store) -> DoctorReport:
@@ -55,9 +40,16 @@ def run(store: Store) -> DoctorReport:
     if not store.exists():
         return DoctorReport([], 0)
     checked += _check_models(store, problems)
-    for check in EXTRA_CHECKS:
+    for check in _artifact_and_run_checks():
         checked += check(store, problems)
     return DoctorReport(problems, checked)
+
+
+def _artifact_and_run_checks() -> list[Check]:
+    # Imported on use: only `zenml doctor` needs them, and every other command starts faster.
+    from zenml_cli.core import artifacts, links, runs
+
+    return [artifacts.check_artifacts, runs.check_runs, links.check_links]
 
 
 def _check_models(store: Store, problems: list[Problem]) -> int:

@@ -12,9 +12,9 @@ from typing import Any
 
 from zenml_cli.core import artifacts
 from zenml_cli.core.artifact_records import ArtifactVersionRecord
-from zenml_cli.core.doctor import EXTRA_CHECKS, Problem
 from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.models import get_model, model_lock, read_model_folder
+from zenml_cli.core.problems import Problem
 from zenml_cli.core.records import ArtifactLink, ModelVersionRecord
 from zenml_cli.core.versions import VersionRef, read_versions, resolve, write_version
 from zenml_cli.enums import ArtifactType, LinkKind
@@ -169,6 +169,3 @@ def check_links(store: Store, problems: list[Problem]) -> int:
                             )
                         )
     return 0
-
-
-EXTRA_CHECKS.append(check_links)

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from zenml_cli.core.actor import current_actor, timestamp
-from zenml_cli.core.doctor import EXTRA_CHECKS, Problem
 from zenml_cli.core.models import get_model
+from zenml_cli.core.problems import Problem
 from zenml_cli.core.records import FORMAT, _Checker
 from zenml_cli.core.versions import VersionRef, resolve
 from zenml_cli.enums import ExecutionStatus
@@ -193,6 +193,3 @@ def check_runs(store: Store, problems: list[Problem]) -> int:
         if run.id != run_id:
             problems.append(Problem(str(path), f"run id '{run.id}' does not match the file name"))
     return checked
-
-
-EXTRA_CHECKS.append(check_runs)
