@@ -74,7 +74,9 @@ def render_list(
 
 def _print_structured(data: Any, output: str) -> None:
     if output == "json":
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        from zenml_cli.cli import jsonout
+
+        typer.echo(jsonout.dumps(data))
     else:
         import yaml
 
