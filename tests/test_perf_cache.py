@@ -224,3 +224,53 @@ def test_concurrent_registrations_with_hints_lose_and_duplicate_nothing(store: S
     assert sorted(numbers) == list(range(COUNT + 1, COUNT + 25))
     on_disk = sorted(int(p.stem) for p in store.versions_dir("M").glob("*.yaml"))
     assert on_disk == list(range(1, COUNT + 25))
+
+
+def test_model_manifest_edited_by_hand_is_seen(store: Store, aged: None) -> None:
+    versions.set_stage(store, "M", 4, "staging")
+    path = store.model_file("M")
+    assert models.get_model(store, "M").stages.staging == 4
+    assert models.get_model(Store(store.root), "M").stages.staging == 4  # now memoised
+    before = os.stat(path)
+    text = path.read_text()
+    edited = text.replace("staging: 4", "staging: 6")
+    assert len(edited) == len(text) and edited != text
+    with path.open("r+") as handle:
+        handle.write(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    next_tick(path, before.st_ctime_ns)
+    fresh = Store(store.root)
+    assert models.get_model(fresh, "M").stages.staging == 6
+    assert versions.get_version(fresh, "M", "staging").number == 6
+
+
+def test_config_edited_by_hand_is_seen(store: Store, aged: None) -> None:
+    assert Store(store.root).config.policies.strict_force is False
+    assert Store(store.root).config.policies.strict_force is False  # memoised
+    path = store.dir / "config.yaml"
+    before = os.stat(path)
+    text = path.read_text()
+    edited = text.replace("strict_force: false", "strict_force: true ")
+    assert len(edited) == len(text) and edited != text
+    with path.open("r+") as handle:
+        handle.write(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    next_tick(path, before.st_ctime_ns)
+    assert Store(store.root).config.policies.strict_force is True
+
+
+def test_memoised_manifests_are_fresh_objects(store: Store, aged: None) -> None:
+    first = models.get_model(Store(store.root), "M")
+    first.tags.append("mutated in memory")
+    again = Store(store.root)
+    assert models.get_model(again, "M").tags == []
+    assert models.get_model(again, "M").tags == []
+
+
+def test_corrupt_memo_is_ignored(store: Store, aged: None) -> None:
+    models.get_model(Store(store.root), "M")
+    memo = store.dir / ".cache" / "manifests.index"
+    assert memo.exists()
+    for broken in (b"", b"junk", memo.read_bytes()[:-3]):
+        memo.write_bytes(broken)
+        assert models.get_model(Store(store.root), "M").name == "M"

@@ -11,7 +11,6 @@ import typer.core
 from zenml_cli.cli import model_cmds, version_cmds
 from zenml_cli.cli.context import ErrorFunnel, OutputOpt, store
 from zenml_cli.cli.render import message, render_list, render_record
-from zenml_cli.core import doctor as core_doctor
 from zenml_cli.errors import CorruptManifestError
 
 # With rich installed, typer escapes every "[default: ...]" in help for rich's HTML export,
@@ -49,6 +48,8 @@ def root(
 @app.command("doctor")
 def doctor(ctx: typer.Context, output: OutputOpt = "table") -> None:  # type: ignore[assignment]
     """Check every manifest in .zenml/; exit 6 naming each bad file if any is broken."""
+    from zenml_cli.core import doctor as core_doctor  # only this command needs it
+
     report = core_doctor.run(store(ctx))
     items = [problem.to_dict() for problem in report.problems]
     if items or output != "table":

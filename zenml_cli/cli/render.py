@@ -6,8 +6,6 @@ rich is imported only when a table is actually rendered.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -84,6 +82,9 @@ def _print_structured(data: Any, output: str) -> None:
 
 
 def _print_delimited(items: list[dict[str, Any]], columns: Sequence[str], delimiter: str) -> None:
+    import csv
+    import io
+
     fields = list(items[0]) if items else list(columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")

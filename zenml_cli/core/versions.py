@@ -7,7 +7,6 @@ previous holder) rewrites model.yaml alone, in one atomic write.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +64,8 @@ def create_version(
     ConflictError if ``name`` is taken. Safe under any number of concurrent processes: the
     number is allocated and the file written while holding the model's lock.
     """
+    import uuid  # here: uuid imports platform (~3 ms), which read-only commands never need
+
     if name is not None:
         check_version_name(name)
     with store.lock(model_lock(model)):

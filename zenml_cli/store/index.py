@@ -195,3 +195,62 @@ def _plain(value: Any) -> bool:
     if kind is list:
         return all(_plain(item) for item in value)
     return kind in (str, int, float, bool, type(None))
+
+
+class ManifestMemo:
+    """Decoded config and model manifests of the whole store, in one small cache file.
+
+    Every read still stats the manifest and uses the memo only while its stat key matches, as
+    ``FolderIndex`` does; a hit unmarshals its own bytes, so callers always get fresh objects.
+    The gain: a command that reads only cached manifests never imports or runs PyYAML.
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, cache_file: Path) -> None:
+        self.cache_file = cache_file
+        self._entries: dict[str, tuple[StatKey, bytes]] | None = None
+
+    def read(self, path: Path, name: str, decode: Decoder) -> dict[str, Any]:
+        """``path`` decoded (``name``: its key in the memo). FileNotFoundError passes through."""
+        key = stat_key(os.stat(path))
+        if self._entries is None:
+            self._entries = self._load()
+        hit = self._entries.get(name)
+        if hit is not None and hit[0] == key:
+            with contextlib.suppress(EOFError, ValueError, TypeError):
+                data = marshal.loads(hit[1])
+                if type(data) is dict:
+                    return data
+        data = decode(path.read_bytes(), path)
+        if max(key[0], key[1]) < clock_ns() - RACY_NS and _plain(data):
+            self._entries[name] = (key, marshal.dumps(data))
+            self._save(name)
+        return data
+
+    def _load(self) -> dict[str, tuple[StatKey, bytes]]:
+        try:
+            raw = self.cache_file.read_bytes()
+        except OSError:
+            return {}
+        head = len(CACHE_FORMAT)
+        body = raw[head + 4 :]
+        if (
+            raw[:head] != CACHE_FORMAT
+            or zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]
+        ):
+            return {}
+        try:
+            entries = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return {}
+        return entries if type(entries) is dict else {}
+
+    def _save(self, name: str) -> None:
+        assert self._entries is not None
+        merged = self._load()  # keep what other processes added meanwhile
+        if len(merged) >= self.MAX_ENTRIES:
+            merged = {}
+        merged[name] = self._entries[name]
+        body = marshal.dumps(merged)
+        atomic_replace(self.cache_file, CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body)

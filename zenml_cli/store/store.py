@@ -18,9 +18,8 @@ The model's folder name *is* its name, so a rename is one atomic ``os.rename``.
 
 from __future__ import annotations
 
+import functools
 import os
-import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -30,7 +29,7 @@ from typing import Any
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.config import StoreConfig
-from zenml_cli.store.index import FolderIndex, NextNumberHint
+from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint
 
 STORE_DIR = ".zenml"
 CONFIG_FILE = "config.yaml"
@@ -93,11 +92,11 @@ class Store:
         if self._config is None:
             path = self.dir / CONFIG_FILE
             try:
-                raw = path.read_bytes()
+                data = self._manifest_memo.read(path, CONFIG_FILE, _decode_yaml)
             except FileNotFoundError:
                 self._config = StoreConfig()
             else:
-                self._config = StoreConfig.from_manifest(codec.decode(raw, "yaml", path), path)
+                self._config = StoreConfig.from_manifest(data, path)
         return self._config
 
     @property
@@ -165,7 +164,11 @@ class Store:
     # ----------------------------------------------------------------------------- reading
     def read(self, path: Path) -> dict[str, Any]:
         """One manifest as a dict. FileNotFoundError passes through; anything else unreadable
-        becomes CorruptManifestError naming the file."""
+        becomes CorruptManifestError naming the file. Model manifests come through the store's
+        memo (``store/index.py``), validated against the file on every read."""
+        if path.name == self._model_file_name:
+            relative = str(path)[len(str(self.dir)) + 1 :]
+            return self._manifest_memo.read(path, relative, self._decode)
         return codec.decode(path.read_bytes(), self.config.manifest_format, path)
 
     def read_optional(self, path: Path) -> dict[str, Any] | None:
@@ -241,6 +244,14 @@ class Store:
         folder = self.versions_dir(model)
         return NextNumberHint(folder, self._cache_path(folder, ".next"), self.ext)
 
+    @functools.cached_property
+    def _manifest_memo(self) -> ManifestMemo:
+        return ManifestMemo(self.dir / CACHE_DIR / "manifests.index")
+
+    @property
+    def _model_file_name(self) -> str:
+        return "model" + self.ext
+
     def _decode(self, raw: bytes, path: Path) -> dict[str, Any]:
         return codec.decode(raw, self.config.manifest_format, path)
 
@@ -312,6 +323,9 @@ class Store:
     def remove_tree(self, folder: Path) -> None:
         """Delete a folder so that a crash leaves it either whole or gone: rename it into
         ``.trash/`` in one step, then remove it at leisure."""
+        import shutil
+        import uuid
+
         trash = self.dir / ".trash" / uuid.uuid4().hex
         trash.parent.mkdir(parents=True, exist_ok=True)
         os.rename(folder, trash)
@@ -344,3 +358,7 @@ def _visible_entries(folder: Path) -> list[str]:
         return [name for name in os.listdir(folder) if not name.startswith(TEMP_PREFIX)]
     except FileNotFoundError:
         return []
+
+
+def _decode_yaml(raw: bytes, path: Path) -> dict[str, Any]:
+    return codec.decode(raw, "yaml", path)
