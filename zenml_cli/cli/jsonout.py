@@ -20,11 +20,15 @@ INDENT = "  "
 def dumps(data: Any) -> str:
     """The same text as ``json.dumps(data, indent=2, ensure_ascii=False)``."""
     parts: list[str] = []
-    _encode(data, "\n", parts.append)
+    _encode(data, "\n", parts.append, {})
     return "".join(parts)
 
 
-def _encode(value: Any, newline: str, out: Callable[[str], None]) -> None:
+def _encode(
+    value: Any, newline: str, out: Callable[[str], None], heads: dict[tuple[str, str], str]
+) -> None:
+    """Append ``value``'s text to ``out``; ``heads`` memoises the ``,\n  "key": `` prefixes,
+    which repeat for every item of a list of records."""
     kind = type(value)
     if kind is dict and all(type(key) is str for key in value):
         if not value:
@@ -33,7 +37,9 @@ def _encode(value: Any, newline: str, out: Callable[[str], None]) -> None:
         inner = newline + INDENT
         opener = "{" + inner
         for key, item in value.items():
-            head = opener + encode(key) + ": "
+            head = heads.get((opener, key))
+            if head is None:
+                head = heads[(opener, key)] = opener + encode(key) + ": "
             opener = "," + inner
             kind = type(item)  # scalars inline: a call per value would double the cost
             if kind is str:
@@ -50,7 +56,7 @@ def _encode(value: Any, newline: str, out: Callable[[str], None]) -> None:
                 out(head + ("[]" if kind is list else "{}"))
             else:
                 out(head)
-                _encode(item, inner, out)
+                _encode(item, inner, out, heads)
         out(newline + "}")
     elif kind is list:
         if not value:
@@ -63,7 +69,7 @@ def _encode(value: Any, newline: str, out: Callable[[str], None]) -> None:
                 out(opener + encode(item))
             else:
                 out(opener)
-                _encode(item, inner, out)
+                _encode(item, inner, out, heads)
             opener = "," + inner
         out(newline + "]")
     elif kind is str:
