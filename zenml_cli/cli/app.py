@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ import typer.core
 
 from zenml_cli.cli import model_cmds, version_cmds
 from zenml_cli.cli.context import ErrorFunnel, OutputOpt, store
+from zenml_cli.cli.prune import keep_only_invoked
 from zenml_cli.cli.render import message, render_list, render_record
 from zenml_cli.errors import CorruptManifestError
 
@@ -100,4 +102,5 @@ def main() -> None:
     # listing; the cyclic GC would rescan them again and again (a third of the cost of listing
     # 10,000 versions) to free almost nothing. Reference counting still frees everything else.
     gc.disable()
+    keep_only_invoked(app, sys.argv[1:])
     app()
