@@ -274,3 +274,24 @@ def test_corrupt_memo_is_ignored(store: Store, aged: None) -> None:
     for broken in (b"", b"junk", memo.read_bytes()[:-3]):
         memo.write_bytes(broken)
         assert models.get_model(Store(store.root), "M").name == "M"
+
+
+def test_json_manifest_stores_are_indexed_and_never_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aged: None
+) -> None:
+    from zenml_cli.core.setup import init_store
+
+    monkeypatch.setenv("ZENML_ACTOR", "tester")
+    store = Store(tmp_path)
+    init_store(store, manifest_format="json")
+    models.create_model(store, "J")
+    for _ in range(COUNT):
+        versions.create_version(store, "J")
+    listed = list(versions.list_versions(store, "J", size=10_000))
+    assert len(listed) == COUNT
+    assert len(store._folder_index(store.versions_dir("J"))._read_cache()) == COUNT
+    path = store.version_file("J", 11)
+    before = os.stat(path)
+    path.write_text(path.read_text().replace('"name": "11"', '"name": "ab"'))
+    next_tick(path, before.st_ctime_ns)
+    assert versions.get_version(Store(tmp_path), "J", "ab").number == 11

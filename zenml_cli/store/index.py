@@ -177,7 +177,7 @@ def atomic_replace(path: Path, data: bytes) -> None:
     """Write a cache file atomically, best effort: a cache that cannot be written is skipped.
 
     No fsync: after a crash the checksum or the stat check rejects whatever is left."""
-    tmp = path.with_name(f"{TEMP_PREFIX}{os.getpid()}-{path.name}")
+    tmp = path.with_name(f"{TEMP_PREFIX}{os.urandom(6).hex()}-{path.name}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
