@@ -6,9 +6,11 @@ list. ``FolderIndex`` keeps the decoded mapping of every manifest of one folder 
 ``(st_mtime_ns, st_ctime_ns, st_size, st_ino)`` from one ``os.scandir``. The cache is never the
 source of truth and never stale:
 
-- any write replaces the file (new inode, new ctime); an in-place edit changes ctime, which no
-  tool can set back (``os.utime`` restores mtime only); ``git checkout``/``merge`` write new
-  files; a deleted file has no stat and drops out; an added file has no entry and is parsed.
+- any write replaces the file (new inode, new ctime); an in-place edit changes ctime, which
+  ordinary tools cannot set back (``os.utime``/``touch -d`` restore mtime only); ``git
+  checkout``/``merge`` write new files; a deleted file has no stat and drops out; an added file
+  has no entry and is parsed. (On Windows ``st_ctime`` is the creation time, so there an
+  in-place edit that keeps the size *and* restores the mtime would go unseen.)
 - "racy" entries, whose mtime or ctime is within ``RACY_NS`` of the scan, are returned but not
   cached: a second write inside the same filesystem timestamp tick could not be told apart.
 - the cache file is written atomically (temp file + ``os.replace``) and carries a checksum; a
@@ -73,7 +75,7 @@ class FolderIndex:
             if not name.endswith(self.suffix) or name.startswith(TEMP_PREFIX):
                 continue
             try:
-                key = stat_key(entry.stat(follow_symlinks=False))
+                key = stat_key(entry.stat())  # follows a symlink: the target's key counts
             except FileNotFoundError:  # deleted while we scanned
                 changed = True
                 continue
