@@ -198,16 +198,8 @@ def in_process_round(
 
     for size in sizes:
         client = Client(stores[f"v{size}"])
-        timed(
-            f"create_model_version ({size:,} versions)",
-            lambda _i, c=client: c.create_model_version("P"),
-        )
-        timed(
-            f"promotion ({size:,} versions)",
-            lambda i, c=client, s=size: c.update_model_version(
-                "P", s - (round_ * ops + i) % 2, stage="production"
-            ),
-        )
+        timed(f"create_model_version ({size:,} versions)", _creator(client))
+        timed(f"promotion ({size:,} versions)", _promoter(client, size, round_ * ops))
     client = Client(stores[f"v{big}"])
     timed(
         f"resolve by name ({big:,} versions)",
@@ -246,6 +238,15 @@ def peak_rss_kib(args: list[str], env: dict[str, str]) -> int:
     )
     lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("VmHWM ")]
     return int(lines[-1].split()[1]) if lines else -1
+
+
+def _creator(client: Client) -> Callable[[int], object]:
+    return lambda _i: client.create_model_version("P")
+
+
+def _promoter(client: Client, size: int, offset: int) -> Callable[[int], object]:
+    """Promote versions ``size`` and ``size - 1`` in turn, so every call moves a stage."""
+    return lambda i: client.update_model_version("P", size - (offset + i) % 2, stage="production")
 
 
 # ------------------------------------------------------------------------------- concurrency
@@ -298,7 +299,7 @@ def report(
     cli: dict[str, dict[str, list[float]]],
     inproc: dict[str, list[float]],
     conc: dict[str, Any],
-    rss: dict[str, float],
+    rss: dict[str, int],
     machine: dict[str, Any],
 ) -> dict[str, Any]:
     floor_pass = median(cli["floor: python -c pass"]["wall"])
@@ -377,13 +378,13 @@ def main() -> None:
         print(f"built stores in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         time.sleep(2.1)  # let the newest files age past the index's racy window
         cases = cli_cases(stores, args.big)
-        for argv in (c(0) for c in cases.values()):  # warm-up: caches, page cache
-            run_child(argv, env)
+        for make_argv in cases.values():  # warm-up: caches, page cache
+            run_child(make_argv(0), env)
         cli: dict[str, dict[str, list[float]]] = {c: {"wall": [], "cpu": []} for c in cases}
         inproc: dict[str, list[float]] = {}
         for round_ in range(rounds):
-            for case, argv in cases.items():
-                wall, cpu = run_child(argv(round_ + 1), env)
+            for case, make_argv in cases.items():
+                wall, cpu = run_child(make_argv(round_ + 1), env)
                 cli[case]["wall"].append(wall)
                 cli[case]["cpu"].append(cpu)
             in_process_round(stores, sizes, args.big, ops, round_, inproc)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,7 +44,7 @@ def aged(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index_module, "clock_ns", lambda: time.time_ns() + 10_000_000_000)
 
 
-def cache_entries(store: Store) -> dict[str, object]:
+def cache_entries(store: Store) -> dict[str, Any]:
     index = store._folder_index(store.versions_dir("M"))
     return index._read_cache()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from json.encoder import encode_basestring as encode  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as encode
 from typing import Any
 
 INDENT = "  "
