@@ -296,3 +296,21 @@ def test_json_manifest_stores_are_indexed_and_never_stale(
     path.write_text(path.read_text().replace('"name": "11"', '"name": "ab"'))
     next_tick(path, before.st_ctime_ns)
     assert versions.get_version(Store(tmp_path), "J", "ab").number == 11
+
+
+def test_name_index_sees_a_rename_by_hand(store: Store, aged: None) -> None:
+    from zenml_cli.errors import NotFoundError
+
+    versions.update_version(store, "M", 12, name="blue")
+    path = store.version_file("M", 12)
+    assert versions.get_version(store, "M", "blue").number == 12  # name index now cached
+    assert store.version_fields("M", ("name", "id"))[12][0] == "blue"
+    before = os.stat(path)
+    edited = path.read_text().replace("name: blue", "name: pink")
+    with path.open("r+") as handle:
+        handle.write(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    next_tick(path, before.st_ctime_ns)
+    assert versions.get_version(store, "M", "pink").number == 12
+    with pytest.raises(NotFoundError):
+        versions.get_version(store, "M", "blue")

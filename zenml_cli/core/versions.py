@@ -398,14 +398,20 @@ def _find_by_id(store: Store, model: ModelRecord, version_id: str) -> ModelVersi
 def _find_version(
     store: Store, model: ModelRecord, field: str, match: Callable[[str], bool]
 ) -> ModelVersionRecord | None:
-    """The lowest-numbered version whose ``field`` matches. Matching runs on the raw mappings
-    (served by the store's index at scale); a record is built only for a match, or for a file
-    whose field is malformed, so that its error still names the file."""
-    for path, data in store.read_version_manifests(model.name, live_numbers(store, model)):
+    """The lowest-numbered version whose ``field`` matches. Matching runs on a small index of
+    each file's name and id; a record is built only for a match, for a file whose field is not
+    text, or for a file the index could not decode, so that errors still name the file."""
+    numbers = live_numbers(store, model)
+    known = store.version_fields(model.name, ("name", "id"))
+    position = ("name", "id").index(field)
+    candidates = []
+    for number in numbers:
+        values = known.get(number)
+        value = values[position] if values is not None else None
+        if not isinstance(value, str) or match(value):
+            candidates.append(number)
+    for path, data in store.read_version_manifests(model.name, candidates):
         if data is None:
-            continue
-        value = data.get(field)
-        if isinstance(value, str) and not match(value):
             continue
         version = ModelVersionRecord.from_manifest(model.name, data, path, model.stages)
         version.model_id = model.id

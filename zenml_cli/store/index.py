@@ -50,21 +50,31 @@ def stat_key(st: os.stat_result) -> StatKey:
 
 
 class FolderIndex:
-    """The decoded manifests of one folder, validated file by file against the disk."""
+    """The decoded manifests of one folder, validated file by file against the disk.
 
-    def __init__(self, folder: Path, cache_file: Path, suffix: str) -> None:
+    With ``project``, the index keeps ``project(mapping)`` instead of the whole mapping (e.g.
+    just the name and id of each version): a much smaller cache for lookups."""
+
+    def __init__(
+        self,
+        folder: Path,
+        cache_file: Path,
+        suffix: str,
+        project: Callable[[dict[str, Any]], Any] | None = None,
+    ) -> None:
         self.folder = folder
         self.cache_file = cache_file
         self.suffix = suffix
+        self.project = project
 
-    def load(self, decode: Decoder) -> dict[str, dict[str, Any]]:
+    def load(self, decode: Decoder) -> dict[str, Any]:
         """``{file name: decoded mapping}`` for every manifest in the folder, parsing only the
         files whose stat key changed since the cache was written. A file that fails to decode is
         left out (and never cached): reading it directly raises the error that names it."""
         started = clock_ns()
         cached = self._read_cache()
-        fresh: dict[str, tuple[StatKey, dict[str, Any]]] = {}
-        result: dict[str, dict[str, Any]] = {}
+        fresh: dict[str, tuple[StatKey, Any]] = {}
+        result: dict[str, Any] = {}
         changed = False
         try:
             entries = list(os.scandir(self.folder))
@@ -90,14 +100,15 @@ class FolderIndex:
                 data = decode(path.read_bytes(), path)
             except Exception:  # unreadable or invalid: not cached; a direct read reports it
                 continue
-            result[name] = data
-            if max(key[0], key[1]) < started - RACY_NS and _plain(data):
-                fresh[name] = (key, data)
+            value = data if self.project is None else self.project(data)
+            result[name] = value
+            if max(key[0], key[1]) < started - RACY_NS and _plain(value):
+                fresh[name] = (key, value)
         if changed or len(fresh) != len(cached):
             self._write_cache(fresh)
         return result
 
-    def _read_cache(self) -> dict[str, tuple[StatKey, dict[str, Any]]]:
+    def _read_cache(self) -> dict[str, tuple[StatKey, Any]]:
         try:
             raw = self.cache_file.read_bytes()
         except OSError:
@@ -121,7 +132,7 @@ class FolderIndex:
             return {}
         return entries
 
-    def _write_cache(self, entries: dict[str, tuple[StatKey, dict[str, Any]]]) -> None:
+    def _write_cache(self, entries: dict[str, tuple[StatKey, Any]]) -> None:
         try:
             body = marshal.dumps((self.suffix, entries))
         except ValueError:  # an unmarshallable value slipped through: skip caching
@@ -194,7 +205,7 @@ def _plain(value: Any) -> bool:
     kind = type(value)
     if kind is dict:
         return all(type(k) is str and _plain(v) for k, v in value.items())
-    if kind is list:
+    if kind is list or kind is tuple:
         return all(_plain(item) for item in value)
     return kind in (str, int, float, bool, type(None))
 

@@ -216,6 +216,20 @@ class Store:
             )
         return results
 
+    def version_fields(self, model: str, fields: tuple[str, ...]) -> dict[int, tuple[Any, ...]]:
+        """``{number: (value of each field, None if absent)}`` for the model's version files,
+        from a small index of just those fields (``store/index.py``). Files that cannot be
+        decoded are left out: read them directly to get the error that names them."""
+        folder = self.versions_dir(model)
+
+        def project(data: dict[str, Any]) -> tuple[Any, ...]:
+            return tuple(data.get(field) for field in fields)
+
+        cache = self._cache_path(folder, ".fields-" + "-".join(fields))
+        loaded = FolderIndex(folder, cache, self.ext, project).load(self._decode)
+        cut = len(self.ext)
+        return {int(name[:-cut]): value for name, value in loaded.items() if name[:-cut].isdigit()}
+
     def highest_version_number(self, model: str) -> int:
         """The highest number among the model's version files (0 if none), from a validated
         hint when the versions folder is unchanged, else from listing it."""
