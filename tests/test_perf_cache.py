@@ -179,7 +179,9 @@ def test_deleted_highest_number_is_never_reused(store: Store) -> None:
 
 def test_garbage_number_hint_is_ignored(store: Store) -> None:
     hint = store._number_hint("M")
-    for text in ("", "1 2 3", "a b c d e", "1 2 3 4 999999"):
+    key = " ".join(str(v) for v in hint.folder_key() or ())
+    torn = f"{key} {COUNT - 5} 12345"  # right folder key, but a checksum that does not match
+    for text in ("", "1 2 3", "a b c d e", "1 2 3 4 999999", torn):
         hint.cache_file.write_text(text)
         assert store.highest_version_number("M") == COUNT
 

@@ -153,6 +153,9 @@ class NextNumberHint:
         self.cache_file = cache_file
         self.suffix = suffix
 
+    #: Fixed width, so every hint has the same size and an in-place rewrite never truncates.
+    WIDTH = 20
+
     def get(self) -> int | None:
         """The cached highest number, or None when the hint is missing or out of date."""
         try:
@@ -161,11 +164,11 @@ class NextNumberHint:
         except (OSError, ValueError):
             return None
         parts = text.split()
-        if len(parts) != 5 or not all(p.isdigit() for p in parts):
+        if len(parts) != 6 or not all(p.isdigit() for p in parts):
             return None
-        *saved, highest = (int(p) for p in parts)
-        if tuple(saved) != key:
-            return None
+        *saved, highest, check = (int(p) for p in parts)
+        if check != _hint_checksum((*saved, highest)) or tuple(saved) != key:
+            return None  # torn by a concurrent rewrite, or the folder changed
         if highest and not (self.folder / f"{highest}{self.suffix}").exists():
             return None
         if (self.folder / f"{highest + 1}{self.suffix}").exists():
@@ -180,10 +183,33 @@ class NextNumberHint:
 
     def put(self, highest: int, key: StatKey | None) -> None:
         """Record ``highest`` for the folder as it was when ``key`` was taken: before listing
-        it, or just after this process wrote into it (under the model's lock)."""
+        it, or just after this process wrote into it (under the model's lock).
+
+        Rewritten in place with one fixed-size ``pwrite`` (creating a file per registration
+        cost a fifth of registering); a reader that catches a half-written hint fails its
+        checksum and lists the folder instead."""
         if key is None:
             return
-        atomic_replace(self.cache_file, " ".join(map(str, (*key, highest))).encode("ascii"))
+        values = (*key, highest)
+        text = " ".join(f"{v:0{self.WIDTH}d}" for v in (*values, _hint_checksum(values)))
+        if not hasattr(os, "pwrite"):  # Windows
+            atomic_replace(self.cache_file, text.encode("ascii"))
+            return
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.cache_file, os.O_WRONLY | os.O_CREAT, 0o644)
+        except OSError:
+            return
+        try:
+            os.pwrite(fd, (text + "\n").encode("ascii"), 0)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _hint_checksum(values: tuple[int, ...]) -> int:
+    return zlib.crc32(" ".join(map(str, values)).encode("ascii"))
 
 
 def atomic_replace(path: Path, data: bytes) -> None:
