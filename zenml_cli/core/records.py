@@ -243,6 +243,12 @@ class ModelVersionRecord:
 _DATA, _MODEL, _DEPLOYMENT = LinkKind.DATA, LinkKind.MODEL, LinkKind.DEPLOYMENT
 _LINK_KINDS = tuple((kind, kind.value) for kind in LinkKind)
 _OPTIONAL_TEXT = ("description", "created", "created_by", "producing_run")
+#: Every key ``to_manifest`` writes. A manifest with any other key takes the checking path, so
+#: a field added to the manifest later is never silently dropped by the fast path.
+FAST_PATH_KEYS = frozenset(
+    ("format", "id", "number", "name", *_OPTIONAL_TEXT, "tags", "from_failed_run")
+    + ("metadata", "artifacts", "runs")
+)
 
 
 def _fast_version(
@@ -254,6 +260,8 @@ def _fast_version(
     """``from_manifest`` for a manifest whose every field has exactly the expected type (all
     that zenml-cli writes): the same record, ~4x faster. None sends anything else down the
     checking path, which accepts or rejects it exactly as before."""
+    if not FAST_PATH_KEYS.issuperset(data):
+        return None
     get = data.get
     number, name, id_ = get("number"), get("name"), get("id")
     if type(number) is not int or number < 1 or type(name) is not str or type(id_) is not str:
