@@ -306,7 +306,8 @@ def test_name_index_sees_a_rename_by_hand(store: Store, aged: None) -> None:
     versions.update_version(store, "M", 12, name="blue")
     path = store.version_file("M", 12)
     assert versions.get_version(store, "M", "blue").number == 12  # name index now cached
-    assert store.version_fields("M", ("name", "id"))[12][0] == "blue"
+    numbers = list(range(1, COUNT + 1))
+    assert store.version_fields("M", ("name", "id"), numbers)[12][0] == "blue"
     before = os.stat(path)
     edited = path.read_text().replace("name: blue", "name: pink")
     with path.open("r+") as handle:
@@ -316,3 +317,23 @@ def test_name_index_sees_a_rename_by_hand(store: Store, aged: None) -> None:
     assert versions.get_version(store, "M", "pink").number == 12
     with pytest.raises(NotFoundError):
         versions.get_version(store, "M", "blue")
+
+
+def test_small_models_get_no_version_caches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aged: None
+) -> None:
+    # Below INDEX_MIN_FILES versions, listing the folder is as fast as any cache: nothing
+    # is written under .cache/models/ when registering, listing or looking up by name.
+    monkeypatch.setenv("ZENML_ACTOR", "tester")
+    store = Store(tmp_path)
+    models.create_model(store, "small")
+    for _ in range(5):
+        versions.create_version(store, "small")
+    versions.update_version(store, "small", 3, name="three")
+    assert versions.get_version(store, "small", "three").number == 3
+    assert len(all_versions_of(store, "small")) == 5
+    assert not (store.dir / ".cache" / "models").exists()
+
+
+def all_versions_of(store: Store, model: str) -> list[ModelVersionRecord]:
+    return list(versions.list_versions(store, model, size=10_000))

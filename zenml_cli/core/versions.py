@@ -402,7 +402,7 @@ def _find_version(
     each file's name and id; a record is built only for a match, for a file whose field is not
     text, or for a file the index could not decode, so that errors still name the file."""
     numbers = live_numbers(store, model)
-    known = store.version_fields(model.name, ("name", "id"))
+    known = store.version_fields(model.name, ("name", "id"), numbers)
     position = ("name", "id").index(field)
     candidates = []
     for number in numbers:

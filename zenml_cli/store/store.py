@@ -216,10 +216,15 @@ class Store:
             )
         return results
 
-    def version_fields(self, model: str, fields: tuple[str, ...]) -> dict[int, tuple[Any, ...]]:
+    def version_fields(
+        self, model: str, fields: tuple[str, ...], numbers: list[int]
+    ) -> dict[int, tuple[Any, ...]]:
         """``{number: (value of each field, None if absent)}`` for the model's version files,
         from a small index of just those fields (``store/index.py``). Files that cannot be
-        decoded are left out: read them directly to get the error that names them."""
+        decoded are left out: read them directly to get the error that names them. Empty when
+        ``numbers`` (the versions the caller will look at) are too few to be worth an index."""
+        if len(numbers) < INDEX_MIN_FILES:
+            return {}
         folder = self.versions_dir(model)
 
         def project(data: dict[str, Any]) -> tuple[Any, ...]:
@@ -238,14 +243,16 @@ class Store:
         if highest is None:
             key = hint.folder_key()
             highest = max(self.list_version_numbers(model), default=0)
-            hint.put(highest, key)
+            if highest >= INDEX_MIN_FILES:  # a small folder is listed as fast as a hint is read
+                hint.put(highest, key)
         return highest
 
     def note_version_written(self, model: str, number: int) -> None:
         """Update the number hint after writing version ``number``, the new highest (the
         caller holds the model's lock)."""
-        hint = self._number_hint(model)
-        hint.put(number, hint.folder_key())
+        if number >= INDEX_MIN_FILES:
+            hint = self._number_hint(model)
+            hint.put(number, hint.folder_key())
 
     def _cache_path(self, folder: Path, suffix: str) -> Path:
         relative = folder.relative_to(self.dir)
