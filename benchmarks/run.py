@@ -5,7 +5,8 @@
 
 Builds its own stores in a temporary folder (manifests written through the Store and the
 record classes, without 10,000 CLI calls), then runs every case of issue 4 round-robin: each
-round runs every case once, so a burst of load on a shared machine hits all cases alike. Every
+round runs every case once (in an order rotated by one each round), so a burst of load on a
+shared machine hits all cases alike. Every
 figure is the median over rounds, printed next to two floors measured in the same rounds on the
 same interpreter: ``python -c pass`` and ``python -c "import typer"``. Results also go to
 ``benchmarks/results.json`` (git-ignored). Run it with the interpreter that has zenml-cli
@@ -382,9 +383,12 @@ def main() -> None:
             run_child(make_argv(0), env)
         cli: dict[str, dict[str, list[float]]] = {c: {"wall": [], "cpu": []} for c in cases}
         inproc: dict[str, list[float]] = {}
+        names = list(cases)
         for round_ in range(rounds):
-            for case, make_argv in cases.items():
-                wall, cpu = run_child(make_argv(round_ + 1), env)
+            # Rotate the order each round, so no case always runs right after a heavy one.
+            shift = round_ % len(names)
+            for case in names[shift:] + names[:shift]:
+                wall, cpu = run_child(cases[case](round_ + 1), env)
                 cli[case]["wall"].append(wall)
                 cli[case]["cpu"].append(cpu)
             in_process_round(stores, sizes, args.big, ops, round_, inproc)
