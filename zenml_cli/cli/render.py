@@ -6,8 +6,6 @@ rich is imported only when a table is actually rendered.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -74,7 +72,9 @@ def render_list(
 
 def _print_structured(data: Any, output: str) -> None:
     if output == "json":
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        from zenml_cli.cli import jsonout
+
+        typer.echo(jsonout.dumps(data))
     else:
         import yaml
 
@@ -82,6 +82,9 @@ def _print_structured(data: Any, output: str) -> None:
 
 
 def _print_delimited(items: list[dict[str, Any]], columns: Sequence[str], delimiter: str) -> None:
+    import csv
+    import io
+
     fields = list(items[0]) if items else list(columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")

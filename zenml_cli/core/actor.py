@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import getpass
 import os
-import subprocess
 from datetime import UTC, datetime
 
 #: CI systems' run identifiers, checked in order; the first one set is recorded.
@@ -28,6 +26,9 @@ def current_actor() -> str:
     explicit = os.environ.get("ZENML_ACTOR") or os.environ.get("GIT_AUTHOR_NAME")
     if explicit:
         return explicit
+    import getpass  # imported on first use: only writes need an actor
+    import subprocess
+
     try:
         found = subprocess.run(
             ["git", "config", "user.name"],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
@@ -37,6 +36,8 @@ def create_model(
     save_models_to_registry: bool = True,
 ) -> ModelRecord:
     """Register a new model. ConflictError if it (or a name differing only in case) exists."""
+    import uuid  # here: uuid imports platform (~3 ms), which read-only commands never need
+
     check_name(name, "model name")
     record = ModelRecord(
         name=name,

@@ -7,7 +7,7 @@ previous holder) rewrites model.yaml alone, in one atomic write.
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,8 @@ def create_version(
     ConflictError if ``name`` is taken. Safe under any number of concurrent processes: the
     number is allocated and the file written while holding the model's lock.
     """
+    import uuid  # here: uuid imports platform (~3 ms), which read-only commands never need
+
     if name is not None:
         check_version_name(name)
     tags = check_tags(tags)
@@ -89,13 +91,17 @@ def create_version(
             run_metadata=dict(metadata or {}),
         )
         store.create_exclusive(store.version_file(record.name, number), version.to_manifest())
+        store.note_version_written(record.name, number)
     return version
 
 
 def next_number(store: Store, model: ModelRecord) -> int:
-    """One more than any number this model has ever used, live or deleted (never reused)."""
-    used = store.list_version_numbers(model.name)
-    return max([0, *used, *model.retired_numbers]) + 1
+    """One more than any number this model has ever used, live or deleted (never reused).
+
+    The highest file number comes from a hint the store validates against the versions
+    folder, so registering costs the same at 10 or 10,000 versions."""
+    highest = store.highest_version_number(model.name)
+    return max([highest, *model.retired_numbers]) + 1
 
 
 # ------------------------------------------------------------------------------- reading
@@ -171,9 +177,8 @@ def read_versions(
 ) -> list[ModelVersionRecord]:
     """Version records for ``numbers`` (default: all), with stage filled from model.yaml."""
     wanted = live_numbers(store, model) if numbers is None else numbers
-    paths = [store.version_file(model.name, n) for n in wanted]
     records = []
-    for path, data in zip(paths, store.read_many(paths), strict=True):
+    for path, data in store.read_version_manifests(model.name, wanted):
         if data is not None:
             version = ModelVersionRecord.from_manifest(model.name, data, path, model.stages)
             version.model_id = model.id
@@ -362,6 +367,9 @@ def write_version(store: Store, version: ModelVersionRecord) -> None:
 # ------------------------------------------------------------------------------- helpers
 def _number_in_stage(store: Store, model: ModelRecord, stage: ModelStages) -> int | None:
     if stage == ModelStages.LATEST:
+        highest = store.highest_version_number(model.name)
+        if highest and highest not in model.retired_numbers:
+            return highest  # the common case, without listing the folder
         numbers = live_numbers(store, model)
         return numbers[-1] if numbers else None
     if stage in (ModelStages.STAGING, ModelStages.PRODUCTION):
@@ -382,14 +390,37 @@ def _read_number(store: Store, model: ModelRecord, number: int) -> ModelVersionR
 def _find_by_name(store: Store, model: ModelRecord, name: str) -> ModelVersionRecord | None:
     if name.isdigit():  # an auto-named version's name is its number
         return _read_number(store, model, int(name))
-    return next((v for v in read_versions(store, model) if v.name == name), None)
+    return _find_version(store, model, "name", lambda value: value == name)
 
 
 def _find_by_id(store: Store, model: ModelRecord, version_id: str) -> ModelVersionRecord | None:
     wanted = version_id.replace("-", "").lower()
-    return next(
-        (v for v in read_versions(store, model) if v.id.replace("-", "").lower() == wanted), None
-    )
+    return _find_version(store, model, "id", lambda value: value.replace("-", "").lower() == wanted)
+
+
+def _find_version(
+    store: Store, model: ModelRecord, field: str, match: Callable[[str], bool]
+) -> ModelVersionRecord | None:
+    """The lowest-numbered version whose ``field`` matches. Matching runs on a small index of
+    each file's name and id; a record is built only for a match, for a file whose field is not
+    text, or for a file the index could not decode, so that errors still name the file."""
+    numbers = live_numbers(store, model)
+    known = store.version_fields(model.name, ("name", "id"), numbers)
+    position = ("name", "id").index(field)
+    candidates = []
+    for number in numbers:
+        values = known.get(number)
+        value = values[position] if values is not None else None
+        if not isinstance(value, str) or match(value):
+            candidates.append(number)
+    for path, data in store.read_version_manifests(model.name, candidates):
+        if data is None:
+            continue
+        version = ModelVersionRecord.from_manifest(model.name, data, path, model.stages)
+        version.model_id = model.id
+        if match(getattr(version, field)):
+            return version
+    return None
 
 
 def _describe_range(store: Store, model: ModelRecord) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 #: Prefix of in-flight temp files; readers skip these, and .gitignore lists them.
@@ -17,6 +16,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     The temp file lives beside the target so ``os.replace`` never crosses a filesystem, and its
     name starts with ``.tmp-`` so readers and ``.gitignore`` skip it if a crash leaves it behind.
     """
+    import tempfile  # here: read-only commands never write, so never pay for it
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
     try:

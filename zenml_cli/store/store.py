@@ -18,9 +18,8 @@ The model's folder name *is* its name, so a rename is one atomic ``os.rename``.
 
 from __future__ import annotations
 
+import functools
 import os
-import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,11 +30,15 @@ from urllib.parse import quote
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.config import StoreConfig
+from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint
 
 STORE_DIR = ".zenml"
 CONFIG_FILE = "config.yaml"
 ENV_PROJECT_DIR = "ZENML_PROJECT_DIR"
 TEMP_PREFIX = atomic.TEMP_PREFIX
+CACHE_DIR = ".cache"
+#: Reading this many files of one folder goes through the folder's cached index instead.
+INDEX_MIN_FILES = 32
 
 GITIGNORE = """\
 # Written by zenml-cli: derived or machine-local files that must not be committed.
@@ -90,11 +93,11 @@ class Store:
         if self._config is None:
             path = self.dir / CONFIG_FILE
             try:
-                raw = path.read_bytes()
+                data = self._manifest_memo.read(path, CONFIG_FILE, _decode_yaml)
             except FileNotFoundError:
                 self._config = StoreConfig()
             else:
-                self._config = StoreConfig.from_manifest(codec.decode(raw, "yaml", path), path)
+                self._config = StoreConfig.from_manifest(data, path)
         return self._config
 
     @property
@@ -162,7 +165,11 @@ class Store:
     # ----------------------------------------------------------------------------- reading
     def read(self, path: Path) -> dict[str, Any]:
         """One manifest as a dict. FileNotFoundError passes through; anything else unreadable
-        becomes CorruptManifestError naming the file."""
+        becomes CorruptManifestError naming the file. Model manifests come through the store's
+        memo (``store/index.py``), validated against the file on every read."""
+        if path.name == self._model_file_name:
+            relative = str(path)[len(str(self.dir)) + 1 :]
+            return self._manifest_memo.read(path, relative, self._decode)
         return codec.decode(path.read_bytes(), self.config.manifest_format, path)
 
     def read_optional(self, path: Path) -> dict[str, Any] | None:
@@ -172,8 +179,103 @@ class Store:
             return None
 
     def read_many(self, paths: list[Path]) -> list[dict[str, Any] | None]:
-        """Several manifests at once (None for a missing one): the hot path of listings."""
-        return [self.read_optional(path) for path in paths]
+        """Several manifests at once (None for a missing one): the hot path of listings.
+
+        When many files of one folder are wanted, they come from the folder's index (see
+        ``store/index.py``): only files changed since the last call are parsed. Files the index
+        could not decode are read directly, so their error names them as before."""
+        by_folder: dict[Path, int] = {}
+        for path in paths:
+            by_folder[path.parent] = by_folder.get(path.parent, 0) + 1
+        loaded: dict[Path, dict[str, dict[str, Any]]] = {
+            folder: self._folder_index(folder).load(self._decode)
+            for folder, count in by_folder.items()
+            if count >= INDEX_MIN_FILES
+        }
+        results: list[dict[str, Any] | None] = []
+        for path in paths:
+            data = loaded.get(path.parent, {}).get(path.name)
+            results.append(data if data is not None else self.read_optional(path))
+        return results
+
+    def read_version_manifests(
+        self, model: str, numbers: list[int]
+    ) -> list[tuple[str, dict[str, Any] | None]]:
+        """``(path, mapping or None if missing)`` for each version number: ``read_many`` for
+        one model's versions, without building a Path per file (that alone costs ~10 us)."""
+        folder = self.versions_dir(model)
+        names = [f"{number}{self.ext}" for number in numbers]
+        loaded = (
+            self._folder_index(folder).load(self._decode) if len(names) >= INDEX_MIN_FILES else {}
+        )
+        base = f"{folder}{os.sep}"
+        results: list[tuple[str, dict[str, Any] | None]] = []
+        for name in names:
+            data = loaded.get(name)
+            results.append(
+                (base + name, data if data is not None else self.read_optional(folder / name))
+            )
+        return results
+
+    def version_fields(
+        self, model: str, fields: tuple[str, ...], numbers: list[int]
+    ) -> dict[int, tuple[Any, ...]]:
+        """``{number: (value of each field, None if absent)}`` for the model's version files,
+        from a small index of just those fields (``store/index.py``). Files that cannot be
+        decoded are left out: read them directly to get the error that names them. Empty when
+        ``numbers`` (the versions the caller will look at) are too few to be worth an index."""
+        if len(numbers) < INDEX_MIN_FILES:
+            return {}
+        folder = self.versions_dir(model)
+
+        def project(data: dict[str, Any]) -> tuple[Any, ...]:
+            return tuple(data.get(field) for field in fields)
+
+        cache = self._cache_path(folder, ".fields-" + "-".join(fields))
+        loaded = FolderIndex(folder, cache, self.ext, project).load(self._decode)
+        cut = len(self.ext)
+        return {int(name[:-cut]): value for name, value in loaded.items() if name[:-cut].isdigit()}
+
+    def highest_version_number(self, model: str) -> int:
+        """The highest number among the model's version files (0 if none), from a validated
+        hint when the versions folder is unchanged, else from listing it."""
+        hint = self._number_hint(model)
+        highest = hint.get()
+        if highest is None:
+            key = hint.folder_key()
+            highest = max(self.list_version_numbers(model), default=0)
+            if highest >= INDEX_MIN_FILES:  # a small folder is listed as fast as a hint is read
+                hint.put(highest, key)
+        return highest
+
+    def note_version_written(self, model: str, number: int) -> None:
+        """Update the number hint after writing version ``number``, the new highest (the
+        caller holds the model's lock)."""
+        if number >= INDEX_MIN_FILES:
+            hint = self._number_hint(model)
+            hint.put(number, hint.folder_key())
+
+    def _cache_path(self, folder: Path, suffix: str) -> Path:
+        relative = folder.relative_to(self.dir)
+        return self.dir / CACHE_DIR / relative.parent / (relative.name + suffix)
+
+    def _folder_index(self, folder: Path) -> FolderIndex:
+        return FolderIndex(folder, self._cache_path(folder, ".index"), self.ext)
+
+    def _number_hint(self, model: str) -> NextNumberHint:
+        folder = self.versions_dir(model)
+        return NextNumberHint(folder, self._cache_path(folder, ".next"), self.ext)
+
+    @functools.cached_property
+    def _manifest_memo(self) -> ManifestMemo:
+        return ManifestMemo(self.dir / CACHE_DIR / "manifests.index")
+
+    @property
+    def _model_file_name(self) -> str:
+        return "model" + self.ext
+
+    def _decode(self, raw: bytes, path: Path) -> dict[str, Any]:
+        return codec.decode(raw, self.config.manifest_format, path)
 
     def list_model_names(self) -> list[str]:
         """Names of every model folder (unsorted)."""
@@ -243,6 +345,9 @@ class Store:
     def remove_tree(self, folder: Path) -> None:
         """Delete a folder so that a crash leaves it either whole or gone: rename it into
         ``.trash/`` in one step, then remove it at leisure."""
+        import shutil
+        import uuid
+
         trash = self.dir / ".trash" / uuid.uuid4().hex
         trash.parent.mkdir(parents=True, exist_ok=True)
         os.rename(folder, trash)
@@ -276,3 +381,7 @@ def _visible_entries(folder: Path) -> list[str]:
         return [name for name in os.listdir(folder) if not name.startswith(TEMP_PREFIX)]
     except FileNotFoundError:
         return []
+
+
+def _decode_yaml(raw: bytes, path: Path) -> dict[str, Any]:
+    return codec.decode(raw, "yaml", path)

@@ -1,0 +1,295 @@
+"""A derived, git-ignored cache of decoded manifests, so big folders are not re-parsed.
+
+Parsing YAML costs ~0.2 ms a file, so a model with 10,000 versions would cost two seconds to
+list. ``FolderIndex`` keeps the decoded mapping of every manifest of one folder in
+``.zenml/.cache/<folder>.index`` and trusts an entry only while the file's stat key is unchanged:
+``(st_mtime_ns, st_ctime_ns, st_size, st_ino)`` from one ``os.scandir``. The cache is never the
+source of truth and never stale:
+
+- any write replaces the file (new inode, new ctime); an in-place edit changes ctime, which
+  ordinary tools cannot set back (``os.utime``/``touch -d`` restore mtime only); ``git
+  checkout``/``merge`` write new files; a deleted file has no stat and drops out; an added file
+  has no entry and is parsed. (On Windows ``st_ctime`` is the creation time, so there an
+  in-place edit that keeps the size *and* restores the mtime would go unseen.)
+- "racy" entries, whose mtime or ctime is within ``RACY_NS`` of the scan, are returned but not
+  cached: a second write inside the same filesystem timestamp tick could not be told apart.
+- the cache file is written atomically (temp file + ``os.replace``) and carries a checksum; a
+  corrupt, partial or foreign cache is ignored and rebuilt. Concurrent writers of the cache
+  race harmlessly: each writes a complete, self-validating snapshot.
+
+``NextNumberHint`` is the same idea for allocation: the highest version number in a folder,
+trusted while the folder's own stat key is unchanged, so registering does not list the folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import marshal
+import os
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+#: Bump when the cache layout changes; an old cache is then simply rebuilt.
+CACHE_FORMAT = b"zenml-cli-index-1\n"
+#: Files touched this recently (2 s) are not cached: see the module docstring.
+RACY_NS = 2_000_000_000
+TEMP_PREFIX = ".tmp-"
+#: The clock the racy check compares file times with (tests move it forward).
+clock_ns: Callable[[], int] = time.time_ns
+
+StatKey = tuple[int, int, int, int]
+Decoder = Callable[[bytes, Path], dict[str, Any]]
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+class FolderIndex:
+    """The decoded manifests of one folder, validated file by file against the disk.
+
+    With ``project``, the index keeps ``project(mapping)`` instead of the whole mapping (e.g.
+    just the name and id of each version): a much smaller cache for lookups."""
+
+    def __init__(
+        self,
+        folder: Path,
+        cache_file: Path,
+        suffix: str,
+        project: Callable[[dict[str, Any]], Any] | None = None,
+    ) -> None:
+        self.folder = folder
+        self.cache_file = cache_file
+        self.suffix = suffix
+        self.project = project
+
+    def load(self, decode: Decoder) -> dict[str, Any]:
+        """``{file name: decoded mapping}`` for every manifest in the folder, parsing only the
+        files whose stat key changed since the cache was written. A file that fails to decode is
+        left out (and never cached): reading it directly raises the error that names it."""
+        started = clock_ns()
+        cached = self._read_cache()
+        fresh: dict[str, tuple[StatKey, Any]] = {}
+        result: dict[str, Any] = {}
+        changed = False
+        try:
+            entries = list(os.scandir(self.folder))
+        except FileNotFoundError:
+            return {}
+        for entry in entries:
+            name = entry.name
+            if not name.endswith(self.suffix) or name.startswith(TEMP_PREFIX):
+                continue
+            try:
+                key = stat_key(entry.stat())  # follows a symlink: the target's key counts
+            except FileNotFoundError:  # deleted while we scanned
+                changed = True
+                continue
+            hit = cached.get(name)
+            if hit is not None and hit[0] == key:
+                fresh[name] = hit
+                result[name] = hit[1]
+                continue
+            changed = True
+            try:
+                path = Path(entry.path)
+                data = decode(path.read_bytes(), path)
+            except Exception:  # unreadable or invalid: not cached; a direct read reports it
+                continue
+            value = data if self.project is None else self.project(data)
+            result[name] = value
+            if max(key[0], key[1]) < started - RACY_NS and _plain(value):
+                fresh[name] = (key, value)
+        if changed or len(fresh) != len(cached):
+            self._write_cache(fresh)
+        return result
+
+    def _read_cache(self) -> dict[str, tuple[StatKey, Any]]:
+        try:
+            raw = self.cache_file.read_bytes()
+        except OSError:
+            return {}
+        head = len(CACHE_FORMAT)
+        if raw[:head] != CACHE_FORMAT or len(raw) < head + 4:
+            return {}
+        body = raw[head + 4 :]
+        if zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]:
+            return {}  # torn or corrupt: ignore and rebuild
+        enabled = gc.isenabled()
+        gc.disable()  # loading 10,000 small dicts would otherwise trigger many GC passes
+        try:
+            suffix, entries = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return {}
+        finally:
+            if enabled:
+                gc.enable()
+        if suffix != self.suffix or not isinstance(entries, dict):
+            return {}
+        return entries
+
+    def _write_cache(self, entries: dict[str, tuple[StatKey, Any]]) -> None:
+        try:
+            body = marshal.dumps((self.suffix, entries))
+        except ValueError:  # an unmarshallable value slipped through: skip caching
+            return
+        atomic_replace(self.cache_file, CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body)
+
+
+class NextNumberHint:
+    """The highest ``<number><suffix>`` file of a folder, cached with the folder's stat key.
+
+    Adding, removing or renaming a file changes the folder's mtime, so an unchanged key means
+    the file names are unchanged. Callers also check that the hinted file exists and the next
+    one does not, which catches a change inside one timestamp tick that touched those names.
+    """
+
+    def __init__(self, folder: Path, cache_file: Path, suffix: str) -> None:
+        self.folder = folder
+        self.cache_file = cache_file
+        self.suffix = suffix
+
+    #: Fixed width, so every hint has the same size and an in-place rewrite never truncates.
+    WIDTH = 20
+
+    def get(self) -> int | None:
+        """The cached highest number, or None when the hint is missing or out of date."""
+        try:
+            key = stat_key(os.stat(self.folder))
+            text = self.cache_file.read_text("ascii")
+        except (OSError, ValueError):
+            return None
+        parts = text.split()
+        if len(parts) != 6 or not all(p.isdigit() for p in parts):
+            return None
+        *saved, highest, check = (int(p) for p in parts)
+        if check != _hint_checksum((*saved, highest)) or tuple(saved) != key:
+            return None  # torn by a concurrent rewrite, or the folder changed
+        if highest and not (self.folder / f"{highest}{self.suffix}").exists():
+            return None
+        if (self.folder / f"{highest + 1}{self.suffix}").exists():
+            return None
+        return highest
+
+    def folder_key(self) -> StatKey | None:
+        try:
+            return stat_key(os.stat(self.folder))
+        except OSError:
+            return None
+
+    def put(self, highest: int, key: StatKey | None) -> None:
+        """Record ``highest`` for the folder as it was when ``key`` was taken: before listing
+        it, or just after this process wrote into it (under the model's lock).
+
+        Rewritten in place with one fixed-size ``pwrite`` (creating a file per registration
+        cost a fifth of registering); a reader that catches a half-written hint fails its
+        checksum and lists the folder instead."""
+        if key is None:
+            return
+        values = (*key, highest)
+        text = " ".join(f"{v:0{self.WIDTH}d}" for v in (*values, _hint_checksum(values)))
+        if not hasattr(os, "pwrite"):  # Windows
+            atomic_replace(self.cache_file, text.encode("ascii"))
+            return
+        try:
+            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.cache_file, os.O_WRONLY | os.O_CREAT, 0o644)
+        except OSError:
+            return
+        try:
+            os.pwrite(fd, (text + "\n").encode("ascii"), 0)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _hint_checksum(values: tuple[int, ...]) -> int:
+    return zlib.crc32(" ".join(map(str, values)).encode("ascii"))
+
+
+def atomic_replace(path: Path, data: bytes) -> None:
+    """Write a cache file atomically, best effort: a cache that cannot be written is skipped.
+
+    No fsync: after a crash the checksum or the stat check rejects whatever is left."""
+    tmp = path.with_name(f"{TEMP_PREFIX}{os.urandom(6).hex()}-{path.name}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _plain(value: Any) -> bool:
+    """True if ``value`` survives marshal unchanged (YAML can also yield dates, sets ...)."""
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _plain(v) for k, v in value.items())
+    if kind is list or kind is tuple:
+        return all(_plain(item) for item in value)
+    return kind in (str, int, float, bool, type(None))
+
+
+class ManifestMemo:
+    """Decoded config and model manifests of the whole store, in one small cache file.
+
+    Every read still stats the manifest and uses the memo only while its stat key matches, as
+    ``FolderIndex`` does; a hit unmarshals its own bytes, so callers always get fresh objects.
+    The gain: a command that reads only cached manifests never imports or runs PyYAML.
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, cache_file: Path) -> None:
+        self.cache_file = cache_file
+        self._entries: dict[str, tuple[StatKey, bytes]] | None = None
+
+    def read(self, path: Path, name: str, decode: Decoder) -> dict[str, Any]:
+        """``path`` decoded (``name``: its key in the memo). FileNotFoundError passes through."""
+        key = stat_key(os.stat(path))
+        if self._entries is None:
+            self._entries = self._load()
+        hit = self._entries.get(name)
+        if hit is not None and hit[0] == key:
+            with contextlib.suppress(EOFError, ValueError, TypeError):
+                data = marshal.loads(hit[1])
+                if type(data) is dict:
+                    return data
+        data = decode(path.read_bytes(), path)
+        if max(key[0], key[1]) < clock_ns() - RACY_NS and _plain(data):
+            self._entries[name] = (key, marshal.dumps(data))
+            self._save(name)
+        return data
+
+    def _load(self) -> dict[str, tuple[StatKey, bytes]]:
+        try:
+            raw = self.cache_file.read_bytes()
+        except OSError:
+            return {}
+        head = len(CACHE_FORMAT)
+        body = raw[head + 4 :]
+        if (
+            raw[:head] != CACHE_FORMAT
+            or zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]
+        ):
+            return {}
+        try:
+            entries = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return {}
+        return entries if type(entries) is dict else {}
+
+    def _save(self, name: str) -> None:
+        assert self._entries is not None
+        merged = self._load()  # keep what other processes added meanwhile
+        if len(merged) >= self.MAX_ENTRIES:
+            merged = {}
+        merged[name] = self._entries[name]
+        body = marshal.dumps(merged)
+        atomic_replace(self.cache_file, CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body)
