@@ -7,18 +7,12 @@ import sys
 from typing import Annotated
 
 import typer
-import typer.core
 
 from zenml_cli.cli import artifact_cmds, model_cmds, version_cmds
 from zenml_cli.cli.context import ErrorFunnel, OutputOpt, store
 from zenml_cli.cli.prune import keep_only_invoked
 from zenml_cli.cli.render import message, render_list, render_record
 from zenml_cli.errors import CorruptManifestError
-
-# With rich installed, typer escapes every "[default: ...]" in help for rich's HTML export,
-# importing rich (~100 ms) even though rich_markup_mode=None, and printing a stray backslash
-# ("\\[default: 1]") in plain help. Help here is plain text, so tell typer rich is not in use.
-typer.core.HAS_RICH = False
 
 app = typer.Typer(
     cls=ErrorFunnel,
