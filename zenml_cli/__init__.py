@@ -1,19 +1,16 @@
 """zenml-cli: ZenML's Model Control Plane as manifests in your repository's ``.zenml/``.
 
-Importing this package imports neither typer nor rich (nor yaml, filelock, numpy or pickle):
-pipeline code pays only for what it uses.
+Importing this package imports neither typer nor rich (nor yaml, filelock, numpy or pickle),
+and each public name is imported on first use (PEP 562), so the ``zenml`` command, which lives
+inside this package, does not pay for the pipeline SDK, and pipeline code pays only for what
+it touches.
 """
 
-from zenml_cli.artifacts.artifact_config import ArtifactConfig
-from zenml_cli.artifacts.utils import (
-    link_artifact_to_model,
-    load_artifact,
-    log_artifact_metadata,
-    log_metadata,
-    log_model_metadata,
-    save_artifact,
-)
-from zenml_cli.client import Client
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from zenml_cli.enums import ArtifactType, ModelStages
 from zenml_cli.errors import (
     ConflictError,
@@ -24,10 +21,57 @@ from zenml_cli.errors import (
     StepContextError,
     ZenMLCliError,
 )
-from zenml_cli.model import Model
-from zenml_cli.pipelines import get_step_context, pipeline, step
+
+if TYPE_CHECKING:
+    from zenml_cli.artifacts.artifact_config import ArtifactConfig
+    from zenml_cli.artifacts.utils import (
+        link_artifact_to_model,
+        load_artifact,
+        log_artifact_metadata,
+        log_metadata,
+        log_model_metadata,
+        save_artifact,
+    )
+    from zenml_cli.client import Client
+    from zenml_cli.model import Model
+    from zenml_cli.pipelines import get_step_context, pipeline, step
 
 __version__ = "0.1.0"
+
+#: Public name -> the module that defines it, imported when the name is first used.
+_LAZY = {
+    "ArtifactConfig": "zenml_cli.artifacts.artifact_config",
+    "Client": "zenml_cli.client",
+    "Model": "zenml_cli.model",
+    "get_step_context": "zenml_cli.pipelines",
+    "pipeline": "zenml_cli.pipelines",
+    "step": "zenml_cli.pipelines",
+    **{
+        name: "zenml_cli.artifacts.utils"
+        for name in (
+            "link_artifact_to_model",
+            "load_artifact",
+            "log_artifact_metadata",
+            "log_metadata",
+            "log_model_metadata",
+            "save_artifact",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'zenml_cli' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "ArtifactConfig",

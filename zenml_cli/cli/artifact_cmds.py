@@ -10,9 +10,6 @@ import typer
 
 from zenml_cli.cli.context import DEFAULT_SIZE, ListOutputOpt, OutputOpt, PageOpt, SizeOpt, store
 from zenml_cli.cli.render import render_list, render_record
-from zenml_cli.core import artifacts as core_artifacts
-from zenml_cli.core import links as core_links
-from zenml_cli.core import runs as core_runs
 from zenml_cli.core.listing import paginate
 from zenml_cli.enums import LinkKind
 
@@ -55,6 +52,8 @@ def _linked_lister(kind: LinkKind) -> Callable[..., None]:
         size: SizeOpt = DEFAULT_SIZE,
         output: ListOutputOpt = "table",  # type: ignore[assignment]
     ) -> None:
+        from zenml_cli.core import links as core_links  # on use: other commands start faster
+
         found = core_links.linked_artifacts(store(ctx), model, version, kind)
         result = paginate(found, page, size)
         items = [record.to_dict() for record in result]
@@ -71,6 +70,8 @@ def _runs(
     size: SizeOpt = DEFAULT_SIZE,
     output: ListOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
+    from zenml_cli.core import runs as core_runs
+
     result = paginate(core_runs.runs_of_version(store(ctx), model, version), page, size)
     items = [run.to_dict() for run in result]
     render_list(items, result.pagination(), output, RUN_COLUMNS, title="runs")
@@ -94,6 +95,8 @@ def list_(
     output: ListOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """List artifact versions, by artifact name then version number."""
+    from zenml_cli.core import artifacts as core_artifacts
+
     result = core_artifacts.list_versions(
         store(ctx), name=name, artifact_type=artifact_type, tag=tag, page=page, size=size
     )
@@ -112,5 +115,7 @@ def describe(
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Show one artifact version: type, payload location, sha256, size, producing run."""
+    from zenml_cli.core import artifacts as core_artifacts
+
     record = core_artifacts.get(store(ctx), name, version)
     render_record(record.to_dict(), output, title=f"artifact {record.name} {record.version}")
