@@ -33,11 +33,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from zenml_cli.store.atomic import TEMP_PREFIX
+
 #: Bump when the cache layout changes; an old cache is then simply rebuilt.
 CACHE_FORMAT = b"zenml-cli-index-1\n"
 #: Files touched this recently (2 s) are not cached: see the module docstring.
 RACY_NS = 2_000_000_000
-TEMP_PREFIX = ".tmp-"
+
 #: The clock the racy check compares file times with (tests move it forward).
 clock_ns: Callable[[], int] = time.time_ns
 
