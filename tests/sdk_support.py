@@ -35,24 +35,12 @@ def subprocess_env(root: Path) -> dict[str, str]:
     return env
 
 
-def zenml_json(root: Path, *args: str) -> Any:
-    """Run ``python -m zenml_cli ARGS -o json`` in a real subprocess and parse stdout."""
-    result = subprocess.run(
-        [sys.executable, "-m", "zenml_cli", *args, "-o", "json"],
-        cwd=root,
-        env=subprocess_env(root),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def run_python(root: Path, code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run_in_project(
+    root: Path, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python ARGS`` in ``root`` as a separate process with the project's isolation."""
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *args],
         cwd=root,
         env=subprocess_env(root),
         capture_output=True,
@@ -60,3 +48,14 @@ def run_python(root: Path, code: str, timeout: float = 60) -> subprocess.Complet
         timeout=timeout,
         check=False,
     )
+
+
+def zenml_json(root: Path, *args: str) -> Any:
+    """Run ``python -m zenml_cli ARGS -o json`` in a real subprocess and parse stdout."""
+    result = run_in_project(root, "-m", "zenml_cli", *args, "-o", "json", timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def run_python(root: Path, code: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return run_in_project(root, "-c", code, timeout=timeout)

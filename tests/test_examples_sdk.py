@@ -3,14 +3,12 @@ describes, checked through the CLI's JSON output."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sdk_support import REPO_ROOT, subprocess_env, zenml_json
+from sdk_support import REPO_ROOT, run_in_project, zenml_json
 
 EXAMPLES = sorted((REPO_ROOT / "examples").glob("*.py"))
 
@@ -88,24 +86,8 @@ def test_every_example_has_a_check() -> None:
 def test_example_runs_and_leaves_the_store_it_describes(example: Path, tmp_path: Path) -> None:
     root = tmp_path / "project"
     root.mkdir()
-    result = subprocess.run(
-        [sys.executable, str(example)],
-        cwd=root,
-        env=subprocess_env(root),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_in_project(root, str(example), timeout=120)
     assert result.returncode == 0, result.stderr
     CHECKS[example.stem](root)
-    doctor = subprocess.run(
-        [sys.executable, "-m", "zenml_cli", "doctor"],
-        cwd=root,
-        env=subprocess_env(root),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    doctor = run_in_project(root, "-m", "zenml_cli", "doctor", timeout=60)
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr

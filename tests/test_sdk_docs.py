@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-from sdk_support import REPO_ROOT, subprocess_env, zenml_json
+from sdk_support import REPO_ROOT, run_in_project, zenml_json
 
 README = REPO_ROOT / "README.md"
 
@@ -21,15 +19,7 @@ def test_python_tour_runs(tmp_path: Path) -> None:
     root.mkdir()
     script = tmp_path / "tour.py"
     script.write_text("\n".join(blocks))
-    result = subprocess.run(
-        [sys.executable, str(script)],
-        cwd=root,
-        env=subprocess_env(root),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_in_project(root, str(script), timeout=120)
     assert result.returncode == 0, result.stderr
     versions = zenml_json(root, "model", "version", "list", "demo")["items"]
     assert [(v["number"], v["stage"]) for v in versions] == [(1, "archived"), (2, "staging")]
