@@ -328,3 +328,17 @@ def test_every_command_and_option_has_help() -> None:
 def test_help_renders(cli: Cli, path: list[str]) -> None:
     code, out, _ = cli(*path)
     assert code == 0 and "Usage:" in out
+
+
+def test_json_is_indented_on_a_terminal_and_compact_when_piped(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zenml_cli.cli import render
+
+    data = {"items": [{"name": "iris", "tags": ["a"]}], "pagination": {"index": 1}}
+    render.render_list(data["items"], data["pagination"], "json", ["name"])
+    piped = capsys.readouterr().out
+    assert piped == json.dumps(data, ensure_ascii=False) + "\n"
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    render.render_list(data["items"], data["pagination"], "json", ["name"])
+    assert capsys.readouterr().out == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
