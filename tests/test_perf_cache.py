@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from zenml_cli.core import models, versions
+from zenml_cli.core import models, version_views, versions
 from zenml_cli.core.records import ModelVersionRecord
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import Store
@@ -50,7 +50,7 @@ def cache_entries(store: Store) -> dict[str, Any]:
 
 
 def all_versions(store: Store) -> list[ModelVersionRecord]:
-    return list(versions.list_versions(store, "M", size=10_000))
+    return list(version_views.list_versions(store, "M", size=10_000))
 
 
 def next_tick(path: Path, before_ctime: int) -> None:
@@ -290,7 +290,7 @@ def test_json_manifest_stores_are_indexed_and_never_stale(
     models.create_model(store, "J")
     for _ in range(COUNT):
         versions.create_version(store, "J")
-    listed = list(versions.list_versions(store, "J", size=10_000))
+    listed = list(version_views.list_versions(store, "J", size=10_000))
     assert len(listed) == COUNT
     assert len(store._folder_index(store.versions_dir("J"))._read_cache()) == COUNT
     path = store.version_file("J", 11)
@@ -336,4 +336,4 @@ def test_small_models_get_no_version_caches(
 
 
 def all_versions_of(store: Store, model: str) -> list[ModelVersionRecord]:
-    return list(versions.list_versions(store, model, size=10_000))
+    return list(version_views.list_versions(store, model, size=10_000))

@@ -10,6 +10,7 @@ import os
 from typing import TYPE_CHECKING
 
 from zenml_cli.core import models as core_models
+from zenml_cli.core import version_views
 from zenml_cli.core import versions as core_versions
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE, Page
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
@@ -146,7 +147,7 @@ class Client:
         if tags and len(tags) > 1:
             raise InvalidInputError("filter by one tag at a time")
         chosen = model_name_or_id or model
-        return core_versions.list_versions(
+        return version_views.list_versions(
             self.store,
             str(chosen) if chosen else None,
             name=name,

@@ -19,7 +19,7 @@ from zenml_cli.cli.context import (
 )
 from zenml_cli.cli.render import message, render_list, render_record
 from zenml_cli.core import models as core_models
-from zenml_cli.core import versions as core_versions
+from zenml_cli.core import version_views
 from zenml_cli.errors import UsageError
 
 app = typer.Typer(help="Register, list, describe, update and delete models.", no_args_is_help=True)
@@ -125,7 +125,7 @@ def list_(
 @app.command("describe")
 def describe(ctx: typer.Context, model: NameArg, output: OutputOpt = "table") -> None:  # type: ignore[assignment]
     """Show one model: its fields, stage holders and latest version."""
-    data = core_versions.describe_model(store(ctx), model)
+    data = version_views.describe_model(store(ctx), model)
     render_record(data, output, title=f"model {data['name']}")
 
 

@@ -19,6 +19,7 @@ from zenml_cli.cli.context import (
 )
 from zenml_cli.cli.render import message, render_list, render_record
 from zenml_cli.core import history as core_history
+from zenml_cli.core import version_views
 from zenml_cli.core import versions as core_versions
 from zenml_cli.core.actor import parse_time
 from zenml_cli.errors import UsageError
@@ -96,7 +97,7 @@ def list_(
     """List model versions (of one model, or of all), sorted by number."""
     if model_arg and model and model_arg != model:
         raise UsageError(f"two models given ({model_arg!r} and --model {model!r}); give one")
-    result = core_versions.list_versions(
+    result = version_views.list_versions(
         store(ctx),
         model_arg or model,
         name=name,
@@ -224,7 +225,7 @@ def history(
     output: ListOutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Show the model's stage changes, renames and deletes: who, when, from, to, why."""
-    events = core_versions.history_of(store(ctx), model, version)
+    events = version_views.history_of(store(ctx), model, version)
     if at is not None:
         holders = {"model": model, "at": at, **core_history.holders_at(events, parse_time(at))}
         render_list([holders], None, output, list(holders), title=f"{model} at {at}")

@@ -1,0 +1,130 @@
+"""Read-only views over model versions: listing with filters and pages, describing a model,
+and reading its history. The rules for changing versions live in ``versions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from zenml_cli.core import history
+from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
+from zenml_cli.core.models import get_model, read_model_folder
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.core.stages import parse_stage
+from zenml_cli.core.versions import (
+    VersionRef,
+    live_numbers,
+    parse_ref,
+    read_number,
+    read_versions,
+    resolve,
+)
+from zenml_cli.enums import ModelStages
+from zenml_cli.store import Store
+
+VERSION_SORT_KEYS = ("number", "name", "created", "stage")
+
+
+def list_versions(
+    store: Store,
+    model: str | None = None,
+    *,
+    name: str | None = None,
+    stage: str | ModelStages | None = None,
+    number: int | None = None,
+    tag: str | None = None,
+    sort_by: str = "number",
+    page: int = 1,
+    size: int = 20,
+) -> Page[ModelVersionRecord]:
+    """A page of versions of one model (or of every model). Filters that need only file names
+    and model.yaml (stage, number) are applied before any version file is read, and without a
+    name/tag filter or a sort on file contents only the page's files are read."""
+    key, descending = parse_sort(sort_by, VERSION_SORT_KEYS)
+    check_paging(page, size)
+    wanted_stage = _stage_filter(stage)
+    models = [get_model(store, model)] if model else _all_models(store)
+    candidates: list[tuple[ModelRecord, int]] = []
+    for record in models:
+        numbers = live_numbers(store, record)
+        if wanted_stage == ModelStages.LATEST:
+            numbers = numbers[-1:]
+        elif wanted_stage is not None:
+            numbers = [n for n in numbers if record.stages.stage_of(n) == wanted_stage]
+        if number is not None:
+            numbers = [n for n in numbers if n == number]
+        candidates.extend((record, n) for n in numbers)
+    needs_contents = name is not None or tag is not None or key in ("name", "created")
+    if not needs_contents:
+        order = {"number": lambda c: (c[0].name, c[1]), "stage": _stage_sort_key}[key]
+        candidates.sort(key=order, reverse=descending)
+        window = paginate(candidates, page, size)
+        items = _read_candidates(store, window.items)
+        return Page(items, window.index, window.max_size, window.total)
+    versions = _read_candidates(store, candidates)
+    match = text_matcher(name)
+    if match:
+        versions = [v for v in versions if match(v.name)]
+    if tag is not None:
+        versions = [v for v in versions if tag in v.tags]
+    versions.sort(key=lambda v: (getattr(v, key), v.model, v.number), reverse=descending)
+    return paginate(versions, page, size)
+
+
+# ------------------------------------------------------------------------------- changing
+
+
+def _stage_filter(stage: str | ModelStages | None) -> ModelStages | None:
+    if stage is None:
+        return None
+    text = stage.value if isinstance(stage, ModelStages) else str(stage).casefold()
+    if text == ModelStages.LATEST.value:
+        return ModelStages.LATEST
+    return parse_stage(text)
+
+
+def _stage_sort_key(candidate: tuple[ModelRecord, int]) -> tuple[str, str, int]:
+    record, number = candidate
+    return (record.stages.stage_of(number).value, record.name, number)
+
+
+def _read_candidates(
+    store: Store, candidates: list[tuple[ModelRecord, int]]
+) -> list[ModelVersionRecord]:
+    by_model: dict[str, tuple[ModelRecord, list[int]]] = {}
+    for record, number in candidates:
+        by_model.setdefault(record.name, (record, []))[1].append(number)
+    read: dict[tuple[str, int], ModelVersionRecord] = {}
+    for record, numbers in by_model.values():
+        for version in read_versions(store, record, numbers):
+            read[(record.name, version.number)] = version
+    return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
+
+
+def _all_models(store: Store) -> list[ModelRecord]:
+    found = (read_model_folder(store, name) for name in sorted(store.list_model_names()))
+    return [record for record in found if record is not None]
+
+
+def describe_model(store: Store, model: str) -> dict[str, Any]:
+    """A model's public fields plus its version count and latest version."""
+    record = get_model(store, model)
+    numbers = live_numbers(store, record)
+    latest = read_number(store, record, numbers[-1]) if numbers else None
+    data = record.to_dict()
+    data["version_count"] = len(numbers)
+    data["latest_version_number"] = latest.number if latest else None
+    data["latest_version_name"] = latest.name if latest else None
+    data["archived_versions"] = sorted(record.stages.archived)
+    return data
+
+
+def history_of(store: Store, model: str, version: VersionRef = None) -> list[history.HistoryEvent]:
+    """A model's events, oldest first; with ``version``, only that version's (a number also
+    works for a version that has since been deleted)."""
+    record = get_model(store, model)
+    events = history.read(store, record.name)
+    if version is None:
+        return events
+    kind, value = parse_ref(version)
+    number = int(value) if kind == "number" else resolve(store, record, version).number
+    return [event for event in events if event.version == number]
