@@ -24,7 +24,7 @@ def init_store(
             f"unknown manifest format {manifest_format!r}; choose one of: "
             + ", ".join(MANIFEST_FORMATS)
         )
-    if (store.dir / "config.yaml").exists():
+    if store.is_initialised():
         raise ConflictError(
             f"{store.dir} already exists; edit {store.dir / 'config.yaml'} to change policies"
         )

@@ -104,12 +104,16 @@ class Store:
     def ext(self) -> str:
         return "." + self.config.manifest_format
 
+    def is_initialised(self) -> bool:
+        """True once ``config.yaml`` exists (a store may be found before it is initialised)."""
+        return (self.dir / CONFIG_FILE).exists()
+
     def exists(self) -> bool:
         return self.dir.is_dir()
 
     def ensure_created(self) -> None:
         """Create the store on first write, with its config and git files (idempotent)."""
-        if (self.dir / CONFIG_FILE).exists():
+        if self.is_initialised():
             return
         self.dir.mkdir(parents=True, exist_ok=True)
         config = self._config or StoreConfig()
