@@ -136,3 +136,15 @@ def test_empty_tags_are_refused_before_anything_is_written(
     code, _, err = cli(*args)
     assert code == 5 and "invalid tag" in err
     assert snapshot(seeded) == before
+
+
+@pytest.mark.parametrize(
+    "args", [["model", "version", "update", "iris", "1"], ["model", "update", "iris"]]
+)
+def test_an_update_with_nothing_to_change_is_a_usage_error(
+    seeded: Path, cli: Cli, args: list[str]
+) -> None:
+    before = snapshot(seeded)
+    code, out, err = cli(*args)
+    assert code == 2 and out == "" and "nothing to change" in err
+    assert snapshot(seeded) == before

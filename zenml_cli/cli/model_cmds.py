@@ -158,6 +158,14 @@ def update(
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
     """Change a model's fields or tags, or rename it; unset options stay as they are."""
+    changes = (name, license, description, audience, use_cases, tradeoffs, ethical, limitations)
+    if (
+        all(c is None for c in changes)
+        and not tag
+        and not remove_tag
+        and (save_models_to_registry is None)
+    ):
+        raise UsageError("nothing to change; pass a field option, --name, --tag or --remove-tag")
     record = core_models.update_model(
         store(ctx),
         model,

@@ -158,6 +158,10 @@ def update(
     VERSION defaults to latest. Promoting to an occupied staging or production archives the
     previous holder in the same write.
     """
+    if stage is None and name is None and description is None and not tag and not remove_tag:
+        raise UsageError(
+            "nothing to change; pass --stage, --name, --description, --tag or --remove-tag"
+        )
     result = core_versions.update_version(
         store(ctx),
         model,
