@@ -342,3 +342,11 @@ def test_json_is_indented_on_a_terminal_and_compact_when_piped(
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     render.render_list(data["items"], data["pagination"], "json", ["name"])
     assert capsys.readouterr().out == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_an_empty_table_says_so_on_stderr(cli: Cli) -> None:
+    code, out, err = cli("model", "list")
+    assert code == 0 and out == "" and "no models found" in err
+    cli("model", "register", "iris")
+    code, out, err = cli("model", "list", "--page", "3")
+    assert out == "" and "no models found on this page" in err

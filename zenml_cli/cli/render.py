@@ -53,6 +53,12 @@ def render_list(
     """A list: a table of ``columns``; JSON/YAML as ``{"items": [...], "pagination": {...}}``
     like ZenML's pages; CSV/TSV as a header row plus one row per item with every field."""
     if output == "table":
+        if not items:  # an empty frame says less than a sentence
+            message(
+                f"no {title or 'items'} found"
+                + (" on this page" if pagination and pagination["total"] else "")
+            )
+            return
         rows = [tuple(_cell(item.get(column)) for column in columns) for item in items]
         _print_table(list(columns), rows, title)
         if pagination and pagination["total_pages"] > 1:
