@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     )
     from zenml_cli.client import Client
     from zenml_cli.model import Model
-    from zenml_cli.pipelines import get_step_context, pipeline, step
+    from zenml_cli.pipelines.context import get_step_context
+    from zenml_cli.pipelines.pipeline import pipeline
+    from zenml_cli.pipelines.step import step
 
 __version__ = "0.1.0"
 
@@ -43,9 +45,9 @@ _LAZY = {
     "ArtifactConfig": "zenml_cli.artifacts.artifact_config",
     "Client": "zenml_cli.client",
     "Model": "zenml_cli.model",
-    "get_step_context": "zenml_cli.pipelines",
-    "pipeline": "zenml_cli.pipelines",
-    "step": "zenml_cli.pipelines",
+    "get_step_context": "zenml_cli.pipelines.context",
+    "pipeline": "zenml_cli.pipelines.pipeline",
+    "step": "zenml_cli.pipelines.step",
     **{
         name: "zenml_cli.artifacts.utils"
         for name in (

@@ -97,7 +97,7 @@ def list_(
     """List model versions (of one model, or of all), sorted by number."""
     if model_arg and model and model_arg != model:
         raise UsageError(f"two models given ({model_arg!r} and --model {model!r}); give one")
-    result = version_views.list_versions(
+    result = version_views.list_version_dicts(
         store(ctx),
         model_arg or model,
         name=name,
@@ -108,7 +108,7 @@ def list_(
         page=page,
         size=size,
     )
-    items = [version.to_dict() for version in result]
+    items = result.items
     render_list(items, result.pagination(), output, VERSION_COLUMNS, title="model versions")
 
 

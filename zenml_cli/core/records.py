@@ -400,3 +400,30 @@ class _Checker:
         ):
             raise self._fail(key, "a list of positive whole numbers")
         return value
+
+
+def public_form(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The ``to_dict()`` of the version manifest ``data``, with its model context (``model``,
+    ``model_id``, ``stage``) left for the caller to fill in; None when the manifest is not of
+    the exact shape zenml-cli writes (the caller then builds the record on the checking path,
+    which accepts it or names what is wrong). Kept in a derived index by listings."""
+    record = _fast_version(ModelVersionRecord, "", data, None)
+    return None if record is None else record.to_dict()
+
+
+#: Bump when ``to_dict`` changes how it computes a value (field changes are caught by the
+#: checksum below), so cached public forms from the older code are never read.
+PUBLIC_FORM_REVISION = 1
+
+
+def _public_form_signature() -> str:
+    """Names the public-form index after the revision and the output's fields, so code that
+    changes ``to_dict`` never reads forms cached by an older one."""
+    from zlib import crc32
+
+    fields = ",".join(ModelVersionRecord(model="", number=1, name="x", id="x").to_dict())
+    return f"public-{PUBLIC_FORM_REVISION}-{crc32(fields.encode()):08x}"
+
+
+#: The derived index of public forms (see ``public_form``).
+PUBLIC_FORM_INDEX = _public_form_signature()

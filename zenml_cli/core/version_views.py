@@ -3,12 +3,19 @@ and reading its history. The rules for changing versions live in ``versions``.""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
 from zenml_cli.core import history
 from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
 from zenml_cli.core.models import get_model, read_model_folder
-from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.core.records import (
+    PUBLIC_FORM_INDEX,
+    ModelRecord,
+    ModelVersionRecord,
+    public_form,
+)
 from zenml_cli.core.stages import parse_stage
 from zenml_cli.core.versions import (
     VersionRef,
@@ -39,11 +46,50 @@ def list_versions(
     """A page of versions of one model (or of every model). Filters that need only file names
     and model.yaml (stage, number) are applied before any version file is read, and without a
     name/tag filter or a sort on file contents only the page's files are read."""
+    candidates, key, descending = _candidates(store, model, stage, number, sort_by, page, size)
+    load = partial(_read_candidates, store)
+    return _select(candidates, load, getattr, name, tag, key, descending, page, size)
+
+
+def list_version_dicts(
+    store: Store,
+    model: str | None = None,
+    *,
+    name: str | None = None,
+    stage: str | ModelStages | None = None,
+    number: int | None = None,
+    tag: str | None = None,
+    sort_by: str = "number",
+    page: int = 1,
+    size: int = 20,
+) -> Page[dict[str, Any]]:
+    """``list_versions`` with each version already in its public form (``to_dict()``), for
+    output. Large folders are served from an index of public forms, so listing 10,000
+    versions neither parses nor re-validates 10,000 manifests, nor builds records."""
+    candidates, key, descending = _candidates(store, model, stage, number, sort_by, page, size)
+    load = partial(_read_public_forms, store)
+    return _select(candidates, load, _item, name, tag, key, descending, page, size)
+
+
+Candidate = tuple[ModelRecord, int]
+T = TypeVar("T")
+
+
+def _candidates(
+    store: Store,
+    model: str | None,
+    stage: str | ModelStages | None,
+    number: int | None,
+    sort_by: str,
+    page: int,
+    size: int,
+) -> tuple[list[Candidate], str, bool]:
+    """(model, number) pairs that pass the filters answerable without opening a version."""
     key, descending = parse_sort(sort_by, VERSION_SORT_KEYS)
     check_paging(page, size)
     wanted_stage = _stage_filter(stage)
     models = [get_model(store, model)] if model else _all_models(store)
-    candidates: list[tuple[ModelRecord, int]] = []
+    candidates: list[Candidate] = []
     for record in models:
         numbers = live_numbers(store, record)
         if wanted_stage == ModelStages.LATEST:
@@ -53,24 +99,42 @@ def list_versions(
         if number is not None:
             numbers = [n for n in numbers if n == number]
         candidates.extend((record, n) for n in numbers)
-    needs_contents = name is not None or tag is not None or key in ("name", "created")
-    if not needs_contents:
+    return candidates, key, descending
+
+
+def _select(
+    candidates: list[Candidate],
+    load: Callable[[list[Candidate]], list[T]],
+    field: Callable[[T, str], Any],
+    name: str | None,
+    tag: str | None,
+    key: str,
+    descending: bool,
+    page: int,
+    size: int,
+) -> Page[T]:
+    """Filter, sort and page candidates, loading only the page when the contents are not
+    needed to decide; ``field(item, key)`` reads a field of whatever ``load`` returns."""
+    if name is None and tag is None and key not in ("name", "created"):
         order = {"number": lambda c: (c[0].name, c[1]), "stage": _stage_sort_key}[key]
         candidates.sort(key=order, reverse=descending)
         window = paginate(candidates, page, size)
-        items = _read_candidates(store, window.items)
-        return Page(items, window.index, window.max_size, window.total)
-    versions = _read_candidates(store, candidates)
+        return Page(load(window.items), window.index, window.max_size, window.total)
+    items = load(candidates)
     match = text_matcher(name)
     if match:
-        versions = [v for v in versions if match(v.name)]
+        items = [item for item in items if match(field(item, "name"))]
     if tag is not None:
-        versions = [v for v in versions if tag in v.tags]
-    versions.sort(key=lambda v: (getattr(v, key), v.model, v.number), reverse=descending)
-    return paginate(versions, page, size)
+        items = [item for item in items if tag in field(item, "tags")]
+    items.sort(
+        key=lambda item: (field(item, key), field(item, "model"), field(item, "number")),
+        reverse=descending,
+    )
+    return paginate(items, page, size)
 
 
-# ------------------------------------------------------------------------------- changing
+def _item(item: dict[str, Any], key: str) -> Any:
+    return item[key]
 
 
 def _stage_filter(stage: str | ModelStages | None) -> ModelStages | None:
@@ -97,6 +161,34 @@ def _read_candidates(
     for record, numbers in by_model.values():
         for version in read_versions(store, record, numbers):
             read[(record.name, version.number)] = version
+    return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
+
+
+def _read_public_forms(store: Store, candidates: list[Candidate]) -> list[dict[str, Any]]:
+    """Public forms of the candidates: from the index of public forms where a folder has one,
+    else (small folders, manifests that need the checking path) from records."""
+    by_model: dict[str, tuple[ModelRecord, list[int]]] = {}
+    for record, number in candidates:
+        by_model.setdefault(record.name, (record, []))[1].append(number)
+    read: dict[tuple[str, int], dict[str, Any]] = {}
+    for record, numbers in by_model.values():
+        forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
+        stage_of = record.stages.stage_of
+        missing = []
+        for number in numbers:
+            form = forms.get(number)
+            if form is None:
+                missing.append(number)
+                continue
+            # A fresh dict per call: the index's own copy must not be changed.
+            read[(record.name, number)] = {
+                **form,
+                "model": record.name,
+                "model_id": record.id,
+                "stage": stage_of(number).value,
+            }
+        for version in read_versions(store, record, missing) if missing else ():
+            read[(record.name, version.number)] = version.to_dict()
     return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
 
 

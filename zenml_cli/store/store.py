@@ -228,17 +228,32 @@ class Store:
         from a small index of just those fields (``store/index.py``). Files that cannot be
         decoded are left out: read them directly to get the error that names them. Empty when
         ``numbers`` (the versions the caller will look at) are too few to be worth an index."""
-        if len(numbers) < INDEX_MIN_FILES:
-            return {}
-        folder = self.versions_dir(model)
 
         def project(data: dict[str, Any]) -> tuple[Any, ...]:
             return tuple(data.get(field) for field in fields)
 
-        cache = self._cache_path(folder, ".fields-" + "-".join(fields))
+        return self.version_projections(model, "fields-" + "-".join(fields), project, numbers)
+
+    def version_projections(
+        self,
+        model: str,
+        name: str,
+        project: Callable[[dict[str, Any]], Any],
+        numbers: list[int],
+    ) -> dict[int, Any]:
+        """``{number: project(manifest)}`` for the model's version files, kept in a derived
+        index named ``name`` (change the name whenever ``project`` changes what it returns).
+        Files that cannot be decoded are left out, as are all files when ``numbers`` are too
+        few to be worth an index: the caller reads those directly."""
+        if len(numbers) < INDEX_MIN_FILES:
+            return {}
+        folder = self.versions_dir(model)
+        cache = self._cache_path(folder, "." + name)
         loaded = FolderIndex(folder, cache, self.ext, project).load(self._decode)
         cut = len(self.ext)
-        return {int(name[:-cut]): value for name, value in loaded.items() if name[:-cut].isdigit()}
+        return {
+            int(entry[:-cut]): value for entry, value in loaded.items() if entry[:-cut].isdigit()
+        }
 
     def highest_version_number(self, model: str) -> int:
         """The highest number among the model's version files (0 if none), from a validated

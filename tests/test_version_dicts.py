@@ -1,0 +1,89 @@
+"""The CLI lists versions from an index of public forms; it must show exactly what the
+records show, for every filter and sort, and stay exact when manifests change on disk."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from zenml_cli import Client
+from zenml_cli.core import version_views
+from zenml_cli.core.records import PUBLIC_FORM_INDEX
+from zenml_cli.store import index
+
+MANY = 40  # above the store's threshold for keeping an index
+
+
+@pytest.fixture
+def big(client: Client, monkeypatch: pytest.MonkeyPatch) -> Client:
+    client.create_model("iris")
+    client.create_model("wine")
+    for number in range(1, MANY + 1):
+        name = f"v{number}" if number % 3 else None
+        client.create_model_version("iris", name=name, tags=["even"] if number % 2 == 0 else [])
+    client.create_model_version("wine")
+    client.update_model_version("iris", 5, stage="production")
+    client.update_model_version("iris", 7, stage="staging")
+    client.update_model_version("iris", 9, stage="archived")
+    # Every file is "old" from now on, so the index keeps it (files younger than 2 s are not).
+    monkeypatch.setattr(index, "clock_ns", lambda: os.stat(client.store.dir).st_mtime_ns + 10**10)
+    return client
+
+
+QUERIES = [
+    {},
+    {"model": "iris", "size": 1000},
+    {"model": "iris", "stage": "production"},
+    {"model": "iris", "stage": "latest"},
+    {"model": "iris", "number": 7},
+    {"model": "iris", "name": "contains:1", "size": 100},
+    {"model": "iris", "tag": "even", "sort_by": "desc:number", "size": 100},
+    {"model": "iris", "sort_by": "name", "page": 2, "size": 7},
+    {"model": "iris", "sort_by": "desc:stage", "size": 100},
+    {"sort_by": "created", "size": 100},
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_public_forms_equal_the_records_to_dict(big: Client, query: dict[str, object]) -> None:
+    for _ in range(2):  # the first call builds the index, the second reads it
+        dicts = version_views.list_version_dicts(big.store, **query)  # type: ignore[arg-type]
+        records = version_views.list_versions(big.store, **query)  # type: ignore[arg-type]
+        assert dicts.items == [record.to_dict() for record in records]
+        assert dicts.pagination() == records.pagination()
+
+
+def test_a_big_listing_is_served_from_the_index_of_public_forms(big: Client) -> None:
+    version_views.list_version_dicts(big.store, "iris", size=100)
+    assert [p.name for p in big.store.dir.glob(f".cache/**/*{PUBLIC_FORM_INDEX}*")]
+
+
+def test_an_edit_on_disk_is_seen_by_the_next_listing(big: Client, project: Path) -> None:
+    version_views.list_version_dicts(big.store, "iris", size=100)
+    path = project / ".zenml/models/iris/versions/3.yaml"
+    stat = path.stat()
+    text = path.read_text()
+    path.write_text(text.replace("description: null", "description: edited by hand"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old mtime
+    listed = version_views.list_version_dicts(big.store, "iris", size=100)
+    assert [v["description"] for v in listed.items if v["number"] == 3] == ["edited by hand"]
+
+
+def test_a_manifest_of_another_shape_falls_back_to_the_checking_path(
+    big: Client, project: Path
+) -> None:
+    path = project / ".zenml/models/iris/versions/4.yaml"
+    path.write_text(path.read_text().replace("tags: []", "tags: []\nextra_field: 1"))
+    dicts = version_views.list_version_dicts(big.store, "iris", size=100)
+    records = version_views.list_versions(big.store, "iris", size=100)
+    assert dicts.items == [record.to_dict() for record in records]
+
+
+def test_a_corrupt_manifest_still_names_its_file(big: Client, project: Path) -> None:
+    from zenml_cli import CorruptManifestError
+
+    (project / ".zenml/models/iris/versions/6.yaml").write_text("format: 1\nid: [\n")
+    with pytest.raises(CorruptManifestError, match="6.yaml"):
+        version_views.list_version_dicts(big.store, "iris", size=100)
