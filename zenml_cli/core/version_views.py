@@ -154,11 +154,8 @@ def _stage_sort_key(candidate: tuple[ModelRecord, int]) -> tuple[str, str, int]:
 def _read_candidates(
     store: Store, candidates: list[tuple[ModelRecord, int]]
 ) -> list[ModelVersionRecord]:
-    by_model: dict[str, tuple[ModelRecord, list[int]]] = {}
-    for record, number in candidates:
-        by_model.setdefault(record.name, (record, []))[1].append(number)
     read: dict[tuple[str, int], ModelVersionRecord] = {}
-    for record, numbers in by_model.values():
+    for record, numbers in _by_model(candidates):
         for version in read_versions(store, record, numbers):
             read[(record.name, version.number)] = version
     return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
@@ -167,11 +164,8 @@ def _read_candidates(
 def _read_public_forms(store: Store, candidates: list[Candidate]) -> list[dict[str, Any]]:
     """Public forms of the candidates: from the index of public forms where a folder has one,
     else (small folders, manifests that need the checking path) from records."""
-    by_model: dict[str, tuple[ModelRecord, list[int]]] = {}
-    for record, number in candidates:
-        by_model.setdefault(record.name, (record, []))[1].append(number)
     read: dict[tuple[str, int], dict[str, Any]] = {}
-    for record, numbers in by_model.values():
+    for record, numbers in _by_model(candidates):
         forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
         stage_of = record.stages.stage_of
         missing = []
@@ -190,6 +184,14 @@ def _read_public_forms(store: Store, candidates: list[Candidate]) -> list[dict[s
         for version in read_versions(store, record, missing) if missing else ():
             read[(record.name, version.number)] = version.to_dict()
     return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
+
+
+def _by_model(candidates: list[Candidate]) -> list[tuple[ModelRecord, list[int]]]:
+    """The candidates grouped per model, in first-seen order, so each folder is read once."""
+    grouped: dict[str, tuple[ModelRecord, list[int]]] = {}
+    for record, number in candidates:
+        grouped.setdefault(record.name, (record, []))[1].append(number)
+    return list(grouped.values())
 
 
 def _all_models(store: Store) -> list[ModelRecord]:
