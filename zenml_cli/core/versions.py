@@ -68,11 +68,8 @@ def create_version(
     tags = check_tags(tags)
     with store.lock(model_lock(model)):
         record = get_model(store, model)
-        if name is not None and _find_by_name(store, record, name) is not None:
-            raise ConflictError(
-                f"model '{record.name}' already has a version named '{name}'; "
-                f"see 'zenml model version describe {record.name} {name}'"
-            )
+        if name is not None:
+            _refuse_taken_name(store, record, name)
         number = next_number(store, record)
         version = ModelVersionRecord(
             model=record.name,
@@ -177,10 +174,15 @@ def read_versions(
     records = []
     for path, data in store.read_version_manifests(model.name, wanted):
         if data is not None:
-            version = ModelVersionRecord.from_manifest(model.name, data, path, model.stages)
-            version.model_id = model.id
-            records.append(version)
+            records.append(_record(model, path, data))
     return records
+
+
+def _record(model: ModelRecord, path: str, data: dict[str, Any]) -> ModelVersionRecord:
+    """A version record from its manifest, with the model's stages and id filled in."""
+    version = ModelVersionRecord.from_manifest(model.name, data, path, model.stages)
+    version.model_id = model.id
+    return version
 
 
 def update_version(
@@ -262,7 +264,8 @@ def _refuse_taken_name(store: Store, record: ModelRecord, name: str) -> None:
     if clash is not None:
         raise ConflictError(
             f"model '{record.name}' already has a version named '{name}' "
-            f"(number {clash.number}); choose another name"
+            f"(number {clash.number}); choose another name, or see "
+            f"'zenml model version describe {record.name} {clash.number}'"
         )
 
 
@@ -366,8 +369,7 @@ def _find_version(
     for path, data in store.read_version_manifests(model.name, candidates):
         if data is None:
             continue
-        version = ModelVersionRecord.from_manifest(model.name, data, path, model.stages)
-        version.model_id = model.id
+        version = _record(model, path, data)
         if match(getattr(version, field)):
             return version
     return None
