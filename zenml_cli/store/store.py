@@ -191,11 +191,7 @@ class Store:
         by_folder: dict[Path, int] = {}
         for path in paths:
             by_folder[path.parent] = by_folder.get(path.parent, 0) + 1
-        loaded: dict[Path, dict[str, dict[str, Any]]] = {
-            folder: self._folder_index(folder).load(self._decode)
-            for folder, count in by_folder.items()
-            if count >= INDEX_MIN_FILES
-        }
+        loaded = {folder: self._indexed(folder, count) for folder, count in by_folder.items()}
         results: list[dict[str, Any] | None] = []
         for path in paths:
             data = loaded.get(path.parent, {}).get(path.name)
@@ -209,9 +205,7 @@ class Store:
         one model's versions, without building a Path per file (that alone costs ~10 us)."""
         folder = self.versions_dir(model)
         names = [f"{number}{self.ext}" for number in numbers]
-        loaded = (
-            self._folder_index(folder).load(self._decode) if len(names) >= INDEX_MIN_FILES else {}
-        )
+        loaded = self._indexed(folder, len(names))
         base = f"{folder}{os.sep}"
         results: list[tuple[str, dict[str, Any] | None]] = []
         for name in names:
@@ -277,6 +271,13 @@ class Store:
     def _cache_path(self, folder: Path, suffix: str) -> Path:
         relative = folder.relative_to(self.dir)
         return self.dir / CACHE_DIR / relative.parent / (relative.name + suffix)
+
+    def _indexed(self, folder: Path, wanted: int) -> dict[str, dict[str, Any]]:
+        """The folder's decoded manifests from its index when ``wanted`` files make one worth
+        it; else nothing, and the caller reads the few files directly."""
+        if wanted < INDEX_MIN_FILES:
+            return {}
+        return self._folder_index(folder).load(self._decode)
 
     def _folder_index(self, folder: Path) -> FolderIndex:
         return FolderIndex(folder, self._cache_path(folder, ".index"), self.ext)
