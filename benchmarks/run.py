@@ -121,6 +121,11 @@ def run_child(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, (usage.ru_utime + usage.ru_stime) * 1000
 
 
+def list_all_versions(size: int) -> list[str]:
+    """The arguments that list every version of model M in one JSON page."""
+    return ["model", "version", "list", "--model", "M", "-o", "json", "--size", str(size)]
+
+
 def cli_cases(stores: dict[str, Path], big: int) -> dict[str, Callable[[int], list[str]]]:
     zen = [ZENML] if ZENML else [PY, "-m", "zenml_cli"]
 
@@ -154,16 +159,7 @@ def cli_cases(stores: dict[str, Path], big: int) -> dict[str, Callable[[int], li
     }
     for size in sorted(int(k[1:]) for k in stores if k.startswith("v")):
         cases[f"version list -o json, all ({size:,} versions)"] = z(
-            f"v{size}",
-            "model",
-            "version",
-            "list",
-            "--model",
-            "M",
-            "-o",
-            "json",
-            "--size",
-            str(size),
+            f"v{size}", *list_all_versions(size)
         )
     cases[f"version list -o json, 1st page ({big:,} versions)"] = z(
         f"v{big}", "model", "version", "list", "--model", "M", "-o", "json"
@@ -393,19 +389,7 @@ def main() -> None:
                 cli[case]["cpu"].append(cpu)
             in_process_round(stores, sizes, args.big, ops, round_, inproc)
             print(f"round {round_ + 1}/{rounds} done", file=sys.stderr)
-        listing = [
-            "--project-dir",
-            str(stores[f"v{args.big}"]),
-            "model",
-            "version",
-            "list",
-            "--model",
-            "M",
-            "-o",
-            "json",
-            "--size",
-            str(args.big),
-        ]
+        listing = ["--project-dir", str(stores[f"v{args.big}"]), *list_all_versions(args.big)]
         rss = {
             "python -c 'import typer'": peak_rss_kib(["--floor"], env),
             f"version list -o json, all ({args.big:,} versions)": peak_rss_kib(listing, env),
