@@ -55,7 +55,7 @@ def bulk_versions(store: Store, model: str, count: int) -> None:
     """A model with ``count`` versions, written straight through the codec (no fsync, no lock):
     the same bytes ``create_version`` writes, 20x faster."""
     core_models.create_model(store, model)
-    folder = store.versions_dir(model)
+    folder = store.layout.versions_dir(model)
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(1, count + 1):
         record = ModelVersionRecord(
@@ -68,7 +68,7 @@ def bulk_versions(store: Store, model: str, count: int) -> None:
             created_by="bench",
             run_metadata={"accuracy": "0.9"},
         )
-        store.version_file(model, number).write_bytes(
+        store.layout.version_file(model, number).write_bytes(
             codec.encode(record.to_manifest(), store.config.manifest_format)
         )
 
@@ -85,7 +85,7 @@ def bulk_models(store: Store, count: int) -> None:
             created="2026-01-01T00:00:00.000000Z",
             created_by="bench",
         )
-        path = store.model_file(name)
+        path = store.layout.model_file(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(codec.encode(record.to_manifest(), store.config.manifest_format))
 

@@ -45,7 +45,7 @@ def aged(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def cache_entries(store: Store) -> dict[str, Any]:
-    index = store._folder_index(store.versions_dir("M"))
+    index = store._folder_index(store.layout.versions_dir("M"))
     return index._read_cache()
 
 
@@ -75,7 +75,7 @@ def test_recent_files_are_not_cached(store: Store) -> None:
 
 def test_hand_edit_same_size_with_mtime_restored_is_seen(store: Store, aged: None) -> None:
     all_versions(store)  # cache every version
-    path = store.version_file("M", 7)
+    path = store.layout.version_file("M", 7)
     before = os.stat(path)
     text = path.read_text()
     edited = text.replace("name: '7'", "name: 'x'")
@@ -97,7 +97,7 @@ def test_hand_edit_same_size_with_mtime_restored_is_seen(store: Store, aged: Non
 
 def test_checkout_replacing_a_file_with_old_times_is_seen(store: Store, aged: None) -> None:
     all_versions(store)
-    path = store.version_file("M", 3)
+    path = store.layout.version_file("M", 3)
     before = os.stat(path)
     replacement = path.with_name("incoming.tmp")
     replacement.write_text(path.read_text().replace("name: '3'", "name: 'from-branch'"))
@@ -109,7 +109,7 @@ def test_checkout_replacing_a_file_with_old_times_is_seen(store: Store, aged: No
 
 def test_deleted_file_disappears(store: Store, aged: None) -> None:
     all_versions(store)
-    store.version_file("M", 5).unlink()
+    store.layout.version_file("M", 5).unlink()
     listed = [v.number for v in all_versions(store)]
     assert 5 not in listed and len(listed) == COUNT - 1
     assert len(cache_entries(store)) == COUNT - 1
@@ -121,7 +121,7 @@ def test_added_file_appears_and_moves_numbering_on(store: Store, aged: None) -> 
     # A merge brings in a version registered on another branch, with a higher number.
     record = versions.get_version(store, "M", 1)
     record.number, record.name = COUNT + 5, "merged"
-    store.version_file("M", COUNT + 5).write_bytes(
+    store.layout.version_file("M", COUNT + 5).write_bytes(
         store_encode(store, record.to_manifest()),
     )
     assert versions.get_version(store, "M", "merged").number == COUNT + 5
@@ -139,7 +139,7 @@ def store_encode(store: Store, data: dict[str, object]) -> bytes:
 
 def test_corrupt_or_partial_cache_is_ignored_and_rebuilt(store: Store, aged: None) -> None:
     expected = [(v.number, v.name, v.id) for v in all_versions(store)]
-    cache = store._folder_index(store.versions_dir("M")).cache_file
+    cache = store._folder_index(store.layout.versions_dir("M")).cache_file
     full = cache.read_bytes()
     for broken in (b"", b"garbage", full[: len(full) // 2], full[:-1] + b"x"):
         cache.write_bytes(broken)
@@ -149,7 +149,7 @@ def test_corrupt_or_partial_cache_is_ignored_and_rebuilt(store: Store, aged: Non
 
 def test_corrupt_manifest_still_names_the_file(store: Store, aged: None) -> None:
     all_versions(store)
-    path = store.version_file("M", 9)
+    path = store.layout.version_file("M", 9)
     path.write_text("format: 1\nname: [unclosed\n")
     with pytest.raises(CorruptManifestError) as caught:
         all_versions(store)
@@ -157,7 +157,7 @@ def test_corrupt_manifest_still_names_the_file(store: Store, aged: None) -> None
 
 
 def test_values_marshal_cannot_keep_are_served_but_not_cached(store: Store, aged: None) -> None:
-    path = store.version_file("M", 2)
+    path = store.layout.version_file("M", 2)
     path.write_text(path.read_text().replace("metadata: {}", "metadata:\n  when: 2026-01-01"))
     found = {v.number: v for v in all_versions(store)}
     assert str(found[2].run_metadata["when"]) == "2026-01-01"
@@ -168,7 +168,7 @@ def test_values_marshal_cannot_keep_are_served_but_not_cached(store: Store, aged
 def test_number_hint_sees_a_hand_deleted_highest_file(store: Store) -> None:
     model = models.get_model(store, "M")
     assert versions.next_number(store, model) == COUNT + 1
-    store.version_file("M", COUNT).unlink()  # e.g. checking out a branch without it
+    store.layout.version_file("M", COUNT).unlink()  # e.g. checking out a branch without it
     assert versions.next_number(store, model) == COUNT
 
 
@@ -225,13 +225,13 @@ def test_concurrent_registrations_with_hints_lose_and_duplicate_nothing(store: S
         assert proc.returncode == 0
         numbers += [int(n) for n in out.decode().strip("[]\n").split(",")]
     assert sorted(numbers) == list(range(COUNT + 1, COUNT + 25))
-    on_disk = sorted(int(p.stem) for p in store.versions_dir("M").glob("*.yaml"))
+    on_disk = sorted(int(p.stem) for p in store.layout.versions_dir("M").glob("*.yaml"))
     assert on_disk == list(range(1, COUNT + 25))
 
 
 def test_model_manifest_edited_by_hand_is_seen(store: Store, aged: None) -> None:
     versions.set_stage(store, "M", 4, "staging")
-    path = store.model_file("M")
+    path = store.layout.model_file("M")
     assert models.get_model(store, "M").stages.staging == 4
     assert models.get_model(Store(store.root), "M").stages.staging == 4  # now memoised
     before = os.stat(path)
@@ -292,8 +292,8 @@ def test_json_manifest_stores_are_indexed_and_never_stale(
         versions.create_version(store, "J")
     listed = list(version_views.list_versions(store, "J", size=10_000))
     assert len(listed) == COUNT
-    assert len(store._folder_index(store.versions_dir("J"))._read_cache()) == COUNT
-    path = store.version_file("J", 11)
+    assert len(store._folder_index(store.layout.versions_dir("J"))._read_cache()) == COUNT
+    path = store.layout.version_file("J", 11)
     before = os.stat(path)
     path.write_text(path.read_text().replace('"name": "11"', '"name": "ab"'))
     next_tick(path, before.st_ctime_ns)
@@ -304,7 +304,7 @@ def test_name_index_sees_a_rename_by_hand(store: Store, aged: None) -> None:
     from zenml_cli.errors import NotFoundError
 
     versions.update_version(store, "M", 12, name="blue")
-    path = store.version_file("M", 12)
+    path = store.layout.version_file("M", 12)
     assert versions.get_version(store, "M", "blue").number == 12  # name index now cached
     numbers = list(range(1, COUNT + 1))
     assert store.version_fields("M", ("name", "id"), numbers)[12][0] == "blue"

@@ -120,7 +120,7 @@ def test_registering_adds_one_file_and_rewrites_nothing(iris: Client, project: P
 
 def test_writing_the_same_state_twice_gives_identical_bytes(iris: Client, project: Path) -> None:
     before = snapshot(project)
-    record = iris.store.model_file("iris")
+    record = iris.store.layout.model_file("iris")
     iris.store.write(record, iris.store.read(record))
     version = versions.get_version(iris.store, "iris", 2)
     versions.write_version(iris.store, version)
@@ -228,7 +228,7 @@ def test_interrupted_delete_counts_as_deleted(iris: Client, project: Path) -> No
     that every reader treats as gone, and the number stays retired."""
     model = iris.get_model("iris")
     model.retired_numbers = [3]
-    iris.store.write(iris.store.model_file("iris"), model.to_manifest())
+    iris.store.write_model("iris", model.to_manifest())
     assert [v.number for v in iris.list_model_versions("iris")] == [1, 2]
     with pytest.raises(NotFoundError):
         iris.get_model_version("iris", 3)

@@ -239,7 +239,7 @@ class Client:
         return runs.get_run(self.store, str(name_id_or_prefix))
 
     def _find_version_by_id(self, version_id: str) -> ModelVersionRecord:
-        for name in self.store.list_model_names():
+        for name in self.store.model_names():
             try:
                 return core_versions.get_version(self.store, name, version_id)
             except NotFoundError:

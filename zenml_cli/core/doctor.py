@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 from zenml_cli.core import history
 from zenml_cli.core.names import STAGE_WORDS, check_name
@@ -55,14 +54,14 @@ def _artifact_and_run_checks() -> list[Check]:
 def _check_models(store: Store, problems: list[Problem]) -> int:
     checked = 0
     folded: dict[str, list[str]] = defaultdict(list)
-    for name in sorted(store.list_model_names()):
+    for name in sorted(store.model_names()):
         folded[name.casefold()].append(name)
         checked += _check_model(store, name, problems)
     for names in folded.values():
         if len(names) > 1:
             problems.append(
                 Problem(
-                    str(store.models_dir),
+                    store.models_source(),
                     f"models {', '.join(names)} differ only in case (names must be unique "
                     "ignoring case); rename or delete all but one",
                 )
@@ -71,17 +70,17 @@ def _check_models(store: Store, problems: list[Problem]) -> int:
 
 
 def _check_model(store: Store, name: str, problems: list[Problem]) -> int:
-    folder = store.model_dir(name)
+    folder = store.model_folder_source(name)
     try:
         check_name(name, "model name")
     except InvalidInputError as exc:
-        problems.append(Problem(str(folder), str(exc)))
-    path = store.model_file(name)
+        problems.append(Problem(folder, str(exc)))
     try:
-        record = ModelRecord.from_manifest(name, store.read(path), path)
-    except FileNotFoundError:
-        problems.append(Problem(str(folder), f"model folder has no {path.name}"))
-        return 0
+        manifest = store.read_model(name)
+        if manifest is None:
+            problems.append(Problem(folder, "model folder has no model manifest"))
+            return 0
+        record = ModelRecord.from_manifest(name, manifest.data, manifest.source)
     except CorruptManifestError as exc:
         problems.append(Problem(exc.path, exc.problem))
         return 1
@@ -99,29 +98,26 @@ def _check_versions(
 ) -> dict[int, ModelVersionRecord]:
     versions: dict[int, ModelVersionRecord] = {}
     names: dict[str, list[int]] = defaultdict(list)
-    ext = store.ext
-    for entry in sorted(store.list_entries(store.versions_dir(model.name))):
-        path = store.versions_dir(model.name) / entry
-        stem = entry[: -len(ext)] if entry.endswith(ext) else ""
-        if not stem.isdigit():
-            problems.append(
-                Problem(str(path), f"unexpected file (version files are <number>{ext})")
-            )
+    for entry, number in sorted(store.version_entries(model.name)):
+        path = store.version_entry_source(model.name, entry)
+        if number is None:
+            problems.append(Problem(path, "unexpected file (version files are <number>.<format>)"))
             continue
         try:
-            version = ModelVersionRecord.from_manifest(model.name, store.read(path), path)
+            manifest = store.read_version_entry(model.name, entry)
+            version = ModelVersionRecord.from_manifest(model.name, manifest.data, path)
         except CorruptManifestError as exc:
             problems.append(Problem(exc.path, exc.problem))
             continue
-        if version.number != int(stem):
+        if version.number != number:
             problems.append(
-                Problem(str(path), f"number {version.number} does not match the file name")
+                Problem(path, f"number {version.number} does not match the file name")
             )
             continue
         if version.number in model.retired_numbers:
             problems.append(
                 Problem(
-                    str(path),
+                    path,
                     f"version {version.number} was deleted but its file remains "
                     "(an interrupted delete); remove the file",
                     "warning",
@@ -135,7 +131,7 @@ def _check_versions(
         if len(numbers) > 1:
             problems.append(
                 Problem(
-                    str(store.versions_dir(model.name)),
+                    store.versions_source(model.name),
                     f"versions {', '.join(map(str, numbers))} share the name '{name}' "
                     "(after a merge?); rename all but one",
                 )
@@ -143,16 +139,16 @@ def _check_versions(
     return versions
 
 
-def _check_version_name(version: ModelVersionRecord, path: Path, problems: list[Problem]) -> None:
+def _check_version_name(version: ModelVersionRecord, path: str, problems: list[Problem]) -> None:
     try:
         check_name(version.name, "version name")
     except InvalidInputError as exc:
-        problems.append(Problem(str(path), str(exc)))
+        problems.append(Problem(path, str(exc)))
         return
     if version.name.isdigit() and version.name != str(version.number):
-        problems.append(Problem(str(path), f"name '{version.name}' is a number other than its own"))
+        problems.append(Problem(path, f"name '{version.name}' is a number other than its own"))
     if version.name.casefold() in STAGE_WORDS:
-        problems.append(Problem(str(path), f"name '{version.name}' is a stage word"))
+        problems.append(Problem(path, f"name '{version.name}' is a stage word"))
 
 
 def _check_stage_holders(
@@ -161,7 +157,7 @@ def _check_stage_holders(
     versions: dict[int, ModelVersionRecord],
     problems: list[Problem],
 ) -> None:
-    path = str(store.model_file(model.name))
+    path = store.model_source(model.name)
     holders = model.stages
     named = {"staging": holders.staging, "production": holders.production}
     for stage, number in named.items():

@@ -77,14 +77,13 @@ def record(
     message: str | None = None,
 ) -> HistoryEvent:
     """Append one event. Call with the model's lock held, after the manifest write it records."""
-    path = store.history_file(model)
-    last = store.read_last_line(path)
+    last = store.last_history_line(model)
     seq = 1
     if last:
         try:
             seq = int(json.loads(last)["seq"]) + 1
         except (ValueError, KeyError, TypeError):
-            seq = len(store.read_lines(path)) + 1  # a hand-mangled last line: count instead
+            seq = len(store.history_lines(model)) + 1  # a hand-mangled last line: count instead
     entry = HistoryEvent(
         seq=seq,
         time=timestamp(store.clock()),
@@ -98,19 +97,19 @@ def record(
         archived=archived,
         message=message,
     )
-    store.append(path, json.dumps(entry.to_dict(), ensure_ascii=False).encode("utf-8"))
+    store.append_history(model, json.dumps(entry.to_dict(), ensure_ascii=False).encode("utf-8"))
     return entry
 
 
 def read(store: Store, model: str) -> list[HistoryEvent]:
     """Every event of a model in file order (git's union merge may interleave branches)."""
-    path = store.history_file(model)
     events = []
-    for number, line in enumerate(store.read_lines(path), start=1):
+    for number, line in enumerate(store.history_lines(model), start=1):
         try:
             events.append(HistoryEvent.from_dict(json.loads(line)))
         except (ValueError, KeyError, TypeError) as exc:
-            raise CorruptManifestError(f"{path}:{number}", "not a valid history event") from exc
+            source = f"{store.history_source(model)}:{number}"
+            raise CorruptManifestError(source, "not a valid history event") from exc
     return events
 
 

@@ -145,14 +145,14 @@ def find_linked(
 def check_links(store: Store, problems: list[Problem]) -> int:
     """Doctor check: every artifact link of every model version points at an artifact version
     that exists and has the linked id."""
-    for model_name in sorted(store.list_model_names()):
+    for model_name in sorted(store.model_names()):
         try:
             record = read_model_folder(store, model_name)
             versions = read_versions(store, record) if record else []
         except CorruptManifestError:
             continue  # the model checks report the file itself
         for version in versions:
-            path = str(store.version_file(model_name, version.number))
+            path = store.version_source(model_name, version.number)
             for kind, links in version.artifacts.items():
                 for link in links:
                     try:

@@ -56,11 +56,7 @@ def create_model(
     )
     with store.lock(MODELS_LOCK):
         _refuse_existing(store, name)
-        # Build the folder under a temp name and rename it into place, so a crash never
-        # leaves a model folder without its model.yaml.
-        temp = store.models_dir / f".tmp-{uuid.uuid4().hex}"
-        store.write(temp / store.model_file(name).name, record.to_manifest())
-        store.rename(temp, store.model_dir(name))
+        store.create_model(name, record.to_manifest())
     return record
 
 
@@ -90,7 +86,7 @@ def list_models(
     """A page of models. Sorting by name without filters reads only the page's manifests."""
     key, descending = parse_sort(sort_by, MODEL_SORT_KEYS)
     check_paging(page, size)
-    names = sorted(store.list_model_names(), reverse=descending)
+    names = sorted(store.model_names(), reverse=descending)
     match = text_matcher(name)
     if match:
         names = [n for n in names if match(n)]
@@ -131,7 +127,7 @@ def update_model(
         if save_models_to_registry is not None:
             record.save_models_to_registry = save_models_to_registry
         record.tags = _updated_tags(record.tags, add_tags, remove_tags)
-        store.write(store.model_file(record.name), record.to_manifest())
+        write_model(store, record)
     return record
 
 
@@ -140,19 +136,19 @@ def delete_model(store: Store, name_or_id: str) -> ModelRecord:
     record = get_model(store, name_or_id)
     with store.lock(MODELS_LOCK), store.lock(model_lock(record.name)):
         record = get_model(store, record.name)
-        store.remove_tree(store.model_dir(record.name))
+        store.delete_model(record.name)
     return record
 
 
 def write_model(store: Store, record: ModelRecord) -> None:
     """Rewrite model.yaml (caller holds the model lock)."""
-    store.write(store.model_file(record.name), record.to_manifest())
+    store.write_model(record.name, record.to_manifest())
 
 
 def _rename(store: Store, old: str, new: str) -> ModelRecord:
     with store.lock(MODELS_LOCK), store.lock(model_lock(old)):
         _refuse_existing(store, new, ignoring=old)
-        store.rename(store.model_dir(old), store.model_dir(new))
+        store.rename_model(old, new)
     with store.lock(model_lock(new)):
         history.record(store, new, "model_rename", from_=old, to=new)
     return get_model(store, new)
@@ -160,7 +156,7 @@ def _rename(store: Store, old: str, new: str) -> ModelRecord:
 
 def _refuse_existing(store: Store, name: str, ignoring: str | None = None) -> None:
     folded = name.casefold()
-    for existing in store.list_model_names():
+    for existing in store.model_names():
         if existing == ignoring or existing.casefold() != folded:
             continue
         if existing == name:
@@ -172,16 +168,13 @@ def _refuse_existing(store: Store, name: str, ignoring: str | None = None) -> No
 
 
 def _read_by_name(store: Store, name: str, exact: bool = True) -> ModelRecord | None:
-    if not name or name in (".", "..") or any(c in name for c in "/\\\0"):
-        return None
-    path = store.model_file(name)
-    data = store.read_optional(path)
-    if data is None:
+    manifest = store.read_model(name)
+    if manifest is None:
         return None
     # On a case-insensitive filesystem 'IRIS' opens iris/; lookups must stay exact.
-    if exact and name not in store.list_model_names():
+    if exact and not store.has_model_folder(name):
         return None
-    return ModelRecord.from_manifest(name, data, path)
+    return ModelRecord.from_manifest(name, manifest.data, manifest.source)
 
 
 def read_model_folder(store: Store, name: str) -> ModelRecord | None:
@@ -191,7 +184,7 @@ def read_model_folder(store: Store, name: str) -> ModelRecord | None:
 
 def _find_by_id(store: Store, model_id: str) -> ModelRecord | None:
     wanted = model_id.replace("-", "").lower()
-    for name in store.list_model_names():
+    for name in store.model_names():
         record = read_model_folder(store, name)
         if record and record.id.replace("-", "").lower() == wanted:
             return record
@@ -199,7 +192,7 @@ def _find_by_id(store: Store, model_id: str) -> ModelRecord | None:
 
 
 def _not_found_message(store: Store, name: str) -> str:
-    near = [n for n in store.list_model_names() if n.casefold() == name.casefold()]
+    near = [n for n in store.model_names() if n.casefold() == name.casefold()]
     hint = f"did you mean '{near[0]}'? " if near else ""
     return f"no model named '{name}'; {hint}see 'zenml model list'"
 

@@ -9,7 +9,6 @@ CorruptManifestError naming the file and the field.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from zenml_cli.enums import LinkKind, ModelStages
@@ -95,7 +94,7 @@ class ModelRecord:
         return data
 
     @classmethod
-    def from_manifest(cls, name: str, data: dict[str, Any], path: Path | str) -> ModelRecord:
+    def from_manifest(cls, name: str, data: dict[str, Any], path: str) -> ModelRecord:
         check = _Checker(data, path)
         stages = check.mapping("stages")
         return cls(
@@ -200,7 +199,7 @@ class ModelVersionRecord:
 
     @classmethod
     def from_manifest(
-        cls, model: str, data: dict[str, Any], path: Path | str, stages: StageHolders | None = None
+        cls, model: str, data: dict[str, Any], path: str, stages: StageHolders | None = None
     ) -> ModelVersionRecord:
         fast = _fast_version(cls, model, data, stages)
         if fast is not None:
@@ -328,7 +327,7 @@ def _fast_version(
     )
 
 
-def _links(raw: object, path: Path | str) -> list[ArtifactLink]:
+def _links(raw: object, path: str) -> list[ArtifactLink]:
     if not isinstance(raw, list):
         raise CorruptManifestError(path, "artifacts.<kind> must be a list")
     links = []
@@ -344,7 +343,7 @@ def _links(raw: object, path: Path | str) -> list[ArtifactLink]:
 class _Checker:
     """Typed field access over a decoded manifest; a wrong type names the file and field."""
 
-    def __init__(self, data: dict[str, Any], path: Path | str, prefix: str = "") -> None:
+    def __init__(self, data: dict[str, Any], path: str, prefix: str = "") -> None:
         self.data, self.path, self.prefix = data, path, prefix
 
     def _fail(self, key: str, expected: str) -> CorruptManifestError:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from zenml_cli.core.actor import current_actor, timestamp
@@ -48,7 +47,7 @@ class StepRunRecord:
         }
 
     @classmethod
-    def from_manifest(cls, data: object, path: Path) -> StepRunRecord:
+    def from_manifest(cls, data: object, path: str) -> StepRunRecord:
         if not isinstance(data, dict):
             raise CorruptManifestError(path, "each step must be a mapping")
         check = _Checker(data, path, "steps.")
@@ -98,7 +97,7 @@ class RunRecord:
         }
 
     @classmethod
-    def from_manifest(cls, data: dict[str, Any], path: Path) -> RunRecord:
+    def from_manifest(cls, data: dict[str, Any], path: str) -> RunRecord:
         check = _Checker(data, path)
         steps = data.get("steps") or []
         versions = data.get("model_versions") or []
@@ -125,7 +124,7 @@ class RunRecord:
         return data
 
 
-def _status(value: str | None, path: Path) -> ExecutionStatus:
+def _status(value: str | None, path: str) -> ExecutionStatus:
     try:
         return ExecutionStatus(value or ExecutionStatus.RUNNING.value)
     except ValueError:
@@ -148,7 +147,7 @@ def start_run(store: Store, pipeline: str) -> RunRecord:
 
 
 def write_run(store: Store, run: RunRecord) -> None:
-    store.write(store.run_file(run.id), run.to_manifest())
+    store.write_run(run.id, run.to_manifest())
 
 
 def now(store: Store) -> str:
@@ -157,11 +156,10 @@ def now(store: Store) -> str:
 
 # ------------------------------------------------------------------------------- reading
 def get_run(store: Store, run_id: str) -> RunRecord:
-    path = store.run_file(run_id) if "/" not in run_id and "\\" not in run_id else None
-    data = store.read_optional(path) if path else None
-    if data is None or path is None:
+    manifest = store.read_run(run_id)
+    if manifest is None:
         raise NotFoundError(f"no pipeline run with id '{run_id}'; see 'zenml model runs MODEL'")
-    return RunRecord.from_manifest(data, path)
+    return RunRecord.from_manifest(manifest.data, manifest.source)
 
 
 def runs_of_version(store: Store, model: str, ref: VersionRef) -> list[RunRecord]:
@@ -174,22 +172,24 @@ def runs_of_version(store: Store, model: str, ref: VersionRef) -> list[RunRecord
 
 
 def run_ids(store: Store) -> list[str]:
-    ext = store.ext
-    folder = store.run_file("x").parent
-    return sorted(e[: -len(ext)] for e in store.list_entries(folder) if e.endswith(ext))
+    return store.run_ids()
 
 
 def check_runs(store: Store, problems: list[Problem]) -> int:
     """Doctor check: every run manifest parses and is named after its id."""
     checked = 0
     for run_id in run_ids(store):
-        path = store.run_file(run_id)
         checked += 1
         try:
-            run = RunRecord.from_manifest(store.read(path), path)
+            manifest = store.read_run(run_id)
+            if manifest is None:  # removed while doctor ran
+                continue
+            run = RunRecord.from_manifest(manifest.data, manifest.source)
         except CorruptManifestError as exc:
             problems.append(Problem(exc.path, exc.problem))
             continue
         if run.id != run_id:
-            problems.append(Problem(str(path), f"run id '{run.id}' does not match the file name"))
+            problems.append(
+                Problem(store.run_source(run_id), f"run id '{run.id}' does not match the file name")
+            )
     return checked

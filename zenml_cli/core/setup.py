@@ -26,7 +26,7 @@ def init_store(
         )
     if store.is_initialised():
         raise ConflictError(
-            f"{store.dir} already exists; edit {store.dir / 'config.yaml'} to change policies"
+            f"a zenml store already exists here; edit {store.config_source()} to change policies"
         )
     config = StoreConfig(
         manifest_format=manifest_format,

@@ -195,7 +195,7 @@ def _by_model(candidates: list[Candidate]) -> list[tuple[ModelRecord, list[int]]
 
 
 def _all_models(store: Store) -> list[ModelRecord]:
-    found = (read_model_folder(store, name) for name in sorted(store.list_model_names()))
+    found = (read_model_folder(store, name) for name in sorted(store.model_names()))
     return [record for record in found if record is not None]
 
 

@@ -84,8 +84,7 @@ def create_version(
             producing_run=producing_run,
             run_metadata=dict(metadata or {}),
         )
-        store.create_exclusive(store.version_file(record.name, number), version.to_manifest())
-        store.note_version_written(record.name, number)
+        store.create_version(record.name, number, version.to_manifest())
     return version
 
 
@@ -163,7 +162,7 @@ def live_numbers(store: Store, model: ModelRecord) -> list[int]:
     """Numbers of the model's versions, ascending. A number retired by a delete that crashed
     before removing its file counts as deleted."""
     retired = set(model.retired_numbers)
-    return sorted(n for n in store.list_version_numbers(model.name) if n not in retired)
+    return sorted(n for n in store.version_numbers(model.name) if n not in retired)
 
 
 def read_versions(
@@ -172,9 +171,9 @@ def read_versions(
     """Version records for ``numbers`` (default: all), with stage filled from model.yaml."""
     wanted = live_numbers(store, model) if numbers is None else numbers
     records = []
-    for path, data in store.read_version_manifests(model.name, wanted):
-        if data is not None:
-            records.append(_record(model, path, data))
+    for manifest in store.read_versions(model.name, wanted):
+        if manifest is not None:
+            records.append(_record(model, manifest.source, manifest.data))
     return records
 
 
@@ -300,7 +299,7 @@ def delete_version(store: Store, model: str, ref: VersionRef) -> ModelVersionRec
         record.stages = record.stages.without(version.number)
         record.retired_numbers = sorted({*record.retired_numbers, version.number})
         write_model(store, record)
-        store.remove_file(store.version_file(record.name, version.number))
+        store.remove_version(record.name, version.number)
         history.record(
             store,
             record.name,
@@ -314,7 +313,7 @@ def delete_version(store: Store, model: str, ref: VersionRef) -> ModelVersionRec
 
 def write_version(store: Store, version: ModelVersionRecord) -> None:
     """Rewrite one version manifest (caller holds the model's lock)."""
-    store.write(store.version_file(version.model, version.number), version.to_manifest())
+    store.write_version(version.model, version.number, version.to_manifest())
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -366,10 +365,10 @@ def _find_version(
         value = values[position] if values is not None else None
         if not isinstance(value, str) or match(value):
             candidates.append(number)
-    for path, data in store.read_version_manifests(model.name, candidates):
-        if data is None:
+    for manifest in store.read_versions(model.name, candidates):
+        if manifest is None:
             continue
-        version = _record(model, path, data)
+        version = _record(model, manifest.source, manifest.data)
         if match(getattr(version, field)):
             return version
     return None

@@ -6,8 +6,7 @@ import contextlib
 import os
 from pathlib import Path
 
-#: Prefix of in-flight temp files; readers skip these, and .gitignore lists them.
-TEMP_PREFIX = ".tmp-"
+from zenml_cli.store.layout import TEMP_PREFIX
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from zenml_cli.store.atomic import TEMP_PREFIX
+from zenml_cli.store.layout import TEMP_PREFIX
 
 #: Bump when the cache layout changes; an old cache is then simply rebuilt.
 CACHE_FORMAT = b"zenml-cli-index-1\n"

@@ -1,19 +1,9 @@
-"""The ``.zenml/`` folder: where it is, how it is laid out, and every read and write of it.
+"""The ``.zenml/`` folder: where it is, and every read and write of it.
 
-This is the only module family that touches the filesystem. The core asks it for manifests
-as dicts and hands dicts back; it never sees a path it has to open itself.
-
-Layout (format 1)::
-
-    .zenml/config.yaml                       format, manifest encoding, policies
-    .zenml/.gitignore, .gitattributes        keep locks/caches/payloads out of git
-    .zenml/models/<model>/model.yaml         model fields, stage holders, retired numbers
-    .zenml/models/<model>/versions/<n>.yaml  one version each
-    .zenml/models/<model>/history.jsonl      append-only stage/rename/delete events
-    .zenml/artifacts/<name>/<version>.yaml   artifact versions
-    .zenml/runs/<run>.yaml                   pipeline runs
-
-The model's folder name *is* its name, so a rename is one atomic ``os.rename``.
+This is the only module family that touches the filesystem. The core asks for records by
+what they are ("model ``m``", "version 7 of ``m``", "the history of ``m``") and gets decoded
+mappings back, each with its ``source`` (the file's name, for error messages only); it never
+sees a path it has to open. ``store/layout.py`` names every path.
 """
 
 from __future__ import annotations
@@ -24,36 +14,35 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
+from typing import Any, NamedTuple
 
-from zenml_cli.errors import CorruptManifestError
+from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.config import StoreConfig
 from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint
+from zenml_cli.store.layout import (
+    CONFIG_FILE,
+    GITATTRIBUTES,
+    GITIGNORE,
+    STORE_DIR,
+    TEMP_PREFIX,
+    Layout,
+    is_safe_component,
+    manifest_memo_file,
+)
 
-STORE_DIR = ".zenml"
-CONFIG_FILE = "config.yaml"
 ENV_PROJECT_DIR = "ZENML_PROJECT_DIR"
-TEMP_PREFIX = atomic.TEMP_PREFIX
-CACHE_DIR = ".cache"
 #: Reading this many files of one folder goes through the folder's cached index instead.
 INDEX_MIN_FILES = 32
 
-GITIGNORE = """\
-# Written by zenml-cli: derived or machine-local files that must not be committed.
-.locks/
-.cache/
-.trash/
-.tmp-*
-artifact_store/
-"""
-GITATTRIBUTES = """\
-# Written by zenml-cli: history is append-only, so concurrent branches merge by union.
-models/*/history.jsonl merge=union
-"""
-
 Clock = Callable[[], datetime]
+
+
+class Manifest(NamedTuple):
+    """A decoded manifest and where it came from (``source`` is for messages only)."""
+
+    source: str
+    data: dict[str, Any]
 
 
 def utc_now() -> datetime:
@@ -82,6 +71,7 @@ class Store:
         self.dir = self.root / STORE_DIR
         self.clock = clock
         self._config: StoreConfig | None = None
+        self._layout: Layout | None = None
 
     @classmethod
     def locate(cls, project_dir: str | os.PathLike[str] | None = None) -> Store:
@@ -101,8 +91,14 @@ class Store:
         return self._config
 
     @property
-    def ext(self) -> str:
-        return "." + self.config.manifest_format
+    def layout(self) -> Layout:
+        """The store's paths (for the store's own modules and for tests that corrupt files)."""
+        if self._layout is None:
+            self._layout = Layout(self.root, "." + self.config.manifest_format)
+        return self._layout
+
+    def config_source(self) -> str:
+        return str(self.dir / CONFIG_FILE)
 
     def is_initialised(self) -> bool:
         """True once ``config.yaml`` exists (a store may be found before it is initialised)."""
@@ -116,104 +112,158 @@ class Store:
         if self.is_initialised():
             return
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._write_git_files()
         config = self._config or StoreConfig()
         self._write_bytes(
             self.dir / CONFIG_FILE, codec.encode(config.to_manifest(codec.FORMAT_VERSION), "yaml")
         )
+
+    def set_config(self, config: StoreConfig) -> None:
+        """Write a new config (``zenml init`` options, tests), plus the git files if missing."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self._write_git_files()
+        self._config = config
+        self._layout = None
+        self._write_bytes(
+            self.dir / CONFIG_FILE, codec.encode(config.to_manifest(codec.FORMAT_VERSION), "yaml")
+        )
+
+    def _write_git_files(self) -> None:
         for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
             if not (self.dir / name).exists():
                 self._write_bytes(self.dir / name, text.encode())
 
-    def set_config(self, config: StoreConfig) -> None:
-        """Write a new config (used by ``zenml init`` options and tests)."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._config = config
-        self._write_bytes(
-            self.dir / CONFIG_FILE, codec.encode(config.to_manifest(codec.FORMAT_VERSION), "yaml")
-        )
-        self.ensure_created()
+    # ----------------------------------------------------------------------------- models
+    def model_names(self) -> list[str]:
+        """Names of every model folder (unsorted)."""
+        return _visible_entries(self.layout.models_dir)
 
-    # ----------------------------------------------------------------------------- layout
-    @property
-    def models_dir(self) -> Path:
-        return self.dir / "models"
+    def has_model_folder(self, name: str) -> bool:
+        """True when a folder of exactly this name is listed (on a case-insensitive file
+        system, opening 'IRIS' would find iris/; lookups must stay exact)."""
+        return name in self.model_names()
 
-    def model_dir(self, model: str) -> Path:
-        return self.models_dir / model
-
-    def model_file(self, model: str) -> Path:
-        return self.model_dir(model) / ("model" + self.ext)
-
-    def versions_dir(self, model: str) -> Path:
-        return self.model_dir(model) / "versions"
-
-    def version_file(self, model: str, number: int) -> Path:
-        return self.versions_dir(model) / f"{number}{self.ext}"
-
-    def history_file(self, model: str) -> Path:
-        return self.model_dir(model) / "history.jsonl"
-
-    def artifact_dir(self, name: str) -> Path:
-        return self.dir / "artifacts" / name
-
-    def artifact_file(self, name: str, version: str) -> Path:
-        return self.artifact_dir(name) / f"{version}{self.ext}"
-
-    def run_file(self, run_id: str) -> Path:
-        return self.dir / "runs" / f"{run_id}{self.ext}"
-
-    @property
-    def artifact_store_dir(self) -> Path:
-        return (self.root / self.config.artifact_store).resolve()
-
-    # ----------------------------------------------------------------------------- reading
-    def read(self, path: Path) -> dict[str, Any]:
-        """One manifest as a dict. FileNotFoundError passes through; anything else unreadable
-        becomes CorruptManifestError naming the file. Model manifests come through the store's
-        memo (``store/index.py``), validated against the file on every read."""
-        if path.name == self._model_file_name:
-            relative = str(path)[len(str(self.dir)) + 1 :]
-            return self._manifest_memo.read(path, relative, self._decode)
-        return codec.decode(path.read_bytes(), self.config.manifest_format, path)
-
-    def read_optional(self, path: Path) -> dict[str, Any] | None:
+    def read_model(self, name: str) -> Manifest | None:
+        """The model manifest of folder ``name``; None when there is none. Model manifests
+        come through the store's memo (``store/index.py``), validated on every read."""
+        if not is_safe_component(name):
+            return None
+        path = self.layout.model_file(name)
+        relative = str(path)[len(str(self.dir)) + 1 :]
         try:
-            return self.read(path)
+            return Manifest(str(path), self._manifest_memo.read(path, relative, self._decode))
         except FileNotFoundError:
             return None
 
-    def read_many(self, paths: list[Path]) -> list[dict[str, Any] | None]:
-        """Several manifests at once (None for a missing one): the hot path of listings.
+    def model_source(self, name: str) -> str:
+        return str(self.layout.model_file(name))
 
-        When many files of one folder are wanted, they come from the folder's index (see
+    def model_folder_source(self, name: str) -> str:
+        return str(self.layout.model_dir(name))
+
+    def models_source(self) -> str:
+        return str(self.layout.models_dir)
+
+    def create_model(self, name: str, data: dict[str, Any]) -> None:
+        """Create a model folder with its manifest. The folder is built under a temp name and
+        renamed into place, so a crash never leaves a model folder without its manifest."""
+        target = self._component_path(self.layout.model_dir, name)
+        self.ensure_created()
+        temp = self.layout.temp_in(self.layout.models_dir)
+        self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
+        os.rename(temp, target)
+
+    def write_model(self, name: str, data: dict[str, Any]) -> None:
+        self._write(self._component_path(self.layout.model_file, name), data)
+
+    def rename_model(self, old: str, new: str) -> None:
+        os.rename(
+            self._component_path(self.layout.model_dir, old),
+            self._component_path(self.layout.model_dir, new),
+        )
+
+    def delete_model(self, name: str) -> None:
+        """Delete a model folder so that a crash leaves it either whole or gone: rename it into
+        ``.trash/`` in one step, then remove it at leisure."""
+        import shutil
+
+        trash = self.layout.temp_in(self.layout.trash_dir)
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(self._component_path(self.layout.model_dir, name), trash)
+        shutil.rmtree(trash, ignore_errors=True)
+
+    # ----------------------------------------------------------------------------- versions
+    def version_numbers(self, model: str) -> list[int]:
+        """Numbers of a model's version files, from file names alone (no file is opened)."""
+        numbers = []
+        for entry, number in self.version_entries(model):
+            if number is None:
+                raise CorruptManifestError(
+                    self.layout.versions_dir(model) / entry,
+                    f"unexpected file in versions folder (version files are "
+                    f"<number>{self.layout.ext})",
+                )
+            numbers.append(number)
+        return numbers
+
+    def version_entries(self, model: str) -> list[tuple[str, int | None]]:
+        """``(file name, its number or None when the name is not <number><ext>)`` for every
+        file of the model's versions folder (doctor reports the strays)."""
+        ext = self.layout.ext
+        entries: list[tuple[str, int | None]] = []
+        for entry in _visible_entries(self.layout.versions_dir(model)):
+            stem, dot, tail = entry.partition(".")
+            ok = dot and "." + tail == ext and stem.isdigit()
+            entries.append((entry, int(stem) if ok else None))
+        return entries
+
+    def version_source(self, model: str, number: int) -> str:
+        return str(self.layout.version_file(model, number))
+
+    def version_entry_source(self, model: str, entry: str) -> str:
+        return str(self.layout.versions_dir(model) / entry)
+
+    def versions_source(self, model: str) -> str:
+        return str(self.layout.versions_dir(model))
+
+    def read_version_entry(self, model: str, entry: str) -> Manifest:
+        """One file of the versions folder by its file name (doctor reads every file)."""
+        path = self.layout.versions_dir(model) / entry
+        return Manifest(str(path), self._decode(path.read_bytes(), path))
+
+    def read_versions(self, model: str, numbers: list[int]) -> list[Manifest | None]:
+        """The manifests of versions ``numbers`` (None for a missing one): the hot path of
+        listings. Many files of one folder come from the folder's index (see
         ``store/index.py``): only files changed since the last call are parsed. Files the index
         could not decode are read directly, so their error names them as before."""
-        by_folder: dict[Path, int] = {}
-        for path in paths:
-            by_folder[path.parent] = by_folder.get(path.parent, 0) + 1
-        loaded = {folder: self._indexed(folder, count) for folder, count in by_folder.items()}
-        results: list[dict[str, Any] | None] = []
-        for path in paths:
-            data = loaded.get(path.parent, {}).get(path.name)
-            results.append(data if data is not None else self.read_optional(path))
-        return results
-
-    def read_version_manifests(
-        self, model: str, numbers: list[int]
-    ) -> list[tuple[str, dict[str, Any] | None]]:
-        """``(path, mapping or None if missing)`` for each version number: ``read_many`` for
-        one model's versions, without building a Path per file (that alone costs ~10 us)."""
-        folder = self.versions_dir(model)
-        names = [f"{number}{self.ext}" for number in numbers]
+        folder = self.layout.versions_dir(model)
+        names = [self.layout.version_file_name(number) for number in numbers]
         loaded = self._indexed(folder, len(names))
         base = f"{folder}{os.sep}"
-        results: list[tuple[str, dict[str, Any] | None]] = []
+        results: list[Manifest | None] = []
         for name in names:
             data = loaded.get(name)
-            results.append(
-                (base + name, data if data is not None else self.read_optional(folder / name))
-            )
+            if data is None:
+                data = self._read_optional(folder / name)
+            results.append(Manifest(base + name, data) if data is not None else None)
         return results
+
+    def create_version(self, model: str, number: int, data: dict[str, Any]) -> None:
+        """Write a new version file, which must not exist yet (FileExistsError otherwise), and
+        keep the number hint current (the caller holds the model's lock)."""
+        path = self.layout.version_file(model, number)
+        if path.exists():
+            raise FileExistsError(path)
+        self._write(path, data)
+        if number >= INDEX_MIN_FILES:
+            hint = self._number_hint(model)
+            hint.put(number, hint.folder_key())
+
+    def write_version(self, model: str, number: int, data: dict[str, Any]) -> None:
+        self._write(self.layout.version_file(model, number), data)
+
+    def remove_version(self, model: str, number: int) -> None:
+        self.layout.version_file(model, number).unlink()
 
     def version_fields(
         self, model: str, fields: tuple[str, ...], numbers: list[int]
@@ -241,10 +291,10 @@ class Store:
         few to be worth an index: the caller reads those directly."""
         if len(numbers) < INDEX_MIN_FILES:
             return {}
-        folder = self.versions_dir(model)
-        cache = self._cache_path(folder, "." + name)
-        loaded = FolderIndex(folder, cache, self.ext, project).load(self._decode)
-        cut = len(self.ext)
+        folder = self.layout.versions_dir(model)
+        cache = self.layout.cache_path(folder, "." + name)
+        loaded = FolderIndex(folder, cache, self.layout.ext, project).load(self._decode)
+        cut = len(self.layout.ext)
         return {
             int(entry[:-cut]): value for entry, value in loaded.items() if entry[:-cut].isdigit()
         }
@@ -256,82 +306,28 @@ class Store:
         highest = hint.get()
         if highest is None:
             key = hint.folder_key()
-            highest = max(self.list_version_numbers(model), default=0)
+            highest = max(self.version_numbers(model), default=0)
             if highest >= INDEX_MIN_FILES:  # a small folder is listed as fast as a hint is read
                 hint.put(highest, key)
         return highest
 
-    def note_version_written(self, model: str, number: int) -> None:
-        """Update the number hint after writing version ``number``, the new highest (the
-        caller holds the model's lock)."""
-        if number >= INDEX_MIN_FILES:
-            hint = self._number_hint(model)
-            hint.put(number, hint.folder_key())
+    # ----------------------------------------------------------------------------- history
+    def history_source(self, model: str) -> str:
+        return str(self.layout.history_file(model))
 
-    def _cache_path(self, folder: Path, suffix: str) -> Path:
-        relative = folder.relative_to(self.dir)
-        return self.dir / CACHE_DIR / relative.parent / (relative.name + suffix)
-
-    def _indexed(self, folder: Path, wanted: int) -> dict[str, dict[str, Any]]:
-        """The folder's decoded manifests from its index when ``wanted`` files make one worth
-        it; else nothing, and the caller reads the few files directly."""
-        if wanted < INDEX_MIN_FILES:
-            return {}
-        return self._folder_index(folder).load(self._decode)
-
-    def _folder_index(self, folder: Path) -> FolderIndex:
-        return FolderIndex(folder, self._cache_path(folder, ".index"), self.ext)
-
-    def _number_hint(self, model: str) -> NextNumberHint:
-        folder = self.versions_dir(model)
-        return NextNumberHint(folder, self._cache_path(folder, ".next"), self.ext)
-
-    @functools.cached_property
-    def _manifest_memo(self) -> ManifestMemo:
-        return ManifestMemo(self.dir / CACHE_DIR / "manifests.index")
-
-    @property
-    def _model_file_name(self) -> str:
-        return "model" + self.ext
-
-    def _decode(self, raw: bytes, path: Path) -> dict[str, Any]:
-        return codec.decode(raw, self.config.manifest_format, path)
-
-    def list_model_names(self) -> list[str]:
-        """Names of every model folder (unsorted)."""
-        return _visible_entries(self.models_dir)
-
-    def list_version_numbers(self, model: str) -> list[int]:
-        """Numbers of a model's version files, from file names alone (no file is opened)."""
-        numbers = []
-        ext = self.ext
-        for entry in _visible_entries(self.versions_dir(model)):
-            stem, dot, tail = entry.partition(".")
-            if dot and "." + tail == ext and stem.isdigit():
-                numbers.append(int(stem))
-            else:
-                raise CorruptManifestError(
-                    self.versions_dir(model) / entry,
-                    f"unexpected file in versions folder (version files are <number>{ext})",
-                )
-        return numbers
-
-    def list_entries(self, folder: Path) -> list[str]:
-        return _visible_entries(folder)
-
-    def read_lines(self, path: Path) -> list[bytes]:
-        """Complete lines of an append-only file; a torn final line (no newline) is skipped."""
+    def history_lines(self, model: str) -> list[bytes]:
+        """Complete lines of the model's history; a torn final line (no newline) is skipped."""
         try:
-            raw = path.read_bytes()
+            raw = self.layout.history_file(model).read_bytes()
         except FileNotFoundError:
             return []
         lines = raw.split(b"\n")
         return [line for line in lines[:-1] if line.strip()]
 
-    def read_last_line(self, path: Path) -> bytes | None:
-        """The last complete line of an append-only file, reading only its tail."""
+    def last_history_line(self, model: str) -> bytes | None:
+        """The last complete line of the model's history, reading only its tail."""
         try:
-            with path.open("rb") as handle:
+            with self.layout.history_file(model).open("rb") as handle:
                 handle.seek(0, os.SEEK_END)
                 size = handle.tell()
                 chunk = 4096
@@ -346,41 +342,79 @@ class Store:
         except FileNotFoundError:
             return None
 
-    # ----------------------------------------------------------------------------- writing
+    def append_history(self, model: str, line: bytes) -> None:
+        self.ensure_created()
+        atomic.append_line(self._component_path(self.layout.history_file, model), line)
+
+    # ----------------------------------------------------------------------------- runs
+    def run_ids(self) -> list[str]:
+        ext = self.layout.ext
+        entries = _visible_entries(self.layout.runs_dir)
+        return sorted(entry[: -len(ext)] for entry in entries if entry.endswith(ext))
+
+    def run_source(self, run_id: str) -> str:
+        return str(self.layout.run_file(run_id))
+
+    def read_run(self, run_id: str) -> Manifest | None:
+        if not is_safe_component(run_id):
+            return None
+        path = self.layout.run_file(run_id)
+        data = self._read_optional(path)
+        return Manifest(str(path), data) if data is not None else None
+
+    def write_run(self, run_id: str, data: dict[str, Any]) -> None:
+        self._write(self._component_path(self.layout.run_file, run_id), data)
+
+    # ----------------------------------------------------------------------------- artifacts
+    # Artifact manifests and payloads keep their path-level API until the artifact-store
+    # work moves them behind records too.
+    @property
+    def ext(self) -> str:
+        return self.layout.ext
+
+    def artifact_dir(self, name: str) -> Path:
+        return self.layout.artifact_dir(name)
+
+    def artifact_file(self, name: str, version: str) -> Path:
+        return self.layout.artifact_file(name, version)
+
+    @property
+    def artifact_store_dir(self) -> Path:
+        return (self.root / self.config.artifact_store).resolve()
+
+    def read(self, path: Path) -> dict[str, Any]:
+        """One manifest as a dict. FileNotFoundError passes through; anything else unreadable
+        becomes CorruptManifestError naming the file."""
+        return self._decode(path.read_bytes(), path)
+
+    def read_optional(self, path: Path) -> dict[str, Any] | None:
+        return self._read_optional(path)
+
+    def read_many(self, paths: list[Path]) -> list[dict[str, Any] | None]:
+        """Several manifests at once (None for a missing one), through the folder index when
+        many files of one folder are wanted."""
+        by_folder: dict[Path, int] = {}
+        for path in paths:
+            by_folder[path.parent] = by_folder.get(path.parent, 0) + 1
+        loaded = {folder: self._indexed(folder, count) for folder, count in by_folder.items()}
+        results: list[dict[str, Any] | None] = []
+        for path in paths:
+            data = loaded.get(path.parent, {}).get(path.name)
+            results.append(data if data is not None else self._read_optional(path))
+        return results
+
+    def list_entries(self, folder: Path) -> list[str]:
+        return _visible_entries(folder)
+
     def write(self, path: Path, data: dict[str, Any]) -> None:
         """Atomically write one manifest (creating the store on first write)."""
-        self.ensure_created()
-        self._write_bytes(path, codec.encode(data, self.config.manifest_format))
-
-    def append(self, path: Path, line: bytes) -> None:
-        self.ensure_created()
-        atomic.append_line(path, line)
+        self._write(path, data)
 
     def create_exclusive(self, path: Path, data: dict[str, Any]) -> None:
         """Write a new manifest that must not exist yet (FileExistsError otherwise)."""
         if path.exists():
             raise FileExistsError(path)
-        self.write(path, data)
-
-    def remove_tree(self, folder: Path) -> None:
-        """Delete a folder so that a crash leaves it either whole or gone: rename it into
-        ``.trash/`` in one step, then remove it at leisure."""
-        import shutil
-        import uuid
-
-        trash = self.dir / ".trash" / uuid.uuid4().hex
-        trash.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(folder, trash)
-        shutil.rmtree(trash, ignore_errors=True)
-
-    def remove_file(self, path: Path) -> None:
-        path.unlink()
-
-    def rename(self, source: Path, target: Path) -> None:
-        os.rename(source, target)
-
-    def _write_bytes(self, path: Path, data: bytes) -> None:
-        atomic.atomic_write(path, data)
+        self._write(path, data)
 
     # ----------------------------------------------------------------------------- locking
     @contextmanager
@@ -389,10 +423,52 @@ class Store:
         for a whole read-modify-write. Keys are case-folded: names that differ only in case
         share a lock, as they would share a folder on macOS or Windows."""
         self.ensure_created()
-        # Quote the key: it embeds user input, which must never steer the path out of .locks/.
-        path = self.dir / ".locks" / f"{quote(key.casefold(), safe='')}.lock"
-        with locks.hold(path, self.config.lock_timeout):
+        with locks.hold(self.layout.lock_file(key), self.config.lock_timeout):
             yield
+
+    # ----------------------------------------------------------------------------- internals
+    def _component_path(self, build: Callable[[str], Path], name: str) -> Path:
+        """``build(name)`` after the one path guard: a name is one path component."""
+        if not is_safe_component(name):
+            raise InvalidInputError(f"{name!r} cannot be used as a file name in the store")
+        return build(name)
+
+    def _write(self, path: Path, data: dict[str, Any]) -> None:
+        self.ensure_created()
+        self._write_bytes(path, self._encode(data))
+
+    def _write_bytes(self, path: Path, data: bytes) -> None:
+        atomic.atomic_write(path, data)
+
+    def _encode(self, data: dict[str, Any]) -> bytes:
+        return codec.encode(data, self.config.manifest_format)
+
+    def _decode(self, raw: bytes, path: Path) -> dict[str, Any]:
+        return codec.decode(raw, self.config.manifest_format, path)
+
+    def _read_optional(self, path: Path) -> dict[str, Any] | None:
+        try:
+            return self._decode(path.read_bytes(), path)
+        except FileNotFoundError:
+            return None
+
+    def _indexed(self, folder: Path, wanted: int) -> dict[str, dict[str, Any]]:
+        """The folder's decoded manifests from its index when ``wanted`` files make one worth
+        it; else nothing, and the caller reads the few files directly."""
+        if wanted < INDEX_MIN_FILES:
+            return {}
+        return self._folder_index(folder).load(self._decode)
+
+    def _folder_index(self, folder: Path) -> FolderIndex:
+        return FolderIndex(folder, self.layout.cache_path(folder, ".index"), self.layout.ext)
+
+    def _number_hint(self, model: str) -> NextNumberHint:
+        folder = self.layout.versions_dir(model)
+        return NextNumberHint(folder, self.layout.cache_path(folder, ".next"), self.layout.ext)
+
+    @functools.cached_property
+    def _manifest_memo(self) -> ManifestMemo:
+        return ManifestMemo(manifest_memo_file(self.dir))
 
 
 def _visible_entries(folder: Path) -> list[str]:
