@@ -110,9 +110,7 @@ def _check_versions(
             problems.append(Problem(exc.path, exc.problem))
             continue
         if version.number != number:
-            problems.append(
-                Problem(path, f"number {version.number} does not match the file name")
-            )
+            problems.append(Problem(path, f"number {version.number} does not match the file name"))
             continue
         if version.number in model.retired_numbers:
             problems.append(

@@ -135,4 +135,3 @@ class Layout:
         """Where the derived cache of ``folder`` (inside the store) lives."""
         relative = folder.relative_to(self.dir)
         return self.dir / CACHE_DIR / relative.parent / (relative.name + suffix)
-
