@@ -230,7 +230,7 @@ def test_concurrent_registrations_with_hints_lose_and_duplicate_nothing(store: S
 
 
 def test_model_manifest_edited_by_hand_is_seen(store: Store, aged: None) -> None:
-    versions.set_stage(store, "M", 4, "staging")
+    versions.update_version(store, "M", 4, stage="staging")
     path = store.layout.model_file("M")
     assert models.get_model(store, "M").stages.staging == 4
     assert models.get_model(Store(store.root), "M").stages.staging == 4  # now memoised

@@ -62,7 +62,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     models.create_model(store, "iris")
     for _ in range(3):
         versions.create_version(store, "iris")
-    versions.set_stage(store, "iris", 2, "production")
+    versions.update_version(store, "iris", 2, stage="production")
     return root
 
 

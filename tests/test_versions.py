@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from zenml_cli import Client, ConflictError, InvalidInputError, ModelStages, NotFoundError
-from zenml_cli.core import history, version_views, versions
+from zenml_cli.core import history, model_views, versions
+from zenml_cli.core.refs import VersionRef
 from zenml_cli.store import Store
 from zenml_cli.store.config import Policies, StoreConfig
 
@@ -132,7 +133,7 @@ def test_history_records_who_when_what_and_why(iris: Client) -> None:
     versions.update_version(iris.store, "iris", 2, stage="production")
     versions.update_version(iris.store, "iris", 3, name="three")
     iris.delete_model_version("iris", 3)
-    events = version_views.history_of(iris.store, "iris")
+    events = model_views.history_of(iris.store, "iris")
     assert [e.seq for e in events] == [1, 2, 3, 4]
     assert [e.event for e in events] == ["stage", "stage", "rename", "delete"]
     assert (events[0].from_, events[0].to, events[0].message) == (
@@ -143,7 +144,8 @@ def test_history_records_who_when_what_and_why(iris: Client) -> None:
     assert (events[1].version, events[1].archived) == (2, 1)
     assert (events[2].from_, events[2].to) == ("3", "three")
     assert all(e.actor == "tester" and e.time.endswith("Z") for e in events)
-    assert [e.version for e in version_views.history_of(iris.store, "iris", 3)] == [3, 3]
+    only_three = model_views.history_of(iris.store, "iris", VersionRef(number=3))
+    assert [e.version for e in only_three] == [3, 3]
 
 
 def test_history_answers_what_was_in_production_at_a_time(project: Path) -> None:
@@ -170,7 +172,7 @@ def test_history_answers_what_was_in_production_at_a_time(project: Path) -> None
 def test_ci_run_id_is_recorded(iris: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_RUN_ID", "4242")
     versions.update_version(iris.store, "iris", 1, stage="staging")
-    assert version_views.history_of(iris.store, "iris")[-1].ci_run == "GITHUB_RUN_ID=4242"
+    assert model_views.history_of(iris.store, "iris")[-1].ci_run == "GITHUB_RUN_ID=4242"
 
 
 def _with_policies(project: Path, **policies: bool) -> Client:

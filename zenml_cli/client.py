@@ -1,7 +1,7 @@
 """``Client``: ZenML's Python client, over the local ``.zenml/`` store.
 
 Method names and parameters follow ZenML's ``zenml.client.Client`` so that ported code runs
-unchanged. Each method is one call into the core, the same call the CLI makes.
+unchanged. Each method is one call through the registry facade, the same call the CLI makes.
 """
 
 from __future__ import annotations
@@ -9,18 +9,16 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from zenml_cli.core import models as core_models
-from zenml_cli.core import version_views
-from zenml_cli.core import versions as core_versions
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE, Page
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.enums import ArtifactType, ModelStages
-from zenml_cli.errors import InvalidInputError, NotFoundError
-from zenml_cli.store import Store
+from zenml_cli.errors import InvalidInputError
+from zenml_cli.registry import Registry
 
 if TYPE_CHECKING:
     from zenml_cli.core.artifact_records import ArtifactVersionRecord
     from zenml_cli.core.runs import RunRecord
+    from zenml_cli.store import Store
 
 
 class Client:
@@ -28,7 +26,16 @@ class Client:
     from the current folder upwards, or ``$ZENML_PROJECT_DIR``)."""
 
     def __init__(self, project_dir: str | os.PathLike[str] | None = None) -> None:
-        self.store = Store.locate(project_dir)
+        self.registry = Registry(project_dir)
+
+    @property
+    def store(self) -> Store:
+        """The project's store (for tests and tools; registry calls go through ``registry``)."""
+        return self.registry.store
+
+    @store.setter
+    def store(self, store: Store) -> None:
+        self.registry = Registry(store=store)
 
     # ------------------------------------------------------------------------- models
     def create_model(
@@ -44,8 +51,7 @@ class Client:
         tags: list[str] | None = None,
         save_models_to_registry: bool = True,
     ) -> ModelRecord:
-        return core_models.create_model(
-            self.store,
+        return self.registry.create_model(
             name,
             license=license,
             description=description,
@@ -59,7 +65,7 @@ class Client:
         )
 
     def get_model(self, model_name_or_id: str) -> ModelRecord:
-        return core_models.get_model(self.store, str(model_name_or_id))
+        return self.registry.get_model(model_name_or_id)
 
     def list_models(
         self,
@@ -69,9 +75,7 @@ class Client:
         name: str | None = None,
         tag: str | None = None,
     ) -> Page[ModelRecord]:
-        return core_models.list_models(
-            self.store, name=name, tag=tag, sort_by=sort_by, page=page, size=size
-        )
+        return self.registry.list_models(name=name, tag=tag, sort_by=sort_by, page=page, size=size)
 
     def update_model(
         self,
@@ -88,9 +92,8 @@ class Client:
         remove_tags: list[str] | None = None,
         save_models_to_registry: bool | None = None,
     ) -> ModelRecord:
-        return core_models.update_model(
-            self.store,
-            str(model_name_or_id),
+        return self.registry.update_model(
+            model_name_or_id,
             name=name,
             add_tags=add_tags,
             remove_tags=remove_tags,
@@ -105,7 +108,7 @@ class Client:
         )
 
     def delete_model(self, model_name_or_id: str) -> None:
-        core_models.delete_model(self.store, str(model_name_or_id))
+        self.registry.delete_model(model_name_or_id)
 
     # ------------------------------------------------------------------------- versions
     def create_model_version(
@@ -115,9 +118,8 @@ class Client:
         description: str | None = None,
         tags: list[str] | None = None,
     ) -> ModelVersionRecord:
-        model = self.get_model(model_name_or_id)
-        return core_versions.create_version(
-            self.store, model.name, name, description=description, tags=tags
+        return self.registry.create_version(
+            model_name_or_id, name, description=description, tags=tags
         )
 
     def get_model_version(
@@ -126,9 +128,7 @@ class Client:
         model_version_name_or_number_or_id: str | int | ModelStages | None = None,
     ) -> ModelVersionRecord:
         """``None`` means the latest version, as in ZenML."""
-        return core_versions.get_version(
-            self.store, str(model_name_or_id), model_version_name_or_number_or_id
-        )
+        return self.registry.get_version(model_name_or_id, model_version_name_or_number_or_id)
 
     def list_model_versions(
         self,
@@ -147,8 +147,7 @@ class Client:
         if tags and len(tags) > 1:
             raise InvalidInputError("filter by one tag at a time")
         chosen = model_name_or_id or model
-        return version_views.list_versions(
-            self.store,
+        return self.registry.list_versions(
             str(chosen) if chosen else None,
             name=name,
             stage=stage,
@@ -171,8 +170,7 @@ class Client:
         remove_tags: list[str] | None = None,
     ) -> ModelVersionRecord:
         model = self.get_model(model_name_or_id)
-        result = core_versions.update_version(
-            self.store,
+        result = self.registry.update_version(
             model.name,
             version_name_or_id,
             stage=stage,
@@ -192,10 +190,10 @@ class Client:
         """ZenML's form takes a version id; ``(model, version)`` works too."""
         if version is not None:
             model = self.get_model(model_version_id_or_model)
-            core_versions.delete_version(self.store, model.name, version)
+            self.registry.delete_version(model.name, version)
             return
-        found = self._find_version_by_id(str(model_version_id_or_model))
-        core_versions.delete_version(self.store, found.model, found.number)
+        found = self.registry.find_version_by_id(str(model_version_id_or_model))
+        self.registry.delete_version(found.model, found.number)
 
     # ------------------------------------------------------------------------- artifacts
     def get_artifact_version(
@@ -203,9 +201,7 @@ class Client:
     ) -> ArtifactVersionRecord:
         """An artifact version by exact name (the latest without ``version``) or by id.
         Differs from ZenML: despite the parameter's name, never matched by prefix."""
-        from zenml_cli.core import artifacts
-
-        return artifacts.get(self.store, str(name_id_or_prefix), version)
+        return self.registry.get_artifact_version(name_id_or_prefix, version)
 
     def list_artifact_versions(
         self,
@@ -219,12 +215,9 @@ class Client:
     ) -> Page[ArtifactVersionRecord]:
         """Artifact versions ordered by artifact name then number (``sort_by`` takes only
         ``number``); ``name``/``artifact_name`` take exact text or ZenML's text filters."""
-        from zenml_cli.core import artifacts
-
         if sort_by not in ("number", "asc:number"):
             raise InvalidInputError(f"cannot sort artifact versions by {sort_by!r}; use number")
-        return artifacts.list_versions(
-            self.store,
+        return self.registry.list_artifact_versions(
             name=name or artifact_name,
             artifact_type=type,
             tag=tag,
@@ -234,19 +227,7 @@ class Client:
 
     def get_pipeline_run(self, name_id_or_prefix: str) -> RunRecord:
         """A pipeline run by id (exact)."""
-        from zenml_cli.core import runs
-
-        return runs.get_run(self.store, str(name_id_or_prefix))
-
-    def _find_version_by_id(self, version_id: str) -> ModelVersionRecord:
-        for name in self.store.model_names():
-            try:
-                return core_versions.get_version(self.store, name, version_id)
-            except NotFoundError:
-                continue
-        raise NotFoundError(
-            f"no model version with id '{version_id}'; pass (model, version) instead"
-        )
+        return self.registry.get_run(name_id_or_prefix)
 
     def __repr__(self) -> str:
         return f"Client(project_dir={str(self.store.root)!r})"

@@ -17,16 +17,29 @@ created and to each version this object creates; ``description`` only to the mod
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from zenml_cli.enums import ModelStages
-from zenml_cli.errors import ConflictError, NotFoundError
+from zenml_cli.errors import NotFoundError
 
 if TYPE_CHECKING:
     from zenml_cli.core.artifact_records import ArtifactVersionRecord
-    from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+    from zenml_cli.core.records import ModelVersionRecord
+    from zenml_cli.core.refs import VersionRef
     from zenml_cli.enums import LinkKind
-    from zenml_cli.store import Store
+    from zenml_cli.registry import Registry
+
+
+class VersionScope(Protocol):
+    """Something that decides which version a ``Model`` means while it is active: a running
+    pipeline (one version per model per run). Pipelines set it; this module never imports them."""
+
+    def model_version_for(self, model: Model) -> ModelVersionRecord: ...
+
+
+#: The active scope, if any (a ContextVar: threads started outside a run do not see it).
+ACTIVE_SCOPE: ContextVar[VersionScope | None] = ContextVar("zenml_cli_scope", default=None)
 
 
 class Model:
@@ -47,13 +60,13 @@ class Model:
         save_models_to_registry: bool = True,
     ) -> None:
         from zenml_cli.core.names import check_name, check_version_name
-        from zenml_cli.core.versions import parse_ref
+        from zenml_cli.core.refs import VersionRef
 
         self.name = check_name(name, "model name")
         self._requested = version
-        self._ref = parse_ref(version) if version is not None else None
-        if self._ref is not None and self._ref[0] == "name":
-            check_version_name(self._ref[1])
+        self._ref: VersionRef | None = VersionRef.parse(version) if version is not None else None
+        if self._ref is not None and self._ref.name is not None:
+            check_version_name(self._ref.name)
         self.license = license
         self.description = description
         self.audience = audience
@@ -64,98 +77,65 @@ class Model:
         self.tags = list(tags or [])
         self.save_models_to_registry = save_models_to_registry
         self._resolved: ModelVersionRecord | None = None
-        self._store: Store | None = None
+        self._registry: Registry | None = None
 
     # ------------------------------------------------------------------------- resolving
     def reference_key(self) -> tuple[str, ...]:
         """What a pipeline run caches this object's version under."""
         if self._ref is None:
             return (self.name.casefold(), "new")
-        return (self.name.casefold(), self._ref[0], str(self._ref[1]))
+        return (self.name.casefold(), self._ref.kind, str(self._ref))
+
+    def model_fields(self) -> dict[str, Any]:
+        """The fields a missing model is created with."""
+        return {
+            "license": self.license,
+            "description": self.description,
+            "audience": self.audience,
+            "use_cases": self.use_cases,
+            "limitations": self.limitations,
+            "trade_offs": self.trade_offs,
+            "ethics": self.ethics,
+            "tags": self.tags,
+            "save_models_to_registry": self.save_models_to_registry,
+        }
 
     def get_or_create_version(
-        self, store: Store, producing_run: str | None = None
+        self, registry: Registry, producing_run: str | None = None
     ) -> tuple[ModelVersionRecord, bool]:
-        """Resolve this object's version reference now: (version, whether it was created).
-        Race-safe: a name or model another process creates meanwhile is fetched instead."""
-        from zenml_cli.core import versions
-
-        self._store = store
-        if self._ref is not None and self._ref[0] in ("number", "stage"):
-            return versions.get_version(store, self.name, self._requested), False
-        self._get_or_create_model(store)
-        tags = self.tags or None
-        if self._ref is None:
-            created = versions.create_version(
-                store, self.name, tags=tags, producing_run=producing_run
-            )
-            return created, True
-        wanted = str(self._ref[1])
-        try:
-            return versions.get_version(store, self.name, wanted), False
-        except NotFoundError:
-            pass
-        try:
-            created = versions.create_version(
-                store, self.name, wanted, tags=tags, producing_run=producing_run
-            )
-            return created, True
-        except ConflictError:  # another process created it between our read and our lock
-            return versions.get_version(store, self.name, wanted), False
-
-    def _get_or_create_model(self, store: Store) -> ModelRecord:
-        from zenml_cli.core import models
-
-        found = models.get_model_or_none(store, self.name)
-        if found is not None:
-            return found
-        try:
-            return models.create_model(
-                store,
-                self.name,
-                license=self.license,
-                description=self.description,
-                audience=self.audience,
-                use_cases=self.use_cases,
-                limitations=self.limitations,
-                trade_offs=self.trade_offs,
-                ethics=self.ethics,
-                tags=self.tags,
-                save_models_to_registry=self.save_models_to_registry,
-            )
-        except ConflictError:
-            found = models.get_model_or_none(store, self.name)
-            if found is None:  # a clash ignoring case: the ConflictError says which
-                raise
-            return found
+        """Resolve this object's version reference now: (version, whether it was created)."""
+        self._registry = registry
+        return registry.get_or_create_version(
+            self.name,
+            self._ref,
+            model_fields=self.model_fields(),
+            tags=self.tags or None,
+            producing_run=producing_run,
+        )
 
     def _version(self) -> ModelVersionRecord:
-        from zenml_cli.pipelines.context import current_run
-
-        run = current_run()
-        if run is not None:
-            return run.model_version_for(self)
+        scope = ACTIVE_SCOPE.get()
+        if scope is not None:
+            return scope.model_version_for(self)
         if self._resolved is None:
-            self._resolved, _ = self.get_or_create_version(self._get_store())
+            self._resolved, _ = self.get_or_create_version(self._get_registry())
         return self._resolved
 
-    def pin(self, version: ModelVersionRecord, store: Store) -> None:
+    def pin(self, version: ModelVersionRecord, registry: Registry) -> None:
         """Fix this object to ``version`` (a pipeline run does this for every model it uses)."""
-        self._resolved, self._store = version, store
+        self._resolved, self._registry = version, registry
 
-    def _get_store(self) -> Store:
-        if self._store is None:
-            from zenml_cli.store import Store
+    def _get_registry(self) -> Registry:
+        if self._registry is None:
+            from zenml_cli.registry import Registry
 
-            self._store = Store.locate()
-        return self._store
+            self._registry = Registry()
+        return self._registry
 
     def _fresh(self) -> ModelVersionRecord:
         """The pinned version re-read, for fields other processes may change (stage ...)."""
-        from zenml_cli.core import versions
-
         pinned = self._version()
-        return versions.get_version(self._get_store(), pinned.model, pinned.number)
+        return self._get_registry().get_version(pinned.model, pinned.number)
 
     # ------------------------------------------------------------------------- properties
     @property
@@ -188,19 +168,13 @@ class Model:
     # ------------------------------------------------------------------------- changing
     def set_stage(self, stage: str | ModelStages, force: bool = False) -> None:
         """Promote this version; a previous ``staging``/``production`` holder is archived."""
-        from zenml_cli.core import versions
-
         pinned = self._version()
-        versions.update_version(
-            self._get_store(), pinned.model, pinned.number, stage=stage, force=force
-        )
+        self._get_registry().set_stage(pinned.model, pinned.number, stage, force=force)
 
     def log_metadata(self, metadata: dict[str, Any]) -> None:
         """Merge ``metadata`` into this version's run metadata."""
-        from zenml_cli.core import links
-
         pinned = self._version()
-        links.add_metadata(self._get_store(), pinned.model, pinned.number, metadata)
+        self._get_registry().log_version_metadata(pinned.model, pinned.number, metadata)
 
     # ------------------------------------------------------------------------- artifacts
     def get_artifact(self, name: str, version: str | None = None) -> ArtifactVersionRecord | None:
@@ -244,12 +218,8 @@ class Model:
     def _linked(
         self, name: str, version: str | None, kind: LinkKind | None
     ) -> ArtifactVersionRecord | None:
-        from zenml_cli.core import links
-
         pinned = self._version()
-        return links.find_linked(
-            self._get_store(), pinned.model, pinned.number, name, version, kind
-        )
+        return self._get_registry().find_linked(pinned.model, pinned.number, name, version, kind)
 
     def __repr__(self) -> str:
         return f"Model(name={self.name!r}, version={self.version!r})"

@@ -8,21 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import InvalidInputError, StepContextError
-from zenml_cli.pipelines.context import StepContext, current_run, current_step
+from zenml_cli.pipelines.context import current_step, registry_in_context
+from zenml_cli.pipelines.outputs import save_in_context
 
 if TYPE_CHECKING:
     from zenml_cli.core.artifact_records import ArtifactVersionRecord
     from zenml_cli.model import Model
-    from zenml_cli.store import Store
-
-
-def _store() -> Store:
-    run = current_run()
-    if run is not None:
-        return run.store
-    from zenml_cli.store import Store
-
-    return Store.locate()
 
 
 def save_artifact(
@@ -57,47 +48,9 @@ def save_artifact(
     )
 
 
-def save_in_context(
-    step: StepContext | None,
-    data: Any,
-    name: str,
-    *,
-    version: str | int | None = None,
-    artifact_type: ArtifactType | None = None,
-    tags: list[str] | None = None,
-    metadata: dict[str, Any] | None = None,
-    is_model_artifact: bool = False,
-    is_deployment_artifact: bool = False,
-) -> ArtifactVersionRecord:
-    """Save, recording the producing run and step, and link to the step's model if any."""
-    from zenml_cli.core import artifacts, links
-
-    if is_model_artifact and artifact_type is None:
-        artifact_type = ArtifactType.MODEL
-    store = step.run_context.store if step else _store()
-    record = artifacts.save(
-        store,
-        data,
-        name,
-        version,
-        artifact_type=artifact_type,
-        tags=tags,
-        metadata=metadata,
-        producing_run=step.pipeline_run.id if step else None,
-        producing_step=step.step_run.name if step else None,
-    )
-    if step is not None and step.step_model is not None:
-        model = step.step_model
-        kind = links.link_kind(record.type, is_model_artifact, is_deployment_artifact)
-        links.link_artifact(store, model.name, model.number, record, kind)
-    return record
-
-
 def load_artifact(name_or_id: str, version: str | int | None = None) -> Any:
     """The value of an artifact version: by exact name (latest without ``version``) or id."""
-    from zenml_cli.core import artifacts
-
-    return artifacts.get(_store(), str(name_or_id), version).load()
+    return registry_in_context().get_artifact_version(str(name_or_id), version).load()
 
 
 def link_artifact_to_model(
@@ -108,17 +61,12 @@ def link_artifact_to_model(
 ) -> None:
     """Link an artifact version (its id, or the object ``save_artifact`` returned) to a model
     version. ``model=None`` means the running step's model. Idempotent."""
-    from zenml_cli.core import artifacts, links
-
     target = model if model is not None else _step_model("link_artifact_to_model")
-    store = _store()
-    record = (
-        artifacts.get(store, str(artifact_version_id))
-        if isinstance(artifact_version_id, str) or not hasattr(artifact_version_id, "id")
-        else artifacts.get(store, str(artifact_version_id.id))
-    )
-    kind = links.link_kind(record.type, is_model_artifact, is_deployment_artifact)
-    links.link_artifact(store, target.name, target.number, record, kind)
+    registry = registry_in_context()
+    wanted = getattr(artifact_version_id, "id", artifact_version_id)
+    record = registry.get_artifact_version(str(wanted))
+    kind = registry.link_kind(record.type, is_model_artifact, is_deployment_artifact)
+    registry.link_artifact(target.name, target.number, record, kind)
 
 
 def log_metadata(
@@ -136,18 +84,17 @@ def log_metadata(
     ``infer_model`` (the step's model), ``artifact_name``/``artifact_version_id``, else the
     running step's run. Outside a step a target is required.
     """
-    from zenml_cli.core import artifacts, links
-
+    registry = registry_in_context()
     if model_name is not None:
-        links.add_metadata(_store(), model_name, model_version, metadata)
+        registry.log_version_metadata(model_name, model_version, metadata)
     elif model_version is not None:
         raise InvalidInputError("model_version= needs model_name= too")
     elif infer_model:
         target = _step_model("log_metadata(infer_model=True)")
-        links.add_metadata(_store(), target.name, target.number, metadata)
+        registry.log_version_metadata(target.name, target.number, metadata)
     elif artifact_name is not None or artifact_version_id is not None:
         name_or_id = artifact_name if artifact_name is not None else str(artifact_version_id)
-        artifacts.add_metadata(_store(), name_or_id, artifact_version, metadata)
+        registry.log_artifact_metadata(name_or_id, artifact_version, metadata)
     else:
         step = current_step()
         if step is None:

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from zenml_cli.cli import artifact_cmds, model_cmds, version_cmds
-from zenml_cli.cli.context import ErrorFunnel, OutputOpt, store
+from zenml_cli.cli.context import ErrorFunnel, OutputOpt, registry
 from zenml_cli.cli.prune import keep_only_invoked
-from zenml_cli.cli.render import message, render_list, render_record
+from zenml_cli.cli.render import OutputFormat, message, render_list, render_record
 from zenml_cli.errors import CorruptManifestError
 
 app = typer.Typer(
@@ -25,7 +25,7 @@ app = typer.Typer(
 )
 model_cmds.app.add_typer(version_cmds.app, name="version")
 app.add_typer(model_cmds.app, name="model")
-artifact_cmds.register(app, model_cmds.app)
+app.add_typer(artifact_cmds.app, name="artifact")
 
 
 @app.callback()
@@ -43,11 +43,9 @@ def root(
 
 
 @app.command("doctor")
-def doctor(ctx: typer.Context, output: OutputOpt = "table") -> None:  # type: ignore[assignment]
+def doctor(ctx: typer.Context, output: OutputOpt = OutputFormat.TABLE) -> None:
     """Check every manifest in .zenml/; exit 6 naming each bad file if any is broken."""
-    from zenml_cli.core import doctor as core_doctor  # only this command needs it
-
-    report = core_doctor.run(store(ctx))
+    report = registry(ctx).doctor()
     items = [problem.to_dict() for problem in report.problems]
     if items or output != "table":
         render_list(items, None, output, ["severity", "path", "problem"], title="problems")
@@ -77,19 +75,16 @@ def init(
             help="Only the staging holder may be promoted to production.",
         ),
     ] = False,
-    output: OutputOpt = "table",  # type: ignore[assignment]
+    output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Create .zenml/ here (any first write also does, with defaults)."""
-    from zenml_cli.core.setup import init_store
-
-    config = init_store(
-        store(ctx),
+    config = registry(ctx).init(
         manifest_format=manifest_format,
         strict_force=strict_force,
         production_requires_staging=production_requires_staging,
     )
     render_record(config, output, title="config")
-    message(f"initialised {store(ctx).dir}")
+    message(f"initialised {registry(ctx).store.dir}")
 
 
 def main() -> None:

@@ -1,80 +1,24 @@
-"""``zenml model data_artifacts|model_artifacts|deployment_artifacts|runs`` and
-``zenml artifact list|describe``: what pipeline code linked to model versions."""
+"""``zenml artifact list|describe``: the artifact versions pipeline code saved."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from zenml_cli.cli.context import DEFAULT_SIZE, ListOutputOpt, OutputOpt, PageOpt, SizeOpt, store
-from zenml_cli.cli.render import render_list, render_record
-from zenml_cli.core.listing import paginate
-from zenml_cli.enums import LinkKind
+from zenml_cli.cli.context import (
+    DEFAULT_SIZE,
+    ListOutputOpt,
+    OutputOpt,
+    PageOpt,
+    SizeOpt,
+    registry,
+)
+from zenml_cli.cli.render import ListOutputFormat, OutputFormat, render_list, render_record
 
 ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created", "id")
-RUN_COLUMNS = ("name", "pipeline", "status", "start_time", "end_time", "step_count", "id")
 
 app = typer.Typer(help="List and describe artifact versions.", no_args_is_help=True)
-
-ModelArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
-VersionOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--version",
-        "-v",
-        help="Version number, name, id or stage (default: latest).",
-        show_default=False,
-    ),
-]
-
-
-def register(root: typer.Typer, model_app: typer.Typer) -> None:
-    """Add the artifact group to ``zenml`` and the link listings to ``zenml model``."""
-    for kind in LinkKind:
-        model_app.command(
-            f"{kind.value}_artifacts",
-            help=f"List the {kind.value} artifacts linked to a model version.",
-        )(_linked_lister(kind))
-    model_app.command("runs", help="List the pipeline runs that created or used a model version.")(
-        _runs
-    )
-    root.add_typer(app, name="artifact")
-
-
-def _linked_lister(kind: LinkKind) -> Callable[..., None]:
-    def lister(
-        ctx: typer.Context,
-        model: ModelArg,
-        version: VersionOpt = None,
-        page: PageOpt = 1,
-        size: SizeOpt = DEFAULT_SIZE,
-        output: ListOutputOpt = "table",  # type: ignore[assignment]
-    ) -> None:
-        from zenml_cli.core import links as core_links  # on use: other commands start faster
-
-        found = core_links.linked_artifacts(store(ctx), model, version, kind)
-        result = paginate(found, page, size)
-        items = [record.to_dict() for record in result]
-        render_list(items, result.pagination(), output, ARTIFACT_COLUMNS, title=f"{kind} artifacts")
-
-    return lister
-
-
-def _runs(
-    ctx: typer.Context,
-    model: ModelArg,
-    version: VersionOpt = None,
-    page: PageOpt = 1,
-    size: SizeOpt = DEFAULT_SIZE,
-    output: ListOutputOpt = "table",  # type: ignore[assignment]
-) -> None:
-    from zenml_cli.core import runs as core_runs
-
-    result = paginate(core_runs.runs_of_version(store(ctx), model, version), page, size)
-    items = [run.to_dict() for run in result]
-    render_list(items, result.pagination(), output, RUN_COLUMNS, title="runs")
 
 
 @app.command("list")
@@ -92,13 +36,11 @@ def list_(
     tag: Annotated[str | None, typer.Option("--tag", help="Only versions with this tag.")] = None,
     page: PageOpt = 1,
     size: SizeOpt = DEFAULT_SIZE,
-    output: ListOutputOpt = "table",  # type: ignore[assignment]
+    output: ListOutputOpt = ListOutputFormat.TABLE,
 ) -> None:
     """List artifact versions, by artifact name then version number."""
-    from zenml_cli.core import artifacts as core_artifacts
-
-    result = core_artifacts.list_versions(
-        store(ctx), name=name, artifact_type=artifact_type, tag=tag, page=page, size=size
+    result = registry(ctx).list_artifact_versions(
+        name=name, artifact_type=artifact_type, tag=tag, page=page, size=size
     )
     items = [record.to_dict() for record in result]
     render_list(items, result.pagination(), output, ARTIFACT_COLUMNS, title="artifact versions")
@@ -112,10 +54,8 @@ def describe(
         str | None,
         typer.Argument(help="Artifact version (default: the latest).", show_default=False),
     ] = None,
-    output: OutputOpt = "table",  # type: ignore[assignment]
+    output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Show one artifact version: type, payload location, sha256, size, producing run."""
-    from zenml_cli.core import artifacts as core_artifacts
-
-    record = core_artifacts.get(store(ctx), name, version)
+    record = registry(ctx).get_artifact_version(name, version)
     render_record(record.to_dict(), output, title=f"artifact {record.name} {record.version}")

@@ -12,7 +12,7 @@ from typer.core import TyperGroup
 from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE
 from zenml_cli.errors import UsageError, ZenMLCliError
-from zenml_cli.store import Store
+from zenml_cli.registry import Registry
 
 OutputOpt = Annotated[
     OutputFormat,
@@ -66,11 +66,12 @@ class ErrorFunnel(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def store(ctx: typer.Context) -> Store:
-    """The store chosen by --project-dir / $ZENML_PROJECT_DIR / the current folder's parents."""
+def registry(ctx: typer.Context) -> Registry:
+    """The registry of the project chosen by --project-dir / $ZENML_PROJECT_DIR / the current
+    folder's parents: the one door every command goes through."""
     root = ctx.find_root()
-    if not isinstance(root.obj, Store):
-        root.obj = Store.locate(root.params.get("project_dir"))
+    if not isinstance(root.obj, Registry):
+        root.obj = Registry(root.params.get("project_dir"))
     return root.obj
 
 

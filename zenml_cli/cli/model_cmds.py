@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -15,15 +16,17 @@ from zenml_cli.cli.context import (
     SortOpt,
     YesOpt,
     confirm_or_refuse,
-    store,
+    registry,
 )
-from zenml_cli.cli.render import message, render_list, render_record
-from zenml_cli.core import models as core_models
-from zenml_cli.core import version_views
+from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_list, render_record
+from zenml_cli.core.listing import paginate
+from zenml_cli.enums import LinkKind
 from zenml_cli.errors import UsageError
 
 app = typer.Typer(help="Register, list, describe, update and delete models.", no_args_is_help=True)
 
+ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created", "id")
+RUN_COLUMNS = ("name", "pipeline", "status", "start_time", "end_time", "step_count", "id")
 MODEL_COLUMNS = ("name", "tags", "staging_version", "production_version", "license", "created")
 
 NameArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
@@ -45,6 +48,15 @@ EthicalOpt = Annotated[
 ]
 LimitationsOpt = Annotated[
     str | None, typer.Option("--limitations", help="The model's known limitations.")
+]
+VersionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--version",
+        "-v",
+        help="Version number, name, id or stage (default: latest).",
+        show_default=False,
+    ),
 ]
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).")
@@ -76,7 +88,7 @@ def register(
             help="Whether model artifacts of this model go to the model registry.",
         ),
     ] = True,
-    output: OutputOpt = "table",  # type: ignore[assignment]
+    output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register a new model (exit 4 if the name, ignoring case, is taken)."""
     if name_arg is not None and name is not None and name_arg != name:
@@ -84,8 +96,7 @@ def register(
     chosen = name_arg if name_arg is not None else name
     if chosen is None:
         raise UsageError("missing model name; give it as NAME or --name")
-    record = core_models.create_model(
-        store(ctx),
+    record = registry(ctx).create_model(
         chosen,
         license=license,
         description=description,
@@ -112,20 +123,20 @@ def list_(
     sort_by: SortOpt = None,
     page: PageOpt = 1,
     size: SizeOpt = DEFAULT_SIZE,
-    output: ListOutputOpt = "table",  # type: ignore[assignment]
+    output: ListOutputOpt = ListOutputFormat.TABLE,
 ) -> None:
     """List models (sorted by name; --sort-by created)."""
-    result = core_models.list_models(
-        store(ctx), name=name, tag=tag, sort_by=sort_by or "name", page=page, size=size
+    result = registry(ctx).list_models(
+        name=name, tag=tag, sort_by=sort_by or "name", page=page, size=size
     )
     items = [record.to_dict() for record in result]
     render_list(items, result.pagination(), output, MODEL_COLUMNS, title="models")
 
 
 @app.command("describe")
-def describe(ctx: typer.Context, model: NameArg, output: OutputOpt = "table") -> None:  # type: ignore[assignment]
+def describe(ctx: typer.Context, model: NameArg, output: OutputOpt = OutputFormat.TABLE) -> None:
     """Show one model: its fields, stage holders and latest version."""
-    data = version_views.describe_model(store(ctx), model)
+    data = registry(ctx).describe_model(model)
     render_record(data, output, title=f"model {data['name']}")
 
 
@@ -155,7 +166,7 @@ def update(
             show_default=False,
         ),
     ] = None,
-    output: OutputOpt = "table",  # type: ignore[assignment]
+    output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Change a model's fields or tags, or rename it; unset options stay as they are."""
     changes = (name, license, description, audience, use_cases, tradeoffs, ethical, limitations)
@@ -166,8 +177,7 @@ def update(
         and (save_models_to_registry is None)
     ):
         raise UsageError("nothing to change; pass a field option, --name, --tag or --remove-tag")
-    record = core_models.update_model(
-        store(ctx),
+    record = registry(ctx).update_model(
         model,
         name=name,
         add_tags=tag,
@@ -190,11 +200,51 @@ def delete(
     ctx: typer.Context,
     model: NameArg,
     yes: YesOpt = False,
-    output: OutputOpt = "table",  # type: ignore[assignment]
+    output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete a model with all its versions and history (asks first unless -y)."""
-    target = core_models.get_model(store(ctx), model)
+    target = registry(ctx).get_model(model)
     confirm_or_refuse(f"Delete model '{target.name}' and all its versions?", yes)
-    record = core_models.delete_model(store(ctx), target.name)
+    record = registry(ctx).delete_model(target.name)
     render_record(record.to_dict(), output, title=f"deleted model {record.name}")
     message(f"deleted model '{record.name}'")
+
+
+# ``zenml model data_artifacts|model_artifacts|deployment_artifacts|runs``: what pipeline code
+# linked to a model version.
+def _linked_lister(kind: LinkKind) -> Callable[..., None]:
+    def lister(
+        ctx: typer.Context,
+        model: NameArg,
+        version: VersionOpt = None,
+        page: PageOpt = 1,
+        size: SizeOpt = DEFAULT_SIZE,
+        output: ListOutputOpt = ListOutputFormat.TABLE,
+    ) -> None:
+        found = registry(ctx).linked_artifacts(model, version, kind)
+        result = paginate(found, page, size)
+        items = [record.to_dict() for record in result]
+        render_list(items, result.pagination(), output, ARTIFACT_COLUMNS, title=f"{kind} artifacts")
+
+    return lister
+
+
+def _runs(
+    ctx: typer.Context,
+    model: NameArg,
+    version: VersionOpt = None,
+    page: PageOpt = 1,
+    size: SizeOpt = DEFAULT_SIZE,
+    output: ListOutputOpt = ListOutputFormat.TABLE,
+) -> None:
+    result = paginate(registry(ctx).runs_of_version(model, version), page, size)
+    items = [run.to_dict() for run in result]
+    render_list(items, result.pagination(), output, RUN_COLUMNS, title="runs")
+
+
+for _kind in LinkKind:
+    app.command(
+        f"{_kind.value}_artifacts",
+        help=f"List the {_kind.value} artifacts linked to a model version.",
+    )(_linked_lister(_kind))
+app.command("runs", help="List the pipeline runs that created or used a model version.")(_runs)

@@ -15,12 +15,9 @@ from zenml_cli.cli.context import (
     SortOpt,
     YesOpt,
     confirm_or_refuse,
-    store,
+    registry,
 )
-from zenml_cli.cli.render import message, render_list, render_record
-from zenml_cli.core import history as core_history
-from zenml_cli.core import version_views
-from zenml_cli.core import versions as core_versions
+from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_list, render_record
 from zenml_cli.core.actor import parse_time
 from zenml_cli.errors import UsageError
 
@@ -54,12 +51,10 @@ def create(
         str | None, typer.Option("--description", "-d", help="What changed in this version.")
     ] = None,
     tag: TagOpt = None,
-    output: OutputOpt = "table",  # type: ignore[assignment]
+    output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register the next version of a model; it gets the next number."""
-    version = core_versions.create_version(
-        store(ctx), model, version_name, description=description, tags=tag
-    )
+    version = registry(ctx).create_version(model, version_name, description=description, tags=tag)
     render_record(version.to_dict(), output, title=f"{version.model} version {version.number}")
     message(f"registered version {version.number} ('{version.name}') of model '{version.model}'")
 
@@ -92,13 +87,12 @@ def list_(
     sort_by: SortOpt = None,
     page: PageOpt = 1,
     size: SizeOpt = DEFAULT_SIZE,
-    output: ListOutputOpt = "table",  # type: ignore[assignment]
+    output: ListOutputOpt = ListOutputFormat.TABLE,
 ) -> None:
     """List model versions (of one model, or of all), sorted by number."""
     if model_arg and model and model_arg != model:
         raise UsageError(f"two models given ({model_arg!r} and --model {model!r}); give one")
-    result = version_views.list_version_dicts(
-        store(ctx),
+    result = registry(ctx).list_version_dicts(
         model_arg or model,
         name=name,
         stage=stage,
@@ -117,10 +111,10 @@ def describe(
     ctx: typer.Context,
     model: ModelArg,
     version: VersionArg = "latest",
-    output: OutputOpt = "table",  # type: ignore[assignment]
+    output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Show one version: number, name, stage, tags, metadata and linked artifacts."""
-    found = core_versions.get_version(store(ctx), model, version)
+    found = registry(ctx).get_version(model, version)
     render_record(found.to_dict(), output, title=f"{found.model} version {found.number}")
 
 
@@ -151,7 +145,7 @@ def update(
         str | None,
         typer.Option("--message", "-m", help="Why: recorded with the change in the history."),
     ] = None,
-    output: OutputOpt = "table",  # type: ignore[assignment]
+    output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Promote a version to a stage, rename it, or change its description or tags.
 
@@ -162,8 +156,7 @@ def update(
         raise UsageError(
             "nothing to change; pass --stage, --name, --description, --tag or --remove-tag"
         )
-    result = core_versions.update_version(
-        store(ctx),
+    result = registry(ctx).update_version(
         model,
         version,
         stage=stage,
@@ -198,12 +191,12 @@ def delete(
     model: ModelArg,
     version: Annotated[str, typer.Argument(help="Version number, name or id.", show_default=False)],
     yes: YesOpt = False,
-    output: OutputOpt = "table",  # type: ignore[assignment]
+    output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete one version (asks first unless -y). Its number is never reused."""
-    target = core_versions.get_version(store(ctx), model, version)
+    target = registry(ctx).get_version(model, version)
     confirm_or_refuse(f"Delete version {target.number} ('{target.name}') of '{target.model}'?", yes)
-    deleted = core_versions.delete_version(store(ctx), target.model, target.number)
+    deleted = registry(ctx).delete_version(target.model, target.number)
     render_record(
         deleted.to_dict(), output, title=f"deleted {deleted.model} version {deleted.number}"
     )
@@ -226,13 +219,14 @@ def history(
             "(ISO 8601, e.g. 2026-11-26T10:00:00Z).",
         ),
     ] = None,
-    output: ListOutputOpt = "table",  # type: ignore[assignment]
+    output: ListOutputOpt = ListOutputFormat.TABLE,
 ) -> None:
     """Show the model's stage changes, renames and deletes: who, when, from, to, why."""
-    events = version_views.history_of(store(ctx), model, version)
     if at is not None:
-        holders = {"model": model, "at": at, **core_history.holders_at(events, parse_time(at))}
+        moment = parse_time(at)
+        holders = {"model": model, "at": at, **registry(ctx).holders_at(model, moment)}
         render_list([holders], None, output, list(holders), title=f"{model} at {at}")
         return
+    events = registry(ctx).history(model, version)
     items = [event.to_dict() for event in events]
     render_list(items, None, output, HISTORY_COLUMNS, title=f"history of {model}")

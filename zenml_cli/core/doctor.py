@@ -11,9 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from zenml_cli.core import history
-from zenml_cli.core.names import STAGE_WORDS, check_name
+from zenml_cli.core.names import check_name
 from zenml_cli.core.problems import Check, Problem
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.core.refs import stage_word
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
 
@@ -145,7 +146,7 @@ def _check_version_name(version: ModelVersionRecord, path: str, problems: list[P
         return
     if version.name.isdigit() and version.name != str(version.number):
         problems.append(Problem(path, f"name '{version.name}' is a number other than its own"))
-    if version.name.casefold() in STAGE_WORDS:
+    if stage_word(version.name) is not None:
         problems.append(Problem(path, f"name '{version.name}' is a stage word"))
 
 

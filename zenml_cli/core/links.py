@@ -16,7 +16,8 @@ from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.models import get_model, model_lock, read_model_folder
 from zenml_cli.core.problems import Problem
 from zenml_cli.core.records import ArtifactLink, ModelVersionRecord
-from zenml_cli.core.versions import VersionRef, read_versions, resolve, write_version
+from zenml_cli.core.refs import RefInput
+from zenml_cli.core.versions import read_versions, resolve, write_version
 from zenml_cli.enums import ArtifactType, LinkKind
 from zenml_cli.errors import CorruptManifestError, NotFoundError
 from zenml_cli.store import Store
@@ -37,7 +38,7 @@ def link_kind(
 
 
 def link_artifact(
-    store: Store, model: str, ref: VersionRef, artifact: ArtifactVersionRecord, kind: LinkKind
+    store: Store, model: str, ref: RefInput, artifact: ArtifactVersionRecord, kind: LinkKind
 ) -> ModelVersionRecord:
     """Link ``artifact`` to a model version as ``kind``. A version already linked (as any
     kind) is left as it is."""
@@ -51,7 +52,7 @@ def link_artifact(
     return _change(store, model, ref, add)
 
 
-def attach_run(store: Store, model: str, ref: VersionRef, run_id: str) -> ModelVersionRecord:
+def attach_run(store: Store, model: str, ref: RefInput, run_id: str) -> ModelVersionRecord:
     """Record that pipeline run ``run_id`` used this version."""
 
     def add(version: ModelVersionRecord) -> bool:
@@ -63,7 +64,7 @@ def attach_run(store: Store, model: str, ref: VersionRef, run_id: str) -> ModelV
     return _change(store, model, ref, add)
 
 
-def mark_failed_run(store: Store, model: str, ref: VersionRef, run_id: str) -> ModelVersionRecord:
+def mark_failed_run(store: Store, model: str, ref: RefInput, run_id: str) -> ModelVersionRecord:
     """Mark a version created by ``run_id`` as coming from a failed run (versions the run only
     used are left alone)."""
 
@@ -77,7 +78,7 @@ def mark_failed_run(store: Store, model: str, ref: VersionRef, run_id: str) -> M
 
 
 def add_metadata(
-    store: Store, model: str, ref: VersionRef, metadata: dict[str, Any]
+    store: Store, model: str, ref: RefInput, metadata: dict[str, Any]
 ) -> ModelVersionRecord:
     """Merge ``metadata`` into a model version's run metadata (new keys win)."""
     meta = checked_metadata(metadata)
@@ -93,7 +94,7 @@ def add_metadata(
 
 
 def _change(
-    store: Store, model: str, ref: VersionRef, change: Callable[[ModelVersionRecord], bool]
+    store: Store, model: str, ref: RefInput, change: Callable[[ModelVersionRecord], bool]
 ) -> ModelVersionRecord:
     with store.lock(model_lock(model)):
         record = get_model(store, model)
@@ -105,7 +106,7 @@ def _change(
 
 # ------------------------------------------------------------------------------- reading
 def linked_artifacts(
-    store: Store, model: str, ref: VersionRef, kind: LinkKind | None = None
+    store: Store, model: str, ref: RefInput, kind: LinkKind | None = None
 ) -> list[ArtifactVersionRecord]:
     """The artifact versions linked to a model version (one kind, or all), in link order.
     A link whose artifact manifest is missing raises; ``zenml doctor`` lists them all."""
@@ -127,7 +128,7 @@ def linked_artifacts(
 def find_linked(
     store: Store,
     model: str,
-    ref: VersionRef,
+    ref: RefInput,
     name: str,
     version: str | None = None,
     kind: LinkKind | None = None,

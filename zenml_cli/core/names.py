@@ -6,12 +6,11 @@ Linux, macOS or Windows, so anything a filesystem would mangle is refused up fro
 
 from __future__ import annotations
 
-from zenml_cli.enums import ModelStages
+from zenml_cli.core.refs import STAGE_WORDS, stage_word
 from zenml_cli.errors import InvalidInputError
 
 MAX_NAME_LENGTH = 255
 FORBIDDEN_CHARACTERS = '/\\:*?"<>|'
-STAGE_WORDS = frozenset(stage.value for stage in ModelStages)
 
 
 def check_name(name: object, what: str) -> str:
@@ -36,7 +35,7 @@ def check_version_name(name: object) -> str:
             f"invalid version name {_show(name)}: all digits would read as a version number; "
             "add a letter, e.g. 'v" + name + "'"
         )
-    if name.casefold() in STAGE_WORDS:
+    if stage_word(name) is not None:
         raise InvalidInputError(
             f"invalid version name {_show(name)}: it is a stage word "
             f"({', '.join(sorted(STAGE_WORDS))}); choose another name"

@@ -15,7 +15,8 @@ from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.models import get_model
 from zenml_cli.core.problems import Problem
 from zenml_cli.core.records import FORMAT, _Checker
-from zenml_cli.core.versions import VersionRef, resolve
+from zenml_cli.core.refs import RefInput
+from zenml_cli.core.versions import resolve
 from zenml_cli.enums import ExecutionStatus
 from zenml_cli.errors import CorruptManifestError, NotFoundError
 from zenml_cli.store import Store
@@ -162,7 +163,7 @@ def get_run(store: Store, run_id: str) -> RunRecord:
     return RunRecord.from_manifest(manifest.data, manifest.source)
 
 
-def runs_of_version(store: Store, model: str, ref: VersionRef) -> list[RunRecord]:
+def runs_of_version(store: Store, model: str, ref: RefInput) -> list[RunRecord]:
     """The runs that created or used a model version, in the order they attached to it."""
     version = resolve(store, get_model(store, model), ref)
     ids = list(version.pipeline_run_ids)

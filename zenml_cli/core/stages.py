@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zenml_cli.core.records import StageHolders
+from zenml_cli.core.refs import stage_word
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, STORABLE_STAGES, ModelStages
 from zenml_cli.errors import ConflictError, InvalidInputError
 from zenml_cli.store.config import Policies
@@ -19,10 +20,9 @@ STAGE_CHOICES = ", ".join(stage.value for stage in STORABLE_STAGES)
 def parse_stage(value: str | ModelStages) -> ModelStages:
     """A stage from user input, case-insensitively; ``latest`` is refused (it is virtual)."""
     text = value.value if isinstance(value, ModelStages) else str(value)
-    try:
-        stage = ModelStages(text.strip().casefold())
-    except ValueError:
-        raise InvalidInputError(f"unknown stage {text!r}; choose one of: {STAGE_CHOICES}") from None
+    stage = stage_word(text)
+    if stage is None:
+        raise InvalidInputError(f"unknown stage {text!r}; choose one of: {STAGE_CHOICES}")
     if stage == ModelStages.LATEST:
         raise InvalidInputError(
             f"'latest' is a virtual stage (the highest number) and cannot be set; "

@@ -1,5 +1,5 @@
-"""Read-only views over model versions: listing with filters and pages, describing a model,
-and reading its history. The rules for changing versions live in ``versions``."""
+"""Listing model versions with filters, sorting and pages (read-only). The rules for changing
+versions live in ``versions``; a single model's description and history in ``model_views``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
-from zenml_cli.core import history
 from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
 from zenml_cli.core.models import get_model, read_model_folder
 from zenml_cli.core.records import (
@@ -17,14 +16,7 @@ from zenml_cli.core.records import (
     public_form,
 )
 from zenml_cli.core.stages import parse_stage
-from zenml_cli.core.versions import (
-    VersionRef,
-    live_numbers,
-    parse_ref,
-    read_number,
-    read_versions,
-    resolve,
-)
+from zenml_cli.core.versions import live_numbers, read_versions
 from zenml_cli.enums import ModelStages
 from zenml_cli.store import Store
 
@@ -197,28 +189,3 @@ def _by_model(candidates: list[Candidate]) -> list[tuple[ModelRecord, list[int]]
 def _all_models(store: Store) -> list[ModelRecord]:
     found = (read_model_folder(store, name) for name in sorted(store.model_names()))
     return [record for record in found if record is not None]
-
-
-def describe_model(store: Store, model: str) -> dict[str, Any]:
-    """A model's public fields plus its version count and latest version."""
-    record = get_model(store, model)
-    numbers = live_numbers(store, record)
-    latest = read_number(store, record, numbers[-1]) if numbers else None
-    data = record.to_dict()
-    data["version_count"] = len(numbers)
-    data["latest_version_number"] = latest.number if latest else None
-    data["latest_version_name"] = latest.name if latest else None
-    data["archived_versions"] = sorted(record.stages.archived)
-    return data
-
-
-def history_of(store: Store, model: str, version: VersionRef = None) -> list[history.HistoryEvent]:
-    """A model's events, oldest first; with ``version``, only that version's (a number also
-    works for a version that has since been deleted)."""
-    record = get_model(store, model)
-    events = history.read(store, record.name)
-    if version is None:
-        return events
-    kind, value = parse_ref(version)
-    number = int(value) if kind == "number" else resolve(store, record, version).number
-    return [event for event in events if event.version == number]

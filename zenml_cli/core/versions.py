@@ -19,13 +19,12 @@ from zenml_cli.core.models import (
     model_lock,
     write_model,
 )
-from zenml_cli.core.names import STAGE_WORDS, check_tags, check_version_name
+from zenml_cli.core.names import check_tags, check_version_name
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.core.refs import RefInput, VersionRef
 from zenml_cli.enums import ModelStages
-from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
+from zenml_cli.errors import ConflictError, NotFoundError
 from zenml_cli.store import Store
-
-VersionRef = int | str | ModelStages | None
 
 
 @dataclass
@@ -98,29 +97,31 @@ def next_number(store: Store, model: ModelRecord) -> int:
 
 
 # ------------------------------------------------------------------------------- reading
-def get_version(store: Store, model: str, ref: VersionRef = None) -> ModelVersionRecord:
-    """Resolve a version reference: a number (int or digits), a stage word (``latest`` is the
-    highest number), a version name, or a version id. ``None`` means ``latest``."""
+def get_version(store: Store, model: str, ref: RefInput = None) -> ModelVersionRecord:
+    """Resolve a version reference (see ``core/refs.py``); ``None`` means ``latest``."""
     record = get_model(store, model)
     return resolve(store, record, ref)
 
 
-def resolve(store: Store, model: ModelRecord, ref: VersionRef) -> ModelVersionRecord:
-    kind, value = parse_ref(ref)
+def resolve(store: Store, model: ModelRecord, ref: RefInput) -> ModelVersionRecord:
+    """The version ``ref`` names: a number, the holder of a stage, or a name (else an id).
+    The facade passes a parsed VersionRef; parsing one again is a no-op."""
+    ref = VersionRef.parse(ref)
     number: int | None
-    if kind == "number":
-        number = int(value)
-    elif kind == "stage":
-        number = _number_in_stage(store, model, ModelStages(str(value)))
+    if ref.number is not None:
+        number = ref.number
+    elif ref.stage is not None:
+        number = _number_in_stage(store, model, ref.stage)
         if number is None:
             raise NotFoundError(
-                f"model '{model.name}' has no version in stage '{value}'; "
+                f"model '{model.name}' has no version in stage '{ref.stage.value}'; "
                 f"see 'zenml model version list --model {model.name}'"
             )
     else:
-        found = _find_by_name(store, model, str(value))
-        if found is None and UUID_PATTERN.match(str(value)):
-            found = _find_by_id(store, model, str(value))
+        value = str(ref.name)
+        found = _find_by_name(store, model, value)
+        if found is None and UUID_PATTERN.match(value):
+            found = _find_by_id(store, model, value)
         if found is None:
             raise NotFoundError(
                 f"model '{model.name}' has no version named '{value}' "
@@ -136,26 +137,6 @@ def resolve(store: Store, model: ModelRecord, ref: VersionRef) -> ModelVersionRe
             f"see 'zenml model version list --model {model.name}'"
         )
     return version
-
-
-def parse_ref(ref: VersionRef) -> tuple[str, int | str]:
-    """Classify a reference as ("number", n), ("stage", stage) or ("name", text)."""
-    if ref is None:
-        return "stage", ModelStages.LATEST.value
-    if isinstance(ref, bool):
-        raise InvalidInputError(f"invalid version reference {ref!r}")
-    if isinstance(ref, int):
-        if ref < 1:
-            raise InvalidInputError(f"version numbers start at 1, not {ref}")
-        return "number", ref
-    text = ref.value if isinstance(ref, ModelStages) else str(ref)
-    if not text:
-        raise InvalidInputError("empty version reference; give a number, name or stage")
-    if text.isdigit():
-        return parse_ref(int(text))
-    if text.casefold() in STAGE_WORDS:
-        return "stage", text.casefold()
-    return "name", text
 
 
 def live_numbers(store: Store, model: ModelRecord) -> list[int]:
@@ -187,7 +168,7 @@ def _record(model: ModelRecord, path: str, data: dict[str, Any]) -> ModelVersion
 def update_version(
     store: Store,
     model: str,
-    ref: VersionRef = None,
+    ref: RefInput = None,
     *,
     stage: str | ModelStages | None = None,
     force: bool = False,
@@ -284,13 +265,7 @@ def _rewrite_fields(
     write_version(store, version)
 
 
-def set_stage(
-    store: Store, model: str, ref: VersionRef, stage: str | ModelStages, *, force: bool = False
-) -> VersionUpdate:
-    return update_version(store, model, ref, stage=stage, force=force)
-
-
-def delete_version(store: Store, model: str, ref: VersionRef) -> ModelVersionRecord:
+def delete_version(store: Store, model: str, ref: RefInput) -> ModelVersionRecord:
     """Delete one version. Its number is retired first (in model.yaml), so it is never reused,
     even if the process dies before the version file is removed."""
     with store.lock(model_lock(model)):

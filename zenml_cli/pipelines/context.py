@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from zenml_cli.core.records import ModelVersionRecord
     from zenml_cli.core.runs import RunRecord, StepRunRecord
     from zenml_cli.model import Model
-    from zenml_cli.store import Store
+    from zenml_cli.registry import Registry
 
 _RUN: ContextVar[RunContext | None] = ContextVar("zenml_cli_run", default=None)
 _STEP: ContextVar[StepContext | None] = ContextVar("zenml_cli_step", default=None)
@@ -29,8 +29,8 @@ class RunContext:
     one new version per model per run however many steps or ``Model`` objects ask for it.
     """
 
-    def __init__(self, store: Store, run: RunRecord, pipeline_model: Model | None) -> None:
-        self.store = store
+    def __init__(self, registry: Registry, run: RunRecord, pipeline_model: Model | None) -> None:
+        self.registry = registry
         self.run = run
         self.pipeline_model = pipeline_model
         self.finished_steps: set[str] = set()
@@ -39,14 +39,12 @@ class RunContext:
         self.created: list[tuple[str, int]] = []
 
     def model_version_for(self, model: Model) -> ModelVersionRecord:
-        from zenml_cli.core import links, runs
-
         key = model.reference_key()
         if key not in self._versions:
-            version, created = model.get_or_create_version(self.store, producing_run=self.run.id)
+            version, created = model.get_or_create_version(self.registry, producing_run=self.run.id)
             if created:
                 self.created.append((version.model, version.number))
-            version = links.attach_run(self.store, version.model, version.number, self.run.id)
+            version = self.registry.attach_run(version.model, version.number, self.run.id)
             self._versions[key] = version
             self.run.model_versions.append(
                 {
@@ -56,9 +54,9 @@ class RunContext:
                     "id": version.id,
                 }
             )
-            runs.write_run(self.store, self.run)
+            self.registry.write_run(self.run)
         # Pin it on the object too, so reading it after the run gives this run's version.
-        model.pin(self._versions[key], self.store)
+        model.pin(self._versions[key], self.registry)
         return self._versions[key]
 
     def invocation_name(self, step_name: str) -> str:
@@ -73,12 +71,10 @@ class RunContext:
     def mark_failed_versions(self) -> list[str]:
         """Mark versions this run created as coming from a failed run; returns any problems
         instead of raising, so the step's own exception is the one the caller sees."""
-        from zenml_cli.core import links
-
         problems = []
         for model, number in self.created:
             try:
-                links.mark_failed_run(self.store, model, number, self.run.id)
+                self.registry.mark_failed_run(model, number, self.run.id)
             except ZenMLCliError as exc:
                 problems.append(f"could not mark {model} version {number}: {exc}")
         return problems
@@ -113,11 +109,10 @@ class StepContext:
 
     def add_output_metadata(self, metadata: dict[str, Any]) -> None:
         """Add to this step run's metadata (kept in the run manifest)."""
-        from zenml_cli.core import runs
         from zenml_cli.core.metadata import checked_metadata
 
         self.step_run.run_metadata.update(checked_metadata(metadata))
-        runs.write_run(self.run_context.store, self.pipeline_run)
+        self.run_context.registry.write_run(self.pipeline_run)
 
 
 def current_run() -> RunContext | None:
@@ -126,6 +121,16 @@ def current_run() -> RunContext | None:
 
 def current_step() -> StepContext | None:
     return _STEP.get()
+
+
+def registry_in_context() -> Registry:
+    """The running pipeline's registry, else the registry of the project found from here."""
+    run = _RUN.get()
+    if run is not None:
+        return run.registry
+    from zenml_cli.registry import Registry
+
+    return Registry()
 
 
 def get_step_context() -> StepContext:

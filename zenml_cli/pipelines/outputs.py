@@ -10,10 +10,15 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from zenml_cli.artifacts.artifact_config import ArtifactConfig
+from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import InvalidInputError
+from zenml_cli.pipelines.context import StepContext, registry_in_context
+
+if TYPE_CHECKING:
+    from zenml_cli.core.artifact_records import ArtifactVersionRecord
 
 NO_ANNOTATION = object()
 
@@ -85,3 +90,36 @@ def split_values(signature: OutputSignature, result: Any, step: str) -> list[Any
             "return a tuple matching the annotation"
         )
     return list(result)
+
+
+def save_in_context(
+    step: StepContext | None,
+    data: Any,
+    name: str,
+    *,
+    version: str | int | None = None,
+    artifact_type: ArtifactType | None = None,
+    tags: list[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+    is_model_artifact: bool = False,
+    is_deployment_artifact: bool = False,
+) -> ArtifactVersionRecord:
+    """Save, recording the producing run and step, and link to the step's model if any."""
+    if is_model_artifact and artifact_type is None:
+        artifact_type = ArtifactType.MODEL
+    registry = step.run_context.registry if step else registry_in_context()
+    record = registry.save_artifact(
+        data,
+        name,
+        version=version,
+        artifact_type=artifact_type,
+        tags=tags,
+        metadata=metadata,
+        producing_run=step.pipeline_run.id if step else None,
+        producing_step=step.step_run.name if step else None,
+    )
+    if step is not None and step.step_model is not None:
+        model = step.step_model
+        kind = registry.link_kind(record.type, is_model_artifact, is_deployment_artifact)
+        registry.link_artifact(model.name, model.number, record, kind)
+    return record

@@ -34,10 +34,10 @@ class Pipeline:
         functools.update_wrapper(self, func)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from zenml_cli.core import runs
         from zenml_cli.core.names import check_name
         from zenml_cli.enums import ExecutionStatus
-        from zenml_cli.store import Store
+        from zenml_cli.model import ACTIVE_SCOPE
+        from zenml_cli.registry import Registry
 
         if ctx.current_run() is not None:
             raise StepContextError(
@@ -45,10 +45,11 @@ class Pipeline:
                 "directly instead (pipelines cannot be nested)"
             )
         check_name(self.name, "pipeline name")
-        store = Store.locate()
-        run_context = ctx.RunContext(store, runs.start_run(store, self.name), self.model)
+        registry = Registry()
+        run_context = ctx.RunContext(registry, registry.start_run(self.name), self.model)
         run = run_context.run
         token = ctx._RUN.set(run_context)
+        scope_token = ACTIVE_SCOPE.set(run_context)
         try:
             if self.model is not None:
                 run_context.model_version_for(self.model)
@@ -57,14 +58,15 @@ class Pipeline:
             run.status = ExecutionStatus.FAILED
             problems = run_context.mark_failed_versions()
             run.error = "; ".join([f"{type(exc).__name__}: {exc}", *problems])
-            run.end_time = runs.now(store)
-            runs.write_run(store, run)
+            run.end_time = registry.now()
+            registry.write_run(run)
             raise
         finally:
+            ACTIVE_SCOPE.reset(scope_token)
             ctx._RUN.reset(token)
         run.status = ExecutionStatus.COMPLETED
-        run.end_time = runs.now(store)
-        runs.write_run(store, run)
+        run.end_time = registry.now()
+        registry.write_run(run)
         return run
 
     def __repr__(self) -> str:

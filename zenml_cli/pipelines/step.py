@@ -17,7 +17,7 @@ from typing import Any, overload
 from zenml_cli.errors import InvalidInputError
 from zenml_cli.model import Model
 from zenml_cli.pipelines import context as ctx
-from zenml_cli.pipelines.outputs import signature_of, split_values
+from zenml_cli.pipelines.outputs import save_in_context, signature_of, split_values
 
 
 class Step:
@@ -59,7 +59,6 @@ class Step:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> Any:
-        from zenml_cli.core import runs
         from zenml_cli.core.runs import StepRunRecord
         from zenml_cli.enums import ExecutionStatus
 
@@ -70,9 +69,9 @@ class Step:
             )
         self._check_after(run, name, after)
         model = self.model or run.pipeline_model
-        step_run = StepRunRecord(name=name, start_time=runs.now(run.store))
+        step_run = StepRunRecord(name=name, start_time=run.registry.now())
         run.run.steps[name] = step_run
-        runs.write_run(run.store, run.run)
+        run.registry.write_run(run.run)
         token = ctx._STEP.set(ctx.StepContext(run.run, step_run, model, run))
         try:
             if model is not None:
@@ -83,14 +82,14 @@ class Step:
         except BaseException as exc:
             step_run.status = ExecutionStatus.FAILED
             step_run.error = f"{type(exc).__name__}: {exc}"
-            step_run.end_time = runs.now(run.store)
-            runs.write_run(run.store, run.run)
+            step_run.end_time = run.registry.now()
+            run.registry.write_run(run.run)
             raise
         finally:
             ctx._STEP.reset(token)
         step_run.status = ExecutionStatus.COMPLETED
-        step_run.end_time = runs.now(run.store)
-        runs.write_run(run.store, run.run)
+        step_run.end_time = run.registry.now()
+        run.registry.write_run(run.run)
         run.finished_steps.update({name, self.name})
         return result
 
@@ -107,7 +106,6 @@ class Step:
                 )
 
     def _save_outputs(self, run: ctx.RunContext, step_run: Any, result: Any) -> None:
-        from zenml_cli.artifacts.utils import save_in_context
 
         signature = signature_of(self.entrypoint)
         values = split_values(signature, result, step_run.name)

@@ -1,0 +1,316 @@
+"""The one door to the registry: every front end (the CLI, ``Client``, ``Model``, the artifact
+utilities and the pipeline runner) calls a ``Registry`` method, and each method is one call into
+the core.
+
+Rules that belong to no single front end live here once: a version reference is parsed into a
+``VersionRef`` at this edge (nothing below re-reads text), and get-or-create of a model or a
+named version retries the read when another process wins the race. Every write goes through
+``_write``, the single place where a write can become something more than a local change.
+
+Core modules are imported inside methods, so a command pays only for what it uses (the CLI
+imports this module on every run).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from zenml_cli.core.refs import RefInput, VersionRef
+from zenml_cli.enums import ArtifactType, LinkKind, ModelStages
+from zenml_cli.errors import ConflictError, NotFoundError
+from zenml_cli.store import Store
+
+if TYPE_CHECKING:
+    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.doctor import DoctorReport
+    from zenml_cli.core.history import HistoryEvent
+    from zenml_cli.core.listing import Page
+    from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+    from zenml_cli.core.runs import RunRecord
+    from zenml_cli.core.versions import VersionUpdate
+
+T = TypeVar("T")
+
+
+class Registry:
+    """The registry of one project (found like ``.git/`` unless ``project_dir`` is given)."""
+
+    def __init__(
+        self, project_dir: str | os.PathLike[str] | None = None, *, store: Store | None = None
+    ):
+        self.store = store if store is not None else Store.locate(project_dir)
+
+    def _write(self, operation: Callable[[Store], T]) -> T:
+        """Run one write against the store."""
+        return operation(self.store)
+
+    # ----------------------------------------------------------------------------- setup
+    def init(self, **settings: Any) -> dict[str, Any]:
+        from zenml_cli.core import setup
+
+        return self._write(lambda store: setup.init_store(store, **settings))
+
+    def doctor(self) -> DoctorReport:
+        from zenml_cli.core import doctor
+
+        return doctor.run(self.store)
+
+    # ----------------------------------------------------------------------------- models
+    def create_model(self, name: str, **fields: Any) -> ModelRecord:
+        from zenml_cli.core import models
+
+        return self._write(lambda store: models.create_model(store, name, **fields))
+
+    def get_model(self, name_or_id: str) -> ModelRecord:
+        from zenml_cli.core import models
+
+        return models.get_model(self.store, str(name_or_id))
+
+    def list_models(self, **filters: Any) -> Page[ModelRecord]:
+        from zenml_cli.core import models
+
+        return models.list_models(self.store, **filters)
+
+    def describe_model(self, name_or_id: str) -> dict[str, Any]:
+        from zenml_cli.core import model_views
+
+        return model_views.describe_model(self.store, str(name_or_id))
+
+    def update_model(self, name_or_id: str, **changes: Any) -> ModelRecord:
+        from zenml_cli.core import models
+
+        return self._write(lambda store: models.update_model(store, str(name_or_id), **changes))
+
+    def delete_model(self, name_or_id: str) -> ModelRecord:
+        from zenml_cli.core import models
+
+        return self._write(lambda store: models.delete_model(store, str(name_or_id)))
+
+    def get_or_create_model(self, name: str, **fields: Any) -> ModelRecord:
+        """The model ``name``, created with ``fields`` if missing. Race-safe: a model another
+        process creates meanwhile is fetched instead (a clash ignoring case still fails)."""
+        from zenml_cli.core import models
+
+        found = models.get_model_or_none(self.store, name)
+        if found is not None:
+            return found
+        try:
+            return self.create_model(name, **fields)
+        except ConflictError:
+            found = models.get_model_or_none(self.store, name)
+            if found is None:  # a clash ignoring case: the ConflictError says which
+                raise
+            return found
+
+    # ----------------------------------------------------------------------------- versions
+    def create_version(
+        self, model: str, name: str | None = None, **fields: Any
+    ) -> ModelVersionRecord:
+        from zenml_cli.core import versions
+
+        target = self.get_model(model).name
+        return self._write(lambda store: versions.create_version(store, target, name, **fields))
+
+    def get_version(self, model: str, ref: RefInput = None) -> ModelVersionRecord:
+        from zenml_cli.core import versions
+
+        return versions.get_version(self.store, str(model), VersionRef.parse(ref))
+
+    def get_or_create_version(
+        self,
+        model: str,
+        ref: RefInput,
+        *,
+        model_fields: dict[str, Any] | None = None,
+        tags: list[str] | None = None,
+        producing_run: str | None = None,
+    ) -> tuple[ModelVersionRecord, bool]:
+        """``(version, created)`` for ``Model(name, version)``: a number or stage must exist;
+        a name is get-or-create; ``None`` always creates the next version. The model is
+        created with ``model_fields`` when missing. Race-safe like ``get_or_create_model``."""
+        parsed = VersionRef.parse(ref) if ref is not None else None
+        if parsed is not None and parsed.name is None:
+            return self.get_version(model, parsed), False
+        self.get_or_create_model(model, **(model_fields or {}))
+        if parsed is None:
+            return self.create_version(model, tags=tags, producing_run=producing_run), True
+        try:
+            return self.get_version(model, parsed), False
+        except NotFoundError:
+            pass
+        try:
+            created = self.create_version(
+                model, parsed.name, tags=tags, producing_run=producing_run
+            )
+            return created, True
+        except ConflictError:  # another process created it between our read and our lock
+            return self.get_version(model, parsed), False
+
+    def list_versions(self, model: str | None = None, **filters: Any) -> Page[ModelVersionRecord]:
+        from zenml_cli.core import version_views
+
+        return version_views.list_versions(self.store, model, **filters)
+
+    def list_version_dicts(self, model: str | None = None, **filters: Any) -> Page[dict[str, Any]]:
+        """``list_versions`` in public (output) form, served from the store's index."""
+        from zenml_cli.core import version_views
+
+        return version_views.list_version_dicts(self.store, model, **filters)
+
+    def update_version(self, model: str, ref: RefInput = None, **changes: Any) -> VersionUpdate:
+        from zenml_cli.core import versions
+
+        parsed = VersionRef.parse(ref)
+        return self._write(
+            lambda store: versions.update_version(store, str(model), parsed, **changes)
+        )
+
+    def set_stage(
+        self, model: str, ref: RefInput, stage: str | ModelStages, *, force: bool = False
+    ) -> VersionUpdate:
+        return self.update_version(model, ref, stage=stage, force=force)
+
+    def delete_version(self, model: str, ref: RefInput) -> ModelVersionRecord:
+        from zenml_cli.core import versions
+
+        parsed = VersionRef.parse(ref)
+        return self._write(lambda store: versions.delete_version(store, str(model), parsed))
+
+    def find_version_by_id(self, version_id: str) -> ModelVersionRecord:
+        """A version of any model by its id."""
+        from zenml_cli.core import versions
+
+        ref = VersionRef(name=str(version_id))
+        for name in sorted(self.store.model_names()):
+            try:
+                return versions.get_version(self.store, name, ref)
+            except NotFoundError:
+                continue
+        raise NotFoundError(
+            f"no model version with id '{version_id}'; pass (model, version) instead"
+        )
+
+    def history(self, model: str, ref: RefInput = None) -> list[HistoryEvent]:
+        """A model's events, oldest first; with ``ref``, only that version's."""
+        from zenml_cli.core import model_views
+
+        parsed = VersionRef.parse(ref) if ref is not None else None
+        return model_views.history_of(self.store, str(model), parsed)
+
+    def holders_at(self, model: str, moment: str) -> dict[str, int | None]:
+        from zenml_cli.core import history, model_views
+
+        return history.holders_at(model_views.history_of(self.store, str(model)), moment)
+
+    # ----------------------------------------------------------------------------- links
+    def log_version_metadata(
+        self, model: str, ref: RefInput, metadata: dict[str, Any]
+    ) -> ModelVersionRecord:
+        from zenml_cli.core import links
+
+        parsed = VersionRef.parse(ref)
+        return self._write(lambda store: links.add_metadata(store, model, parsed, metadata))
+
+    def link_artifact(
+        self, model: str, ref: RefInput, artifact: ArtifactVersionRecord, kind: LinkKind
+    ) -> ModelVersionRecord:
+        from zenml_cli.core import links
+
+        parsed = VersionRef.parse(ref)
+        return self._write(lambda store: links.link_artifact(store, model, parsed, artifact, kind))
+
+    def attach_run(self, model: str, ref: RefInput, run_id: str) -> ModelVersionRecord:
+        from zenml_cli.core import links
+
+        parsed = VersionRef.parse(ref)
+        return self._write(lambda store: links.attach_run(store, model, parsed, run_id))
+
+    def mark_failed_run(self, model: str, ref: RefInput, run_id: str) -> ModelVersionRecord:
+        from zenml_cli.core import links
+
+        parsed = VersionRef.parse(ref)
+        return self._write(lambda store: links.mark_failed_run(store, model, parsed, run_id))
+
+    def linked_artifacts(
+        self, model: str, ref: RefInput, kind: LinkKind | None = None
+    ) -> list[ArtifactVersionRecord]:
+        from zenml_cli.core import links
+
+        return links.linked_artifacts(self.store, model, VersionRef.parse(ref), kind)
+
+    def find_linked(
+        self,
+        model: str,
+        ref: RefInput,
+        name: str,
+        version: str | None = None,
+        kind: LinkKind | None = None,
+    ) -> ArtifactVersionRecord | None:
+        from zenml_cli.core import links
+
+        return links.find_linked(self.store, model, VersionRef.parse(ref), name, version, kind)
+
+    # ----------------------------------------------------------------------------- artifacts
+    def save_artifact(self, data: Any, name: str, **options: Any) -> ArtifactVersionRecord:
+        from zenml_cli.core import artifacts
+
+        return self._write(lambda store: artifacts.save(store, data, name, **options))
+
+    def get_artifact_version(
+        self, name_or_id: str, version: str | int | None = None
+    ) -> ArtifactVersionRecord:
+        from zenml_cli.core import artifacts
+
+        return artifacts.get(self.store, str(name_or_id), version)
+
+    def list_artifact_versions(self, **filters: Any) -> Page[ArtifactVersionRecord]:
+        from zenml_cli.core import artifacts
+
+        return artifacts.list_versions(self.store, **filters)
+
+    def log_artifact_metadata(
+        self, name_or_id: str, version: str | None, metadata: dict[str, Any]
+    ) -> ArtifactVersionRecord:
+        from zenml_cli.core import artifacts
+
+        return self._write(
+            lambda store: artifacts.add_metadata(store, name_or_id, version, metadata)
+        )
+
+    def link_kind(
+        self, artifact_type: ArtifactType, is_model: bool = False, is_deployment: bool = False
+    ) -> LinkKind:
+        from zenml_cli.core import links
+
+        return links.link_kind(artifact_type, is_model, is_deployment)
+
+    # ----------------------------------------------------------------------------- runs
+    def start_run(self, pipeline: str) -> RunRecord:
+        from zenml_cli.core import runs
+
+        return self._write(lambda store: runs.start_run(store, pipeline))
+
+    def write_run(self, run: RunRecord) -> None:
+        from zenml_cli.core import runs
+
+        self._write(lambda store: runs.write_run(store, run))
+
+    def now(self) -> str:
+        from zenml_cli.core.actor import timestamp
+
+        return timestamp(self.store.clock())
+
+    def get_run(self, run_id: str) -> RunRecord:
+        from zenml_cli.core import runs
+
+        return runs.get_run(self.store, str(run_id))
+
+    def runs_of_version(self, model: str, ref: RefInput) -> list[RunRecord]:
+        from zenml_cli.core import runs
+
+        return runs.runs_of_version(self.store, model, VersionRef.parse(ref))
+
+    def __repr__(self) -> str:
+        return f"Registry(project_dir={str(self.store.root)!r})"
