@@ -3,7 +3,13 @@ pipeline), plus helpers to read the built site back."""
 
 from __future__ import annotations
 
+import json
 import re
+import selectors
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Annotated
@@ -93,3 +99,37 @@ def points(page_html: str, key: str) -> list[int]:
     return [
         int(n) for n in re.findall(r'<circle class="point" data-version="(\d+)"', figure.group(1))
     ]
+
+
+START_TIMEOUT = 30
+
+
+@contextmanager
+def serving(root: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """A ``zenml dashboard serve --port 0`` process and its URL (read from its JSON line)."""
+    zenml = Path(sys.executable).with_name("zenml")
+    proc = subprocess.Popen(
+        [str(zenml), "dashboard", "serve", "--port", "0", "-o", "json", *extra],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = _first_line(proc)
+        yield proc, url
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=START_TIMEOUT)
+
+
+def _first_line(proc: subprocess.Popen[str]) -> str:
+    assert proc.stdout is not None
+    with selectors.DefaultSelector() as selector:
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        if not selector.select(START_TIMEOUT):
+            raise AssertionError("the server printed no URL in time")
+    line = proc.stdout.readline()
+    assert line, proc.stderr.read() if proc.stderr else "no output"
+    return str(json.loads(line)["url"])
