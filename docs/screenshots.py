@@ -17,6 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
+from zenml_cli import ArtifactConfig  # module level: the steps' annotations resolve here
+
 IMG = Path(__file__).resolve().parent / "img"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -39,7 +41,7 @@ def example_registry(root: Path) -> None:
     versions registered by a training pipeline (artifacts and runs); a model with no versions."""
     os.environ["ZENML_PROJECT_DIR"] = str(root)
     os.environ["ZENML_ACTOR"] = "alice"
-    from zenml_cli import ArtifactConfig, Client, Model, log_metadata, pipeline, step
+    from zenml_cli import Client, Model, log_metadata, pipeline, step
     from zenml_cli.core.versions import update_version
 
     client = Client(root)
