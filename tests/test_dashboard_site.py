@@ -4,6 +4,8 @@ same bytes for the same store. (The browser tests open the same site in Chromium
 from __future__ import annotations
 
 import json
+import re
+import struct
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from zenml_cli.dashboard import paths
 from zenml_cli.dashboard.data import Reader
 from zenml_cli.dashboard.site import MARKER, build_site
 
-from conftest import Cli
+from conftest import REPO_ROOT, Cli
 
 
 @pytest.fixture
@@ -204,3 +206,15 @@ def test_a_missing_artifact_or_run_is_shown_not_fatal(shown: Client, project: Pa
     assert result.versions == 10
     page = (project / "site" / paths.version_page("demo", 1)).read_text()
     assert "missing (see zenml doctor)" in page and "run manifest missing" in page
+
+
+def test_the_readme_shows_a_screenshot_of_each_page_type() -> None:
+    readme = (REPO_ROOT / "README.md").read_text()
+    images = re.findall(r"\(docs/img/(dashboard-\w+\.png)\)", readme)
+    assert images == ["dashboard-index.png", "dashboard-model.png", "dashboard-version.png"]
+    for name in images:
+        data = (REPO_ROOT / "docs" / "img" / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) < 300_000
+        width, height = struct.unpack(">II", data[16:24])
+        assert (width, height) == (1200, 800)
+    assert (REPO_ROOT / "docs" / "screenshots.py").is_file()
