@@ -73,6 +73,28 @@ class Registry:
 
         return models.list_models(self.store, **filters)
 
+    def model_names(self) -> list[str]:
+        """Every model's name, sorted by code point (the same order on every machine)."""
+        return sorted(self.store.model_names())
+
+    def find_model(self, name: str) -> ModelRecord | None:
+        """The model in folder ``name`` as listed, or None (a folder without a manifest)."""
+        from zenml_cli.core import models
+
+        return models.read_model_folder(self.store, name)
+
+    def version_summary(self, model: ModelRecord) -> tuple[int, ModelVersionRecord | None]:
+        """``(number of live versions, the latest or None)`` of a model record."""
+        from zenml_cli.core import model_views
+
+        return model_views.version_summary(self.store, model)
+
+    def versions_of(self, model: ModelRecord) -> list[ModelVersionRecord]:
+        """Every live version of a model record, by number."""
+        from zenml_cli.core import versions
+
+        return versions.read_versions(self.store, model)
+
     def describe_model(self, name_or_id: str) -> dict[str, Any]:
         from zenml_cli.core import model_views
 
@@ -264,6 +286,11 @@ class Registry:
         from zenml_cli.core import artifacts
 
         return artifacts.get(self.store, str(name_or_id), version)
+
+    def find_artifact_version(self, name: str, version: str) -> ArtifactVersionRecord | None:
+        from zenml_cli.core import artifacts
+
+        return artifacts.read_version(self.store, name, version)
 
     def list_artifact_versions(self, **filters: Any) -> Page[ArtifactVersionRecord]:
         from zenml_cli.core import artifacts

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from zenml_cli.cli import artifact_cmds, model_cmds, version_cmds
+from zenml_cli.cli import artifact_cmds, dashboard_cmds, model_cmds, version_cmds
 from zenml_cli.cli.context import ErrorFunnel, OutputOpt, registry
 from zenml_cli.cli.prune import keep_only_invoked
 from zenml_cli.cli.render import OutputFormat, message, render_list, render_record
@@ -26,6 +26,7 @@ app = typer.Typer(
 model_cmds.app.add_typer(version_cmds.app, name="version")
 app.add_typer(model_cmds.app, name="model")
 app.add_typer(artifact_cmds.app, name="artifact")
+app.add_typer(dashboard_cmds.app, name="dashboard")
 
 
 @app.callback()

@@ -7,6 +7,7 @@ from typing import Any
 
 from zenml_cli.core import history
 from zenml_cli.core.models import get_model
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import VersionRef
 from zenml_cli.core.versions import live_numbers, read_number, resolve
 from zenml_cli.store import Store
@@ -15,14 +16,19 @@ from zenml_cli.store import Store
 def describe_model(store: Store, model: str) -> dict[str, Any]:
     """A model's public fields plus its version count and latest version."""
     record = get_model(store, model)
-    numbers = live_numbers(store, record)
-    latest = read_number(store, record, numbers[-1]) if numbers else None
+    count, latest = version_summary(store, record)
     data = record.to_dict()
-    data["version_count"] = len(numbers)
+    data["version_count"] = count
     data["latest_version_number"] = latest.number if latest else None
     data["latest_version_name"] = latest.name if latest else None
     data["archived_versions"] = sorted(record.stages.archived)
     return data
+
+
+def version_summary(store: Store, record: ModelRecord) -> tuple[int, ModelVersionRecord | None]:
+    """How many live versions a model has, and its latest (reading only that one file)."""
+    numbers = live_numbers(store, record)
+    return len(numbers), read_number(store, record, numbers[-1]) if numbers else None
 
 
 def history_of(

@@ -1,0 +1,72 @@
+"""Inline SVG line charts of one numeric metadata key across a model's versions.
+
+One ``<circle class="point" data-version="N">`` per version whose value for the key is a
+number (bool is not a number); each point links to its version page and carries a tooltip.
+The x axis is the version number, so gaps (versions without the key) stay visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from zenml_cli.dashboard.markup import esc, is_number, number_text
+
+WIDTH, HEIGHT = 480, 200
+LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 28
+
+
+def numeric_keys(rows: Sequence[Any]) -> list[str]:
+    """Metadata keys that hold a number in at least one version, sorted."""
+    return sorted({k for row in rows for k, v in row.metadata.items() if is_number(v)})
+
+
+def chart(key: str, rows: Sequence[Any], href: Any) -> str:
+    """The chart of ``key`` over ``rows`` (VersionRows, ascending number); ``href(row)`` is the
+    link of a version's page."""
+    points = [(row, row.metadata[key]) for row in rows if is_number(row.metadata.get(key))]
+    numbers = [row.number for row, _ in points]
+    values = [float(value) for _, value in points]
+    x_low, x_high = min(numbers), max(numbers)
+    y_low, y_high = min(values), max(values)
+
+    def x(number: int) -> float:
+        if x_high == x_low:
+            return LEFT + (WIDTH - LEFT - RIGHT) / 2
+        return LEFT + (number - x_low) / (x_high - x_low) * (WIDTH - LEFT - RIGHT)
+
+    def y(value: float) -> float:
+        if y_high == y_low:
+            return TOP + (HEIGHT - TOP - BOTTOM) / 2
+        return HEIGHT - BOTTOM - (value - y_low) / (y_high - y_low) * (HEIGHT - TOP - BOTTOM)
+
+    coords = [(x(row.number), y(float(value))) for row, value in points]
+    parts = [
+        f'<line class="axis" x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" '
+        f'y2="{HEIGHT - BOTTOM}"/>',
+        f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{HEIGHT - BOTTOM}"/>',
+        _label(LEFT - 6, TOP + 4, "end", number_text(max(point[1] for point in points))),
+        _label(LEFT - 6, HEIGHT - BOTTOM, "end", number_text(min(point[1] for point in points))),
+        _label(LEFT, HEIGHT - 8, "start", f"v{x_low}"),
+        _label(WIDTH - RIGHT, HEIGHT - 8, "end", f"v{x_high}"),
+    ]
+    if len(coords) > 1:
+        line = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
+        parts.append(f'<polyline class="line" points="{line}"/>')
+    for (row, value), (cx, cy) in zip(points, coords, strict=True):
+        tip = f"version {row.number} ({row.name}): {key} = {number_text(value)}"
+        parts.append(
+            f'<a href="{esc(href(row))}"><circle class="point" data-version="{row.number}" '
+            f'data-value="{esc(number_text(value))}" cx="{cx:.1f}" cy="{cy:.1f}" r="3.5">'
+            f"<title>{esc(tip)}</title></circle></a>"
+        )
+    return (
+        f'<figure class="chart" data-key="{esc(key)}"><figcaption>{esc(key)}</figcaption>'
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{esc(key)} across {len(points)} version(s)">' + "".join(parts) + "</svg>"
+        f'<div class="muted">{len(points)} of {len(rows)} version(s) have a number</div></figure>'
+    )
+
+
+def _label(x: float, y: float, anchor: str, text: str) -> str:
+    return f'<text x="{x}" y="{y}" text-anchor="{anchor}">{esc(text)}</text>'

@@ -1,0 +1,345 @@
+"""Everything the dashboard reads from the registry, and the only dashboard module that
+imports the core. It hands the page builders plain dataclasses, so a change in the core's
+function names or modules is absorbed here and nowhere else.
+
+A ``Reader`` reads one consistent-enough view per use: the static build makes one for the
+whole site, the live server a fresh one per request (so a change shows on reload).
+Artifact and run manifests are read once per reader, however many versions link them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from zenml_cli.core.history import HistoryEvent
+from zenml_cli.core.records import MODEL_TEXT_FIELDS, ModelRecord, ModelVersionRecord
+from zenml_cli.core.runs import RunRecord
+from zenml_cli.enums import LinkKind
+from zenml_cli.errors import NotFoundError
+from zenml_cli.registry import Registry
+
+
+@dataclass(frozen=True)
+class Event:
+    """One history event (stage change, rename, delete, model rename)."""
+
+    seq: int
+    time: str
+    actor: str
+    event: str
+    version: int | None = None
+    version_name: str | None = None
+    from_: Any = None
+    to: Any = None
+    archived: int | None = None
+    message: str | None = None
+    ci_run: str | None = None
+
+
+@dataclass(frozen=True)
+class ArtifactRef:
+    """A version's link to an artifact version, as written in its manifest."""
+
+    kind: str  # data | model | deployment
+    name: str
+    version: str
+    id: str
+
+
+@dataclass
+class VersionRow:
+    """One model version: what the model page shows per row, and the version page's fields."""
+
+    number: int
+    name: str
+    id: str
+    stage: str
+    description: str | None
+    tags: list[str]
+    created: str
+    created_by: str
+    producing_run: str | None
+    from_failed_run: bool
+    metadata: dict[str, Any]
+    links: list[ArtifactRef] = field(default_factory=list)
+    run_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ModelSummary:
+    """One row of the index."""
+
+    name: str
+    id: str
+    description: str | None
+    tags: list[str]
+    staging: int | None
+    production: int | None
+    version_count: int
+    latest_number: int | None
+    latest_name: str | None
+    last_promotion: Event | None
+
+
+@dataclass
+class ModelDetail:
+    """A model page: the model's fields, every version (ascending number) and its history."""
+
+    summary: ModelSummary
+    fields: dict[str, Any]
+    versions: list[VersionRow]
+    events: list[Event]
+
+
+@dataclass
+class ArtifactView:
+    """A linked artifact version; ``missing`` when its manifest is gone (doctor reports it)."""
+
+    kind: str
+    name: str
+    version: str
+    id: str
+    missing: bool = False
+    type: str = ""
+    size: int | None = None
+    sha256: str = ""
+    materializer: str = ""
+    data_type: str = ""
+    producing_run: str | None = None
+    producing_run_name: str | None = None
+    producing_step: str | None = None
+    created: str = ""
+
+
+@dataclass
+class StepView:
+    name: str
+    status: str
+    start_time: str
+    end_time: str | None
+    outputs: list[str]
+    error: str | None
+
+
+@dataclass
+class RunView:
+    """A pipeline run that produced or used a version; ``missing`` when its manifest is gone."""
+
+    id: str
+    missing: bool = False
+    name: str = ""
+    pipeline: str = ""
+    status: str = ""
+    start_time: str = ""
+    end_time: str | None = None
+    created_by: str = ""
+    error: str | None = None
+    steps: list[StepView] = field(default_factory=list)
+
+
+@dataclass
+class VersionDetail:
+    """A version page."""
+
+    model: str
+    version: VersionRow
+    artifacts: list[ArtifactView]
+    runs: list[RunView]
+
+
+class Reader:
+    """Read-only access to one registry, in the dashboard's terms."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self._artifacts: dict[tuple[str, str], ArtifactView | None] = {}
+        self._runs: dict[str, RunView] = {}
+
+    # ----------------------------------------------------------------------------- models
+    def model_names(self) -> list[str]:
+        """Every model name, sorted by code point (the same order on every machine)."""
+        return self.registry.model_names()
+
+    def summaries(self) -> list[ModelSummary]:
+        """The index: one summary per model, reading only each model's latest version."""
+        found = []
+        for name in self.model_names():
+            record = self.registry.find_model(name)
+            if record is None:
+                continue
+            count, latest = self.registry.version_summary(record)
+            events = self._events(record.name)
+            found.append(_summary(record, count, latest and _row(latest), events))
+        return found
+
+    def model(self, name: str) -> ModelDetail:
+        """One model with all its versions and history; NotFoundError if there is none."""
+        record = self.registry.get_model(name)
+        versions = [_row(v) for v in self.registry.versions_of(record)]
+        events = self._events(record.name)
+        latest = versions[-1] if versions else None
+        summary = _summary(record, len(versions), latest, events)
+        fields: dict[str, Any] = {key: getattr(record, key) for key in MODEL_TEXT_FIELDS}
+        fields.update(
+            id=record.id,
+            created=record.created,
+            created_by=record.created_by,
+            save_models_to_registry=record.save_models_to_registry,
+            archived_versions=sorted(set(record.stages.archived)),
+        )
+        return ModelDetail(summary, fields, versions, events)
+
+    def version(self, model: str, row: VersionRow) -> VersionDetail:
+        """The version page of ``row`` (a row of ``model(model).versions``)."""
+        artifacts = [self._artifact(link) for link in row.links]
+        run_ids = list(row.run_ids)
+        if row.producing_run and row.producing_run not in run_ids:
+            run_ids.insert(0, row.producing_run)
+        return VersionDetail(model, row, artifacts, [self._run(run_id) for run_id in run_ids])
+
+    # ----------------------------------------------------------------------------- helpers
+    def _events(self, model: str) -> list[Event]:
+        events = self.registry.history(model)
+        ordered = sorted(events, key=lambda e: (e.time, e.seq))  # git union merges interleave
+        return [_event(e) for e in ordered]
+
+    def _artifact(self, link: ArtifactRef) -> ArtifactView:
+        key = (link.name, link.version)
+        if key not in self._artifacts:
+            record = self.registry.find_artifact_version(link.name, link.version)
+            self._artifacts[key] = None if record is None else _artifact_view(record)
+        found = self._artifacts[key]
+        if found is None or found.id != link.id:
+            return ArtifactView(link.kind, link.name, link.version, link.id, missing=True)
+        view = ArtifactView(**{**found.__dict__, "kind": link.kind})
+        if view.producing_run:
+            run = self._run(view.producing_run)
+            view.producing_run_name = None if run.missing else run.name
+        return view
+
+    def _run(self, run_id: str) -> RunView:
+        if run_id not in self._runs:
+            try:
+                run = self.registry.get_run(run_id)
+            except NotFoundError:
+                self._runs[run_id] = RunView(id=run_id, missing=True)
+            else:
+                self._runs[run_id] = _run_view(run)
+        return self._runs[run_id]
+
+
+def fresh_readers(registry: Registry) -> Callable[[], Reader]:
+    """A factory of readers over a new Registry for the same project each call, so a
+    long-lived server never answers from an object that cached an older config."""
+    root = registry.store.root
+    return lambda: Reader(Registry(root))
+
+
+# ------------------------------------------------------------------------------- converting
+def _summary(
+    record: ModelRecord, count: int, latest: VersionRow | None, events: list[Event]
+) -> ModelSummary:
+    return ModelSummary(
+        name=record.name,
+        id=record.id,
+        description=record.description,
+        tags=sorted(set(record.tags)),
+        staging=record.stages.staging,
+        production=record.stages.production,
+        version_count=count,
+        latest_number=latest.number if latest else None,
+        latest_name=latest.name if latest else None,
+        last_promotion=_last_promotion(events),
+    )
+
+
+def _last_promotion(events: list[Event]) -> Event | None:
+    stage_events = [e for e in events if e.event == "stage"]
+    return stage_events[-1] if stage_events else None
+
+
+def _event(event: HistoryEvent) -> Event:
+    return Event(
+        seq=event.seq,
+        time=event.time,
+        actor=event.actor,
+        event=event.event,
+        version=event.version,
+        version_name=event.version_name,
+        from_=event.from_,
+        to=event.to,
+        archived=event.archived,
+        message=event.message,
+        ci_run=event.ci_run,
+    )
+
+
+def _row(version: ModelVersionRecord) -> VersionRow:
+    links = [
+        ArtifactRef(kind.value, link.name, link.version, link.id)
+        for kind in LinkKind
+        for link in version.artifacts[kind]
+    ]
+    return VersionRow(
+        number=version.number,
+        name=version.name,
+        id=version.id,
+        stage=version.stage.value,
+        description=version.description,
+        tags=sorted(set(version.tags)),
+        created=version.created,
+        created_by=version.created_by,
+        producing_run=version.producing_run,
+        from_failed_run=version.from_failed_run,
+        metadata=dict(version.run_metadata),
+        links=links,
+        run_ids=list(version.pipeline_run_ids),
+    )
+
+
+def _artifact_view(record: Any) -> ArtifactView:
+    return ArtifactView(
+        kind="",
+        name=record.name,
+        version=record.version,
+        id=record.id,
+        type=record.type.value,
+        size=record.size,
+        sha256=record.sha256,
+        materializer=record.materializer,
+        data_type=record.data_type,
+        producing_run=record.producing_run,
+        producing_step=record.producing_step,
+        created=record.created,
+    )
+
+
+def _run_view(run: RunRecord) -> RunView:
+    steps = [
+        StepView(
+            name=step.name,
+            status=step.status.value,
+            start_time=step.start_time,
+            end_time=step.end_time,
+            outputs=sorted(
+                f"{output['name']}:{output['version']}"
+                for output in step.outputs.values()
+                if isinstance(output, dict) and "name" in output and "version" in output
+            ),
+            error=step.error,
+        )
+        for step in run.steps.values()
+    ]
+    return RunView(
+        id=run.id,
+        name=run.name,
+        pipeline=run.pipeline,
+        status=run.status.value,
+        start_time=run.start_time,
+        end_time=run.end_time,
+        created_by=run.created_by,
+        error=run.error,
+        steps=steps,
+    )

@@ -1,0 +1,113 @@
+"""``zenml dashboard serve``: the site's pages rendered live from the store on every request.
+
+Read-only by construction: GET and HEAD render a page, every other method is 405, and no
+request path ever reaches the file system (paths are matched against the site's own routes).
+A fresh reader per request means a change to the store shows on the next reload.
+"""
+
+from __future__ import annotations
+
+import errno
+import sys
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote, urlsplit
+
+from zenml_cli.dashboard.data import Reader
+from zenml_cli.dashboard.markup import CSP
+from zenml_cli.dashboard.site import HTML_TYPE, error_page, render
+from zenml_cli.errors import ConflictError, InvalidInputError, ZenMLCliError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8237
+ALLOWED_METHODS = "GET, HEAD"
+
+
+class DashboardServer(ThreadingHTTPServer):
+    daemon_threads = True  # a hanging client never keeps Ctrl-C from ending the server
+
+    def __init__(self, address: tuple[str, int], readers: Callable[[], Reader]) -> None:
+        self.readers = readers
+        super().__init__(address, DashboardHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else str(host)
+        return f"http://{shown}:{port}/"
+
+
+class DashboardHandler(BaseHTTPRequestHandler):
+    server: DashboardServer
+    server_version = "zenml-dashboard"
+    sys_version = ""
+
+    def do_GET(self) -> None:  # http.server's naming
+        self._respond(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(with_body=False)
+
+    def _refuse(self) -> None:
+        body = _page_bytes("Method not allowed", "The dashboard is read-only: GET and HEAD.")
+        self._send(405, HTML_TYPE, body, True, {"Allow": ALLOWED_METHODS})
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse
+
+    def _respond(self, with_body: bool) -> None:
+        path = unquote(urlsplit(self.path).path)
+        try:
+            status, content_type, body = render(self.server.readers(), path)
+        except ZenMLCliError as exc:  # a corrupt manifest: say which, as the CLI would
+            status, content_type = 500, HTML_TYPE
+            body = _page_bytes("Store error", str(exc))
+        except Exception as exc:  # keep serving; the terminal gets the details
+            self.log_error("error rendering %s: %r", path, exc)
+            status, content_type = 500, HTML_TYPE
+            body = _page_bytes("Internal error", "Rendering this page failed; see the terminal.")
+        self._send(status, content_type, body, with_body)
+
+    def _send(
+        self,
+        status: int,
+        content_type: str,
+        body: bytes,
+        with_body: bool,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        self.send_response(status)
+        headers = {
+            "Content-Type": content_type,
+            "Content-Length": str(len(body)),
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            **(extra or {}),
+        }
+        for key, value in headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if with_body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+
+
+def open_server(readers: Callable[[], Reader], host: str, port: int) -> DashboardServer:
+    """Bind the server (port 0: any free port). A taken port is ConflictError (exit 4)."""
+    try:
+        return DashboardServer((host, port), readers)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ConflictError(
+                f"port {port} on {host} is already in use; stop what holds it or pick "
+                "another with --port"
+            ) from None
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InvalidInputError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
+def _page_bytes(title: str, text: str) -> bytes:
+    return error_page(title, text).encode("utf-8")

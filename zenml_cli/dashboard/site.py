@@ -1,0 +1,179 @@
+"""The site as a whole: every page with its path (for ``build``) and one page by its path
+(for ``serve``). Both draw the same pages from the same reader, so the live server shows
+exactly what a build would write.
+
+A build writes into its own folder only: a folder it made carries a ``.zenml-dashboard``
+marker listing the files it wrote, so a rebuild removes pages of deleted models and versions
+(the same store always leaves the same files with the same bytes), and a folder that holds
+anything else is refused rather than mixed into.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zenml_cli.dashboard import pages, paths
+from zenml_cli.dashboard.data import ModelDetail, Reader
+from zenml_cli.dashboard.markup import esc, page
+from zenml_cli.dashboard.style import CSS
+from zenml_cli.errors import ConflictError, NotFoundError
+
+MARKER = ".zenml-dashboard"
+MARKER_HEADER = "zenml-cli dashboard: files written by 'zenml dashboard build'\n"
+HTML_TYPE = "text/html; charset=utf-8"
+CSS_TYPE = "text/css; charset=utf-8"
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    pages: int
+    models: int
+    versions: int
+    written: int  # files whose bytes changed
+    removed: int  # files of an earlier build that the store no longer has
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "index": str(self.out / paths.INDEX),
+            "pages": self.pages,
+            "models": self.models,
+            "versions": self.versions,
+            "written": self.written,
+            "removed": self.removed,
+        }
+
+
+def site_files(reader: Reader) -> Iterator[tuple[str, bytes]]:
+    """Every file of the site as (path relative to the root, bytes), models in name order
+    and versions in number order; the index comes last, from the models just read."""
+    yield paths.STYLE, CSS.encode("utf-8")
+    summaries = []
+    for name in reader.model_names():
+        detail = reader.model(name)
+        summaries.append(detail.summary)
+        yield paths.model_page(name), _html(pages.model_page(detail))
+        yield from _version_pages(reader, detail)
+    yield paths.INDEX, _html(pages.index_page(summaries))
+
+
+def _version_pages(reader: Reader, detail: ModelDetail) -> Iterator[tuple[str, bytes]]:
+    rows, name = detail.versions, detail.summary.name
+    for position, row in enumerate(rows):
+        previous = rows[position - 1].number if position else None
+        following = rows[position + 1].number if position + 1 < len(rows) else None
+        html = pages.version_page(reader.version(name, row), previous, following)
+        yield paths.version_page(name, row.number), _html(html)
+
+
+def build_site(reader: Reader, out: Path) -> BuildResult:
+    """Write the site into ``out`` (created if needed); see the module docstring."""
+    out = Path(out)
+    previous = _previous_build(out)
+    written: list[str] = []
+    changed = versions = 0
+    folders: set[Path] = set()
+    for relative, data in site_files(reader):
+        target = out / relative
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        if not _same_bytes(target, data):
+            target.write_bytes(data)
+            changed += 1
+        written.append(relative)
+        if relative.startswith("models/") and not relative.endswith(paths.INDEX):
+            versions += 1
+    removed = _remove_stale(out, previous - set(written))
+    (out / MARKER).write_text(MARKER_HEADER + "".join(f"{p}\n" for p in sorted(written)))
+    pages_count = sum(1 for p in written if p.endswith(".html"))
+    models = sum(1 for p in written if p.startswith("models/") and p.endswith(paths.INDEX))
+    return BuildResult(out, pages_count, models, versions, changed, removed)
+
+
+def render(reader: Reader, path: str) -> tuple[int, str, bytes]:
+    """(HTTP status, content type, body) of the page at ``path`` ("/models/x/3.html")."""
+    relative = path.lstrip("/") or paths.INDEX
+    if relative == paths.STYLE:
+        return 200, CSS_TYPE, CSS.encode("utf-8")
+    if relative == paths.INDEX:
+        return 200, HTML_TYPE, _html(pages.index_page(reader.summaries()))
+    parts = relative.split("/")
+    if len(parts) == 3 and parts[0] == "models":
+        name = next((n for n in reader.model_names() if paths.slug(n) == parts[1]), None)
+        if name is not None:
+            found = _model_file(reader, name, parts[2])
+            if found is not None:
+                return 200, HTML_TYPE, _html(found)
+    return 404, HTML_TYPE, _html(error_page("Not found", f"No page at {path}."))
+
+
+def error_page(title: str, text: str) -> str:
+    """A page for the live server's errors (its stylesheet link is absolute: any depth)."""
+    body = f'<h1>{esc(title)}</h1><p class="error">{esc(text)}</p>'
+    return page(title, "/", [(None, title)], body)
+
+
+def _model_file(reader: Reader, name: str, file_name: str) -> str | None:
+    try:
+        detail = reader.model(name)
+    except NotFoundError:  # deleted between listing and reading
+        return None
+    if file_name == paths.INDEX:
+        return pages.model_page(detail)
+    stem, _, ext = file_name.partition(".")
+    if ext != "html" or not stem.isdigit():
+        return None
+    numbers = [row.number for row in detail.versions]
+    if int(stem) not in numbers:
+        return None
+    position = numbers.index(int(stem))
+    previous = numbers[position - 1] if position else None
+    following = numbers[position + 1] if position + 1 < len(numbers) else None
+    version = reader.version(name, detail.versions[position])
+    return pages.version_page(version, previous, following)
+
+
+def _html(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+def _previous_build(out: Path) -> set[str]:
+    """Files of the earlier build in ``out``; ConflictError if ``out`` holds anything else."""
+    if not out.exists():
+        return set()
+    marker = out / MARKER
+    if out.is_dir() and marker.is_file():
+        lines = marker.read_text(encoding="utf-8").splitlines()[1:]
+        return {line for line in lines if line and ".." not in line.split("/")}
+    if out.is_dir() and not any(out.iterdir()):
+        return set()
+    raise ConflictError(
+        f"'{out}' exists and was not written by 'zenml dashboard build'; "
+        "choose another --out or empty that folder"
+    )
+
+
+def _remove_stale(out: Path, stale: set[str]) -> int:
+    removed = 0
+    for relative in sorted(stale):
+        target = out / relative
+        if target.is_file():
+            target.unlink()
+            removed += 1
+            folder = target.parent
+            while folder != out and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
+    return removed
