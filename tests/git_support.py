@@ -112,7 +112,7 @@ def worker_main(clone_dir: Path, task: str, count: int) -> None:
             results.append({"value": done.result, "attempts": done.attempts})
         else:
             number = int(task.removeprefix("promote-"))
-            done = transact(clone_dir, promote(number), lambda u: f"promote iris {number}",
+            done = transact(clone_dir, promote(number), lambda _, n=number: f"promote iris {n}",
                             settings=settings)  # fmt: skip
             results.append({"value": number, "attempts": done.attempts})
     print(json.dumps(results))

@@ -40,6 +40,8 @@ class Repo:
 
     @classmethod
     def of(cls, project_root: Path) -> Repo:
+        if not project_root.is_dir():
+            raise RemoteError(f"{project_root} is not a folder; --push needs the project's folder")
         result = git_cmd.run(
             ["rev-parse", "--show-toplevel", "--show-prefix", "--git-common-dir"],
             cwd=project_root,
