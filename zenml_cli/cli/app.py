@@ -79,17 +79,17 @@ def init(
     ] = False,
     output: OutputOpt = "table",  # type: ignore[assignment]
 ) -> None:
-    """Create .zenml/ here (any first write also does, with defaults)."""
+    """Create .zenml/ (in --project-dir, else the git work tree's top level, else here)."""
     from zenml_cli.core.setup import init_store
 
     config = init_store(
-        store(ctx),
+        store(ctx, for_init=True),
         manifest_format=manifest_format,
         strict_force=strict_force,
         production_requires_staging=production_requires_staging,
     )
     render_record(config, output, title="config")
-    message(f"initialised {store(ctx).dir}")
+    message(f"initialised {store(ctx, for_init=True).dir}")
 
 
 def main() -> None:

@@ -66,11 +66,14 @@ class ErrorFunnel(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def store(ctx: typer.Context) -> Store:
-    """The store chosen by --project-dir / $ZENML_PROJECT_DIR / the current folder's parents."""
+def store(ctx: typer.Context, *, for_init: bool = False) -> Store:
+    """The store chosen by --project-dir / $ZENML_PROJECT_DIR / the current folder's parents.
+
+    An explicit folder without .zenml/ is an error (exit 3) for every command but
+    ``zenml init`` (``for_init``), which is how a store is made there."""
     root = ctx.find_root()
     if not isinstance(root.obj, Store):
-        root.obj = Store.locate(root.params.get("project_dir"))
+        root.obj = Store.locate(root.params.get("project_dir"), require_store=not for_init)
     return root.obj
 
 
