@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from zenml_cli import Client
 from zenml_cli.cli.app import app
+from zenml_cli.core.actor import CI_USER_VARIABLES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +30,11 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "BUILD_BUILDID",
         "BUILD_TAG",
         "GIT_AUTHOR_NAME",
+        "ZENML_PUSH",
+        "ZENML_GIT_REMOTE",
+        "ZENML_GIT_BRANCH",
+        "ZENML_GIT_RETRIES",
+        *CI_USER_VARIABLES,
     ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("ZENML_ACTOR", "tester")

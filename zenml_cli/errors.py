@@ -61,3 +61,10 @@ class UsageError(ZenMLCliError):
     """A command used the wrong way, e.g. a delete without confirmation and no terminal (exit 2)."""
 
     exit_code = 2
+
+
+class RemoteError(ZenMLCliError):
+    """A git remote (or artifact store) failed: unreachable, refused, or the push gave up
+    retrying because the remote kept moving (exit 8)."""
+
+    exit_code = 8

@@ -38,9 +38,16 @@ class Registry:
     """The registry of one project (found like ``.git/`` unless ``project_dir`` is given)."""
 
     def __init__(
-        self, project_dir: str | os.PathLike[str] | None = None, *, store: Store | None = None
-    ):
-        self.store = store if store is not None else Store.locate(project_dir)
+        self,
+        project_dir: str | os.PathLike[str] | None = None,
+        *,
+        store: Store | None = None,
+        require_store: bool = False,
+    ) -> None:
+        """``require_store``: an explicit ``project_dir`` must already hold ``.zenml/``."""
+        if store is None:
+            store = Store.locate(project_dir, require_store=require_store)
+        self.store = store
 
     def _write(self, operation: Callable[[Store], T]) -> T:
         """Run one write against the store."""

@@ -78,14 +78,14 @@ def init(
     ] = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
-    """Create .zenml/ here (any first write also does, with defaults)."""
-    config = registry(ctx).init(
+    """Create .zenml/ (in --project-dir, else the git work tree's top level, else here)."""
+    config = registry(ctx, for_init=True).init(
         manifest_format=manifest_format,
         strict_force=strict_force,
         production_requires_staging=production_requires_staging,
     )
     render_record(config, output, title="config")
-    message(f"initialised {registry(ctx).store.dir}")
+    message(f"initialised {registry(ctx, for_init=True).store.dir}")
 
 
 def main() -> None:

@@ -66,12 +66,15 @@ class ErrorFunnel(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def registry(ctx: typer.Context) -> Registry:
+def registry(ctx: typer.Context, *, for_init: bool = False) -> Registry:
     """The registry of the project chosen by --project-dir / $ZENML_PROJECT_DIR / the current
-    folder's parents: the one door every command goes through."""
+    folder's parents: the one door every command goes through.
+
+    An explicit folder without .zenml/ is an error (exit 3) for every command but
+    ``zenml init`` (``for_init``), which is how a store is made there."""
     root = ctx.find_root()
     if not isinstance(root.obj, Registry):
-        root.obj = Registry(root.params.get("project_dir"))
+        root.obj = Registry(root.params.get("project_dir"), require_store=not for_init)
     return root.obj
 
 

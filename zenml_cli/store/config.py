@@ -9,6 +9,7 @@ from typing import Any
 from zenml_cli.errors import CorruptManifestError
 
 DEFAULT_LOCK_TIMEOUT = 10.0
+DEFAULT_GIT_RETRIES = 20
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,50 @@ class Policies:
 
 
 @dataclass(frozen=True)
+class GitSettings:
+    """Where ``--push`` sends registry writes (DESIGN section 7).
+
+    ``branch=None`` means the remote's default branch, asked of the remote at push time.
+    ``retries`` bounds the attempts of one transaction when the remote keeps moving.
+    """
+
+    remote: str = "origin"
+    branch: str | None = None
+    retries: int = DEFAULT_GIT_RETRIES
+
+    def to_manifest(self) -> dict[str, Any]:
+        return {"remote": self.remote, "branch": self.branch, "retries": self.retries}
+
+    @classmethod
+    def from_manifest(cls, data: object, path: object) -> GitSettings:
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise CorruptManifestError(path, "git must be a mapping (remote, branch, retries)")
+        unknown = sorted(set(data) - {"remote", "branch", "retries"})
+        if unknown:
+            raise CorruptManifestError(path, f"unknown git setting(s): {', '.join(unknown)}")
+        remote, branch = data.get("remote", "origin"), data.get("branch")
+        if not isinstance(remote, str) or not remote.strip():
+            raise CorruptManifestError(path, "git.remote must be a remote name or URL")
+        if branch is not None and (not isinstance(branch, str) or not branch.strip()):
+            raise CorruptManifestError(path, "git.branch must be a branch name (or absent)")
+        retries = data.get("retries", DEFAULT_GIT_RETRIES)
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 1:
+            raise CorruptManifestError(path, "git.retries must be a whole number of at least 1")
+        return cls(
+            remote=remote.strip(), branch=branch.strip() if branch else None, retries=retries
+        )
+
+
+@dataclass(frozen=True)
 class StoreConfig:
     manifest_format: str = "yaml"
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     policies: Policies = field(default_factory=Policies)
     #: Where artifact payloads go, relative to the project root (git-ignored by default).
     artifact_store: str = ".zenml/artifact_store"
+    git: GitSettings = field(default_factory=GitSettings)
 
     def to_manifest(self, format_version: int) -> dict[str, Any]:
         return {
@@ -42,6 +81,7 @@ class StoreConfig:
                 "strict_force": self.policies.strict_force,
                 "production_requires_staging": self.policies.production_requires_staging,
             },
+            **({"git": self.git.to_manifest()} if self.git != GitSettings() else {}),
         }
 
     @classmethod
@@ -60,6 +100,7 @@ class StoreConfig:
             manifest_format=fmt,
             lock_timeout=timeout,
             artifact_store=str(data.get("artifact_store") or ".zenml/artifact_store"),
+            git=GitSettings.from_manifest(data.get("git"), path),
             policies=Policies(
                 strict_force=bool(policies.get("strict_force", False)),
                 production_requires_staging=bool(

@@ -30,8 +30,10 @@ from zenml_cli.store.layout import (
     is_safe_component,
     manifest_memo_file,
 )
+from zenml_cli.store.locate import ENV_PROJECT_DIR, find_project_root
 
-ENV_PROJECT_DIR = "ZENML_PROJECT_DIR"
+__all__ = ["ENV_PROJECT_DIR", "Manifest", "Store", "find_project_root"]
+
 #: Reading this many files of one folder goes through the folder's cached index instead.
 INDEX_MIN_FILES = 32
 
@@ -49,20 +51,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def find_project_root(project_dir: str | os.PathLike[str] | None = None) -> Path:
-    """The project folder: ``project_dir``, else ``$ZENML_PROJECT_DIR``, else the nearest folder
-    at or above the current one holding ``.zenml/``, else the current folder (a first write
-    creates the store there), the way git finds ``.git/``."""
-    explicit = project_dir or os.environ.get(ENV_PROJECT_DIR)
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / STORE_DIR).is_dir():
-            return folder
-    return here
-
-
 class Store:
     """One project's ``.zenml/`` store. Cheap to build: nothing is read until asked."""
 
@@ -74,8 +62,12 @@ class Store:
         self._layout: Layout | None = None
 
     @classmethod
-    def locate(cls, project_dir: str | os.PathLike[str] | None = None) -> Store:
-        return cls(find_project_root(project_dir))
+    def locate(
+        cls, project_dir: str | os.PathLike[str] | None = None, *, require_store: bool = False
+    ) -> Store:
+        """The store found by ``store/locate.py``'s rules; ``require_store`` refuses an
+        explicit folder without ``.zenml/`` (every CLI command but ``zenml init``)."""
+        return cls(find_project_root(project_dir, require_store=require_store))
 
     # ----------------------------------------------------------------------------- config
     @property
@@ -111,15 +103,13 @@ class Store:
         """Create the store on first write, with its config and git files (idempotent)."""
         if self.is_initialised():
             return
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self._write_git_files()
-        config = self._config or StoreConfig()
-        self._write_bytes(
-            self.dir / CONFIG_FILE, codec.encode(config.to_manifest(codec.FORMAT_VERSION), "yaml")
-        )
+        self.set_config(self._config or StoreConfig())
 
     def set_config(self, config: StoreConfig) -> None:
-        """Write a new config (``zenml init`` options, tests), plus the git files if missing."""
+        """Write a new config (``zenml init`` options, tests), and the git files if missing.
+
+        The git files come first: once ``config.yaml`` exists the store counts as created and
+        ``ensure_created`` no longer looks, so a crash in between must not leave them out."""
         self.dir.mkdir(parents=True, exist_ok=True)
         self._write_git_files()
         self._config = config

@@ -1,0 +1,131 @@
+"""Running git for the push engine: bounded in time, never prompting, errors in one line.
+
+Every call goes through :func:`run`, so every git subprocess has a timeout, a non-interactive
+environment (``GIT_TERMINAL_PROMPT=0``: a missing credential fails instead of waiting for a
+person CI does not have) and English messages the engine can classify.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from zenml_cli.errors import RemoteError
+
+#: Seconds for commands that talk to the remote, and for purely local ones.
+NETWORK_TIMEOUT = 120.0
+LOCAL_TIMEOUT = 60.0
+
+#: Push output meaning "someone else updated the branch first": fetch and re-plan.
+RACE_MARKERS = (
+    "[rejected]",
+    "fetch first",
+    "non-fast-forward",
+    "cannot lock ref",
+    "failed to update ref",
+    "stale info",
+    "incorrect old value",
+    "reference already exists",
+)
+#: Push output meaning "the server said no": retrying cannot help, so report it at once.
+REFUSAL_MARKERS = ("hook declined", "permission", "denied", "protected branch", "forbidden")
+_NOISE = re.compile(r"^(remote|error|fatal|hint|warning):\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class GitResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def out(self) -> str:
+        return self.stdout.strip()
+
+
+def git_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of every git call: no prompts, C-locale messages, plus ``extra``."""
+    env = dict(os.environ)
+    env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"})
+    env.update(extra or {})
+    return env
+
+
+def run(
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = LOCAL_TIMEOUT,
+    stdin: str | None = None,
+) -> GitResult:
+    """``git ARGS`` in ``cwd``; a timeout or a missing git becomes RemoteError, any other
+    failure is returned for the caller to classify (a race and a refusal differ)."""
+    command = ["git", *args]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=cwd,
+            env=git_env(env),
+            input=stdin,
+            stdin=None if stdin is not None else subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise RemoteError(
+            f"'git {args[0]}' timed out after {timeout:g}s; check the network and the remote"
+        ) from None
+    except FileNotFoundError:
+        raise RemoteError(
+            "git is not installed (or not on PATH); install git to use --push"
+        ) from None
+    return GitResult(done.returncode, done.stdout, done.stderr)
+
+
+def check(
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = LOCAL_TIMEOUT,
+    stdin: str | None = None,
+) -> str:
+    """``git ARGS`` that must succeed; its stripped stdout, else RemoteError with the reason."""
+    result = run(args, cwd=cwd, env=env, timeout=timeout, stdin=stdin)
+    if not result.ok:
+        raise RemoteError(f"git {args[0]} failed: {condense(result.stderr or result.stdout)}")
+    return result.out
+
+
+def condense(text: str, limit: int = 400) -> str:
+    """git's multi-line complaint as one line: hints and ``remote:``/``error:`` prefixes go,
+    what the server (or a hook) said stays."""
+    kept: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.lower().startswith("hint:") or line.startswith("To "):
+            continue
+        line = _NOISE.sub("", line).strip()
+        if line and line not in kept:
+            kept.append(line)
+    joined = "; ".join(kept) or "no message from git"
+    return joined if len(joined) <= limit else joined[: limit - 3] + "..."
+
+
+def is_race(result: GitResult) -> bool:
+    """A rejected push that means the branch moved under us (retry), not a refusal."""
+    text = (result.stdout + "\n" + result.stderr).lower()
+    if any(marker in text for marker in REFUSAL_MARKERS):
+        return False
+    return any(marker in text for marker in RACE_MARKERS)
