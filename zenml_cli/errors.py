@@ -61,3 +61,9 @@ class UsageError(ZenMLCliError):
     """A command used the wrong way, e.g. a delete without confirmation and no terminal (exit 2)."""
 
     exit_code = 2
+
+
+class RemoteError(ZenMLCliError):
+    """A remote (git remote or artifact store) was unreachable, refused, or gave up (exit 8)."""
+
+    exit_code = 8

@@ -43,11 +43,21 @@ def root(
 
 
 @app.command("doctor")
-def doctor(ctx: typer.Context, output: OutputOpt = "table") -> None:  # type: ignore[assignment]
+def doctor(
+    ctx: typer.Context,
+    payloads: Annotated[
+        bool,
+        typer.Option(
+            "--payloads",
+            help="Also check that every artifact payload is in the artifact store, intact.",
+        ),
+    ] = False,
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
     """Check every manifest in .zenml/; exit 6 naming each bad file if any is broken."""
     from zenml_cli.core import doctor as core_doctor  # only this command needs it
 
-    report = core_doctor.run(store(ctx))
+    report = core_doctor.run(store(ctx), payloads=payloads)
     items = [problem.to_dict() for problem in report.problems]
     if items or output != "table":
         render_list(items, None, output, ["severity", "path", "problem"], title="problems")

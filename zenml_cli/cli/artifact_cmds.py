@@ -1,5 +1,6 @@
 """``zenml model data_artifacts|model_artifacts|deployment_artifacts|runs`` and
-``zenml artifact list|describe``: what pipeline code linked to model versions."""
+``zenml artifact list|describe|migrate``: what pipeline code linked to model versions, and
+where the payloads live."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from zenml_cli.enums import LinkKind
 ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created", "id")
 RUN_COLUMNS = ("name", "pipeline", "status", "start_time", "end_time", "step_count", "id")
 
-app = typer.Typer(help="List and describe artifact versions.", no_args_is_help=True)
+app = typer.Typer(
+    help="List and describe artifact versions; move their payloads.", no_args_is_help=True
+)
 
 ModelArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
 VersionOpt = Annotated[
@@ -119,3 +122,23 @@ def describe(
 
     record = core_artifacts.get(store(ctx), name, version)
     render_record(record.to_dict(), output, title=f"artifact {record.name} {record.version}")
+
+
+@app.command("migrate")
+def migrate(
+    ctx: typer.Context,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="Target artifact store: a folder, file:///path, s3://, gs:// or az:// URL.",
+            show_default=False,
+        ),
+    ],
+    output: OutputOpt = "table",  # type: ignore[assignment]
+) -> None:
+    """Copy every payload into another artifact store, then switch config.yaml to it."""
+    from zenml_cli.core import artifacts as core_artifacts
+
+    result = core_artifacts.migrate(store(ctx), to)
+    render_record(result, output, title="artifact store migrated")
