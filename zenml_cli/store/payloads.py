@@ -119,6 +119,8 @@ def _remote(protocol: str, url: str, store: Store, cache: Path) -> PayloadStore:
     from zenml_cli.store.payload_remote import FsspecPayloadStore
 
     options = dict(store.config.artifact_store_options)
+    if protocol == "s3":  # fail in seconds, not minutes, when the endpoint is down
+        options.setdefault("config_kwargs", {"retries": {"max_attempts": 3}, "connect_timeout": 10})
     try:
         fs = fsspec.filesystem(protocol, **options)
     except (TypeError, ValueError) as exc:
