@@ -118,7 +118,9 @@ def trained_project(tmp_path: Path, artifact_store: str | None) -> Path:
     root = tmp_path / "a"
     (root / ".zenml").mkdir(parents=True)
     if artifact_store is not None:
-        (root / ".zenml" / "config.yaml").write_text(f"format: 1\nartifact_store: {artifact_store}\n")
+        (root / ".zenml" / "config.yaml").write_text(
+            f"format: 1\nartifact_store: {artifact_store}\n"
+        )
     (root / "train.py").write_text(TRAIN)
     git(root, "init", "-q")
     done = py(root, "train.py")
@@ -189,9 +191,7 @@ def test_s3_replaced_object_fails_load_and_deleted_one_fails_doctor(
     assert zenml(b, "doctor").returncode == 0  # without --payloads only manifests are checked
 
 
-def test_migrate_local_to_s3_then_fresh_clone_loads(
-    tmp_path: Path, s3: tuple[str, object]
-) -> None:
+def test_migrate_local_to_s3_then_fresh_clone_loads(tmp_path: Path, s3: tuple[str, object]) -> None:
     url, fs = s3
     a = trained_project(tmp_path, None)  # the default, git-ignored local store
     assert clone(a, tmp_path / "early").joinpath(".zenml").is_dir()
@@ -219,7 +219,9 @@ def test_unreachable_s3_is_exit_8_and_writes_no_manifest(tmp_path: Path) -> None
     assert "artifact store s3://bucket/x failed" in saved.stderr and "RemoteError" in saved.stderr
     assert not (root / ".zenml" / "artifacts").exists()
     (root / ".zenml" / "config.yaml").write_text("format: 1\n")
-    assert py(root, "-c", "from zenml_cli import save_artifact; save_artifact(1, 'a')").returncode == 0
+    assert (
+        py(root, "-c", "from zenml_cli import save_artifact; save_artifact(1, 'a')").returncode == 0
+    )
     before = (root / ".zenml" / "config.yaml").read_bytes()
     moved = zenml(root, "artifact", "migrate", "--to", "s3://bucket/x", **env)
     assert moved.returncode == 8 and "s3://bucket/x" in moved.stderr
@@ -236,5 +238,187 @@ def test_file_url_shared_folder_between_clones(tmp_path: Path) -> None:
     assert len(list((shared / "sha256").glob("*/*"))) == 2
     target = shared / "sha256" / sha256_of(a, "blob")[:2] / sha256_of(a, "blob")
     target.unlink()
-    doctor = zenml(b, "doctor", "--payloads")
+    doctor = zenml(b, "doctor", "--payloads", "-o", "json")
     assert doctor.returncode == 6 and "artifact 'blob' version '1'" in doctor.stdout
+
+
+# ------------------------------------------------------------------------------ local default
+def test_local_store_dedups_and_archives_folders_deterministically(tmp_path: Path) -> None:
+    from zenml_cli import load_artifact, save_artifact
+    from zenml_cli.store import Store
+    from zenml_cli.store.payloads import open_payload_store
+
+    root = tmp_path / "p"
+    root.mkdir()
+    os.environ["ZENML_PROJECT_DIR"] = str(root)
+    try:
+        first, second = save_artifact(b"x" * 5000, "blob"), save_artifact(b"x" * 5000, "blob")
+        folders = []
+        for index in range(2):  # the same content, built twice with other times and order
+            folder = tmp_path / f"run{index}" / "model"
+            for name in ["b", "a"] if index else ["a", "b"]:
+                (folder / "sub").mkdir(parents=True, exist_ok=True)
+                (folder / "sub" / name).write_text(name)
+                os.utime(folder / "sub" / name, (index * 1000, index * 1000))
+            folders.append(save_artifact(folder, "model"))
+        objects = list((root / ".zenml" / "artifact_store" / "sha256").glob("*/*"))
+        assert first.sha256 == second.sha256 and folders[0].sha256 == folders[1].sha256
+        assert len(objects) == 2
+        loaded = load_artifact("model")
+        assert loaded.name == "model" and (loaded / "sub" / "a").read_text() == "a"
+        assert (objects[0].stat().st_mode & 0o777) == 0o666 & ~_umask()
+        store = open_payload_store(Store(root))
+        assert store.exists(first.sha256) and store.size(first.sha256) == 5000
+    finally:
+        del os.environ["ZENML_PROJECT_DIR"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ------------------------------------------------------------------------------ confinement
+EVIL = """
+import os, pickle
+class Boom:
+    def __reduce__(self):
+        return (os.system, ("touch {marker}",))
+pickle.dump(Boom(), open("{target}", "wb"))
+"""
+
+
+def _legacy_digest(folder: Path) -> tuple[str, int]:
+    """The pre-content-addressing folder hash, written out independently of the package."""
+    hasher, total = hashlib.sha256(), 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder).as_posix().encode()
+        hasher.update(len(relative).to_bytes(8, "big") + relative)
+        hasher.update(path.stat().st_size.to_bytes(8, "big"))
+        hasher.update(path.read_bytes())
+        total += path.stat().st_size
+    return hasher.hexdigest(), total
+
+
+def _manifest_text(name: str, artifact_id: str, sha: str, size: int, **extra: str) -> str:
+    fields = {
+        "format": 1, "id": artifact_id, "name": name, "version": "1", "number": 1,
+        "type": "ModelArtifact", "materializer": "pickle", "data_type": "x.Boom",
+        "sha256": sha, "size": size, **extra,
+    }  # fmt: skip
+    return "".join(f"{key}: {json.dumps(value)}\n" for key, value in fields.items())
+
+
+@pytest.mark.parametrize("shape", ["legacy_uri_outside", "hash_of_repo_file", "path_as_hash"])
+def test_a_manifest_alone_never_runs_code(tmp_path: Path, shape: str) -> None:
+    root = tmp_path / "p"
+    marker = tmp_path / "marker"
+    artifact_id = str(uuid.uuid4())
+    evil = root / "innocent" / "evil" / artifact_id
+    evil.mkdir(parents=True)
+    code = EVIL.format(marker=marker, target=evil / "data.pkl")
+    assert py(root, "-c", code).returncode == 0
+    sha, size = _legacy_digest(evil)
+    extra = {}
+    if shape == "legacy_uri_outside":
+        extra = {"uri": f"innocent/evil/{artifact_id}"}
+    elif shape == "hash_of_repo_file":  # the pickle's own hash: only the store is ever read
+        sha = hashlib.sha256((evil / "data.pkl").read_bytes()).hexdigest()
+    else:
+        sha = f"../innocent/evil/{artifact_id}/data.pkl"
+    (root / ".zenml" / "artifacts" / "model").mkdir(parents=True)
+    (root / ".zenml" / "artifacts" / "model" / "1.yaml").write_text(
+        _manifest_text("model", artifact_id, sha, size, **extra)
+    )
+    loaded = py(root, "-c", "from zenml_cli import load_artifact; load_artifact('model')")
+    assert loaded.returncode == 1 and not marker.exists(), loaded.stderr
+    expected = 3 if shape == "hash_of_repo_file" else 6  # a missing payload, or a bad manifest
+    assert zenml(root, "artifact", "describe", "model").returncode in (0, expected)
+    doctor = zenml(root, "doctor", "--payloads", "-o", "json")
+    assert doctor.returncode == 6 and "model/1.yaml" in doctor.stdout
+    if shape != "hash_of_repo_file":
+        assert zenml(root, "doctor").returncode == 6
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "field", [{"entry": "../../etc"}, {"uri": "s3://elsewhere/model/ID"}, {"sha": "AB" * 32}]
+)
+def test_manifest_fields_that_steer_paths_are_corrupt(
+    tmp_path: Path, field: dict[str, str]
+) -> None:
+    from zenml_cli import Client
+    from zenml_cli.errors import CorruptManifestError
+
+    root = tmp_path / "p"
+    (root / ".zenml" / "artifacts" / "model").mkdir(parents=True)
+    artifact_id = str(uuid.uuid4())
+    values = {
+        "sha": "a" * 64,
+        "size": 1,
+        **{k: v.replace("ID", artifact_id) for k, v in field.items()},
+    }
+    (root / ".zenml" / "artifacts" / "model" / "1.yaml").write_text(
+        _manifest_text("model", artifact_id, **values)  # type: ignore[arg-type]
+    )
+    with pytest.raises(CorruptManifestError, match="1.yaml: field '"):
+        Client(root).get_artifact_version("model")
+
+
+# ------------------------------------------------------------------------------ settings
+@pytest.mark.parametrize(
+    ("setting", "needle"),
+    [
+        ("ftp://host/x", "unknown protocol 'ftp'"),
+        ("s3:bucket", "unknown protocol 's3'"),
+        ("gs://bucket/x", "pip install 'zenml-cli[gcs]'"),
+        ("az://container/x", "pip install 'zenml-cli[azure]'"),
+    ],
+)
+def test_bad_artifact_store_settings_are_exit_5(tmp_path: Path, setting: str, needle: str) -> None:
+    import importlib.util
+
+    if "zenml-cli[" in needle:
+        package = "gcsfs" if "gcs" in needle else "adlfs"
+        assert importlib.util.find_spec(package) is None, f"{package} is installed here"
+    root = tmp_path / "p"
+    (root / ".zenml").mkdir(parents=True)
+    (root / ".zenml" / "config.yaml").write_text("format: 1\n")
+    done = zenml(root, "doctor", "--payloads", ZENML_ARTIFACT_STORE=setting)
+    assert done.returncode == 5 and needle in done.stderr, done.stderr
+    moved = zenml(root, "artifact", "migrate", "--to", setting)
+    assert moved.returncode == 5 and needle in moved.stderr
+    saved = py(root, "-c", "from zenml_cli import save_artifact; save_artifact(1, 'a')",
+               ZENML_ARTIFACT_STORE=setting)  # fmt: skip
+    assert saved.returncode == 1 and needle in saved.stderr
+    assert sorted(p.name for p in root.iterdir()) == [".zenml"]  # no folder named after a URL
+    assert not (root / ".zenml" / "artifacts").exists()
+
+
+# ------------------------------------------------------------------------------ legacy layout
+def test_old_layout_store_keeps_loading_and_migrate_upgrades_it(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    artifact_id = str(uuid.uuid4())
+    folder = root / ".zenml" / "artifact_store" / "metrics" / artifact_id
+    folder.mkdir(parents=True)
+    (folder / "data.json").write_text('{"auc": 0.9}')
+    sha, size = _legacy_digest(folder)
+    (root / ".zenml" / "artifacts" / "metrics").mkdir(parents=True)
+    text = _manifest_text(
+        "metrics", artifact_id, sha, size, uri=f".zenml/artifact_store/metrics/{artifact_id}"
+    )
+    (root / ".zenml" / "artifacts" / "metrics" / "1.yaml").write_text(
+        text.replace('"pickle"', '"json"').replace('"ModelArtifact"', '"DataArtifact"')
+    )
+    load = "from zenml_cli import load_artifact; print(load_artifact('metrics')['auc'])"
+    assert py(root, "-c", load).stdout.strip() == "0.9"
+    assert zenml(root, "doctor", "--payloads").returncode == 0
+    shared = tmp_path / "shared"
+    moved = zenml(root, "artifact", "migrate", "--to", f"file://{shared}", "-o", "json")
+    assert json.loads(moved.stdout)["legacy_upgraded"] == 1, moved.stderr
+    upgraded = (root / ".zenml" / "artifacts" / "metrics" / "1.yaml").read_text()
+    assert "uri" not in upgraded and sha not in upgraded
+    assert py(root, "-c", load).stdout.strip() == "0.9"
+    (folder / "data.json").unlink()  # the new store alone serves it now
+    assert py(root, "-c", load).stdout.strip() == "0.9"
