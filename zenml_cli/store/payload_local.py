@@ -15,6 +15,9 @@ from zenml_cli.store import payload_files as files
 from zenml_cli.store.atomic import _fsync_dir
 from zenml_cli.store.payload_files import Digest, PayloadMissingError
 
+#: From this size on, a payload is written while it is hashed.
+OVERLAP_MIN = 8 << 20
+
 
 class LocalPayloadStore:
     """Payloads in a folder: the default ``.zenml/artifact_store`` or a ``file://`` share."""
@@ -34,14 +37,26 @@ class LocalPayloadStore:
 
     # ---------------------------------------------------------------------------- writing
     def put_bytes(self, data: bytes) -> Digest:
-        digest = Digest.of(data)
-        final = self._object(digest.sha256)
-        if self.size(digest.sha256) != digest.size:
-            with files.temp_file(final.parent) as (temp, handle):
-                handle.write(data)
+        if len(data) < OVERLAP_MIN:
+            digest = Digest.of(data)
+            if self.size(digest.sha256) != digest.size:
+                with files.temp_file(self.root / "sha256") as (temp, handle):
+                    handle.write(data)
+                    files.sync(handle)
+                    self._publish(temp, digest)
+            return digest
+        # Large: write while hashing (both release the GIL), then keep the file only if the
+        # store lacks the object. Saves the hash's time on a big save; a duplicate costs a write.
+        import concurrent.futures
+
+        with files.temp_file(self.root / "sha256") as (temp, handle):
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                writing = pool.submit(handle.write, data)
+                digest = Digest.of(data)
+                writing.result()
+            if self.size(digest.sha256) != digest.size:
                 files.sync(handle)
-                files.place_new(temp, final)
-            _fsync_dir(final.parent)
+                self._publish(temp, digest)
         return digest
 
     def put_file(self, path: Path) -> Digest:
