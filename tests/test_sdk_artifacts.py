@@ -62,9 +62,17 @@ def test_pickle_records_python_version() -> None:
 
 
 def test_unpicklable_value_is_refused_clearly() -> None:
+    import threading
+
     with pytest.raises(InvalidInputError, match="cannot be pickled"):
-        save_artifact(lambda: 1, "fn")
+        save_artifact(threading.Lock(), "lock")
     assert Client().list_artifact_versions().total == 0
+
+
+def test_functions_round_trip_through_cloudpickle() -> None:
+    saved = save_artifact(lambda x: x + 1, "fn")
+    assert saved.materializer == "pickle" and "cloudpickle" in saved.environment
+    assert load_artifact("fn")(1) == 2
 
 
 def test_path_file_and_folder_are_copied(sdk_project: Path) -> None:  # noqa: F811
@@ -79,7 +87,11 @@ def test_path_file_and_folder_are_copied(sdk_project: Path) -> None:  # noqa: F8
     loaded = load_artifact("weights")
     assert loaded.read_bytes() == b"abc" and loaded.name == "weights.bin"
     assert (load_artifact("model_dir") / "sub" / "config.json").read_text() == "{}"
-    assert file_version.size == 3 and folder_version.materializer == "path"
+    assert file_version.size == 3 and file_version.materializer == "path"
+    assert folder_version.materializer == "folder"
+    loaded.chmod(0o644)
+    loaded.write_bytes(b"edited")  # a changed loaded copy is replaced on the next load
+    assert load_artifact("weights").read_bytes() == b"abc"
     with pytest.raises(InvalidInputError, match="does not exist"):
         save_artifact(sdk_project / "missing", "missing")
 
@@ -107,12 +119,19 @@ def test_artifact_names_and_versions_follow_the_name_rules() -> None:
         save_artifact(1, "data")
 
 
-def test_manifest_has_hash_size_uri_and_payload_is_git_ignored(sdk_project: Path) -> None:  # noqa: F811
+def test_manifest_names_the_payload_by_hash_and_payload_is_git_ignored(
+    sdk_project: Path,  # noqa: F811
+) -> None:
+    import hashlib
+
     saved = save_artifact({"k": "v"}, "m", tags=["t"], user_metadata={"rows": 1})
     manifest = (sdk_project / ".zenml" / "artifacts" / "m" / "1.yaml").read_text()
     assert f"sha256: {saved.sha256}" in manifest and f"size: {saved.size}" in manifest
-    assert "uri: .zenml/artifact_store/m/" in manifest  # project-relative: portable in git
-    assert Path(saved.uri).is_dir() and Path(saved.uri).is_relative_to(sdk_project)
+    assert "uri" not in manifest  # loading goes by hash: no path to steer
+    store = sdk_project / ".zenml" / "artifact_store"
+    payload = store / "sha256" / saved.sha256[:2] / saved.sha256
+    assert saved.uri == str(payload)
+    assert hashlib.sha256(payload.read_bytes()).hexdigest() == saved.sha256
     assert "artifact_store/" in (sdk_project / ".zenml" / ".gitignore").read_text()
     assert saved.tags == ["t"] and saved.run_metadata == {"rows": 1}
 
@@ -121,24 +140,25 @@ def test_configured_artifact_store_path(sdk_project: Path) -> None:  # noqa: F81
     (sdk_project / ".zenml").mkdir()
     (sdk_project / ".zenml" / "config.yaml").write_text("format: 1\nartifact_store: payloads\n")
     saved = save_artifact("x", "a")
-    assert Path(saved.uri).parent.parent == sdk_project / "payloads"
+    assert Path(saved.uri).parent.parent.parent == sdk_project / "payloads"
     assert load_artifact("a") == "x"
 
 
 def test_hash_mismatch_on_load_raises() -> None:
     saved = save_artifact({"weights": [1, 2]}, "model")
-    payload = next(p for p in Path(saved.uri).rglob("*") if p.is_file())
-    payload.write_text('{"weights": [6, 6]}')
-    with pytest.raises(CorruptManifestError, match="sha256 .* does not match"):
+    payload = Path(saved.uri)
+    payload.write_bytes(payload.read_bytes().replace(b"1", b"6"))  # same size, other bytes
+    with pytest.raises(CorruptManifestError, match="'model' version '1': payload .*sha256"):
+        load_artifact("model")
+    payload.write_text("{}")
+    with pytest.raises(CorruptManifestError, match="has 2 bytes, not the"):
         load_artifact("model")
 
 
 def test_missing_payload_on_load_is_not_found() -> None:
-    import shutil
-
     saved = save_artifact(1, "gone")
-    shutil.rmtree(saved.uri)
-    with pytest.raises(NotFoundError, match="payload missing"):
+    Path(saved.uri).unlink()
+    with pytest.raises(NotFoundError, match="artifact 'gone' version '1': payload .* missing"):
         saved.load()
 
 

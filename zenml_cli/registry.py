@@ -59,10 +59,11 @@ class Registry:
 
         return self._write(lambda store: setup.init_store(store, **settings))
 
-    def doctor(self) -> DoctorReport:
+    def doctor(self, *, payloads: bool = False) -> DoctorReport:
+        """Check every manifest; with ``payloads``, also every payload they name."""
         from zenml_cli.core import doctor
 
-        return doctor.run(self.store)
+        return doctor.run(self.store, payloads=payloads)
 
     # ----------------------------------------------------------------------------- models
     def create_model(self, name: str, **fields: Any) -> ModelRecord:
@@ -312,6 +313,12 @@ class Registry:
         return self._write(
             lambda store: artifacts.add_metadata(store, name_or_id, version, metadata)
         )
+
+    def migrate_artifact_store(self, url: str) -> dict[str, Any]:
+        """Copy every payload into the store at ``url``, then make it the project's store."""
+        from zenml_cli.core import artifacts
+
+        return self._write(lambda store: artifacts.migrate(store, url))
 
     def link_kind(
         self, artifact_type: ArtifactType, is_model: bool = False, is_deployment: bool = False

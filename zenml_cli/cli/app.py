@@ -44,9 +44,19 @@ def root(
 
 
 @app.command("doctor")
-def doctor(ctx: typer.Context, output: OutputOpt = OutputFormat.TABLE) -> None:
+def doctor(
+    ctx: typer.Context,
+    payloads: Annotated[
+        bool,
+        typer.Option(
+            "--payloads",
+            help="Also check that every artifact payload is in the artifact store, intact.",
+        ),
+    ] = False,
+    output: OutputOpt = OutputFormat.TABLE,
+) -> None:
     """Check every manifest in .zenml/; exit 6 naming each bad file if any is broken."""
-    report = registry(ctx).doctor()
+    report = registry(ctx).doctor(payloads=payloads)
     items = [problem.to_dict() for problem in report.problems]
     if items or output != "table":
         render_list(items, None, output, ["severity", "path", "problem"], title="problems")

@@ -1,4 +1,5 @@
-"""``zenml artifact list|describe``: the artifact versions pipeline code saved."""
+"""``zenml artifact list|describe|migrate``: the artifact versions pipeline code saved, and
+where their payloads live."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from zenml_cli.cli.render import ListOutputFormat, OutputFormat, render_list, re
 
 ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created", "id")
 
-app = typer.Typer(help="List and describe artifact versions.", no_args_is_help=True)
+app = typer.Typer(
+    help="List and describe artifact versions; move their payloads.", no_args_is_help=True
+)
 
 
 @app.command("list")
@@ -59,3 +62,21 @@ def describe(
     """Show one artifact version: type, payload location, sha256, size, producing run."""
     record = registry(ctx).get_artifact_version(name, version)
     render_record(record.to_dict(), output, title=f"artifact {record.name} {record.version}")
+
+
+@app.command("migrate")
+def migrate(
+    ctx: typer.Context,
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="Target artifact store: a folder, file:///path, s3://, gs:// or az:// URL.",
+            show_default=False,
+        ),
+    ],
+    output: OutputOpt = OutputFormat.TABLE,
+) -> None:
+    """Copy every payload into another artifact store, then switch config.yaml to it."""
+    result = registry(ctx).migrate_artifact_store(to)
+    render_record(result, output, title="artifact store migrated")

@@ -3,6 +3,12 @@
 Attribute names follow ZenML's ``ArtifactVersionResponse`` (``name``, ``version``, ``type``,
 ``uri``, ``materializer``, ``data_type``, ``tags``, ``run_metadata``), plus ``sha256`` and
 ``size`` that ZenML does not keep. ``from_manifest`` is the schema check.
+
+A manifest names its payload by ``sha256`` and ``size`` alone; ``uri`` is derived for display
+and never read from. Manifests written before content addressing carry a ``uri`` of the form
+``<artifact_store>/<name>/<id>``: it is kept (as ``legacy_uri``) only when it has that shape,
+and checked against the configured store before anything is read. Any field that could steer a
+read elsewhere (a path, a URL, ``..``) makes the manifest corrupt (exit 6).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from zenml_cli.core.records import FORMAT, _Checker
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import CorruptManifestError
+from zenml_cli.store.payload_files import Digest, is_sha256
 
 if TYPE_CHECKING:
     from zenml_cli.store import Store
@@ -26,15 +33,14 @@ class ArtifactVersionRecord:
     number: int
     id: str
     type: ArtifactType
-    #: Where the payload folder is: absolute in the record, project-relative in the manifest
-    #: when it lies inside the project (so manifests committed to git stay portable).
-    uri: str
     materializer: str
     data_type: str
     sha256: str
     size: int
-    #: For copied paths: the file or folder name inside the payload folder.
+    #: For path payloads: the file or folder name it had when saved.
     entry: str | None = None
+    #: Only in manifests from before content addressing: ``<artifact_store>/<name>/<id>``.
+    legacy_uri: str | None = None
     tags: list[str] = field(default_factory=list)
     run_metadata: dict[str, Any] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
@@ -52,27 +58,39 @@ class ArtifactVersionRecord:
     def producer_pipeline_run_id(self) -> str | None:
         return self.producing_run
 
+    @property
+    def digest(self) -> Digest:
+        return Digest(self.sha256, self.size)
+
+    @property
+    def uri(self) -> str:
+        """Where the payload is, for people to read (loading goes by hash, never by this)."""
+        if self.store is None:
+            return f"sha256:{self.sha256}"
+        from zenml_cli.store.payloads import display_uri
+
+        return display_uri(self.store, self.sha256, self.legacy_uri)
+
     def load(self) -> Any:
         """The stored value, after checking the payload's sha256 against the manifest."""
         from zenml_cli.core.artifacts import load_payload
 
         if self.store is None:
-            raise CorruptManifestError(self.uri, "record is not attached to a store")
+            raise CorruptManifestError(self.name, "record is not attached to a store")
         return load_payload(self.store, self)
 
     def read(self) -> Any:
         """ZenML's older name for ``load``."""
         return self.load()
 
-    def to_manifest(self, root: Path) -> dict[str, Any]:
-        return {
+    def to_manifest(self) -> dict[str, Any]:
+        data = {
             "format": FORMAT,
             "id": self.id,
             "name": self.name,
             "version": self.version,
             "number": self.number,
             "type": self.type.value,
-            "uri": _portable(Path(self.uri), root),
             "materializer": self.materializer,
             "data_type": self.data_type,
             "entry": self.entry,
@@ -86,6 +104,9 @@ class ArtifactVersionRecord:
             "created": self.created,
             "created_by": self.created_by,
         }
+        if self.legacy_uri is not None:
+            data["uri"] = self.legacy_uri
+        return data
 
     @classmethod
     def from_manifest(cls, data: dict[str, Any], path: Path, store: Store) -> ArtifactVersionRecord:
@@ -100,20 +121,28 @@ class ArtifactVersionRecord:
             raise CorruptManifestError(path, "field 'size' must be a whole number of bytes")
         number = check.number("number", required=True)
         assert number is not None
-        uri = Path(check.text("uri", required=True) or "")
+        sha256 = data.get("sha256")
+        if not is_sha256(sha256):
+            raise CorruptManifestError(
+                path,
+                "field 'sha256' must be 64 lowercase hex digits (a payload is named by its "
+                "hash, never by a path or URL)",
+            )
+        name = check.text("name", required=True) or ""
+        artifact_id = check.text("id", required=True) or ""
         environment = check.mapping("environment")
         return cls(
-            name=check.text("name", required=True) or "",
+            name=name,
             version=check.text("version", required=True) or "",
             number=number,
-            id=check.text("id", required=True) or "",
+            id=artifact_id,
             type=kind,
-            uri=str(uri if uri.is_absolute() else (store.root / uri)),
             materializer=check.text("materializer", required=True) or "",
             data_type=check.text("data_type") or "",
-            sha256=check.text("sha256", required=True) or "",
+            sha256=str(sha256),
             size=size,
-            entry=check.text("entry"),
+            entry=_plain_entry(check.text("entry"), path),
+            legacy_uri=_legacy_uri(check.text("uri"), name, artifact_id, path),
             tags=check.text_list("tags"),
             run_metadata=check.mapping("metadata"),
             environment={str(k): str(v) for k, v in environment.items()},
@@ -126,15 +155,41 @@ class ArtifactVersionRecord:
 
     def to_dict(self) -> dict[str, Any]:
         """The public (JSON/YAML output) form."""
-        data = {key: value for key, value in self.to_manifest(Path("/")).items()}
+        data = self.to_manifest()
         del data["format"]
         data["uri"] = self.uri
         data["run_metadata"] = data.pop("metadata")
         return data
 
 
-def _portable(uri: Path, root: Path) -> str:
-    try:
-        return uri.relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return uri.as_posix()
+def _plain_entry(entry: str | None, path: Path) -> str | None:
+    """The saved file or folder name: one plain name, or the manifest is refused."""
+    if entry is None or _is_plain_name(entry):
+        return entry
+    raise CorruptManifestError(
+        path, f"field 'entry' must be a plain file name, not {entry!r} (it would steer a path)"
+    )
+
+
+def _is_plain_name(text: str) -> bool:
+    return bool(text) and text not in (".", "..") and not any(c in text for c in "/\\:\0")
+
+
+def _legacy_uri(uri: str | None, name: str, artifact_id: str, path: Path) -> str | None:
+    """An old manifest's ``<artifact_store>/<name>/<id>``; any other uri is refused."""
+    if uri is None:
+        return None
+    parts = uri.replace("\\", "/").split("/")
+    if (
+        "://" in uri
+        or ".." in parts
+        or len(parts) < 3
+        or parts[-2:] != [name, artifact_id]
+        or not _is_plain_name(artifact_id)
+    ):
+        raise CorruptManifestError(
+            path,
+            f"field 'uri' {uri!r} is not allowed: a manifest names its payload by sha256 "
+            "only (nothing was read)",
+        )
+    return uri

@@ -1,14 +1,18 @@
 """Artifact versions: saving payloads, numbering versions, finding, listing and loading them.
 
 Each artifact name is a folder ``artifacts/<name>/`` with one manifest per version; the
-payload lives in the (git-ignored) artifact store under ``<name>/<id>/``. Versions of a name
-are numbered in save order under the name's lock; an unnamed version is named after its
-number, as model versions are. Lookups are exact: never by prefix.
+payload lives in the configured artifact store under its sha256 (``store/payloads.py``), and
+is written before its manifest, so no manifest ever names a payload that was not stored.
+Versions of a name are numbered in save order under the name's lock; an unnamed version is
+named after its number, as model versions are. Lookups are exact: never by prefix.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,13 @@ from zenml_cli.core.models import UUID_PATTERN
 from zenml_cli.core.names import check_name
 from zenml_cli.core.problems import Problem
 from zenml_cli.enums import ArtifactType
-from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, NotFoundError
+from zenml_cli.errors import (
+    ConflictError,
+    CorruptManifestError,
+    InvalidInputError,
+    NotFoundError,
+    RemoteError,
+)
 from zenml_cli.store import Store, payloads
 
 
@@ -44,7 +54,7 @@ def save(
 ) -> ArtifactVersionRecord:
     """Store ``data`` as a new version of artifact ``name``.
 
-    The payload is written and hashed before the lock is taken (it may be large); only the
+    The payload is stored (and hashed) before the lock is taken (it may be large); only the
     version number and the manifest are decided under the lock. ConflictError if ``version``
     is taken.
     """
@@ -54,57 +64,49 @@ def save(
     meta = checked_metadata(metadata or {})
     materialized = materializers.materialize(data)
     store.ensure_created()
-    temp = payloads.new_payload_dir(store.artifact_store_dir)
-    try:
-        entry = _write_payload(temp, materialized)
-        sha256, size = payloads.digest(temp)
-        with store.lock(artifact_lock(name)):
-            _refuse_case_clash(store, name)
-            existing = version_names(store, name)
-            if wanted is not None and wanted in existing:
-                raise ConflictError(
-                    f"artifact '{name}' already has a version '{wanted}'; "
-                    "choose another version or leave it out to get the next number"
-                )
-            number = _next_number(existing)
-            record = ArtifactVersionRecord(
-                name=name,
-                version=wanted if wanted is not None else str(number),
-                number=number,
-                id=str(uuid.uuid4()),
-                type=kind or materialized.artifact_type,
-                uri="",
-                materializer=materialized.materializer,
-                data_type=materialized.data_type,
-                sha256=sha256,
-                size=size,
-                entry=entry,
-                tags=sorted(set(tags or [])),
-                run_metadata=meta,
-                environment=materialized.environment,
-                producing_run=producing_run,
-                producing_step=producing_step,
-                created=timestamp(store.clock()),
-                created_by=current_actor(),
-                store=store,
+    materializer, digest, entry = _store_payload(store, materialized)
+    with store.lock(artifact_lock(name)):
+        _refuse_case_clash(store, name)
+        existing = version_names(store, name)
+        if wanted is not None and wanted in existing:
+            raise ConflictError(
+                f"artifact '{name}' already has a version '{wanted}'; "
+                "choose another version or leave it out to get the next number"
             )
-            final = store.artifact_store_dir / name / record.id
-            record.uri = str(final)
-            payloads.publish(temp, final)
-            store.create_exclusive(
-                store.artifact_file(name, record.version), record.to_manifest(store.root)
-            )
-    finally:
-        payloads.discard(temp)  # a no-op once published
+        number = _next_number(existing)
+        record = ArtifactVersionRecord(
+            name=name,
+            version=wanted if wanted is not None else str(number),
+            number=number,
+            id=str(uuid.uuid4()),
+            type=kind or materialized.artifact_type,
+            materializer=materializer,
+            data_type=materialized.data_type,
+            sha256=digest.sha256,
+            size=digest.size,
+            entry=entry,
+            tags=sorted(set(tags or [])),
+            run_metadata=meta,
+            environment=materialized.environment,
+            producing_run=producing_run,
+            producing_step=producing_step,
+            created=timestamp(store.clock()),
+            created_by=current_actor(),
+            store=store,
+        )
+        store.create_exclusive(store.artifact_file(name, record.version), record.to_manifest())
     return record
 
 
-def _write_payload(temp: Path, materialized: materializers.Materialized) -> str | None:
-    if materialized.source is not None:
-        return payloads.copy_in(materialized.source, temp)
-    for file_name, raw in materialized.files.items():
-        payloads.write_file(temp, file_name, raw)
-    return None
+def _store_payload(
+    store: Store, materialized: materializers.Materialized
+) -> tuple[str, payloads.Digest, str | None]:
+    """Put the payload in the artifact store: (materializer, digest, entry name)."""
+    target = payloads.open_payload_store(store)
+    if materialized.source is None:
+        return materialized.materializer, target.put_bytes(materialized.data), None
+    digest, folder, entry = payloads.put_path(target, materialized.source)
+    return ("folder" if folder else "path"), digest, entry
 
 
 def _next_number(existing: list[str]) -> int:
@@ -232,31 +234,57 @@ def add_metadata(
     with store.lock(artifact_lock(target.name)):
         record = get(store, target.name, target.version)
         record.run_metadata = {**record.run_metadata, **meta}
-        store.write(
-            store.artifact_file(record.name, record.version), record.to_manifest(store.root)
-        )
+        store.write(store.artifact_file(record.name, record.version), record.to_manifest())
     return record
 
 
 # ------------------------------------------------------------------------------- loading
 def load_payload(store: Store, record: ArtifactVersionRecord) -> Any:
-    """Check the payload against the manifest's sha256 and size, then load it."""
-    folder = Path(record.uri)
-    label = f"artifact '{record.name}' version '{record.version}'"
-    if not payloads.exists(folder):
-        raise NotFoundError(
-            f"{label}: payload missing at {folder} (the artifact store is git-ignored, so "
-            "payloads stay on the machine that saved them); rerun the step that produced it"
-        )
-    sha256, _size = payloads.digest(folder)
-    if sha256 != record.sha256:
-        raise CorruptManifestError(
-            folder,
-            f"{label}: payload sha256 {sha256[:12]}... does not match the manifest's "
-            f"{record.sha256[:12]}... (changed after saving); restore it or save a new version",
-        )
+    """Fetch the payload by hash from the configured store, check its size and sha256 against
+    the manifest, and only then deserialise it."""
     manifest = store.artifact_file(record.name, record.version)
-    return materializers.load(record.materializer, folder, record.entry, manifest)
+    with _about(record, manifest):
+        found = _read_payload(store, record)
+    if isinstance(found, Path):
+        return found
+    return materializers.from_bytes(record.materializer, found, manifest)
+
+
+def _read_payload(store: Store, record: ArtifactVersionRecord) -> bytes | Path:
+    source = payloads.open_payload_store(store)
+    is_path = record.materializer in materializers.PATH_MATERIALIZERS
+    if is_path and record.entry is None:
+        raise CorruptManifestError(record.name, "a path payload needs field 'entry'")
+    if record.legacy_uri is not None:
+        return payloads.read_legacy(
+            store,
+            source,
+            record.legacy_uri,
+            record.name,
+            record.id,
+            record.digest,
+            record.materializer,
+            record.entry,
+        )
+    if is_path:
+        assert record.entry is not None
+        folder = record.materializer == "folder"
+        return payloads.open_path(store, source, record.digest, record.entry, folder)
+    return source.read_bytes(record.digest)
+
+
+@contextmanager
+def _about(record: ArtifactVersionRecord, manifest: Path) -> Iterator[None]:
+    """Store errors, re-raised naming the artifact version they are about."""
+    label = f"artifact '{record.name}' version '{record.version}'"
+    try:
+        yield
+    except NotFoundError as exc:
+        raise NotFoundError(f"{label}: {exc}") from None
+    except CorruptManifestError as exc:
+        raise CorruptManifestError(manifest, f"{label}: {exc.problem}") from None
+    except RemoteError as exc:
+        raise RemoteError(f"{label}: {exc}") from None
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -276,8 +304,66 @@ def _missing_version(store: Store, name: str, version: str) -> str:
 
 
 def check_artifacts(store: Store, problems: list[Problem]) -> int:
-    """Doctor check: every artifact manifest parses and sits in the right file."""
+    """Doctor check: every artifact manifest parses, sits in the right file, and names its
+    payload by hash alone (an old-layout ``uri`` must be its own place in the store)."""
     checked = 0
+    for path, record in _manifests(store, problems):
+        checked += 1
+        if (record.name, record.version) != (path.parent.name, path.name[: -len(store.ext)]):
+            problems.append(
+                Problem(
+                    str(path),
+                    f"manifest says '{record.name}' version '{record.version}' but the "
+                    "file is named otherwise; move it or fix the fields",
+                )
+            )
+        if record.legacy_uri is not None:
+            try:
+                source = payloads.open_payload_store(store)
+                payloads.legacy_location(store, source, record.legacy_uri, record.name, record.id)
+            except (CorruptManifestError, InvalidInputError) as exc:
+                problems.append(Problem(str(path), getattr(exc, "problem", str(exc))))
+    return checked
+
+
+def check_payloads(store: Store, problems: list[Problem]) -> int:
+    """``doctor --payloads``: every payload a manifest names is in the store with its recorded
+    size (and hash, where the store can tell without a download). RemoteError passes."""
+    source = payloads.open_payload_store(store)
+    verdicts: dict[tuple[str, int], str | None] = {}
+    checked = 0
+    for path, record in _manifests(store, []):
+        checked += 1
+        key = (record.sha256, record.size)
+        if record.legacy_uri is not None or key not in verdicts:
+            verdicts[key] = _payload_problem(store, source, record, path)
+        if verdicts[key] is not None:
+            problems.append(Problem(str(path), str(verdicts[key])))
+    return checked
+
+
+def _payload_problem(
+    store: Store, source: payloads.PayloadStore, record: ArtifactVersionRecord, path: Path
+) -> str | None:
+    try:
+        with _about(record, path):
+            if record.legacy_uri is not None:
+                payloads.legacy_folder(
+                    store, source, record.legacy_uri, record.name, record.id, record.digest
+                )
+            else:
+                source.check(record.digest)
+    except NotFoundError as exc:
+        return str(exc)
+    except CorruptManifestError as exc:
+        return exc.problem
+    return None
+
+
+def _manifests(
+    store: Store, problems: list[Problem]
+) -> Iterator[tuple[Path, ArtifactVersionRecord]]:
+    """Every artifact manifest that parses; the others (and bad names) become problems."""
     for name in artifact_names(store):
         try:
             check_name(name, "artifact name")
@@ -285,18 +371,57 @@ def check_artifacts(store: Store, problems: list[Problem]) -> int:
             problems.append(Problem(str(store.artifact_dir(name)), str(exc)))
         for version in version_names(store, name):
             path = store.artifact_file(name, version)
-            checked += 1
             try:
-                record = ArtifactVersionRecord.from_manifest(store.read(path), path, store)
+                yield path, ArtifactVersionRecord.from_manifest(store.read(path), path, store)
             except CorruptManifestError as exc:
                 problems.append(Problem(exc.path, exc.problem))
-                continue
-            if (record.name, record.version) != (name, version):
-                problems.append(
-                    Problem(
-                        str(path),
-                        f"manifest says '{record.name}' version '{record.version}' but the "
-                        "file is named otherwise; move it or fix the fields",
-                    )
-                )
-    return checked
+
+
+# ------------------------------------------------------------------------------- migrating
+def migrate(store: Store, url: str) -> dict[str, Any]:
+    """Copy every payload the manifests name into the store at ``url`` (verified), then make
+    it the project's ``artifact_store``. Old-layout payloads become content-addressed objects
+    and their manifests are rewritten. Idempotent; a failed copy leaves the config as it was."""
+    source = payloads.open_payload_store(store)
+    target = payloads.open_payload_store(store, url)
+    records = [record for name in artifact_names(store) for record in read_all(store, name)]
+    copied = present = 0
+    seen: set[str] = set()
+    upgrades: list[tuple[ArtifactVersionRecord, payloads.Digest, bool]] = []
+    for record in records:
+        path = store.artifact_file(record.name, record.version)
+        with _about(record, path):
+            if record.legacy_uri is not None:
+                found = (record.legacy_uri, record.name, record.id, record.digest,
+                         record.materializer, record.entry)  # fmt: skip
+                upgrades.append((record, *payloads.upgrade_legacy(store, source, target, found)))
+            elif record.sha256 not in seen:
+                seen.add(record.sha256)
+                if payloads.copy_payload(source, target, record.digest):
+                    copied += 1
+                else:
+                    present += 1
+    for record, digest, folder in upgrades:
+        _upgrade_manifest(store, record, digest, folder)
+    store.set_config(replace(store.config, artifact_store=url))
+    return {
+        "from": source.describe(),
+        "to": target.describe(),
+        "artifact_versions": len(records),
+        "objects_copied": copied,
+        "objects_present": present,
+        "legacy_upgraded": len(upgrades),
+    }
+
+
+def _upgrade_manifest(
+    store: Store, old: ArtifactVersionRecord, digest: payloads.Digest, folder: bool
+) -> None:
+    with store.lock(artifact_lock(old.name)):
+        record = get(store, old.name, old.version)
+        if record.legacy_uri is None or record.id != old.id:
+            return  # upgraded by someone else meanwhile
+        record.sha256, record.size, record.legacy_uri = digest.sha256, digest.size, None
+        if record.materializer in materializers.PATH_MATERIALIZERS:
+            record.materializer = "folder" if folder else "path"
+        store.write(store.artifact_file(record.name, record.version), record.to_manifest())

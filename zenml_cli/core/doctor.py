@@ -29,7 +29,9 @@ class DoctorReport:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def run(store: Store) -> DoctorReport:
+def run(store: Store, *, payloads: bool = False) -> DoctorReport:
+    """Check the whole store; with ``payloads``, also that every payload an artifact manifest
+    names is in the artifact store (RemoteError, exit 8, if the store cannot be reached)."""
     problems: list[Problem] = []
     checked = 0
     try:
@@ -42,6 +44,10 @@ def run(store: Store) -> DoctorReport:
     checked += _check_models(store, problems)
     for check in _artifact_and_run_checks():
         checked += check(store, problems)
+    if payloads:
+        from zenml_cli.core.artifacts import check_payloads
+
+        check_payloads(store, problems)
     return DoctorReport(problems, checked)
 
 

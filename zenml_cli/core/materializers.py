@@ -1,13 +1,16 @@
-"""Materializers: turning a Python value into payload files and back, chosen by the value's type.
+"""Materializers: turning a Python value into payload bytes and back, chosen by its type.
 
 Order of choice: builtins that JSON can hold exactly (str, int, float, bool, None, and dicts
-with text keys / lists of those), ``bytes``, ``pathlib.Path`` (file or folder, copied),
-numpy arrays, pandas frames and series, scikit-learn estimators, then pickle for anything else.
-numpy, pandas and sklearn are never imported here unless the value already comes from them
-(we look in ``sys.modules``), so ``import zenml_cli`` stays cheap.
+with text keys / lists of those), ``bytes``, ``pathlib.Path`` (a file or folder: handed to the
+payload store, which stores a folder as one archive), numpy arrays, pandas frames and series,
+scikit-learn estimators, then cloudpickle for anything else (as ZenML does, so classes and
+functions defined in a training script's ``__main__`` load on another machine). numpy, pandas
+and sklearn are never imported here unless the value already comes from them (we look in
+``sys.modules``), and cloudpickle only when something is pickled, so ``import zenml_cli``
+stays cheap. No file is touched here: the store moves the bytes.
 
 Differs from ZenML: there is no materializer registry to extend; tuples and sets are pickled
-(JSON would turn them into lists); a loaded ``Path`` points into the artifact store.
+(JSON would turn them into lists); a loaded ``Path`` points into a read-only cache.
 """
 
 from __future__ import annotations
@@ -21,22 +24,19 @@ from typing import Any
 
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
-from zenml_cli.store import payloads
 
-JSON_FILE = "data.json"
-BYTES_FILE = "data.bin"
-NUMPY_FILE = "data.npy"
-PICKLE_FILE = "data.pkl"
+#: Materializers whose payload is a file or folder rather than bytes of a value.
+PATH_MATERIALIZERS = ("path", "folder")
 
 
 @dataclass
 class Materialized:
-    """A value ready to be written: files by name (or one path to copy), and what it was."""
+    """A value ready to be stored: its bytes (or a path to store), and what it was."""
 
     materializer: str
     data_type: str
     artifact_type: ArtifactType = ArtifactType.DATA
-    files: dict[str, bytes] = field(default_factory=dict)
+    data: bytes = b""
     source: Path | None = None
     #: Versions the payload depends on (e.g. the Python version of a pickle).
     environment: dict[str, str] = field(default_factory=dict)
@@ -47,35 +47,33 @@ def materialize(data: Any) -> Materialized:
     kind = f"{type(data).__module__}.{type(data).__qualname__}"
     if _is_json(data):
         text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=1)
-        return Materialized("json", kind, files={JSON_FILE: text.encode("utf-8")})
+        return Materialized("json", kind, data=text.encode("utf-8"))
     if isinstance(data, bytes | bytearray):
-        return Materialized("bytes", kind, files={BYTES_FILE: bytes(data)})
+        return Materialized("bytes", kind, data=data if type(data) is bytes else bytes(data))
     if isinstance(data, Path):
-        if not data.exists():
-            raise InvalidInputError(f"cannot save path {data}: it does not exist")
         return Materialized("path", kind, source=data)
     special = _numpy(data, kind) or _pandas(data, kind) or _sklearn(data, kind)
     return special or _pickled("pickle", data, kind, ArtifactType.DATA)
 
 
-def load(materializer: str, folder: Path, entry: str | None, manifest: object) -> Any:
-    """Read a payload back with the materializer its manifest names."""
+def from_bytes(materializer: str, raw: bytes, manifest: object) -> Any:
+    """A value back from its verified payload bytes, with the materializer its manifest names."""
     if materializer == "json":
-        return json.loads(payloads.read_file(folder, JSON_FILE).decode("utf-8"))
+        return json.loads(raw.decode("utf-8"))
     if materializer == "bytes":
-        return payloads.read_file(folder, BYTES_FILE)
-    if materializer == "path":
-        return folder / (entry or "")
+        return raw
     if materializer == "numpy":
         import io
 
         import numpy
 
-        return numpy.load(io.BytesIO(payloads.read_file(folder, NUMPY_FILE)), allow_pickle=False)
+        return numpy.load(io.BytesIO(raw), allow_pickle=False)
     if materializer in ("pickle", "pandas", "sklearn"):
         import pickle
 
-        return pickle.loads(payloads.read_file(folder, PICKLE_FILE))  # noqa: S301 - our own payload
+        import cloudpickle  # noqa: F401 - what the payload's reducers import
+
+        return pickle.loads(raw)  # noqa: S301 - only after size and sha256 were checked
     raise CorruptManifestError(
         manifest, f"unknown materializer {materializer!r}; upgrade zenml-cli or restore the file"
     )
@@ -102,9 +100,7 @@ def _numpy(data: Any, kind: str) -> Materialized | None:
 
     buffer = io.BytesIO()
     numpy.save(buffer, data, allow_pickle=False)
-    return Materialized(
-        "numpy", kind, files={NUMPY_FILE: buffer.getvalue()}, environment=_env("numpy")
-    )
+    return Materialized("numpy", kind, data=buffer.getvalue(), environment=_env("numpy"))
 
 
 def _pandas(data: Any, kind: str) -> Materialized | None:
@@ -127,17 +123,16 @@ def _sklearn(data: Any, kind: str) -> Materialized | None:
 def _pickled(
     name: str, data: Any, kind: str, artifact_type: ArtifactType, package: str | None = None
 ) -> Materialized:
-    import pickle
+    import cloudpickle
 
     try:
-        raw = pickle.dumps(data, protocol=5)
+        raw = cloudpickle.dumps(data, protocol=5)
     except Exception as exc:
         raise InvalidInputError(
             f"cannot save a {kind}: it cannot be pickled ({exc}); save a plainer value"
         ) from exc
-    return Materialized(
-        name, kind, artifact_type, files={PICKLE_FILE: raw}, environment=_env(package)
-    )
+    environment = {**_env(package), "cloudpickle": str(cloudpickle.__version__)}
+    return Materialized(name, kind, artifact_type, data=raw, environment=environment)
 
 
 def _env(package: str | None) -> dict[str, str]:

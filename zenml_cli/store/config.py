@@ -67,12 +67,15 @@ class StoreConfig:
     manifest_format: str = "yaml"
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     policies: Policies = field(default_factory=Policies)
-    #: Where artifact payloads go, relative to the project root (git-ignored by default).
+    #: Where artifact payloads go: a folder relative to the project root (git-ignored by
+    #: default) or an fsspec URL; see ``store/payloads.py``.
     artifact_store: str = ".zenml/artifact_store"
     git: GitSettings = field(default_factory=GitSettings)
+    #: Passed to the fsspec filesystem of a URL store. Never secrets: the file is in git.
+    artifact_store_options: dict[str, Any] = field(default_factory=dict)
 
     def to_manifest(self, format_version: int) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "format": format_version,
             "manifest_format": self.manifest_format,
             "lock_timeout": self.lock_timeout,
@@ -83,6 +86,9 @@ class StoreConfig:
             },
             **({"git": self.git.to_manifest()} if self.git != GitSettings() else {}),
         }
+        if self.artifact_store_options:
+            data["artifact_store_options"] = self.artifact_store_options
+        return data
 
     @classmethod
     def from_manifest(cls, data: dict[str, Any], path: object) -> StoreConfig:
@@ -96,11 +102,15 @@ class StoreConfig:
             timeout = float(os.environ.get("ZENML_LOCK_TIMEOUT") or data.get("lock_timeout", 10))
         except (TypeError, ValueError) as exc:
             raise CorruptManifestError(path, "lock_timeout must be a number of seconds") from exc
+        options = data.get("artifact_store_options") or {}
+        if not isinstance(options, dict):
+            raise CorruptManifestError(path, "artifact_store_options must be a mapping")
         return cls(
             manifest_format=fmt,
             lock_timeout=timeout,
             artifact_store=str(data.get("artifact_store") or ".zenml/artifact_store"),
             git=GitSettings.from_manifest(data.get("git"), path),
+            artifact_store_options=options,
             policies=Policies(
                 strict_force=bool(policies.get("strict_force", False)),
                 production_requires_staging=bool(

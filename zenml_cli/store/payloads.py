@@ -1,74 +1,281 @@
-"""Artifact payloads in the artifact store: writing, copying, hashing and reading them.
+"""Artifact payloads: one protocol over the artifact stores, and the factory that picks one.
 
-A payload is one folder per artifact version. It is built under a ``.tmp-`` name and renamed
-into place in one step, so a crash leaves either no payload or a whole one, never half.
-The sha256 covers every file's relative path and bytes, so a renamed or edited file shows.
+``artifact_store:`` in ``config.yaml`` (``$ZENML_ARTIFACT_STORE`` overrides) is a folder,
+relative to the project root, or a URL: ``file:///shared/path`` is a folder too; ``s3://``,
+``gs://``/``gcs://`` and ``az://``/``abfs://`` go through fsspec, whose implementation comes
+with the extra of the same name. Every store is content-addressed: an object's name is the
+sha256 of its bytes, a manifest names its payload by that hash (and size) alone, and every read
+is checked against both before anything is deserialised. Verified copies of remote objects
+and unpacked folders live in ``.zenml/.cache/payloads/`` (git-ignored, safe to delete).
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import importlib.util
 import os
+import re
 import shutil
-import uuid
 from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
 
-from zenml_cli.store.atomic import TEMP_PREFIX
+from zenml_cli.errors import CorruptManifestError, InvalidInputError
+from zenml_cli.store import payload_files as files
+from zenml_cli.store.layout import CACHE_DIR
+from zenml_cli.store.payload_files import (
+    Digest,
+    PayloadMismatchError,
+    PayloadMissingError,
+    is_sha256,
+)
+from zenml_cli.store.payload_local import LocalPayloadStore, legacy_digest
+from zenml_cli.store.store import Store
 
-CHUNK = 1 << 20
+__all__ = [
+    "Digest",
+    "PayloadMismatchError",
+    "PayloadMissingError",
+    "PayloadStore",
+    "is_sha256",
+    "open_payload_store",
+]
+
+ENV_ARTIFACT_STORE = "ZENML_ARTIFACT_STORE"
+#: URL scheme -> (fsspec protocol, package that implements it, extra that installs it).
+REMOTE_SCHEMES = {
+    "s3": ("s3", "s3fs", "s3"),
+    "gs": ("gcs", "gcsfs", "gcs"),
+    "gcs": ("gcs", "gcsfs", "gcs"),
+    "az": ("az", "adlfs", "azure"),
+    "abfs": ("abfs", "adlfs", "azure"),
+}
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+#: What the materializers of earlier versions named their single payload file.
+LEGACY_FILES = {
+    "json": "data.json",
+    "bytes": "data.bin",
+    "numpy": "data.npy",
+    "pickle": "data.pkl",
+    "pandas": "data.pkl",
+    "sklearn": "data.pkl",
+}
 
 
-def new_payload_dir(parent: Path) -> Path:
-    """A fresh temp folder under ``parent`` to build a payload in (see ``publish``)."""
-    folder = parent / f"{TEMP_PREFIX}{uuid.uuid4().hex}"
-    folder.mkdir(parents=True)
-    return folder
+class PayloadStore(Protocol):
+    """Where payloads live. Every method is by content: nothing here takes a name or a path
+    from a manifest. Failures of a remote store raise RemoteError (exit 8) naming it."""
+
+    url: str
+
+    def describe(self) -> str: ...
+    def object_uri(self, sha256: str) -> str: ...
+    def put_bytes(self, data: bytes) -> Digest: ...
+    def put_file(self, path: Path) -> Digest: ...
+    def put_folder(self, path: Path) -> Digest: ...
+    def read_bytes(self, digest: Digest) -> bytes: ...
+    def open_file(self, digest: Digest) -> Path: ...
+    def exists(self, sha256: str) -> bool: ...
+    def size(self, sha256: str) -> int | None: ...
+    def check(self, digest: Digest) -> None: ...
 
 
-def write_file(folder: Path, name: str, data: bytes) -> None:
-    (folder / name).write_bytes(data)
+# --------------------------------------------------------------------------------- factory
+def store_setting(store: Store) -> str:
+    return os.environ.get(ENV_ARTIFACT_STORE) or store.config.artifact_store
 
 
-def copy_in(source: Path, folder: Path) -> str:
-    """Copy a file or folder into the payload under its own name; returns that name."""
-    if not source.exists():
-        raise FileNotFoundError(source)
-    target = folder / source.name
-    if source.is_dir():
-        shutil.copytree(source, target, symlinks=False)
+def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
+    """The payload store ``url`` names (default: the project's ``artifact_store``)."""
+    url = url or store_setting(store)
+    cache = _cache(store)
+    match = _SCHEME.match(url)
+    if match is None:
+        folder = Path(url).expanduser()
+        return LocalPayloadStore(folder if folder.is_absolute() else store.root / folder, url)
+    scheme = match.group(1).lower()
+    if scheme == "file":
+        path = urlsplit(url).path
+        if not url.lower().startswith("file://") or not path.startswith("/"):
+            raise InvalidInputError(
+                f"artifact_store {url}: a file URL needs an absolute path, e.g. file:///shared/zenml"
+            )
+        return LocalPayloadStore(Path(path), url)
+    if scheme not in REMOTE_SCHEMES or "://" not in url:
+        raise InvalidInputError(
+            f"artifact_store {url}: unknown protocol '{scheme}'; use a folder, file:///path, "
+            "s3://bucket/prefix, gs://bucket/prefix or az://container/prefix"
+        )
+    protocol, package, extra = REMOTE_SCHEMES[scheme]
+    if importlib.util.find_spec(package) is None:
+        raise InvalidInputError(
+            f"artifact_store {url} needs the {extra} extra: pip install 'zenml-cli[{extra}]'"
+        )
+    return _remote(protocol, url, store, cache)
+
+
+def _remote(protocol: str, url: str, store: Store, cache: Path) -> PayloadStore:
+    import fsspec
+
+    from zenml_cli.store.payload_remote import FsspecPayloadStore
+
+    options = dict(store.config.artifact_store_options)
+    if protocol == "s3":  # fail in seconds, not minutes, when the endpoint is down
+        options.setdefault("config_kwargs", {"retries": {"max_attempts": 3}, "connect_timeout": 10})
+    try:
+        fs = fsspec.filesystem(protocol, **options)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(
+            f"artifact_store_options for {url} were refused: {exc}; fix them in config.yaml"
+        ) from exc
+    prefix = url.split("://", 1)[1].strip("/")
+    if not prefix:
+        raise InvalidInputError(f"artifact_store {url} names no bucket; use {url}BUCKET/prefix")
+    return FsspecPayloadStore(fs, prefix, url, cache)
+
+
+def display_uri(store: Store, sha256: str, legacy_uri: str | None = None) -> str:
+    """Where an object is, for people (computed from the setting alone: nothing is opened)."""
+    if legacy_uri is not None:
+        return str(store.root / legacy_uri)
+    setting = store_setting(store)
+    if _SCHEME.match(setting) is None:
+        folder = Path(setting).expanduser()
+        base = str(folder if folder.is_absolute() else store.root / folder)
     else:
-        shutil.copy2(source, target)
-    return source.name
+        base = setting.rstrip("/")
+    return f"{base}/sha256/{sha256[:2]}/{sha256}"
 
 
-def publish(temp: Path, final: Path) -> None:
-    """Move a finished payload folder into place (one rename)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.rename(temp, final)
+def _cache(store: Store) -> Path:
+    return store.dir / CACHE_DIR / "payloads"
 
 
-def discard(temp: Path) -> None:
-    shutil.rmtree(temp, ignore_errors=True)
+# --------------------------------------------------------------------------------- paths
+def put_path(payloads: PayloadStore, path: Path) -> tuple[Digest, bool, str]:
+    """Store a file (its bytes) or a folder (one archive): the digest, whether it was a
+    folder, and its name (restored on load)."""
+    if not path.exists():
+        raise InvalidInputError(f"cannot save path {path}: it does not exist")
+    name = path.resolve().name
+    if path.is_dir():
+        return payloads.put_folder(path), True, name
+    return payloads.put_file(path), False, name
 
 
-def digest(folder: Path) -> tuple[str, int]:
-    """sha256 over (relative path, bytes) of every file in ``folder``, and their total size."""
-    hasher = hashlib.sha256()
-    total = 0
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(folder).as_posix().encode("utf-8")
-        hasher.update(len(relative).to_bytes(8, "big") + relative)
-        hasher.update(path.stat().st_size.to_bytes(8, "big"))
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                hasher.update(chunk)
-                total += len(chunk)
-    return hasher.hexdigest(), total
+def open_path(
+    store: Store, payloads: PayloadStore, digest: Digest, entry: str, folder: bool
+) -> Path:
+    """A verified local copy of a file or folder payload, named ``entry`` as when saved.
+
+    Copies live in the cache keyed by hash and are made read-only: copy before changing. A
+    file copy is checked on every load and replaced if it changed; a folder is not."""
+    source = payloads.open_file(digest)  # checked on every load, even when unpacked before
+    final = _cache(store) / ("trees" if folder else "files") / digest.sha256
+    if not folder and final.is_dir():
+        with contextlib.suppress(OSError, PayloadMismatchError):
+            files.verify_file(final / entry, digest, str(final))
+            return final / entry
+        shutil.rmtree(final, ignore_errors=True)  # changed by hand (or another name): redo
+    if not final.is_dir():
+        temp = files.temp_path(final.parent)
+        try:
+            if folder:
+                files.extract_tar(source, temp, payloads.object_uri(digest.sha256))
+            else:
+                temp.mkdir()
+                shutil.copyfile(source, temp / entry)
+                (temp / entry).chmod(0o444)
+            with contextlib.suppress(OSError):  # another process unpacked it first
+                os.rename(temp, final)
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
+    return final / entry
 
 
-def read_file(folder: Path, name: str) -> bytes:
-    return (folder / name).read_bytes()
+def copy_payload(source: PayloadStore, target: PayloadStore, digest: Digest) -> bool:
+    """Copy one object (verified) unless the target has it; True if it was copied."""
+    if target.size(digest.sha256) == digest.size:
+        return False
+    copied = target.put_file(source.open_file(digest))
+    if copied != digest:
+        raise files.mismatch(target.object_uri(digest.sha256), digest, copied)
+    return True
 
 
-def exists(folder: Path) -> bool:
-    return folder.is_dir()
+# --------------------------------------------------------------------------------- legacy
+def read_legacy(
+    store: Store,
+    payloads: PayloadStore,
+    uri: str,
+    name: str,
+    artifact_id: str,
+    digest: Digest,
+    materializer: str,
+    entry: str | None,
+) -> bytes | Path:
+    """An old-layout payload, checked: its bytes, or the saved file or folder itself."""
+    folder = legacy_folder(store, payloads, uri, name, artifact_id, digest)
+    file_name = LEGACY_FILES.get(materializer)
+    if file_name is None:
+        return folder / (entry or "")
+    return (folder / file_name).read_bytes()
+
+
+def legacy_folder(
+    store: Store, payloads: PayloadStore, uri: str, name: str, artifact_id: str, digest: Digest
+) -> Path:
+    """The payload folder of a manifest written before content addressing, checked.
+
+    Its ``uri`` must be exactly ``<artifact_store>/<name>/<id>`` of the configured local store;
+    anything else is refused before a byte is read."""
+    expected = legacy_location(store, payloads, uri, name, artifact_id)
+    if not expected.is_dir():
+        raise PayloadMissingError(
+            f"payload missing at {expected} (payloads stay on the machine that saved them "
+            "unless artifact_store is shared); rerun the step that produced it"
+        )
+    found = legacy_digest(expected)
+    if found != digest:
+        raise files.mismatch(str(expected), digest, found)
+    return expected
+
+
+def legacy_location(
+    store: Store, payloads: PayloadStore, uri: str, name: str, artifact_id: str
+) -> Path:
+    """Where an old manifest's payload must be; CorruptManifestError if ``uri`` says else."""
+    if not isinstance(payloads, LocalPayloadStore):
+        raise CorruptManifestError(
+            uri,
+            f"an old-layout payload can only be read from a local artifact store, not "
+            f"{payloads.url}; run 'zenml artifact migrate --to {payloads.url}' with the old store "
+            "configured",
+        )
+    expected = payloads.legacy_folder(name, artifact_id)
+    given = Path(uri) if Path(uri).is_absolute() else store.root / uri
+    inside = expected.resolve().is_relative_to(payloads.root.resolve())
+    if os.path.normpath(given) != os.path.normpath(expected) or not inside:
+        raise CorruptManifestError(
+            uri,
+            f"uri is not this artifact's place in the artifact store ({expected}); nothing was "
+            "read. Restore the manifest from git",
+        )
+    return expected
+
+
+def upgrade_legacy(
+    store: Store,
+    source: PayloadStore,
+    target: PayloadStore,
+    found: tuple[str, str, str, Digest, str, str | None],
+) -> tuple[Digest, bool]:
+    """Copy an old-layout payload into ``target`` as a content-addressed object: the new
+    digest, and whether it is a folder. ``found`` is (uri, name, id, digest, materializer,
+    entry) from the manifest."""
+    uri, name, artifact_id, digest, materializer, entry = found
+    payload = read_legacy(store, source, uri, name, artifact_id, digest, materializer, entry)
+    if isinstance(payload, Path):
+        new, folder, _ = put_path(target, payload)
+        return new, folder
+    return target.put_bytes(payload), False

@@ -1,0 +1,424 @@
+"""Issue 9: shared, content-addressed artifact stores (DESIGN section 8).
+
+Real parts only: a real S3-protocol server (moto's standalone server on 127.0.0.1, spoken to by
+the real s3fs/botocore client), real ``git clone``s, and training and loading in separate
+Python processes, so a class defined in the training script's ``__main__`` is a real one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+S3_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+TRAIN = """
+from zenml_cli import Client, Model, save_artifact, step
+
+
+class Scaler:  # defined in __main__: pickled by value, so it loads where this file is absent
+    def __init__(self, k):
+        self.k = k
+
+    def apply(self, x):
+        return x * self.k
+
+
+@step(model=Model(name="fraud_pipe"))
+def train() -> None:
+    save_artifact(Scaler(3), "fraud_clf", is_model_artifact=True)
+
+
+train()
+Client().update_model_version("fraud_pipe", "latest", stage="production")
+save_artifact(b"same bytes" * 100, "blob")
+save_artifact(b"same bytes" * 100, "blob")  # stored once
+"""
+
+LOAD = (
+    "from zenml_cli import Model; "
+    "print(Model('fraud_pipe', 'production').load_artifact('fraud_clf').apply(2))"
+)
+
+
+# ------------------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server on a free port of 127.0.0.1; fails loudly if it does not answer."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except OSError as exc:
+        server.stop()
+        pytest.fail(f"the S3 test server did not start on {host}:{port}: {exc}")
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, object]]:
+    """A fresh bucket: (its s3:// URL with a prefix, an s3fs client)."""
+    import s3fs
+
+    for key, value in {**S3_ENV, "AWS_ENDPOINT_URL": s3_endpoint}.items():
+        monkeypatch.setenv(key, value)
+    fs = s3fs.S3FileSystem(skip_instance_cache=True)
+    bucket = f"zenml-{uuid.uuid4().hex[:12]}"
+    fs.mkdir(bucket)
+    yield f"s3://{bucket}/team/zenml", fs
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENML_", "GITHUB_"))}
+    env.update({"ZENML_ACTOR": "tester", "GIT_AUTHOR_NAME": "t", "GIT_COMMITTER_NAME": "t"})
+    env.update({"GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_EMAIL": "t@t", **extra})
+    return env
+
+
+def py(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], cwd=root, env=_env(**env), capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+
+
+def zenml(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return py(root, "-m", "zenml_cli", *args, **env)
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, env=_env(), check=True, capture_output=True)
+
+
+def trained_project(tmp_path: Path, artifact_store: str | None) -> Path:
+    """Clone A: a git repository whose training run saved into ``artifact_store``."""
+    root = tmp_path / "a"
+    (root / ".zenml").mkdir(parents=True)
+    if artifact_store is not None:
+        (root / ".zenml" / "config.yaml").write_text(
+            f"format: 1\nartifact_store: {artifact_store}\n"
+        )
+    (root / "train.py").write_text(TRAIN)
+    git(root, "init", "-q")
+    done = py(root, "train.py")
+    assert done.returncode == 0, done.stderr
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "train")
+    return root
+
+
+def clone(source: Path, target: Path) -> Path:
+    git(source.parent, "clone", "-q", str(source), str(target))
+    return target
+
+
+def committed(root: Path) -> list[str]:
+    out = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def manifest(root: Path, name: str, version: str = "1") -> Path:
+    return root / ".zenml" / "artifacts" / name / f"{version}.yaml"
+
+
+def sha256_of(root: Path, name: str, version: str = "1") -> str:
+    line = next(x for x in manifest(root, name, version).read_text().splitlines() if "sha256" in x)
+    return line.split(":", 1)[1].strip()
+
+
+# ------------------------------------------------------------------------------ S3
+def test_s3_train_in_one_clone_load_in_another(tmp_path: Path, s3: tuple[str, object]) -> None:
+    url, fs = s3
+    a = trained_project(tmp_path, url)
+    assert not any(p.name.startswith("s3") for p in a.iterdir())  # no folder named after a URL
+    assert not [f for f in committed(a) if "sha256" in f or "artifact_store" in f]
+    b = clone(a, tmp_path / "b")
+    loaded = py(b, "-c", LOAD)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "6"
+    objects = fs.find(url.removeprefix("s3://") + "/sha256")  # type: ignore[attr-defined]
+    assert len(objects) == 2  # the model and one blob: the second save stored nothing
+    cached = b / ".zenml" / ".cache" / "payloads" / sha256_of(b, "fraud_clf")
+    assert cached.is_file()
+    assert hashlib.sha256(cached.read_bytes()).hexdigest() == cached.name
+    assert "uri" not in manifest(b, "fraud_clf").read_text()
+    assert zenml(b, "doctor", "--payloads").returncode == 0
+
+
+def test_s3_replaced_object_fails_load_and_deleted_one_fails_doctor(
+    tmp_path: Path, s3: tuple[str, object]
+) -> None:
+    url, fs = s3
+    a = trained_project(tmp_path, url)
+    key = f"{url.removeprefix('s3://')}/sha256/{sha256_of(a, 'fraud_clf')[:2]}/"
+    key += sha256_of(a, "fraud_clf")
+    original = fs.cat_file(key)  # type: ignore[attr-defined]
+    fs.pipe_file(key, original.replace(b"Scaler", b"Scalar"))  # type: ignore[attr-defined]
+    b = clone(a, tmp_path / "b")
+    loaded = py(b, "-c", LOAD)
+    assert loaded.returncode == 1
+    assert "artifact 'fraud_clf' version '1'" in loaded.stderr and "sha256" in loaded.stderr
+    assert not (b / ".zenml" / ".cache" / "payloads" / sha256_of(a, "fraud_clf")).exists()
+    fs.rm_file(key)  # type: ignore[attr-defined]
+    doctor = zenml(b, "doctor", "--payloads", "-o", "json")
+    assert doctor.returncode == 6
+    problems = json.loads(doctor.stdout)["items"]
+    assert len(problems) == 1 and problems[0]["path"].endswith("fraud_clf/1.yaml")
+    assert "missing" in problems[0]["problem"] and sha256_of(a, "fraud_clf")[:12] in str(problems)
+    assert zenml(b, "doctor").returncode == 0  # without --payloads only manifests are checked
+
+
+def test_migrate_local_to_s3_then_fresh_clone_loads(tmp_path: Path, s3: tuple[str, object]) -> None:
+    url, fs = s3
+    a = trained_project(tmp_path, None)  # the default, git-ignored local store
+    assert clone(a, tmp_path / "early").joinpath(".zenml").is_dir()
+    early = py(tmp_path / "early", "-c", LOAD)
+    assert early.returncode == 1 and "missing from the artifact store" in early.stderr
+    migrated = zenml(a, "artifact", "migrate", "--to", url, "-o", "json")
+    assert migrated.returncode == 0, migrated.stderr
+    report = json.loads(migrated.stdout)
+    assert (report["objects_copied"], report["artifact_versions"]) == (2, 3)
+    again = json.loads(zenml(a, "artifact", "migrate", "--to", url, "-o", "json").stdout)
+    assert (again["objects_copied"], again["objects_present"]) == (0, 2)  # idempotent
+    assert f"artifact_store: {url}" in (a / ".zenml" / "config.yaml").read_text()
+    git(a, "commit", "-q", "-am", "move payloads to S3")
+    b = clone(a, tmp_path / "b")
+    assert py(b, "-c", LOAD).stdout.strip() == "6"
+
+
+def test_unreachable_s3_is_exit_8_and_writes_no_manifest(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    (root / ".zenml").mkdir(parents=True)
+    (root / ".zenml" / "config.yaml").write_text("format: 1\nartifact_store: s3://bucket/x\n")
+    env = {**S3_ENV, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{_free_port()}"}
+    saved = py(root, "-c", "from zenml_cli import save_artifact; save_artifact(1, 'a')", **env)
+    assert saved.returncode == 1
+    assert "artifact store s3://bucket/x failed" in saved.stderr and "RemoteError" in saved.stderr
+    assert not (root / ".zenml" / "artifacts").exists()
+    (root / ".zenml" / "config.yaml").write_text("format: 1\n")
+    assert (
+        py(root, "-c", "from zenml_cli import save_artifact; save_artifact(1, 'a')").returncode == 0
+    )
+    before = (root / ".zenml" / "config.yaml").read_bytes()
+    moved = zenml(root, "artifact", "migrate", "--to", "s3://bucket/x", **env)
+    assert moved.returncode == 8 and "s3://bucket/x" in moved.stderr
+    assert len(moved.stderr.strip().splitlines()) == 1
+    assert (root / ".zenml" / "config.yaml").read_bytes() == before
+
+
+# ------------------------------------------------------------------------------ file://
+def test_file_url_shared_folder_between_clones(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    a = trained_project(tmp_path, f"file://{shared}")
+    b = clone(a, tmp_path / "b")
+    assert py(b, "-c", LOAD).stdout.strip() == "6"
+    assert len(list((shared / "sha256").glob("*/*"))) == 2
+    target = shared / "sha256" / sha256_of(a, "blob")[:2] / sha256_of(a, "blob")
+    target.unlink()
+    doctor = zenml(b, "doctor", "--payloads", "-o", "json")
+    assert doctor.returncode == 6 and "artifact 'blob' version '1'" in doctor.stdout
+
+
+# ------------------------------------------------------------------------------ local default
+def test_local_store_dedups_and_archives_folders_deterministically(tmp_path: Path) -> None:
+    from zenml_cli import load_artifact, save_artifact
+    from zenml_cli.store import Store
+    from zenml_cli.store.payloads import open_payload_store
+
+    root = tmp_path / "p"
+    root.mkdir()
+    os.environ["ZENML_PROJECT_DIR"] = str(root)
+    try:
+        first, second = save_artifact(b"x" * 5000, "blob"), save_artifact(b"x" * 5000, "blob")
+        folders = []
+        for index in range(2):  # the same content, built twice with other times and order
+            folder = tmp_path / f"run{index}" / "model"
+            for name in ["b", "a"] if index else ["a", "b"]:
+                (folder / "sub").mkdir(parents=True, exist_ok=True)
+                (folder / "sub" / name).write_text(name)
+                os.utime(folder / "sub" / name, (index * 1000, index * 1000))
+            folders.append(save_artifact(folder, "model"))
+        objects = list((root / ".zenml" / "artifact_store" / "sha256").glob("*/*"))
+        assert first.sha256 == second.sha256 and folders[0].sha256 == folders[1].sha256
+        assert len(objects) == 2
+        loaded = load_artifact("model")
+        assert loaded.name == "model" and (loaded / "sub" / "a").read_text() == "a"
+        assert (objects[0].stat().st_mode & 0o777) == 0o666 & ~_umask()
+        store = open_payload_store(Store(root))
+        assert store.exists(first.sha256) and store.size(first.sha256) == 5000
+    finally:
+        del os.environ["ZENML_PROJECT_DIR"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ------------------------------------------------------------------------------ confinement
+EVIL = """
+import os, pickle
+class Boom:
+    def __reduce__(self):
+        return (os.system, ("touch {marker}",))
+pickle.dump(Boom(), open("{target}", "wb"))
+"""
+
+
+def _legacy_digest(folder: Path) -> tuple[str, int]:
+    """The pre-content-addressing folder hash, written out independently of the package."""
+    hasher, total = hashlib.sha256(), 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        relative = path.relative_to(folder).as_posix().encode()
+        hasher.update(len(relative).to_bytes(8, "big") + relative)
+        hasher.update(path.stat().st_size.to_bytes(8, "big"))
+        hasher.update(path.read_bytes())
+        total += path.stat().st_size
+    return hasher.hexdigest(), total
+
+
+def _manifest_text(name: str, artifact_id: str, sha: str, size: int, **extra: str) -> str:
+    fields = {
+        "format": 1, "id": artifact_id, "name": name, "version": "1", "number": 1,
+        "type": "ModelArtifact", "materializer": "pickle", "data_type": "x.Boom",
+        "sha256": sha, "size": size, **extra,
+    }  # fmt: skip
+    return "".join(f"{key}: {json.dumps(value)}\n" for key, value in fields.items())
+
+
+@pytest.mark.parametrize("shape", ["legacy_uri_outside", "hash_of_repo_file", "path_as_hash"])
+def test_a_manifest_alone_never_runs_code(tmp_path: Path, shape: str) -> None:
+    root = tmp_path / "p"
+    marker = tmp_path / "marker"
+    artifact_id = str(uuid.uuid4())
+    evil = root / "innocent" / "evil" / artifact_id
+    evil.mkdir(parents=True)
+    code = EVIL.format(marker=marker, target=evil / "data.pkl")
+    assert py(root, "-c", code).returncode == 0
+    sha, size = _legacy_digest(evil)
+    extra = {}
+    if shape == "legacy_uri_outside":
+        extra = {"uri": f"innocent/evil/{artifact_id}"}
+    elif shape == "hash_of_repo_file":  # the pickle's own hash: only the store is ever read
+        sha = hashlib.sha256((evil / "data.pkl").read_bytes()).hexdigest()
+    else:
+        sha = f"../innocent/evil/{artifact_id}/data.pkl"
+    (root / ".zenml" / "artifacts" / "model").mkdir(parents=True)
+    (root / ".zenml" / "artifacts" / "model" / "1.yaml").write_text(
+        _manifest_text("model", artifact_id, sha, size, **extra)
+    )
+    loaded = py(root, "-c", "from zenml_cli import load_artifact; load_artifact('model')")
+    assert loaded.returncode == 1 and not marker.exists(), loaded.stderr
+    expected = 3 if shape == "hash_of_repo_file" else 6  # a missing payload, or a bad manifest
+    assert zenml(root, "artifact", "describe", "model").returncode in (0, expected)
+    doctor = zenml(root, "doctor", "--payloads", "-o", "json")
+    assert doctor.returncode == 6 and "model/1.yaml" in doctor.stdout
+    if shape != "hash_of_repo_file":
+        assert zenml(root, "doctor").returncode == 6
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "field", [{"entry": "../../etc"}, {"uri": "s3://elsewhere/model/ID"}, {"sha": "AB" * 32}]
+)
+def test_manifest_fields_that_steer_paths_are_corrupt(
+    tmp_path: Path, field: dict[str, str]
+) -> None:
+    from zenml_cli import Client
+    from zenml_cli.errors import CorruptManifestError
+
+    root = tmp_path / "p"
+    (root / ".zenml" / "artifacts" / "model").mkdir(parents=True)
+    artifact_id = str(uuid.uuid4())
+    values = {
+        "sha": "a" * 64,
+        "size": 1,
+        **{k: v.replace("ID", artifact_id) for k, v in field.items()},
+    }
+    (root / ".zenml" / "artifacts" / "model" / "1.yaml").write_text(
+        _manifest_text("model", artifact_id, **values)  # type: ignore[arg-type]
+    )
+    with pytest.raises(CorruptManifestError, match="1.yaml: field '"):
+        Client(root).get_artifact_version("model")
+
+
+# ------------------------------------------------------------------------------ settings
+@pytest.mark.parametrize(
+    ("setting", "needle"),
+    [
+        ("ftp://host/x", "unknown protocol 'ftp'"),
+        ("s3:bucket", "unknown protocol 's3'"),
+        ("gs://bucket/x", "pip install 'zenml-cli[gcs]'"),
+        ("az://container/x", "pip install 'zenml-cli[azure]'"),
+    ],
+)
+def test_bad_artifact_store_settings_are_exit_5(tmp_path: Path, setting: str, needle: str) -> None:
+    import importlib.util
+
+    if "zenml-cli[" in needle:
+        package = "gcsfs" if "gcs" in needle else "adlfs"
+        assert importlib.util.find_spec(package) is None, f"{package} is installed here"
+    root = tmp_path / "p"
+    (root / ".zenml").mkdir(parents=True)
+    (root / ".zenml" / "config.yaml").write_text("format: 1\n")
+    done = zenml(root, "doctor", "--payloads", ZENML_ARTIFACT_STORE=setting)
+    assert done.returncode == 5 and needle in done.stderr, done.stderr
+    moved = zenml(root, "artifact", "migrate", "--to", setting)
+    assert moved.returncode == 5 and needle in moved.stderr
+    saved = py(root, "-c", "from zenml_cli import save_artifact; save_artifact(1, 'a')",
+               ZENML_ARTIFACT_STORE=setting)  # fmt: skip
+    assert saved.returncode == 1 and needle in saved.stderr
+    assert sorted(p.name for p in root.iterdir()) == [".zenml"]  # no folder named after a URL
+    assert not (root / ".zenml" / "artifacts").exists()
+
+
+# ------------------------------------------------------------------------------ legacy layout
+def test_old_layout_store_keeps_loading_and_migrate_upgrades_it(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    artifact_id = str(uuid.uuid4())
+    folder = root / ".zenml" / "artifact_store" / "metrics" / artifact_id
+    folder.mkdir(parents=True)
+    (folder / "data.json").write_text('{"auc": 0.9}')
+    sha, size = _legacy_digest(folder)
+    (root / ".zenml" / "artifacts" / "metrics").mkdir(parents=True)
+    text = _manifest_text(
+        "metrics", artifact_id, sha, size, uri=f".zenml/artifact_store/metrics/{artifact_id}"
+    )
+    (root / ".zenml" / "artifacts" / "metrics" / "1.yaml").write_text(
+        text.replace('"pickle"', '"json"').replace('"ModelArtifact"', '"DataArtifact"')
+    )
+    load = "from zenml_cli import load_artifact; print(load_artifact('metrics')['auc'])"
+    assert py(root, "-c", load).stdout.strip() == "0.9"
+    assert zenml(root, "doctor", "--payloads").returncode == 0
+    shared = tmp_path / "shared"
+    moved = zenml(root, "artifact", "migrate", "--to", f"file://{shared}", "-o", "json")
+    assert json.loads(moved.stdout)["legacy_upgraded"] == 1, moved.stderr
+    upgraded = (root / ".zenml" / "artifacts" / "metrics" / "1.yaml").read_text()
+    assert "uri" not in upgraded and sha not in upgraded
+    assert py(root, "-c", load).stdout.strip() == "0.9"
+    (folder / "data.json").unlink()  # the new store alone serves it now
+    assert py(root, "-c", load).stdout.strip() == "0.9"
