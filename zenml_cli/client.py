@@ -25,8 +25,12 @@ class Client:
     """Entry point to the model registry of the project at ``project_dir`` (default: found
     from the current folder upwards, or ``$ZENML_PROJECT_DIR``)."""
 
-    def __init__(self, project_dir: str | os.PathLike[str] | None = None) -> None:
-        self.registry = Registry(project_dir)
+    def __init__(
+        self, project_dir: str | os.PathLike[str] | None = None, push: bool | None = None
+    ) -> None:
+        """``push=True`` makes every write of this client a transaction on the git remote
+        (``None``: ``$ZENML_PUSH`` decides), as ``--push`` does for the CLI."""
+        self.registry = Registry(project_dir, push=push)
 
     @property
     def store(self) -> Store:

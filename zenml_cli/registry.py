@@ -5,7 +5,10 @@ the core.
 Rules that belong to no single front end live here once: a version reference is parsed into a
 ``VersionRef`` at this edge (nothing below re-reads text), and get-or-create of a model or a
 named version retries the read when another process wins the race. Every write goes through
-``_write``, the single place where a write can become something more than a local change.
+``_write``: locally it runs the core function on the project's store; with push on
+(``push=True``, ``--push``, or ``ZENML_PUSH=1``) it becomes a transaction on the git remote
+(``store/git_remote.py``): the same core function runs against the remote branch's tip, and
+again on a newer tip if another writer won the race, so every rule is re-decided each time.
 
 Core modules are imported inside methods, so a command pays only for what it uses (the CLI
 imports this module on every run).
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from zenml_cli.core.refs import RefInput, VersionRef
@@ -43,21 +47,46 @@ class Registry:
         *,
         store: Store | None = None,
         require_store: bool = False,
+        push: bool | None = None,
     ) -> None:
-        """``require_store``: an explicit ``project_dir`` must already hold ``.zenml/``."""
+        """``require_store``: an explicit ``project_dir`` must already hold ``.zenml/``.
+        ``push``: make every write a transaction on the git remote (None: ``$ZENML_PUSH``)."""
         if store is None:
             store = Store.locate(project_dir, require_store=require_store)
         self.store = store
+        self.push = push
+        #: One line per pushed write (the commit, and how to pull if the checkout stayed
+        #: behind), for the front end to show on stderr.
+        self.notes: list[str] = []
 
-    def _write(self, operation: Callable[[Store], T]) -> T:
-        """Run one write against the store."""
-        return operation(self.store)
+    def _write(self, operation: Callable[[Store], T], describe: Callable[[T], str]) -> T:
+        """Run one write: on the local store, or with push on as a transaction on the remote
+        branch, where ``operation`` may run once per attempt against a fresh tip and
+        ``describe(result)`` becomes the commit message."""
+        from zenml_cli.store.git_remote import push_enabled
+
+        if not push_enabled(self.push):
+            return operation(self.store)
+        from zenml_cli.core.actor import current_actor
+        from zenml_cli.store.git_remote import load_settings, transact
+
+        home, clock = self.store.root, self.store.clock
+
+        def on_tip(private_root: Path) -> T:
+            return operation(Store(private_root, clock=clock, payload_home=home))
+
+        done = transact(home, on_tip, describe, settings=load_settings(home), actor=current_actor())
+        if done.note:
+            self.notes.append(done.note)
+        return done.result
 
     # ----------------------------------------------------------------------------- setup
     def init(self, **settings: Any) -> dict[str, Any]:
         from zenml_cli.core import setup
 
-        return self._write(lambda store: setup.init_store(store, **settings))
+        return self._write(
+            lambda store: setup.init_store(store, **settings), lambda _: "initialise the store"
+        )
 
     def doctor(self, *, payloads: bool = False) -> DoctorReport:
         """Check every manifest; with ``payloads``, also every payload they name."""
@@ -69,7 +98,10 @@ class Registry:
     def create_model(self, name: str, **fields: Any) -> ModelRecord:
         from zenml_cli.core import models
 
-        return self._write(lambda store: models.create_model(store, name, **fields))
+        return self._write(
+            lambda store: models.create_model(store, name, **fields),
+            lambda record: f"register model {record.name}",
+        )
 
     def get_model(self, name_or_id: str) -> ModelRecord:
         from zenml_cli.core import models
@@ -111,12 +143,18 @@ class Registry:
     def update_model(self, name_or_id: str, **changes: Any) -> ModelRecord:
         from zenml_cli.core import models
 
-        return self._write(lambda store: models.update_model(store, str(name_or_id), **changes))
+        return self._write(
+            lambda store: models.update_model(store, str(name_or_id), **changes),
+            lambda record: f"update model {record.name}",
+        )
 
     def delete_model(self, name_or_id: str) -> ModelRecord:
         from zenml_cli.core import models
 
-        return self._write(lambda store: models.delete_model(store, str(name_or_id)))
+        return self._write(
+            lambda store: models.delete_model(store, str(name_or_id)),
+            lambda record: f"delete model {record.name}",
+        )
 
     def get_or_create_model(self, name: str, **fields: Any) -> ModelRecord:
         """The model ``name``, created with ``fields`` if missing. Race-safe: a model another
@@ -140,8 +178,13 @@ class Registry:
     ) -> ModelVersionRecord:
         from zenml_cli.core import versions
 
-        target = self.get_model(model).name
-        return self._write(lambda store: versions.create_version(store, target, name, **fields))
+        return self._write(
+            lambda store: versions.create_version(store, str(model), name, **fields),
+            lambda v: (
+                f"register {v.model} version {v.number}"
+                + (f" ('{v.name}')" if v.name != str(v.number) else "")
+            ),
+        )
 
     def get_version(self, model: str, ref: RefInput = None) -> ModelVersionRecord:
         from zenml_cli.core import versions
@@ -194,7 +237,8 @@ class Registry:
 
         parsed = VersionRef.parse(ref)
         return self._write(
-            lambda store: versions.update_version(store, str(model), parsed, **changes)
+            lambda store: versions.update_version(store, str(model), parsed, **changes),
+            _describe_update,
         )
 
     def set_stage(
@@ -206,7 +250,10 @@ class Registry:
         from zenml_cli.core import versions
 
         parsed = VersionRef.parse(ref)
-        return self._write(lambda store: versions.delete_version(store, str(model), parsed))
+        return self._write(
+            lambda store: versions.delete_version(store, str(model), parsed),
+            lambda v: f"delete {v.model} version {v.number}",
+        )
 
     def find_version_by_id(self, version_id: str) -> ModelVersionRecord:
         """A version of any model by its id."""
@@ -241,7 +288,10 @@ class Registry:
         from zenml_cli.core import links
 
         parsed = VersionRef.parse(ref)
-        return self._write(lambda store: links.add_metadata(store, model, parsed, metadata))
+        return self._write(
+            lambda store: links.add_metadata(store, model, parsed, metadata),
+            lambda v: f"log metadata on {v.model} version {v.number}: {', '.join(metadata)}",
+        )
 
     def link_artifact(
         self, model: str, ref: RefInput, artifact: ArtifactVersionRecord, kind: LinkKind
@@ -249,19 +299,28 @@ class Registry:
         from zenml_cli.core import links
 
         parsed = VersionRef.parse(ref)
-        return self._write(lambda store: links.link_artifact(store, model, parsed, artifact, kind))
+        return self._write(
+            lambda store: links.link_artifact(store, model, parsed, artifact, kind),
+            lambda v: f"link {artifact.name} {artifact.version} to {v.model} version {v.number}",
+        )
 
     def attach_run(self, model: str, ref: RefInput, run_id: str) -> ModelVersionRecord:
         from zenml_cli.core import links
 
         parsed = VersionRef.parse(ref)
-        return self._write(lambda store: links.attach_run(store, model, parsed, run_id))
+        return self._write(
+            lambda store: links.attach_run(store, model, parsed, run_id),
+            lambda v: f"attach run {run_id} to {v.model} version {v.number}",
+        )
 
     def mark_failed_run(self, model: str, ref: RefInput, run_id: str) -> ModelVersionRecord:
         from zenml_cli.core import links
 
         parsed = VersionRef.parse(ref)
-        return self._write(lambda store: links.mark_failed_run(store, model, parsed, run_id))
+        return self._write(
+            lambda store: links.mark_failed_run(store, model, parsed, run_id),
+            lambda v: f"mark {v.model} version {v.number} as from failed run {run_id}",
+        )
 
     def linked_artifacts(
         self, model: str, ref: RefInput, kind: LinkKind | None = None
@@ -286,7 +345,10 @@ class Registry:
     def save_artifact(self, data: Any, name: str, **options: Any) -> ArtifactVersionRecord:
         from zenml_cli.core import artifacts
 
-        return self._write(lambda store: artifacts.save(store, data, name, **options))
+        return self._write(
+            lambda store: artifacts.save(store, data, name, **options),
+            lambda a: f"save artifact {a.name} version {a.version}",
+        )
 
     def get_artifact_version(
         self, name_or_id: str, version: str | int | None = None
@@ -311,14 +373,17 @@ class Registry:
         from zenml_cli.core import artifacts
 
         return self._write(
-            lambda store: artifacts.add_metadata(store, name_or_id, version, metadata)
+            lambda store: artifacts.add_metadata(store, name_or_id, version, metadata),
+            lambda a: f"log metadata on artifact {a.name} version {a.version}",
         )
 
     def migrate_artifact_store(self, url: str) -> dict[str, Any]:
         """Copy every payload into the store at ``url``, then make it the project's store."""
         from zenml_cli.core import artifacts
 
-        return self._write(lambda store: artifacts.migrate(store, url))
+        return self._write(
+            lambda store: artifacts.migrate(store, url), lambda _: f"move artifact store to {url}"
+        )
 
     def link_kind(
         self, artifact_type: ArtifactType, is_model: bool = False, is_deployment: bool = False
@@ -331,12 +396,17 @@ class Registry:
     def start_run(self, pipeline: str) -> RunRecord:
         from zenml_cli.core import runs
 
-        return self._write(lambda store: runs.start_run(store, pipeline))
+        return self._write(
+            lambda store: runs.start_run(store, pipeline), lambda r: f"start run {r.name}"
+        )
 
     def write_run(self, run: RunRecord) -> None:
         from zenml_cli.core import runs
 
-        self._write(lambda store: runs.write_run(store, run))
+        self._write(
+            lambda store: runs.write_run(store, run),
+            lambda _: f"record run {run.name} ({run.status})",
+        )
 
     def now(self) -> str:
         from zenml_cli.core.actor import timestamp
@@ -355,3 +425,17 @@ class Registry:
 
     def __repr__(self) -> str:
         return f"Registry(project_dir={str(self.store.root)!r})"
+
+
+def _describe_update(result: VersionUpdate) -> str:
+    """The commit subject of a version update: what moved, what was archived, what renamed."""
+    version = result.version
+    parts = []
+    change = result.stage_change
+    if change is not None and change.changed:
+        archived = f", archive version {change.archived}" if change.archived else ""
+        parts.append(f"{change.from_stage} -> {change.to_stage}{archived}")
+    if result.renamed_from is not None:
+        parts.append(f"rename '{result.renamed_from}' -> '{version.name}'")
+    what = "; ".join(parts) or "update fields"
+    return f"{version.model} version {version.number}: {what}"

@@ -12,6 +12,7 @@ from zenml_cli.cli.context import (
     ListOutputOpt,
     OutputOpt,
     PageOpt,
+    PushOpt,
     SizeOpt,
     registry,
 )
@@ -75,8 +76,9 @@ def migrate(
             show_default=False,
         ),
     ],
+    push: PushOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Copy every payload into another artifact store, then switch config.yaml to it."""
-    result = registry(ctx).migrate_artifact_store(to)
+    result = registry(ctx, push=push).migrate_artifact_store(to)
     render_record(result, output, title="artifact store migrated")

@@ -38,6 +38,15 @@ SortOpt = Annotated[
 PageOpt = Annotated[int, typer.Option("--page", help="Page number, from 1.")]
 SizeOpt = Annotated[int, typer.Option("--size", help="Items per page.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+PushOpt = Annotated[
+    bool,
+    typer.Option(
+        "--push",
+        help="Make this write a transaction on the git remote (also ZENML_PUSH=1): apply it "
+        "to the branch tip, commit .zenml/, push; re-plan if the remote moved (exit 8 on "
+        "failure).",
+    ),
+]
 DEFAULT_SIZE = DEFAULT_PAGE_SIZE
 
 
@@ -47,7 +56,9 @@ class ErrorFunnel(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:  # typer.Context is click.Context under another name
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            _show_notes(ctx)
+            return result
         except ZenMLCliError as exc:
             message(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
@@ -66,7 +77,14 @@ class ErrorFunnel(TyperGroup):
             raise typer.Exit(1) from None
 
 
-def registry(ctx: typer.Context, *, for_init: bool = False) -> Registry:
+def _show_notes(ctx: Any) -> None:
+    """What pushed writes left to say (the commit; how to pull), on stderr."""
+    if isinstance(ctx.obj, Registry):
+        for note in ctx.obj.notes:
+            message(note)
+
+
+def registry(ctx: typer.Context, *, for_init: bool = False, push: bool = False) -> Registry:
     """The registry of the project chosen by --project-dir / $ZENML_PROJECT_DIR / the current
     folder's parents: the one door every command goes through.
 
@@ -75,6 +93,8 @@ def registry(ctx: typer.Context, *, for_init: bool = False) -> Registry:
     root = ctx.find_root()
     if not isinstance(root.obj, Registry):
         root.obj = Registry(root.params.get("project_dir"), require_store=not for_init)
+    if push:
+        root.obj.push = True
     return root.obj
 
 

@@ -12,6 +12,7 @@ from zenml_cli.cli.context import (
     ListOutputOpt,
     OutputOpt,
     PageOpt,
+    PushOpt,
     SizeOpt,
     SortOpt,
     YesOpt,
@@ -88,6 +89,7 @@ def register(
             help="Whether model artifacts of this model go to the model registry.",
         ),
     ] = True,
+    push: PushOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register a new model (exit 4 if the name, ignoring case, is taken)."""
@@ -96,7 +98,7 @@ def register(
     chosen = name_arg if name_arg is not None else name
     if chosen is None:
         raise UsageError("missing model name; give it as NAME or --name")
-    record = registry(ctx).create_model(
+    record = registry(ctx, push=push).create_model(
         chosen,
         license=license,
         description=description,
@@ -166,6 +168,7 @@ def update(
             show_default=False,
         ),
     ] = None,
+    push: PushOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Change a model's fields or tags, or rename it; unset options stay as they are."""
@@ -177,7 +180,7 @@ def update(
         and (save_models_to_registry is None)
     ):
         raise UsageError("nothing to change; pass a field option, --name, --tag or --remove-tag")
-    record = registry(ctx).update_model(
+    record = registry(ctx, push=push).update_model(
         model,
         name=name,
         add_tags=tag,
@@ -200,12 +203,13 @@ def delete(
     ctx: typer.Context,
     model: NameArg,
     yes: YesOpt = False,
+    push: PushOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete a model with all its versions and history (asks first unless -y)."""
-    target = registry(ctx).get_model(model)
+    target = registry(ctx, push=push).get_model(model)
     confirm_or_refuse(f"Delete model '{target.name}' and all its versions?", yes)
-    record = registry(ctx).delete_model(target.name)
+    record = registry(ctx, push=push).delete_model(target.name)
     render_record(record.to_dict(), output, title=f"deleted model {record.name}")
     message(f"deleted model '{record.name}'")
 

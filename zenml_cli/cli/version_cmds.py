@@ -11,6 +11,7 @@ from zenml_cli.cli.context import (
     ListOutputOpt,
     OutputOpt,
     PageOpt,
+    PushOpt,
     SizeOpt,
     SortOpt,
     YesOpt,
@@ -51,10 +52,13 @@ def create(
         str | None, typer.Option("--description", "-d", help="What changed in this version.")
     ] = None,
     tag: TagOpt = None,
+    push: PushOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register the next version of a model; it gets the next number."""
-    version = registry(ctx).create_version(model, version_name, description=description, tags=tag)
+    version = registry(ctx, push=push).create_version(
+        model, version_name, description=description, tags=tag
+    )
     render_record(version.to_dict(), output, title=f"{version.model} version {version.number}")
     message(f"registered version {version.number} ('{version.name}') of model '{version.model}'")
 
@@ -145,6 +149,7 @@ def update(
         str | None,
         typer.Option("--message", "-m", help="Why: recorded with the change in the history."),
     ] = None,
+    push: PushOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Promote a version to a stage, rename it, or change its description or tags.
@@ -156,7 +161,7 @@ def update(
         raise UsageError(
             "nothing to change; pass --stage, --name, --description, --tag or --remove-tag"
         )
-    result = registry(ctx).update_version(
+    result = registry(ctx, push=push).update_version(
         model,
         version,
         stage=stage,
@@ -191,12 +196,13 @@ def delete(
     model: ModelArg,
     version: Annotated[str, typer.Argument(help="Version number, name or id.", show_default=False)],
     yes: YesOpt = False,
+    push: PushOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete one version (asks first unless -y). Its number is never reused."""
-    target = registry(ctx).get_version(model, version)
+    target = registry(ctx, push=push).get_version(model, version)
     confirm_or_refuse(f"Delete version {target.number} ('{target.name}') of '{target.model}'?", yes)
-    deleted = registry(ctx).delete_version(target.model, target.number)
+    deleted = registry(ctx, push=push).delete_version(target.model, target.number)
     render_record(
         deleted.to_dict(), output, title=f"deleted {deleted.model} version {deleted.number}"
     )

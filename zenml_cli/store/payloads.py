@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import payload_files as files
-from zenml_cli.store.layout import CACHE_DIR
+from zenml_cli.store.layout import CACHE_DIR, STORE_DIR
 from zenml_cli.store.payload_files import (
     Digest,
     PayloadMismatchError,
@@ -92,7 +92,9 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
     match = _SCHEME.match(url)
     if match is None:
         folder = Path(url).expanduser()
-        return LocalPayloadStore(folder if folder.is_absolute() else store.root / folder, url)
+        return LocalPayloadStore(
+            folder if folder.is_absolute() else store.payload_home / folder, url
+        )
     scheme = match.group(1).lower()
     if scheme == "file":
         path = urlsplit(url).path
@@ -137,18 +139,18 @@ def _remote(protocol: str, url: str, store: Store, cache: Path) -> PayloadStore:
 def display_uri(store: Store, sha256: str, legacy_uri: str | None = None) -> str:
     """Where an object is, for people (computed from the setting alone: nothing is opened)."""
     if legacy_uri is not None:
-        return str(store.root / legacy_uri)
+        return str(store.payload_home / legacy_uri)
     setting = store_setting(store)
     if _SCHEME.match(setting) is None:
         folder = Path(setting).expanduser()
-        base = str(folder if folder.is_absolute() else store.root / folder)
+        base = str(folder if folder.is_absolute() else store.payload_home / folder)
     else:
         base = setting.rstrip("/")
     return f"{base}/sha256/{sha256[:2]}/{sha256}"
 
 
 def _cache(store: Store) -> Path:
-    return store.dir / CACHE_DIR / "payloads"
+    return store.payload_home / STORE_DIR / CACHE_DIR / "payloads"
 
 
 # --------------------------------------------------------------------------------- paths
@@ -253,7 +255,7 @@ def legacy_location(
             "configured",
         )
     expected = payloads.legacy_folder(name, artifact_id)
-    given = Path(uri) if Path(uri).is_absolute() else store.root / uri
+    given = Path(uri) if Path(uri).is_absolute() else store.payload_home / uri
     inside = expected.resolve().is_relative_to(payloads.root.resolve())
     if os.path.normpath(given) != os.path.normpath(expected) or not inside:
         raise CorruptManifestError(

@@ -54,10 +54,16 @@ def utc_now() -> datetime:
 class Store:
     """One project's ``.zenml/`` store. Cheap to build: nothing is read until asked."""
 
-    def __init__(self, root: Path, *, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, root: Path, *, clock: Clock = utc_now, payload_home: Path | None = None
+    ) -> None:
         self.root = Path(root)
         self.dir = self.root / STORE_DIR
         self.clock = clock
+        #: The project whose artifact store and payload cache a relative ``artifact_store``
+        #: means: the root itself, except for a transaction's private copy of ``.zenml/``,
+        #: whose payloads must land in the user's project, not in a folder about to vanish.
+        self.payload_home = Path(payload_home) if payload_home is not None else self.root
         self._config: StoreConfig | None = None
         self._layout: Layout | None = None
 
