@@ -159,18 +159,9 @@ class Registry:
     def get_or_create_model(self, name: str, **fields: Any) -> ModelRecord:
         """The model ``name``, created with ``fields`` if missing. Race-safe: a model another
         process creates meanwhile is fetched instead (a clash ignoring case still fails)."""
-        from zenml_cli.core import models
-
-        found = models.get_model_or_none(self.store, name)
-        if found is not None:
-            return found
-        try:
-            return self.create_model(name, **fields)
-        except ConflictError:
-            found = models.get_model_or_none(self.store, name)
-            if found is None:  # a clash ignoring case: the ConflictError says which
-                raise
-            return found
+        return self._write(
+            lambda store: _model_on(store, name, fields), lambda m: f"register model {m.name}"
+        )
 
     # ----------------------------------------------------------------------------- versions
     def create_version(
@@ -206,20 +197,30 @@ class Registry:
         parsed = VersionRef.parse(ref) if ref is not None else None
         if parsed is not None and parsed.name is None:
             return self.get_version(model, parsed), False
-        self.get_or_create_model(model, **(model_fields or {}))
-        if parsed is None:
-            return self.create_version(model, tags=tags, producing_run=producing_run), True
-        try:
-            return self.get_version(model, parsed), False
-        except NotFoundError:
-            pass
-        try:
-            created = self.create_version(
-                model, parsed.name, tags=tags, producing_run=producing_run
-            )
+
+        def on(store: Store) -> tuple[ModelVersionRecord, bool]:
+            # One operation, so that with push on the model, the lookup and the new version
+            # are all decided on the same tip (and re-decided together on a newer one).
+            from zenml_cli.core import versions
+
+            record = _model_on(store, model, model_fields or {})
+            if parsed is not None:
+                try:
+                    return versions.get_version(store, record.name, parsed), False
+                except NotFoundError:
+                    pass
+            name = parsed.name if parsed is not None else None
+            try:
+                created = versions.create_version(
+                    store, record.name, name, tags=tags, producing_run=producing_run
+                )
+            except ConflictError:  # another process created it between our read and our lock
+                if parsed is None:
+                    raise
+                return versions.get_version(store, record.name, parsed), False
             return created, True
-        except ConflictError:  # another process created it between our read and our lock
-            return self.get_version(model, parsed), False
+
+        return self._write(on, lambda got: f"register {got[0].model} version {got[0].number}")
 
     def list_versions(self, model: str | None = None, **filters: Any) -> Page[ModelVersionRecord]:
         from zenml_cli.core import version_views
@@ -439,3 +440,19 @@ def _describe_update(result: VersionUpdate) -> str:
         parts.append(f"rename '{result.renamed_from}' -> '{version.name}'")
     what = "; ".join(parts) or "update fields"
     return f"{version.model} version {version.number}: {what}"
+
+
+def _model_on(store: Store, name: str, fields: dict[str, Any]) -> ModelRecord:
+    """Get-or-create of a model on one store, retrying the read when another process wins."""
+    from zenml_cli.core import models
+
+    found = models.get_model_or_none(store, name)
+    if found is not None:
+        return found
+    try:
+        return models.create_model(store, name, **fields)
+    except ConflictError:
+        found = models.get_model_or_none(store, name)
+        if found is None:  # a clash ignoring case: the ConflictError says which
+            raise
+        return found
