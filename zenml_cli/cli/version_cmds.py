@@ -218,14 +218,14 @@ def update(
     previous holder in the same write. --if-better and --if-current are checked under the
     model's lock; a refused update changes nothing.
     """
+    if stage is None and (if_better is not None or if_current is not None):
+        raise UsageError("--if-better and --if-current guard a promotion; add --stage STAGE")
     changes = (name, description, tag, remove_tag, metadata, metadata_file)
-    if stage is None and all(not value and value != "" for value in changes):
+    if stage is None and all(value is None or value == [] for value in changes):
         raise UsageError(
             "nothing to change; pass --stage, --name, --description, --tag, --remove-tag, "
             "--metadata or --metadata-file"
         )
-    if stage is None and (if_better is not None or if_current is not None):
-        raise UsageError("--if-better and --if-current guard a promotion; add --stage STAGE")
     result = registry(ctx).update_version(
         model,
         version,
