@@ -175,10 +175,10 @@ class Client:
         if_better: str | None = None,
         if_current: int | str | None = None,
     ) -> ModelVersionRecord:
-        """``metadata`` merges into the run metadata. ``if_better="auc"`` (or ``"loss:lower"``): promote to ``stage`` only if this
-        version's metadata value beats the holder's, else ConflictError. ``if_current=3`` (or
-        ``"none"``): only if version 3 (or nobody) holds ``stage`` now. Checked under the
-        model's lock."""
+        """``metadata`` merges into the run metadata. ``if_better="auc"`` (or
+        ``"loss:lower"``): promote to ``stage`` only if this version's value beats the holder's,
+        else ConflictError. ``if_current=3`` (or ``"none"``): only if version 3 (or nobody)
+        holds ``stage`` now. Both are checked under the model's lock."""
         model = self.get_model(model_name_or_id)
         result = self.registry.update_version(
             model.name,
