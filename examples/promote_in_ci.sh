@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
-# What a CI job runs after training: register a new version of MODEL, read its number from the
-# JSON output, and promote it to STAGE. Any failing step stops the job with that step's exit
-# code (3 not found, 4 conflict/policy, 5 invalid input, 6 corrupt store, 7 lock timeout).
+# What a CI job runs after training: register a new version of MODEL with the metrics in
+# METRICS (a JSON or YAML file), then promote it to STAGE only if its KEY beats the version
+# there now (the gate; checked under the model's lock, so parallel jobs cannot both win).
+# No jq, no Python: the registry reads the metrics and compares them itself.
 #
-#   usage: examples/promote_in_ci.sh MODEL [STAGE]      (STAGE defaults to staging)
+#   usage: examples/promote_in_ci.sh MODEL METRICS [STAGE] [KEY[:higher|:lower]]
+#          (STAGE defaults to production, KEY to auc:higher)
+#
+# stdout: "promoted N" or "kept M (N not better)"; both exit 0. Any failing step stops the job
+# with that step's exit code (3 not found, 5 invalid input, e.g. METRICS without KEY,
+# 6 corrupt store, 7 lock timeout). Add --push to the writes to share one registry across
+# runners through the git remote; the gate is then checked again on every attempt.
 set -euo pipefail
 
-model="${1:?usage: promote_in_ci.sh MODEL [STAGE]}"
-stage="${2:-staging}"
+model="${1:?usage: promote_in_ci.sh MODEL METRICS [STAGE] [KEY[:higher|:lower]]}"
+metrics="${2:?usage: promote_in_ci.sh MODEL METRICS [STAGE] [KEY[:higher|:lower]]}"
+stage="${3:-production}"
+gate="${4:-auc}"
 step="start"
 trap 'code=$?; [ "$code" -ne 0 ] && echo "promote_in_ci: step \"$step\" failed with exit code $code" >&2' EXIT
 
@@ -20,13 +29,21 @@ if ! zenml model describe "$model" -o json >/dev/null 2>&1; then
 fi
 
 step="register version"
-created=$(zenml model version create "$model" \
-  --description "built from ${GITHUB_SHA:-a local run}" -o json)
-number=$(printf '%s' "$created" | python3 -c 'import json, sys; print(json.load(sys.stdin)["number"])')
+created=$(zenml model version create "$model" --metadata-file "$metrics" \
+  -M "commit=${GITHUB_SHA:-local}" --description "built from ${GITHUB_SHA:-a local run}" \
+  -o yaml)
+number=$(printf '%s\n' "$created" | sed -n 's/^number: //p')
 echo "registered $model version $number" >&2
 
-step="promote to $stage"
-zenml model version update "$model" "$number" --stage "$stage" \
-  --message "promoted by CI run ${GITHUB_RUN_ID:-local}" -o json >/dev/null
-
-echo "$number"
+step="gate on $gate into $stage"
+set +e
+zenml model version update "$model" "$number" --stage "$stage" --if-better "$gate" \
+  --message "promoted by CI run ${GITHUB_RUN_ID:-local}" -o yaml >/dev/null
+code=$?
+set -e
+case "$code" in
+  0) echo "promoted $number" ;;
+  4) held=$(zenml model version describe "$model" "$stage" -o yaml | sed -n 's/^number: //p')
+     echo "kept $held ($number not better)" ;;
+  *) exit "$code" ;;
+esac

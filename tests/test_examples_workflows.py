@@ -33,8 +33,16 @@ def zenml_steps(workflow: dict[Any, Any]) -> list[list[str]]:
     ]
 
 
+CI_WORKFLOWS = [
+    REPO_ROOT / "examples" / "github-actions" / "deploy-on-promotion.yml",
+    REPO_ROOT / "examples" / "github-actions" / "train-and-promote.yml",
+    REPO_ROOT / "examples" / "gitlab-ci" / ".gitlab-ci.yml",
+]
+
+
 def test_every_workflow_example_is_checked() -> None:
-    assert WORKFLOWS == [PUBLISH]
+    """The publish workflow here; the CI ones in tests/test_examples_ci.py."""
+    assert sorted(WORKFLOWS) == sorted([PUBLISH, *CI_WORKFLOWS])
 
 
 def test_publish_dashboard_runs_on_pushes_that_touch_the_registry() -> None:
@@ -50,7 +58,7 @@ def test_publish_dashboard_runs_on_pushes_that_touch_the_registry() -> None:
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
 
 
-@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("workflow", [PUBLISH], ids=lambda p: p.stem)
 def test_the_workflows_zenml_steps_succeed_on_a_store(workflow: Path, client: Client) -> None:
     client.create_model("iris", description="published")
     client.create_model_version("iris")

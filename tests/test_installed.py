@@ -78,26 +78,49 @@ def _ci_script(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return _run_example("promote_in_ci.sh", project, *args)
 
 
-def test_promote_in_ci_example(project: Path) -> None:
-    first = _ci_script(project, "iris")
+def _metrics(project: Path, name: str, text: str) -> str:
+    (project / name).write_text(text)
+    return name
+
+
+def test_promote_in_ci_example_gates_on_the_metric(project: Path) -> None:
+    first = _ci_script(project, "iris", _metrics(project, "m1.json", '{"auc": 0.8}'))
     assert first.returncode == 0, first.stderr
-    assert first.stdout.strip() == "1"
-    second = _ci_script(project, "iris")
-    assert second.stdout.strip() == "2"
+    assert first.stdout.strip() == "promoted 1"  # an empty production passes
+    worse = _ci_script(project, "iris", _metrics(project, "m2.yaml", "auc: 0.75\nf1: 0.5\n"))
+    assert worse.returncode == 0, worse.stderr
+    assert worse.stdout.strip() == "kept 1 (2 not better)"
+    assert "auc=0.75" in worse.stderr and "auc=0.8" in worse.stderr
+    better = _ci_script(project, "iris", _metrics(project, "m3.json", '{"auc": 0.9}'))
+    assert better.stdout.strip() == "promoted 3"
     listed = run_zenml("model", "version", "list", "-m", "iris", "-o", "json", cwd=project)
-    assert [v["stage"] for v in json.loads(listed.stdout)["items"]] == ["archived", "staging"]
+    items = json.loads(listed.stdout)["items"]
+    assert [v["stage"] for v in items] == ["archived", "none", "production"]
+    assert items[1]["run_metadata"] == {"auc": 0.75, "f1": 0.5, "commit": "local"}
     history = run_zenml("model", "version", "history", "iris", "-o", "json", cwd=project)
     events = json.loads(history.stdout)["items"]
     assert events[-1]["ci_run"] == "GITHUB_RUN_ID=77" and events[-1]["actor"] == "ci-bot"
     assert events[-1]["message"] == "promoted by CI run 77"
+    assert events[-1]["gate"] == {
+        "key": "auc",
+        "direction": "higher",
+        "candidate": 0.9,
+        "holder": 1,
+        "holder_value": 0.8,
+    }
 
 
 def test_promote_in_ci_example_fails_with_the_steps_exit_code(project: Path) -> None:
-    bad = _ci_script(project, "iris", "gold")
-    assert bad.returncode == 5
-    assert 'step "promote to gold" failed with exit code 5' in bad.stderr
+    metrics = _metrics(project, "m.json", '{"loss": 0.2}')
+    no_key = _ci_script(project, "iris", metrics)
+    assert no_key.returncode == 5
+    assert 'step "gate on auc into production" failed with exit code 5' in no_key.stderr
+    lower = _ci_script(project, "iris", metrics, "staging", "loss:lower")
+    assert lower.returncode == 0 and lower.stdout.strip() == "promoted 2"
+    bad = _ci_script(project, "iris", metrics, "gold")
+    assert bad.returncode == 5 and 'step "gate on auc into gold" failed' in bad.stderr
     (project / ".zenml/models/iris/model.yaml").write_text("format: 1\nid: [\n")
-    corrupt = _ci_script(project, "iris")
+    corrupt = _ci_script(project, "iris", metrics)
     assert corrupt.returncode == 6 and 'step "check store" failed' in corrupt.stderr
 
 

@@ -7,7 +7,7 @@ unchanged. Each method is one call through the registry facade, the same call th
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE, Page
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
@@ -121,9 +121,10 @@ class Client:
         name: str | None = None,
         description: str | None = None,
         tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> ModelVersionRecord:
         return self.registry.create_version(
-            model_name_or_id, name, description=description, tags=tags
+            model_name_or_id, name, description=description, tags=tags, metadata=metadata
         )
 
     def get_model_version(
@@ -146,6 +147,7 @@ class Client:
         tag: str | None = None,
         model: str | None = None,
         tags: list[str] | None = None,
+        where: list[str] | None = None,
     ) -> Page[ModelVersionRecord]:
         """Versions of one model (``model_name_or_id`` or ``model=``), or of every model."""
         if tags and len(tags) > 1:
@@ -160,6 +162,7 @@ class Client:
             sort_by=sort_by,
             page=page,
             size=size,
+            where=where,
         )
 
     def update_model_version(
@@ -172,7 +175,14 @@ class Client:
         description: str | None = None,
         add_tags: list[str] | None = None,
         remove_tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        if_better: str | None = None,
+        if_current: int | str | None = None,
     ) -> ModelVersionRecord:
+        """``metadata`` merges into the run metadata. ``if_better="auc"`` (or
+        ``"loss:lower"``): promote to ``stage`` only if this version's value beats the holder's,
+        else ConflictError. ``if_current=3`` (or ``"none"``): only if version 3 (or nobody)
+        holds ``stage`` now. Both are checked under the model's lock."""
         model = self.get_model(model_name_or_id)
         result = self.registry.update_version(
             model.name,
@@ -183,6 +193,9 @@ class Client:
             description=description,
             add_tags=add_tags,
             remove_tags=remove_tags,
+            metadata=metadata,
+            if_better=if_better,
+            if_current=if_current,
         )
         return result.version
 

@@ -29,6 +29,7 @@ from zenml_cli.store import Store
 if TYPE_CHECKING:
     from zenml_cli.core.artifact_records import ArtifactVersionRecord
     from zenml_cli.core.doctor import DoctorReport
+    from zenml_cli.core.gates import Gate, IfCurrent
     from zenml_cli.core.history import HistoryEvent
     from zenml_cli.core.listing import Page
     from zenml_cli.core.records import ModelRecord, ModelVersionRecord
@@ -233,10 +234,25 @@ class Registry:
 
         return version_views.list_version_dicts(self.store, model, **filters)
 
-    def update_version(self, model: str, ref: RefInput = None, **changes: Any) -> VersionUpdate:
+    def update_version(
+        self,
+        model: str,
+        ref: RefInput = None,
+        *,
+        if_better: Gate | str | None = None,
+        if_current: IfCurrent | int | str | None = None,
+        **changes: Any,
+    ) -> VersionUpdate:
+        """``if_better``: ``KEY[:higher|:lower]``; ``if_current``: a number or ``"none"``.
+        Both are parsed here and checked in the core under the model's lock."""
         from zenml_cli.core import versions
+        from zenml_cli.core.gates import Gate, IfCurrent
 
         parsed = VersionRef.parse(ref)
+        if if_better is not None:
+            changes["if_better"] = Gate.parse(if_better)
+        if if_current is not None:
+            changes["if_current"] = IfCurrent.parse(if_current)
         return self._write(
             lambda store: versions.update_version(store, str(model), parsed, **changes),
             _describe_update,
@@ -246,6 +262,14 @@ class Registry:
         self, model: str, ref: RefInput, stage: str | ModelStages, *, force: bool = False
     ) -> VersionUpdate:
         return self.update_version(model, ref, stage=stage, force=force)
+
+    def compare_versions(self, model: str, a: RefInput, b: RefInput) -> dict[str, Any]:
+        """Two versions side by side: fields, tags, metadata, linked artifacts."""
+        from zenml_cli.core import compare
+
+        return compare.compare_versions(
+            self.store, str(model), VersionRef.parse(a), VersionRef.parse(b)
+        )
 
     def delete_version(self, model: str, ref: RefInput) -> ModelVersionRecord:
         from zenml_cli.core import versions

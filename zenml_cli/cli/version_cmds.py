@@ -1,8 +1,9 @@
-"""``zenml model version ...``: create, list, describe, promote, rename, delete, history."""
+"""``zenml model version ...``: create, list, describe, compare, promote (gated or not),
+rename, delete, history."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -13,13 +14,13 @@ from zenml_cli.cli.context import (
     PageOpt,
     PushOpt,
     SizeOpt,
-    SortOpt,
     YesOpt,
     confirm_or_refuse,
     registry,
 )
 from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_list, render_record
 from zenml_cli.core.actor import parse_time
+from zenml_cli.core.metadata import from_options
 from zenml_cli.errors import UsageError
 
 app = typer.Typer(
@@ -38,6 +39,23 @@ VersionArg = Annotated[
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).")
 ]
+MetadataOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--metadata",
+        "-M",
+        metavar="KEY=VALUE",
+        help="Run metadata (repeatable); VALUE is read as JSON when it parses, else as text.",
+    ),
+]
+MetadataFileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--metadata-file",
+        metavar="FILE",
+        help="A JSON or YAML mapping merged into the run metadata (-M pairs win).",
+    ),
+]
 
 
 @app.command("create")
@@ -53,11 +71,17 @@ def create(
     ] = None,
     tag: TagOpt = None,
     push: PushOpt = False,
+    metadata: MetadataOpt = None,
+    metadata_file: MetadataFileOpt = None,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register the next version of a model; it gets the next number."""
     version = registry(ctx, push=push).create_version(
-        model, version_name, description=description, tags=tag
+        model,
+        version_name,
+        description=description,
+        tags=tag,
+        metadata=from_options(metadata, metadata_file),
     )
     render_record(version.to_dict(), output, title=f"{version.model} version {version.number}")
     message(f"registered version {version.number} ('{version.name}') of model '{version.model}'")
@@ -88,7 +112,25 @@ def list_(
         int | None, typer.Option("--number", help="Only this version number.")
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only versions with this tag.")] = None,
-    sort_by: SortOpt = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            "-w",
+            metavar="'FIELD OP VALUE'",
+            help="Keep versions where FIELD OP VALUE holds (repeatable, all must hold); "
+            "OP is == != < <= > >=, FIELD is metadata.KEY or stage, number, name, ... "
+            "(e.g. 'metadata.auc >= 0.9').",
+        ),
+    ] = None,
+    sort_by: Annotated[
+        str | None,
+        typer.Option(
+            "--sort-by",
+            help="number, name, created, stage or metadata.KEY, optionally prefixed asc: or "
+            "desc: (e.g. desc:metadata.auc; versions without the key come last).",
+        ),
+    ] = None,
     page: PageOpt = 1,
     size: SizeOpt = DEFAULT_SIZE,
     output: ListOutputOpt = ListOutputFormat.TABLE,
@@ -105,6 +147,7 @@ def list_(
         sort_by=sort_by or "number",
         page=page,
         size=size,
+        where=where,
     )
     items = result.items
     render_list(items, result.pagination(), output, VERSION_COLUMNS, title="model versions")
@@ -150,16 +193,41 @@ def update(
         typer.Option("--message", "-m", help="Why: recorded with the change in the history."),
     ] = None,
     push: PushOpt = False,
+    metadata: MetadataOpt = None,
+    metadata_file: MetadataFileOpt = None,
+    if_better: Annotated[
+        str | None,
+        typer.Option(
+            "--if-better",
+            metavar="KEY[:higher|:lower]",
+            help="Gate: promote only if this version's metadata KEY beats the stage holder's "
+            "(strictly; default higher is better; an empty stage passes); else exit 4.",
+        ),
+    ] = None,
+    if_current: Annotated[
+        str | None,
+        typer.Option(
+            "--if-current",
+            metavar="N|none",
+            help="Promote only if version N (or nobody, with none) holds the stage now; "
+            "else exit 4.",
+        ),
+    ] = None,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
-    """Promote a version to a stage, rename it, or change its description or tags.
+    """Promote a version to a stage, rename it, or change its description, tags or metadata.
 
     VERSION defaults to latest. Promoting to an occupied staging or production archives the
-    previous holder in the same write.
+    previous holder in the same write. --if-better and --if-current are checked under the
+    model's lock; a refused update changes nothing.
     """
-    if stage is None and name is None and description is None and not tag and not remove_tag:
+    if stage is None and (if_better is not None or if_current is not None):
+        raise UsageError("--if-better and --if-current guard a promotion; add --stage STAGE")
+    changes = (name, description, tag, remove_tag, metadata, metadata_file)
+    if stage is None and all(value is None or value == [] for value in changes):
         raise UsageError(
-            "nothing to change; pass --stage, --name, --description, --tag or --remove-tag"
+            "nothing to change; pass --stage, --name, --description, --tag, --remove-tag, "
+            "--metadata or --metadata-file"
         )
     result = registry(ctx, push=push).update_version(
         model,
@@ -171,6 +239,9 @@ def update(
         add_tags=tag,
         remove_tags=remove_tag,
         message=message_text,
+        metadata=from_options(metadata, metadata_file),
+        if_better=if_better,
+        if_current=if_current,
     )
     moved = result.version
     change = result.stage_change
@@ -187,7 +258,75 @@ def update(
         )
     elif change is not None:
         message(f"version {moved.number} of '{moved.model}' is already in {change.to_stage}")
+    if result.gate is not None:
+        gate = result.gate
+        against = (
+            f"version {gate['holder']} has {gate['holder_value']}"
+            if gate["holder_value"] is not None
+            else "no value to beat"
+        )
+        message(f"gate {gate['key']}:{gate['direction']} passed: {gate['candidate']} ({against})")
     render_record(result.to_dict(), output, title=f"{moved.model} version {moved.number}")
+
+
+@app.command("compare")
+def compare(
+    ctx: typer.Context,
+    model: ModelArg,
+    a: Annotated[str, typer.Argument(help="First version (number, name or stage).")],
+    b: Annotated[str, typer.Argument(help="Second version (number, name or stage).")],
+    output: OutputOpt = OutputFormat.TABLE,
+) -> None:
+    """Compare two versions: fields, tags, metadata (with b - a for numbers) and linked
+    artifacts added, removed or changed (by payload hash)."""
+    result = registry(ctx).compare_versions(model, a, b)
+    if output != "table":
+        render_record(result, output)
+        return
+    title = f"{result['model']}: version {result['a']} (a) vs {result['b']} (b)"
+    render_list(comparison_rows(result), None, output, COMPARE_COLUMNS, title=title)
+
+
+COMPARE_COLUMNS = ("section", "item", "a", "b", "change")
+
+
+def comparison_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The comparison as one table: a row per field, tag, metadata key and artifact."""
+    rows: list[dict[str, Any]] = []
+    for row in result["fields"]:
+        change = "changed" if row["changed"] else ""
+        rows.append({"section": "field", "item": row["field"], "a": row["a"], "b": row["b"]})
+        rows[-1]["change"] = change
+    for status in ("added", "removed"):
+        for tag_name in result["tags"][status]:
+            rows.append({"section": "tag", "item": tag_name, "change": status})
+    for row in result["metadata"]:
+        change = row["status"] if row["status"] != "same" else ""
+        if row["difference"] is not None and row["difference"] != 0:
+            change = f"{row['difference']:+g}"
+        rows.append(
+            {"section": "metadata", "item": row["key"], "a": row["a"], "b": row["b"]}
+            | {"change": change}
+        )
+    for status, links in result["artifacts"].items():
+        for link in links:
+            rows.append(
+                {
+                    "section": f"{link['kind']} artifact",
+                    "item": link["name"],
+                    "a": _link_cell(link["a"]),
+                    "b": _link_cell(link["b"]),
+                    "change": "" if status == "unchanged" else status,
+                }
+            )
+    return rows
+
+
+def _link_cell(link: dict[str, Any] | None) -> str:
+    if link is None:
+        return ""
+    digest = (link["sha256"] or "")[:12]
+    return f"{link['version']} ({digest})" if digest else str(link["version"])
 
 
 @app.command("delete")

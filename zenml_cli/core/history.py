@@ -29,6 +29,8 @@ class HistoryEvent:
     archived: int | None = None
     message: str | None = None
     ci_run: str | None = None
+    #: What a gated promotion compared (``--if-better``); written only when there was a gate.
+    gate: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +47,8 @@ class HistoryEvent:
             "archived": self.archived,
             "message": self.message,
         }
+        if self.gate is not None:
+            data["gate"] = self.gate
         return data
 
     @classmethod
@@ -61,6 +65,7 @@ class HistoryEvent:
             archived=data.get("archived"),
             message=data.get("message"),
             ci_run=data.get("ci_run"),
+            gate=data.get("gate"),
         )
 
 
@@ -75,6 +80,7 @@ def record(
     to: Any = None,
     archived: int | None = None,
     message: str | None = None,
+    gate: dict[str, Any] | None = None,
 ) -> HistoryEvent:
     """Append one event. Call with the model's lock held, after the manifest write it records."""
     last = store.last_history_line(model)
@@ -96,6 +102,7 @@ def record(
         to=to,
         archived=archived,
         message=message,
+        gate=gate,
     )
     store.append_history(model, json.dumps(entry.to_dict(), ensure_ascii=False).encode("utf-8"))
     return entry

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from zenml_cli.core.metadata import MISSING
 from zenml_cli.errors import InvalidInputError
 
 T = TypeVar("T")
@@ -85,3 +86,114 @@ def parse_sort(sort_by: str, allowed: Sequence[str]) -> tuple[str, bool]:
             "optionally prefixed with asc: or desc:"
         )
     return key, direction == "desc"
+
+
+# ------------------------------------------------------------------- --where and metadata sorts
+#: Longest first, so ``<=`` is not read as ``<`` followed by ``=``.
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+}
+METADATA_PREFIX = "metadata."
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One ``--where 'FIELD OP VALUE'``: ``field`` is a plain field, or ``metadata.KEY``."""
+
+    field: str
+    op: str
+    value: str
+
+    @property
+    def metadata_key(self) -> str | None:
+        if self.field.startswith(METADATA_PREFIX):
+            return self.field[len(METADATA_PREFIX) :]
+        return None
+
+    def matches(self, actual: Any) -> bool:
+        """Numbers compare as numbers, anything else as text; a missing value never matches
+        (not even ``!=``); a list matches ``==`` when it contains the value."""
+        if actual is MISSING or actual is None and self.value.casefold() not in ("null", ""):
+            return False
+        test = COMPARISONS[self.op]
+        wanted = _number(self.value)
+        if isinstance(actual, list) and self.op in ("==", "!="):
+            return (self.value in [text_of(item) for item in actual]) == (self.op == "==")
+        if wanted is not None and _is_number(actual):
+            return test(actual, wanted)
+        return test(text_of(actual), self.value)
+
+
+def parse_where(expression: str, fields: Sequence[str]) -> Condition:
+    """``'metadata.auc >= 0.9'``, ``'stage == production'``, ``"name == 'my model'"``."""
+    text = expression.strip()
+    for op in COMPARISONS:
+        left, sep, right = text.partition(op)
+        if sep and left.strip() and not any(o in left for o in COMPARISONS):
+            field, value = left.strip(), _unquote(right.strip())
+            break
+    else:
+        raise InvalidInputError(
+            f"--where {expression!r} has no operator; write 'FIELD OP VALUE' with OP one of "
+            f"{' '.join(COMPARISONS)} (e.g. 'metadata.auc >= 0.9')"
+        )
+    if not field.startswith(METADATA_PREFIX) and field not in fields:
+        raise InvalidInputError(
+            f"--where {expression!r}: unknown field {field!r}; use metadata.KEY or one of "
+            f"{', '.join(fields)}"
+        )
+    if field == METADATA_PREFIX or value == "" and right.strip() == "":
+        raise InvalidInputError(f"--where {expression!r} is missing a key or a value")
+    return Condition(field, sep, value)
+
+
+def metadata_sort(items: list[T], value: Callable[[T], Any], descending: bool) -> list[T]:
+    """Sort by a metadata value: numbers as numbers (before text), items without it last in
+    both directions. The sort is stable, so ties keep the incoming (model, number) order."""
+    present = [(value(item), item) for item in items]
+    missing = [item for found, item in present if found is MISSING or found is None]
+    ranked = [
+        (found, item) for found, item in present if found is not MISSING and found is not None
+    ]
+    ranked.sort(
+        key=lambda pair: (0, pair[0], "") if _is_number(pair[0]) else (1, 0, text_of(pair[0])),
+        reverse=descending,
+    )
+    return [item for _, item in ranked] + missing
+
+
+def text_of(value: Any) -> str:
+    """How a value reads in a --where comparison: text as is, JSON words for the rest."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, list | dict):
+        import json
+
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text

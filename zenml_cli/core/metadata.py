@@ -50,3 +50,70 @@ def _value(value: Any, where: str) -> Any:
         f"metadata '{where}' is a {type(value).__name__}; use text, numbers, booleans, "
         "lists or mappings"
     )
+
+
+#: What ``lookup`` returns for a key that is not there (None is a value a key can hold).
+MISSING: Any = object()
+
+
+def lookup(metadata: dict[str, Any], key: str) -> Any:
+    """``metadata[key]``, else the dotted path into nested mappings (``eval.auc``), else
+    ``MISSING``."""
+    if key in metadata:
+        return metadata[key]
+    value: Any = metadata
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return MISSING
+        value = value[part]
+    return value
+
+
+def parse_pairs(pairs: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` options: VALUE is read as JSON when it parses as JSON, else as text."""
+    import json
+
+    parsed: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInputError(
+                f"--metadata {pair!r} is not KEY=VALUE (e.g. -M auc=0.93 or -M note=text)"
+            )
+        try:
+            value: Any = json.loads(text)
+        except ValueError:
+            value = text
+        parsed[key.strip()] = value
+    return parsed
+
+
+def read_file(path: str) -> dict[str, Any]:
+    """A JSON or YAML file holding one mapping (JSON is YAML, so one parser reads both)."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle)
+    except OSError as exc:
+        raise InvalidInputError(
+            f"cannot read --metadata-file {path!r}: {exc.strerror or exc}"
+        ) from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" (line {where.line + 1})" if where is not None else ""
+        raise InvalidInputError(f"--metadata-file {path!r} is not JSON or YAML{at}") from None
+    if not isinstance(data, dict):
+        raise InvalidInputError(
+            f"--metadata-file {path!r} must hold a mapping of KEY: VALUE, not {type(data).__name__}"
+        )
+    return checked_metadata(data)
+
+
+def from_options(pairs: list[str] | None, path: str | None) -> dict[str, Any] | None:
+    """The metadata of ``--metadata-file`` then ``-M`` pairs (a pair wins), or None."""
+    if not pairs and path is None:
+        return None
+    merged = read_file(path) if path is not None else {}
+    merged.update(parse_pairs(pairs or []))
+    return checked_metadata(merged)

@@ -7,7 +7,18 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
-from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
+from zenml_cli.core.listing import (
+    METADATA_PREFIX,
+    Condition,
+    Page,
+    check_paging,
+    metadata_sort,
+    paginate,
+    parse_sort,
+    parse_where,
+    text_matcher,
+)
+from zenml_cli.core.metadata import lookup
 from zenml_cli.core.models import get_model, read_model_folder
 from zenml_cli.core.records import (
     PUBLIC_FORM_INDEX,
@@ -21,6 +32,9 @@ from zenml_cli.enums import ModelStages
 from zenml_cli.store import Store
 
 VERSION_SORT_KEYS = ("number", "name", "created", "stage")
+#: Plain fields a ``--where`` can test (besides ``metadata.KEY``).
+WHERE_FIELDS = ("number", "name", "stage", "model", "id", "description", "tags", "created")
+WHERE_FIELDS += ("created_by", "producing_run", "from_failed_run")
 
 
 def list_versions(
@@ -34,13 +48,15 @@ def list_versions(
     sort_by: str = "number",
     page: int = 1,
     size: int = 20,
+    where: list[str] | None = None,
 ) -> Page[ModelVersionRecord]:
     """A page of versions of one model (or of every model). Filters that need only file names
     and model.yaml (stage, number) are applied before any version file is read, and without a
     name/tag filter or a sort on file contents only the page's files are read."""
-    candidates, key, descending = _candidates(store, model, stage, number, sort_by, page, size)
+    query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
+    candidates = _candidates(store, model, stage, number, query, page, size)
     load = partial(_read_candidates, store)
-    return _select(candidates, load, getattr, name, tag, key, descending, page, size)
+    return _select(candidates, load, _attribute, query, page, size)
 
 
 def list_version_dicts(
@@ -54,17 +70,46 @@ def list_version_dicts(
     sort_by: str = "number",
     page: int = 1,
     size: int = 20,
+    where: list[str] | None = None,
 ) -> Page[dict[str, Any]]:
     """``list_versions`` with each version already in its public form (``to_dict()``), for
     output. Large folders are served from an index of public forms, so listing 10,000
     versions neither parses nor re-validates 10,000 manifests, nor builds records."""
-    candidates, key, descending = _candidates(store, model, stage, number, sort_by, page, size)
+    query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
+    candidates = _candidates(store, model, stage, number, query, page, size)
     load = partial(_read_public_forms, store)
-    return _select(candidates, load, _item, name, tag, key, descending, page, size)
+    return _select(candidates, load, _item, query, page, size)
 
 
 Candidate = tuple[ModelRecord, int]
 T = TypeVar("T")
+
+
+class _Query:
+    """The filters and order that need a version's contents (or not), parsed once."""
+
+    def __init__(
+        self, name: str | None, tag: str | None, sort_by: str, where: list[Condition]
+    ) -> None:
+        self.name, self.tag, self.where = name, tag, where
+        direction, sep, field = sort_by.partition(":")
+        if not sep:
+            field = sort_by
+        self.metadata_key: str | None = None
+        if field.startswith(METADATA_PREFIX) and field != METADATA_PREFIX:
+            self.metadata_key = field[len(METADATA_PREFIX) :]
+            sort_by = f"{direction}:number" if sep else "number"
+        self.key, self.descending = parse_sort(sort_by, VERSION_SORT_KEYS)
+
+    @property
+    def needs_contents(self) -> bool:
+        return bool(
+            self.name is not None
+            or self.tag is not None
+            or self.where
+            or self.metadata_key
+            or self.key in ("name", "created")
+        )
 
 
 def _candidates(
@@ -72,12 +117,11 @@ def _candidates(
     model: str | None,
     stage: str | ModelStages | None,
     number: int | None,
-    sort_by: str,
+    query: _Query,
     page: int,
     size: int,
-) -> tuple[list[Candidate], str, bool]:
+) -> list[Candidate]:
     """(model, number) pairs that pass the filters answerable without opening a version."""
-    key, descending = parse_sort(sort_by, VERSION_SORT_KEYS)
     check_paging(page, size)
     wanted_stage = _stage_filter(stage)
     models = [get_model(store, model)] if model else _all_models(store)
@@ -91,38 +135,56 @@ def _candidates(
         if number is not None:
             numbers = [n for n in numbers if n == number]
         candidates.extend((record, n) for n in numbers)
-    return candidates, key, descending
+    return candidates
 
 
 def _select(
     candidates: list[Candidate],
     load: Callable[[list[Candidate]], list[T]],
     field: Callable[[T, str], Any],
-    name: str | None,
-    tag: str | None,
-    key: str,
-    descending: bool,
+    query: _Query,
     page: int,
     size: int,
 ) -> Page[T]:
     """Filter, sort and page candidates, loading only the page when the contents are not
     needed to decide; ``field(item, key)`` reads a field of whatever ``load`` returns."""
-    if name is None and tag is None and key not in ("name", "created"):
+    key, descending = query.key, query.descending
+    if not query.needs_contents:
         order = {"number": lambda c: (c[0].name, c[1]), "stage": _stage_sort_key}[key]
         candidates.sort(key=order, reverse=descending)
         window = paginate(candidates, page, size)
         return Page(load(window.items), window.index, window.max_size, window.total)
     items = load(candidates)
-    match = text_matcher(name)
+    match = text_matcher(query.name)
     if match:
         items = [item for item in items if match(field(item, "name"))]
-    if tag is not None:
-        items = [item for item in items if tag in field(item, "tags")]
+    if query.tag is not None:
+        items = [item for item in items if query.tag in field(item, "tags")]
+    for condition in query.where:
+        items = [item for item in items if condition.matches(_value(field, item, condition))]
+    if query.metadata_key is not None:
+        wanted = query.metadata_key
+        items.sort(key=lambda item: (field(item, "model"), field(item, "number")))
+        items = metadata_sort(
+            items, lambda item: lookup(field(item, "run_metadata"), wanted), descending
+        )
+        return paginate(items, page, size)
     items.sort(
         key=lambda item: (field(item, key), field(item, "model"), field(item, "number")),
         reverse=descending,
     )
     return paginate(items, page, size)
+
+
+def _value(field: Callable[[T, str], Any], item: T, condition: Condition) -> Any:
+    key = condition.metadata_key
+    if key is None:
+        return field(item, condition.field)
+    return lookup(field(item, "run_metadata"), key)
+
+
+def _attribute(item: ModelVersionRecord, key: str) -> Any:
+    return getattr(item, key)
 
 
 def _item(item: dict[str, Any], key: str) -> Any:

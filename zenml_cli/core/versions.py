@@ -8,11 +8,13 @@ previous holder) rewrites model.yaml alone, in one atomic write.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from zenml_cli.core import history, stages
 from zenml_cli.core.actor import current_actor, timestamp
+from zenml_cli.core.gates import Gate, IfCurrent, check_gate, check_if_current
+from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.models import (
     UUID_PATTERN,
     get_model,
@@ -22,8 +24,8 @@ from zenml_cli.core.models import (
 from zenml_cli.core.names import check_tags, check_version_name
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import RefInput, VersionRef
-from zenml_cli.enums import ModelStages
-from zenml_cli.errors import ConflictError, NotFoundError
+from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
+from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
 
 
@@ -34,6 +36,8 @@ class VersionUpdate:
     version: ModelVersionRecord
     stage_change: stages.StageChange | None = None
     renamed_from: str | None = None
+    #: What ``--if-better`` compared (key, direction, candidate, holder, holder_value).
+    gate: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = self.version.to_dict()
@@ -41,6 +45,8 @@ class VersionUpdate:
         data["previous_stage"] = change.from_stage.value if change else None
         data["archived_version"] = change.archived if change else None
         data["renamed_from"] = self.renamed_from
+        if self.gate is not None:
+            data["gate"] = self.gate
         return data
 
 
@@ -81,7 +87,7 @@ def create_version(
             created=timestamp(store.clock()),
             created_by=current_actor(),
             producing_run=producing_run,
-            run_metadata=dict(metadata or {}),
+            run_metadata=checked_metadata(metadata or {}),
         )
         store.create_version(record.name, number, version.to_manifest())
     return version
@@ -177,20 +183,35 @@ def update_version(
     add_tags: list[str] | None = None,
     remove_tags: list[str] | None = None,
     message: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    if_better: Gate | None = None,
+    if_current: IfCurrent | None = None,
 ) -> VersionUpdate:
-    """Promote, rename, re-describe or re-tag one version, under the model's lock.
+    """Promote, rename, re-describe, re-tag or add metadata to one version, under the
+    model's lock.
 
     A promotion to an occupied ``staging``/``production`` archives the previous holder in the
     same write of model.yaml. Every stage change and rename is recorded in the history.
+    ``if_current`` and ``if_better`` are preconditions on the promotion, checked here on the
+    state just read (``if_better`` on the metadata as merged by this same update).
     """
     target = stages.parse_stage(stage) if stage is not None else None
+    if target is None and (if_better is not None or if_current is not None):
+        raise InvalidInputError("--if-better and --if-current guard a promotion; add --stage")
     if name is not None:
         check_version_name(name)
     check_tags(add_tags)
+    meta = checked_metadata(metadata) if metadata is not None else {}
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         version = resolve(store, record, ref)
         result = VersionUpdate(version=version)
+        merged = {**version.run_metadata, **meta}
+        new_metadata = merged if merged != version.run_metadata else None
+        if target is not None:
+            result.gate = _check_preconditions(
+                store, record, version, merged, target, if_better, if_current
+            )
         # Decide everything before writing anything: a refused rename or promotion must
         # leave both files as they were.
         if name is not None and name != version.name:
@@ -206,7 +227,15 @@ def update_version(
                 force=force,
                 model=record.name,
             )
-        if result.renamed_from is not None or description is not None or add_tags or remove_tags:
+        if (
+            result.renamed_from is not None
+            or description is not None
+            or add_tags
+            or remove_tags
+            or new_metadata is not None
+        ):
+            if new_metadata is not None:
+                version.run_metadata = new_metadata
             _rewrite_fields(store, version, name, description, add_tags, remove_tags)
         if result.renamed_from is not None:
             history.record(
@@ -235,8 +264,30 @@ def update_version(
                     to=change.to_stage.value,
                     archived=change.archived,
                     message=message,
+                    gate=result.gate,
                 )
     return result
+
+
+def _check_preconditions(
+    store: Store,
+    record: ModelRecord,
+    version: ModelVersionRecord,
+    metadata: dict[str, Any],
+    target: ModelStages,
+    if_better: Gate | None,
+    if_current: IfCurrent | None,
+) -> dict[str, Any] | None:
+    """Check ``if_current`` then ``if_better`` against the holders just read; the gate's
+    record for the history, or None without a gate."""
+    if if_current is not None:
+        check_if_current(record.name, record.stages, target, if_current)
+    if if_better is None:
+        return None
+    holder_number = record.stages.holder(target) if target in SINGLE_HOLDER_STAGES else None
+    holder = read_number(store, record, holder_number) if holder_number is not None else None
+    candidate = replace(version, run_metadata=metadata)
+    return check_gate(record.name, candidate, holder, target, if_better)
 
 
 def _refuse_taken_name(store: Store, record: ModelRecord, name: str) -> None:
