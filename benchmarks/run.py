@@ -283,7 +283,7 @@ def concurrency(root: Path, procs: int, each: int, env: dict[str, str]) -> dict[
     results = [json.loads(w.communicate()[0]) for w in workers]
     wall = time.time() - start_at
     numbers = sorted(n for result in results for n in result)
-    files = sorted(int(p.stem) for p in Store(project).versions_dir("C").glob("*.yaml"))
+    files = sorted(int(p.stem) for p in Store(project).layout.versions_dir("C").glob("*.yaml"))
     expected = list(range(1, procs * each + 1))
     ok = numbers == expected and files == expected
     return {
