@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from zenml_cli import Client
-from zenml_cli.core import version_views
-from zenml_cli.core.records import PUBLIC_FORM_INDEX
+from zenml_cli.core import models, version_views, versions
+from zenml_cli.core.records import PUBLIC_FORM_INDEX, ModelVersionRecord
 from zenml_cli.store import index
 
 MANY = 40  # above the store's threshold for keeping an index
@@ -87,3 +87,44 @@ def test_a_corrupt_manifest_still_names_its_file(big: Client, project: Path) -> 
     (project / ".zenml/models/iris/versions/6.yaml").write_text("format: 1\nid: [\n")
     with pytest.raises(CorruptManifestError, match="6.yaml"):
         version_views.list_version_dicts(big.store, "iris", size=100)
+
+
+def _checked(client: Client, records: list[ModelVersionRecord]) -> list[dict[str, object]]:
+    """The same versions, each read from its manifest on the checking path."""
+    out = []
+    for record in records:
+        model = models.get_model(client.store, record.model)
+        (checked,) = versions.read_versions(client.store, model, [record.number])
+        out.append(checked.to_dict())
+    return out
+
+
+@pytest.mark.parametrize("query", QUERIES[:2] + QUERIES[6:], ids=str)
+def test_records_from_the_index_equal_records_from_the_manifests(
+    big: Client, query: dict[str, object]
+) -> None:
+    version_views.list_version_dicts(big.store, **query)  # type: ignore[arg-type]
+    records = version_views.list_versions(big.store, **query)  # type: ignore[arg-type]
+    assert records.items and [r.to_dict() for r in records] == _checked(big, records.items)
+
+
+def test_a_big_listing_builds_its_records_from_the_index(
+    big: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version_views.list_versions(big.store, "iris", size=100)  # builds the index
+    checked: list[int] = []
+    real = ModelVersionRecord.from_manifest.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, model, data, path, stages=None):  # type: ignore[no-untyped-def]
+        checked.append(data.get("number"))
+        return real(cls, model, data, path, stages)
+
+    monkeypatch.setattr(ModelVersionRecord, "from_manifest", classmethod(counting))
+    listed = big.list_model_versions(model="iris", size=100)
+    assert len(listed) == MANY and checked == []
+    assert {v.number: v.stage.value for v in listed if v.stage.value != "none"} == {
+        5: "production",
+        7: "staging",
+        9: "archived",
+    }
+    assert all(v.model_id == big.get_model("iris").id for v in listed)

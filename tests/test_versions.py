@@ -121,8 +121,9 @@ def test_registering_adds_one_file_and_rewrites_nothing(iris: Client, project: P
 
 def test_writing_the_same_state_twice_gives_identical_bytes(iris: Client, project: Path) -> None:
     before = snapshot(project)
-    record = iris.store.layout.model_file("iris")
-    iris.store.write(record, iris.store.read(record))
+    model = iris.store.read_model("iris")
+    assert model is not None
+    iris.store.write_model("iris", model.data)
     version = versions.get_version(iris.store, "iris", 2)
     versions.write_version(iris.store, version)
     assert snapshot(project) == before

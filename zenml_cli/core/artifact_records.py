@@ -14,7 +14,6 @@ read elsewhere (a path, a URL, ``..``) makes the manifest corrupt (exit 6).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.core.records import FORMAT, _Checker
@@ -73,7 +72,7 @@ class ArtifactVersionRecord:
 
     def load(self) -> Any:
         """The stored value, after checking the payload's sha256 against the manifest."""
-        from zenml_cli.core.artifacts import load_payload
+        from zenml_cli.core.artifact_payloads import load_payload
 
         if self.store is None:
             raise CorruptManifestError(self.name, "record is not attached to a store")
@@ -109,22 +108,24 @@ class ArtifactVersionRecord:
         return data
 
     @classmethod
-    def from_manifest(cls, data: dict[str, Any], path: Path, store: Store) -> ArtifactVersionRecord:
-        check = _Checker(data, path)
+    def from_manifest(
+        cls, data: dict[str, Any], source: str, store: Store
+    ) -> ArtifactVersionRecord:
+        check = _Checker(data, source)
         raw_type = check.text("type") or ArtifactType.DATA.value
         try:
             kind = ArtifactType(raw_type)
         except ValueError:
-            raise CorruptManifestError(path, f"unknown artifact type {raw_type!r}") from None
+            raise CorruptManifestError(source, f"unknown artifact type {raw_type!r}") from None
         size = data.get("size")
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            raise CorruptManifestError(path, "field 'size' must be a whole number of bytes")
+            raise CorruptManifestError(source, "field 'size' must be a whole number of bytes")
         number = check.number("number", required=True)
         assert number is not None
         sha256 = data.get("sha256")
         if not is_sha256(sha256):
             raise CorruptManifestError(
-                path,
+                source,
                 "field 'sha256' must be 64 lowercase hex digits (a payload is named by its "
                 "hash, never by a path or URL)",
             )
@@ -141,8 +142,8 @@ class ArtifactVersionRecord:
             data_type=check.text("data_type") or "",
             sha256=str(sha256),
             size=size,
-            entry=_plain_entry(check.text("entry"), path),
-            legacy_uri=_legacy_uri(check.text("uri"), name, artifact_id, path),
+            entry=_plain_entry(check.text("entry"), source),
+            legacy_uri=_legacy_uri(check.text("uri"), name, artifact_id, source),
             tags=check.text_list("tags"),
             run_metadata=check.mapping("metadata"),
             environment={str(k): str(v) for k, v in environment.items()},
@@ -162,12 +163,12 @@ class ArtifactVersionRecord:
         return data
 
 
-def _plain_entry(entry: str | None, path: Path) -> str | None:
+def _plain_entry(entry: str | None, source: str) -> str | None:
     """The saved file or folder name: one plain name, or the manifest is refused."""
     if entry is None or _is_plain_name(entry):
         return entry
     raise CorruptManifestError(
-        path, f"field 'entry' must be a plain file name, not {entry!r} (it would steer a path)"
+        source, f"field 'entry' must be a plain file name, not {entry!r} (it would steer a path)"
     )
 
 
@@ -175,7 +176,7 @@ def _is_plain_name(text: str) -> bool:
     return bool(text) and text not in (".", "..") and not any(c in text for c in "/\\:\0")
 
 
-def _legacy_uri(uri: str | None, name: str, artifact_id: str, path: Path) -> str | None:
+def _legacy_uri(uri: str | None, name: str, artifact_id: str, source: str) -> str | None:
     """An old manifest's ``<artifact_store>/<name>/<id>``; any other uri is refused."""
     if uri is None:
         return None
@@ -188,7 +189,7 @@ def _legacy_uri(uri: str | None, name: str, artifact_id: str, path: Path) -> str
         or not _is_plain_name(artifact_id)
     ):
         raise CorruptManifestError(
-            path,
+            source,
             f"field 'uri' {uri!r} is not allowed: a manifest names its payload by sha256 "
             "only (nothing was read)",
         )

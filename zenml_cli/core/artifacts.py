@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from zenml_cli.core import materializers
 from zenml_cli.core.actor import current_actor, timestamp
+from zenml_cli.core.artifact_payloads import about
 from zenml_cli.core.artifact_records import ArtifactVersionRecord
 from zenml_cli.core.listing import Page, check_paging, paginate, text_matcher
 from zenml_cli.core.metadata import checked_metadata
@@ -30,9 +29,8 @@ from zenml_cli.errors import (
     CorruptManifestError,
     InvalidInputError,
     NotFoundError,
-    RemoteError,
 )
-from zenml_cli.store import Store, payloads
+from zenml_cli.store import Manifest, Store, payloads
 
 
 def artifact_lock(name: str) -> str:
@@ -94,7 +92,7 @@ def save(
             created_by=current_actor(),
             store=store,
         )
-        store.create_exclusive(store.artifact_file(name, record.version), record.to_manifest())
+        store.create_artifact_version(name, record.version, record.to_manifest())
     return record
 
 
@@ -121,7 +119,7 @@ def _next_number(existing: list[str]) -> int:
 
 def _refuse_case_clash(store: Store, name: str) -> None:
     folded = name.casefold()
-    for other in store.list_entries(store.artifact_dir(name).parent):
+    for other in store.artifact_names():
         if other != name and other.casefold() == folded:
             raise ConflictError(
                 f"artifact '{name}' clashes with existing artifact '{other}': artifact names "
@@ -142,32 +140,30 @@ def _artifact_type(value: ArtifactType | str | None) -> ArtifactType | None:
 # ------------------------------------------------------------------------------- reading
 def version_names(store: Store, name: str) -> list[str]:
     """Version names of an artifact, from file names alone."""
-    ext = store.ext
-    return [e[: -len(ext)] for e in store.list_entries(store.artifact_dir(name)) if e.endswith(ext)]
+    return store.artifact_version_names(name)
 
 
 def artifact_names(store: Store) -> list[str]:
-    return sorted(store.list_entries(store.artifact_dir("x").parent))
+    return sorted(store.artifact_names())
+
+
+def _record(found: Manifest, store: Store) -> ArtifactVersionRecord:
+    return ArtifactVersionRecord.from_manifest(found.data, found.source, store)
 
 
 def read_version(store: Store, name: str, version: str) -> ArtifactVersionRecord | None:
     if not _plausible(name) or not _plausible(version):
         return None
-    path = store.artifact_file(name, version)
-    data = store.read_optional(path)
-    if data is None or name not in artifact_names(store):  # exact case, even on macOS
+    found = store.read_artifact_version(name, version)
+    if found is None or name not in artifact_names(store):  # exact case, even on macOS
         return None
-    return ArtifactVersionRecord.from_manifest(data, path, store)
+    return _record(found, store)
 
 
 def read_all(store: Store, name: str) -> list[ArtifactVersionRecord]:
     """Every version of one artifact, oldest (lowest number) first."""
-    paths = [store.artifact_file(name, v) for v in version_names(store, name)]
-    records = [
-        ArtifactVersionRecord.from_manifest(data, path, store)
-        for path, data in zip(paths, store.read_many(paths), strict=True)
-        if data is not None
-    ]
+    found = store.read_artifact_versions(name, version_names(store, name))
+    records = [_record(manifest, store) for manifest in found if manifest is not None]
     return sorted(records, key=lambda r: (r.number, r.created))
 
 
@@ -234,57 +230,8 @@ def add_metadata(
     with store.lock(artifact_lock(target.name)):
         record = get(store, target.name, target.version)
         record.run_metadata = {**record.run_metadata, **meta}
-        store.write(store.artifact_file(record.name, record.version), record.to_manifest())
+        store.write_artifact_version(record.name, record.version, record.to_manifest())
     return record
-
-
-# ------------------------------------------------------------------------------- loading
-def load_payload(store: Store, record: ArtifactVersionRecord) -> Any:
-    """Fetch the payload by hash from the configured store, check its size and sha256 against
-    the manifest, and only then deserialise it."""
-    manifest = store.artifact_file(record.name, record.version)
-    with _about(record, manifest):
-        found = _read_payload(store, record)
-    if isinstance(found, Path):
-        return found
-    return materializers.from_bytes(record.materializer, found, manifest)
-
-
-def _read_payload(store: Store, record: ArtifactVersionRecord) -> bytes | Path:
-    source = payloads.open_payload_store(store)
-    is_path = record.materializer in materializers.PATH_MATERIALIZERS
-    if is_path and record.entry is None:
-        raise CorruptManifestError(record.name, "a path payload needs field 'entry'")
-    if record.legacy_uri is not None:
-        return payloads.read_legacy(
-            store,
-            source,
-            record.legacy_uri,
-            record.name,
-            record.id,
-            record.digest,
-            record.materializer,
-            record.entry,
-        )
-    if is_path:
-        assert record.entry is not None
-        folder = record.materializer == "folder"
-        return payloads.open_path(store, source, record.digest, record.entry, folder)
-    return source.read_bytes(record.digest)
-
-
-@contextmanager
-def _about(record: ArtifactVersionRecord, manifest: Path) -> Iterator[None]:
-    """Store errors, re-raised naming the artifact version they are about."""
-    label = f"artifact '{record.name}' version '{record.version}'"
-    try:
-        yield
-    except NotFoundError as exc:
-        raise NotFoundError(f"{label}: {exc}") from None
-    except CorruptManifestError as exc:
-        raise CorruptManifestError(manifest, f"{label}: {exc.problem}") from None
-    except RemoteError as exc:
-        raise RemoteError(f"{label}: {exc}") from None
 
 
 # ------------------------------------------------------------------------------- helpers
@@ -307,12 +254,12 @@ def check_artifacts(store: Store, problems: list[Problem]) -> int:
     """Doctor check: every artifact manifest parses, sits in the right file, and names its
     payload by hash alone (an old-layout ``uri`` must be its own place in the store)."""
     checked = 0
-    for path, record in _manifests(store, problems):
+    for (name, version, source), record in _manifests(store, problems):
         checked += 1
-        if (record.name, record.version) != (path.parent.name, path.name[: -len(store.ext)]):
+        if (record.name, record.version) != (name, version):
             problems.append(
                 Problem(
-                    str(path),
+                    source,
                     f"manifest says '{record.name}' version '{record.version}' but the "
                     "file is named otherwise; move it or fix the fields",
                 )
@@ -322,7 +269,7 @@ def check_artifacts(store: Store, problems: list[Problem]) -> int:
                 source = payloads.open_payload_store(store)
                 payloads.legacy_location(store, source, record.legacy_uri, record.name, record.id)
             except (CorruptManifestError, InvalidInputError) as exc:
-                problems.append(Problem(str(path), getattr(exc, "problem", str(exc))))
+                problems.append(Problem(source, getattr(exc, "problem", str(exc))))
     return checked
 
 
@@ -332,21 +279,21 @@ def check_payloads(store: Store, problems: list[Problem]) -> int:
     source = payloads.open_payload_store(store)
     verdicts: dict[tuple[str, int], str | None] = {}
     checked = 0
-    for path, record in _manifests(store, []):
+    for (_, _, manifest), record in _manifests(store, []):
         checked += 1
         key = (record.sha256, record.size)
         if record.legacy_uri is not None or key not in verdicts:
-            verdicts[key] = _payload_problem(store, source, record, path)
+            verdicts[key] = _payload_problem(store, source, record, manifest)
         if verdicts[key] is not None:
-            problems.append(Problem(str(path), str(verdicts[key])))
+            problems.append(Problem(manifest, str(verdicts[key])))
     return checked
 
 
 def _payload_problem(
-    store: Store, source: payloads.PayloadStore, record: ArtifactVersionRecord, path: Path
+    store: Store, source: payloads.PayloadStore, record: ArtifactVersionRecord, manifest: str
 ) -> str | None:
     try:
-        with _about(record, path):
+        with about(record, manifest):
             if record.legacy_uri is not None:
                 payloads.legacy_folder(
                     store, source, record.legacy_uri, record.name, record.id, record.digest
@@ -362,17 +309,19 @@ def _payload_problem(
 
 def _manifests(
     store: Store, problems: list[Problem]
-) -> Iterator[tuple[Path, ArtifactVersionRecord]]:
-    """Every artifact manifest that parses; the others (and bad names) become problems."""
+) -> Iterator[tuple[tuple[str, str, str], ArtifactVersionRecord]]:
+    """``((name, version, source), record)`` for every artifact manifest that parses, with
+    the name and version its file has; the others (and bad names) become problems."""
     for name in artifact_names(store):
         try:
             check_name(name, "artifact name")
         except InvalidInputError as exc:
-            problems.append(Problem(str(store.artifact_dir(name)), str(exc)))
+            problems.append(Problem(store.artifacts_source(name), str(exc)))
         for version in version_names(store, name):
-            path = store.artifact_file(name, version)
             try:
-                yield path, ArtifactVersionRecord.from_manifest(store.read(path), path, store)
+                found = store.read_artifact_version(name, version)
+                if found is not None:  # removed meanwhile
+                    yield (name, version, found.source), _record(found, store)
             except CorruptManifestError as exc:
                 problems.append(Problem(exc.path, exc.problem))
 
@@ -389,8 +338,7 @@ def migrate(store: Store, url: str) -> dict[str, Any]:
     seen: set[str] = set()
     upgrades: list[tuple[ArtifactVersionRecord, payloads.Digest, bool]] = []
     for record in records:
-        path = store.artifact_file(record.name, record.version)
-        with _about(record, path):
+        with about(record, store.artifact_source(record.name, record.version)):
             if record.legacy_uri is not None:
                 found = (record.legacy_uri, record.name, record.id, record.digest,
                          record.materializer, record.entry)  # fmt: skip
@@ -424,4 +372,4 @@ def _upgrade_manifest(
         record.sha256, record.size, record.legacy_uri = digest.sha256, digest.size, None
         if record.materializer in materializers.PATH_MATERIALIZERS:
             record.materializer = "folder" if folder else "path"
-        store.write(store.artifact_file(record.name, record.version), record.to_manifest())
+        store.write_artifact_version(record.name, record.version, record.to_manifest())

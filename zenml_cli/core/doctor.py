@@ -39,7 +39,7 @@ def run(store: Store, *, payloads: bool = False) -> DoctorReport:
         checked += 1
     except CorruptManifestError as exc:
         return DoctorReport([Problem(exc.path, exc.problem)], 1)
-    if not store.exists():
+    if not store.has_store_dir():
         return DoctorReport([], 0)
     checked += _check_models(store, problems)
     for check in _artifact_and_run_checks():

@@ -225,6 +225,37 @@ class ModelVersionRecord:
             pipeline_run_ids=check.text_list("runs"),
         )
 
+    @classmethod
+    def from_public_form(
+        cls, form: dict[str, Any], model: str, model_id: str, stage: ModelStages
+    ) -> ModelVersionRecord:
+        """The record whose ``to_dict()`` is ``form`` (from ``public_form``), with its model
+        context filled in. The form is trusted as is: ``public_form`` only builds one from a
+        manifest that passed every check of the fast path, and its index is named after the
+        fields of ``to_dict`` (``PUBLIC_FORM_INDEX``). Takes the form's lists and mappings
+        without copying: hand it a form nobody else keeps."""
+        return cls(
+            model=model,
+            number=form["number"],
+            name=form["name"],
+            id=form["id"],
+            model_id=model_id,
+            stage=stage,
+            description=form["description"],
+            tags=form["tags"],
+            created=form["created"],
+            created_by=form["created_by"],
+            producing_run=form["producing_run"],
+            from_failed_run=form["from_failed_run"],
+            run_metadata=form["run_metadata"],
+            artifacts={
+                _DATA: [_link(item) for item in form["data_artifacts"]],
+                _MODEL: [_link(item) for item in form["model_artifacts"]],
+                _DEPLOYMENT: [_link(item) for item in form["deployment_artifacts"]],
+            },
+            pipeline_run_ids=form["pipeline_run_ids"],
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -325,6 +356,10 @@ def _fast_version(
         artifacts=artifacts,
         pipeline_run_ids=runs,
     )
+
+
+def _link(item: dict[str, str]) -> ArtifactLink:
+    return ArtifactLink(item["name"], item["version"], item["id"])
 
 
 def _links(raw: object, path: str) -> list[ArtifactLink]:

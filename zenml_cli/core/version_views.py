@@ -208,9 +208,23 @@ def _stage_sort_key(candidate: tuple[ModelRecord, int]) -> tuple[str, str, int]:
 def _read_candidates(
     store: Store, candidates: list[tuple[ModelRecord, int]]
 ) -> list[ModelVersionRecord]:
+    """Records of the candidates: from the index of public forms where a folder has one (the
+    index the CLI lists from; each form passed the fast path's checks when it was indexed),
+    else (small folders, manifests that need the checking path) from the manifests."""
     read: dict[tuple[str, int], ModelVersionRecord] = {}
     for record, numbers in _by_model(candidates):
-        for version in read_versions(store, record, numbers):
+        forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
+        stage_of = record.stages.stage_of
+        missing = []
+        for number in numbers:
+            form = forms.get(number)
+            if form is None:
+                missing.append(number)
+                continue
+            read[(record.name, number)] = ModelVersionRecord.from_public_form(
+                form, record.name, record.id, stage_of(number)
+            )
+        for version in read_versions(store, record, missing) if missing else ():
             read[(record.name, version.number)] = version
     return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
 

@@ -195,6 +195,11 @@ def open_path(
     return final / entry
 
 
+def read_object(payloads: PayloadStore, digest: Digest) -> bytes:
+    """The bytes of one object, checked against ``digest``."""
+    return payloads.read_bytes(digest)
+
+
 def copy_payload(source: PayloadStore, target: PayloadStore, digest: Digest) -> bool:
     """Copy one object (verified) unless the target has it; True if it was copied."""
     if target.size(digest.sha256) == digest.size:

@@ -102,7 +102,8 @@ class Store:
         """True once ``config.yaml`` exists (a store may be found before it is initialised)."""
         return (self.dir / CONFIG_FILE).exists()
 
-    def exists(self) -> bool:
+    def has_store_dir(self) -> bool:
+        """True when the ``.zenml/`` folder exists (initialised or not)."""
         return self.dir.is_dir()
 
     def ensure_created(self) -> None:
@@ -362,55 +363,74 @@ class Store:
         self._write(self._component_path(self.layout.run_file, run_id), data)
 
     # ----------------------------------------------------------------------------- artifacts
-    # Artifact manifests and payloads keep their path-level API until the artifact-store
-    # work moves them behind records too.
-    @property
-    def ext(self) -> str:
-        return self.layout.ext
+    def artifact_names(self) -> list[str]:
+        """Names of every artifact folder (unsorted)."""
+        return _visible_entries(self.layout.artifacts_dir)
 
-    def artifact_dir(self, name: str) -> Path:
-        return self.layout.artifact_dir(name)
+    def artifact_version_names(self, name: str) -> list[str]:
+        """Version names of artifact ``name``, from file names alone (no file is opened)."""
+        if not is_safe_component(name):
+            return []
+        ext = self.layout.ext
+        entries = _visible_entries(self.layout.artifact_dir(name))
+        return [entry[: -len(ext)] for entry in entries if entry.endswith(ext)]
 
-    def artifact_file(self, name: str, version: str) -> Path:
-        return self.layout.artifact_file(name, version)
+    def artifacts_source(self, name: str) -> str:
+        """The folder of artifact ``name`` (for messages)."""
+        return str(self.layout.artifact_dir(name))
 
-    @property
-    def artifact_store_dir(self) -> Path:
-        return (self.root / self.config.artifact_store).resolve()
+    def artifact_source(self, name: str, version: str) -> str:
+        return str(self.layout.artifact_file(name, version))
 
-    def read(self, path: Path) -> dict[str, Any]:
-        """One manifest as a dict. FileNotFoundError passes through; anything else unreadable
-        becomes CorruptManifestError naming the file."""
-        return self._decode(path.read_bytes(), path)
+    def read_artifact_version(self, name: str, version: str) -> Manifest | None:
+        """The manifest of one artifact version; None when there is none."""
+        path = self._artifact_path(name, version)
+        if path is None:
+            return None
+        data = self._read_optional(path)
+        return Manifest(str(path), data) if data is not None else None
 
-    def read_optional(self, path: Path) -> dict[str, Any] | None:
-        return self._read_optional(path)
-
-    def read_many(self, paths: list[Path]) -> list[dict[str, Any] | None]:
-        """Several manifests at once (None for a missing one), through the folder index when
-        many files of one folder are wanted."""
-        by_folder: dict[Path, int] = {}
-        for path in paths:
-            by_folder[path.parent] = by_folder.get(path.parent, 0) + 1
-        loaded = {folder: self._indexed(folder, count) for folder, count in by_folder.items()}
-        results: list[dict[str, Any] | None] = []
-        for path in paths:
-            data = loaded.get(path.parent, {}).get(path.name)
-            results.append(data if data is not None else self._read_optional(path))
+    def read_artifact_versions(self, name: str, versions: list[str]) -> list[Manifest | None]:
+        """The manifests of artifact versions ``versions`` (None for a missing one), through
+        the folder's index when many are wanted (as ``read_versions``)."""
+        if not is_safe_component(name):
+            return [None] * len(versions)
+        folder = self.layout.artifact_dir(name)
+        loaded = self._indexed(folder, len(versions))
+        results: list[Manifest | None] = []
+        for version in versions:
+            path = self._artifact_path(name, version)
+            data = None if path is None else loaded.get(path.name)
+            if data is None and path is not None:
+                data = self._read_optional(path)
+            results.append(Manifest(str(path), data) if data is not None else None)
         return results
 
-    def list_entries(self, folder: Path) -> list[str]:
-        return _visible_entries(folder)
-
-    def write(self, path: Path, data: dict[str, Any]) -> None:
-        """Atomically write one manifest (creating the store on first write)."""
-        self._write(path, data)
-
-    def create_exclusive(self, path: Path, data: dict[str, Any]) -> None:
-        """Write a new manifest that must not exist yet (FileExistsError otherwise)."""
+    def create_artifact_version(self, name: str, version: str, data: dict[str, Any]) -> None:
+        """Write a new artifact version manifest, which must not exist yet (FileExistsError
+        otherwise); the caller holds the artifact's lock."""
+        path = self._artifact_target(name, version)
         if path.exists():
             raise FileExistsError(path)
         self._write(path, data)
+
+    def write_artifact_version(self, name: str, version: str, data: dict[str, Any]) -> None:
+        self._write(self._artifact_target(name, version), data)
+
+    def _artifact_path(self, name: str, version: str) -> Path | None:
+        """The file of one artifact version, or None when a name would leave its folder."""
+        ext = self.layout.ext
+        if not is_safe_component(name) or not is_safe_component(f"{version}{ext}"):
+            return None
+        return self.layout.artifact_file(name, version)
+
+    def _artifact_target(self, name: str, version: str) -> Path:
+        path = self._artifact_path(name, version)
+        if path is None:
+            raise InvalidInputError(
+                f"artifact {name!r} version {version!r} cannot be used as a file name in the store"
+            )
+        return path
 
     # ----------------------------------------------------------------------------- locking
     @contextmanager
