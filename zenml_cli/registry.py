@@ -480,3 +480,20 @@ def _model_on(store: Store, name: str, fields: dict[str, Any]) -> ModelRecord:
         if found is None:  # a clash ignoring case: the ConflictError says which
             raise
         return found
+
+
+def metadata_from_options(pairs: list[str] | None, path: str | None) -> dict[str, Any] | None:
+    """``-M KEY=VALUE`` pairs over the mapping in ``--metadata-file`` (read here, parsed by
+    the core), or None when neither was given."""
+    from zenml_cli.core import metadata
+    from zenml_cli.errors import InvalidInputError
+
+    text = None
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InvalidInputError(
+                f"cannot read --metadata-file {path!r}: {exc.strerror or exc}"
+            ) from None
+    return metadata.from_options(pairs, path, text)

@@ -20,8 +20,8 @@ from zenml_cli.cli.context import (
 )
 from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_list, render_record
 from zenml_cli.core.actor import parse_time
-from zenml_cli.core.metadata import from_options
 from zenml_cli.errors import UsageError
+from zenml_cli.registry import metadata_from_options
 
 app = typer.Typer(
     help="Create, list, describe, promote, rename and delete model versions.",
@@ -81,7 +81,7 @@ def create(
         version_name,
         description=description,
         tags=tag,
-        metadata=from_options(metadata, metadata_file),
+        metadata=metadata_from_options(metadata, metadata_file),
     )
     render_record(version.to_dict(), output, title=f"{version.model} version {version.number}")
     message(f"registered version {version.number} ('{version.name}') of model '{version.model}'")
@@ -239,7 +239,7 @@ def update(
         add_tags=tag,
         remove_tags=remove_tag,
         message=message_text,
-        metadata=from_options(metadata, metadata_file),
+        metadata=metadata_from_options(metadata, metadata_file),
         if_better=if_better,
         if_current=if_current,
     )

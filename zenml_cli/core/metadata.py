@@ -88,17 +88,13 @@ def parse_pairs(pairs: list[str]) -> dict[str, Any]:
     return parsed
 
 
-def read_file(path: str) -> dict[str, Any]:
-    """A JSON or YAML file holding one mapping (JSON is YAML, so one parser reads both)."""
+def parse_file(path: str, text: str) -> dict[str, Any]:
+    """The text of a JSON or YAML file holding one mapping (JSON is YAML: one parser reads
+    both); ``path`` names it in messages. The caller reads the file: the core never does."""
     import yaml
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except OSError as exc:
-        raise InvalidInputError(
-            f"cannot read --metadata-file {path!r}: {exc.strerror or exc}"
-        ) from None
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" (line {where.line + 1})" if where is not None else ""
@@ -110,10 +106,13 @@ def read_file(path: str) -> dict[str, Any]:
     return checked_metadata(data)
 
 
-def from_options(pairs: list[str] | None, path: str | None) -> dict[str, Any] | None:
-    """The metadata of ``--metadata-file`` then ``-M`` pairs (a pair wins), or None."""
+def from_options(
+    pairs: list[str] | None, path: str | None, text: str | None = None
+) -> dict[str, Any] | None:
+    """The metadata of ``--metadata-file`` (``path``, whose ``text`` the caller read) then
+    ``-M`` pairs (a pair wins), or None."""
     if not pairs and path is None:
         return None
-    merged = read_file(path) if path is not None else {}
+    merged = parse_file(path, text or "") if path is not None else {}
     merged.update(parse_pairs(pairs or []))
     return checked_metadata(merged)
