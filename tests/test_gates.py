@@ -13,7 +13,7 @@ from zenml_cli.core.gates import Gate, IfCurrent
 from zenml_cli.core.listing import parse_where
 from zenml_cli.core.version_views import WHERE_FIELDS
 from zenml_cli.enums import LinkKind
-from zenml_cli.registry import Registry
+from zenml_cli.registry import Registry, metadata_from_options
 
 from conftest import snapshot
 
@@ -64,13 +64,13 @@ def test_metadata_pairs_are_json_when_they_parse(pairs: list[str], expected: dic
 def test_metadata_file_json_or_yaml_and_pairs_win(tmp_path: Path) -> None:
     (tmp_path / "m.json").write_text('{"auc": 0.9, "f1": 0.5}')
     (tmp_path / "m.yaml").write_text("auc: 0.8\nrun: abc\n")
-    assert metadata.from_options(["auc=1"], str(tmp_path / "m.json")) == {"auc": 1, "f1": 0.5}
-    assert metadata.from_options(None, str(tmp_path / "m.yaml")) == {"auc": 0.8, "run": "abc"}
+    assert metadata_from_options(["auc=1"], str(tmp_path / "m.json")) == {"auc": 1, "f1": 0.5}
+    assert metadata_from_options(None, str(tmp_path / "m.yaml")) == {"auc": 0.8, "run": "abc"}
     (tmp_path / "list.yaml").write_text("- 1\n")
     with pytest.raises(InvalidInputError, match="must hold a mapping"):
-        metadata.from_options(None, str(tmp_path / "list.yaml"))
+        metadata_from_options(None, str(tmp_path / "list.yaml"))
     with pytest.raises(InvalidInputError, match="cannot read"):
-        metadata.from_options(None, str(tmp_path / "missing.json"))
+        metadata_from_options(None, str(tmp_path / "missing.json"))
     with pytest.raises(InvalidInputError, match="not KEY=VALUE"):
         metadata.from_options(["auc"], None)
 
