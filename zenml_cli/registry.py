@@ -64,7 +64,7 @@ class Registry:
         """Run one write: on the local store, or with push on as a transaction on the remote
         branch, where ``operation`` may run once per attempt against a fresh tip and
         ``describe(result)`` becomes the commit message."""
-        from zenml_cli.store.git_remote import push_enabled
+        from zenml_cli.store.push_switch import push_enabled
 
         if not push_enabled(self.push):
             return operation(self.store)
@@ -157,13 +157,6 @@ class Registry:
             lambda record: f"delete model {record.name}",
         )
 
-    def get_or_create_model(self, name: str, **fields: Any) -> ModelRecord:
-        """The model ``name``, created with ``fields`` if missing. Race-safe: a model another
-        process creates meanwhile is fetched instead (a clash ignoring case still fails)."""
-        return self._write(
-            lambda store: _model_on(store, name, fields), lambda m: f"register model {m.name}"
-        )
-
     # ----------------------------------------------------------------------------- versions
     def create_version(
         self, model: str, name: str | None = None, **fields: Any
@@ -194,7 +187,8 @@ class Registry:
     ) -> tuple[ModelVersionRecord, bool]:
         """``(version, created)`` for ``Model(name, version)``: a number or stage must exist;
         a name is get-or-create; ``None`` always creates the next version. The model is
-        created with ``model_fields`` when missing. Race-safe like ``get_or_create_model``."""
+        created with ``model_fields`` when missing. Race-safe: a model or named version another
+        process creates meanwhile is fetched instead."""
         parsed = VersionRef.parse(ref) if ref is not None else None
         if parsed is not None and parsed.name is None:
             return self.get_version(model, parsed), False

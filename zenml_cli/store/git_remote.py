@@ -28,18 +28,16 @@ from zenml_cli.store import git_cmd
 from zenml_cli.store.config import GitSettings
 from zenml_cli.store.git_checkout import fast_forward
 from zenml_cli.store.git_repo import TX_REF_PREFIX, Repo, Workspace
+from zenml_cli.store.push_switch import push_enabled
 
 T = TypeVar("T")
 
-ENV_PUSH = "ZENML_PUSH"
 ENV_REMOTE = "ZENML_GIT_REMOTE"
 ENV_BRANCH = "ZENML_GIT_BRANCH"
 ENV_RETRIES = "ZENML_GIT_RETRIES"
 #: Full-jitter exponential backoff between attempts: uniform in [0, min(cap, base * 2**n)).
 BACKOFF_BASE = 0.05
 BACKOFF_CAP = 2.0
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off", ""})
 
 __all__ = [
     "GitSettings",
@@ -62,18 +60,6 @@ class Transacted(Generic[T]):
     commit: str | None
     attempts: int
     note: str | None
-
-
-def push_enabled(explicit: bool | None = None) -> bool:
-    """``explicit`` (``--push``, ``Client(push=True)``) when given, else ``$ZENML_PUSH``."""
-    if explicit is not None:
-        return explicit
-    value = os.environ.get(ENV_PUSH, "").strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise InvalidInputError(f"{ENV_PUSH}={value!r} is not a switch; use 1/true/yes/on or 0/false")
 
 
 def load_settings(project_root: Path) -> GitSettings:
