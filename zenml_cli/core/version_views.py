@@ -205,52 +205,52 @@ def _stage_sort_key(candidate: tuple[ModelRecord, int]) -> tuple[str, str, int]:
     return (record.stages.stage_of(number).value, record.name, number)
 
 
-def _read_candidates(
-    store: Store, candidates: list[tuple[ModelRecord, int]]
-) -> list[ModelVersionRecord]:
-    """Records of the candidates: from the index of public forms where a folder has one (the
-    index the CLI lists from; each form passed the fast path's checks when it was indexed),
-    else (small folders, manifests that need the checking path) from the manifests."""
-    read: dict[tuple[str, int], ModelVersionRecord] = {}
-    for record, numbers in _by_model(candidates):
-        forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
-        stage_of = record.stages.stage_of
-        missing = []
-        for number in numbers:
-            form = forms.get(number)
-            if form is None:
-                missing.append(number)
-                continue
-            read[(record.name, number)] = ModelVersionRecord.from_public_form(
-                form, record.name, record.id, stage_of(number)
-            )
-        for version in read_versions(store, record, missing) if missing else ():
-            read[(record.name, version.number)] = version
-    return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
+def _read_candidates(store: Store, candidates: list[Candidate]) -> list[ModelVersionRecord]:
+    """Records of the candidates (each form in the index passed the fast path's checks when it
+    was indexed, so a record is built from it without checking again)."""
+
+    def from_form(form: dict[str, Any], record: ModelRecord, number: int) -> ModelVersionRecord:
+        stage = record.stages.stage_of(number)
+        return ModelVersionRecord.from_public_form(form, record.name, record.id, stage)
+
+    return _read_indexed(store, candidates, from_form, lambda version: version)
 
 
 def _read_public_forms(store: Store, candidates: list[Candidate]) -> list[dict[str, Any]]:
-    """Public forms of the candidates: from the index of public forms where a folder has one,
-    else (small folders, manifests that need the checking path) from records."""
-    read: dict[tuple[str, int], dict[str, Any]] = {}
+    """Public forms (``to_dict()``) of the candidates."""
+
+    def from_form(form: dict[str, Any], record: ModelRecord, number: int) -> dict[str, Any]:
+        # A fresh dict per call: the index's own copy must not be changed.
+        return {
+            **form,
+            "model": record.name,
+            "model_id": record.id,
+            "stage": record.stages.stage_of(number).value,
+        }
+
+    return _read_indexed(store, candidates, from_form, ModelVersionRecord.to_dict)
+
+
+def _read_indexed(
+    store: Store,
+    candidates: list[Candidate],
+    from_form: Callable[[dict[str, Any], ModelRecord, int], T],
+    from_record: Callable[[ModelVersionRecord], T],
+) -> list[T]:
+    """The candidates, from the index of public forms where a folder has one (the index the CLI
+    lists from), else (small folders, manifests that need the checking path) from records."""
+    read: dict[tuple[str, int], T] = {}
     for record, numbers in _by_model(candidates):
         forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
-        stage_of = record.stages.stage_of
         missing = []
         for number in numbers:
             form = forms.get(number)
             if form is None:
                 missing.append(number)
-                continue
-            # A fresh dict per call: the index's own copy must not be changed.
-            read[(record.name, number)] = {
-                **form,
-                "model": record.name,
-                "model_id": record.id,
-                "stage": stage_of(number).value,
-            }
+            else:
+                read[(record.name, number)] = from_form(form, record, number)
         for version in read_versions(store, record, missing) if missing else ():
-            read[(record.name, version.number)] = version.to_dict()
+            read[(record.name, version.number)] = from_record(version)
     return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
 
 
