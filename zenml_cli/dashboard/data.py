@@ -20,22 +20,9 @@ from zenml_cli.enums import LinkKind
 from zenml_cli.errors import NotFoundError
 from zenml_cli.registry import Registry
 
-
-@dataclass(frozen=True)
-class Event:
-    """One history event (stage change, rename, delete, model rename)."""
-
-    seq: int
-    time: str
-    actor: str
-    event: str
-    version: int | None = None
-    version_name: str | None = None
-    from_: Any = None
-    to: Any = None
-    archived: int | None = None
-    message: str | None = None
-    ci_run: str | None = None
+#: One history event (stage change, rename, delete, model rename): the core's own record,
+#: already plain data, so the pages read it as it is.
+Event = HistoryEvent
 
 
 @dataclass(frozen=True)
@@ -202,8 +189,7 @@ class Reader:
     # ----------------------------------------------------------------------------- helpers
     def _events(self, model: str) -> list[Event]:
         events = self.registry.history(model)
-        ordered = sorted(events, key=lambda e: (e.time, e.seq))  # git union merges interleave
-        return [_event(e) for e in ordered]
+        return sorted(events, key=lambda e: (e.time, e.seq))  # git union merges interleave
 
     def _artifact(self, link: ArtifactRef) -> ArtifactView:
         key = (link.name, link.version)
@@ -258,22 +244,6 @@ def _summary(
 def _last_promotion(events: list[Event]) -> Event | None:
     stage_events = [e for e in events if e.event == "stage"]
     return stage_events[-1] if stage_events else None
-
-
-def _event(event: HistoryEvent) -> Event:
-    return Event(
-        seq=event.seq,
-        time=event.time,
-        actor=event.actor,
-        event=event.event,
-        version=event.version,
-        version_name=event.version_name,
-        from_=event.from_,
-        to=event.to,
-        archived=event.archived,
-        message=event.message,
-        ci_run=event.ci_run,
-    )
 
 
 def _row(version: ModelVersionRecord) -> VersionRow:
