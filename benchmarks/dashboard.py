@@ -22,13 +22,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from zenml_cli.core import models as core_models
 from zenml_cli.core import versions as core_versions
-from zenml_cli.core.records import ModelVersionRecord
-from zenml_cli.store import Store, codec
+from zenml_cli.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import bulk_versions  # noqa: E402 - the benchmarks folder is not a package
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
@@ -39,23 +39,15 @@ def fill(store: Store, models: int, versions: int) -> None:
     """``models`` models of ``versions`` versions, each with numeric metadata for the charts."""
     for index in range(models):
         name = f"model-{index:03d}"
-        core_models.create_model(store, name, description=f"bench model {index}", tags=["bench"])
-        folder = store.layout.versions_dir(name)
-        folder.mkdir(parents=True, exist_ok=True)
-        for number in range(1, versions + 1):
-            record = ModelVersionRecord(
-                model=name,
-                number=number,
-                name=str(number) if number % 2 else f"v{number}",
-                id=str(uuid.uuid4()),
-                tags=["bench"],
-                created=f"2026-01-01T00:{number // 60 % 60:02d}:{number % 60:02d}.000000Z",
-                created_by="bench",
-                run_metadata={"accuracy": 0.5 + number / (2 * versions), "loss": 1 / number},
-            )
-            store.layout.version_file(name, number).write_bytes(
-                codec.encode(record.to_manifest(), store.config.manifest_format)
-            )
+        bulk_versions(
+            store,
+            name,
+            versions,
+            created=lambda n: f"2026-01-01T00:{n // 60 % 60:02d}:{n % 60:02d}.000000Z",
+            metadata=lambda n: {"accuracy": 0.5 + n / (2 * versions), "loss": 1 / n},
+            description=f"bench model {index}",
+            tags=["bench"],
+        )
         for number, stage in ((versions - 1, "production"), (versions, "staging")):
             core_versions.update_version(store, name, max(number, 1), stage=stage)
 

@@ -56,10 +56,19 @@ LIST_TARGET_MS = 20.0
 
 
 # ------------------------------------------------------------------------------- building
-def bulk_versions(store: Store, model: str, count: int) -> None:
+def bulk_versions(
+    store: Store,
+    model: str,
+    count: int,
+    *,
+    created: Callable[[int], str] = lambda number: "2026-01-01T00:00:00.000000Z",
+    metadata: Callable[[int], dict[str, Any]] = lambda number: {"accuracy": "0.9"},
+    **model_fields: Any,
+) -> None:
     """A model with ``count`` versions, written straight through the codec (no fsync, no lock):
-    the same bytes ``create_version`` writes, 20x faster."""
-    core_models.create_model(store, model)
+    the same bytes ``create_version`` writes, 20x faster. ``created`` and ``metadata`` give
+    each version number its time and metadata."""
+    core_models.create_model(store, model, **model_fields)
     folder = store.layout.versions_dir(model)
     folder.mkdir(parents=True, exist_ok=True)
     for number in range(1, count + 1):
@@ -69,9 +78,9 @@ def bulk_versions(store: Store, model: str, count: int) -> None:
             name=str(number) if number % 2 else f"v{number}",
             id=str(uuid.uuid4()),
             tags=["bench"],
-            created="2026-01-01T00:00:00.000000Z",
+            created=created(number),
             created_by="bench",
-            run_metadata={"accuracy": "0.9"},
+            run_metadata=metadata(number),
         )
         store.layout.version_file(model, number).write_bytes(
             codec.encode(record.to_manifest(), store.config.manifest_format)
