@@ -187,3 +187,24 @@ def test_pipeline_runs_on_three_clones_with_zenml_push(remote: Path, tmp_path: P
         assert version.run_metadata["auc"] == 0.9
         assert len(version.model_artifact_ids) == 1
         assert version.producing_run and client.get_pipeline_run(version.producing_run)
+
+
+def test_if_current_is_checked_on_the_tip_not_the_stale_checkout(
+    remote: Path, tmp_path: Path
+) -> None:
+    mine = clone(remote, tmp_path / "mine")
+    assert run_zenml("model", "register", "iris", "--push", cwd=mine).returncode == 0
+    for _ in range(3):
+        assert run_zenml("model", "version", "create", "iris", "--push", cwd=mine).returncode == 0
+    promote = ("model", "version", "update", "iris")
+    assert run_zenml(*promote, "1", "--stage", "production", "--push", cwd=mine).returncode == 0
+    stale = clone(remote, tmp_path / "stale")  # sees version 1 in production
+    other = clone(remote, tmp_path / "other")
+    assert run_zenml(*promote, "2", "--stage", "production", "--push", cwd=other).returncode == 0
+    before = tip(remote)
+    refused = run_zenml(
+        *promote, "3", "--stage", "production", "--if-current", "1", "--push", cwd=stale
+    )
+    assert refused.returncode == 4, refused.stderr
+    assert "held by version 2" in refused.stderr
+    assert tip(remote) == before
