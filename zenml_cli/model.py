@@ -88,17 +88,11 @@ class Model:
 
     def model_fields(self) -> dict[str, Any]:
         """The fields a missing model is created with."""
-        return {
-            "license": self.license,
-            "description": self.description,
-            "audience": self.audience,
-            "use_cases": self.use_cases,
-            "limitations": self.limitations,
-            "trade_offs": self.trade_offs,
-            "ethics": self.ethics,
-            "tags": self.tags,
-            "save_models_to_registry": self.save_models_to_registry,
-        }
+        from zenml_cli.core.schema import MODEL_TEXT_FIELDS
+
+        fields: dict[str, Any] = {key: getattr(self, key) for key in MODEL_TEXT_FIELDS}
+        fields.update(tags=self.tags, save_models_to_registry=self.save_models_to_registry)
+        return fields
 
     def get_or_create_version(
         self, registry: Registry, producing_run: str | None = None

@@ -21,6 +21,7 @@ from zenml_cli.cli.context import (
 )
 from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_list, render_record
 from zenml_cli.core.listing import paginate
+from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import UsageError
 
@@ -31,24 +32,26 @@ RUN_COLUMNS = ("name", "pipeline", "status", "start_time", "end_time", "step_cou
 MODEL_COLUMNS = ("name", "tags", "staging_version", "production_version", "license", "created")
 
 NameArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
-LicenseOpt = Annotated[str | None, typer.Option("--license", "-l", help="The model's license.")]
+LicenseOpt = Annotated[
+    str | None, typer.Option("--license", "-l", help=MODEL_TEXT_FIELDS["license"])
+]
 DescriptionOpt = Annotated[
-    str | None, typer.Option("--description", "-d", help="What the model does.")
+    str | None, typer.Option("--description", "-d", help=MODEL_TEXT_FIELDS["description"])
 ]
 AudienceOpt = Annotated[
-    str | None, typer.Option("--audience", "-a", help="Who the model is meant for.")
+    str | None, typer.Option("--audience", "-a", help=MODEL_TEXT_FIELDS["audience"])
 ]
 UseCasesOpt = Annotated[
-    str | None, typer.Option("--use-cases", "-u", help="What the model is meant to be used for.")
+    str | None, typer.Option("--use-cases", "-u", help=MODEL_TEXT_FIELDS["use_cases"])
 ]
 TradeoffsOpt = Annotated[
-    str | None, typer.Option("--tradeoffs", help="The model's known trade-offs.")
+    str | None, typer.Option("--tradeoffs", help=MODEL_TEXT_FIELDS["trade_offs"])
 ]
 EthicalOpt = Annotated[
-    str | None, typer.Option("--ethical", "-e", help="Ethical considerations of the model.")
+    str | None, typer.Option("--ethical", "-e", help=MODEL_TEXT_FIELDS["ethics"])
 ]
 LimitationsOpt = Annotated[
-    str | None, typer.Option("--limitations", help="The model's known limitations.")
+    str | None, typer.Option("--limitations", help=MODEL_TEXT_FIELDS["limitations"])
 ]
 VersionOpt = Annotated[
     str | None,

@@ -8,7 +8,8 @@ from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
 from zenml_cli.core.names import check_name, check_tags
-from zenml_cli.core.records import MODEL_TEXT_FIELDS, ModelRecord
+from zenml_cli.core.records import ModelRecord
+from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
 
@@ -25,30 +26,20 @@ def create_model(
     store: Store,
     name: str,
     *,
-    license: str | None = None,
-    description: str | None = None,
-    audience: str | None = None,
-    use_cases: str | None = None,
-    limitations: str | None = None,
-    trade_offs: str | None = None,
-    ethics: str | None = None,
     tags: list[str] | None = None,
     save_models_to_registry: bool = True,
+    **fields: str | None,
 ) -> ModelRecord:
-    """Register a new model. ConflictError if it (or a name differing only in case) exists."""
+    """Register a new model with its text ``fields`` (``schema.MODEL_TEXT_FIELDS``).
+    ConflictError if it (or a name differing only in case) exists."""
     import uuid  # here: uuid imports platform (~3 ms), which read-only commands never need
 
     check_name(name, "model name")
+    _refuse_unknown_fields(fields)
     record = ModelRecord(
         name=name,
         id=str(uuid.uuid4()),
-        license=license,
-        description=description,
-        audience=audience,
-        use_cases=use_cases,
-        limitations=limitations,
-        trade_offs=trade_offs,
-        ethics=ethics,
+        **fields,
         tags=check_tags(tags),
         save_models_to_registry=save_models_to_registry,
         created=timestamp(store.clock()),
@@ -112,9 +103,7 @@ def update_model(
     **fields: str | None,
 ) -> ModelRecord:
     """Change a model's fields and tags, or rename it (``name=``). Unset fields stay as they are."""
-    unknown = set(fields) - set(MODEL_TEXT_FIELDS)
-    if unknown:
-        raise InvalidInputError(f"unknown model field(s): {', '.join(sorted(unknown))}")
+    _refuse_unknown_fields(fields)
     check_tags(add_tags)
     current = get_model(store, name_or_id)
     if name is not None and name != current.name:
@@ -143,6 +132,12 @@ def delete_model(store: Store, name_or_id: str) -> ModelRecord:
 def write_model(store: Store, record: ModelRecord) -> None:
     """Rewrite model.yaml (caller holds the model lock)."""
     store.write_model(record.name, record.to_manifest())
+
+
+def _refuse_unknown_fields(fields: dict[str, str | None]) -> None:
+    unknown = set(fields) - set(MODEL_TEXT_FIELDS)
+    if unknown:
+        raise InvalidInputError(f"unknown model field(s): {', '.join(sorted(unknown))}")
 
 
 def _rename(store: Store, old: str, new: str) -> ModelRecord:

@@ -11,19 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from zenml_cli.core.schema import (
+    BAD,
+    MODEL_TEXT_FIELDS,
+    VERSION_FIELDS,
+    VERSION_TRAILING_FIELDS,
+)
 from zenml_cli.enums import LinkKind, ModelStages
 from zenml_cli.errors import CorruptManifestError
 
 FORMAT = 1
-MODEL_TEXT_FIELDS = (
-    "license",
-    "description",
-    "audience",
-    "use_cases",
-    "limitations",
-    "trade_offs",
-    "ethics",
-)
 
 
 @dataclass
@@ -178,24 +175,16 @@ class ModelVersionRecord:
 
     def to_manifest(self) -> dict[str, Any]:
         """The versions/<n>.yaml mapping. Stage is not stored here (model.yaml holds stages)."""
-        return {
-            "format": FORMAT,
-            "id": self.id,
-            "number": self.number,
-            "name": self.name,
-            "description": self.description,
-            "tags": sorted(set(self.tags)),
-            "created": self.created,
-            "created_by": self.created_by,
-            "producing_run": self.producing_run,
-            "from_failed_run": self.from_failed_run,
-            "metadata": self.run_metadata,
-            "artifacts": {
-                kind.value: [link.to_manifest() for link in self.artifacts[kind]]
-                for kind in LinkKind
-            },
-            "runs": list(self.pipeline_run_ids),
-        }
+        data: dict[str, Any] = {"format": FORMAT}
+        for attr, key, dump in _DUMPED_FIELDS:
+            value = getattr(self, attr)
+            data[key] = value if dump is None else dump(value)
+            if key == "metadata":  # the nested links sit between metadata and runs
+                data["artifacts"] = {
+                    kind.value: [link.to_manifest() for link in self.artifacts[kind]]
+                    for kind in LinkKind
+                }
+        return data
 
     @classmethod
     def from_manifest(
@@ -205,24 +194,14 @@ class ModelVersionRecord:
         if fast is not None:
             return fast
         check = _Checker(data, path)  # the slow path: finds and names the bad field
-        number = check.number("number", required=True)
-        assert number is not None
+        values = {f.attr: f.kind.checked(check, f.key) for f in _ALL_VERSION_FIELDS}
         links = check.mapping("artifacts")
+        number = values["number"]
         return cls(
             model=model,
-            number=number,
-            name=check.text("name", required=True) or "",
-            id=check.text("id", required=True) or "",
             stage=stages.stage_of(number) if stages else ModelStages.NONE,
-            description=check.text("description"),
-            tags=check.text_list("tags"),
-            created=check.text("created") or "",
-            created_by=check.text("created_by") or "",
-            producing_run=check.text("producing_run"),
-            from_failed_run=check.boolean("from_failed_run", False),
-            run_metadata=check.mapping("metadata"),
             artifacts={kind: _links(links.get(kind.value) or [], path) for kind in LinkKind},
-            pipeline_run_ids=check.text_list("runs"),
+            **values,
         )
 
     @classmethod
@@ -280,13 +259,12 @@ class ModelVersionRecord:
 
 _DATA, _MODEL, _DEPLOYMENT = LinkKind.DATA, LinkKind.MODEL, LinkKind.DEPLOYMENT
 _LINK_KINDS = tuple((kind, kind.value) for kind in LinkKind)
-_OPTIONAL_TEXT = ("description", "created", "created_by", "producing_run")
+_ALL_VERSION_FIELDS = VERSION_FIELDS + VERSION_TRAILING_FIELDS
 #: Every key ``to_manifest`` writes. A manifest with any other key takes the checking path, so
 #: a field added to the manifest later is never silently dropped by the fast path.
-FAST_PATH_KEYS = frozenset(
-    ("format", "id", "number", "name", *_OPTIONAL_TEXT, "tags", "from_failed_run")
-    + ("metadata", "artifacts", "runs")
-)
+FAST_PATH_KEYS = frozenset(("format", "artifacts", *(f.key for f in _ALL_VERSION_FIELDS)))
+_FAST_FIELDS = tuple((f.attr, f.key, f.absent, f.kind.fast) for f in _ALL_VERSION_FIELDS)
+_DUMPED_FIELDS = tuple((f.attr, f.key, f.kind.dump) for f in _ALL_VERSION_FIELDS)
 
 
 def _fast_version(
@@ -301,27 +279,12 @@ def _fast_version(
     if not FAST_PATH_KEYS.issuperset(data):
         return None
     get = data.get
-    number, name, id_ = get("number"), get("name"), get("id")
-    if type(number) is not int or number < 1 or type(name) is not str or type(id_) is not str:
-        return None
-    if not name or not id_:
-        return None
-    for key in _OPTIONAL_TEXT:
-        value = get(key)
-        if value is not None and type(value) is not str:
+    values: dict[str, Any] = {}
+    for attr, key, absent, fast in _FAST_FIELDS:
+        value = fast(get(key, absent))
+        if value is BAD:
             return None
-    tags, runs, metadata = get("tags"), get("runs"), get("metadata")
-    tags = [] if tags is None else tags
-    runs = [] if runs is None else runs
-    flag = get("from_failed_run", False)
-    if type(tags) is not list or type(runs) is not list or type(flag) is not bool:
-        return None
-    if not all(type(t) is str for t in tags) or not all(type(r) is str for r in runs):
-        return None
-    if metadata is None:
-        metadata = {}
-    elif type(metadata) is not dict:
-        return None
+        values[attr] = value
     raw_links = get("artifacts")
     raw_links = {} if raw_links is None else raw_links
     if type(raw_links) is not dict:
@@ -340,21 +303,12 @@ def _fast_version(
                 return None
             links.append(ArtifactLink(link_name, version, link_id))
         artifacts[kind] = links
+    number = values["number"]
     return cls(
         model=model,
-        number=number,
-        name=name,
-        id=id_,
         stage=stages.stage_of(number) if stages else ModelStages.NONE,
-        description=get("description"),
-        tags=tags,
-        created=get("created") or "",
-        created_by=get("created_by") or "",
-        producing_run=get("producing_run"),
-        from_failed_run=flag,
-        run_metadata=metadata,
         artifacts=artifacts,
-        pipeline_run_ids=runs,
+        **values,
     )
 
 

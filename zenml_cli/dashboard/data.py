@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zenml_cli.core.history import HistoryEvent
-from zenml_cli.core.records import MODEL_TEXT_FIELDS, ModelRecord, ModelVersionRecord
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.runs import RunRecord
+from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import NotFoundError
 from zenml_cli.registry import Registry
