@@ -82,7 +82,8 @@ def record(
     message: str | None = None,
     gate: dict[str, Any] | None = None,
 ) -> HistoryEvent:
-    """Append one event. Call with the model's lock held, after the manifest write it records."""
+    """Append one event. Call with the model's lock held, *before* the manifest write it records
+    (intent first: a failed append leaves the manifests untouched)."""
     last = store.last_history_line(model)
     seq = 1
     if last:

@@ -227,16 +227,9 @@ def update_version(
                 force=force,
                 model=record.name,
             )
-        if (
-            result.renamed_from is not None
-            or description is not None
-            or add_tags
-            or remove_tags
-            or new_metadata is not None
-        ):
-            if new_metadata is not None:
-                version.run_metadata = new_metadata
-            _rewrite_fields(store, version, name, description, add_tags, remove_tags)
+        # Intent first (a journal, as SQLite's): each event is appended before the manifest
+        # write it records. A failed append changes nothing; a crash between the two leaves
+        # an event model.yaml does not reflect, which doctor reports (see README).
         if result.renamed_from is not None:
             history.record(
                 store,
@@ -248,12 +241,19 @@ def update_version(
                 to=name,
                 message=message,
             )
+        if (
+            result.renamed_from is not None
+            or description is not None
+            or add_tags
+            or remove_tags
+            or new_metadata is not None
+        ):
+            if new_metadata is not None:
+                version.run_metadata = new_metadata
+            _rewrite_fields(store, version, name, description, add_tags, remove_tags)
         if change is not None:
             result.stage_change = change
             if change.changed:
-                record.stages = new_holders
-                write_model(store, record)
-                version.stage = change.to_stage
                 history.record(
                     store,
                     record.name,
@@ -266,6 +266,9 @@ def update_version(
                     message=message,
                     gate=result.gate,
                 )
+                record.stages = new_holders
+                write_model(store, record)
+                version.stage = change.to_stage
     return result
 
 
@@ -322,11 +325,7 @@ def delete_version(store: Store, model: str, ref: RefInput) -> ModelVersionRecor
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         version = resolve(store, record, ref)
-        record.stages = record.stages.without(version.number)
-        record.retired_numbers = sorted({*record.retired_numbers, version.number})
-        write_model(store, record)
-        store.remove_version(record.name, version.number)
-        history.record(
+        history.record(  # intent first, as for a stage change
             store,
             record.name,
             "delete",
@@ -334,6 +333,10 @@ def delete_version(store: Store, model: str, ref: RefInput) -> ModelVersionRecor
             version_name=version.name,
             from_=version.stage.value,
         )
+        record.stages = record.stages.without(version.number)
+        record.retired_numbers = sorted({*record.retired_numbers, version.number})
+        write_model(store, record)
+        store.remove_version(record.name, version.number)
     return version
 
 

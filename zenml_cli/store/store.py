@@ -340,8 +340,12 @@ class Store:
             return None
 
     def append_history(self, model: str, line: bytes) -> None:
+        """Append one event to an existing model's history (FileNotFoundError when the model
+        folder is gone: an append never recreates it)."""
         self.ensure_created()
-        atomic.append_line(self._component_path(self.layout.history_file, model), line)
+        path = self._component_path(self.layout.history_file, model)
+        self._guard(path)
+        atomic.append_line(path, line)
 
     # ----------------------------------------------------------------------------- runs
     def run_ids(self) -> list[str]:
@@ -439,7 +443,9 @@ class Store:
         for a whole read-modify-write. Keys are case-folded: names that differ only in case
         share a lock, as they would share a folder on macOS or Windows."""
         self.ensure_created()
-        with locks.hold(self.layout.lock_file(key), self.config.lock_timeout):
+        path = self.layout.lock_file(key)
+        self._guard(path)
+        with locks.hold(path, self.config.lock_timeout):
             yield
 
     # ----------------------------------------------------------------------------- internals
@@ -454,7 +460,16 @@ class Store:
         self._write_bytes(path, self._encode(data))
 
     def _write_bytes(self, path: Path, data: bytes) -> None:
+        self._guard(path)
         atomic.atomic_write(path, data)
+
+    def _guard(self, path: Path) -> None:
+        """Refuse a write whose path passes through a symbolic link out of ``.zenml/``."""
+        link = atomic.link_out_of(path, self.dir)
+        if link is not None:
+            raise CorruptManifestError(
+                link, "is a symbolic link out of the store; zenml never writes through it"
+            )
 
     def _encode(self, data: dict[str, Any]) -> bytes:
         return codec.encode(data, self.config.manifest_format)
