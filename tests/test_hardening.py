@@ -82,3 +82,51 @@ def test_1_symlinked_lock_file_is_a_clear_error(store: Store, tmp_path: Path, cl
     code, _, err = cli("model", "version", "create", "m")
     assert code == 6 and "model-m.lock" in err and "symbolic link" in err
     assert outside.read_text() == "keep"
+
+
+# ---------------------------------------------------------------- 2. artifacts load by hash only
+# Covered by tests/test_artifact_stores.py::test_a_manifest_alone_never_runs_code (a manifest's
+# uri, or a hash naming a repository file, never makes load_artifact unpickle that file).
+
+
+# ---------------------------------------------------------------- 3, 10, 17. strict YAML
+BOMB = "\n".join(
+    ["metadata:", '  a: &a ["lol","lol","lol","lol"]']
+    + [f"  {c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]" for p, c in zip("abcdefgh", "bcdefghi")]
+)
+
+
+def _edit_version(store: Store, number: int, edit: str | None = None, *, text: str | None = None) -> Path:
+    path = store.layout.version_file("m", number)
+    path.write_text(text if text is not None else path.read_text() + edit)
+    return path
+
+
+def test_3_yaml_bomb_is_refused_naming_the_file(store: Store, cli: Cli) -> None:
+    _model(store)
+    raw = store.layout.version_file("m", 1).read_text()
+    _edit_version(store, 1, text=raw.replace("metadata: {}", BOMB))
+    for args in (("model", "version", "describe", "m", "1"), ("model", "version", "list", "m")):
+        code, _, err = cli(*args)
+        assert code == 6 and "versions/1.yaml" in err and "anchors are not allowed" in err
+    code, out, _ = cli("doctor", "-o", "json")
+    assert code == 6 and "versions/1.yaml" in out
+
+
+def test_3_anchor_alias_and_duplicate_key_are_refused(store: Store, cli: Cli) -> None:
+    _model(store)
+    _edit_version(store, 1, "extra: &x 1\n")
+    _edit_version(store, 2, "description: one\ndescription: two\n")
+    code, out, _ = cli("doctor", "-o", "json")
+    assert code == 6 and "anchors are not allowed" in out and "duplicate key 'description'" in out
+
+
+def test_10_unquoted_date_in_metadata_stays_text(store: Store, cli: Cli) -> None:
+    _model(store)
+    path = store.layout.version_file("m", 1)
+    path.write_text(path.read_text().replace("metadata: {}", "metadata:\n  released: 2026-01-01"))
+    for fmt in ("json", "csv"):
+        code, out, err = cli("model", "version", "list", "m", "-o", fmt)
+        assert code == 0, err
+        assert "2026-01-01" in out
+    assert versions.get_version(store, "m", 1).run_metadata == {"released": "2026-01-01"}
