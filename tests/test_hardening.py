@@ -130,3 +130,86 @@ def test_10_unquoted_date_in_metadata_stays_text(store: Store, cli: Cli) -> None
         assert code == 0, err
         assert "2026-01-01" in out
     assert versions.get_version(store, "m", 1).run_metadata == {"released": "2026-01-01"}
+
+
+# ---------------------------------------------------------------- 4, 5, 6, 8. history = journal
+def _doctor_text(cli: Cli) -> tuple[int, str]:
+    code, out, _ = cli("doctor", "-o", "json")
+    return code, out
+
+
+def test_4_a_failed_history_append_moves_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    _model(store)
+    before = store.layout.model_file("m").read_bytes()
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch, pytest.raises(OSError):
+        patch.setattr(Store, "append_history", disk_full)
+        versions.update_version(store, "m", 1, stage="production")
+    assert store.layout.model_file("m").read_bytes() == before
+    assert _doctor_text(cli)[0] == 0
+
+
+def test_4_overflowing_seq_neither_crashes_writes_nor_doctor(store: Store, cli: Cli) -> None:
+    _model(store)
+    with store.layout.history_file("m").open("a") as handle:
+        handle.write('{"seq": 1e400}\n')
+    versions.update_version(store, "m", 1, stage="production")
+    assert models.get_model(store, "m").stages.production == 1
+    code, out = _doctor_text(cli)
+    assert code == 6 and "history.jsonl:1" in out and "not a valid history event" in out
+
+
+def test_4_crash_between_event_and_model_write_is_reported(
+    store: Store, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    _model(store)
+
+    def killed(*args: object) -> None:
+        raise KeyboardInterrupt  # stands in for SIGKILL after the append
+
+    with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
+        patch.setattr(versions, "write_model", killed)
+        versions.update_version(store, "m", 2, stage="production")
+    code, out = _doctor_text(cli)
+    assert code == 6 and "history says production is held by version 2" in out
+
+
+def test_5_doctor_checks_history_against_holders_after_ours_merge(store: Store, cli: Cli) -> None:
+    _model(store, count=3)
+    versions.update_version(store, "m", 2, stage="production")
+    ours = store.layout.model_file("m").read_bytes()
+    versions.update_version(store, "m", 3, stage="production")
+    store.layout.model_file("m").write_bytes(ours)  # git merge -X ours on model.yaml
+    assert history.holders_at(history.read(store, "m"))["production"] == 3
+    code, out = _doctor_text(cli)
+    assert code == 6 and "says version 2" in out and "held by version 3" in out
+
+
+def test_6_history_at_replays_by_sequence_not_time(project: Path) -> None:
+    from datetime import UTC, datetime
+
+    times = iter([datetime(2026, 1, 1, 10, tzinfo=UTC), datetime(2026, 1, 1, 9, tzinfo=UTC)])
+    store = Store(project)
+    _model(store)
+    store.clock = lambda: next(times)  # the second promotion's clock moved back an hour
+    versions.update_version(store, "m", 1, stage="production")
+    versions.update_version(store, "m", 2, stage="production")
+    events = history.read(store, "m")
+    assert history.holders_at(events, "2026-06-01T00:00:00Z")["production"] == 2
+    assert history.holders_at(events)["production"] == 2
+
+
+def test_8_two_events_sharing_a_seq_are_reported(store: Store, cli: Cli) -> None:
+    _model(store, count=4)
+    path = store.layout.history_file("m")
+    versions.update_version(store, "m", 4, stage="staging")
+    theirs = path.read_bytes().replace(b'"tester"', b'"other"')
+    with path.open("ab") as handle:  # git's union merge of the other branch's seq 1
+        handle.write(theirs)
+    code, out = _doctor_text(cli)
+    assert code == 6 and "share sequence number(s) 1" in out

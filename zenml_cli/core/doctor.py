@@ -93,11 +93,53 @@ def _check_model(store: Store, name: str, problems: list[Problem]) -> int:
         return 1
     versions = _check_versions(store, record, problems)
     _check_stage_holders(store, record, versions, problems)
+    _check_history(store, record, problems)
+    return 1 + len(versions)
+
+
+def _check_history(store: Store, model: ModelRecord, problems: list[Problem]) -> None:
+    """History is the journal of model.yaml's stage holders: replayed in sequence order it must
+    name the holders model.yaml names (an interrupted write, or a merge resolved for one side
+    of model.yaml, breaks this), and no two different events may share a sequence number."""
     try:
-        history.read(store, name)
+        events = history.read(store, model.name)
     except CorruptManifestError as exc:
         problems.append(Problem(exc.path, exc.problem))
-    return 1 + len(versions)
+        return
+    source = store.history_source(model.name)
+    by_seq: dict[int, int] = defaultdict(int)
+    for event in events:
+        by_seq[event.seq] += 1
+    shared = sorted(seq for seq, count in by_seq.items() if count > 1)
+    if shared:
+        problems.append(
+            Problem(
+                source,
+                f"different events share sequence number(s) {', '.join(map(str, shared))} "
+                "(two branches merged by union?); the order is ambiguous: renumber one branch's "
+                "events after the other's and check model.yaml's holders",
+            )
+        )
+    if not any(event.event in ("stage", "delete") for event in events):
+        return  # nothing recorded to compare (a store written by hand or before history)
+    replayed = history.holders_at(events)
+    for stage in ("staging", "production"):
+        recorded = replayed[stage]
+        held = getattr(model.stages, stage)
+        if recorded != held:
+            problems.append(
+                Problem(
+                    source,
+                    f"history says {stage} is held by {_holder(recorded)} but "
+                    f"{store.model_source(model.name)} says {_holder(held)} (an interrupted "
+                    "promotion, or a merge resolved for one side); promote the right version "
+                    "again to record it",
+                )
+            )
+
+
+def _holder(number: int | None) -> str:
+    return "no version" if number is None else f"version {number}"
 
 
 def _check_versions(
