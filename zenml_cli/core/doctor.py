@@ -122,20 +122,37 @@ def _check_history(store: Store, model: ModelRecord, problems: list[Problem]) ->
         )
     if not any(event.event in ("stage", "delete") for event in events):
         return  # nothing recorded to compare (a store written by hand or before history)
+    held = {"staging": model.stages.staging, "production": model.stages.production}
     replayed = history.holders_at(events)
+    if replayed == held:
+        return
+    # Only the last event missing from model.yaml: the signature of a write interrupted between
+    # its event and model.yaml (events go first), which the next write reconciles.
+    ordered = sorted(events, key=lambda e: e.seq)
+    interrupted = history.holders_at(ordered[:-1]) == held
     for stage in ("staging", "production"):
-        recorded = replayed[stage]
-        held = getattr(model.stages, stage)
-        if recorded != held:
+        if replayed[stage] == held[stage]:
+            continue
+        if interrupted:
             problems.append(
                 Problem(
                     source,
-                    f"history says {stage} is held by {_holder(recorded)} but "
-                    f"{store.model_source(model.name)} says {_holder(held)} (an interrupted "
-                    "promotion, or a merge resolved for one side); promote the right version "
-                    "again to record it",
+                    f"the last event (seq {ordered[-1].seq}) gives {stage} to "
+                    f"{_holder(replayed[stage])} but {store.model_source(model.name)} says "
+                    f"{_holder(held[stage])}: a write was interrupted (or a merge kept "
+                    "model.yaml's side); the next stage change records model.yaml's holders",
+                    "warning",
                 )
             )
+            continue
+        problems.append(
+            Problem(
+                source,
+                f"history says {stage} is held by {_holder(replayed[stage])} but "
+                f"{store.model_source(model.name)} says {_holder(held[stage])} (a merge "
+                "resolved for one side?); promote the right version again to record it",
+            )
+        )
 
 
 def _holder(number: int | None) -> str:

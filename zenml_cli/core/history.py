@@ -150,4 +150,43 @@ def holders_at(events: list[HistoryEvent], moment: str | None = None) -> dict[st
             for stage, holder in holders.items():
                 if holder == event.version:
                     holders[stage] = None
+        elif event.event == RECONCILE and isinstance(event.to, dict):
+            for stage in holders:
+                holders[stage] = event.to.get(stage)
     return holders
+
+
+#: The event a write appends when it finds history ahead of model.yaml (see ``reconcile``).
+RECONCILE = "reconcile"
+
+
+def reconcile(store: Store, model: str, staging: int | None, production: int | None) -> None:
+    """Bring history into agreement with model.yaml's holders before a write changes them
+    (call with the model's lock held). Events are appended before model.yaml is written, so a
+    crash or failure between the two leaves history ahead: model.yaml is the commit, as in a
+    rollback journal, so the change did not happen, and a ``reconcile`` event says so. Costs
+    one read of the file's tail unless the last event is not reflected in model.yaml."""
+    held = {"staging": staging, "production": production}
+    last = store.last_history_line(model)
+    if not last:
+        return
+    try:
+        event = HistoryEvent.from_dict(json.loads(last))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return  # doctor reports a mangled line; a write need not stop for it
+    if event.event not in ("stage", "delete"):
+        return
+    try:
+        replayed = holders_at(read(store, model))
+    except CorruptManifestError:
+        return
+    if replayed != held:
+        record(
+            store,
+            model,
+            RECONCILE,
+            from_=replayed,
+            to=held,
+            message="history was ahead of model.yaml (an interrupted write or a merge); "
+            "model.yaml's holders stand",
+        )

@@ -206,6 +206,8 @@ def update_version(
         record = get_model(store, model)
         version = resolve(store, record, ref)
         result = VersionUpdate(version=version)
+        if target is not None:
+            history.reconcile(store, record.name, record.stages.staging, record.stages.production)
         merged = {**version.run_metadata, **meta}
         new_metadata = merged if merged != version.run_metadata else None
         if target is not None:
@@ -325,6 +327,7 @@ def delete_version(store: Store, model: str, ref: RefInput) -> ModelVersionRecor
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         version = resolve(store, record, ref)
+        history.reconcile(store, record.name, record.stages.staging, record.stages.production)
         history.record(  # intent first, as for a stage change
             store,
             record.name,
