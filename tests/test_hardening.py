@@ -269,3 +269,21 @@ def test_7_rename_records_its_event_and_a_case_only_rename_works(store: Store) -
     models.update_model(store, "m", name="M")
     models.update_model(store, "M", name="other")
     assert [e.event for e in history.read(store, "other")] == ["model_rename", "model_rename"]
+
+
+# ---------------------------------------------------------------- 9. deleting stage holders
+def test_9_deleting_a_stage_holder_needs_force(store: Store, cli: Cli) -> None:
+    from zenml_cli.errors import ConflictError, NotFoundError
+
+    _model(store, count=3)
+    versions.update_version(store, "m", 2, stage="production")
+    with pytest.raises(ConflictError, match="holds 'production'.*--force"):
+        versions.delete_version(store, "m", 2)
+    code, _, err = cli("model", "version", "delete", "m", "2", "-y")
+    assert code == 4 and "--force" in err
+    assert models.get_model(store, "m").stages.production == 2
+    assert cli("model", "version", "delete", "m", "2", "-y", "--force")[0] == 0
+    with pytest.raises(NotFoundError, match="version 2 of model 'm' was deleted"):
+        versions.get_version(store, "m", 2)
+    code, _, err = cli("model", "version", "describe", "m", "2")
+    assert code == 3 and "was deleted" in err

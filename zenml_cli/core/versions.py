@@ -135,6 +135,11 @@ def resolve(store: Store, model: ModelRecord, ref: RefInput) -> ModelVersionReco
                 f"see 'zenml model version list --model {model.name}'"
             )
         return found
+    if number in model.retired_numbers:
+        raise NotFoundError(
+            f"version {number} of model '{model.name}' was deleted (numbers are never reused); "
+            f"see 'zenml model version history {model.name}'"
+        )
     version = read_number(store, model, number)
     if version is None:
         raise NotFoundError(
@@ -321,12 +326,22 @@ def _rewrite_fields(
     write_version(store, version)
 
 
-def delete_version(store: Store, model: str, ref: RefInput) -> ModelVersionRecord:
+def delete_version(
+    store: Store, model: str, ref: RefInput, *, force: bool = False
+) -> ModelVersionRecord:
     """Delete one version. Its number is retired first (in model.yaml), so it is never reused,
-    even if the process dies before the version file is removed."""
+    even if the process dies before the version file is removed. Deleting the holder of
+    staging or production needs ``force`` (ConflictError otherwise): it empties that stage."""
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         version = resolve(store, record, ref)
+        held = record.stages.stage_of(version.number)
+        if held in SINGLE_HOLDER_STAGES and not force:
+            raise ConflictError(
+                f"version {version.number} of model '{record.name}' holds '{held.value}'; "
+                "deleting it would leave the stage empty: promote another version first, or "
+                "pass --force (force=True)"
+            )
         history.reconcile(store, record.name, record.stages.staging, record.stages.production)
         history.record(  # intent first, as for a stage change
             store,
