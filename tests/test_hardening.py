@@ -287,3 +287,55 @@ def test_9_deleting_a_stage_holder_needs_force(store: Store, cli: Cli) -> None:
         versions.get_version(store, "m", 2)
     code, _, err = cli("model", "version", "describe", "m", "2")
     assert code == 3 and "was deleted" in err
+
+
+# ---------------------------------------------------------------- 11, 16. names in bytes, NFC, Windows
+def test_11_names_are_checked_in_bytes_and_long_names_still_write(store: Store, cli: Cli) -> None:
+    from zenml_cli.errors import InvalidInputError
+
+    for name in ("漢" * 28, "a" * 250):
+        _model(store, name, count=1)
+        versions.update_version(store, name, 1, stage="production")
+        models.update_model(store, name, description="still writable")
+    with pytest.raises(InvalidInputError, match="bytes long"):
+        models.create_model(store, "é" * 200)
+    code, _, err = cli("model", "register", "漢" * 86)
+    assert code == 5 and "bytes" in err
+    assert not [p for p in store.layout.models_dir.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_16_names_are_nfc_and_windows_safe(store: Store) -> None:
+    import unicodedata
+
+    from zenml_cli.errors import ConflictError, InvalidInputError
+
+    models.create_model(store, unicodedata.normalize("NFD", "café"))
+    assert store.model_names() == [unicodedata.normalize("NFC", "café")]
+    with pytest.raises(ConflictError):
+        models.create_model(store, unicodedata.normalize("NFC", "café"))
+    assert models.get_model(store, unicodedata.normalize("NFD", "café")).name == "café"
+    for bad in ("CON", "aux.txt", "Lpt1", "nul.tar.gz", "model."):
+        with pytest.raises(InvalidInputError):
+            models.create_model(store, bad)
+    models.create_model(store, "console")  # only the device names themselves
+
+
+# ---------------------------------------------------------------- 12. only ASCII digits are numbers
+def test_12_unicode_digits_are_not_numbers(store: Store, cli: Cli) -> None:
+    _model(store, count=3)
+    versions_dir = store.layout.versions_dir("m")
+    (versions_dir / "٢.yaml").write_bytes((versions_dir / "2.yaml").read_bytes())
+    (versions_dir / "².yaml").write_text("format: 1\n")
+    with pytest.raises(CorruptManifestError, match="unexpected file"):  # not a second "2"
+        versions.read_versions(store, models.get_model(store, "m"))
+    code, out, _ = cli("doctor", "-o", "json")
+    assert code == 6 and "٢.yaml" in out and "².yaml" in out
+    code, _, err = cli("model", "version", "list", "m")
+    assert code == 6 and ".yaml" in err
+    (versions_dir / "٢.yaml").unlink()
+    (versions_dir / "².yaml").unlink()
+    code, _, err = cli("model", "version", "describe", "m", "³")
+    assert code == 3 and "no version named '³'" in err
+    code, _, err = cli("model", "version", "describe", "m", "٣")
+    assert code == 3
+    assert versions.create_version(store, "m", name="v٣").number == 4

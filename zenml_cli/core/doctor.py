@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from zenml_cli.core import history
-from zenml_cli.core.names import check_name
+from zenml_cli.core.names import check_name, normal_form
 from zenml_cli.core.problems import Check, Problem
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import stage_word
@@ -62,7 +62,7 @@ def _check_models(store: Store, problems: list[Problem]) -> int:
     checked = 0
     folded: dict[str, list[str]] = defaultdict(list)
     for name in sorted(store.model_names()):
-        folded[name.casefold()].append(name)
+        folded[normal_form(name).casefold()].append(name)
         checked += _check_model(store, name, problems)
     for names in folded.values():
         if len(names) > 1:
@@ -79,7 +79,8 @@ def _check_models(store: Store, problems: list[Problem]) -> int:
 def _check_model(store: Store, name: str, problems: list[Problem]) -> int:
     folder = store.model_folder_source(name)
     try:
-        check_name(name, "model name")
+        if check_name(name, "model name") != name:
+            problems.append(Problem(folder, "model name is not in Unicode NFC; rename it"))
     except InvalidInputError as exc:
         problems.append(Problem(folder, str(exc)))
     try:
@@ -209,7 +210,7 @@ def _check_version_name(version: ModelVersionRecord, path: str, problems: list[P
     except InvalidInputError as exc:
         problems.append(Problem(path, str(exc)))
         return
-    if version.name.isdigit() and version.name != str(version.number):
+    if version.name.isdigit() and version.name != str(version.number):  # any script's digits
         problems.append(Problem(path, f"name '{version.name}' is a number other than its own"))
     if stage_word(version.name) is not None:
         problems.append(Problem(path, f"name '{version.name}' is a stage word"))

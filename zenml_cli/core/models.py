@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
-from zenml_cli.core.names import check_name, check_tags
+from zenml_cli.core.names import check_name, check_tags, normal_form
 from zenml_cli.core.records import MODEL_TEXT_FIELDS, ModelRecord
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
@@ -41,7 +41,7 @@ def create_model(
     """Register a new model. ConflictError if it (or a name differing only in case) exists."""
     import uuid  # here: uuid imports platform (~3 ms), which read-only commands never need
 
-    check_name(name, "model name")
+    name = check_name(name, "model name")
     record = ModelRecord(
         name=name,
         id=str(uuid.uuid4()),
@@ -64,7 +64,9 @@ def create_model(
 
 
 def get_model(store: Store, name_or_id: str) -> ModelRecord:
-    """A model by exact name, else by id. NotFoundError suggests a case-insensitive match."""
+    """A model by exact name (in normal form), else by id. NotFoundError suggests a
+    case-insensitive match."""
+    name_or_id = normal_form(name_or_id)
     found = _read_by_name(store, name_or_id)
     if found is None and UUID_PATTERN.match(name_or_id):
         found = _find_by_id(store, name_or_id)
@@ -175,9 +177,9 @@ def _rename(store: Store, old: str, new: str) -> ModelRecord:
 
 
 def _refuse_existing(store: Store, name: str, ignoring: str | None = None) -> None:
-    folded = name.casefold()
+    folded = normal_form(name).casefold()
     for existing in store.model_names():
-        if existing == ignoring or existing.casefold() != folded:
+        if existing == ignoring or normal_form(existing).casefold() != folded:
             continue
         if existing == name:
             raise ConflictError(f"model '{name}' already exists; see 'zenml model describe {name}'")

@@ -23,7 +23,7 @@ from zenml_cli.core.models import (
 )
 from zenml_cli.core.names import check_tags, check_version_name
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
-from zenml_cli.core.refs import RefInput, VersionRef
+from zenml_cli.core.refs import RefInput, VersionRef, is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
@@ -69,7 +69,7 @@ def create_version(
     import uuid  # here: uuid imports platform (~3 ms), which read-only commands never need
 
     if name is not None:
-        check_version_name(name)
+        name = check_version_name(name)
     tags = check_tags(tags)
     with store.lock(model_lock(model)):
         record = get_model(store, model)
@@ -204,7 +204,7 @@ def update_version(
     if target is None and (if_better is not None or if_current is not None):
         raise InvalidInputError("--if-better and --if-current guard a promotion; add --stage")
     if name is not None:
-        check_version_name(name)
+        name = check_version_name(name)
     check_tags(add_tags)
     meta = checked_metadata(metadata) if metadata is not None else {}
     with store.lock(model_lock(model)):
@@ -387,7 +387,7 @@ def read_number(store: Store, model: ModelRecord, number: int) -> ModelVersionRe
 
 
 def _find_by_name(store: Store, model: ModelRecord, name: str) -> ModelVersionRecord | None:
-    if name.isdigit():  # an auto-named version's name is its number
+    if is_number_text(name):  # an auto-named version's name is its number
         return read_number(store, model, int(name))
     return _find_version(store, model, "name", lambda value: value == name)
 

@@ -166,7 +166,7 @@ class NextNumberHint:
         except (OSError, ValueError):
             return None
         parts = text.split()
-        if len(parts) != 6 or not all(p.isdigit() for p in parts):
+        if len(parts) != 6 or not all(p.isascii() and p.isdigit() for p in parts):
             return None
         *saved, highest, check = (int(p) for p in parts)
         if check != _hint_checksum((*saved, highest)) or tuple(saved) != key:

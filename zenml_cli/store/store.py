@@ -210,7 +210,7 @@ class Store:
         entries: list[tuple[str, int | None]] = []
         for entry in _visible_entries(self.layout.versions_dir(model)):
             stem, dot, tail = entry.partition(".")
-            ok = dot and "." + tail == ext and stem.isdigit()
+            ok = dot and "." + tail == ext and stem.isascii() and stem.isdigit()
             entries.append((entry, int(stem) if ok else None))
         return entries
 
@@ -293,7 +293,9 @@ class Store:
         loaded = FolderIndex(folder, cache, self.layout.ext, project).load(self._decode)
         cut = len(self.layout.ext)
         return {
-            int(entry[:-cut]): value for entry, value in loaded.items() if entry[:-cut].isdigit()
+            int(entry[:-cut]): value
+            for entry, value in loaded.items()
+            if entry[:-cut].isascii() and entry[:-cut].isdigit()
         }
 
     def highest_version_number(self, model: str) -> int:
