@@ -339,3 +339,51 @@ def test_12_unicode_digits_are_not_numbers(store: Store, cli: Cli) -> None:
     code, _, err = cli("model", "version", "describe", "m", "٣")
     assert code == 3
     assert versions.create_version(store, "m", name="v٣").number == 4
+
+
+# ---------------------------------------------------------------- 13. malformed caches
+def _cache_bytes(payload: object) -> bytes:
+    import marshal
+    import zlib
+
+    from zenml_cli.store.index import CACHE_FORMAT
+
+    body = marshal.dumps(payload)
+    return CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body
+
+
+def test_13_malformed_cache_entries_with_valid_checksums_are_ignored(
+    store: Store, cli: Cli
+) -> None:
+    from zenml_cli.store.layout import manifest_memo_file
+
+    _model(store, count=33)
+    folder = store.layout.versions_dir("m")
+    index = store.layout.cache_path(folder, ".index")
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.write_bytes(_cache_bytes((".yaml", {"1.yaml": "garbage", "2.yaml": (1, 2)})))
+    memo = manifest_memo_file(store.dir)
+    memo.write_bytes(_cache_bytes({"models/m/model.yaml": 5, "config.yaml": ("x",)}))
+    for args in (("model", "version", "list", "m", "--size", "100"), ("model", "describe", "m")):
+        code, _, err = cli(*args)
+        assert code == 0, err
+    assert len(versions.read_versions(Store(store.root), models.get_model(store, "m"))) == 33
+
+
+def test_13_doctor_reads_manifests_not_the_cache(store: Store, cli: Cli) -> None:
+    import marshal
+
+    from zenml_cli.store.index import stat_key
+    from zenml_cli.store.layout import manifest_memo_file
+
+    _model(store)
+    path = store.layout.model_file("m")
+    good = models.get_model(store, "m").to_manifest()
+    path.write_text(path.read_text().replace("format: 1", "format: 1\n  broken: [", 1))
+    key = stat_key(os.stat(path))  # a memo that still vouches for the good content
+    manifest_memo_file(store.dir).parent.mkdir(exist_ok=True)
+    manifest_memo_file(store.dir).write_bytes(
+        _cache_bytes({"models/m/model.yaml": (key, marshal.dumps(good))})
+    )
+    code, out, _ = cli("doctor", "-o", "json")
+    assert code == 6 and "model.yaml" in out and "not valid YAML" in out

@@ -32,6 +32,7 @@ class DoctorReport:
 def run(store: Store, *, payloads: bool = False) -> DoctorReport:
     """Check the whole store; with ``payloads``, also that every payload an artifact manifest
     names is in the artifact store (RemoteError, exit 8, if the store cannot be reached)."""
+    store = store.uncached()  # check the files themselves, never a cache of them
     problems: list[Problem] = []
     checked = 0
     try:

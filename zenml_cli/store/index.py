@@ -92,7 +92,7 @@ class FolderIndex:
                 changed = True
                 continue
             hit = cached.get(name)
-            if hit is not None and hit[0] == key:
+            if _entry_ok(hit, self.project is None) and hit[0] == key:
                 fresh[name] = hit
                 result[name] = hit[1]
                 continue
@@ -133,6 +133,8 @@ class FolderIndex:
         if suffix != self.suffix or not isinstance(entries, dict):
             return {}
         return entries
+
+
 
     def _write_cache(self, entries: dict[str, tuple[StatKey, Any]]) -> None:
         try:
@@ -237,6 +239,19 @@ def atomic_replace(path: Path, data: bytes) -> None:
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
+def _entry_ok(hit: Any, mapping: bool) -> bool:
+    """True for a well-formed cache entry ``(stat key, value)``: a cache whose checksum holds
+    can still be foreign or hand-made, and a malformed entry is ignored (and rebuilt), never
+    trusted or crashed on."""
+    return (
+        type(hit) is tuple
+        and len(hit) == 2
+        and type(hit[0]) is tuple
+        and len(hit[0]) == 4
+        and (not mapping or type(hit[1]) is dict)
+    )
+
+
 def _through_link(path: Path) -> bool:
     """True when a folder of ``path`` at or below the store's ``.cache`` is a symbolic link."""
     for folder in path.parents:
@@ -277,7 +292,7 @@ class ManifestMemo:
         if self._entries is None:
             self._entries = self._load()
         hit = self._entries.get(name)
-        if hit is not None and hit[0] == key:
+        if _entry_ok(hit, False) and type(hit[1]) is bytes and hit[0] == key:
             with contextlib.suppress(EOFError, ValueError, TypeError):
                 data = marshal.loads(hit[1])
                 if type(data) is dict:

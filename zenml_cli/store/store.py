@@ -55,7 +55,12 @@ class Store:
     """One project's ``.zenml/`` store. Cheap to build: nothing is read until asked."""
 
     def __init__(
-        self, root: Path, *, clock: Clock = utc_now, payload_home: Path | None = None
+        self,
+        root: Path,
+        *,
+        clock: Clock = utc_now,
+        payload_home: Path | None = None,
+        use_cache: bool = True,
     ) -> None:
         self.root = Path(root)
         self.dir = self.root / STORE_DIR
@@ -66,6 +71,12 @@ class Store:
         self.payload_home = Path(payload_home) if payload_home is not None else self.root
         self._config: StoreConfig | None = None
         self._layout: Layout | None = None
+        #: False: every manifest is parsed from its file (doctor checks files, not caches).
+        self.use_cache = use_cache
+
+    def uncached(self) -> Store:
+        """The same store, reading every manifest from its file and never from a cache."""
+        return Store(self.root, clock=self.clock, payload_home=self.payload_home, use_cache=False)
 
     @classmethod
     def locate(
@@ -81,7 +92,7 @@ class Store:
         if self._config is None:
             path = self.dir / CONFIG_FILE
             try:
-                data = self._manifest_memo.read(path, CONFIG_FILE, _decode_yaml)
+                data = self._memo_read(path, CONFIG_FILE, _decode_yaml)
             except FileNotFoundError:
                 self._config = StoreConfig()
             else:
@@ -148,7 +159,7 @@ class Store:
         path = self.layout.model_file(name)
         relative = str(path)[len(str(self.dir)) + 1 :]
         try:
-            return Manifest(str(path), self._manifest_memo.read(path, relative, self._decode))
+            return Manifest(str(path), self._memo_read(path, relative, self._decode))
         except FileNotFoundError:
             return None
 
@@ -286,7 +297,7 @@ class Store:
         index named ``name`` (change the name whenever ``project`` changes what it returns).
         Files that cannot be decoded are left out, as are all files when ``numbers`` are too
         few to be worth an index: the caller reads those directly."""
-        if len(numbers) < INDEX_MIN_FILES:
+        if len(numbers) < INDEX_MIN_FILES or not self.use_cache:
             return {}
         folder = self.layout.versions_dir(model)
         cache = self.layout.cache_path(folder, "." + name)
@@ -485,10 +496,17 @@ class Store:
         except FileNotFoundError:
             return None
 
+    def _memo_read(
+        self, path: Path, name: str, decode: Callable[[bytes, Path], dict[str, Any]]
+    ) -> dict[str, Any]:
+        if not self.use_cache:
+            return decode(path.read_bytes(), path)
+        return self._manifest_memo.read(path, name, decode)
+
     def _indexed(self, folder: Path, wanted: int) -> dict[str, dict[str, Any]]:
         """The folder's decoded manifests from its index when ``wanted`` files make one worth
         it; else nothing, and the caller reads the few files directly."""
-        if wanted < INDEX_MIN_FILES:
+        if wanted < INDEX_MIN_FILES or not self.use_cache:
             return {}
         return self._folder_index(folder).load(self._decode)
 
