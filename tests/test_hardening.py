@@ -387,3 +387,33 @@ def test_13_doctor_reads_manifests_not_the_cache(store: Store, cli: Cli) -> None
     )
     code, out, _ = cli("doctor", "-o", "json")
     assert code == 6 and "model.yaml" in out and "not valid YAML" in out
+
+
+# ---------------------------------------------------------------- 14. clear errors, not crashes
+def test_14_project_dir_naming_a_file_is_invalid_input(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "afile").write_text("x")
+    monkeypatch.setenv("ZENML_PROJECT_DIR", str(project / "afile"))
+    code, _, err = cli("model", "list")
+    assert code == 5 and "is a file" in err
+
+
+@pytest.mark.parametrize("number", ["0", "-1"])
+def test_14_version_list_number_below_one_is_refused(store: Store, cli: Cli, number: str) -> None:
+    _model(store)
+    code, _, err = cli("model", "version", "list", "m", "--number", number)
+    assert code == 5 and "--number must be 1 or more" in err
+
+
+@pytest.mark.parametrize(("value", "on"), [("false", False), ("0", False), ("", False), ("1", True)])
+def test_14_zenml_debug_false_words_are_off(
+    monkeypatch: pytest.MonkeyPatch, value: str, on: bool
+) -> None:
+    from zenml_cli.cli.context import debug_enabled
+
+    monkeypatch.setenv("ZENML_DEBUG", value)
+    assert debug_enabled() is on
+
+
+# The symlinked lock file (exit 6 naming it): test_1_symlinked_lock_file_is_a_clear_error.
