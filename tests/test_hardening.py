@@ -417,3 +417,21 @@ def test_14_zenml_debug_false_words_are_off(
 
 
 # The symlinked lock file (exit 6 naming it): test_1_symlinked_lock_file_is_a_clear_error.
+
+
+# ---------------------------------------------------------------- 15. umask
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_15_manifests_honour_the_umask(store: Store, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        _model(store)
+        versions.update_version(store, "m", 1, stage="staging")
+    finally:
+        os.umask(old)
+    for path in (
+        store.layout.model_file("m"),
+        store.layout.version_file("m", 1),
+        store.layout.history_file("m"),
+        store.layout.config_file,
+    ):
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path
