@@ -435,3 +435,37 @@ def test_15_manifests_honour_the_umask(store: Store, umask: int) -> None:
         store.layout.config_file,
     ):
         assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path
+
+
+# ---------------------------------------------------------------- 17. duplicate ids, temp leftovers
+def test_17_copied_model_folder_duplicate_ids_are_reported(store: Store, cli: Cli) -> None:
+    import shutil
+
+    _model(store)
+    shutil.copytree(store.layout.model_dir("m"), store.layout.model_dir("m2"))
+    code, out, _ = cli("doctor", "-o", "json")
+    assert code == 6
+    assert out.count("(a copied folder?)") == 3  # the model id and both version ids
+
+
+def test_17_stale_temp_leftovers_are_swept_and_reported(store: Store, cli: Cli) -> None:
+    _model(store)
+    old = 1_000_000_000  # 2001: far older than any lock timeout
+    leftovers = [
+        store.layout.models_dir / ".tmp-deadbeef",
+        store.layout.model_dir("m") / ".tmp-1.part",
+        store.layout.versions_dir("m") / ".tmp-2.part",
+    ]
+    leftovers[0].mkdir()
+    (leftovers[0] / "model.yaml").write_text("format: 1\n")
+    for path in leftovers[1:]:
+        path.write_text("torn")
+    fresh = store.layout.versions_dir("m") / ".tmp-live.part"  # a writer at work right now
+    fresh.write_text("in flight")
+    for path in leftovers:
+        os.utime(path, (old, old))
+    code, out, _ = cli("doctor", "-o", "json")
+    assert code == 0 and out.count("leftover temp file") == 4
+    versions.update_version(store, "m", 1, stage="staging")
+    models.create_model(store, "other")
+    assert not any(path.exists() for path in leftovers) and fresh.exists()

@@ -43,6 +43,15 @@ def run(store: Store, *, payloads: bool = False) -> DoctorReport:
     if not store.has_store_dir():
         return DoctorReport([], 0)
     checked += _check_models(store, problems)
+    for leftover in store.temp_leftovers():
+        problems.append(
+            Problem(
+                leftover,
+                "leftover temp file of an interrupted write; safe to delete (the next write "
+                "to its folder removes it once it is older than lock_timeout)",
+                "warning",
+            )
+        )
     for check in _artifact_and_run_checks():
         checked += check(store, problems)
     if payloads:
@@ -62,9 +71,19 @@ def _artifact_and_run_checks() -> list[Check]:
 def _check_models(store: Store, problems: list[Problem]) -> int:
     checked = 0
     folded: dict[str, list[str]] = defaultdict(list)
+    ids: dict[str, list[str]] = defaultdict(list)
     for name in sorted(store.model_names()):
         folded[normal_form(name).casefold()].append(name)
-        checked += _check_model(store, name, problems)
+        checked += _check_model(store, name, problems, ids)
+    for found_id, sources in ids.items():
+        if len(sources) > 1:
+            problems.append(
+                Problem(
+                    sources[1],
+                    f"id {found_id} is also the id of {', '.join(sources[:1] + sources[2:])} "
+                    "(a copied folder?); ids must be unique: give the copy new ids",
+                )
+            )
     for names in folded.values():
         if len(names) > 1:
             problems.append(
@@ -77,7 +96,9 @@ def _check_models(store: Store, problems: list[Problem]) -> int:
     return checked
 
 
-def _check_model(store: Store, name: str, problems: list[Problem]) -> int:
+def _check_model(
+    store: Store, name: str, problems: list[Problem], ids: dict[str, list[str]]
+) -> int:
     folder = store.model_folder_source(name)
     try:
         if check_name(name, "model name") != name:
@@ -93,7 +114,10 @@ def _check_model(store: Store, name: str, problems: list[Problem]) -> int:
     except CorruptManifestError as exc:
         problems.append(Problem(exc.path, exc.problem))
         return 1
+    ids[record.id].append(manifest.source)
     versions = _check_versions(store, record, problems)
+    for version in versions.values():
+        ids[version.id].append(store.version_source(name, version.number))
     _check_stage_holders(store, record, versions, problems)
     _check_history(store, record, problems)
     return 1 + len(versions)

@@ -21,11 +21,14 @@ from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.config import StoreConfig
 from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint
 from zenml_cli.store.layout import (
+    CACHE_DIR,
     CONFIG_FILE,
     GITATTRIBUTES,
+    LOCKS_DIR,
     GITIGNORE,
     STORE_DIR,
     TEMP_PREFIX,
+    TRASH_DIR,
     Layout,
     is_safe_component,
     manifest_memo_file,
@@ -177,12 +180,16 @@ class Store:
         renamed into place, so a crash never leaves a model folder without its manifest."""
         target = self._component_path(self.layout.model_dir, name)
         self.ensure_created()
+        self._sweep(self.layout.models_dir)
         temp = self.layout.temp_in(self.layout.models_dir)
         self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
         os.rename(temp, target)
 
     def write_model(self, name: str, data: dict[str, Any]) -> None:
-        self._write(self._component_path(self.layout.model_file, name), data)
+        path = self._component_path(self.layout.model_file, name)
+        self._write(path, data)
+        self._sweep(path.parent)
+        self._sweep(self.layout.versions_dir(name))
 
     def rename_model(self, old: str, new: str) -> None:
         os.rename(
@@ -262,6 +269,8 @@ class Store:
         path = self.layout.version_file(model, number)
         if path.exists():
             raise FileExistsError(path)
+        if number <= INDEX_MIN_FILES:  # small folders here; big ones on the model's next write
+            self._sweep(path.parent)
         self._write(path, data)
         if number >= INDEX_MIN_FILES:
             hint = self._number_hint(model)
@@ -460,6 +469,40 @@ class Store:
         self._guard(path)
         with locks.hold(path, self.config.lock_timeout):
             yield
+
+    def temp_leftovers(self) -> list[str]:
+        """Every ``.tmp-*`` file or folder a killed writer left in the store (for doctor)."""
+        found = []
+        for folder, dirs, files in os.walk(self.dir):
+            if folder == str(self.dir):
+                dirs[:] = [d for d in dirs if d not in (CACHE_DIR, LOCKS_DIR, TRASH_DIR)]
+            for name in (*dirs, *files):
+                if name.startswith(TEMP_PREFIX):
+                    found.append(os.path.join(folder, name))
+            dirs[:] = [d for d in dirs if not d.startswith(TEMP_PREFIX)]
+        return sorted(found)
+
+    def _sweep(self, folder: Path) -> None:
+        """Remove ``.tmp-*`` leftovers of killed writers from ``folder`` once they are older
+        than the lock timeout (no live writer holds a temp file that long); best effort."""
+        import shutil
+        import time
+
+        cutoff = time.time() - self.config.lock_timeout  # file times are real times
+        try:
+            entries = [e for e in os.scandir(folder) if e.name.startswith(TEMP_PREFIX)]
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                continue
 
     # ----------------------------------------------------------------------------- internals
     def _component_path(self, build: Callable[[str], Path], name: str) -> Path:
