@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zenml_cli.core import doctor, history, models, versions
+from zenml_cli.core import history, models, versions
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import Store
 
@@ -92,11 +92,16 @@ def test_1_symlinked_lock_file_is_a_clear_error(store: Store, tmp_path: Path, cl
 # ---------------------------------------------------------------- 3, 10, 17. strict YAML
 BOMB = "\n".join(
     ["metadata:", '  a: &a ["lol","lol","lol","lol"]']
-    + [f"  {c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]" for p, c in zip("abcdefgh", "bcdefghi")]
+    + [
+        f"  {c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
 )
 
 
-def _edit_version(store: Store, number: int, edit: str | None = None, *, text: str | None = None) -> Path:
+def _edit_version(
+    store: Store, number: int, edit: str | None = None, *, text: str | None = None
+) -> Path:
     path = store.layout.version_file("m", number)
     path.write_text(text if text is not None else path.read_text() + edit)
     return path
@@ -289,7 +294,7 @@ def test_9_deleting_a_stage_holder_needs_force(store: Store, cli: Cli) -> None:
     assert code == 3 and "was deleted" in err
 
 
-# ---------------------------------------------------------------- 11, 16. names in bytes, NFC, Windows
+# ------------------------------------------------------------ 11, 16. names: bytes, NFC, Windows
 def test_11_names_are_checked_in_bytes_and_long_names_still_write(store: Store, cli: Cli) -> None:
     from zenml_cli.errors import InvalidInputError
 
@@ -406,7 +411,9 @@ def test_14_version_list_number_below_one_is_refused(store: Store, cli: Cli, num
     assert code == 5 and "--number must be 1 or more" in err
 
 
-@pytest.mark.parametrize(("value", "on"), [("false", False), ("0", False), ("", False), ("1", True)])
+@pytest.mark.parametrize(
+    ("value", "on"), [("false", False), ("0", False), ("", False), ("1", True)]
+)
 def test_14_zenml_debug_false_words_are_off(
     monkeypatch: pytest.MonkeyPatch, value: str, on: bool
 ) -> None:

@@ -122,7 +122,7 @@ def read(store: Store, model: str) -> list[HistoryEvent]:
 
 
 def _seq(data: dict[str, Any]) -> int:
-    """An event's sequence number: a positive JSON integer (``1e400``, ``true``, ``"3"`` are not)."""
+    """An event's sequence number: a positive JSON integer (not ``1e400``, ``true``, ``"3"``)."""
     seq = data["seq"]
     if type(seq) is not int or seq < 1:
         raise ValueError(f"seq {seq!r} is not a positive integer")

@@ -75,7 +75,9 @@ def _name_problem(name: str) -> str | None:
         return f"it is {len(name)} characters long (at most {MAX_NAME_LENGTH})"
     size = len(name.encode("utf-8", "surrogatepass"))
     if size > MAX_NAME_BYTES:
-        return f"it is {size} bytes long in UTF-8 (at most {MAX_NAME_BYTES}: it becomes a file name)"
+        return (
+            f"it is {size} bytes long in UTF-8 (at most {MAX_NAME_BYTES}: it becomes a file name)"
+        )
     if name in (".", ".."):
         return "'.' and '..' are reserved"
     if name != name.strip():

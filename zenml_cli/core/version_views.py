@@ -125,7 +125,9 @@ def _candidates(
     """(model, number) pairs that pass the filters answerable without opening a version."""
     check_paging(page, size)
     if number is not None and number < 1:
-        raise InvalidInputError(f"--number must be 1 or more (version numbers start at 1), not {number}")
+        raise InvalidInputError(
+            f"--number must be 1 or more (version numbers start at 1), not {number}"
+        )
     wanted_stage = _stage_filter(stage)
     models = [get_model(store, model)] if model else _all_models(store)
     candidates: list[Candidate] = []

@@ -41,10 +41,7 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
     """Parse one manifest and check it is a mapping of a format this code understands."""
     try:
         text = raw.decode("utf-8")
-        if fmt == "json":
-            data = json.loads(text)
-        else:
-            data = _load_yaml(text, raw)
+        data = json.loads(text) if fmt == "json" else _load_yaml(text, raw)
     except (UnicodeDecodeError, ValueError) as exc:
         raise CorruptManifestError(path, f"not valid {fmt.upper()} ({_first_line(exc)})") from exc
     except Exception as exc:  # yaml.YAMLError, without importing yaml at module level

@@ -134,8 +134,6 @@ class FolderIndex:
             return {}
         return entries
 
-
-
     def _write_cache(self, entries: dict[str, tuple[StatKey, Any]]) -> None:
         try:
             body = marshal.dumps((self.suffix, entries))
