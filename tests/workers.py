@@ -37,6 +37,6 @@ def churn_forever(project: str, seed: int) -> None:
         stage = rng.choice(["staging", "production", "archived", "none"])
         client.update_model_version("crashy", version.number, stage=stage)
         if rng.random() < 0.2:
-            client.delete_model_version("crashy", version.number)
+            client.delete_model_version("crashy", version.number, force=True)
         elif rng.random() < 0.2:
             client.update_model_version("crashy", version.number, name=f"n{version.number}-{seed}")

@@ -203,14 +203,17 @@ class Client:
         self,
         model_version_id_or_model: str,
         version: str | int | None = None,
+        *,
+        force: bool = False,
     ) -> None:
-        """ZenML's form takes a version id; ``(model, version)`` works too."""
+        """ZenML's form takes a version id; ``(model, version)`` works too. ``force`` is needed
+        to delete the version that holds staging or production."""
         if version is not None:
             model = self.get_model(model_version_id_or_model)
-            self.registry.delete_version(model.name, version)
+            self.registry.delete_version(model.name, version, force=force)
             return
         found = self.registry.find_version_by_id(str(model_version_id_or_model))
-        self.registry.delete_version(found.model, found.number)
+        self.registry.delete_version(found.model, found.number, force=force)
 
     # ------------------------------------------------------------------------- artifacts
     def get_artifact_version(

@@ -265,12 +265,14 @@ class Registry:
             self.store, str(model), VersionRef.parse(a), VersionRef.parse(b)
         )
 
-    def delete_version(self, model: str, ref: RefInput) -> ModelVersionRecord:
+    def delete_version(
+        self, model: str, ref: RefInput, *, force: bool = False
+    ) -> ModelVersionRecord:
         from zenml_cli.core import versions
 
         parsed = VersionRef.parse(ref)
         return self._write(
-            lambda store: versions.delete_version(store, str(model), parsed),
+            lambda store: versions.delete_version(store, str(model), parsed, force=force),
             lambda v: f"delete {v.model} version {v.number}",
         )
 

@@ -50,6 +50,12 @@ PushOpt = Annotated[
 DEFAULT_SIZE = DEFAULT_PAGE_SIZE
 
 
+def debug_enabled() -> bool:
+    """ZENML_DEBUG is on unless unset or a false word (``0``, ``false``, ``no``, ``off``)."""
+    value = os.environ.get("ZENML_DEBUG", "").strip().casefold()
+    return value not in ("", "0", "false", "no", "off")
+
+
 class ErrorFunnel(TyperGroup):
     """The one place where errors become exit codes: each ZenMLCliError carries its own,
     anything else is a bug and exits 1 (set ZENML_DEBUG=1 for the traceback)."""
@@ -65,13 +71,13 @@ class ErrorFunnel(TyperGroup):
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except OSError as exc:
-            if os.environ.get("ZENML_DEBUG"):
+            if debug_enabled():
                 raise
             message(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
             raise typer.Exit(1) from None
         except Exception as exc:
             # Usage errors belong to the framework (typer vendors click): let it print them.
-            if os.environ.get("ZENML_DEBUG") or type(exc).__module__.startswith(("click", "typer")):
+            if debug_enabled() or type(exc).__module__.startswith(("click", "typer")):
                 raise
             message(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with ZENML_DEBUG=1)")
             raise typer.Exit(1) from None

@@ -335,13 +335,17 @@ def delete(
     model: ModelArg,
     version: Annotated[str, typer.Argument(help="Version number, name or id.", show_default=False)],
     yes: YesOpt = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", "-f", help="Delete it even if it holds staging or production."),
+    ] = False,
     push: PushOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete one version (asks first unless -y). Its number is never reused."""
     target = registry(ctx, push=push).get_version(model, version)
     confirm_or_refuse(f"Delete version {target.number} ('{target.name}') of '{target.model}'?", yes)
-    deleted = registry(ctx, push=push).delete_version(target.model, target.number)
+    deleted = registry(ctx, push=push).delete_version(target.model, target.number, force=force)
     render_record(
         deleted.to_dict(), output, title=f"deleted {deleted.model} version {deleted.number}"
     )

@@ -56,7 +56,7 @@ def save(
     version number and the manifest are decided under the lock. ConflictError if ``version``
     is taken.
     """
-    check_name(name, "artifact name")
+    name = check_name(name, "artifact name")
     wanted = check_name(str(version), "artifact version") if version is not None else None
     kind = _artifact_type(artifact_type)
     meta = checked_metadata(metadata or {})

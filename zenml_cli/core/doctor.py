@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from zenml_cli.core import history
-from zenml_cli.core.names import check_name
+from zenml_cli.core.names import check_name, normal_form
 from zenml_cli.core.problems import Check, Problem
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import stage_word
@@ -32,6 +32,7 @@ class DoctorReport:
 def run(store: Store, *, payloads: bool = False) -> DoctorReport:
     """Check the whole store; with ``payloads``, also that every payload an artifact manifest
     names is in the artifact store (RemoteError, exit 8, if the store cannot be reached)."""
+    store = store.uncached()  # check the files themselves, never a cache of them
     problems: list[Problem] = []
     checked = 0
     try:
@@ -42,6 +43,15 @@ def run(store: Store, *, payloads: bool = False) -> DoctorReport:
     if not store.has_store_dir():
         return DoctorReport([], 0)
     checked += _check_models(store, problems)
+    for leftover in store.temp_leftovers():
+        problems.append(
+            Problem(
+                leftover,
+                "leftover temp file of an interrupted write; safe to delete (the next write "
+                "to its folder removes it once it is older than lock_timeout)",
+                "warning",
+            )
+        )
     for check in _artifact_and_run_checks():
         checked += check(store, problems)
     if payloads:
@@ -61,9 +71,19 @@ def _artifact_and_run_checks() -> list[Check]:
 def _check_models(store: Store, problems: list[Problem]) -> int:
     checked = 0
     folded: dict[str, list[str]] = defaultdict(list)
+    ids: dict[str, list[str]] = defaultdict(list)
     for name in sorted(store.model_names()):
-        folded[name.casefold()].append(name)
-        checked += _check_model(store, name, problems)
+        folded[normal_form(name).casefold()].append(name)
+        checked += _check_model(store, name, problems, ids)
+    for found_id, sources in ids.items():
+        if len(sources) > 1:
+            problems.append(
+                Problem(
+                    sources[1],
+                    f"id {found_id} is also the id of {', '.join(sources[:1] + sources[2:])} "
+                    "(a copied folder?); ids must be unique: give the copy new ids",
+                )
+            )
     for names in folded.values():
         if len(names) > 1:
             problems.append(
@@ -76,10 +96,13 @@ def _check_models(store: Store, problems: list[Problem]) -> int:
     return checked
 
 
-def _check_model(store: Store, name: str, problems: list[Problem]) -> int:
+def _check_model(
+    store: Store, name: str, problems: list[Problem], ids: dict[str, list[str]]
+) -> int:
     folder = store.model_folder_source(name)
     try:
-        check_name(name, "model name")
+        if check_name(name, "model name") != name:
+            problems.append(Problem(folder, "model name is not in Unicode NFC; rename it"))
     except InvalidInputError as exc:
         problems.append(Problem(folder, str(exc)))
     try:
@@ -91,13 +114,75 @@ def _check_model(store: Store, name: str, problems: list[Problem]) -> int:
     except CorruptManifestError as exc:
         problems.append(Problem(exc.path, exc.problem))
         return 1
+    ids[record.id].append(manifest.source)
     versions = _check_versions(store, record, problems)
+    for version in versions.values():
+        ids[version.id].append(store.version_source(name, version.number))
     _check_stage_holders(store, record, versions, problems)
+    _check_history(store, record, problems)
+    return 1 + len(versions)
+
+
+def _check_history(store: Store, model: ModelRecord, problems: list[Problem]) -> None:
+    """History is the journal of model.yaml's stage holders: replayed in sequence order it must
+    name the holders model.yaml names (an interrupted write, or a merge resolved for one side
+    of model.yaml, breaks this), and no two different events may share a sequence number."""
     try:
-        history.read(store, name)
+        events = history.read(store, model.name)
     except CorruptManifestError as exc:
         problems.append(Problem(exc.path, exc.problem))
-    return 1 + len(versions)
+        return
+    source = store.history_source(model.name)
+    by_seq: dict[int, int] = defaultdict(int)
+    for event in events:
+        by_seq[event.seq] += 1
+    shared = sorted(seq for seq, count in by_seq.items() if count > 1)
+    if shared:
+        problems.append(
+            Problem(
+                source,
+                f"different events share sequence number(s) {', '.join(map(str, shared))} "
+                "(two branches merged by union?); the order is ambiguous: renumber one branch's "
+                "events after the other's and check model.yaml's holders",
+            )
+        )
+    if not any(event.event in ("stage", "delete") for event in events):
+        return  # nothing recorded to compare (a store written by hand or before history)
+    held = {"staging": model.stages.staging, "production": model.stages.production}
+    replayed = history.holders_at(events)
+    if replayed == held:
+        return
+    # Only the last event missing from model.yaml: the signature of a write interrupted between
+    # its event and model.yaml (events go first), which the next write reconciles.
+    ordered = sorted(events, key=lambda e: e.seq)
+    interrupted = history.holders_at(ordered[:-1]) == held
+    for stage in ("staging", "production"):
+        if replayed[stage] == held[stage]:
+            continue
+        if interrupted:
+            problems.append(
+                Problem(
+                    source,
+                    f"the last event (seq {ordered[-1].seq}) gives {stage} to "
+                    f"{_holder(replayed[stage])} but {store.model_source(model.name)} says "
+                    f"{_holder(held[stage])}: a write was interrupted (or a merge kept "
+                    "model.yaml's side); the next stage change records model.yaml's holders",
+                    "warning",
+                )
+            )
+            continue
+        problems.append(
+            Problem(
+                source,
+                f"history says {stage} is held by {_holder(replayed[stage])} but "
+                f"{store.model_source(model.name)} says {_holder(held[stage])} (a merge "
+                "resolved for one side?); promote the right version again to record it",
+            )
+        )
+
+
+def _holder(number: int | None) -> str:
+    return "no version" if number is None else f"version {number}"
 
 
 def _check_versions(
@@ -150,7 +235,7 @@ def _check_version_name(version: ModelVersionRecord, path: str, problems: list[P
     except InvalidInputError as exc:
         problems.append(Problem(path, str(exc)))
         return
-    if version.name.isdigit() and version.name != str(version.number):
+    if version.name.isdigit() and version.name != str(version.number):  # any script's digits
         problems.append(Problem(path, f"name '{version.name}' is a number other than its own"))
     if stage_word(version.name) is not None:
         problems.append(Problem(path, f"name '{version.name}' is a stage word"))

@@ -54,7 +54,7 @@ class HistoryEvent:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HistoryEvent:
         return cls(
-            seq=int(data["seq"]),
+            seq=_seq(data),
             time=str(data["time"]),
             actor=str(data.get("actor", "")),
             event=str(data["event"]),
@@ -82,13 +82,14 @@ def record(
     message: str | None = None,
     gate: dict[str, Any] | None = None,
 ) -> HistoryEvent:
-    """Append one event. Call with the model's lock held, after the manifest write it records."""
+    """Append one event. Call with the model's lock held, *before* the manifest write it records
+    (intent first: a failed append leaves the manifests untouched)."""
     last = store.last_history_line(model)
     seq = 1
     if last:
         try:
-            seq = int(json.loads(last)["seq"]) + 1
-        except (ValueError, KeyError, TypeError):
+            seq = _seq(json.loads(last)) + 1
+        except (ValueError, KeyError, TypeError, AttributeError):
             seq = len(store.history_lines(model)) + 1  # a hand-mangled last line: count instead
     entry = HistoryEvent(
         seq=seq,
@@ -114,18 +115,31 @@ def read(store: Store, model: str) -> list[HistoryEvent]:
     for number, line in enumerate(store.history_lines(model), start=1):
         try:
             events.append(HistoryEvent.from_dict(json.loads(line)))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             source = f"{store.history_source(model)}:{number}"
             raise CorruptManifestError(source, "not a valid history event") from exc
     return events
 
 
-def holders_at(events: list[HistoryEvent], moment: str) -> dict[str, int | None]:
-    """Who held staging and production at ``moment`` (an ISO time), replaying stage events."""
+def _seq(data: dict[str, Any]) -> int:
+    """An event's sequence number: a positive JSON integer (not ``1e400``, ``true``, ``"3"``)."""
+    seq = data["seq"]
+    if type(seq) is not int or seq < 1:
+        raise ValueError(f"seq {seq!r} is not a positive integer")
+    return seq
+
+
+def holders_at(events: list[HistoryEvent], moment: str | None = None) -> dict[str, int | None]:
+    """Who held staging and production at ``moment`` (an ISO time; None: now), replaying
+    stage events in sequence order, as a journal is replayed. Clocks can move back, so time
+    only picks where to stop: after the last event (by sequence) stamped at or before
+    ``moment``. Events sharing a number (a union merge of two branches) keep file order."""
+    ordered = sorted(events, key=lambda e: e.seq)
+    if moment is not None:
+        stop = max((i for i, e in enumerate(ordered) if e.time <= moment), default=-1)
+        ordered = ordered[: stop + 1]
     holders: dict[str, int | None] = {"staging": None, "production": None}
-    for event in sorted(events, key=lambda e: (e.time, e.seq)):
-        if event.time > moment:
-            break
+    for event in ordered:
         if event.event == "stage":
             for stage, holder in holders.items():
                 if holder == event.version and event.to != stage:
@@ -136,4 +150,43 @@ def holders_at(events: list[HistoryEvent], moment: str) -> dict[str, int | None]
             for stage, holder in holders.items():
                 if holder == event.version:
                     holders[stage] = None
+        elif event.event == RECONCILE and isinstance(event.to, dict):
+            for stage in holders:
+                holders[stage] = event.to.get(stage)
     return holders
+
+
+#: The event a write appends when it finds history ahead of model.yaml (see ``reconcile``).
+RECONCILE = "reconcile"
+
+
+def reconcile(store: Store, model: str, staging: int | None, production: int | None) -> None:
+    """Bring history into agreement with model.yaml's holders before a write changes them
+    (call with the model's lock held). Events are appended before model.yaml is written, so a
+    crash or failure between the two leaves history ahead: model.yaml is the commit, as in a
+    rollback journal, so the change did not happen, and a ``reconcile`` event says so. Costs
+    one read of the file's tail unless the last event is not reflected in model.yaml."""
+    held = {"staging": staging, "production": production}
+    last = store.last_history_line(model)
+    if not last:
+        return
+    try:
+        event = HistoryEvent.from_dict(json.loads(last))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return  # doctor reports a mangled line; a write need not stop for it
+    if event.event not in ("stage", "delete"):
+        return
+    try:
+        replayed = holders_at(read(store, model))
+    except CorruptManifestError:
+        return
+    if replayed != held:
+        record(
+            store,
+            model,
+            RECONCILE,
+            from_=replayed,
+            to=held,
+            message="history was ahead of model.yaml (an interrupted write or a merge); "
+            "model.yaml's holders stand",
+        )

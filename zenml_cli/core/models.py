@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 
 from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
-from zenml_cli.core.names import check_name, check_tags
+from zenml_cli.core.names import check_name, check_tags, normal_form
 from zenml_cli.core.records import ModelRecord
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
@@ -16,6 +17,8 @@ from zenml_cli.store import Store
 UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")
 MODELS_LOCK = "models"
 MODEL_SORT_KEYS = ("name", "created")
+#: How often a listing is retried when a model folder vanishes under it (a concurrent rename).
+LIST_ATTEMPTS = 5
 
 
 def model_lock(name: str) -> str:
@@ -34,7 +37,7 @@ def create_model(
     ConflictError if it (or a name differing only in case) exists."""
     import uuid  # here: uuid imports platform (~3 ms), which read-only commands never need
 
-    check_name(name, "model name")
+    name = check_name(name, "model name")
     _refuse_unknown_fields(fields)
     record = ModelRecord(
         name=name,
@@ -52,7 +55,9 @@ def create_model(
 
 
 def get_model(store: Store, name_or_id: str) -> ModelRecord:
-    """A model by exact name, else by id. NotFoundError suggests a case-insensitive match."""
+    """A model by exact name (in normal form), else by id. NotFoundError suggests a
+    case-insensitive match."""
+    name_or_id = normal_form(name_or_id)
     found = _read_by_name(store, name_or_id)
     if found is None and UUID_PATTERN.match(name_or_id):
         found = _find_by_id(store, name_or_id)
@@ -77,15 +82,24 @@ def list_models(
     """A page of models. Sorting by name without filters reads only the page's manifests."""
     key, descending = parse_sort(sort_by, MODEL_SORT_KEYS)
     check_paging(page, size)
-    names = sorted(store.model_names(), reverse=descending)
     match = text_matcher(name)
-    if match:
-        names = [n for n in names if match(n)]
+    for attempt in range(LIST_ATTEMPTS):
+        # A folder listed but gone when read was renamed or deleted meanwhile: list again
+        # rather than return a page whose items and total disagree.
+        names = sorted(store.model_names(), reverse=descending)
+        if match:
+            names = [n for n in names if match(n)]
+        if key == "name" and tag is None:
+            window = paginate(names, page, size)
+            found = [read_model_folder(store, n) for n in window.items]
+        else:
+            found = [read_model_folder(store, n) for n in names]
+        if all(found) or attempt == LIST_ATTEMPTS - 1:
+            break
+    records = [r for r in found if r]
     if key == "name" and tag is None:
-        window = paginate(names, page, size)
-        records = [r for r in (read_model_folder(store, n) for n in window.items) if r]
-        return Page(records, window.index, window.max_size, window.total)
-    records = [r for r in (read_model_folder(store, n) for n in names) if r]
+        total = window.total - (len(found) - len(records))
+        return Page(records, window.index, window.max_size, total)
     if tag is not None:
         records = [r for r in records if tag in r.tags]
     records.sort(key=lambda r: (getattr(r, key), r.name), reverse=descending)
@@ -141,18 +155,26 @@ def _refuse_unknown_fields(fields: dict[str, str | None]) -> None:
 
 
 def _rename(store: Store, old: str, new: str) -> ModelRecord:
-    with store.lock(MODELS_LOCK), store.lock(model_lock(old)):
+    # Both models' locks and the models lock for the whole change; the event goes into the
+    # folder before it moves (intent first), so nothing writes after the folder is renamed
+    # (an append after it once recreated a ghost folder that a racing delete had removed).
+    same_lock = old.casefold() == new.casefold()  # a case-only rename: one lock file
+    with (
+        store.lock(MODELS_LOCK),
+        store.lock(model_lock(old)),
+        nullcontext() if same_lock else store.lock(model_lock(new)),
+    ):
+        get_model(store, old)  # a racing rename or delete may have moved it meanwhile
         _refuse_existing(store, new, ignoring=old)
+        history.record(store, old, "model_rename", from_=old, to=new)
         store.rename_model(old, new)
-    with store.lock(model_lock(new)):
-        history.record(store, new, "model_rename", from_=old, to=new)
     return get_model(store, new)
 
 
 def _refuse_existing(store: Store, name: str, ignoring: str | None = None) -> None:
-    folded = name.casefold()
+    folded = normal_form(name).casefold()
     for existing in store.model_names():
-        if existing == ignoring or existing.casefold() != folded:
+        if existing == ignoring or normal_form(existing).casefold() != folded:
             continue
         if existing == name:
             raise ConflictError(f"model '{name}' already exists; see 'zenml model describe {name}'")

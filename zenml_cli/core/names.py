@@ -6,20 +6,37 @@ Linux, macOS or Windows, so anything a filesystem would mangle is refused up fro
 
 from __future__ import annotations
 
-from zenml_cli.core.refs import STAGE_WORDS, stage_word
+import unicodedata
+
+from zenml_cli.core.refs import STAGE_WORDS, is_number_text, stage_word
 from zenml_cli.errors import InvalidInputError
 
 MAX_NAME_LENGTH = 255
+#: File systems count bytes, not characters: ``<name>.yaml`` must fit a 255-byte file name.
+MAX_NAME_BYTES = 250
 FORBIDDEN_CHARACTERS = '/\\:*?"<>|'
+#: Names Windows reserves for devices, with or without an extension, in any case.
+WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
+)
+
+
+def normal_form(name: str) -> str:
+    """The one spelling a name is compared and stored in (Unicode NFC): "café" typed on a Mac
+    (NFD) and on Linux (NFC) must be the same model."""
+    return unicodedata.normalize("NFC", name)
 
 
 def check_name(name: object, what: str) -> str:
-    """Return ``name`` if it is a valid model/version/artifact name, else raise InvalidInputError.
+    """Return ``name`` in normal form (NFC) if it is a valid model/version/artifact name, else
+    raise InvalidInputError.
 
     ``what`` names the kind of thing in the message ("model name", "version name", ...).
     """
     if not isinstance(name, str):
         raise InvalidInputError(f"{what} must be text, not {type(name).__name__}")
+    name = normal_form(name)
     problem = _name_problem(name)
     if problem:
         raise InvalidInputError(f"invalid {what} {_show(name)}: {problem}")
@@ -30,7 +47,7 @@ def check_version_name(name: object) -> str:
     """A version name must also not look like a number or a stage, or references would be
     ambiguous: ``7`` always means number 7 and ``production`` always means the stage."""
     name = check_name(name, "version name")
-    if name.isdigit():
+    if is_number_text(name):
         raise InvalidInputError(
             f"invalid version name {_show(name)}: all digits would read as a version number; "
             "add a letter, e.g. 'v" + name + "'"
@@ -56,10 +73,19 @@ def _name_problem(name: str) -> str | None:
         return "it is empty"
     if len(name) > MAX_NAME_LENGTH:
         return f"it is {len(name)} characters long (at most {MAX_NAME_LENGTH})"
+    size = len(name.encode("utf-8", "surrogatepass"))
+    if size > MAX_NAME_BYTES:
+        return (
+            f"it is {size} bytes long in UTF-8 (at most {MAX_NAME_BYTES}: it becomes a file name)"
+        )
     if name in (".", ".."):
         return "'.' and '..' are reserved"
     if name != name.strip():
         return "it starts or ends with white space"
+    if name.endswith("."):
+        return "it ends with '.' (Windows drops a trailing dot from file names)"
+    if name.split(".")[0].rstrip().upper() in WINDOWS_RESERVED:
+        return f"{name.split('.')[0]!r} is a device name Windows reserves (as CON, AUX, NUL)"
     for char in name:
         if char in FORBIDDEN_CHARACTERS:
             return f"it contains {char!r} (not allowed: {FORBIDDEN_CHARACTERS})"

@@ -15,6 +15,12 @@ from zenml_cli.errors import InvalidInputError
 STAGE_WORDS = frozenset(stage.value for stage in ModelStages)
 
 
+def is_number_text(text: str) -> bool:
+    """True for a version number written in ASCII digits (``"²"`` and ``"٣"`` are names, not
+    numbers: ``str.isdigit`` accepts them, ``int`` does not, or reads them as other numbers)."""
+    return text.isascii() and text.isdigit()
+
+
 def stage_word(text: str) -> ModelStages | None:
     """The stage ``text`` names, in any case and ignoring surrounding space; else None.
     The one place that decides whether a word is a stage word."""
@@ -48,7 +54,7 @@ class VersionRef:
         text = str(ref)
         if not text:
             raise InvalidInputError("empty version reference; give a number, name or stage")
-        if text.isdigit():
+        if is_number_text(text):
             return cls.parse(int(text))
         stage = stage_word(text)
         if stage is not None:

@@ -29,6 +29,7 @@ from zenml_cli.core.records import (
 from zenml_cli.core.stages import parse_stage
 from zenml_cli.core.versions import live_numbers, read_versions
 from zenml_cli.enums import ModelStages
+from zenml_cli.errors import InvalidInputError
 from zenml_cli.store import Store
 
 VERSION_SORT_KEYS = ("number", "name", "created", "stage")
@@ -123,6 +124,10 @@ def _candidates(
 ) -> list[Candidate]:
     """(model, number) pairs that pass the filters answerable without opening a version."""
     check_paging(page, size)
+    if number is not None and number < 1:
+        raise InvalidInputError(
+            f"--number must be 1 or more (version numbers start at 1), not {number}"
+        )
     wanted_stage = _stage_filter(stage)
     models = [get_model(store, model)] if model else _all_models(store)
     candidates: list[Candidate] = []

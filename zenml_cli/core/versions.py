@@ -23,7 +23,7 @@ from zenml_cli.core.models import (
 )
 from zenml_cli.core.names import check_tags, check_version_name
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
-from zenml_cli.core.refs import RefInput, VersionRef
+from zenml_cli.core.refs import RefInput, VersionRef, is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
@@ -69,7 +69,7 @@ def create_version(
     import uuid  # here: uuid imports platform (~3 ms), which read-only commands never need
 
     if name is not None:
-        check_version_name(name)
+        name = check_version_name(name)
     tags = check_tags(tags)
     with store.lock(model_lock(model)):
         record = get_model(store, model)
@@ -135,6 +135,11 @@ def resolve(store: Store, model: ModelRecord, ref: RefInput) -> ModelVersionReco
                 f"see 'zenml model version list --model {model.name}'"
             )
         return found
+    if number in model.retired_numbers:
+        raise NotFoundError(
+            f"version {number} of model '{model.name}' was deleted (numbers are never reused); "
+            f"see 'zenml model version history {model.name}'"
+        )
     version = read_number(store, model, number)
     if version is None:
         raise NotFoundError(
@@ -199,13 +204,15 @@ def update_version(
     if target is None and (if_better is not None or if_current is not None):
         raise InvalidInputError("--if-better and --if-current guard a promotion; add --stage")
     if name is not None:
-        check_version_name(name)
+        name = check_version_name(name)
     check_tags(add_tags)
     meta = checked_metadata(metadata) if metadata is not None else {}
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         version = resolve(store, record, ref)
         result = VersionUpdate(version=version)
+        if target is not None:
+            history.reconcile(store, record.name, record.stages.staging, record.stages.production)
         merged = {**version.run_metadata, **meta}
         new_metadata = merged if merged != version.run_metadata else None
         if target is not None:
@@ -227,16 +234,9 @@ def update_version(
                 force=force,
                 model=record.name,
             )
-        if (
-            result.renamed_from is not None
-            or description is not None
-            or add_tags
-            or remove_tags
-            or new_metadata is not None
-        ):
-            if new_metadata is not None:
-                version.run_metadata = new_metadata
-            _rewrite_fields(store, version, name, description, add_tags, remove_tags)
+        # Intent first (a journal, as SQLite's): each event is appended before the manifest
+        # write it records. A failed append changes nothing; a crash between the two leaves
+        # an event model.yaml does not reflect, which doctor reports (see README).
         if result.renamed_from is not None:
             history.record(
                 store,
@@ -248,12 +248,19 @@ def update_version(
                 to=name,
                 message=message,
             )
+        if (
+            result.renamed_from is not None
+            or description is not None
+            or add_tags
+            or remove_tags
+            or new_metadata is not None
+        ):
+            if new_metadata is not None:
+                version.run_metadata = new_metadata
+            _rewrite_fields(store, version, name, description, add_tags, remove_tags)
         if change is not None:
             result.stage_change = change
             if change.changed:
-                record.stages = new_holders
-                write_model(store, record)
-                version.stage = change.to_stage
                 history.record(
                     store,
                     record.name,
@@ -266,6 +273,9 @@ def update_version(
                     message=message,
                     gate=result.gate,
                 )
+                record.stages = new_holders
+                write_model(store, record)
+                version.stage = change.to_stage
     return result
 
 
@@ -316,17 +326,24 @@ def _rewrite_fields(
     write_version(store, version)
 
 
-def delete_version(store: Store, model: str, ref: RefInput) -> ModelVersionRecord:
+def delete_version(
+    store: Store, model: str, ref: RefInput, *, force: bool = False
+) -> ModelVersionRecord:
     """Delete one version. Its number is retired first (in model.yaml), so it is never reused,
-    even if the process dies before the version file is removed."""
+    even if the process dies before the version file is removed. Deleting the holder of
+    staging or production needs ``force`` (ConflictError otherwise): it empties that stage."""
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         version = resolve(store, record, ref)
-        record.stages = record.stages.without(version.number)
-        record.retired_numbers = sorted({*record.retired_numbers, version.number})
-        write_model(store, record)
-        store.remove_version(record.name, version.number)
-        history.record(
+        held = record.stages.stage_of(version.number)
+        if held in SINGLE_HOLDER_STAGES and not force:
+            raise ConflictError(
+                f"version {version.number} of model '{record.name}' holds '{held.value}'; "
+                "deleting it would leave the stage empty: promote another version first, or "
+                "pass --force (force=True)"
+            )
+        history.reconcile(store, record.name, record.stages.staging, record.stages.production)
+        history.record(  # intent first, as for a stage change
             store,
             record.name,
             "delete",
@@ -334,6 +351,10 @@ def delete_version(store: Store, model: str, ref: RefInput) -> ModelVersionRecor
             version_name=version.name,
             from_=version.stage.value,
         )
+        record.stages = record.stages.without(version.number)
+        record.retired_numbers = sorted({*record.retired_numbers, version.number})
+        write_model(store, record)
+        store.remove_version(record.name, version.number)
     return version
 
 
@@ -366,7 +387,7 @@ def read_number(store: Store, model: ModelRecord, number: int) -> ModelVersionRe
 
 
 def _find_by_name(store: Store, model: ModelRecord, name: str) -> ModelVersionRecord | None:
-    if name.isdigit():  # an auto-named version's name is its number
+    if is_number_text(name):  # an auto-named version's name is its number
         return read_number(store, model, int(name))
     return _find_version(store, model, "name", lambda value: value == name)
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
+from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.layout import TEMP_PREFIX
+
+#: Never follow a symbolic link when opening a file to write (0 where the OS has no such flag).
+O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -15,10 +20,11 @@ def atomic_write(path: Path, data: bytes) -> None:
     The temp file lives beside the target so ``os.replace`` never crosses a filesystem, and its
     name starts with ``.tmp-`` so readers and ``.gitignore`` skip it if a crash leaves it behind.
     """
-    import tempfile  # here: read-only commands never write, so never pay for it
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".part", dir=path.parent)
+    tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.part"
+    # 0o666 filtered by the umask, like any file an editor or git writes (mkstemp's 0600 is not)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -37,16 +43,51 @@ def append_line(path: Path, line: bytes) -> None:
 
     One small write on an append-mode descriptor lands whole: concurrent appenders interleave by
     line, never inside one, and a killed writer either added its line or did not.
+    The folder must exist (an append never recreates a model folder a rename or delete just
+    moved away), and a symbolic link at ``path`` is refused, never written through.
     """
     if not line.endswith(b"\n"):
         line += b"\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | O_NOFOLLOW, 0o666)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise CorruptManifestError(path, LINK_PROBLEM) from exc
+        raise
     try:
         os.write(fd, line)
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+LINK_PROBLEM = (
+    "is a symbolic link; zenml never writes through links in .zenml/ "
+    "(replace it with a regular file or folder)"
+)
+
+
+def link_out_of(path: Path, root: Path) -> Path | None:
+    """The first existing component of ``path`` below ``root`` that is a symbolic link leading
+    out of ``root`` (None when there is none): writing there would land outside the store."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return None
+    current = root
+    resolved_root: Path | None = None
+    for part in relative.parts:
+        current = current / part
+        if not current.is_symlink():
+            if not current.exists():
+                return None
+            continue
+        if resolved_root is None:
+            resolved_root = root.resolve()
+        target = current.resolve()
+        if target != resolved_root and resolved_root not in target.parents:
+            return current
+    return None
 
 
 def _fsync_dir(folder: Path) -> None:

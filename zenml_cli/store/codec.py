@@ -41,13 +41,7 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
     """Parse one manifest and check it is a mapping of a format this code understands."""
     try:
         text = raw.decode("utf-8")
-        if fmt == "json":
-            data = json.loads(text)
-        else:
-            import yaml
-
-            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-            data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+        data = json.loads(text) if fmt == "json" else _load_yaml(text, raw)
     except (UnicodeDecodeError, ValueError) as exc:
         raise CorruptManifestError(path, f"not valid {fmt.upper()} ({_first_line(exc)})") from exc
     except Exception as exc:  # yaml.YAMLError, without importing yaml at module level
@@ -64,6 +58,65 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
             "upgrade zenml-cli or restore the file)",
         )
     return data
+
+
+_LOADERS: dict[bool, type] = {}
+
+
+def _load_yaml(text: str, raw: bytes) -> Any:
+    """Parse manifest YAML with a strict safe loader (see ``_strict_loader``). Text without
+    ``&`` or ``*`` can hold no anchor or alias, so it takes the fast C parser; anything else
+    goes through the Python composer, which sees anchors and refuses them."""
+    import yaml  # imported here: a JSON-only store never pays for PyYAML
+
+    may_alias = b"&" in raw or b"*" in raw
+    loader = _LOADERS.get(may_alias)
+    if loader is None:
+        loader = _LOADERS[may_alias] = _strict_loader(yaml, python=may_alias)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+def _strict_loader(yaml: Any, *, python: bool) -> type:
+    """A SafeLoader that refuses what no manifest needs and what makes YAML dangerous or
+    ambiguous: anchors and aliases (a ~400-byte "billion laughs" expands without bound),
+    duplicate keys (the last one would silently win), and implicit dates (``2026-01-01``
+    stays text, so metadata round-trips through JSON and CSV)."""
+    from yaml.constructor import ConstructorError
+
+    base = yaml.SafeLoader if python else getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class StrictLoader(base):  # type: ignore[misc, valid-type]
+        yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
+            for first, resolvers in base.yaml_implicit_resolvers.items()
+        }
+
+        def compose_node(self, parent: Any, index: Any) -> Any:  # Python composer only
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise ConstructorError(None, None, "aliases are not allowed", event.start_mark)
+            event = self.peek_event()
+            if getattr(event, "anchor", None) is not None:
+                raise ConstructorError(None, None, "anchors are not allowed", event.start_mark)
+            return super().compose_node(parent, index)
+
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            if node in self.constructed_objects:  # a node reached twice is an alias
+                raise ConstructorError(None, None, "aliases are not allowed", node.start_mark)
+            return super().construct_object(node, deep=deep)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = (key_node.tag, key_node.value) if isinstance(key_node.value, str) else None
+                if key is not None and key in seen:
+                    raise ConstructorError(
+                        None, None, f"duplicate key {key_node.value!r}", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return StrictLoader
 
 
 def _first_line(exc: BaseException) -> str:

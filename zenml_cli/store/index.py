@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from zenml_cli.store.layout import TEMP_PREFIX
+from zenml_cli.store.layout import CACHE_DIR, TEMP_PREFIX
 
 #: Bump when the cache layout changes; an old cache is then simply rebuilt.
 CACHE_FORMAT = b"zenml-cli-index-1\n"
@@ -92,7 +92,7 @@ class FolderIndex:
                 changed = True
                 continue
             hit = cached.get(name)
-            if hit is not None and hit[0] == key:
+            if _entry_ok(hit, self.project is None) and hit[0] == key:
                 fresh[name] = hit
                 result[name] = hit[1]
                 continue
@@ -166,7 +166,7 @@ class NextNumberHint:
         except (OSError, ValueError):
             return None
         parts = text.split()
-        if len(parts) != 6 or not all(p.isdigit() for p in parts):
+        if len(parts) != 6 or not all(p.isascii() and p.isdigit() for p in parts):
             return None
         *saved, highest, check = (int(p) for p in parts)
         if check != _hint_checksum((*saved, highest)) or tuple(saved) != key:
@@ -197,10 +197,12 @@ class NextNumberHint:
         if not hasattr(os, "pwrite"):  # Windows
             atomic_replace(self.cache_file, text.encode("ascii"))
             return
+        if _through_link(self.cache_file):
+            return
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.cache_file, os.O_WRONLY | os.O_CREAT, 0o644)
-        except OSError:
+            fd = os.open(self.cache_file, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, 0o666)
+        except OSError:  # a symbolic link (ELOOP) is never written through: no hint this time
             return
         try:
             os.pwrite(fd, (text + "\n").encode("ascii"), 0)
@@ -217,8 +219,12 @@ def _hint_checksum(values: tuple[int, ...]) -> int:
 def atomic_replace(path: Path, data: bytes) -> None:
     """Write a cache file atomically, best effort: a cache that cannot be written is skipped.
 
-    No fsync: after a crash the checksum or the stat check rejects whatever is left."""
+    No fsync: after a crash the checksum or the stat check rejects whatever is left. A cache
+    path that passes through a symbolic link is not written (``os.replace`` would replace a
+    link at ``path`` itself, but a linked folder would lead out of the store)."""
     tmp = path.with_name(f"{TEMP_PREFIX}{os.urandom(6).hex()}-{path.name}")
+    if _through_link(path):
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(data)
@@ -226,6 +232,32 @@ def atomic_replace(path: Path, data: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _entry_ok(hit: Any, mapping: bool) -> bool:
+    """True for a well-formed cache entry ``(stat key, value)``: a cache whose checksum holds
+    can still be foreign or hand-made, and a malformed entry is ignored (and rebuilt), never
+    trusted or crashed on."""
+    return (
+        type(hit) is tuple
+        and len(hit) == 2
+        and type(hit[0]) is tuple
+        and len(hit[0]) == 4
+        and (not mapping or type(hit[1]) is dict)
+    )
+
+
+def _through_link(path: Path) -> bool:
+    """True when a folder of ``path`` at or below the store's ``.cache`` is a symbolic link."""
+    for folder in path.parents:
+        if folder.is_symlink():
+            return True
+        if folder.name == CACHE_DIR:
+            return False
+    return False
 
 
 def _plain(value: Any) -> bool:
@@ -258,7 +290,7 @@ class ManifestMemo:
         if self._entries is None:
             self._entries = self._load()
         hit = self._entries.get(name)
-        if hit is not None and hit[0] == key:
+        if _entry_ok(hit, False) and type(hit[1]) is bytes and hit[0] == key:
             with contextlib.suppress(EOFError, ValueError, TypeError):
                 data = marshal.loads(hit[1])
                 if type(data) is dict:

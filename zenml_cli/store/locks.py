@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from zenml_cli.errors import LockTimeoutError
+from zenml_cli.errors import CorruptManifestError, LockTimeoutError
 
 
 @contextmanager
@@ -20,6 +20,10 @@ def hold(lock_path: Path, timeout: float) -> Iterator[None]:
     import filelock
 
     lock_path.parent.mkdir(parents=True, exist_ok=True)
+    if lock_path.is_symlink():  # filelock would open (and truncate) whatever it points at
+        raise CorruptManifestError(
+            lock_path, "lock file is a symbolic link; delete it (lock files are plain files)"
+        )
     lock = filelock.FileLock(str(lock_path), timeout=timeout)
     try:
         lock.acquire()

@@ -21,11 +21,14 @@ from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.config import StoreConfig
 from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint
 from zenml_cli.store.layout import (
+    CACHE_DIR,
     CONFIG_FILE,
     GITATTRIBUTES,
     GITIGNORE,
+    LOCKS_DIR,
     STORE_DIR,
     TEMP_PREFIX,
+    TRASH_DIR,
     Layout,
     is_safe_component,
     manifest_memo_file,
@@ -55,7 +58,12 @@ class Store:
     """One project's ``.zenml/`` store. Cheap to build: nothing is read until asked."""
 
     def __init__(
-        self, root: Path, *, clock: Clock = utc_now, payload_home: Path | None = None
+        self,
+        root: Path,
+        *,
+        clock: Clock = utc_now,
+        payload_home: Path | None = None,
+        use_cache: bool = True,
     ) -> None:
         self.root = Path(root)
         self.dir = self.root / STORE_DIR
@@ -66,6 +74,12 @@ class Store:
         self.payload_home = Path(payload_home) if payload_home is not None else self.root
         self._config: StoreConfig | None = None
         self._layout: Layout | None = None
+        #: False: every manifest is parsed from its file (doctor checks files, not caches).
+        self.use_cache = use_cache
+
+    def uncached(self) -> Store:
+        """The same store, reading every manifest from its file and never from a cache."""
+        return Store(self.root, clock=self.clock, payload_home=self.payload_home, use_cache=False)
 
     @classmethod
     def locate(
@@ -81,7 +95,7 @@ class Store:
         if self._config is None:
             path = self.dir / CONFIG_FILE
             try:
-                data = self._manifest_memo.read(path, CONFIG_FILE, _decode_yaml)
+                data = self._memo_read(path, CONFIG_FILE, _decode_yaml)
             except FileNotFoundError:
                 self._config = StoreConfig()
             else:
@@ -148,7 +162,7 @@ class Store:
         path = self.layout.model_file(name)
         relative = str(path)[len(str(self.dir)) + 1 :]
         try:
-            return Manifest(str(path), self._manifest_memo.read(path, relative, self._decode))
+            return Manifest(str(path), self._memo_read(path, relative, self._decode))
         except FileNotFoundError:
             return None
 
@@ -166,12 +180,16 @@ class Store:
         renamed into place, so a crash never leaves a model folder without its manifest."""
         target = self._component_path(self.layout.model_dir, name)
         self.ensure_created()
+        self._sweep(self.layout.models_dir)
         temp = self.layout.temp_in(self.layout.models_dir)
         self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
         os.rename(temp, target)
 
     def write_model(self, name: str, data: dict[str, Any]) -> None:
-        self._write(self._component_path(self.layout.model_file, name), data)
+        path = self._component_path(self.layout.model_file, name)
+        self._write(path, data)
+        self._sweep(path.parent)
+        self._sweep(self.layout.versions_dir(name))
 
     def rename_model(self, old: str, new: str) -> None:
         os.rename(
@@ -210,7 +228,7 @@ class Store:
         entries: list[tuple[str, int | None]] = []
         for entry in _visible_entries(self.layout.versions_dir(model)):
             stem, dot, tail = entry.partition(".")
-            ok = dot and "." + tail == ext and stem.isdigit()
+            ok = dot and "." + tail == ext and stem.isascii() and stem.isdigit()
             entries.append((entry, int(stem) if ok else None))
         return entries
 
@@ -251,6 +269,8 @@ class Store:
         path = self.layout.version_file(model, number)
         if path.exists():
             raise FileExistsError(path)
+        if number <= INDEX_MIN_FILES:  # small folders here; big ones on the model's next write
+            self._sweep(path.parent)
         self._write(path, data)
         if number >= INDEX_MIN_FILES:
             hint = self._number_hint(model)
@@ -286,14 +306,16 @@ class Store:
         index named ``name`` (change the name whenever ``project`` changes what it returns).
         Files that cannot be decoded are left out, as are all files when ``numbers`` are too
         few to be worth an index: the caller reads those directly."""
-        if len(numbers) < INDEX_MIN_FILES:
+        if len(numbers) < INDEX_MIN_FILES or not self.use_cache:
             return {}
         folder = self.layout.versions_dir(model)
         cache = self.layout.cache_path(folder, "." + name)
         loaded = FolderIndex(folder, cache, self.layout.ext, project).load(self._decode)
         cut = len(self.layout.ext)
         return {
-            int(entry[:-cut]): value for entry, value in loaded.items() if entry[:-cut].isdigit()
+            int(entry[:-cut]): value
+            for entry, value in loaded.items()
+            if entry[:-cut].isascii() and entry[:-cut].isdigit()
         }
 
     def highest_version_number(self, model: str) -> int:
@@ -340,8 +362,12 @@ class Store:
             return None
 
     def append_history(self, model: str, line: bytes) -> None:
+        """Append one event to an existing model's history (FileNotFoundError when the model
+        folder is gone: an append never recreates it)."""
         self.ensure_created()
-        atomic.append_line(self._component_path(self.layout.history_file, model), line)
+        path = self._component_path(self.layout.history_file, model)
+        self._guard(path)
+        atomic.append_line(path, line)
 
     # ----------------------------------------------------------------------------- runs
     def run_ids(self) -> list[str]:
@@ -439,8 +465,44 @@ class Store:
         for a whole read-modify-write. Keys are case-folded: names that differ only in case
         share a lock, as they would share a folder on macOS or Windows."""
         self.ensure_created()
-        with locks.hold(self.layout.lock_file(key), self.config.lock_timeout):
+        path = self.layout.lock_file(key)
+        self._guard(path)
+        with locks.hold(path, self.config.lock_timeout):
             yield
+
+    def temp_leftovers(self) -> list[str]:
+        """Every ``.tmp-*`` file or folder a killed writer left in the store (for doctor)."""
+        found = []
+        for folder, dirs, files in os.walk(self.dir):
+            if folder == str(self.dir):
+                dirs[:] = [d for d in dirs if d not in (CACHE_DIR, LOCKS_DIR, TRASH_DIR)]
+            for name in (*dirs, *files):
+                if name.startswith(TEMP_PREFIX):
+                    found.append(os.path.join(folder, name))
+            dirs[:] = [d for d in dirs if not d.startswith(TEMP_PREFIX)]
+        return sorted(found)
+
+    def _sweep(self, folder: Path) -> None:
+        """Remove ``.tmp-*`` leftovers of killed writers from ``folder`` once they are older
+        than the lock timeout (no live writer holds a temp file that long); best effort."""
+        import shutil
+        import time
+
+        cutoff = time.time() - self.config.lock_timeout  # file times are real times
+        try:
+            entries = [e for e in os.scandir(folder) if e.name.startswith(TEMP_PREFIX)]
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                continue
 
     # ----------------------------------------------------------------------------- internals
     def _component_path(self, build: Callable[[str], Path], name: str) -> Path:
@@ -454,7 +516,16 @@ class Store:
         self._write_bytes(path, self._encode(data))
 
     def _write_bytes(self, path: Path, data: bytes) -> None:
+        self._guard(path)
         atomic.atomic_write(path, data)
+
+    def _guard(self, path: Path) -> None:
+        """Refuse a write whose path passes through a symbolic link out of ``.zenml/``."""
+        link = atomic.link_out_of(path, self.dir)
+        if link is not None:
+            raise CorruptManifestError(
+                link, "is a symbolic link out of the store; zenml never writes through it"
+            )
 
     def _encode(self, data: dict[str, Any]) -> bytes:
         return codec.encode(data, self.config.manifest_format)
@@ -468,10 +539,17 @@ class Store:
         except FileNotFoundError:
             return None
 
+    def _memo_read(
+        self, path: Path, name: str, decode: Callable[[bytes, Path], dict[str, Any]]
+    ) -> dict[str, Any]:
+        if not self.use_cache:
+            return decode(path.read_bytes(), path)
+        return self._manifest_memo.read(path, name, decode)
+
     def _indexed(self, folder: Path, wanted: int) -> dict[str, dict[str, Any]]:
         """The folder's decoded manifests from its index when ``wanted`` files make one worth
         it; else nothing, and the caller reads the few files directly."""
-        if wanted < INDEX_MIN_FILES:
+        if wanted < INDEX_MIN_FILES or not self.use_cache:
             return {}
         return self._folder_index(folder).load(self._decode)
 
