@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from typing import Annotated
 
 import typer
 
-from zenml_cli.cli import artifact_cmds, dashboard_cmds, model_cmds, version_cmds
+from zenml_cli import __version__
+from zenml_cli.cli import artifact_cmds, complete, dashboard_cmds, model_cmds, version_cmds
 from zenml_cli.cli.context import ErrorFunnel, OutputOpt, registry
 from zenml_cli.cli.prune import keep_only_invoked
 from zenml_cli.cli.render import OutputFormat, message, render_list, render_record
@@ -17,7 +19,8 @@ from zenml_cli.errors import CorruptManifestError
 app = typer.Typer(
     cls=ErrorFunnel,
     name="zenml",
-    help="A git-native Model Control Plane: ZenML models, versions and stages in .zenml/.",
+    help=f"zenml-cli {__version__}: a git-native Model Control Plane: ZenML models, versions "
+    "and stages in .zenml/.",
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help and one-line errors; and rich stays unimported
     pretty_exceptions_enable=False,
@@ -39,8 +42,54 @@ def root(
             help="Project folder holding .zenml/ (default: the current folder or a parent).",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=lambda value: _print_version() if value else None,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+    no_color: Annotated[
+        bool,
+        typer.Option("--no-color", help="Plain tables without colour (also NO_COLOR=1)."),
+    ] = False,
 ) -> None:
     """zenml-cli: register models and versions, promote them between stages, audit history."""
+    if no_color:
+        os.environ["NO_COLOR"] = "1"
+
+
+def _print_version() -> None:
+    typer.echo(f"zenml-cli {__version__}")
+    raise typer.Exit()
+
+
+@app.command("version")
+def version() -> None:
+    """Print the version of zenml-cli."""
+    typer.echo(f"zenml-cli {__version__}")
+
+
+@app.command("completion")
+def completion(
+    ctx: typer.Context,
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar="[bash|zsh|fish]",
+            help="The shell to print the completion script for.",
+            autocompletion=lambda: list(complete.SHELLS),
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Print the shell completion script: eval "$(zenml completion bash)" in ~/.bashrc,
+    or zenml completion fish > ~/.config/fish/completions/zenml.fish."""
+    if shell not in complete.SHELLS:
+        raise typer.BadParameter(f"{shell!r} is not one of bash, zsh, fish", param_hint="SHELL")
+    typer.echo(complete.script(shell, ctx.find_root().info_name or "zenml"))
 
 
 @app.command("doctor")
@@ -103,5 +152,7 @@ def main() -> None:
     # listing; the cyclic GC would rescan them again and again (a third of the cost of listing
     # 10,000 versions) to free almost nothing. Reference counting still frees everything else.
     gc.disable()
-    keep_only_invoked(app, sys.argv[1:])
-    app()
+    prog_name = "zenml-cli" if os.path.basename(sys.argv[0]) == "zenml-cli" else "zenml"
+    typed = complete.completion_request(prog_name)  # None unless a shell asks for completions
+    keep_only_invoked(app, sys.argv[1:] if typed is None else typed)
+    app(prog_name=prog_name)

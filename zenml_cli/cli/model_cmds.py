@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from zenml_cli.cli.complete import model_names, version_refs
 from zenml_cli.cli.context import (
     DEFAULT_SIZE,
     ListOutputOpt,
@@ -30,7 +31,10 @@ ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created"
 RUN_COLUMNS = ("name", "pipeline", "status", "start_time", "end_time", "step_count", "id")
 MODEL_COLUMNS = ("name", "tags", "staging_version", "production_version", "license", "created")
 
-NameArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
+NameArg = Annotated[
+    str,
+    typer.Argument(help="Model name (or id).", show_default=False, autocompletion=model_names),
+]
 LicenseOpt = Annotated[str | None, typer.Option("--license", "-l", help="The model's license.")]
 DescriptionOpt = Annotated[
     str | None, typer.Option("--description", "-d", help="What the model does.")
@@ -54,9 +58,9 @@ VersionOpt = Annotated[
     str | None,
     typer.Option(
         "--version",
-        "-v",
         help="Version number, name, id or stage (default: latest).",
         show_default=False,
+        autocompletion=version_refs,
     ),
 ]
 TagOpt = Annotated[
@@ -85,7 +89,6 @@ def register(
         bool,
         typer.Option(
             "--save-models-to-registry/--no-save-models-to-registry",
-            "-s/-S",
             help="Whether model artifacts of this model go to the model registry.",
         ),
     ] = True,
@@ -163,7 +166,6 @@ def update(
         bool | None,
         typer.Option(
             "--save-models-to-registry/--no-save-models-to-registry",
-            "-s/-S",
             help="Whether model artifacts of this model go to the model registry.",
             show_default=False,
         ),

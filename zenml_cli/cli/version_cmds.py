@@ -7,6 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
+from zenml_cli.cli.complete import (
+    STAGE_METAVAR,
+    list_stage_words,
+    model_names,
+    stage_words,
+    version_refs,
+)
 from zenml_cli.cli.context import (
     DEFAULT_SIZE,
     ListOutputOpt,
@@ -31,10 +38,16 @@ app = typer.Typer(
 VERSION_COLUMNS = ("model", "number", "name", "stage", "tags", "created", "created_by")
 HISTORY_COLUMNS = ("seq", "time", "actor", "event", "version", "from", "to", "archived", "message")
 
-ModelArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
+ModelArg = Annotated[
+    str,
+    typer.Argument(help="Model name (or id).", show_default=False, autocompletion=model_names),
+]
 VersionArg = Annotated[
     str,
-    typer.Argument(help="Version number, name, id, or stage (latest, staging, production, ...)."),
+    typer.Argument(
+        help="Version number, name, id, or stage (latest, staging, production, ...).",
+        autocompletion=version_refs,
+    ),
 ]
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).")
@@ -96,17 +109,26 @@ def list_(
             metavar="[MODEL]",
             help="Only versions of this model (same as --model).",
             show_default=False,
+            autocompletion=model_names,
         ),
     ] = None,
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Only versions of this model.")
+        str | None,
+        typer.Option("--model", help="Only versions of this model.", autocompletion=model_names),
     ] = None,
     name: Annotated[
         str | None,
         typer.Option("--name", help="Name filter: exact, or contains:/startswith:/endswith:TEXT."),
     ] = None,
     stage: Annotated[
-        str | None, typer.Option("--stage", help="Only versions in this stage (or 'latest').")
+        str | None,
+        typer.Option(
+            "--stage",
+            "-s",
+            metavar="[staging|production|archived|none|latest]",
+            help="Only versions in this stage (or 'latest').",
+            autocompletion=list_stage_words,
+        ),
     ] = None,
     number: Annotated[
         int | None, typer.Option("--number", help="Only this version number.")
@@ -173,7 +195,11 @@ def update(
     stage: Annotated[
         str | None,
         typer.Option(
-            "--stage", "-s", help="Move to this stage: none, staging, production, archived."
+            "--stage",
+            "-s",
+            metavar=STAGE_METAVAR,
+            help="Move to this stage.",
+            autocompletion=stage_words,
         ),
     ] = None,
     force: Annotated[
@@ -273,8 +299,14 @@ def update(
 def compare(
     ctx: typer.Context,
     model: ModelArg,
-    a: Annotated[str, typer.Argument(help="First version (number, name or stage).")],
-    b: Annotated[str, typer.Argument(help="Second version (number, name or stage).")],
+    a: Annotated[
+        str,
+        typer.Argument(help="First version (number, name or stage).", autocompletion=version_refs),
+    ],
+    b: Annotated[
+        str,
+        typer.Argument(help="Second version (number, name or stage).", autocompletion=version_refs),
+    ],
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Compare two versions: fields, tags, metadata (with b - a for numbers) and linked
@@ -333,7 +365,12 @@ def _link_cell(link: dict[str, Any] | None) -> str:
 def delete(
     ctx: typer.Context,
     model: ModelArg,
-    version: Annotated[str, typer.Argument(help="Version number, name or id.", show_default=False)],
+    version: Annotated[
+        str,
+        typer.Argument(
+            help="Version number, name or id.", show_default=False, autocompletion=version_refs
+        ),
+    ],
     yes: YesOpt = False,
     push: PushOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
