@@ -10,10 +10,17 @@ from typing import Annotated
 import typer
 
 from zenml_cli import __version__
-from zenml_cli.cli import artifact_cmds, complete, dashboard_cmds, model_cmds, version_cmds
-from zenml_cli.cli.context import ErrorFunnel, OutputOpt, registry
+from zenml_cli.cli import (
+    artifact_cmds,
+    complete,
+    dashboard_cmds,
+    model_cmds,
+    render,
+    version_cmds,
+)
+from zenml_cli.cli.context import ErrorFunnel, OutputOpt, VerboseOpt, registry
 from zenml_cli.cli.prune import keep_only_invoked
-from zenml_cli.cli.render import OutputFormat, message, render_list, render_record
+from zenml_cli.cli.render import OutputFormat, message, render_list, render_write
 from zenml_cli.errors import CorruptManifestError
 
 app = typer.Typer(
@@ -57,8 +64,7 @@ def root(
     ] = False,
 ) -> None:
     """zenml-cli: register models and versions, promote them between stages, audit history."""
-    if no_color:
-        os.environ["NO_COLOR"] = "1"
+    render.NO_COLOR_FLAG = no_color  # set on every call, so one in-process call cannot leak
 
 
 def _print_version() -> None:
@@ -135,6 +141,7 @@ def init(
             help="Only the staging holder may be promoted to production.",
         ),
     ] = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Create .zenml/ (in --project-dir, else the git work tree's top level, else here)."""
@@ -143,7 +150,7 @@ def init(
         strict_force=strict_force,
         production_requires_staging=production_requires_staging,
     )
-    render_record(config, output, title="config")
+    render_write(config, output, verbose, title="config")
     message(f"initialised {registry(ctx, for_init=True).store.dir}")
 
 

@@ -16,11 +16,19 @@ from zenml_cli.cli.context import (
     PushOpt,
     SizeOpt,
     SortOpt,
+    VerboseOpt,
     YesOpt,
     confirm_or_refuse,
     registry,
 )
-from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_list, render_record
+from zenml_cli.cli.render import (
+    ListOutputFormat,
+    OutputFormat,
+    message,
+    render_list,
+    render_record,
+    render_write,
+)
 from zenml_cli.core.listing import paginate
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import UsageError
@@ -93,6 +101,7 @@ def register(
         ),
     ] = True,
     push: PushOpt = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register a new model (exit 4 if the name, ignoring case, is taken)."""
@@ -113,7 +122,7 @@ def register(
         tags=tag,
         save_models_to_registry=save_models_to_registry,
     )
-    render_record(record.to_dict(), output, title=f"model {record.name}")
+    render_write(record.to_dict(), output, verbose, title=f"model {record.name}")
     message(f"registered model '{record.name}'")
 
 
@@ -135,7 +144,9 @@ def list_(
         name=name, tag=tag, sort_by=sort_by or "name", page=page, size=size
     )
     items = [record.to_dict() for record in result]
-    render_list(items, result.pagination(), output, MODEL_COLUMNS, title="models")
+    render_list(
+        items, result.pagination(), output, MODEL_COLUMNS, title="models", newest="desc:created"
+    )
 
 
 @app.command("describe")
@@ -171,6 +182,7 @@ def update(
         ),
     ] = None,
     push: PushOpt = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Change a model's fields or tags, or rename it; unset options stay as they are."""
@@ -196,7 +208,7 @@ def update(
         ethics=ethical,
         limitations=limitations,
     )
-    render_record(record.to_dict(), output, title=f"model {record.name}")
+    render_write(record.to_dict(), output, verbose, title=f"model {record.name}")
     message(f"updated model '{record.name}'")
 
 
@@ -206,13 +218,14 @@ def delete(
     model: NameArg,
     yes: YesOpt = False,
     push: PushOpt = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete a model with all its versions and history (asks first unless -y)."""
     target = registry(ctx, push=push).get_model(model)
     confirm_or_refuse(f"Delete model '{target.name}' and all its versions?", yes)
     record = registry(ctx, push=push).delete_model(target.name)
-    render_record(record.to_dict(), output, title=f"deleted model {record.name}")
+    render_write(record.to_dict(), output, verbose, title=f"deleted model {record.name}")
     message(f"deleted model '{record.name}'")
 
 

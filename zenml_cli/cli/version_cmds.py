@@ -21,11 +21,19 @@ from zenml_cli.cli.context import (
     PageOpt,
     PushOpt,
     SizeOpt,
+    VerboseOpt,
     YesOpt,
     confirm_or_refuse,
     registry,
 )
-from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_list, render_record
+from zenml_cli.cli.render import (
+    ListOutputFormat,
+    OutputFormat,
+    message,
+    render_list,
+    render_record,
+    render_write,
+)
 from zenml_cli.core.actor import parse_time
 from zenml_cli.errors import UsageError
 from zenml_cli.registry import metadata_from_options
@@ -86,6 +94,7 @@ def create(
     push: PushOpt = False,
     metadata: MetadataOpt = None,
     metadata_file: MetadataFileOpt = None,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register the next version of a model; it gets the next number."""
@@ -96,7 +105,9 @@ def create(
         tags=tag,
         metadata=metadata_from_options(metadata, metadata_file),
     )
-    render_record(version.to_dict(), output, title=f"{version.model} version {version.number}")
+    render_write(
+        version.to_dict(), output, verbose, title=f"{version.model} version {version.number}"
+    )
     message(f"registered version {version.number} ('{version.name}') of model '{version.model}'")
 
 
@@ -172,7 +183,14 @@ def list_(
         where=where,
     )
     items = result.items
-    render_list(items, result.pagination(), output, VERSION_COLUMNS, title="model versions")
+    render_list(
+        items,
+        result.pagination(),
+        output,
+        VERSION_COLUMNS,
+        title="model versions",
+        newest="desc:number",
+    )
 
 
 @app.command("describe")
@@ -239,6 +257,7 @@ def update(
             "else exit 4.",
         ),
     ] = None,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Promote a version to a stage, rename it, or change its description, tags or metadata.
@@ -292,7 +311,9 @@ def update(
             else "no value to beat"
         )
         message(f"gate {gate['key']}:{gate['direction']} passed: {gate['candidate']} ({against})")
-    render_record(result.to_dict(), output, title=f"{moved.model} version {moved.number}")
+    if not result.renamed_from and change is None:
+        message(f"updated version {moved.number} ('{moved.name}') of '{moved.model}'")
+    render_write(result.to_dict(), output, verbose, title=f"{moved.model} version {moved.number}")
 
 
 @app.command("compare")
@@ -373,14 +394,18 @@ def delete(
     ],
     yes: YesOpt = False,
     push: PushOpt = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete one version (asks first unless -y). Its number is never reused."""
     target = registry(ctx, push=push).get_version(model, version)
     confirm_or_refuse(f"Delete version {target.number} ('{target.name}') of '{target.model}'?", yes)
     deleted = registry(ctx, push=push).delete_version(target.model, target.number)
-    render_record(
-        deleted.to_dict(), output, title=f"deleted {deleted.model} version {deleted.number}"
+    render_write(
+        deleted.to_dict(),
+        output,
+        verbose,
+        title=f"deleted {deleted.model} version {deleted.number}",
     )
     message(f"deleted version {deleted.number} of model '{deleted.model}'")
 
