@@ -20,7 +20,7 @@ from zenml_cli.cli import (
 )
 from zenml_cli.cli.context import ErrorFunnel, OutputOpt, VerboseOpt, registry
 from zenml_cli.cli.prune import keep_only_invoked
-from zenml_cli.cli.render import OutputFormat, message, render_list, render_write
+from zenml_cli.cli.render import OutputFormat, message, render_list, render_record, render_write
 from zenml_cli.errors import CorruptManifestError
 
 app = typer.Typer(
@@ -112,14 +112,33 @@ def doctor(
 ) -> None:
     """Check every manifest in .zenml/; exit 6 naming each bad file if any is broken."""
     report = registry(ctx).doctor(payloads=payloads)
-    items = [problem.to_dict() for problem in report.problems]
-    if items or output != "table":
-        render_list(items, None, output, ["severity", "path", "problem"], title="problems")
+    # file/severity/message is what linters report (and what CI annotations read); path and
+    # problem stay for scripts written against the first shape.
+    items = [
+        {"file": p.path, "severity": p.severity, "message": p.problem} | p.to_dict()
+        for p in report.problems
+    ]
     errors = sum(1 for p in report.problems if p.severity == "error")
-    message(
+    summary = (
         f"checked {report.checked_files} manifest(s): {errors} error(s), "
         f"{len(items) - errors} warning(s)"
     )
+    if output == "table":
+        if items:
+            render_list(items, None, output, ["severity", "file", "message"], title="problems")
+    else:
+        render_record(
+            {
+                "ok": report.ok,
+                "checked_files": report.checked_files,
+                "errors": errors,
+                "warnings": len(items) - errors,
+                "summary": summary,
+                "items": items,
+            },
+            output,
+        )
+    message(summary)
     if not report.ok:
         raise typer.Exit(CorruptManifestError.exit_code)
 
