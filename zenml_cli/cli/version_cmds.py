@@ -26,6 +26,7 @@ from zenml_cli.cli.context import (
     confirm_or_refuse,
     registry,
 )
+from zenml_cli.cli.github import summarise_promotion
 from zenml_cli.cli.render import (
     ListOutputFormat,
     OutputFormat,
@@ -300,6 +301,16 @@ def update(
         message(
             f"moved version {moved.number} ('{moved.name}') of '{moved.model}' from "
             f"{change.from_stage} to {change.to_stage}{archived}"
+        )
+        summarise_promotion(
+            moved.model,
+            moved.number,
+            moved.name,
+            str(change.from_stage),
+            str(change.to_stage),
+            change.archived,
+            result.gate,
+            message_text,
         )
     elif change is not None:
         message(f"version {moved.number} of '{moved.model}' is already in {change.to_stage}")
