@@ -17,6 +17,7 @@ import shlex
 import subprocess
 import sys
 import uuid
+from contextlib import suppress
 from typing import Any
 
 
@@ -60,10 +61,8 @@ def main() -> int:
     )
     sys.stdout.write(proc.stdout)
     values = {"exit-code": str(proc.returncode), "json": proc.stdout.strip()}
-    try:
+    with suppress(json.JSONDecodeError):  # an -o the caller chose: only json and exit-code
         values |= flatten(json.loads(proc.stdout)) if proc.stdout.strip() else {}
-    except json.JSONDecodeError:
-        pass  # an -o the caller chose: only json and exit-code
     output = os.environ.get("GITHUB_OUTPUT")
     if output:
         write_outputs(output, {k: v for k, v in values.items() if k not in ("items",)})

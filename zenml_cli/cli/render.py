@@ -167,7 +167,11 @@ def _print_table(headers: list[str], rows: Sequence[Sequence[str]], title: str |
         keep -= 1
     widths = natural[:keep]
     excess = sum(widths) + len(GAP) * (keep - 1) - width
-    while excess > 0:  # take from the widest column that can still give
+    for index in reversed(range(keep)):  # the last (least important) columns give first...
+        give = min(excess, max(0, widths[index] - max(minimum[index], 20)))
+        widths[index] -= give
+        excess -= give
+    while excess > 0:  # ...then the widest column that can still give
         index = max(
             (i for i in range(keep) if widths[i] > minimum[i]),
             key=lambda i: widths[i],
