@@ -129,3 +129,7 @@ def test_demo_script_runs(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "production: 2" in result.stdout and "- 1" in result.stdout
     assert not (project / ".zenml").exists()  # the demo works in its own temp folder
+    removed = result.stderr.strip().splitlines()[-1]
+    assert removed.startswith("Done; the demo folder ")
+    assert not Path(removed.split()[4]).exists()  # ... and removes it
+    assert len((result.stdout + result.stderr).splitlines()) < 80  # a short story
