@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from zenml_cli import __version__
+import zenml_cli
 from zenml_cli.cli import (
     artifact_cmds,
     complete,
@@ -23,10 +23,12 @@ from zenml_cli.cli.prune import keep_only_invoked
 from zenml_cli.cli.render import OutputFormat, message, render_list, render_record, render_write
 from zenml_cli.errors import CorruptManifestError
 
+VERSION = zenml_cli.__version__
+
 app = typer.Typer(
     cls=ErrorFunnel,
     name="zenml",
-    help=f"zenml-cli {__version__}: a git-native Model Control Plane: ZenML models, versions "
+    help=f"zenml-cli {VERSION}: a git-native Model Control Plane: ZenML models, versions "
     "and stages in .zenml/.",
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help and one-line errors; and rich stays unimported
@@ -68,14 +70,14 @@ def root(
 
 
 def _print_version() -> None:
-    typer.echo(f"zenml-cli {__version__}")
+    typer.echo(f"zenml-cli {VERSION}")
     raise typer.Exit()
 
 
 @app.command("version")
 def version() -> None:
     """Print the version of zenml-cli."""
-    typer.echo(f"zenml-cli {__version__}")
+    typer.echo(f"zenml-cli {VERSION}")
 
 
 @app.command("completion")
