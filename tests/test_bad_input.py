@@ -92,7 +92,7 @@ def test_corrupt_manifests_exit_6_naming_the_file(
     before = snapshot(seeded)
     reads = [
         ["model", "version", "describe", "iris", "2"],
-        ["model", "version", "list", "-m", "iris", "--size", "50"],
+        ["model", "version", "list", "--model", "iris", "--size", "50"],
     ]
     if target.endswith("model.yaml"):
         reads.append(["model", "describe", "iris"])

@@ -97,7 +97,7 @@ def test_register_takes_name_option_and_every_model_field(cli: Cli) -> None:
         "tiny",
         "-t",
         "x",
-        "-S",
+        "--no-save-models-to-registry",
         "-o",
         "json",
     )
@@ -134,9 +134,9 @@ def test_json_lists_have_items_and_pagination_and_stdout_is_pure_json(cli: Cli) 
 def test_yaml_csv_and_tsv_outputs(cli: Cli) -> None:
     cli("model", "register", "iris", "-t", "a", "-t", "b")
     cli("model", "version", "create", "iris", "first")
-    code, out, _ = cli("model", "version", "list", "-m", "iris", "-o", "yaml")
+    code, out, _ = cli("model", "version", "list", "--model", "iris", "-o", "yaml")
     assert yaml.safe_load(out)["items"][0]["name"] == "first"
-    code, out, _ = cli("model", "version", "list", "-m", "iris", "-o", "csv")
+    code, out, _ = cli("model", "version", "list", "--model", "iris", "-o", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert (rows[0]["model"], rows[0]["number"], rows[0]["name"]) == ("iris", "1", "first")
     code, out, _ = cli("model", "list", "-o", "tsv")
@@ -200,7 +200,7 @@ def test_deletes_need_confirmation_without_a_terminal(cli: Cli, project: Path) -
     assert code == 2 and "pass -y" in err
     assert snapshot(project) == before
     assert cli("model", "version", "delete", "iris", "1", "-y")[0] == 0
-    code, out, _ = cli("model", "version", "list", "-m", "iris", "-o", "json")
+    code, out, _ = cli("model", "version", "list", "--model", "iris", "-o", "json")
     assert _json(out)["items"] == []
     assert cli("model", "delete", "iris", "-y")[0] == 0
     assert _json(cli("model", "list", "-o", "json")[1])["items"] == []

@@ -126,7 +126,7 @@ def test_a_writer_killed_at_random_leaves_a_readable_store(
         assert doctor.returncode == 0, doctor.stdout
         for args in (
             ["model", "list", "-o", "json"],
-            ["model", "version", "list", "-m", "crashy", "-o", "json", "--size", "10000"],
+            ["model", "version", "list", "--model", "crashy", "-o", "json", "--size", "10000"],
             ["model", "version", "history", "crashy", "-o", "json"],
             ["model", "describe", "crashy", "-o", "json"],
         ):

@@ -142,3 +142,20 @@ def test_doctor_from_python_checks_artifacts_without_the_cli_loaded(
         check=True,
     )
     assert manifest.name in result.stdout
+
+
+def test_doctor_json_reports_each_finding_with_file_severity_and_message(
+    cli: Cli, project: Path
+) -> None:
+    cli("model", "register", "iris")
+    code, out, _ = cli("doctor", "-o", "json")
+    clean = json.loads(out)
+    assert code == 0 and clean["ok"] is True and clean["items"] == []
+    assert clean["checked_files"] >= 1 and clean["errors"] == 0
+    (project / ".zenml/models/iris/model.yaml").write_text("name: [unclosed\n")
+    code, out, _ = cli("doctor", "-o", "json")
+    report = json.loads(out)
+    assert code == 6 and report["ok"] is False and report["errors"] >= 1
+    finding = report["items"][0]
+    assert finding["file"].endswith("model.yaml") and finding["severity"] == "error"
+    assert finding["message"] and "summary" in report

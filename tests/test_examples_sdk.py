@@ -25,11 +25,11 @@ def check_implicit_registration(root: Path) -> None:
         "labels",
         "accuracy",
     ]
-    assert names(zenml_json(root, "model", "model_artifacts", "demo", "-v", "1")) == [
+    assert names(zenml_json(root, "model", "model_artifacts", "demo", "--version", "1")) == [
         "trained_model"
     ]
     assert names(zenml_json(root, "model", "deployment_artifacts", "demo")) == ["deployment_uri"]
-    runs = zenml_json(root, "model", "runs", "demo", "-v", "2")["items"]
+    runs = zenml_json(root, "model", "runs", "demo", "--version", "2")["items"]
     assert len(runs) == 1 and runs[0]["status"] == "completed"
     assert zenml_json(root, "model", "describe", "demo")["license"] == "Apache"
 
@@ -39,7 +39,7 @@ def check_explicit_versions(root: Path) -> None:
     by_name = {v["name"]: v["number"] for v in versions}
     assert by_name["really_good_version"] == 5 and by_name["even_better_version"] == 6
     assert by_name["1.0.5"] == 8
-    linked = zenml_json(root, "model", "data_artifacts", "my_model", "-v", "1.0.5")
+    linked = zenml_json(root, "model", "data_artifacts", "my_model", "--version", "1.0.5")
     assert names(linked) == ["training_pipeline__svc_trainer__output"]
 
 
@@ -53,7 +53,7 @@ def check_promotion(root: Path) -> None:
 
 
 def check_checkpoints(root: Path) -> None:
-    linked = zenml_json(root, "model", "data_artifacts", "MyModel", "-v", "1.2.42")
+    linked = zenml_json(root, "model", "data_artifacts", "MyModel", "--version", "1.2.42")
     assert [i["version"] for i in linked["items"]] == ["1.2.42_0", "1.2.42_1", "1.2.42_2"]
     assert names(zenml_json(root, "model", "model_artifacts", "MyModel")) == ["trained_model"]
     described = zenml_json(root, "artifact", "describe", "training_checkpoint", "1.2.42_1")
@@ -61,10 +61,10 @@ def check_checkpoints(root: Path) -> None:
 
 
 def check_explicit_linking(root: Path) -> None:
-    assert names(zenml_json(root, "model", "data_artifacts", "MyModel", "-v", "0.0.42")) == [
+    assert names(zenml_json(root, "model", "data_artifacts", "MyModel", "--version", "0.0.42")) == [
         "manual_artifact"
     ]
-    assert names(zenml_json(root, "model", "data_artifacts", "MyModel", "-v", "0.2.42")) == [
+    assert names(zenml_json(root, "model", "data_artifacts", "MyModel", "--version", "0.2.42")) == [
         "existing_artifact"
     ]
 

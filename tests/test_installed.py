@@ -93,7 +93,7 @@ def test_promote_in_ci_example_gates_on_the_metric(project: Path) -> None:
     assert "auc=0.75" in worse.stderr and "auc=0.8" in worse.stderr
     better = _ci_script(project, "iris", _metrics(project, "m3.json", '{"auc": 0.9}'))
     assert better.stdout.strip() == "promoted 3"
-    listed = run_zenml("model", "version", "list", "-m", "iris", "-o", "json", cwd=project)
+    listed = run_zenml("model", "version", "list", "--model", "iris", "-o", "json", cwd=project)
     items = json.loads(listed.stdout)["items"]
     assert [v["stage"] for v in items] == ["archived", "none", "production"]
     assert items[1]["run_metadata"] == {"auc": 0.75, "f1": 0.5, "commit": "local"}
@@ -129,3 +129,7 @@ def test_demo_script_runs(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "production: 2" in result.stdout and "- 1" in result.stdout
     assert not (project / ".zenml").exists()  # the demo works in its own temp folder
+    removed = result.stderr.strip().splitlines()[-1]
+    assert removed.startswith("Done; the demo folder ")
+    assert not Path(removed.split()[4]).exists()  # ... and removes it
+    assert len((result.stdout + result.stderr).splitlines()) < 80  # a short story

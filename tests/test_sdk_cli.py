@@ -63,7 +63,7 @@ def test_model_artifact_listings_json(two_runs: list[str], command: str, names: 
     assert [item["name"] for item in body["items"]] == names
     assert body["items"][0]["version"] == "2"  # default: the latest model version
     assert body["pagination"]["total"] == 1
-    code, out, _ = zenml("model", command, "demo", "-v", "1", "-o", "json")
+    code, out, _ = zenml("model", command, "demo", "--version", "1", "-o", "json")
     assert json.loads(out)["items"][0]["version"] == "1"
 
 
@@ -79,7 +79,7 @@ def test_model_runs_json(two_runs: list[str]) -> None:
 def test_unknown_model_or_version_exit_3(two_runs: list[str]) -> None:
     code, out, err = zenml("model", "data_artifacts", "nope", "-o", "json")
     assert code == 3 and out == "" and "no model named 'nope'" in err
-    code, _, err = zenml("model", "runs", "demo", "-v", "9")
+    code, _, err = zenml("model", "runs", "demo", "--version", "9")
     assert code == 3 and "no version number 9" in err
 
 

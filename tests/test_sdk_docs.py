@@ -23,5 +23,7 @@ def test_python_tour_runs(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     versions = zenml_json(root, "model", "version", "list", "demo")["items"]
     assert [(v["number"], v["stage"]) for v in versions] == [(1, "archived"), (2, "staging")]
-    model_artifacts = zenml_json(root, "model", "model_artifacts", "demo", "-v", "1")["items"]
+    model_artifacts = zenml_json(root, "model", "model_artifacts", "demo", "--version", "1")[
+        "items"
+    ]
     assert [a["name"] for a in model_artifacts] == ["trained_model"]

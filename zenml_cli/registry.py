@@ -118,6 +118,26 @@ class Registry:
         """Every model's name, sorted by code point (the same order on every machine)."""
         return sorted(self.store.model_names())
 
+    def version_references(self, model: str) -> list[str]:
+        """The numbers and names of a model's live versions, for shell completion: the
+        folder listing and the small name index; a manifest is read only where the index
+        has no entry (a model with few versions)."""
+        from zenml_cli.core import models, versions
+
+        record = models.get_model(self.store, model)
+        numbers = versions.live_numbers(self.store, record)
+        known = self.store.version_fields(record.name, ("name",), numbers)
+        names = {n: known[n][0] for n in numbers if n in known}
+        missing = [n for n in numbers if n not in names]
+        if missing:
+            for number, manifest in zip(
+                missing, self.store.read_versions(record.name, missing), strict=True
+            ):
+                names[number] = manifest.data.get("name") if manifest is not None else None
+        refs = [str(n) for n in numbers]
+        refs += [str(names[n]) for n in numbers if isinstance(names.get(n), str)]
+        return list(dict.fromkeys(refs))
+
     def find_model(self, name: str) -> ModelRecord | None:
         """The model in folder ``name`` as listed, or None (a folder without a manifest)."""
         from zenml_cli.core import models

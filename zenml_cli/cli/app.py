@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from typing import Annotated
 
 import typer
 
-from zenml_cli.cli import artifact_cmds, dashboard_cmds, model_cmds, version_cmds
-from zenml_cli.cli.context import ErrorFunnel, OutputOpt, registry
+import zenml_cli
+from zenml_cli.cli import (
+    artifact_cmds,
+    complete,
+    dashboard_cmds,
+    model_cmds,
+    render,
+    version_cmds,
+)
+from zenml_cli.cli.context import ErrorFunnel, OutputOpt, VerboseOpt, registry
 from zenml_cli.cli.prune import keep_only_invoked
-from zenml_cli.cli.render import OutputFormat, message, render_list, render_record
+from zenml_cli.cli.render import OutputFormat, message, render_list, render_record, render_write
 from zenml_cli.errors import CorruptManifestError
+
+VERSION = zenml_cli.__version__
 
 app = typer.Typer(
     cls=ErrorFunnel,
     name="zenml",
-    help="A git-native Model Control Plane: ZenML models, versions and stages in .zenml/.",
+    help=f"zenml-cli {VERSION}: a git-native Model Control Plane: ZenML models, versions "
+    "and stages in .zenml/.",
     no_args_is_help=True,
     rich_markup_mode=None,  # plain help and one-line errors; and rich stays unimported
     pretty_exceptions_enable=False,
@@ -39,8 +51,53 @@ def root(
             help="Project folder holding .zenml/ (default: the current folder or a parent).",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=lambda value: _print_version() if value else None,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+    no_color: Annotated[
+        bool,
+        typer.Option("--no-color", help="Plain tables without colour (also NO_COLOR=1)."),
+    ] = False,
 ) -> None:
     """zenml-cli: register models and versions, promote them between stages, audit history."""
+    render.NO_COLOR_FLAG = no_color  # set on every call, so one in-process call cannot leak
+
+
+def _print_version() -> None:
+    typer.echo(f"zenml-cli {VERSION}")
+    raise typer.Exit()
+
+
+@app.command("version")
+def version() -> None:
+    """Print the version of zenml-cli."""
+    typer.echo(f"zenml-cli {VERSION}")
+
+
+@app.command("completion")
+def completion(
+    ctx: typer.Context,
+    shell: Annotated[
+        str,
+        typer.Argument(
+            metavar="[bash|zsh|fish]",
+            help="The shell to print the completion script for.",
+            autocompletion=lambda: list(complete.SHELLS),
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Print the shell completion script: eval "$(zenml completion bash)" in ~/.bashrc,
+    or zenml completion fish > ~/.config/fish/completions/zenml.fish."""
+    if shell not in complete.SHELLS:
+        raise typer.BadParameter(f"{shell!r} is not one of bash, zsh, fish", param_hint="SHELL")
+    typer.echo(complete.script(shell, ctx.find_root().info_name or "zenml"))
 
 
 @app.command("doctor")
@@ -57,14 +114,33 @@ def doctor(
 ) -> None:
     """Check every manifest in .zenml/; exit 6 naming each bad file if any is broken."""
     report = registry(ctx).doctor(payloads=payloads)
-    items = [problem.to_dict() for problem in report.problems]
-    if items or output != "table":
-        render_list(items, None, output, ["severity", "path", "problem"], title="problems")
+    # file/severity/message is what linters report (and what CI annotations read); path and
+    # problem stay for scripts written against the first shape.
+    items = [
+        {"file": p.path, "severity": p.severity, "message": p.problem} | p.to_dict()
+        for p in report.problems
+    ]
     errors = sum(1 for p in report.problems if p.severity == "error")
-    message(
+    summary = (
         f"checked {report.checked_files} manifest(s): {errors} error(s), "
         f"{len(items) - errors} warning(s)"
     )
+    if output == "table":
+        if items:
+            render_list(items, None, output, ["severity", "file", "message"], title="problems")
+    else:
+        render_record(
+            {
+                "ok": report.ok,
+                "checked_files": report.checked_files,
+                "errors": errors,
+                "warnings": len(items) - errors,
+                "summary": summary,
+                "items": items,
+            },
+            output,
+        )
+    message(summary)
     if not report.ok:
         raise typer.Exit(CorruptManifestError.exit_code)
 
@@ -86,6 +162,7 @@ def init(
             help="Only the staging holder may be promoted to production.",
         ),
     ] = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Create .zenml/ (in --project-dir, else the git work tree's top level, else here)."""
@@ -94,7 +171,7 @@ def init(
         strict_force=strict_force,
         production_requires_staging=production_requires_staging,
     )
-    render_record(config, output, title="config")
+    render_write(config, output, verbose, title="config")
     message(f"initialised {registry(ctx, for_init=True).store.dir}")
 
 
@@ -103,5 +180,7 @@ def main() -> None:
     # listing; the cyclic GC would rescan them again and again (a third of the cost of listing
     # 10,000 versions) to free almost nothing. Reference counting still frees everything else.
     gc.disable()
-    keep_only_invoked(app, sys.argv[1:])
-    app()
+    prog_name = "zenml-cli" if os.path.basename(sys.argv[0]) == "zenml-cli" else "zenml"
+    typed = complete.completion_request(prog_name)  # None unless a shell asks for completions
+    keep_only_invoked(app, sys.argv[1:] if typed is None else typed)
+    app(prog_name=prog_name)

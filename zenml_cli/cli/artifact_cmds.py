@@ -14,9 +14,17 @@ from zenml_cli.cli.context import (
     PageOpt,
     PushOpt,
     SizeOpt,
+    VerboseOpt,
     registry,
 )
-from zenml_cli.cli.render import ListOutputFormat, OutputFormat, render_list, render_record
+from zenml_cli.cli.render import (
+    ListOutputFormat,
+    OutputFormat,
+    message,
+    render_list,
+    render_record,
+    render_write,
+)
 
 ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created", "id")
 
@@ -77,8 +85,10 @@ def migrate(
         ),
     ],
     push: PushOpt = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Copy every payload into another artifact store, then switch config.yaml to it."""
     result = registry(ctx, push=push).migrate_artifact_store(to)
-    render_record(result, output, title="artifact store migrated")
+    render_write(result, output, verbose, title="artifact store migrated")
+    message(f"migrated the artifact store to {to}")

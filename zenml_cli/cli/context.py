@@ -37,6 +37,10 @@ SortOpt = Annotated[
 ]
 PageOpt = Annotated[int, typer.Option("--page", help="Page number, from 1.")]
 SizeOpt = Annotated[int, typer.Option("--size", help="Items per page.")]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Also print the written record (as -o json does)."),
+]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 PushOpt = Annotated[
     bool,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from zenml_cli.cli.complete import model_names, version_refs
 from zenml_cli.cli.context import (
     DEFAULT_SIZE,
     ListOutputOpt,
@@ -15,11 +16,19 @@ from zenml_cli.cli.context import (
     PushOpt,
     SizeOpt,
     SortOpt,
+    VerboseOpt,
     YesOpt,
     confirm_or_refuse,
     registry,
 )
-from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_list, render_record
+from zenml_cli.cli.render import (
+    ListOutputFormat,
+    OutputFormat,
+    message,
+    render_list,
+    render_record,
+    render_write,
+)
 from zenml_cli.core.listing import paginate
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.enums import LinkKind
@@ -31,7 +40,10 @@ ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created"
 RUN_COLUMNS = ("name", "pipeline", "status", "start_time", "end_time", "step_count", "id")
 MODEL_COLUMNS = ("name", "tags", "staging_version", "production_version", "license", "created")
 
-NameArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
+NameArg = Annotated[
+    str,
+    typer.Argument(help="Model name (or id).", show_default=False, autocompletion=model_names),
+]
 LicenseOpt = Annotated[
     str | None, typer.Option("--license", "-l", help=MODEL_TEXT_FIELDS["license"])
 ]
@@ -57,9 +69,9 @@ VersionOpt = Annotated[
     str | None,
     typer.Option(
         "--version",
-        "-v",
         help="Version number, name, id or stage (default: latest).",
         show_default=False,
+        autocompletion=version_refs,
     ),
 ]
 TagOpt = Annotated[
@@ -88,11 +100,11 @@ def register(
         bool,
         typer.Option(
             "--save-models-to-registry/--no-save-models-to-registry",
-            "-s/-S",
             help="Whether model artifacts of this model go to the model registry.",
         ),
     ] = True,
     push: PushOpt = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register a new model (exit 4 if the name, ignoring case, is taken)."""
@@ -113,7 +125,7 @@ def register(
         tags=tag,
         save_models_to_registry=save_models_to_registry,
     )
-    render_record(record.to_dict(), output, title=f"model {record.name}")
+    render_write(record.to_dict(), output, verbose, title=f"model {record.name}")
     message(f"registered model '{record.name}'")
 
 
@@ -135,7 +147,9 @@ def list_(
         name=name, tag=tag, sort_by=sort_by or "name", page=page, size=size
     )
     items = [record.to_dict() for record in result]
-    render_list(items, result.pagination(), output, MODEL_COLUMNS, title="models")
+    render_list(
+        items, result.pagination(), output, MODEL_COLUMNS, title="models", newest="desc:created"
+    )
 
 
 @app.command("describe")
@@ -166,12 +180,12 @@ def update(
         bool | None,
         typer.Option(
             "--save-models-to-registry/--no-save-models-to-registry",
-            "-s/-S",
             help="Whether model artifacts of this model go to the model registry.",
             show_default=False,
         ),
     ] = None,
     push: PushOpt = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Change a model's fields or tags, or rename it; unset options stay as they are."""
@@ -197,7 +211,7 @@ def update(
         ethics=ethical,
         limitations=limitations,
     )
-    render_record(record.to_dict(), output, title=f"model {record.name}")
+    render_write(record.to_dict(), output, verbose, title=f"model {record.name}")
     message(f"updated model '{record.name}'")
 
 
@@ -207,13 +221,14 @@ def delete(
     model: NameArg,
     yes: YesOpt = False,
     push: PushOpt = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete a model with all its versions and history (asks first unless -y)."""
     target = registry(ctx, push=push).get_model(model)
     confirm_or_refuse(f"Delete model '{target.name}' and all its versions?", yes)
     record = registry(ctx, push=push).delete_model(target.name)
-    render_record(record.to_dict(), output, title=f"deleted model {record.name}")
+    render_write(record.to_dict(), output, verbose, title=f"deleted model {record.name}")
     message(f"deleted model '{record.name}'")
 
 

@@ -7,6 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
+from zenml_cli.cli.complete import (
+    STAGE_METAVAR,
+    list_stage_words,
+    model_names,
+    stage_words,
+    version_refs,
+)
 from zenml_cli.cli.context import (
     DEFAULT_SIZE,
     ListOutputOpt,
@@ -14,11 +21,20 @@ from zenml_cli.cli.context import (
     PageOpt,
     PushOpt,
     SizeOpt,
+    VerboseOpt,
     YesOpt,
     confirm_or_refuse,
     registry,
 )
-from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_list, render_record
+from zenml_cli.cli.github import summarise_promotion
+from zenml_cli.cli.render import (
+    ListOutputFormat,
+    OutputFormat,
+    message,
+    render_list,
+    render_record,
+    render_write,
+)
 from zenml_cli.core.actor import parse_time
 from zenml_cli.errors import UsageError
 from zenml_cli.registry import metadata_from_options
@@ -31,10 +47,16 @@ app = typer.Typer(
 VERSION_COLUMNS = ("model", "number", "name", "stage", "tags", "created", "created_by")
 HISTORY_COLUMNS = ("seq", "time", "actor", "event", "version", "from", "to", "archived", "message")
 
-ModelArg = Annotated[str, typer.Argument(help="Model name (or id).", show_default=False)]
+ModelArg = Annotated[
+    str,
+    typer.Argument(help="Model name (or id).", show_default=False, autocompletion=model_names),
+]
 VersionArg = Annotated[
     str,
-    typer.Argument(help="Version number, name, id, or stage (latest, staging, production, ...)."),
+    typer.Argument(
+        help="Version number, name, id, or stage (latest, staging, production, ...).",
+        autocompletion=version_refs,
+    ),
 ]
 TagOpt = Annotated[
     list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A tag (repeatable).")
@@ -73,6 +95,7 @@ def create(
     push: PushOpt = False,
     metadata: MetadataOpt = None,
     metadata_file: MetadataFileOpt = None,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register the next version of a model; it gets the next number."""
@@ -83,7 +106,9 @@ def create(
         tags=tag,
         metadata=metadata_from_options(metadata, metadata_file),
     )
-    render_record(version.to_dict(), output, title=f"{version.model} version {version.number}")
+    render_write(
+        version.to_dict(), output, verbose, title=f"{version.model} version {version.number}"
+    )
     message(f"registered version {version.number} ('{version.name}') of model '{version.model}'")
 
 
@@ -96,17 +121,26 @@ def list_(
             metavar="[MODEL]",
             help="Only versions of this model (same as --model).",
             show_default=False,
+            autocompletion=model_names,
         ),
     ] = None,
     model: Annotated[
-        str | None, typer.Option("--model", "-m", help="Only versions of this model.")
+        str | None,
+        typer.Option("--model", help="Only versions of this model.", autocompletion=model_names),
     ] = None,
     name: Annotated[
         str | None,
         typer.Option("--name", help="Name filter: exact, or contains:/startswith:/endswith:TEXT."),
     ] = None,
     stage: Annotated[
-        str | None, typer.Option("--stage", help="Only versions in this stage (or 'latest').")
+        str | None,
+        typer.Option(
+            "--stage",
+            "-s",
+            metavar="[staging|production|archived|none|latest]",
+            help="Only versions in this stage (or 'latest').",
+            autocompletion=list_stage_words,
+        ),
     ] = None,
     number: Annotated[
         int | None, typer.Option("--number", help="Only this version number.")
@@ -150,7 +184,14 @@ def list_(
         where=where,
     )
     items = result.items
-    render_list(items, result.pagination(), output, VERSION_COLUMNS, title="model versions")
+    render_list(
+        items,
+        result.pagination(),
+        output,
+        VERSION_COLUMNS,
+        title="model versions",
+        newest="desc:number",
+    )
 
 
 @app.command("describe")
@@ -173,7 +214,11 @@ def update(
     stage: Annotated[
         str | None,
         typer.Option(
-            "--stage", "-s", help="Move to this stage: none, staging, production, archived."
+            "--stage",
+            "-s",
+            metavar=STAGE_METAVAR,
+            help="Move to this stage.",
+            autocompletion=stage_words,
         ),
     ] = None,
     force: Annotated[
@@ -213,6 +258,7 @@ def update(
             "else exit 4.",
         ),
     ] = None,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Promote a version to a stage, rename it, or change its description, tags or metadata.
@@ -256,6 +302,16 @@ def update(
             f"moved version {moved.number} ('{moved.name}') of '{moved.model}' from "
             f"{change.from_stage} to {change.to_stage}{archived}"
         )
+        summarise_promotion(
+            moved.model,
+            moved.number,
+            moved.name,
+            str(change.from_stage),
+            str(change.to_stage),
+            change.archived,
+            result.gate,
+            message_text,
+        )
     elif change is not None:
         message(f"version {moved.number} of '{moved.model}' is already in {change.to_stage}")
     if result.gate is not None:
@@ -266,15 +322,23 @@ def update(
             else "no value to beat"
         )
         message(f"gate {gate['key']}:{gate['direction']} passed: {gate['candidate']} ({against})")
-    render_record(result.to_dict(), output, title=f"{moved.model} version {moved.number}")
+    if not result.renamed_from and change is None:
+        message(f"updated version {moved.number} ('{moved.name}') of '{moved.model}'")
+    render_write(result.to_dict(), output, verbose, title=f"{moved.model} version {moved.number}")
 
 
 @app.command("compare")
 def compare(
     ctx: typer.Context,
     model: ModelArg,
-    a: Annotated[str, typer.Argument(help="First version (number, name or stage).")],
-    b: Annotated[str, typer.Argument(help="Second version (number, name or stage).")],
+    a: Annotated[
+        str,
+        typer.Argument(help="First version (number, name or stage).", autocompletion=version_refs),
+    ],
+    b: Annotated[
+        str,
+        typer.Argument(help="Second version (number, name or stage).", autocompletion=version_refs),
+    ],
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Compare two versions: fields, tags, metadata (with b - a for numbers) and linked
@@ -333,21 +397,30 @@ def _link_cell(link: dict[str, Any] | None) -> str:
 def delete(
     ctx: typer.Context,
     model: ModelArg,
-    version: Annotated[str, typer.Argument(help="Version number, name or id.", show_default=False)],
+    version: Annotated[
+        str,
+        typer.Argument(
+            help="Version number, name or id.", show_default=False, autocompletion=version_refs
+        ),
+    ],
     yes: YesOpt = False,
     force: Annotated[
         bool,
         typer.Option("--force", "-f", help="Delete it even if it holds staging or production."),
     ] = False,
     push: PushOpt = False,
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete one version (asks first unless -y). Its number is never reused."""
     target = registry(ctx, push=push).get_version(model, version)
     confirm_or_refuse(f"Delete version {target.number} ('{target.name}') of '{target.model}'?", yes)
     deleted = registry(ctx, push=push).delete_version(target.model, target.number, force=force)
-    render_record(
-        deleted.to_dict(), output, title=f"deleted {deleted.model} version {deleted.number}"
+    render_write(
+        deleted.to_dict(),
+        output,
+        verbose,
+        title=f"deleted {deleted.model} version {deleted.number}",
     )
     message(f"deleted version {deleted.number} of model '{deleted.model}'")
 
