@@ -412,11 +412,17 @@ class Registry:
         return links.link_kind(artifact_type, is_model, is_deployment)
 
     # ----------------------------------------------------------------------------- runs
-    def start_run(self, pipeline: str) -> RunRecord:
+    def start_run(
+        self,
+        pipeline: str,
+        run_name: str | None = None,
+        substitutions: dict[str, str] | None = None,
+    ) -> RunRecord:
         from zenml_cli.core import runs
 
         return self._write(
-            lambda store: runs.start_run(store, pipeline), lambda r: f"start run {r.name}"
+            lambda store: runs.start_run(store, pipeline, run_name, substitutions),
+            lambda r: f"start run {r.name}",
         )
 
     def write_run(self, run: RunRecord) -> None:

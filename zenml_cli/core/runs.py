@@ -133,12 +133,25 @@ def _status(value: str | None, path: str) -> ExecutionStatus:
 
 
 # ------------------------------------------------------------------------------- writing
-def start_run(store: Store, pipeline: str) -> RunRecord:
-    """A new run of ``pipeline``, written at once as ``running``."""
+def start_run(
+    store: Store,
+    pipeline: str,
+    run_name: str | None = None,
+    substitutions: dict[str, str] | None = None,
+) -> RunRecord:
+    """A new run of ``pipeline``, written at once as ``running``. ``run_name`` may use
+    ``{date}``, ``{time}`` (of this start) and the keys of ``substitutions``."""
+    from zenml_cli.core.names import check_name
+    from zenml_cli.core.templates import substitute, time_substitutions
+
     now = store.clock()
+    name = f"{pipeline}-{now.strftime('%Y_%m_%d-%H_%M_%S_%f')}"
+    if run_name is not None:
+        values = {**time_substitutions(now), **(substitutions or {})}
+        name = check_name(substitute(run_name, values, "run name"), "run name")
     run = RunRecord(
         id=str(uuid.uuid4()),
-        name=f"{pipeline}-{now.strftime('%Y_%m_%d-%H_%M_%S_%f')}",
+        name=name,
         pipeline=pipeline,
         start_time=timestamp(now),
         created_by=current_actor(),
