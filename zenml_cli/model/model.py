@@ -189,8 +189,10 @@ class Model:
         return self._resolved.name if self._resolved is not None else self._requested
 
     @property
-    def stage(self) -> ModelStages:
-        return self._fresh().stage
+    def stage(self) -> ModelStages | None:
+        """The version's stage; None when it has none (as in ZenML)."""
+        stage = self._fresh().stage
+        return None if stage is ModelStages.NONE else stage
 
     @property
     def run_metadata(self) -> dict[str, Any]:
