@@ -9,6 +9,8 @@
 | ``IllegalOperationError`` | ``ConflictError`` |
 | ``ValidationError``, ``ValueError`` | ``InvalidInputError`` (also a ``ValueError``) |
 | ``StepContextError`` | ``StepContextError`` (also a ``RuntimeError``) |
+| ``RuntimeError`` (stage taken, no force) | ``StageOccupiedError`` (a ``ConflictError``) |
+| ``ValueError`` (metadata with no model) | ``MissingTargetError`` (a ``StepContextError``) |
 """
 
 from zenml_cli.errors import (
@@ -16,8 +18,10 @@ from zenml_cli.errors import (
     CorruptManifestError,
     InvalidInputError,
     LockTimeoutError,
+    MissingTargetError,
     NotFoundError,
     RemoteError,
+    StageOccupiedError,
     StepContextError,
     UsageError,
     ZenMLCliError,
@@ -37,8 +41,10 @@ __all__ = [
     "IllegalOperationError",
     "InvalidInputError",
     "LockTimeoutError",
+    "MissingTargetError",
     "NotFoundError",
     "RemoteError",
+    "StageOccupiedError",
     "StepContextError",
     "UsageError",
     "ValidationError",
