@@ -253,9 +253,70 @@ class Client:
             size=size,
         )
 
+    def delete_artifact_version(
+        self,
+        name_id_or_prefix: str,
+        version: str | int | None = None,
+        delete_metadata: bool = True,
+        delete_from_artifact_store: bool = False,
+    ) -> None:
+        """Delete one artifact version (the latest without ``version``) and its links to
+        model versions; ``delete_from_artifact_store`` also deletes its payload when no other
+        artifact version shares it (local and ``file://`` stores only). ``delete_metadata``
+        is accepted: metadata lives in the manifest and always goes with it."""
+        del delete_metadata
+        self.registry.delete_artifact_versions(
+            name_id_or_prefix, version, delete_from_artifact_store=delete_from_artifact_store
+        )
+
+    def delete_artifact(
+        self,
+        name_id_or_prefix: str,
+        delete_metadata: bool = True,
+        delete_from_artifact_store: bool = False,
+    ) -> None:
+        """Delete an artifact: every version of it, and their links (see
+        ``delete_artifact_version``)."""
+        del delete_metadata
+        self.registry.delete_artifact_versions(
+            name_id_or_prefix,
+            every_version=True,
+            delete_from_artifact_store=delete_from_artifact_store,
+        )
+
+    # ------------------------------------------------------------------------- runs
     def get_pipeline_run(self, name_id_or_prefix: str) -> RunRecord:
-        """A pipeline run by id (exact)."""
-        return self.registry.get_run(name_id_or_prefix)
+        """A pipeline run by id or name (exact, never by prefix)."""
+        return self.registry.find_run(name_id_or_prefix)
+
+    def list_pipeline_runs(
+        self,
+        sort_by: str = "asc:created",
+        page: int = 1,
+        size: int = DEFAULT_PAGE_SIZE,
+        pipeline_name: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+    ) -> Page[RunRecord]:
+        """Runs, oldest first (``sort_by="desc:created"``: newest first), optionally of one
+        pipeline, by exact run name or by status."""
+        from zenml_cli.core.listing import check_paging, paginate
+
+        check_paging(page, size)
+        if sort_by not in ("created", "asc:created", "desc:created"):
+            raise InvalidInputError(
+                f"cannot sort runs by {sort_by!r}; use asc:created or desc:created"
+            )
+        runs = self.registry.list_runs(pipeline_name)
+        runs = [r for r in runs if (name is None or r.name == name)]
+        runs = [r for r in runs if (status is None or r.status == status)]
+        if sort_by == "desc:created":
+            runs.reverse()
+        return paginate(runs, page, size)
+
+    def delete_pipeline_run(self, name_or_id: str) -> None:
+        """Delete a run record; model versions forget it, the artifacts it made stay."""
+        self.registry.delete_run(name_or_id)
 
     # ------------------------------------------------------------------------- binding
     def _model(self, record: ModelRecord) -> ModelResponse:

@@ -248,6 +248,41 @@ class Model:
             )
         return found.load()
 
+    def delete_artifact(
+        self,
+        name: str,
+        version: str | None = None,
+        only_link: bool = True,
+        delete_metadata: bool = True,
+        delete_from_artifact_store: bool = False,
+    ) -> None:
+        """Unlink artifact ``name`` (only ``version`` of it when given) from this version;
+        with ``only_link=False`` the artifact versions themselves are deleted too (and their
+        payloads with ``delete_from_artifact_store``, when nothing else shares them)."""
+        del delete_metadata
+        pinned = self._version()
+        self._get_registry().unlink_artifacts(
+            pinned.model,
+            pinned.number,
+            [name],
+            version,
+            delete_versions=not only_link,
+            delete_from_artifact_store=delete_from_artifact_store,
+        )
+
+    def delete_all_artifacts(
+        self, only_link: bool = True, delete_from_artifact_store: bool = False
+    ) -> None:
+        """``delete_artifact`` for every artifact linked to this version."""
+        pinned = self._version()
+        self._get_registry().unlink_artifacts(
+            pinned.model,
+            pinned.number,
+            None,
+            delete_versions=not only_link,
+            delete_from_artifact_store=delete_from_artifact_store,
+        )
+
     def _linked(
         self, name: str, version: str | None, kind: LinkKind | None
     ) -> ArtifactVersionRecord | None:
