@@ -21,7 +21,7 @@ def test_version_none_creates_model_and_one_version_per_object() -> None:
     model = Model(name="demo", license="Apache", description="d", tags=["t"])
     assert Client().list_models().total == 0  # lazy: nothing until a property is read
     assert model.number == 1
-    assert model.number == 1 and model.id and model.stage == ModelStages.NONE
+    assert model.number == 1 and model.id and model.stage is None
     assert model.version == "1"
     assert numbers("demo") == [1]
     record = Client().get_model("demo")

@@ -102,7 +102,7 @@ def test_moving_back_is_allowed_and_archived_holds_many(iris: Client) -> None:
     iris.update_model_version("iris", 1, stage="staging")
     iris.update_model_version("iris", 1, stage="none")
     stages = {v.number: v.stage for v in iris.list_model_versions("iris")}
-    assert stages == {1: ModelStages.NONE, 2: ModelStages.ARCHIVED, 3: ModelStages.NONE}
+    assert stages == {1: None, 2: ModelStages.ARCHIVED, 3: None}  # no stage: None, as in ZenML
 
 
 @pytest.mark.parametrize("stage", ["latest", "prod", "", "deployed"])

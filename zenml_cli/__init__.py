@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     )
     from zenml_cli.client import Client
     from zenml_cli.model import Model
-    from zenml_cli.pipelines.context import get_step_context
+    from zenml_cli.pipelines.context import get_pipeline_context, get_step_context
     from zenml_cli.pipelines.pipeline import pipeline
     from zenml_cli.pipelines.step import step
 
@@ -45,6 +45,7 @@ _LAZY = {
     "ArtifactConfig": "zenml_cli.artifacts.artifact_config",
     "Client": "zenml_cli.client",
     "Model": "zenml_cli.model",
+    "get_pipeline_context": "zenml_cli.pipelines.context",
     "get_step_context": "zenml_cli.pipelines.context",
     "pipeline": "zenml_cli.pipelines.pipeline",
     "step": "zenml_cli.pipelines.step",
@@ -88,6 +89,7 @@ __all__ = [
     "NotFoundError",
     "StepContextError",
     "ZenMLCliError",
+    "get_pipeline_context",
     "get_step_context",
     "link_artifact_to_model",
     "load_artifact",

@@ -7,12 +7,14 @@ unchanged. Each method is one call through the registry facade, the same call th
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE, Page
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.enums import ArtifactType, ModelStages
 from zenml_cli.errors import InvalidInputError
+from zenml_cli.model.responses import ModelResponse, ModelVersionResponse
 from zenml_cli.registry import Registry
 
 if TYPE_CHECKING:
@@ -54,22 +56,24 @@ class Client:
         ethics: str | None = None,
         tags: list[str] | None = None,
         save_models_to_registry: bool = True,
-    ) -> ModelRecord:
-        return self.registry.create_model(
-            name,
-            license=license,
-            description=description,
-            audience=audience,
-            use_cases=use_cases,
-            limitations=limitations,
-            trade_offs=trade_offs,
-            ethics=ethics,
-            tags=tags,
-            save_models_to_registry=save_models_to_registry,
+    ) -> ModelResponse:
+        return self._model(
+            self.registry.create_model(
+                name,
+                license=license,
+                description=description,
+                audience=audience,
+                use_cases=use_cases,
+                limitations=limitations,
+                trade_offs=trade_offs,
+                ethics=ethics,
+                tags=tags,
+                save_models_to_registry=save_models_to_registry,
+            )
         )
 
-    def get_model(self, model_name_or_id: str) -> ModelRecord:
-        return self.registry.get_model(model_name_or_id)
+    def get_model(self, model_name_or_id: str) -> ModelResponse:
+        return self._model(self.registry.get_model(model_name_or_id))
 
     def list_models(
         self,
@@ -78,8 +82,9 @@ class Client:
         size: int = DEFAULT_PAGE_SIZE,
         name: str | None = None,
         tag: str | None = None,
-    ) -> Page[ModelRecord]:
-        return self.registry.list_models(name=name, tag=tag, sort_by=sort_by, page=page, size=size)
+    ) -> Page[ModelResponse]:
+        found = self.registry.list_models(name=name, tag=tag, sort_by=sort_by, page=page, size=size)
+        return _each(found, self._model)
 
     def update_model(
         self,
@@ -95,8 +100,8 @@ class Client:
         add_tags: list[str] | None = None,
         remove_tags: list[str] | None = None,
         save_models_to_registry: bool | None = None,
-    ) -> ModelRecord:
-        return self.registry.update_model(
+    ) -> ModelResponse:
+        updated = self.registry.update_model(
             model_name_or_id,
             name=name,
             add_tags=add_tags,
@@ -110,6 +115,7 @@ class Client:
             trade_offs=trade_offs,
             ethics=ethics,
         )
+        return self._model(updated)
 
     def delete_model(self, model_name_or_id: str) -> None:
         self.registry.delete_model(model_name_or_id)
@@ -122,18 +128,22 @@ class Client:
         description: str | None = None,
         tags: list[str] | None = None,
         metadata: dict[str, Any] | None = None,
-    ) -> ModelVersionRecord:
-        return self.registry.create_version(
-            model_name_or_id, name, description=description, tags=tags, metadata=metadata
+    ) -> ModelVersionResponse:
+        return self._version(
+            self.registry.create_version(
+                model_name_or_id, name, description=description, tags=tags, metadata=metadata
+            )
         )
 
     def get_model_version(
         self,
         model_name_or_id: str,
         model_version_name_or_number_or_id: str | int | ModelStages | None = None,
-    ) -> ModelVersionRecord:
+    ) -> ModelVersionResponse:
         """``None`` means the latest version, as in ZenML."""
-        return self.registry.get_version(model_name_or_id, model_version_name_or_number_or_id)
+        return self._version(
+            self.registry.get_version(model_name_or_id, model_version_name_or_number_or_id)
+        )
 
     def list_model_versions(
         self,
@@ -148,12 +158,12 @@ class Client:
         model: str | None = None,
         tags: list[str] | None = None,
         where: list[str] | None = None,
-    ) -> Page[ModelVersionRecord]:
+    ) -> Page[ModelVersionResponse]:
         """Versions of one model (``model_name_or_id`` or ``model=``), or of every model."""
         if tags and len(tags) > 1:
             raise InvalidInputError("filter by one tag at a time")
         chosen = model_name_or_id or model
-        return self.registry.list_versions(
+        found = self.registry.list_versions(
             str(chosen) if chosen else None,
             name=name,
             stage=stage,
@@ -164,6 +174,7 @@ class Client:
             size=size,
             where=where,
         )
+        return _each(found, self._version)
 
     def update_model_version(
         self,
@@ -178,7 +189,7 @@ class Client:
         metadata: dict[str, Any] | None = None,
         if_better: str | None = None,
         if_current: int | str | None = None,
-    ) -> ModelVersionRecord:
+    ) -> ModelVersionResponse:
         """``metadata`` merges into the run metadata. ``if_better="auc"`` (or
         ``"loss:lower"``): promote to ``stage`` only if this version's value beats the holder's,
         else ConflictError. ``if_current=3`` (or ``"none"``): only if version 3 (or nobody)
@@ -197,7 +208,7 @@ class Client:
             if_better=if_better,
             if_current=if_current,
         )
-        return result.version
+        return self._version(result.version)
 
     def delete_model_version(
         self,
@@ -245,9 +256,81 @@ class Client:
             size=size,
         )
 
+    def delete_artifact_version(
+        self,
+        name_id_or_prefix: str,
+        version: str | int | None = None,
+        delete_metadata: bool = True,
+        delete_from_artifact_store: bool = False,
+    ) -> None:
+        """Delete one artifact version (the latest without ``version``) and its links to
+        model versions; ``delete_from_artifact_store`` also deletes its payload when no other
+        artifact version shares it (local and ``file://`` stores only). ``delete_metadata``
+        is accepted: metadata lives in the manifest and always goes with it."""
+        del delete_metadata
+        self.registry.delete_artifact_versions(
+            name_id_or_prefix, version, delete_from_artifact_store=delete_from_artifact_store
+        )
+
+    def delete_artifact(
+        self,
+        name_id_or_prefix: str,
+        delete_metadata: bool = True,
+        delete_from_artifact_store: bool = False,
+    ) -> None:
+        """Delete an artifact: every version of it, and their links (see
+        ``delete_artifact_version``)."""
+        del delete_metadata
+        self.registry.delete_artifact_versions(
+            name_id_or_prefix,
+            every_version=True,
+            delete_from_artifact_store=delete_from_artifact_store,
+        )
+
+    # ------------------------------------------------------------------------- runs
     def get_pipeline_run(self, name_id_or_prefix: str) -> RunRecord:
-        """A pipeline run by id (exact)."""
-        return self.registry.get_run(name_id_or_prefix)
+        """A pipeline run by id or name (exact, never by prefix)."""
+        return self.registry.find_run(name_id_or_prefix)
+
+    def list_pipeline_runs(
+        self,
+        sort_by: str = "asc:created",
+        page: int = 1,
+        size: int = DEFAULT_PAGE_SIZE,
+        pipeline_name: str | None = None,
+        name: str | None = None,
+        status: str | None = None,
+    ) -> Page[RunRecord]:
+        """Runs, oldest first (``sort_by="desc:created"``: newest first), optionally of one
+        pipeline, by exact run name or by status."""
+        from zenml_cli.core.listing import check_paging, paginate
+
+        check_paging(page, size)
+        if sort_by not in ("created", "asc:created", "desc:created"):
+            raise InvalidInputError(
+                f"cannot sort runs by {sort_by!r}; use asc:created or desc:created"
+            )
+        runs = self.registry.list_runs(pipeline_name)
+        runs = [r for r in runs if (name is None or r.name == name)]
+        runs = [r for r in runs if (status is None or r.status == status)]
+        if sort_by == "desc:created":
+            runs.reverse()
+        return paginate(runs, page, size)
+
+    def delete_pipeline_run(self, name_or_id: str) -> None:
+        """Delete a run record; model versions forget it, the artifacts it made stay."""
+        self.registry.delete_run(name_or_id)
+
+    # ------------------------------------------------------------------------- binding
+    def _model(self, record: ModelRecord) -> ModelResponse:
+        return ModelResponse.bind(record, self.registry)
+
+    def _version(self, record: ModelVersionRecord) -> ModelVersionResponse:
+        return ModelVersionResponse.bind(record, self.registry)
 
     def __repr__(self) -> str:
         return f"Client(project_dir={str(self.store.root)!r})"
+
+
+def _each(page: Page[Any], bind: Any) -> Page[Any]:
+    return replace(page, items=[bind(item) for item in page.items])

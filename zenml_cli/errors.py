@@ -28,6 +28,11 @@ class ConflictError(ZenMLCliError):
     exit_code = 4
 
 
+class StageOccupiedError(ConflictError, RuntimeError):
+    """Strict-force mode refused a promotion because another version holds the stage (exit 4).
+    A RuntimeError too, because that is what ZenML raises there."""
+
+
 class InvalidInputError(ZenMLCliError, ValueError):
     """A name, stage, reference or option value that breaks the rules (exit 5)."""
 
@@ -55,6 +60,11 @@ class StepContextError(ZenMLCliError, RuntimeError):
     """Pipeline-only API used outside a step, or without a model configured (exit 1)."""
 
     exit_code = 1
+
+
+class MissingTargetError(StepContextError, ValueError):
+    """Metadata or a link with no model given, outside a step (exit 1). A ValueError too,
+    because that is what ZenML's ``log_model_metadata`` raises there."""
 
 
 class UsageError(ZenMLCliError):

@@ -28,6 +28,7 @@ from zenml_cli.store import Store
 
 if TYPE_CHECKING:
     from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.deletes import Deleted
     from zenml_cli.core.doctor import DoctorReport
     from zenml_cli.core.gates import Gate, IfCurrent
     from zenml_cli.core.history import HistoryEvent
@@ -434,11 +435,17 @@ class Registry:
         return links.link_kind(artifact_type, is_model, is_deployment)
 
     # ----------------------------------------------------------------------------- runs
-    def start_run(self, pipeline: str) -> RunRecord:
+    def start_run(
+        self,
+        pipeline: str,
+        run_name: str | None = None,
+        substitutions: dict[str, str] | None = None,
+    ) -> RunRecord:
         from zenml_cli.core import runs
 
         return self._write(
-            lambda store: runs.start_run(store, pipeline), lambda r: f"start run {r.name}"
+            lambda store: runs.start_run(store, pipeline, run_name, substitutions),
+            lambda r: f"start run {r.name}",
         )
 
     def write_run(self, run: RunRecord) -> None:
@@ -458,6 +465,70 @@ class Registry:
         from zenml_cli.core import runs
 
         return runs.get_run(self.store, str(run_id))
+
+    def find_run(self, name_or_id: str) -> RunRecord:
+        """A run by id, else by name."""
+        from zenml_cli.core import runs
+
+        return runs.find_run(self.store, str(name_or_id))
+
+    def list_runs(self, pipeline: str | None = None) -> list[RunRecord]:
+        from zenml_cli.core import runs
+
+        return runs.list_runs(self.store, pipeline)
+
+    def delete_run(self, name_or_id: str) -> RunRecord:
+        """Remove a run; model versions forget it, artifacts it made stay."""
+        from zenml_cli.core import deletes
+
+        return self._write(
+            lambda store: deletes.delete_run(store, str(name_or_id)),
+            lambda run: f"delete run {run.name}",
+        )
+
+    # ----------------------------------------------------------------------------- deleting
+    def delete_artifact_versions(
+        self,
+        name_or_id: str,
+        version: str | int | None = None,
+        *,
+        every_version: bool = False,
+        delete_from_artifact_store: bool = False,
+    ) -> Deleted:
+        """Delete one artifact version (the latest without ``version``) or, with
+        ``every_version``, all versions of that artifact; links to them go too."""
+        from zenml_cli.core import artifacts, deletes
+
+        def on(store: Store) -> Deleted:
+            found = artifacts.get(store, str(name_or_id), version)
+            chosen = artifacts.read_all(store, found.name) if every_version else [found]
+            return deletes.delete_artifact_versions(store, chosen, delete_from_artifact_store)
+
+        return self._write(on, _describe_deleted)
+
+    def unlink_artifacts(
+        self,
+        model: str,
+        ref: RefInput,
+        names: list[str] | None,
+        version: str | None = None,
+        *,
+        delete_versions: bool = False,
+        delete_from_artifact_store: bool = False,
+    ) -> Deleted:
+        """Remove a model version's links to artifacts ``names`` (None: all); with
+        ``delete_versions`` the linked artifact versions are deleted too."""
+        from zenml_cli.core import deletes
+
+        parsed = VersionRef.parse(ref)
+
+        def on(store: Store) -> Deleted:
+            removed = deletes.unlink_artifacts(store, str(model), parsed, names, version)
+            if delete_versions:
+                return deletes.delete_artifact_versions(store, removed, delete_from_artifact_store)
+            return deletes.Deleted(unlinked=len(removed))
+
+        return self._write(on, _describe_deleted)
 
     def runs_of_version(self, model: str, ref: RefInput) -> list[RunRecord]:
         from zenml_cli.core import runs
@@ -480,6 +551,13 @@ def _describe_update(result: VersionUpdate) -> str:
         parts.append(f"rename '{result.renamed_from}' -> '{version.name}'")
     what = "; ".join(parts) or "update fields"
     return f"{version.model} version {version.number}: {what}"
+
+
+def _describe_deleted(done: Deleted) -> str:
+    names = sorted({f"{a.name} {a.version}" for a in done.artifact_versions})
+    if names:
+        return f"delete artifact versions {', '.join(names)}"
+    return f"unlink {done.unlinked} artifact version(s)"
 
 
 def _model_on(store: Store, name: str, fields: dict[str, Any]) -> ModelRecord:

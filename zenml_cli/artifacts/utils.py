@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.enums import ArtifactType
-from zenml_cli.errors import InvalidInputError, StepContextError
+from zenml_cli.errors import InvalidInputError, MissingTargetError
 from zenml_cli.pipelines.context import current_step, registry_in_context
 from zenml_cli.pipelines.outputs import save_in_context
 
@@ -54,16 +54,25 @@ def load_artifact(name_or_id: str, version: str | int | None = None) -> Any:
 
 
 def link_artifact_to_model(
-    artifact_version_id: Any,
+    artifact_version: Any = None,
     model: Model | None = None,
     is_model_artifact: bool = False,
     is_deployment_artifact: bool = False,
+    *,
+    artifact_version_id: Any = None,
 ) -> None:
-    """Link an artifact version (its id, or the object ``save_artifact`` returned) to a model
-    version. ``model=None`` means the running step's model. Idempotent."""
+    """Link an artifact version to a model version. ``artifact_version`` is the object
+    ``save_artifact`` or ``Client().get_artifact_version`` returned, or its id (ZenML's older
+    keyword ``artifact_version_id=`` works too). ``model=None`` means the running step's
+    model. Idempotent."""
+    if (artifact_version is None) == (artifact_version_id is None):
+        raise InvalidInputError(
+            "pass the artifact version to link: artifact_version= (or artifact_version_id=)"
+        )
+    given = artifact_version if artifact_version is not None else artifact_version_id
     target = model if model is not None else _step_model("link_artifact_to_model")
     registry = registry_in_context()
-    wanted = getattr(artifact_version_id, "id", artifact_version_id)
+    wanted = getattr(given, "id", given)
     record = registry.get_artifact_version(str(wanted))
     kind = registry.link_kind(record.type, is_model_artifact, is_deployment_artifact)
     registry.link_artifact(target.name, target.number, record, kind)
@@ -98,7 +107,7 @@ def log_metadata(
     else:
         step = current_step()
         if step is None:
-            raise StepContextError(
+            raise MissingTargetError(
                 "log_metadata outside a step needs a target: pass model_name= (and "
                 "model_version=) or artifact_name="
             )
@@ -110,13 +119,19 @@ def log_model_metadata(
     model_name: str | None = None,
     model_version: str | int | None = None,
 ) -> None:
-    """ZenML's older form: metadata for a model version (default: the running step's)."""
-    if model_name is None:
-        if model_version is not None:
-            raise InvalidInputError("model_version= needs model_name= too")
-        log_metadata(metadata, infer_model=True)
+    """ZenML's older form: metadata for a model version, by ``Model(model_name,
+    model_version)`` (so a new version name is created, as in ZenML), else the running step's
+    model. Outside a step without both, MissingTargetError (a ValueError, as in ZenML)."""
+    if model_name is not None and model_version is not None:
+        from zenml_cli.model.model import Model
+
+        Model(name=model_name, version=model_version).log_metadata(metadata)
+    elif model_name is not None:
+        log_metadata(metadata, model_name=model_name)
+    elif model_version is not None:
+        raise InvalidInputError("model_version= needs model_name= too")
     else:
-        log_metadata(metadata, model_name=model_name, model_version=model_version)
+        log_metadata(metadata, infer_model=True)
 
 
 def log_artifact_metadata(
@@ -129,7 +144,7 @@ def log_artifact_metadata(
 def _step_model(what: str) -> Model:
     step = current_step()
     if step is None:
-        raise StepContextError(
+        raise MissingTargetError(
             f"{what} without model= works only inside a step; pass model=Model(name=..., "
             "version=...)"
         )

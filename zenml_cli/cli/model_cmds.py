@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, overload
 
 import typer
 
@@ -79,6 +79,25 @@ TagOpt = Annotated[
 ]
 
 
+@overload
+def _boolean(value: str) -> bool: ...
+@overload
+def _boolean(value: None) -> None: ...
+def _boolean(value: str | None) -> bool | None:
+    """ZenML's ``--save-models-to-registry false``: an option with a value. (ZenML's short
+    ``-s`` is left out: here ``-s`` always means ``--stage``, one meaning per letter.)"""
+    if value is None:
+        return None
+    text = value.strip().lower()
+    if text in ("true", "t", "yes", "y", "1", "on"):
+        return True
+    if text in ("false", "f", "no", "n", "0", "off"):
+        return False
+    raise typer.BadParameter(
+        f"{value!r} is not a boolean; use true or false", param_hint="'--save-models-to-registry'"
+    )
+
+
 @app.command("register")
 def register(
     ctx: typer.Context,
@@ -97,12 +116,22 @@ def register(
     limitations: LimitationsOpt = None,
     tag: TagOpt = None,
     save_models_to_registry: Annotated[
+        str,
+        typer.Option(
+            "--save-models-to-registry",
+            metavar="BOOLEAN",
+            help="Whether model artifacts of this model go to the model registry (true/false).",
+        ),
+    ] = "true",
+    no_save: Annotated[
         bool,
         typer.Option(
-            "--save-models-to-registry/--no-save-models-to-registry",
-            help="Whether model artifacts of this model go to the model registry.",
+            "--no-save-models-to-registry",
+            "-S",
+            hidden=True,
+            help="Same as --save-models-to-registry false.",
         ),
-    ] = True,
+    ] = False,
     push: PushOpt = False,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
@@ -123,7 +152,7 @@ def register(
         trade_offs=tradeoffs,
         ethics=ethical,
         tags=tag,
-        save_models_to_registry=save_models_to_registry,
+        save_models_to_registry=_boolean(save_models_to_registry) and not no_save,
     )
     render_write(record.to_dict(), output, verbose, title=f"model {record.name}")
     message(f"registered model '{record.name}'")
@@ -177,32 +206,38 @@ def update(
         typer.Option("--remove-tag", "-r", metavar="TAG", help="Remove a tag (repeatable)."),
     ] = None,
     save_models_to_registry: Annotated[
-        bool | None,
+        str | None,
         typer.Option(
-            "--save-models-to-registry/--no-save-models-to-registry",
-            help="Whether model artifacts of this model go to the model registry.",
+            "--save-models-to-registry",
+            metavar="BOOLEAN",
+            help="Whether model artifacts of this model go to the model registry (true/false).",
             show_default=False,
         ),
     ] = None,
+    no_save: Annotated[
+        bool,
+        typer.Option(
+            "--no-save-models-to-registry",
+            "-S",
+            hidden=True,
+            help="Same as --save-models-to-registry false.",
+        ),
+    ] = False,
     push: PushOpt = False,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Change a model's fields or tags, or rename it; unset options stay as they are."""
     changes = (name, license, description, audience, use_cases, tradeoffs, ethical, limitations)
-    if (
-        all(c is None for c in changes)
-        and not tag
-        and not remove_tag
-        and (save_models_to_registry is None)
-    ):
+    saving = False if no_save else _boolean(save_models_to_registry)
+    if all(c is None for c in changes) and not tag and not remove_tag and (saving is None):
         raise UsageError("nothing to change; pass a field option, --name, --tag or --remove-tag")
     record = registry(ctx, push=push).update_model(
         model,
         name=name,
         add_tags=tag,
         remove_tags=remove_tag,
-        save_models_to_registry=save_models_to_registry,
+        save_models_to_registry=saving,
         license=license,
         description=description,
         audience=audience,

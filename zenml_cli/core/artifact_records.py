@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from zenml_cli.core.records import FORMAT, _Checker
+from zenml_cli.core.records import FORMAT, _Checker, as_tags, plain_tags
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.payload_files import Digest, is_sha256
@@ -48,6 +48,9 @@ class ArtifactVersionRecord:
     created: str = ""
     created_by: str = ""
     store: Store | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.tags = as_tags(self.tags)  # ``.name`` for ZenML code
 
     @property
     def artifact_name(self) -> str:
@@ -95,7 +98,7 @@ class ArtifactVersionRecord:
             "entry": self.entry,
             "sha256": self.sha256,
             "size": self.size,
-            "tags": sorted(set(self.tags)),
+            "tags": plain_tags(self.tags),
             "metadata": self.run_metadata,
             "environment": self.environment,
             "producing_run": self.producing_run,

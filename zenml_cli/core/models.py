@@ -82,6 +82,7 @@ def list_models(
     """A page of models. Sorting by name without filters reads only the page's manifests."""
     key, descending = parse_sort(sort_by, MODEL_SORT_KEYS)
     check_paging(page, size)
+    tag = tag or None  # "" is no filter, as for versions (and in ZenML)
     match = text_matcher(name)
     for attempt in range(LIST_ATTEMPTS):
         # A folder listed but gone when read was renamed or deleted meanwhile: list again

@@ -23,6 +23,29 @@ from zenml_cli.errors import CorruptManifestError
 FORMAT = 1
 
 
+class Tag(str):
+    """A tag as ZenML code reads it (``{t.name for t in model.tags}``) that is still the plain
+    string: equal to it, hashed like it, and turned back into it by ``str(tag)``."""
+
+    __slots__ = ()
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"Tag({str(self)!r})"
+
+
+def as_tags(values: list[str]) -> list[Tag]:
+    return [value if type(value) is Tag else Tag(value) for value in values]
+
+
+def plain_tags(values: list[str]) -> list[str]:
+    """Sorted, unique, plain strings (what manifests and JSON output hold)."""
+    return sorted({str(value) for value in values})
+
+
 @dataclass
 class StageHolders:
     """Who holds which stage. Kept in model.yaml so a promotion, including archiving the
@@ -82,7 +105,7 @@ class ModelRecord:
         """The model.yaml mapping. The name is not stored: the folder name is the name."""
         data: dict[str, Any] = {"format": FORMAT, "id": self.id}
         data.update({key: getattr(self, key) for key in MODEL_TEXT_FIELDS})
-        data["tags"] = sorted(set(self.tags))
+        data["tags"] = plain_tags(self.tags)
         data["save_models_to_registry"] = self.save_models_to_registry
         data["created"] = self.created
         data["created_by"] = self.created_by
@@ -114,7 +137,7 @@ class ModelRecord:
         """The public (JSON/YAML output) form."""
         data: dict[str, Any] = {"id": self.id, "name": self.name}
         data.update({key: getattr(self, key) for key in MODEL_TEXT_FIELDS})
-        data["tags"] = sorted(set(self.tags))
+        data["tags"] = plain_tags(self.tags)
         data["save_models_to_registry"] = self.save_models_to_registry
         data["created"] = self.created
         data["created_by"] = self.created_by

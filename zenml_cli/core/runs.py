@@ -133,12 +133,25 @@ def _status(value: str | None, path: str) -> ExecutionStatus:
 
 
 # ------------------------------------------------------------------------------- writing
-def start_run(store: Store, pipeline: str) -> RunRecord:
-    """A new run of ``pipeline``, written at once as ``running``."""
+def start_run(
+    store: Store,
+    pipeline: str,
+    run_name: str | None = None,
+    substitutions: dict[str, str] | None = None,
+) -> RunRecord:
+    """A new run of ``pipeline``, written at once as ``running``. ``run_name`` may use
+    ``{date}``, ``{time}`` (of this start) and the keys of ``substitutions``."""
+    from zenml_cli.core.names import check_name
+    from zenml_cli.core.templates import substitute, time_substitutions
+
     now = store.clock()
+    name = f"{pipeline}-{now.strftime('%Y_%m_%d-%H_%M_%S_%f')}"
+    if run_name is not None:
+        values = {**time_substitutions(now), **(substitutions or {})}
+        name = check_name(substitute(run_name, values, "run name"), "run name")
     run = RunRecord(
         id=str(uuid.uuid4()),
-        name=f"{pipeline}-{now.strftime('%Y_%m_%d-%H_%M_%S_%f')}",
+        name=name,
         pipeline=pipeline,
         start_time=timestamp(now),
         created_by=current_actor(),
@@ -163,13 +176,40 @@ def get_run(store: Store, run_id: str) -> RunRecord:
     return RunRecord.from_manifest(manifest.data, manifest.source)
 
 
+def find_run(store: Store, name_or_id: str) -> RunRecord:
+    """A run by id, else by its (unique) name."""
+    manifest = store.read_run(name_or_id)
+    if manifest is not None:
+        return RunRecord.from_manifest(manifest.data, manifest.source)
+    for run in list_runs(store):
+        if run.name == name_or_id:
+            return run
+    raise NotFoundError(
+        f"no pipeline run with id or name '{name_or_id}'; see 'zenml model runs MODEL'"
+    )
+
+
+def list_runs(store: Store, pipeline: str | None = None) -> list[RunRecord]:
+    """Every run (of ``pipeline``), oldest first."""
+    found = []
+    for run_id in store.run_ids():
+        manifest = store.read_run(run_id)
+        if manifest is not None:
+            found.append(RunRecord.from_manifest(manifest.data, manifest.source))
+    if pipeline is not None:
+        found = [run for run in found if run.pipeline == pipeline]
+    return sorted(found, key=lambda run: (run.start_time, run.id))
+
+
 def runs_of_version(store: Store, model: str, ref: RefInput) -> list[RunRecord]:
-    """The runs that created or used a model version, in the order they attached to it."""
+    """The runs that created or used a model version, in the order they attached to it
+    (runs deleted since are left out)."""
     version = resolve(store, get_model(store, model), ref)
     ids = list(version.pipeline_run_ids)
     if version.producing_run and version.producing_run not in ids:
         ids.insert(0, version.producing_run)
-    return [get_run(store, run_id) for run_id in ids]
+    found = (store.read_run(run_id) for run_id in ids)
+    return [RunRecord.from_manifest(m.data, m.source) for m in found if m is not None]
 
 
 def run_ids(store: Store) -> list[str]:

@@ -84,8 +84,8 @@ NUMBER = Kind(_number, lambda c, k: c.number(k, required=True))
 FLAG = Kind(_flag, lambda c, k: c.boolean(k, False))
 #: A list of text whose order matters (run ids, in the order they attached).
 TEXTS = Kind(_texts, lambda c, k: c.text_list(k), list)
-#: A set of text, written sorted (tags).
-TAGS = Kind(_texts, lambda c, k: c.text_list(k), lambda value: sorted(set(value)))
+#: A set of text, written sorted as plain strings (tags, which the SDK hands out as ``Tag``).
+TAGS = Kind(_texts, lambda c, k: c.text_list(k), lambda value: sorted({str(v) for v in value}))
 MAPPING = Kind(_mapping, lambda c, k: c.mapping(k))
 
 

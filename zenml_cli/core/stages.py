@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zenml_cli.core.records import StageHolders
 from zenml_cli.core.refs import stage_word
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, STORABLE_STAGES, ModelStages
-from zenml_cli.errors import ConflictError, InvalidInputError
+from zenml_cli.errors import ConflictError, InvalidInputError, StageOccupiedError
 from zenml_cli.store.config import Policies
 
 STAGE_CHOICES = ", ".join(stage.value for stage in STORABLE_STAGES)
@@ -97,7 +97,7 @@ def _check_policies(
             f"'{current}', not 'staging'; promote it to staging first, or pass --force"
         )
     if policies.strict_force and previous is not None and previous != number:
-        raise ConflictError(
+        raise StageOccupiedError(
             f"policy strict_force: version {previous} of model '{model}' already holds "
             f"'{target}'; pass --force (force=True) to archive it and promote version {number}"
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.errors import StepContextError, ZenMLCliError
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from zenml_cli.core.records import ModelVersionRecord
     from zenml_cli.core.runs import RunRecord, StepRunRecord
     from zenml_cli.model import Model
+    from zenml_cli.pipelines.pipeline import Pipeline
     from zenml_cli.registry import Registry
 
 _RUN: ContextVar[RunContext | None] = ContextVar("zenml_cli_run", default=None)
@@ -29,19 +31,36 @@ class RunContext:
     one new version per model per run however many steps or ``Model`` objects ask for it.
     """
 
-    def __init__(self, registry: Registry, run: RunRecord, pipeline_model: Model | None) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        run: RunRecord,
+        pipeline_model: Model | None,
+        pipeline: Pipeline | None = None,
+    ) -> None:
+        from zenml_cli.core.templates import time_substitutions
+
         self.registry = registry
         self.run = run
         self.pipeline_model = pipeline_model
+        self.pipeline = pipeline
+        started = datetime.strptime(run.start_time, "%Y-%m-%dT%H:%M:%S.%fZ")
+        #: ``{date}``, ``{time}`` of the run's start and the pipeline's own substitutions.
+        self.substitutions = {
+            **time_substitutions(started),
+            **(pipeline.substitutions if pipeline is not None else {}),
+        }
         self.finished_steps: set[str] = set()
         self._versions: dict[tuple[str, ...], ModelVersionRecord] = {}
         #: (model, number) of versions this run created, to mark them if the run fails.
         self.created: list[tuple[str, int]] = []
 
     def model_version_for(self, model: Model) -> ModelVersionRecord:
-        key = model.reference_key()
+        key = model.reference_key(self.substitutions)
         if key not in self._versions:
-            version, created = model.get_or_create_version(self.registry, producing_run=self.run.id)
+            version, created = model.get_or_create_version(
+                self.registry, producing_run=self.run.id, substitutions=self.substitutions
+            )
             if created:
                 self.created.append((version.model, version.number))
             version = self.registry.attach_run(version.model, version.number, self.run.id)
@@ -141,3 +160,50 @@ def get_step_context() -> StepContext:
             "get_step_context() works only inside a running step; call it from a @step function"
         )
     return context
+
+
+@dataclass
+class PipelineContext:
+    """What ``get_pipeline_context()`` returns while a pipeline runs (ZenML's names)."""
+
+    run_context: RunContext
+
+    @property
+    def name(self) -> str:
+        return self.run_context.run.pipeline
+
+    @property
+    def run_name(self) -> str:
+        return self.run_context.run.name
+
+    @property
+    def model(self) -> Model | None:
+        """The pipeline-level model (None when the pipeline has none)."""
+        return self.run_context.pipeline_model
+
+    @property
+    def enable_cache(self) -> bool | None:
+        pipeline = self.run_context.pipeline
+        return pipeline.enable_cache if pipeline is not None else None
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        pipeline = self.run_context.pipeline
+        return dict(pipeline.settings) if pipeline is not None else {}
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        pipeline = self.run_context.pipeline
+        return dict(pipeline.extra) if pipeline is not None else {}
+
+
+def get_pipeline_context() -> PipelineContext:
+    """The running pipeline's context (inside the pipeline function or a step of it);
+    StepContextError (a RuntimeError, as in ZenML) outside a pipeline."""
+    run = _RUN.get()
+    if run is None:
+        raise StepContextError(
+            "get_pipeline_context() works only while a pipeline runs; call it from a "
+            "@pipeline function or one of its steps"
+        )
+    return PipelineContext(run)

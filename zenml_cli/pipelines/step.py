@@ -77,6 +77,7 @@ class Step:
             if model is not None:
                 version = run.model_version_for(model)
                 step_run.model_version = {"model": version.model, "number": version.number}
+            args, kwargs = _loaded(args, kwargs)
             result = self.entrypoint(*args, **kwargs)
             self._save_outputs(run, step_run, result)
         except BaseException as exc:
@@ -131,6 +132,19 @@ class Step:
 
     def __repr__(self) -> str:
         return f"<step {self.name}>"
+
+
+def _loaded(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Step inputs with artifact versions (``model.get_model_artifact("x")``,
+    ``Client().get_artifact_version(...)``) replaced by their values, as ZenML passes them."""
+    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+
+    def value(item: Any) -> Any:
+        return item.load() if isinstance(item, ArtifactVersionRecord) else item
+
+    return tuple(value(a) for a in args), {key: value(v) for key, v in kwargs.items()}
 
 
 #: What ``after=`` takes: step names or step objects, one or several.

@@ -114,6 +114,14 @@ class LocalPayloadStore:
     def exists(self, sha256: str) -> bool:
         return self._object(sha256).is_file()
 
+    def remove(self, sha256: str) -> bool:
+        """Delete an object (the caller checked no manifest names it); False if absent."""
+        try:
+            self._object(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def size(self, sha256: str) -> int | None:
         try:
             return self._object(sha256).stat().st_size

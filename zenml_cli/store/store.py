@@ -388,7 +388,24 @@ class Store:
     def write_run(self, run_id: str, data: dict[str, Any]) -> None:
         self._write(self._component_path(self.layout.run_file, run_id), data)
 
+    def remove_run(self, run_id: str) -> None:
+        """Remove a run's manifest (gone already is fine)."""
+        if is_safe_component(run_id):
+            self.layout.run_file(run_id).unlink(missing_ok=True)
+
     # ----------------------------------------------------------------------------- artifacts
+    def remove_artifact_version(self, name: str, version: str) -> None:
+        """Remove one artifact version's manifest, and the artifact's folder once empty."""
+        path = self._artifact_target(name, version)
+        path.unlink(missing_ok=True)
+        if not self.artifact_version_names(name):
+            try:
+                path.parent.rmdir()
+            except OSError:  # hidden files (an index) left: remove those, then the folder
+                import shutil
+
+                shutil.rmtree(path.parent, ignore_errors=True)
+
     def artifact_names(self) -> list[str]:
         """Names of every artifact folder (unsorted)."""
         return _visible_entries(self.layout.artifacts_dir)

@@ -61,12 +61,16 @@ class Model:
     ) -> None:
         from zenml_cli.core.names import check_name, check_version_name
         from zenml_cli.core.refs import VersionRef
+        from zenml_cli.core.templates import has_placeholders
 
         self.name = check_name(name, "model name")
+        #: The name as given: it may hold placeholders (``{team}_model``) filled per run.
+        self._name_template = self.name
         self._requested = version
         self._ref: VersionRef | None = VersionRef.parse(version) if version is not None else None
-        if self._ref is not None and self._ref.name is not None:
-            check_version_name(self._ref.name)
+        named = self._ref.name if self._ref is not None else None
+        if named is not None and not has_placeholders(named):
+            check_version_name(named)
         self.license = license
         self.description = description
         self.audience = audience
@@ -80,11 +84,36 @@ class Model:
         self._registry: Registry | None = None
 
     # ------------------------------------------------------------------------- resolving
-    def reference_key(self) -> tuple[str, ...]:
+    def reference_key(self, substitutions: dict[str, str] | None = None) -> tuple[str, ...]:
         """What a pipeline run caches this object's version under."""
-        if self._ref is None:
-            return (self.name.casefold(), "new")
-        return (self.name.casefold(), self._ref.kind, str(self._ref))
+        name, ref = self._substituted(substitutions)
+        if ref is None:
+            return (name.casefold(), "new")
+        return (name.casefold(), ref.kind, str(ref))
+
+    def _substituted(self, substitutions: dict[str, str] | None) -> tuple[str, VersionRef | None]:
+        """The model name and version reference with placeholders filled: ``{date}`` and
+        ``{time}`` (now, outside a run) and custom ``substitutions``."""
+        from zenml_cli.core.names import check_version_name
+        from zenml_cli.core.refs import VersionRef
+        from zenml_cli.core.templates import has_placeholders, substitute
+
+        name, ref = self._name_template, self._ref
+        named = ref is not None and ref.name is not None and has_placeholders(ref.name)
+        if not has_placeholders(name) and not named:
+            return name, ref
+        if substitutions is None:
+            from datetime import UTC, datetime
+
+            from zenml_cli.core.templates import time_substitutions
+
+            substitutions = time_substitutions(datetime.now(UTC))
+        name = substitute(name, substitutions, "model name")
+        if named and ref is not None and ref.name is not None:
+            ref = VersionRef.parse(substitute(ref.name, substitutions, "model version"))
+            if ref.name is not None:
+                check_version_name(ref.name)
+        return name, ref
 
     def model_fields(self) -> dict[str, Any]:
         """The fields a missing model is created with."""
@@ -95,17 +124,24 @@ class Model:
         return fields
 
     def get_or_create_version(
-        self, registry: Registry, producing_run: str | None = None
+        self,
+        registry: Registry,
+        producing_run: str | None = None,
+        substitutions: dict[str, str] | None = None,
     ) -> tuple[ModelVersionRecord, bool]:
-        """Resolve this object's version reference now: (version, whether it was created)."""
+        """Resolve this object's version reference now: (version, whether it was created).
+        Placeholders in the name and version are filled from ``substitutions``."""
         self._registry = registry
-        return registry.get_or_create_version(
-            self.name,
-            self._ref,
+        name, ref = self._substituted(substitutions)
+        found = registry.get_or_create_version(
+            name,
+            ref,
             model_fields=self.model_fields(),
             tags=self.tags or None,
             producing_run=producing_run,
         )
+        self.name = found[0].model
+        return found
 
     def _version(self) -> ModelVersionRecord:
         scope = ACTIVE_SCOPE.get()
@@ -118,6 +154,7 @@ class Model:
     def pin(self, version: ModelVersionRecord, registry: Registry) -> None:
         """Fix this object to ``version`` (a pipeline run does this for every model it uses)."""
         self._resolved, self._registry = version, registry
+        self.name = version.model
 
     def _get_registry(self) -> Registry:
         if self._registry is None:
@@ -152,8 +189,10 @@ class Model:
         return self._resolved.name if self._resolved is not None else self._requested
 
     @property
-    def stage(self) -> ModelStages:
-        return self._fresh().stage
+    def stage(self) -> ModelStages | None:
+        """The version's stage; None when it has none (as in ZenML)."""
+        stage = self._fresh().stage
+        return None if stage is ModelStages.NONE else stage
 
     @property
     def run_metadata(self) -> dict[str, Any]:
@@ -208,6 +247,41 @@ class Model:
                 + f"; see 'zenml model data_artifacts {pinned.model} -v {pinned.number}'"
             )
         return found.load()
+
+    def delete_artifact(
+        self,
+        name: str,
+        version: str | None = None,
+        only_link: bool = True,
+        delete_metadata: bool = True,
+        delete_from_artifact_store: bool = False,
+    ) -> None:
+        """Unlink artifact ``name`` (only ``version`` of it when given) from this version;
+        with ``only_link=False`` the artifact versions themselves are deleted too (and their
+        payloads with ``delete_from_artifact_store``, when nothing else shares them)."""
+        del delete_metadata
+        pinned = self._version()
+        self._get_registry().unlink_artifacts(
+            pinned.model,
+            pinned.number,
+            [name],
+            version,
+            delete_versions=not only_link,
+            delete_from_artifact_store=delete_from_artifact_store,
+        )
+
+    def delete_all_artifacts(
+        self, only_link: bool = True, delete_from_artifact_store: bool = False
+    ) -> None:
+        """``delete_artifact`` for every artifact linked to this version."""
+        pinned = self._version()
+        self._get_registry().unlink_artifacts(
+            pinned.model,
+            pinned.number,
+            None,
+            delete_versions=not only_link,
+            delete_from_artifact_store=delete_from_artifact_store,
+        )
 
     def _linked(
         self, name: str, version: str | None, kind: LinkKind | None

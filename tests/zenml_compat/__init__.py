@@ -1,0 +1,1 @@
+"""ZenML compatibility suite (see conftest.py)."""

@@ -1,0 +1,160 @@
+"""The records ``Client`` hands out, with ZenML's response methods.
+
+``Client().get_model_version(...)`` in ZenML returns a response object that can promote itself,
+find and load its linked artifacts, log metadata and turn into a ``Model``; a model response
+knows its latest version. These SDK subclasses add that to the core's records, calling back
+through the registry that produced them. Their ``to_dict()`` (JSON output) is exactly the
+record's: tags stay plain strings there, and a version without a stage says ``"none"``.
+
+Differs from the core records: ``stage`` is ``None`` for a version without a stage (ZenML code
+checks ``stage is None``), and tags are ``Tag`` objects (strings with ``.name``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
+
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord, as_tags
+from zenml_cli.enums import LinkKind, ModelStages
+from zenml_cli.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.model.model import Model
+    from zenml_cli.registry import Registry
+
+
+def _values(record: Any) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+class ModelResponse(ModelRecord):
+    """A model record with ZenML's ``latest_version_name``, ``latest_version_id`` and
+    ``versions``."""
+
+    _registry: Registry
+
+    @classmethod
+    def bind(cls, record: ModelRecord, registry: Registry) -> ModelResponse:
+        bound = cls(**_values(record))
+        bound.tags = as_tags(record.tags)
+        bound._registry = registry
+        return bound
+
+    def _latest(self) -> ModelVersionRecord | None:
+        return self._registry.version_summary(self)[1]
+
+    @property
+    def latest_version_name(self) -> str | None:
+        latest = self._latest()
+        return latest.name if latest is not None else None
+
+    @property
+    def latest_version_id(self) -> str | None:
+        latest = self._latest()
+        return latest.id if latest is not None else None
+
+    @property
+    def versions(self) -> list[ModelVersionResponse]:
+        """Every version, by number."""
+        registry = self._registry
+        return [ModelVersionResponse.bind(v, registry) for v in registry.versions_of(self)]
+
+
+class ModelVersionResponse(ModelVersionRecord):
+    """A model version record with ZenML's methods (``set_stage``, ``get_artifact``,
+    ``load_artifact``, ``log_metadata``, ``to_model_class`` ...)."""
+
+    _registry: Registry
+    _stage: ModelStages = ModelStages.NONE
+
+    @classmethod
+    def bind(cls, record: ModelVersionRecord, registry: Registry) -> ModelVersionResponse:
+        bound = cls(**_values(record))
+        bound.tags = as_tags(record.tags)
+        bound._registry = registry
+        return bound
+
+    @property  # type: ignore[override]
+    def stage(self) -> ModelStages | None:
+        """The stage; None when the version has none (as in ZenML)."""
+        return None if self._stage is ModelStages.NONE else self._stage
+
+    @stage.setter
+    def stage(self, value: ModelStages | str | None) -> None:
+        self._stage = ModelStages.NONE if value is None else ModelStages(value)
+
+    def plain(self) -> ModelVersionRecord:
+        """The core record (stage ``none`` instead of None, plain string tags)."""
+        values = _values(self)
+        values.update(stage=self._stage, tags=[str(tag) for tag in self.tags])
+        return ModelVersionRecord(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.plain().to_dict()
+
+    def to_manifest(self) -> dict[str, Any]:
+        return self.plain().to_manifest()
+
+    # ------------------------------------------------------------------------- changing
+    def set_stage(self, stage: str | ModelStages, force: bool = False) -> None:
+        """Promote this version (a previous staging/production holder is archived)."""
+        result = self._registry.set_stage(self.model, self.number, stage, force=force)
+        self.stage = result.version.stage
+
+    def log_metadata(self, metadata: dict[str, Any]) -> None:
+        """Merge ``metadata`` into this version's run metadata."""
+        updated = self._registry.log_version_metadata(self.model, self.number, metadata)
+        self.run_metadata = updated.run_metadata
+
+    # ------------------------------------------------------------------------- artifacts
+    def get_artifact(self, name: str, version: str | None = None) -> ArtifactVersionRecord | None:
+        """A linked artifact version by name (latest linked one without ``version``), or None."""
+        return self._registry.find_linked(self.model, self.number, name, version, None)
+
+    def get_model_artifact(
+        self, name: str, version: str | None = None
+    ) -> ArtifactVersionRecord | None:
+        return self._registry.find_linked(self.model, self.number, name, version, LinkKind.MODEL)
+
+    def get_data_artifact(
+        self, name: str, version: str | None = None
+    ) -> ArtifactVersionRecord | None:
+        return self._registry.find_linked(self.model, self.number, name, version, LinkKind.DATA)
+
+    def get_deployment_artifact(
+        self, name: str, version: str | None = None
+    ) -> ArtifactVersionRecord | None:
+        return self._registry.find_linked(
+            self.model, self.number, name, version, LinkKind.DEPLOYMENT
+        )
+
+    def load_artifact(self, name: str, version: str | None = None) -> Any:
+        """A linked artifact's value; NotFoundError (a KeyError) if there is no such link."""
+        found = self.get_artifact(name, version)
+        if found is None:
+            raise NotFoundError(
+                f"model '{self.model}' version {self.number} has no linked artifact '{name}'"
+                + (f" version '{version}'" if version else "")
+                + f"; see 'zenml model data_artifacts {self.model} -v {self.number}'"
+            )
+        return found.load()
+
+    def to_model_class(self, suppress_class_validation_warnings: bool = True) -> Model:
+        """A ``Model`` for this very version, with the model's fields."""
+        del suppress_class_validation_warnings
+        from zenml_cli.core.schema import MODEL_TEXT_FIELDS
+        from zenml_cli.model.model import Model
+
+        model = self._registry.get_model(self.model)
+        fields_ = {key: getattr(model, key) for key in MODEL_TEXT_FIELDS}
+        found = Model(
+            name=model.name,
+            version=self.number,
+            tags=[str(tag) for tag in model.tags],
+            save_models_to_registry=model.save_models_to_registry,
+            **fields_,
+        )
+        found.pin(self.plain(), self._registry)
+        return found
