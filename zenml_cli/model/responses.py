@@ -13,7 +13,7 @@ checks ``stage is None``), and tags are ``Tag`` objects (strings with ``.name``)
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord, as_tags
 from zenml_cli.enums import LinkKind, ModelStages
@@ -29,6 +29,18 @@ def _values(record: Any) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
+R = TypeVar("R", "ModelResponse", "ModelVersionResponse")
+
+
+def _bound(cls: type[R], record: Any, registry: Registry) -> R:
+    """A response of class ``cls`` holding ``record``'s fields, its tags as Tag objects, and
+    the registry its methods call back into."""
+    bound = cls(**_values(record))
+    bound.tags = as_tags(record.tags)
+    bound._registry = registry
+    return bound
+
+
 class ModelResponse(ModelRecord):
     """A model record with ZenML's ``latest_version_name``, ``latest_version_id`` and
     ``versions``."""
@@ -37,10 +49,7 @@ class ModelResponse(ModelRecord):
 
     @classmethod
     def bind(cls, record: ModelRecord, registry: Registry) -> ModelResponse:
-        bound = cls(**_values(record))
-        bound.tags = as_tags(record.tags)
-        bound._registry = registry
-        return bound
+        return _bound(cls, record, registry)
 
     def _latest(self) -> ModelVersionRecord | None:
         return self._registry.version_summary(self)[1]
@@ -71,10 +80,7 @@ class ModelVersionResponse(ModelVersionRecord):
 
     @classmethod
     def bind(cls, record: ModelVersionRecord, registry: Registry) -> ModelVersionResponse:
-        bound = cls(**_values(record))
-        bound.tags = as_tags(record.tags)
-        bound._registry = registry
-        return bound
+        return _bound(cls, record, registry)
 
     @property  # type: ignore[override]
     def stage(self) -> ModelStages | None:
