@@ -65,6 +65,16 @@ EthicalOpt = Annotated[
 LimitationsOpt = Annotated[
     str | None, typer.Option("--limitations", help=MODEL_TEXT_FIELDS["limitations"])
 ]
+#: The older flag spelling, kept for scripts written against earlier releases.
+NoSaveOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-save-models-to-registry",
+        "-S",
+        hidden=True,
+        help="Same as --save-models-to-registry false.",
+    ),
+]
 VersionOpt = Annotated[
     str | None,
     typer.Option(
@@ -123,15 +133,7 @@ def register(
             help="Whether model artifacts of this model go to the model registry (true/false).",
         ),
     ] = "true",
-    no_save: Annotated[
-        bool,
-        typer.Option(
-            "--no-save-models-to-registry",
-            "-S",
-            hidden=True,
-            help="Same as --save-models-to-registry false.",
-        ),
-    ] = False,
+    no_save: NoSaveOpt = False,
     push: PushOpt = False,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
@@ -214,15 +216,7 @@ def update(
             show_default=False,
         ),
     ] = None,
-    no_save: Annotated[
-        bool,
-        typer.Option(
-            "--no-save-models-to-registry",
-            "-S",
-            hidden=True,
-            help="Same as --save-models-to-registry false.",
-        ),
-    ] = False,
+    no_save: NoSaveOpt = False,
     push: PushOpt = False,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
