@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.config import StoreConfig
-from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint
+from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint, atomic_replace
 from zenml_cli.store.layout import (
     CACHE_DIR,
     CONFIG_FILE,
@@ -189,7 +189,7 @@ class Store:
         path = self._component_path(self.layout.model_file, name)
         self._write(path, data)
         self._sweep(path.parent)
-        self._sweep(self.layout.versions_dir(name))
+        self._sweep_now_and_then(self.layout.versions_dir(name))
 
     def rename_model(self, old: str, new: str) -> None:
         os.rename(
@@ -498,6 +498,22 @@ class Store:
                     found.append(os.path.join(folder, name))
             dirs[:] = [d for d in dirs if not d.startswith(TEMP_PREFIX)]
         return sorted(found)
+
+    def _sweep_now_and_then(self, folder: Path) -> None:
+        """``_sweep`` for a folder that may hold thousands of files (a model's versions), at
+        most once per lock timeout, remembered by a marker's time in the cache: a promotion
+        at 10,000 versions must not list the whole folder every time. A leftover missed by
+        one sweep is removed by a later write."""
+        import time
+
+        marker = self.layout.cache_path(folder, ".swept")
+        try:
+            if marker.stat().st_mtime > time.time() - self.config.lock_timeout:
+                return
+        except OSError:
+            pass
+        self._sweep(folder)
+        atomic_replace(marker, b"")
 
     def _sweep(self, folder: Path) -> None:
         """Remove ``.tmp-*`` leftovers of killed writers from ``folder`` once they are older
