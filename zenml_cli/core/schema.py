@@ -15,8 +15,7 @@ and how to write it (``dump``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from zenml_cli.core.records import _Checker
@@ -36,8 +35,7 @@ MODEL_TEXT_FIELDS: dict[str, str] = {
 BAD: Any = object()
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     fast: Callable[[Any], Any]
     checked: Callable[[_Checker, str], Any]
     #: How the value is written; None: as it is.
@@ -89,8 +87,7 @@ TAGS = Kind(_texts, lambda c, k: c.text_list(k), lambda value: sorted({str(v) fo
 MAPPING = Kind(_mapping, lambda c, k: c.mapping(k))
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One record attribute and the manifest key it is stored under."""
 
     attr: str

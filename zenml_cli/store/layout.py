@@ -18,7 +18,6 @@ user input can never steer a path out of its folder.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -127,6 +126,8 @@ class Layout:
         a path separator) and, when long, shortened with a hash (never past a name limit)."""
         name = quote(key.casefold(), safe="")
         if len(name) > MAX_LOCK_NAME:
+            import hashlib  # here: only long names need it, and it costs ~3 ms to import
+
             digest = hashlib.sha256(name.encode()).hexdigest()[:16]
             name = f"{name[:60]}-{digest}"
         return self.dir / LOCKS_DIR / f"{name}.lock"
