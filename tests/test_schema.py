@@ -62,3 +62,12 @@ def test_a_field_of_the_wrong_type_leaves_the_fast_path_and_fails_checked(
     assert records._fast_version(ModelVersionRecord, "m", data, None) is None
     with pytest.raises(records.CorruptManifestError, match=key.split("_")[0]):
         ModelVersionRecord.from_manifest("m", data, "versions/2.yaml")
+
+
+def test_a_new_configs_policy_switches_are_the_stage_rules_policies() -> None:
+    from zenml_cli.core.stages import Policies
+    from zenml_cli.store.config import NEW_STORE_POLICIES, StoreConfig
+
+    assert Policies().to_config() == NEW_STORE_POLICIES
+    assert Policies.from_config(StoreConfig().policies) == Policies()
+    assert Policies.from_config({"strict_force": True}).strict_force is True

@@ -11,7 +11,7 @@ from zenml_cli import Client, ConflictError, InvalidInputError, ModelStages, Not
 from zenml_cli.core import history, model_views, versions
 from zenml_cli.core.refs import VersionRef
 from zenml_cli.store import Store
-from zenml_cli.store.config import Policies, StoreConfig
+from zenml_cli.store.config import StoreConfig
 
 from conftest import snapshot
 
@@ -177,7 +177,7 @@ def test_ci_run_id_is_recorded(iris: Client, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def _with_policies(project: Path, **policies: bool) -> Client:
-    Store(project).set_config(StoreConfig(policies=Policies(**policies)))
+    Store(project).set_config(StoreConfig(policies=policies))
     client = Client(project)
     client.create_model("iris")
     for _ in range(3):

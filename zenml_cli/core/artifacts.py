@@ -20,8 +20,7 @@ from zenml_cli.core.artifact_payloads import about
 from zenml_cli.core.artifact_records import ArtifactVersionRecord
 from zenml_cli.core.listing import Page, check_paging, paginate, text_matcher
 from zenml_cli.core.metadata import checked_metadata
-from zenml_cli.core.models import UUID_PATTERN
-from zenml_cli.core.names import check_name
+from zenml_cli.core.names import case_clash, check_name, id_key, looks_like_id
 from zenml_cli.core.problems import Problem
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import (
@@ -118,13 +117,12 @@ def _next_number(existing: list[str]) -> int:
 
 
 def _refuse_case_clash(store: Store, name: str) -> None:
-    folded = name.casefold()
-    for other in store.artifact_names():
-        if other != name and other.casefold() == folded:
-            raise ConflictError(
-                f"artifact '{name}' clashes with existing artifact '{other}': artifact names "
-                "are unique ignoring case; use the existing name"
-            )
+    other = case_clash(name, store.artifact_names(), ignoring=name)
+    if other is not None:
+        raise ConflictError(
+            f"artifact '{name}' clashes with existing artifact '{other}': artifact names "
+            "are unique ignoring case; use the existing name"
+        )
 
 
 def _artifact_type(value: ArtifactType | str | None) -> ArtifactType | None:
@@ -180,7 +178,7 @@ def get(store: Store, name_or_id: str, version: str | int | None = None) -> Arti
         versions = read_all(store, name_or_id)
         if versions:
             return versions[-1]
-    if UUID_PATTERN.match(name_or_id):
+    if looks_like_id(name_or_id):
         found = find_by_id(store, name_or_id)
         if found is not None:
             return found
@@ -191,10 +189,10 @@ def get(store: Store, name_or_id: str, version: str | int | None = None) -> Arti
 
 
 def find_by_id(store: Store, artifact_id: str) -> ArtifactVersionRecord | None:
-    wanted = artifact_id.replace("-", "").lower()
+    wanted = id_key(artifact_id)
     for name in artifact_names(store):
         for record in read_all(store, name):
-            if record.id.replace("-", "").lower() == wanted:
+            if id_key(record.id) == wanted:
                 return record
     return None
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from contextlib import nullcontext
 
 from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
-from zenml_cli.core.names import check_name, check_tags, normal_form
+from zenml_cli.core.names import (
+    case_clash,
+    check_name,
+    check_tags,
+    id_key,
+    looks_like_id,
+    normal_form,
+)
 from zenml_cli.core.records import ModelRecord
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
 
-UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")
 MODELS_LOCK = "models"
 MODEL_SORT_KEYS = ("name", "created")
 #: How often a listing is retried when a model folder vanishes under it (a concurrent rename).
@@ -59,7 +64,7 @@ def get_model(store: Store, name_or_id: str) -> ModelRecord:
     case-insensitive match."""
     name_or_id = normal_form(name_or_id)
     found = _read_by_name(store, name_or_id)
-    if found is None and UUID_PATTERN.match(name_or_id):
+    if found is None and looks_like_id(name_or_id):
         found = _find_by_id(store, name_or_id)
     if found is None:
         raise NotFoundError(_not_found_message(store, name_or_id))
@@ -173,10 +178,8 @@ def _rename(store: Store, old: str, new: str) -> ModelRecord:
 
 
 def _refuse_existing(store: Store, name: str, ignoring: str | None = None) -> None:
-    folded = normal_form(name).casefold()
-    for existing in store.model_names():
-        if existing == ignoring or normal_form(existing).casefold() != folded:
-            continue
+    existing = case_clash(name, store.model_names(), ignoring)
+    if existing is not None:
         if existing == name:
             raise ConflictError(f"model '{name}' already exists; see 'zenml model describe {name}'")
         raise ConflictError(
@@ -201,10 +204,10 @@ def read_model_folder(store: Store, name: str) -> ModelRecord | None:
 
 
 def _find_by_id(store: Store, model_id: str) -> ModelRecord | None:
-    wanted = model_id.replace("-", "").lower()
+    wanted = id_key(model_id)
     for name in store.model_names():
         record = read_model_folder(store, name)
-        if record and record.id.replace("-", "").lower() == wanted:
+        if record and id_key(record.id) == wanted:
             return record
     return None
 

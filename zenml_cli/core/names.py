@@ -6,7 +6,9 @@ Linux, macOS or Windows, so anything a filesystem would mangle is refused up fro
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable
 
 from zenml_cli.core.refs import STAGE_WORDS, is_number_text, stage_word
 from zenml_cli.errors import InvalidInputError
@@ -26,6 +28,30 @@ def normal_form(name: str) -> str:
     """The one spelling a name is compared and stored in (Unicode NFC): "café" typed on a Mac
     (NFD) and on Linux (NFC) must be the same model."""
     return unicodedata.normalize("NFC", name)
+
+
+def case_clash(name: str, existing: Iterable[str], ignoring: str | None = None) -> str | None:
+    """The name among ``existing`` that is ``name`` ignoring case and Unicode spelling (the
+    same folder on macOS or Windows), else None; ``ignoring`` is left out (a rename's own
+    old name). The one case-clash rule for models and artifacts."""
+    folded = normal_form(name).casefold()
+    for other in existing:
+        if other != ignoring and normal_form(other).casefold() == folded:
+            return other
+    return None
+
+
+#: A record id as we write them (UUIDs), with or without dashes, in any case.
+UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$")
+
+
+def looks_like_id(text: str) -> bool:
+    return UUID_PATTERN.match(text) is not None
+
+
+def id_key(record_id: str) -> str:
+    """What ids are compared by: no dashes, lower case. The one id matcher."""
+    return record_id.replace("-", "").lower()
 
 
 def check_name(name: object, what: str) -> str:

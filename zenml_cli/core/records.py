@@ -19,8 +19,10 @@ from zenml_cli.core.schema import (
 )
 from zenml_cli.enums import LinkKind, ModelStages
 from zenml_cli.errors import CorruptManifestError
+from zenml_cli.store.codec import FORMAT_VERSION
 
-FORMAT = 1
+#: The manifests' format version, as the store's codec defines and checks it.
+FORMAT = FORMAT_VERSION
 
 
 class Tag(str):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from zenml_cli.core.stages import Policies
 from zenml_cli.errors import ConflictError, InvalidInputError
 from zenml_cli.store import Store
 from zenml_cli.store.codec import FORMAT_VERSION, MANIFEST_FORMATS
-from zenml_cli.store.config import Policies, StoreConfig
+from zenml_cli.store.config import StoreConfig
 
 
 def init_store(
@@ -32,7 +33,7 @@ def init_store(
         manifest_format=manifest_format,
         policies=Policies(
             strict_force=strict_force, production_requires_staging=production_requires_staging
-        ),
+        ).to_config(),
     )
     store.set_config(config)
     return config.to_manifest(FORMAT_VERSION)

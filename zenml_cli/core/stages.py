@@ -6,13 +6,37 @@ result back in one atomic write, so the new holder and the archived old holder c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
 
 from zenml_cli.core.records import StageHolders
 from zenml_cli.core.refs import stage_word
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, STORABLE_STAGES, ModelStages
 from zenml_cli.errors import ConflictError, InvalidInputError, StageOccupiedError
-from zenml_cli.store.config import Policies
+
+
+@dataclass(frozen=True)
+class Policies:
+    """Optional promotion rules a project opts into (``policies:`` in config.yaml); ``force``
+    bypasses all of them.
+
+    ``strict_force``: ZenML's own behaviour, where taking ``staging`` or ``production`` from
+    another version needs ``force=True``. ``production_requires_staging``: only the current
+    ``staging`` holder may be promoted to ``production``.
+    """
+
+    strict_force: bool = False
+    production_requires_staging: bool = False
+
+    @classmethod
+    def from_config(cls, switches: Mapping[str, Any]) -> Policies:
+        """The policies of a config's ``policies:`` mapping (a missing switch is off)."""
+        return cls(**{f.name: bool(switches.get(f.name, False)) for f in fields(cls)})
+
+    def to_config(self) -> dict[str, bool]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
 
 STAGE_CHOICES = ", ".join(stage.value for stage in STORABLE_STAGES)
 

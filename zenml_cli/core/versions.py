@@ -16,12 +16,11 @@ from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.gates import Gate, IfCurrent, check_gate, check_if_current
 from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.models import (
-    UUID_PATTERN,
     get_model,
     model_lock,
     write_model,
 )
-from zenml_cli.core.names import check_tags, check_version_name
+from zenml_cli.core.names import check_tags, check_version_name, id_key, looks_like_id
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import RefInput, VersionRef, is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
@@ -126,7 +125,7 @@ def resolve(store: Store, model: ModelRecord, ref: RefInput) -> ModelVersionReco
     else:
         value = str(ref.name)
         found = _find_by_name(store, model, value)
-        if found is None and UUID_PATTERN.match(value):
+        if found is None and looks_like_id(value):
             found = _find_by_id(store, model, value)
         if found is None:
             raise NotFoundError(
@@ -230,7 +229,7 @@ def update_version(
                 record.stages,
                 version.number,
                 target,
-                policies=store.config.policies,
+                policies=stages.Policies.from_config(store.config.policies),
                 force=force,
                 model=record.name,
             )
@@ -393,8 +392,8 @@ def _find_by_name(store: Store, model: ModelRecord, name: str) -> ModelVersionRe
 
 
 def _find_by_id(store: Store, model: ModelRecord, version_id: str) -> ModelVersionRecord | None:
-    wanted = version_id.replace("-", "").lower()
-    return _find_version(store, model, "id", lambda value: value.replace("-", "").lower() == wanted)
+    wanted = id_key(version_id)
+    return _find_version(store, model, "id", lambda value: id_key(value) == wanted)
 
 
 def _find_version(

@@ -10,19 +10,9 @@ from zenml_cli.errors import CorruptManifestError
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 DEFAULT_GIT_RETRIES = 20
-
-
-@dataclass(frozen=True)
-class Policies:
-    """Optional promotion rules a project opts into; ``force`` bypasses all of them.
-
-    ``strict_force``: ZenML's own behaviour, where taking ``staging`` or ``production`` from
-    another version needs ``force=True``. ``production_requires_staging``: only the current
-    ``staging`` holder may be promoted to ``production``.
-    """
-
-    strict_force: bool = False
-    production_requires_staging: bool = False
+#: The switches a new config.yaml lists, all off, so people editing it see what exists
+#: (``core.stages.Policies`` reads them; a test keeps the two lists equal).
+NEW_STORE_POLICIES = {"strict_force": False, "production_requires_staging": False}
 
 
 @dataclass(frozen=True)
@@ -66,7 +56,9 @@ class GitSettings:
 class StoreConfig:
     manifest_format: str = "yaml"
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
-    policies: Policies = field(default_factory=Policies)
+    #: The project's promotion policy switches, as written: ``core/stages.py`` gives them
+    #: their meaning; the store only keeps them.
+    policies: dict[str, Any] = field(default_factory=lambda: dict(NEW_STORE_POLICIES))
     #: Where artifact payloads go: a folder relative to the project root (git-ignored by
     #: default) or an fsspec URL; see ``store/payloads.py``.
     artifact_store: str = ".zenml/artifact_store"
@@ -80,10 +72,7 @@ class StoreConfig:
             "manifest_format": self.manifest_format,
             "lock_timeout": self.lock_timeout,
             "artifact_store": self.artifact_store,
-            "policies": {
-                "strict_force": self.policies.strict_force,
-                "production_requires_staging": self.policies.production_requires_staging,
-            },
+            "policies": dict(self.policies),
             **({"git": self.git.to_manifest()} if self.git != GitSettings() else {}),
         }
         if self.artifact_store_options:
@@ -111,10 +100,5 @@ class StoreConfig:
             artifact_store=str(data.get("artifact_store") or ".zenml/artifact_store"),
             git=GitSettings.from_manifest(data.get("git"), path),
             artifact_store_options=options,
-            policies=Policies(
-                strict_force=bool(policies.get("strict_force", False)),
-                production_requires_staging=bool(
-                    policies.get("production_requires_staging", False)
-                ),
-            ),
+            policies=policies,
         )
