@@ -7,14 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sdk_support import sdk_project  # noqa: F401 - a fixture this one builds on
 
 
 @pytest.fixture(autouse=True)
-def fresh_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("ZENML_PROJECT_DIR", str(root))
-    monkeypatch.setenv("ZENML_ACTOR", "tester")
-    monkeypatch.delenv("ZENML_LOCK_TIMEOUT", raising=False)
-    return root
+def fresh_project(sdk_project: Path) -> Path:  # noqa: F811 - the imported fixture
+    """Every case runs in its own new project folder (the SDK tests' fixture)."""
+    return sdk_project
