@@ -172,14 +172,14 @@ def _print_table(headers: list[str], rows: Sequence[Sequence[str]], title: str |
         widths[index] -= give
         excess -= give
     while excess > 0:  # ...then the widest column that can still give
-        index = max(
+        widest = max(
             (i for i in range(keep) if widths[i] > minimum[i]),
             key=lambda i: widths[i],
             default=None,
         )
-        if index is None:
+        if widest is None:
             break
-        widths[index] -= 1
+        widths[widest] -= 1
         excess -= 1
     colour = use_colour()
     stage_at = {i for i in range(keep) if headers[i] in STAGE_COLUMNS} if colour else set()
@@ -192,8 +192,8 @@ def _print_table(headers: list[str], rows: Sequence[Sequence[str]], title: str |
         cells = [_fold(row[i], widths[i]) for i in range(keep)]
         for line in range(max(len(c) for c in cells)):
             parts = []
-            for i, cell in enumerate(cells):
-                text = cell[line] if line < len(cell) else ""
+            for i, folded in enumerate(cells):
+                text = folded[line] if line < len(folded) else ""
                 padded = text.ljust(widths[i])
                 if i in stage_at and text in STAGE_COLOURS:
                     padded = f"\x1b[{STAGE_COLOURS[text]}m{text}\x1b[0m" + padded[len(text) :]

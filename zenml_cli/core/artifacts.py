@@ -264,8 +264,10 @@ def check_artifacts(store: Store, problems: list[Problem]) -> int:
             )
         if record.legacy_uri is not None:
             try:
-                source = payloads.open_payload_store(store)
-                payloads.legacy_location(store, source, record.legacy_uri, record.name, record.id)
+                payload_store = payloads.open_payload_store(store)
+                payloads.legacy_location(
+                    store, payload_store, record.legacy_uri, record.name, record.id
+                )
             except (CorruptManifestError, InvalidInputError) as exc:
                 problems.append(Problem(source, getattr(exc, "problem", str(exc))))
     return checked

@@ -14,8 +14,10 @@ from zenml_cli.core.versions import resolve
 from zenml_cli.enums import LinkKind
 from zenml_cli.store import Store
 
-COMPARED_FIELDS = ("number", "name", "stage", "description", "created", "created_by")
-COMPARED_FIELDS += ("producing_run", "from_failed_run")
+COMPARED_FIELDS: tuple[str, ...] = (
+    *("number", "name", "stage", "description", "created", "created_by"),
+    *("producing_run", "from_failed_run"),
+)
 
 
 def compare_versions(store: Store, model: str, a: RefInput, b: RefInput) -> dict[str, Any]:
@@ -55,6 +57,7 @@ def _metadata(a: dict[str, Any], b: dict[str, Any]) -> list[dict[str, Any]]:
         left, right = a.get(key), b.get(key)
         difference = None
         if is_number(left) and is_number(right):
+            assert left is not None and right is not None  # is_number says so; mypy cannot
             difference = right - left
             if isinstance(difference, float):
                 difference = round(difference, 12)  # 0.93 - 0.9 is not 0.030000000000000027

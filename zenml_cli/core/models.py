@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from typing import Any, cast
 
 from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
@@ -47,7 +48,7 @@ def create_model(
     record = ModelRecord(
         name=name,
         id=str(uuid.uuid4()),
-        **fields,
+        **cast(dict[str, Any], fields),  # only MODEL_TEXT_FIELDS: checked just above
         tags=check_tags(tags),
         save_models_to_registry=save_models_to_registry,
         created=timestamp(store.clock()),

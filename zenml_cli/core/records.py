@@ -39,7 +39,8 @@ class Tag(str):
         return f"Tag({str(self)!r})"
 
 
-def as_tags(values: list[str]) -> list[Tag]:
+def as_tags(values: list[str]) -> list[str]:
+    """The same tags as :class:`Tag` objects (still ``str``, so the fields keep their type)."""
     return [value if type(value) is Tag else Tag(value) for value in values]
 
 

@@ -34,8 +34,10 @@ from zenml_cli.store import Store
 
 VERSION_SORT_KEYS = ("number", "name", "created", "stage")
 #: Plain fields a ``--where`` can test (besides ``metadata.KEY``).
-WHERE_FIELDS = ("number", "name", "stage", "model", "id", "description", "tags", "created")
-WHERE_FIELDS += ("created_by", "producing_run", "from_failed_run")
+WHERE_FIELDS: tuple[str, ...] = (
+    *("number", "name", "stage", "model", "id", "description", "tags", "created"),
+    *("created_by", "producing_run", "from_failed_run"),
+)
 
 
 def list_versions(

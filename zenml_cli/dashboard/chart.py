@@ -25,7 +25,7 @@ def chart(key: str, rows: Sequence[Any], href: Any) -> str:
     """The chart of ``key`` over ``rows`` (VersionRows, ascending number); ``href(row)`` is the
     link of a version's page."""
     points = [(row, row.metadata[key]) for row in rows if is_number(row.metadata.get(key))]
-    numbers = [row.number for row, _ in points]
+    numbers: list[int] = [row.number for row, _ in points]
     values = [float(value) for _, value in points]
     x_low, x_high = min(numbers), max(numbers)
     y_low, y_high = min(values), max(values)

@@ -159,7 +159,7 @@ class Reader:
                 continue
             count, latest = self.registry.version_summary(record)
             events = self._events(record.name)
-            found.append(_summary(record, count, latest and _row(latest), events))
+            found.append(_summary(record, count, _row(latest) if latest else None, events))
         return found
 
     def model(self, name: str) -> ModelDetail:

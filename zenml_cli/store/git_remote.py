@@ -140,7 +140,7 @@ def transact(
 def backoff(attempt: int, rng: Callable[[], float] = random.random) -> float:
     """Seconds to wait after losing attempt ``attempt`` (1-based): full jitter, so racing
     writers spread out instead of colliding again in lockstep."""
-    return rng() * min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+    return rng() * min(BACKOFF_CAP, BACKOFF_BASE * 2.0 ** (attempt - 1))
 
 
 def commit_message(summary: str, actor: str | None) -> str:

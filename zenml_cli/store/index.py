@@ -31,7 +31,7 @@ import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from zenml_cli.store.layout import CACHE_DIR, TEMP_PREFIX
 
@@ -237,7 +237,7 @@ def atomic_replace(path: Path, data: bytes) -> None:
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def _entry_ok(hit: Any, mapping: bool) -> bool:
+def _entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[StatKey, Any]]:
     """True for a well-formed cache entry ``(stat key, value)``: a cache whose checksum holds
     can still be foreign or hand-made, and a malformed entry is ignored (and rebuilt), never
     trusted or crashed on."""

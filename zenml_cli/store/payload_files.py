@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from zenml_cli.errors import CorruptManifestError, InvalidInputError, NotFoundError
 from zenml_cli.store.layout import TEMP_PREFIX
@@ -73,7 +73,7 @@ class HashingWriter:
         self.hasher = hashlib.sha256()
         self.size = 0
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | bytearray | memoryview) -> int:
         self.hasher.update(data)
         self.size += len(data)
         return self.target.write(data)
@@ -88,7 +88,7 @@ def hash_file(path: Path) -> Digest:
     return Digest(hasher.hexdigest(), path.stat().st_size)
 
 
-def copy_hashing(source: BinaryIO, target: BinaryIO) -> Digest:
+def copy_hashing(source: IO[bytes], target: BinaryIO) -> Digest:
     writer = HashingWriter(target)
     buffer = bytearray(CHUNK)
     view = memoryview(buffer)
