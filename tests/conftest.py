@@ -34,6 +34,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "ZENML_GIT_REMOTE",
         "ZENML_GIT_BRANCH",
         "ZENML_GIT_RETRIES",
+        "ZENML_GIT_PUSH_TIMEOUT",
         *CI_USER_VARIABLES,
     ):
         monkeypatch.delenv(variable, raising=False)

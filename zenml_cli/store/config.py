@@ -9,7 +9,8 @@ from typing import Any
 from zenml_cli.errors import CorruptManifestError
 
 DEFAULT_LOCK_TIMEOUT = 10.0
-DEFAULT_GIT_RETRIES = 20
+#: Seconds a --push keeps re-planning while the remote keeps moving, before exit 8.
+DEFAULT_PUSH_TIMEOUT = 300.0
 #: The switches a new config.yaml lists, all off, so people editing it see what exists
 #: (``core.stages.Policies`` reads them; a test keeps the two lists equal).
 NEW_STORE_POLICIES = {"strict_force": False, "production_requires_staging": False}
@@ -19,16 +20,25 @@ NEW_STORE_POLICIES = {"strict_force": False, "production_requires_staging": Fals
 class GitSettings:
     """Where ``--push`` sends registry writes (DESIGN section 7).
 
-    ``branch=None`` means the remote's default branch, asked of the remote at push time.
-    ``retries`` bounds the attempts of one transaction when the remote keeps moving.
+    ``branch=None`` means the remote's default branch (as the clone recorded it, else asked
+    of the remote). A transaction that keeps losing the race re-plans for ``push_timeout``
+    seconds, then exits 8; ``retries``, when set, also caps the number of attempts (a time
+    budget, not a count, is the default: with many writers a count runs out while the others
+    are still making progress).
     """
 
     remote: str = "origin"
     branch: str | None = None
-    retries: int = DEFAULT_GIT_RETRIES
+    retries: int | None = None
+    push_timeout: float = DEFAULT_PUSH_TIMEOUT
 
     def to_manifest(self) -> dict[str, Any]:
-        return {"remote": self.remote, "branch": self.branch, "retries": self.retries}
+        data: dict[str, Any] = {"remote": self.remote, "branch": self.branch}
+        if self.retries is not None:
+            data["retries"] = self.retries
+        if self.push_timeout != DEFAULT_PUSH_TIMEOUT:
+            data["push_timeout"] = self.push_timeout
+        return data
 
     @classmethod
     def from_manifest(cls, data: object, path: object) -> GitSettings:
@@ -36,7 +46,7 @@ class GitSettings:
             return cls()
         if not isinstance(data, dict):
             raise CorruptManifestError(path, "git must be a mapping (remote, branch, retries)")
-        unknown = sorted(set(data) - {"remote", "branch", "retries"})
+        unknown = sorted(set(data) - {"remote", "branch", "retries", "push_timeout"})
         if unknown:
             raise CorruptManifestError(path, f"unknown git setting(s): {', '.join(unknown)}")
         remote, branch = data.get("remote", "origin"), data.get("branch")
@@ -44,12 +54,25 @@ class GitSettings:
             raise CorruptManifestError(path, "git.remote must be a remote name or URL")
         if branch is not None and (not isinstance(branch, str) or not branch.strip()):
             raise CorruptManifestError(path, "git.branch must be a branch name (or absent)")
-        retries = data.get("retries", DEFAULT_GIT_RETRIES)
-        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 1:
+        retries = data.get("retries")
+        if retries is not None and (
+            isinstance(retries, bool) or not isinstance(retries, int) or retries < 1
+        ):
             raise CorruptManifestError(path, "git.retries must be a whole number of at least 1")
+        budget = data.get("push_timeout", DEFAULT_PUSH_TIMEOUT)
+        if not is_seconds(budget):
+            raise CorruptManifestError(path, "git.push_timeout must be seconds, 1 to 86400")
         return cls(
-            remote=remote.strip(), branch=branch.strip() if branch else None, retries=retries
+            remote=remote.strip(),
+            branch=branch.strip() if branch else None,
+            retries=retries,
+            push_timeout=float(budget),
         )
+
+
+def is_seconds(value: object) -> bool:
+    """A finite, positive, bounded number of seconds (a budget must end)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 86400
 
 
 @dataclass(frozen=True)

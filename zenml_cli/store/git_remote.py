@@ -1,13 +1,16 @@
 """Registry writes as transactions on a git remote branch (DESIGN section 7).
 
 The remote branch is the shared truth and git's atomic ref update is the compare-and-swap; no
-server of ours. One attempt: fetch the branch tip, materialise only its ``.zenml/`` in a
-private work area, run the operation there, commit only ``.zenml/`` on top of the tip, push
-without force. A push rejected because the branch moved means someone else won: wait a
-jittered, growing moment and run the whole operation again on the new tip (re-plan: ``latest``,
-the next number, preconditions and gates are decided afresh; a stale result is never rebased).
-Any other failure (no remote, network, authentication, a hook that declines) is reported at
-once as RemoteError (exit 8). The user's work tree, index, HEAD and stash are never touched by
+server of ours. One attempt: fetch the branch tip, bring a private work area to the tip's
+``.zenml/`` (rewriting only the files that differ from the last attempt in this clone, see
+``git_workspace``), run the operation there, graft the new ``.zenml`` subtree into the tip's
+tree, commit on top of the tip, push without force. The cost of an attempt follows what
+changed, not the registry's size. A push rejected because the branch moved means someone else
+won: wait a jittered, growing moment and run the whole operation again on the new tip
+(re-plan: ``latest``, the next number, preconditions and gates are decided afresh; a stale
+result is never rebased), for up to ``git.push_timeout`` seconds. Any other failure (no
+remote, network, authentication, a hook that declines) is reported at once as RemoteError
+(exit 8). The user's work tree, index, HEAD and stash are never touched by
 an attempt; after a push the checkout is fast-forwarded only when that is safe.
 
 Wiring a write command is one call: ``run_write(root, operation, describe, push=flag)``.
@@ -15,6 +18,7 @@ Wiring a write command is one call: ``run_write(root, operation, describe, push=
 
 from __future__ import annotations
 
+import math
 import os
 import random
 import time
@@ -25,9 +29,10 @@ from typing import Generic, TypeVar
 
 from zenml_cli.errors import InvalidInputError, RemoteError
 from zenml_cli.store import git_cmd
-from zenml_cli.store.config import GitSettings
+from zenml_cli.store.config import GitSettings, is_seconds
 from zenml_cli.store.git_checkout import fast_forward
-from zenml_cli.store.git_repo import TX_REF_PREFIX, Repo, Workspace
+from zenml_cli.store.git_repo import TX_REF_PREFIX, Repo
+from zenml_cli.store.git_workspace import Workspace
 from zenml_cli.store.push_switch import push_enabled
 
 T = TypeVar("T")
@@ -35,6 +40,7 @@ T = TypeVar("T")
 ENV_REMOTE = "ZENML_GIT_REMOTE"
 ENV_BRANCH = "ZENML_GIT_BRANCH"
 ENV_RETRIES = "ZENML_GIT_RETRIES"
+ENV_PUSH_TIMEOUT = "ZENML_GIT_PUSH_TIMEOUT"
 #: Full-jitter exponential backoff between attempts: uniform in [0, min(cap, base * 2**n)).
 BACKOFF_BASE = 0.05
 BACKOFF_CAP = 2.0
@@ -64,8 +70,9 @@ class Transacted(Generic[T]):
 
 def load_settings(project_root: Path) -> GitSettings:
     """The ``git:`` settings of the checkout's ``.zenml/config.yaml``, then the environment
-    (``ZENML_GIT_REMOTE``, ``ZENML_GIT_BRANCH``, ``ZENML_GIT_RETRIES``) over them. Read from
-    the local checkout, not the tip: they say which tip to fetch."""
+    (``ZENML_GIT_REMOTE``, ``ZENML_GIT_BRANCH``, ``ZENML_GIT_RETRIES``,
+    ``ZENML_GIT_PUSH_TIMEOUT``) over them. Read from the local checkout, not the tip: they say
+    which tip to fetch."""
     from zenml_cli.store.store import Store  # the store module is the heavier import
 
     settings = Store(project_root).config.git
@@ -77,7 +84,16 @@ def load_settings(project_root: Path) -> GitSettings:
         if not raw.isdigit() or int(raw) < 1:
             raise InvalidInputError(f"{ENV_RETRIES}={raw!r} must be a whole number of at least 1")
         retries = int(raw)
-    return replace(settings, remote=remote, branch=branch, retries=retries)
+    budget = settings.push_timeout
+    raw = os.environ.get(ENV_PUSH_TIMEOUT, "").strip()
+    if raw:
+        try:
+            budget = float(raw)
+        except ValueError:
+            budget = math.nan
+        if not is_seconds(budget):
+            raise InvalidInputError(f"{ENV_PUSH_TIMEOUT}={raw!r} must be seconds, 1 to 86400")
+    return replace(settings, remote=remote, branch=branch, retries=retries, push_timeout=budget)
 
 
 def run_write(
@@ -105,6 +121,7 @@ def transact(
     actor: str | None = None,
     sleep: Callable[[float], None] = time.sleep,
     rng: Callable[[], float] = random.random,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Transacted[T]:
     """Apply ``operation`` to the remote branch's ``.zenml/`` as one commit, retrying on races.
 
@@ -115,26 +132,40 @@ def transact(
 
     The branch is ``settings.branch``, else the remote's default branch. A branch missing on
     the remote is a RemoteError naming it (see ``Repo.fetch_tip`` for why it is not created).
-    Raises RemoteError (exit 8) for any git failure, or after ``settings.retries`` attempts
-    that all lost the race.
+    Raises RemoteError (exit 8) for any git failure, or when every attempt lost the race for
+    ``settings.push_timeout`` seconds (or ``settings.retries`` attempts, when set).
     """
     repo = Repo.of(project_root)
     repo.require_remote(settings.remote)
     branch = settings.branch or repo.default_branch(settings.remote)
     identity = repo.identity_args()
     repo.sweep_stale_work_areas()
-    attempt = _Attempt(repo, settings.remote, branch, identity, actor)
-    for number in range(1, settings.retries + 1):
-        outcome = attempt.run(operation, describe)
-        if outcome is not None:
-            result, commit = outcome
-            return Transacted(result, commit, number, attempt.note(commit, number))
-        if number < settings.retries:
-            sleep(backoff(number, rng))
-    raise RemoteError(
-        f"gave up after {settings.retries} attempts: the remote kept moving "
-        f"({settings.remote}/{branch}); retry, or raise git.retries / {ENV_RETRIES}"
-    )
+    deadline = clock() + settings.push_timeout
+    workspace = Workspace(repo.git_dir, repo.store_path, wait=settings.push_timeout)
+    try:
+        attempt = _Attempt(repo, workspace, settings.remote, branch, identity, actor)
+        number = 0
+        while True:
+            number += 1
+            outcome = attempt.run(operation, describe)
+            if outcome is not None:
+                result, commit = outcome
+                return Transacted(result, commit, number, attempt.note(commit, number))
+            pause = backoff(number, rng)
+            if settings.retries is not None and number >= settings.retries:
+                raise RemoteError(
+                    f"gave up after {number} attempts: the remote kept moving "
+                    f"({settings.remote}/{branch}); retry, or raise git.retries / {ENV_RETRIES}"
+                )
+            if clock() + pause > deadline:
+                raise RemoteError(
+                    f"gave up after {settings.push_timeout:g}s and {number} attempts: the "
+                    f"remote kept moving ({settings.remote}/{branch}); nothing was pushed; "
+                    f"retry, or raise git.push_timeout / {ENV_PUSH_TIMEOUT}"
+                )
+            sleep(pause)
+    finally:
+        workspace.close()
 
 
 def backoff(attempt: int, rng: Callable[[], float] = random.random) -> float:
@@ -152,6 +183,7 @@ def commit_message(summary: str, actor: str | None) -> str:
 @dataclass(frozen=True)
 class _Attempt:
     repo: Repo
+    workspace: Workspace
     remote: str
     branch: str
     identity: list[str]
@@ -161,15 +193,15 @@ class _Attempt:
         self, operation: Callable[[Path], T], describe: Callable[[T], str]
     ) -> tuple[T, str | None] | None:
         """``(result, commit or None for no change)``, or None if the push lost a race."""
-        tx_id = self.repo.new_tx_id()
-        ref = TX_REF_PREFIX + tx_id
-        workspace = Workspace(self.repo, tx_id)
+        ref = TX_REF_PREFIX + self.repo.new_tx_id()
+        where = f"{self.remote}/{self.branch}"
         try:
-            tip, tip_tree = self.repo.fetch_tip(self.remote, self.branch, ref)
-            result = operation(workspace.materialise(tip))
-            tree = workspace.write_tree()
-            if tree == tip_tree:
+            tip, tip_tree, store_tree = self.repo.fetch_tip(self.remote, self.branch, ref)
+            result = operation(self.workspace.checkout(store_tree))
+            new_store = self.workspace.stage()
+            if new_store == store_tree:
                 return result, None
+            tree = self.repo.graft(tip_tree, new_store, where)
             message = commit_message(describe(result), self.actor)
             commit = self.repo.commit_tree(tree, tip, message, self.identity)
             pushed = self.repo.push(self.remote, commit, self.branch)
@@ -179,7 +211,6 @@ class _Attempt:
                 return None
             raise RemoteError(f"push to {self.remote}/{self.branch} refused: {_reason(pushed)}")
         finally:
-            workspace.close()
             self.repo.drop_ref(ref)
 
     def note(self, commit: str | None, attempts: int) -> str:
@@ -187,7 +218,10 @@ class _Attempt:
         if commit is None:
             return f"no change to the registry; nothing pushed to {where}"
         tries = f" (attempt {attempts})" if attempts > 1 else ""
-        hint = fast_forward(self.repo, self.branch, commit)
+        try:
+            hint = fast_forward(self.repo, self.branch, commit)
+        except RemoteError as exc:  # the push landed: exit 8 would say it had not (18.14)
+            hint = f"could not update your checkout ({exc}); run 'git pull --ff-only'"
         return f"pushed {commit[:7]} to {where}{tries}" + (f"; {hint}" if hint else "")
 
 

@@ -1,8 +1,10 @@
-"""The user's repository as the push engine sees it, and the private work area of one attempt.
+"""The user's repository as the push engine sees it: the remote branch, trees and commits.
 
 Nothing here touches the user's work tree, index, HEAD or stash: fetched tips go to a private
-ref, and an attempt works in ``<git-common-dir>/zenml-tx/<id>/`` with its own index file
-(``GIT_INDEX_FILE``) and a work tree holding only the tip's ``.zenml/``.
+ref (``refs/zenml/tx/<id>``, never the shared remote-tracking refs, so another git process
+holding ``refs/remotes/...lock`` cannot fail a fetch), and a new commit is built from git
+objects: the tip's root tree with only its ``.zenml`` subtree replaced (``graft``). The files
+an attempt works on live in ``git_workspace``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from zenml_cli.errors import RemoteError
+from zenml_cli.errors import CorruptManifestError, RemoteError
 from zenml_cli.store import git_cmd
 from zenml_cli.store.git_cmd import NETWORK_TIMEOUT, GitResult
 
@@ -24,8 +26,7 @@ TX_REF_PREFIX = "refs/zenml/tx/"
 FALLBACK_IDENTITY = ("zenml-cli", "zenml-cli@localhost")
 #: Work areas older than this were left by a killed process and are swept on the next push.
 STALE_AFTER_SECONDS = 3600.0
-#: Never committed, whatever the tip's .zenml/.gitignore says (it may be missing or old).
-ALWAYS_IGNORED = ".locks/\n.cache/\n.trash/\n.tmp-*\nartifact_store/\n"
+TREE_MODE = "040000"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,11 @@ class Repo:
         )
 
     def default_branch(self, remote: str) -> str:
-        """The remote's default branch (its HEAD), else the name of the current branch."""
+        """The remote's default branch: ``refs/remotes/<remote>/HEAD`` as the clone recorded
+        it (no network), else asked of the remote (its HEAD), else the current branch."""
+        known = self.git("symbolic-ref", "-q", f"refs/remotes/{remote}/HEAD")
+        if known.ok and known.out.startswith(f"refs/remotes/{remote}/"):
+            return known.out.removeprefix(f"refs/remotes/{remote}/")
         listed = self.git("ls-remote", "--symref", remote, "HEAD", timeout=NETWORK_TIMEOUT)
         if not listed.ok:
             raise RemoteError(f"cannot reach remote '{remote}': {git_cmd.condense(listed.stderr)}")
@@ -94,14 +99,14 @@ class Repo:
             "default branch and HEAD is detached); set git.branch or ZENML_GIT_BRANCH"
         )
 
-    def fetch_tip(self, remote: str, branch: str, ref: str) -> tuple[str, str]:
+    def fetch_tip(self, remote: str, branch: str, ref: str) -> tuple[str, str, str]:
         """Fetch the branch into the private ``ref``; ``(commit, tree)`` of its tip.
 
         A branch the remote does not have is an error, not an invitation: a first commit made
         here would hold only ``.zenml/`` and make the user's own first push of that branch
         fail as non-fast-forward. Push the branch once by hand, then use ``--push``."""
         fetched = self.git(
-            "fetch", "--no-tags", "--no-write-fetch-head", "--quiet", remote,
+            "fetch", "--no-tags", "--no-write-fetch-head", "--quiet", "--refmap=", remote,
             f"+refs/heads/{branch}:{ref}", timeout=NETWORK_TIMEOUT,
         )  # fmt: skip
         if not fetched.ok:
@@ -111,10 +116,57 @@ class Repo:
                     f"('git push -u {remote} {branch}') or set git.branch / ZENML_GIT_BRANCH"
                 )
             raise RemoteError(
-                f"git fetch from '{remote}' failed: {git_cmd.condense(fetched.stderr)}"
+                f"cannot reach remote '{remote}' (git fetch): {git_cmd.condense(fetched.stderr)}"
             )
-        commit, tree = self.check("rev-parse", f"{ref}^{{commit}}", f"{ref}^{{tree}}").split()
-        return commit, tree
+        return self.tip_objects(ref, f"{remote}/{branch}")
+
+    def tip_objects(self, ref: str, where: str) -> tuple[str, str, str]:
+        """``(commit, root tree, store tree)`` of ``ref`` in one git call; a tip without a
+        store gives the empty tree. A ``.zenml`` that is a link or a file is refused (exit 6)
+        before anything runs: writing through it would land outside the store."""
+        asked = f"{ref}^{{commit}}\n{ref}^{{tree}}\n{ref}:{self.store_path}\n"
+        lines = self.check("cat-file", "--batch-check", stdin=asked).splitlines()
+        commit, tree = lines[0].split()[0], lines[1].split()[0]
+        store = lines[2].split()
+        if len(store) == 3 and store[1] == "tree":
+            return commit, tree, store[0]
+        if len(store) == 3:
+            raise CorruptManifestError(
+                f"{where}:{self.store_path}",
+                "is a symbolic link or a file in the branch, not a folder; --push writes only "
+                "into a real .zenml/ folder (commit the folder itself, then retry)",
+            )
+        return commit, tree, self.empty_tree()
+
+    def empty_tree(self) -> str:
+        return self.check("mktree", stdin="")
+
+    def graft(self, root_tree: str, store_tree: str, where: str) -> str:
+        """``root_tree`` with the store's subtree replaced by ``store_tree``: one ``ls-tree``
+        and one ``mktree`` per folder level of the store's path, whatever the repo's size."""
+        return self._graft(root_tree, self.store_path.split("/"), store_tree, where)
+
+    def _graft(self, tree: str, parts: list[str], new: str, where: str) -> str:
+        name, rest = parts[0], parts[1:]
+        entries = [e for e in self.check("ls-tree", "-z", tree).split("\0") if e]
+        kept, old = [], None
+        for entry in entries:
+            meta, _, path = entry.partition("\t")
+            if path == name:
+                old = meta.split()
+            else:
+                kept.append(entry)
+        if rest:
+            if old is not None and old[1] != "tree":
+                raise CorruptManifestError(
+                    f"{where}:{'/'.join(self.store_path.split('/')[: -len(rest)])}",
+                    "is a symbolic link or a file in the branch, not a folder; --push cannot "
+                    "write the store beneath it",
+                )
+            below = old[2] if old is not None else self.empty_tree()
+            new = self._graft(below, rest, new, where)
+        kept.append(f"{TREE_MODE} tree {new}\t{name}")
+        return self.check("mktree", "-z", stdin="\0".join(kept) + "\0")
 
     def drop_ref(self, ref: str) -> None:
         self.git("update-ref", "-d", ref)
@@ -155,6 +207,8 @@ class Repo:
         except FileNotFoundError:
             return
         for entry in entries:
+            if entry.name.startswith("pool-"):  # work areas kept on purpose (git_workspace)
+                continue
             try:
                 stale = entry.stat().st_mtime < cutoff
             except FileNotFoundError:
@@ -162,44 +216,3 @@ class Repo:
             if stale:
                 shutil.rmtree(entry, ignore_errors=True)
                 self.drop_ref(TX_REF_PREFIX + entry.name)
-
-
-class Workspace:
-    """One attempt's private work tree and index; ``close`` removes both."""
-
-    def __init__(self, repo: Repo, tx_id: str) -> None:
-        self.repo = repo
-        self.dir = repo.git_dir / TX_DIR / tx_id
-        self.work = self.dir / "work"
-        self._env = {"GIT_INDEX_FILE": str(self.dir / "index")}
-        self._excludes = self.dir / "exclude"
-
-    def _git(self, *args: str, stdin: str | None = None) -> str:
-        base = ["--git-dir", str(self.repo.git_dir), "--work-tree", str(self.work)]
-        return git_cmd.check([*base, *args], cwd=self.work, env=self._env, stdin=stdin)
-
-    def materialise(self, tip: str) -> Path:
-        """Index = the tip's whole tree; work tree = only its ``.zenml/``. Returns the private
-        project root (the store's parent folder inside the work tree)."""
-        self.work.mkdir(parents=True)
-        self._git("read-tree", tip)
-        files = self._git("ls-files", "-z", "--", self.repo.store_path)
-        if files:
-            self._git(
-                "checkout-index", "-z", "--stdin", f"--prefix={self.work}{os.sep}", stdin=files
-            )
-        private_root = self.work / self.repo.prefix
-        private_root.mkdir(parents=True, exist_ok=True)
-        return private_root
-
-    def write_tree(self) -> str:
-        """Stage the private ``.zenml/`` (its .gitignore applies, and locks, caches and
-        payloads are excluded regardless) and return the new whole-repository tree."""
-        self._excludes.write_text(ALWAYS_IGNORED)
-        self._git(
-            "-c", f"core.excludesFile={self._excludes}", "add", "-A", "--", self.repo.store_path
-        )
-        return self._git("write-tree")
-
-    def close(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
