@@ -51,7 +51,9 @@ class GitSettings:
             raise CorruptManifestError(path, f"unknown git setting(s): {', '.join(unknown)}")
         remote, branch = data.get("remote", "origin"), data.get("branch")
         if not isinstance(remote, str) or not remote.strip():
-            raise CorruptManifestError(path, "git.remote must be a remote name or URL")
+            raise CorruptManifestError(
+                path, "git.remote must be the name of a remote of this clone"
+            )
         if branch is not None and (not isinstance(branch, str) or not branch.strip()):
             raise CorruptManifestError(path, "git.branch must be a branch name (or absent)")
         retries = data.get("retries")

@@ -136,7 +136,7 @@ def transact(
     ``settings.push_timeout`` seconds (or ``settings.retries`` attempts, when set).
     """
     repo = Repo.of(project_root)
-    repo.require_remote(settings.remote)
+    repo.require_remote(settings.remote, settings.branch)
     branch = settings.branch or repo.default_branch(settings.remote)
     identity = repo.identity_args()
     repo.sweep_stale_work_areas()

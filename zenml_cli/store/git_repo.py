@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from zenml_cli.errors import CorruptManifestError, RemoteError
+from zenml_cli.errors import CorruptManifestError, InvalidInputError, RemoteError
 from zenml_cli.store import git_cmd
 from zenml_cli.store.git_cmd import NETWORK_TIMEOUT, GitResult
 
@@ -67,16 +67,25 @@ class Repo:
         return git_cmd.check(args, cwd=self.top, stdin=stdin)
 
     # ------------------------------------------------------------------- the remote branch
-    def require_remote(self, remote: str) -> None:
-        """A remote that is neither configured nor a URL/path is a typo: say so plainly."""
-        if self.git("config", "--get", f"remote.{remote}.url").ok or any(
-            sign in remote for sign in ("/", ":", "\\")
+    def require_remote(self, remote: str, branch: str | None) -> None:
+        """The remote and branch come from a committed file, so they are untrusted (DESIGN
+        section 12): the remote must be a *name* this clone's own git config defines (never a
+        URL, a path or an option: a URL or path would let a commit choose where receive-pack,
+        and its hooks, run), and the branch must be a valid branch name. RemoteError (exit 8,
+        as any missing remote) for the remote, InvalidInputError for the branch."""
+        if remote.startswith("-") or not self.git("config", "--get", f"remote.{remote}.url").ok:
+            raise RemoteError(
+                f"no git remote named {remote!r} in this clone ('git remote -v' lists them); "
+                "git.remote must name one, never a URL or path: 'git remote add NAME URL', then "
+                "set git.remote / ZENML_GIT_REMOTE to NAME"
+            )
+        if branch is not None and (
+            branch.startswith("-") or not self.git("check-ref-format", "--branch", branch).ok
         ):
-            return
-        raise RemoteError(
-            f"no git remote named '{remote}' ('git remote -v' lists them); add one with "
-            f"'git remote add {remote} URL' or set git.remote / ZENML_GIT_REMOTE"
-        )
+            raise InvalidInputError(
+                f"git.branch {branch!r} is not a valid branch name ('git check-ref-format "
+                "--branch' refuses it); set git.branch / ZENML_GIT_BRANCH to a branch name"
+            )
 
     def default_branch(self, remote: str) -> str:
         """The remote's default branch: ``refs/remotes/<remote>/HEAD`` as the clone recorded
