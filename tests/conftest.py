@@ -16,6 +16,35 @@ from zenml_cli.core.actor import CI_USER_VARIABLES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+#: Suites that drive real processes, git remotes, servers or a browser: whole modules are
+#: ``slow`` so that ``pytest -m "not slow"`` (the fast loop in CONTRIBUTING.md) runs only the
+#: in-process tests. One list, here, so a new real-process suite is added in one place.
+SLOW_MODULES = frozenset(
+    {
+        "test_artifact_stores",
+        "test_completion",
+        "test_concurrency",
+        "test_dashboard_browser",
+        "test_dashboard_serve",
+        "test_examples_ci",
+        "test_examples_sdk",
+        "test_examples_workflows",
+        "test_git_remote",
+        "test_installed",
+        "test_perf_imports",
+        "test_perf_prune",
+        "test_push_cli",
+        "test_sdk_concurrency",
+        "test_untrusted_git_settings",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
