@@ -14,6 +14,8 @@ from typing import Any
 
 import typer
 
+from zenml_cli.digits import is_number_text
+
 
 class OutputFormat(StrEnum):
     TABLE = "table"
@@ -138,7 +140,7 @@ def table_width() -> int:
 
         return shutil.get_terminal_size().columns
     columns = os.environ.get("COLUMNS", "")
-    return int(columns) if columns.isdigit() and int(columns) > 0 else 200
+    return int(columns) if is_number_text(columns) and int(columns) > 0 else 200
 
 
 def use_colour() -> bool:

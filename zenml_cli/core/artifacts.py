@@ -22,6 +22,7 @@ from zenml_cli.core.listing import Page, check_paging, paginate, text_matcher
 from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.names import case_clash, check_name, id_key, looks_like_id
 from zenml_cli.core.problems import Problem
+from zenml_cli.digits import is_number_text
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import (
     ConflictError,
@@ -109,7 +110,7 @@ def _store_payload(
 def _next_number(existing: list[str]) -> int:
     """Next number from file names alone: one more than the count or than any all-digit
     version, skipping a number someone already used as an explicit version name."""
-    digits = [int(v) for v in existing if v.isdigit()]
+    digits = [int(v) for v in existing if is_number_text(v)]
     number = max([len(existing), *digits]) + 1
     while str(number) in existing:
         number += 1

@@ -14,7 +14,7 @@ from zenml_cli.core import history
 from zenml_cli.core.names import check_name, normal_form
 from zenml_cli.core.problems import Check, Problem
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
-from zenml_cli.core.refs import stage_word
+from zenml_cli.core.refs import is_number_text, stage_word
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
 
@@ -235,7 +235,7 @@ def _check_version_name(version: ModelVersionRecord, path: str, problems: list[P
     except InvalidInputError as exc:
         problems.append(Problem(path, str(exc)))
         return
-    if version.name.isdigit() and version.name != str(version.number):  # any script's digits
+    if is_number_text(version.name) and version.name != str(version.number):
         problems.append(Problem(path, f"name '{version.name}' is a number other than its own"))
     if stage_word(version.name) is not None:
         problems.append(Problem(path, f"name '{version.name}' is a stage word"))

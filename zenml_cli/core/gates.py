@@ -12,6 +12,7 @@ from typing import Any
 
 from zenml_cli.core.metadata import MISSING, lookup
 from zenml_cli.core.records import ModelVersionRecord, StageHolders
+from zenml_cli.digits import is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
 from zenml_cli.errors import ConflictError, InvalidInputError
 
@@ -29,7 +30,7 @@ class IfCurrent:
         text = str(value).strip()
         if text.casefold() == "none":
             return cls(None)
-        if text.isdigit() and int(text) > 0:
+        if is_number_text(text) and int(text) > 0:
             return cls(int(text))
         raise InvalidInputError(
             f"--if-current expects a version number or 'none', not {str(value)!r}"

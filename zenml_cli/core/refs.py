@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zenml_cli.digits import is_number_text
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import InvalidInputError
 
+__all__ = ["STAGE_WORDS", "RefInput", "VersionRef", "is_number_text", "stage_word"]
+
 STAGE_WORDS = frozenset(stage.value for stage in ModelStages)
-
-
-def is_number_text(text: str) -> bool:
-    """True for a version number written in ASCII digits (``"²"`` and ``"٣"`` are names, not
-    numbers: ``str.isdigit`` accepts them, ``int`` does not, or reads them as other numbers)."""
-    return text.isascii() and text.isdigit()
 
 
 def stage_word(text: str) -> ModelStages | None:

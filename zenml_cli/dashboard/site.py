@@ -19,6 +19,7 @@ from zenml_cli.dashboard import pages, paths
 from zenml_cli.dashboard.data import ModelDetail, Reader
 from zenml_cli.dashboard.markup import esc, page
 from zenml_cli.dashboard.style import CSS
+from zenml_cli.digits import is_number_text
 from zenml_cli.errors import ConflictError, NotFoundError
 
 MARKER = ".zenml-dashboard"
@@ -126,7 +127,7 @@ def _model_file(reader: Reader, name: str, file_name: str) -> str | None:
     if file_name == paths.INDEX:
         return pages.model_page(detail)
     stem, _, ext = file_name.partition(".")
-    if ext != "html" or not stem.isdigit():
+    if ext != "html" or not is_number_text(stem):
         return None
     numbers = [row.number for row in detail.versions]
     if int(stem) not in numbers:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from zenml_cli.digits import is_number_text
 from zenml_cli.errors import InvalidInputError, RemoteError
 from zenml_cli.store import git_cmd
 from zenml_cli.store.config import GitSettings, is_seconds
@@ -81,7 +82,7 @@ def load_settings(project_root: Path) -> GitSettings:
     retries = settings.retries
     raw = os.environ.get(ENV_RETRIES, "").strip()
     if raw:
-        if not raw.isdigit() or int(raw) < 1:
+        if not is_number_text(raw) or int(raw) < 1:
             raise InvalidInputError(f"{ENV_RETRIES}={raw!r} must be a whole number of at least 1")
         retries = int(raw)
     budget = settings.push_timeout

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from zenml_cli.digits import is_number_text
 from zenml_cli.store.layout import CACHE_DIR, TEMP_PREFIX
 
 #: Bump when the cache layout changes; an old cache is then simply rebuilt.
@@ -166,7 +167,7 @@ class NextNumberHint:
         except (OSError, ValueError):
             return None
         parts = text.split()
-        if len(parts) != 6 or not all(p.isascii() and p.isdigit() for p in parts):
+        if len(parts) != 6 or not all(is_number_text(p) for p in parts):
             return None
         *saved, highest, check = (int(p) for p in parts)
         if check != _hint_checksum((*saved, highest)) or tuple(saved) != key:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.config import StoreConfig
@@ -228,7 +229,7 @@ class Store:
         entries: list[tuple[str, int | None]] = []
         for entry in _visible_entries(self.layout.versions_dir(model)):
             stem, dot, tail = entry.partition(".")
-            ok = dot and "." + tail == ext and stem.isascii() and stem.isdigit()
+            ok = dot and "." + tail == ext and is_number_text(stem)
             entries.append((entry, int(stem) if ok else None))
         return entries
 
@@ -315,7 +316,7 @@ class Store:
         return {
             int(entry[:-cut]): value
             for entry, value in loaded.items()
-            if entry[:-cut].isascii() and entry[:-cut].isdigit()
+            if is_number_text(entry[:-cut])
         }
 
     def highest_version_number(self, model: str) -> int:

@@ -1,0 +1,48 @@
+"""Rules that exist once: each is one function or constant, and its copies stay gone."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from zenml_cli import Client, save_artifact
+from zenml_cli.digits import is_number_text
+
+from conftest import Cli
+
+PACKAGE = Path(__file__).resolve().parent.parent / "zenml_cli"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("7", True), ("0012", True), ("", False), ("²", False), ("٣", False), ("1.5", False)],
+)
+def test_only_ascii_digits_are_numbers(text: str, expected: bool) -> None:
+    assert is_number_text(text) is expected
+
+
+def test_no_bare_isdigit_outside_the_one_rule() -> None:
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path.name != "digits.py"
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if re.search(r"\.isdigit\(\)", line)
+    ]
+    assert offenders == [], "use zenml_cli.digits.is_number_text"
+
+
+def test_an_artifact_version_named_with_a_unicode_digit_does_not_break_numbering(
+    client: Client,
+) -> None:
+    save_artifact(1, name="a", version="²")
+    assert save_artifact(2, name="a").version == "2"  # was: int("²") -> exit 1
+
+
+def test_if_current_with_a_unicode_digit_is_invalid_input(iris: Client, cli: Cli) -> None:
+    code, _, err = cli(
+        "model", "version", "update", "iris", "3", "-s", "staging", "--if-current", "²"
+    )
+    assert code == 5 and "'none'" in err
