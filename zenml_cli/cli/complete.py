@@ -13,10 +13,14 @@ import os
 from contextlib import suppress
 from typing import Any
 
+from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
+
 #: Stage words a VERSION argument or ``--stage`` takes, in the order help shows them.
-STAGES = ("staging", "production", "archived", "none")
-#: The metavar help shows for a stage option (issue 14: choices visible in help).
-STAGE_METAVAR = "[staging|production|archived|none]"
+STAGES = tuple(
+    stage.value for stage in (*SINGLE_HOLDER_STAGES, ModelStages.ARCHIVED, ModelStages.NONE)
+)
+#: The metavar help shows for a stage option (choices visible in help).
+STAGE_METAVAR = f"[{'|'.join(STAGES)}]"
 SHELLS = ("bash", "zsh", "fish")
 #: The words the shell says were typed, once it asked for completions.
 TYPED: list[str] = []

@@ -6,6 +6,9 @@ import functools
 import os
 from datetime import UTC, datetime
 
+#: The one spelling of a stored time: UTC, to the microsecond, with a ``Z``.
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
 #: CI systems' run identifiers, checked in order; the first one set is recorded.
 CI_RUN_VARIABLES = (
     "GITHUB_RUN_ID",
@@ -86,7 +89,12 @@ def current_ci_run() -> str | None:
 
 def timestamp(moment: datetime) -> str:
     """UTC ISO-8601 with a ``Z``, to the microsecond, so events sort by time as text."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.strftime(TIMESTAMP_FORMAT)
+
+
+def from_timestamp(text: str) -> datetime:
+    """The moment a ``timestamp`` string names (UTC)."""
+    return datetime.strptime(text, TIMESTAMP_FORMAT).replace(tzinfo=UTC)
 
 
 def parse_time(text: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.errors import StepContextError, ZenMLCliError
@@ -38,13 +37,14 @@ class RunContext:
         pipeline_model: Model | None,
         pipeline: Pipeline | None = None,
     ) -> None:
+        from zenml_cli.core.actor import from_timestamp
         from zenml_cli.core.templates import time_substitutions
 
         self.registry = registry
         self.run = run
         self.pipeline_model = pipeline_model
         self.pipeline = pipeline
-        started = datetime.strptime(run.start_time, "%Y-%m-%dT%H:%M:%S.%fZ")
+        started = from_timestamp(run.start_time)
         #: ``{date}``, ``{time}`` of the run's start and the pipeline's own substitutions.
         self.substitutions = {
             **time_substitutions(started),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zenml_cli.errors import CorruptManifestError
+from zenml_cli.store.layout import DEFAULT_ARTIFACT_STORE
 
 DEFAULT_LOCK_TIMEOUT = 10.0
 #: Seconds a --push keeps re-planning while the remote keeps moving, before exit 8.
@@ -86,7 +87,7 @@ class StoreConfig:
     policies: dict[str, Any] = field(default_factory=lambda: dict(NEW_STORE_POLICIES))
     #: Where artifact payloads go: a folder relative to the project root (git-ignored by
     #: default) or an fsspec URL; see ``store/payloads.py``.
-    artifact_store: str = ".zenml/artifact_store"
+    artifact_store: str = DEFAULT_ARTIFACT_STORE
     git: GitSettings = field(default_factory=GitSettings)
     #: Passed to the fsspec filesystem of a URL store. Never secrets: the file is in git.
     artifact_store_options: dict[str, Any] = field(default_factory=dict)
@@ -122,7 +123,7 @@ class StoreConfig:
         return cls(
             manifest_format=fmt,
             lock_timeout=timeout,
-            artifact_store=str(data.get("artifact_store") or ".zenml/artifact_store"),
+            artifact_store=str(data.get("artifact_store") or DEFAULT_ARTIFACT_STORE),
             git=GitSettings.from_manifest(data.get("git"), path),
             artifact_store_options=options,
             policies=policies,

@@ -19,8 +19,8 @@ from pathlib import Path
 from zenml_cli.errors import CorruptManifestError, InvalidInputError, RemoteError
 from zenml_cli.store import git_cmd
 from zenml_cli.store.git_cmd import NETWORK_TIMEOUT, GitResult
+from zenml_cli.store.layout import STORE_DIR
 
-STORE_DIR = ".zenml"
 TX_DIR = "zenml-tx"
 TX_REF_PREFIX = "refs/zenml/tx/"
 FALLBACK_IDENTITY = ("zenml-cli", "zenml-cli@localhost")

@@ -29,18 +29,16 @@ from typing import Any
 
 from zenml_cli.errors import RemoteError
 from zenml_cli.store import git_cmd
+from zenml_cli.store.layout import NEVER_COMMITTED, TEMP_PREFIX
 
 POOL_DIR = "pool"
 #: More concurrent transactions than this in one clone wait for a work area.
 POOL_SIZE = 16
 #: Pathspecs of what the store writes but never commits (layout.GITIGNORE, made unbeatable).
 NEVER_STAGED = (
-    ":(exclude).locks",
-    ":(exclude).cache",
-    ":(exclude).trash",
-    ":(exclude)artifact_store",
-    ":(exclude,glob)**/.tmp-*",
-    ":(exclude,glob)**/.tmp-*/**",
+    *(f":(exclude){folder}" for folder in NEVER_COMMITTED),
+    f":(exclude,glob)**/{TEMP_PREFIX}*",
+    f":(exclude,glob)**/{TEMP_PREFIX}*/**",
 )
 _CLEAN_MARK = "clean"
 

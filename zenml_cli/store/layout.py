@@ -32,14 +32,20 @@ TEMP_PREFIX = ".tmp-"
 #: Lock file names longer than this are shortened with a hash (file systems cap names at 255).
 MAX_LOCK_NAME = 120
 
-GITIGNORE = """\
-# Written by zenml-cli: derived or machine-local files that must not be committed.
-.locks/
-.cache/
-.trash/
-.tmp-*
-artifact_store/
-"""
+#: The default local artifact store, relative to ``.zenml/`` (config.yaml may name another).
+DEFAULT_PAYLOAD_DIR = "artifact_store"
+DEFAULT_ARTIFACT_STORE = f"{STORE_DIR}/{DEFAULT_PAYLOAD_DIR}"
+#: Folders of ``.zenml/`` that are machine-local or derived, never committed.
+NEVER_COMMITTED = (LOCKS_DIR, CACHE_DIR, TRASH_DIR, DEFAULT_PAYLOAD_DIR)
+GITIGNORE = "".join(
+    line + "\n"
+    for line in (
+        "# Written by zenml-cli: derived or machine-local files that must not be committed.",
+        *(f"{folder}/" for folder in (LOCKS_DIR, CACHE_DIR, TRASH_DIR)),
+        f"{TEMP_PREFIX}*",
+        f"{DEFAULT_PAYLOAD_DIR}/",
+    )
+)
 GITATTRIBUTES = """\
 # Written by zenml-cli: history is append-only, so concurrent branches merge by union.
 models/*/history.jsonl merge=union

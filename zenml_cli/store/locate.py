@@ -21,8 +21,8 @@ import os
 from pathlib import Path
 
 from zenml_cli.errors import InvalidInputError, NotFoundError
+from zenml_cli.store.layout import STORE_DIR
 
-STORE_DIR = ".zenml"
 ENV_PROJECT_DIR = "ZENML_PROJECT_DIR"
 
 
