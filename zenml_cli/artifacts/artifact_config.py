@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from zenml_cli.core.artifact_types import effective_artifact_type, parse_artifact_type
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import InvalidInputError
 
@@ -35,17 +36,8 @@ class ArtifactConfig:
                 "an artifact is either a model or a deployment artifact, not both; "
                 "set only one of is_model_artifact / is_deployment_artifact"
             )
-        if self.artifact_type is not None and not isinstance(self.artifact_type, ArtifactType):
-            try:
-                self.artifact_type = ArtifactType(self.artifact_type)
-            except ValueError:
-                choices = ", ".join(t.value for t in ArtifactType)
-                raise InvalidInputError(
-                    f"unknown artifact type {self.artifact_type!r}; use one of {choices}"
-                ) from None
+        self.artifact_type = parse_artifact_type(self.artifact_type)
 
     @property
     def effective_type(self) -> ArtifactType | None:
-        if self.artifact_type is not None:
-            return self.artifact_type
-        return ArtifactType.MODEL if self.is_model_artifact else None
+        return effective_artifact_type(self.artifact_type, self.is_model_artifact)

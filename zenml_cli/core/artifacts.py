@@ -18,6 +18,7 @@ from zenml_cli.core import materializers
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.artifact_payloads import about
 from zenml_cli.core.artifact_records import ArtifactVersionRecord
+from zenml_cli.core.artifact_types import parse_artifact_type
 from zenml_cli.core.listing import Page, check_paging, paginate, text_matcher
 from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.names import case_clash, check_name, id_key, looks_like_id
@@ -58,7 +59,7 @@ def save(
     """
     name = check_name(name, "artifact name")
     wanted = check_name(str(version), "artifact version") if version is not None else None
-    kind = _artifact_type(artifact_type)
+    kind = parse_artifact_type(artifact_type)
     meta = checked_metadata(metadata or {})
     materialized = materializers.materialize(data)
     store.ensure_created()
@@ -124,16 +125,6 @@ def _refuse_case_clash(store: Store, name: str) -> None:
             f"artifact '{name}' clashes with existing artifact '{other}': artifact names "
             "are unique ignoring case; use the existing name"
         )
-
-
-def _artifact_type(value: ArtifactType | str | None) -> ArtifactType | None:
-    if value is None or isinstance(value, ArtifactType):
-        return value
-    try:
-        return ArtifactType(value)
-    except ValueError:
-        choices = ", ".join(t.value for t in ArtifactType)
-        raise InvalidInputError(f"unknown artifact type {value!r}; use one of {choices}") from None
 
 
 # ------------------------------------------------------------------------------- reading
@@ -209,7 +200,7 @@ def list_versions(
 ) -> Page[ArtifactVersionRecord]:
     """Artifact versions by artifact name, then number; ``name`` takes ZenML's text filters."""
     check_paging(page, size)
-    kind = _artifact_type(artifact_type)
+    kind = parse_artifact_type(artifact_type)
     match = text_matcher(name)
     names = [n for n in artifact_names(store) if match is None or match(n)]
     records = [record for n in names for record in read_all(store, n)]
