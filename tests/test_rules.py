@@ -46,3 +46,25 @@ def test_if_current_with_a_unicode_digit_is_invalid_input(iris: Client, cli: Cli
         "model", "version", "update", "iris", "3", "-s", "staging", "--if-current", "²"
     )
     assert code == 5 and "'none'" in err
+
+
+def test_not_found_names_the_one_remaining_version(client: Client, cli: Cli) -> None:
+    client.create_model("m")
+    for _ in range(3):
+        client.create_model_version("m")
+    client.delete_model_version("m", 1)
+    client.delete_model_version("m", 2)
+    code, _, err = cli("model", "version", "describe", "m", "7")
+    assert code == 3 and "(version: 3)" in err  # was "versions: 1" whatever was left
+
+
+def test_the_hint_for_missing_data_artifacts_is_a_command_that_works(
+    client: Client, cli: Cli
+) -> None:
+    client.create_model("m")
+    client.create_model_version("m")
+    with pytest.raises(KeyError) as caught:
+        client.get_model_version("m", 1).load_artifact("nope")
+    hint = str(caught.value).split("see '")[1].split("'")[0]
+    code, _, err = cli(*hint.split()[1:])
+    assert code == 0, err

@@ -244,7 +244,7 @@ class Model:
                 f"model '{pinned.model}' version {pinned.number} has no linked artifact "
                 f"'{name}'"
                 + (f" version '{version}'" if version else "")
-                + f"; see 'zenml model data_artifacts {pinned.model} -v {pinned.number}'"
+                + f"; see 'zenml model data_artifacts {pinned.model} --version {pinned.number}'"
             )
         return found.load()
 

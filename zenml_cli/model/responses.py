@@ -143,7 +143,7 @@ class ModelVersionResponse(ModelVersionRecord):
             raise NotFoundError(
                 f"model '{self.model}' version {self.number} has no linked artifact '{name}'"
                 + (f" version '{version}'" if version else "")
-                + f"; see 'zenml model data_artifacts {self.model} -v {self.number}'"
+                + f"; see 'zenml model data_artifacts {self.model} --version {self.number}'"
             )
         return found.load()
 
