@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -130,18 +129,18 @@ def test_more_pages_say_how_to_see_the_newest(wide: Client) -> None:
     assert "--sort-by desc:number" in err
 
 
-def test_a_1000_row_table_renders_quickly(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_1000_row_table_has_a_line_per_row(capsys: pytest.CaptureFixture[str]) -> None:
+    """Rich took ~470 ms of a 583 ms command; test_perf_imports checks the CLI never imports
+    it, and benchmarks/run.py measures the speed."""
     items = [
         {"model": "iris", "number": n, "name": f"v{n}", "stage": "none", "tags": ["a", "b"]}
         | {"created": "2026-01-01T00:00:00.000000Z", "created_by": "bench"}
         for n in range(1000)
     ]
     columns = ("model", "number", "name", "stage", "tags", "created", "created_by")
-    start = time.perf_counter()
     render.render_list(items, None, "table", columns)
-    elapsed = time.perf_counter() - start
-    assert len(capsys.readouterr().out.splitlines()) == 1001
-    assert elapsed < 0.25  # rich took ~470 ms of the 583 ms command
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1001 and "v999" in lines[-1]
 
 
 # ------------------------------------------------------------------------------- item 4
