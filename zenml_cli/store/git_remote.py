@@ -221,7 +221,7 @@ class _Attempt:
         tries = f" (attempt {attempts})" if attempts > 1 else ""
         try:
             hint = fast_forward(self.repo, self.branch, commit)
-        except RemoteError as exc:  # the push landed: exit 8 would say it had not (18.14)
+        except RemoteError as exc:  # the push landed: exit 8 would say it had not
             hint = f"could not update your checkout ({exc}); run 'git pull --ff-only'"
         return f"pushed {commit[:7]} to {where}{tries}" + (f"; {hint}" if hint else "")
 

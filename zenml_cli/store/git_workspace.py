@@ -1,7 +1,7 @@
 """The private work area of a ``--push`` transaction, kept between commands in the clone.
 
 An attempt needs the tip's ``.zenml/`` as files (the store reads files), but writing out the
-whole registry on every attempt made its cost grow with the registry (issue 21.2). So a clone
+whole registry on every attempt made its cost grow with the registry. So a clone
 keeps a small pool of work areas under ``<git-common-dir>/zenml-tx/pool/<n>/``, each holding
 one store's files and an index (``GIT_INDEX_FILE``) of exactly that subtree. Moving a work
 area to a new tip is ``git read-tree --reset -u <store tree>``: git compares the index with the
@@ -17,7 +17,7 @@ reuse, so a killed runner's half-written files never reach anyone's commit.
 What is staged never depends on the tip's ``.gitignore``: every file the command left is
 added (``-f``), except the store's machine-local files (locks, caches, trash, temp files,
 payloads), which are excluded by pathspec, the one kind of rule a committed file cannot
-override (issue 18.16). Attributes outside ``.zenml/`` (filters such as git-lfs) do not apply
+override. Attributes outside ``.zenml/`` (filters such as git-lfs) do not apply
 inside the work area: manifests are committed as the store wrote them.
 """
 
