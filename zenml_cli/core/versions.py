@@ -424,4 +424,6 @@ def _describe_range(store: Store, model: ModelRecord) -> str:
     numbers = live_numbers(store, model)
     if not numbers:
         return "it has no versions yet"
-    return f"versions: {numbers[0]}..{numbers[-1]}" if len(numbers) > 1 else f"version: {numbers[0]}"
+    return (
+        f"versions: {numbers[0]}..{numbers[-1]}" if len(numbers) > 1 else f"version: {numbers[0]}"
+    )
