@@ -299,7 +299,8 @@ def _payload_problem(
                     store, source, record.legacy_uri, record.name, record.id, record.digest
                 )
             else:
-                source.check(record.digest)
+                folder = record.materializer == "folder"
+                payloads.check_payload(source, record.digest, folder)
     except NotFoundError as exc:
         return str(exc)
     except CorruptManifestError as exc:

@@ -1,10 +1,13 @@
 """A content-addressed payload store behind any fsspec URL (``s3://``, ``gs://``, ``az://``).
 
 Objects live under ``<prefix>/sha256/<2 hex>/<64 hex>``. Object stores have no rename, so an
-object is uploaded straight to its final key, and only when that key is absent: the key is
-the content's hash, so a concurrent upload of the same key writes the same bytes. Downloads go
-to a temp file in ``.zenml/.cache/payloads/``, are checked (size, then sha256) and only then
-renamed to ``<64 hex>`` there; a cached object is checked again on every use.
+object is uploaded straight to its final key unless the store already holds it: same size is
+not enough (a damaged or replaced object of the same size would stay and fail every load), so
+an object of the right size is downloaded and hashed first, and replaced if it differs. The key
+is the content's hash, so a concurrent upload of the same key writes the same bytes. Downloads
+go to a temp file in the payload cache (in the git dir, see ``payload_trust.py``), only after
+the store reports the recorded size (a larger object is never fetched), are checked (size, then
+sha256) and only then renamed to ``<64 hex>`` there; a cached object is checked on every use.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ class FsspecPayloadStore:
     # ---------------------------------------------------------------------------- writing
     def put_bytes(self, data: bytes) -> Digest:
         digest = Digest.of(data)
-        if self.size(digest.sha256) != digest.size:
+        if not self.holds(digest):
             with self._remote("uploading a payload"):
                 self.fs.pipe_file(self._key(digest.sha256), data)
         return digest
@@ -74,9 +77,22 @@ class FsspecPayloadStore:
         return digest
 
     def _upload(self, path: Path, digest: Digest) -> None:
-        if self.size(digest.sha256) != digest.size:
+        if not self.holds(digest):
             with self._remote("uploading a payload"):
                 self.fs.put_file(str(path), self._key(digest.sha256))
+
+    def holds(self, digest: Digest) -> bool:
+        """True if the store has this object with the right size and hash (downloaded once to
+        tell: object stores report no sha256 of what they hold)."""
+        if self.size(digest.sha256) != digest.size:
+            return False
+        with files.temp_file(self.cache) as (temp, handle):
+            handle.close()
+            self._download(digest, temp)
+            if files.hash_file(temp) != digest:
+                return False
+            os.replace(temp, self._cached(digest.sha256))  # verified: later loads use it
+        return True
 
     # ---------------------------------------------------------------------------- reading
     def read_bytes(self, digest: Digest) -> bytes:
@@ -92,6 +108,9 @@ class FsspecPayloadStore:
             except files.PayloadMismatchError:
                 cached.unlink()  # a damaged cache entry: fetch it again
         where = self.object_uri(digest.sha256)
+        found = self.size(digest.sha256)
+        if found is not None and found != digest.size:  # never fetch more than was recorded
+            raise files.mismatch(where, digest, Digest(digest.sha256, found))
         with files.temp_file(self.cache) as (temp, handle):
             handle.close()
             self._download(digest, temp)

@@ -5,8 +5,10 @@ relative to the project root, or a URL: ``file:///shared/path`` is a folder too;
 ``gs://``/``gcs://`` and ``az://``/``abfs://`` go through fsspec, whose implementation comes
 with the extra of the same name. Every store is content-addressed: an object's name is the
 sha256 of its bytes, a manifest names its payload by that hash (and size) alone, and every read
-is checked against both before anything is deserialised. Verified copies of remote objects
-and unpacked folders live in ``.zenml/.cache/payloads/`` (git-ignored, safe to delete).
+is checked against both before anything is deserialised. A store folder inside the git work
+tree uses only objects this machine wrote (``payload_trust.py``). Verified copies of remote
+objects and unpacked folders live where no checkout writes: ``<git dir>/zenml/payloads/cache/``
+(``.zenml/.cache/payloads/`` outside git); safe to delete.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from zenml_cli.store.payload_files import (
     is_sha256,
 )
 from zenml_cli.store.payload_local import LocalPayloadStore, legacy_digest
+from zenml_cli.store.payload_trust import cache_home, git_place, ledger_for, tracked_under
 from zenml_cli.store.store import Store
 
 __all__ = [
@@ -77,6 +80,7 @@ class PayloadStore(Protocol):
     def open_file(self, digest: Digest) -> Path: ...
     def exists(self, sha256: str) -> bool: ...
     def size(self, sha256: str) -> int | None: ...
+    def holds(self, digest: Digest) -> bool: ...
     def check(self, digest: Digest) -> None: ...
 
 
@@ -92,9 +96,7 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
     match = _SCHEME.match(url)
     if match is None:
         folder = Path(url).expanduser()
-        return LocalPayloadStore(
-            folder if folder.is_absolute() else store.payload_home / folder, url
-        )
+        return _local(folder if folder.is_absolute() else store.payload_home / folder, url)
     scheme = match.group(1).lower()
     if scheme == "file":
         path = urlsplit(url).path
@@ -102,7 +104,7 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
             raise InvalidInputError(
                 f"artifact_store {url}: a file URL needs an absolute path, e.g. file:///shared/zenml"
             )
-        return LocalPayloadStore(Path(path), url)
+        return _local(Path(path), url)
     if scheme not in REMOTE_SCHEMES or "://" not in url:
         raise InvalidInputError(
             f"artifact_store {url}: unknown protocol '{scheme}'; use a folder, file:///path, "
@@ -116,12 +118,19 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
     return _remote(protocol, url, store, cache)
 
 
+def _local(root: Path, url: str) -> LocalPayloadStore:
+    """A folder store; inside a git work tree (however ``root`` is spelled: the folder itself
+    decides), it uses only the objects this machine wrote."""
+    return LocalPayloadStore(root, url, ledger_for(root))
+
+
 def _remote(protocol: str, url: str, store: Store, cache: Path) -> PayloadStore:
     import fsspec
 
+    from zenml_cli.store.payload_options import checked_options
     from zenml_cli.store.payload_remote import FsspecPayloadStore
 
-    options = dict(store.config.artifact_store_options)
+    options = dict(checked_options(protocol, store.config.artifact_store_options, url))
     if protocol == "s3":  # fail in seconds, not minutes, when the endpoint is down
         options.setdefault("config_kwargs", {"retries": {"max_attempts": 3}, "connect_timeout": 10})
     try:
@@ -149,8 +158,32 @@ def display_uri(store: Store, sha256: str, legacy_uri: str | None = None) -> str
     return f"{base}/sha256/{sha256[:2]}/{sha256}"
 
 
+def files_from_git(store: Store) -> list[Path]:
+    """Files git tracks under the local artifact store folder or ``.zenml/.cache/``: a
+    checkout wrote them, so nothing there is used, and ``zenml doctor`` reports each."""
+    place = git_place(store.payload_home)
+    if place is None:
+        return []
+    folders = [store.payload_home / STORE_DIR / CACHE_DIR]
+    root = _local_root(store)
+    if root is not None:
+        folders.append(root)
+    return [place.top / name for name in tracked_under(place, folders) or []]
+
+
+def _local_root(store: Store) -> Path | None:
+    """The folder of a local ``artifact_store`` setting (None for a URL store or a bad one)."""
+    setting = store_setting(store)
+    if _SCHEME.match(setting) is None:
+        folder = Path(setting).expanduser()
+        return folder if folder.is_absolute() else store.payload_home / folder
+    if setting.lower().startswith("file://") and urlsplit(setting).path.startswith("/"):
+        return Path(urlsplit(setting).path)
+    return None
+
+
 def _cache(store: Store) -> Path:
-    return store.payload_home / STORE_DIR / CACHE_DIR / "payloads"
+    return cache_home(store.payload_home)
 
 
 # --------------------------------------------------------------------------------- paths
@@ -183,7 +216,7 @@ def open_path(
         temp = files.temp_path(final.parent)
         try:
             if folder:
-                files.extract_tar(source, temp, payloads.object_uri(digest.sha256))
+                files.extract_tar(source, temp, payloads.object_uri(digest.sha256), digest.size)
             else:
                 temp.mkdir()
                 shutil.copyfile(source, temp / entry)
@@ -201,8 +234,9 @@ def read_object(payloads: PayloadStore, digest: Digest) -> bytes:
 
 
 def copy_payload(source: PayloadStore, target: PayloadStore, digest: Digest) -> bool:
-    """Copy one object (verified) unless the target has it; True if it was copied."""
-    if target.size(digest.sha256) == digest.size:
+    """Copy one object (verified) unless the target holds it (size *and* hash checked: a
+    same-size object with other bytes is replaced); True if it was copied."""
+    if target.holds(digest):
         return False
     copied = target.put_file(source.open_file(digest))
     if copied != digest:
@@ -245,7 +279,19 @@ def legacy_folder(
     found = legacy_digest(expected)
     if found != digest:
         raise files.mismatch(str(expected), digest, found)
+    assert isinstance(payloads, LocalPayloadStore)  # legacy_location refused the others
+    if not payloads.trusts(found.sha256):
+        raise files.UntrustedPayloadError(str(expected), payloads.url)
     return expected
+
+
+def check_payload(payloads: PayloadStore, digest: Digest, folder: bool) -> None:
+    """For ``doctor --payloads``: the store's own check, and for a folder payload in a local
+    store, that its archive would unpack (only files and folders, within its bound)."""
+    payloads.check(digest)
+    if folder and isinstance(payloads, LocalPayloadStore):
+        uri = payloads.object_uri(digest.sha256)
+        files.check_tar(payloads.open_file(digest), uri, digest.size)
 
 
 def legacy_location(
