@@ -159,12 +159,13 @@ def display_uri(store: Store, sha256: str, legacy_uri: str | None = None) -> str
 
 
 def files_from_git(store: Store) -> list[Path]:
-    """Files git tracks under the local artifact store folder or ``.zenml/.cache/``: a
-    checkout wrote them, so nothing there is used, and ``zenml doctor`` reports each."""
+    """Files git tracks under the local artifact store folder or the old in-tree payload
+    cache ``.zenml/.cache/payloads/``: a checkout wrote them, so nothing there is used, and
+    ``zenml doctor`` reports each."""
     place = git_place(store.payload_home)
     if place is None:
         return []
-    folders = [store.payload_home / STORE_DIR / CACHE_DIR]
+    folders = [store.payload_home / STORE_DIR / CACHE_DIR / "payloads"]
     root = _local_root(store)
     if root is not None:
         folders.append(root)
