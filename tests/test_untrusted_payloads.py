@@ -447,3 +447,27 @@ def test_a_folder_archive_cannot_claim_more_than_it_holds(tmp_path: Path) -> Non
         extract_tar(archive, tmp_path / "out", "test", 1000)  # a bound below what it holds
     extract_tar(archive, tmp_path / "ok", "test", len(out.getvalue()))
     assert (tmp_path / "ok" / "top" / "a.bin").read_bytes() == b"a" * 4096
+
+
+def test_an_old_layout_folder_holding_a_link_is_never_read(tmp_path: Path) -> None:
+    """The old folder hash follows links, so a link could pull any readable file of this
+    machine into a payload; zenml-cli never wrote links there, so none is read."""
+    root = tmp_path / "p"
+    artifact_id = str(uuid.uuid4())
+    relative = f".zenml/artifact_store/notes/{artifact_id}"
+    folder = root / relative
+    folder.mkdir(parents=True)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("private")
+    (folder / "notes.txt").symlink_to(outside)
+    hasher = hashlib.sha256()
+    hasher.update(len(b"notes.txt").to_bytes(8, "big") + b"notes.txt")
+    hasher.update(len(b"private").to_bytes(8, "big") + b"private")
+    text = artifact_manifest(
+        "notes", hasher.hexdigest(), 7, artifact_id, uri=relative,
+        materializer="path", entry="notes.txt",
+    )  # fmt: skip
+    (root / ".zenml" / "artifacts" / "notes").mkdir(parents=True)
+    (root / ".zenml" / "artifacts" / "notes" / "1.yaml").write_text(text)
+    loaded = load(root, "notes")
+    assert loaded.returncode == 6 and "holds a link" in loaded.stdout, loaded.stdout

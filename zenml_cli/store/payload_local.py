@@ -148,13 +148,13 @@ class LocalPayloadStore:
         return self._adopt_once() and self.ledger.knows(sha256)
 
     def _adopt_once(self) -> bool:
-        """On this clone's first use of the ledger (a save or a load), adopt what is there;
-        True if it happened now. Later, nothing is adopted: a file that arrives with a
+        """On this clone's first use of this store folder (a save or a load), adopt what is
+        there; True if it happened now. Later, nothing is adopted: a file that arrives with a
         checkout (and is untracked afterwards, by ``git rm --cached`` or a reset) stays out."""
         assert self.ledger is not None
-        if self.ledger.adopted:
+        if self.ledger.adopted(self.root):
             return False
-        self.ledger.adopt(self._adoptable())
+        self.ledger.adopt(self.root, self._adoptable())
         return True
 
     def _adoptable(self) -> list[str]:

@@ -11,8 +11,9 @@ copies it, ``checkout``, ``reset`` and ``stash`` never touch it, and linked work
 A hash stands for its bytes, so an object that hashes to a recorded sha256 *is* what this
 machine wrote, wherever the store folder moved.
 
-Stores written before the ledger keep loading: the first time a clone's ledger is needed,
-objects already in the store that git does not track are adopted once. Planted objects in a
+Stores written before the ledger keep loading: the first time a clone uses a store folder (a
+save or a load), the objects already in it that git does not track are adopted, once per
+folder. Planted objects in a
 fresh clone are tracked, so they are never adopted. Verified copies (the download cache and
 unpacked folders, which are not re-hashed on every use) live in the git dir too, out of reach
 of any checkout. Outside a git work tree nothing is checked out, and every object is used.
@@ -21,6 +22,7 @@ of any checkout. Outside a git work tree nothing is checked out, and every objec
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +30,6 @@ from pathlib import Path
 from zenml_cli.store.layout import CACHE_DIR, STORE_DIR
 
 LEDGER_DIR = ("zenml", "payloads")
-#: Written once the objects present when the ledger was created have been adopted.
-ADOPTED = ".adopted"
 
 
 @dataclass(frozen=True)
@@ -100,16 +100,21 @@ class Ledger:
         entry.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(entry, os.O_WRONLY | os.O_CREAT, 0o644))
 
-    @property
-    def adopted(self) -> bool:
-        return (self.folder / ADOPTED).is_file()
+    def _adopted_marker(self, root: Path) -> Path:
+        key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape"))
+        return self.folder / f".adopted-{key.hexdigest()[:16]}"
 
-    def adopt(self, names: list[str]) -> None:
-        """Record ``names`` (sha256s of objects found in place), then mark adoption done."""
+    def adopted(self, root: Path) -> bool:
+        """True once the objects the store folder ``root`` held before its first use here
+        have been adopted (or found to be none)."""
+        return self._adopted_marker(root).is_file()
+
+    def adopt(self, root: Path, names: list[str]) -> None:
+        """Record ``names`` (sha256s of objects found in ``root``), then mark it adopted."""
         for name in names:
             self.record(name)
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / ADOPTED).write_text("objects present when this ledger was created\n")
+        self._adopted_marker(root).write_text(f"{root.resolve()}\n", errors="replace")
 
 
 def ledger_for(root: Path) -> Ledger | None:

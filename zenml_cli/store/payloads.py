@@ -277,6 +277,8 @@ def legacy_folder(
             f"payload missing at {expected} (payloads stay on the machine that saved them "
             "unless artifact_store is shared); rerun the step that produced it"
         )
+    if any(path.is_symlink() for path in expected.rglob("*")):  # never written by zenml-cli
+        raise PayloadMismatchError(str(expected), "the payload folder holds a link; nothing read")
     found = legacy_digest(expected)
     if found != digest:
         raise files.mismatch(str(expected), digest, found)
