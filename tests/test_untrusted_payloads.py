@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -471,3 +472,23 @@ def test_an_old_layout_folder_holding_a_link_is_never_read(tmp_path: Path) -> No
     (root / ".zenml" / "artifacts" / "notes" / "1.yaml").write_text(text)
     loaded = load(root, "notes")
     assert loaded.returncode == 6 and "holds a link" in loaded.stdout, loaded.stdout
+
+
+@pytest.mark.slow
+def test_a_remote_object_larger_than_recorded_is_never_downloaded(
+    tmp_path: Path, bucket: tuple[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    url, fs = bucket
+    root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: {url}\n")
+    code = "from zenml_cli import save_artifact; save_artifact(b'small', 'a')"
+    assert py(root, "-c", code).returncode == 0
+    sha = sha256_of(root, "a")
+    key = f"{url.removeprefix('s3://')}/sha256/{sha[:2]}/{sha}"
+    fs.pipe_file(key, b"small" + b"\0" * (1 << 20))  # type: ignore[attr-defined]
+    shutil.rmtree(root / ".git" / "zenml" / "payloads" / "cache", ignore_errors=True)
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    caplog.clear()
+    loaded = load(root, "a")
+    assert loaded.returncode == 6 and "not the 5 recorded" in loaded.stdout, loaded.stdout
+    requests = [r.getMessage() for r in caplog.records if key in r.getMessage()]
+    assert requests and not [r for r in requests if '"GET ' in r], requests
