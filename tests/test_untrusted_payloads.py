@@ -492,3 +492,21 @@ def test_a_remote_object_larger_than_recorded_is_never_downloaded(
     assert loaded.returncode == 6 and "not the 5 recorded" in loaded.stdout, loaded.stdout
     requests = [r.getMessage() for r in caplog.records if key in r.getMessage()]
     assert requests and not [r for r in requests if '"GET ' in r], requests
+
+
+def test_a_header_claiming_an_enormous_extended_header_is_refused(tmp_path: Path) -> None:
+    """tarfile reads a pax header whole, in one allocation of the size it claims."""
+    from zenml_cli.store.payload_files import PayloadMismatchError, check_tar, extract_tar
+
+    info = tarfile.TarInfo("././@PaxHeader")
+    info.type = tarfile.XHDTYPE
+    header = bytearray(info.tobuf(tarfile.USTAR_FORMAT))
+    header[124:136] = b"\x80" + (1 << 62).to_bytes(11, "big")  # base-256 size: 4 EiB
+    header[148:156] = b" " * 8
+    header[148:156] = b"%06o\0 " % sum(header[:512])
+    archive = tmp_path / "a.tar"
+    archive.write_bytes(bytes(header[:512]) + b"\0" * 9728)
+    with pytest.raises(PayloadMismatchError, match="does not unpack"):
+        check_tar(archive, "test", archive.stat().st_size)
+    with pytest.raises(PayloadMismatchError, match="does not unpack"):
+        extract_tar(archive, tmp_path / "out", "test", archive.stat().st_size)

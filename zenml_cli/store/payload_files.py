@@ -228,8 +228,10 @@ def extract_tar(archive: Path, target: Path, where: str, limit: int) -> None:
                 with path.open("xb") as handle:
                     copy_hashing(source, handle)
                 path.chmod(0o555 if member.mode & stat.S_IXUSR else 0o444)
-    except (tarfile.TarError, OSError) as exc:
-        raise PayloadMismatchError(where, f"the folder archive does not unpack: {exc}") from exc
+    except (tarfile.TarError, OSError, MemoryError) as exc:  # MemoryError: see _BAD_HEADER
+        raise PayloadMismatchError(
+            where, _BAD_HEADER.format(exc=str(exc) or type(exc).__name__)
+        ) from exc
 
 
 def check_tar(archive: Path, where: str, limit: int) -> None:
@@ -238,8 +240,15 @@ def check_tar(archive: Path, where: str, limit: int) -> None:
         with tarfile.open(archive, mode="r:") as tar:
             for _ in _members(tar, where, limit):
                 pass
-    except tarfile.TarError as exc:
-        raise PayloadMismatchError(where, f"the folder archive does not unpack: {exc}") from exc
+    except (tarfile.TarError, MemoryError) as exc:
+        raise PayloadMismatchError(
+            where, _BAD_HEADER.format(exc=str(exc) or type(exc).__name__)
+        ) from exc
+
+
+#: tarfile reads a pax or GNU long-name header in one piece of the size its header claims,
+#: so a crafted archive fails with MemoryError before any of our checks can see the member.
+_BAD_HEADER = "the folder archive does not unpack ({exc}); the payload was not made by zenml-cli"
 
 
 def _members(
