@@ -110,12 +110,21 @@ def object_path(sha: str, store: str = ".zenml/artifact_store") -> str:
 
 # ------------------------------------------------------------------------------ finding 3
 @pytest.mark.slow
-@pytest.mark.parametrize("store", [".zenml/artifact_store", "payloads"])
-def test_a_planted_object_never_loads_in_a_fresh_clone(tmp_path: Path, store: str) -> None:
+@pytest.mark.parametrize(
+    ("setting", "store"),
+    [
+        (".zenml/artifact_store", ".zenml/artifact_store"),
+        ("payloads", "payloads"),  # any folder of the work tree
+        ("file:///proc/self/cwd/payloads", "payloads"),  # however it is spelled
+    ],
+)
+def test_a_planted_object_never_loads_in_a_fresh_clone(
+    tmp_path: Path, setting: str, store: str
+) -> None:
     marker = tmp_path / "marker"
     data = evil_pickle(marker)
     sha = hashlib.sha256(data).hexdigest()
-    attacker = new_repo(tmp_path / "attacker", f"format: 1\nartifact_store: {store}\n")
+    attacker = new_repo(tmp_path / "attacker", f"format: 1\nartifact_store: {setting}\n")
     plant(attacker, {
         object_path(sha, store): data,
         ".zenml/artifacts/model/1.yaml": artifact_manifest("model", sha, len(data)).encode(),
