@@ -1,8 +1,9 @@
 """A content-addressed payload store in a local (or mounted shared) folder.
 
 Objects live at ``<root>/sha256/<first 2 hex>/<64 hex>``. Each is written to a temp file in the
-same folder while it is hashed, fsynced, then linked into place: an existing object is never
-overwritten, and a crash leaves at most a ``.tmp-`` file. Loading checks size and hash first.
+same folder while it is hashed, fsynced, then linked into place (atomically replacing a file
+of that name whose bytes differ), and a crash leaves at most a ``.tmp-`` file. Loading checks
+size and hash first.
 Stores written before content addressing (``<root>/<name>/<id>/`` folders) are read as well.
 
 A store folder inside a git work tree uses only objects this machine wrote (its ``Ledger``,

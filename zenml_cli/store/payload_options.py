@@ -53,7 +53,7 @@ _S3_EXTRA: dict[str, Rule] = {
         "INTELLIGENT_TIERING",
         "GLACIER_IR",
         "REDUCED_REDUNDANCY",
-    ),  # fmt: skip
+    ),
     "ServerSideEncryption": _one_of("AES256"),  # a KMS key could be someone else's
 }
 ALLOWED: dict[str, dict[str, Rule]] = {

@@ -13,10 +13,11 @@ machine wrote, wherever the store folder moved.
 
 Stores written before the ledger keep loading: the first time a clone uses a store folder (a
 save or a load), the objects already in it that git does not track are adopted, once per
-folder. Planted objects in a
-fresh clone are tracked, so they are never adopted. Verified copies (the download cache and
-unpacked folders, which are not re-hashed on every use) live in the git dir too, out of reach
-of any checkout. Outside a git work tree nothing is checked out, and every object is used.
+folder. Planted objects in a fresh clone are tracked, so they are never adopted; one that
+arrives later is not adopted either, even if git stops tracking it. Verified copies (the
+download cache and unpacked folders, which are not re-hashed on every use) live in the git dir
+too, out of reach of any checkout. Outside a git work tree nothing is checked out, and every
+object is used (a project downloaded as an archive rather than cloned is not protected).
 """
 
 from __future__ import annotations
