@@ -519,3 +519,23 @@ def test_a_header_claiming_an_enormous_extended_header_is_refused(tmp_path: Path
         check_tar(archive, "test", archive.stat().st_size)
     with pytest.raises(PayloadMismatchError, match="does not unpack"):
         extract_tar(archive, tmp_path / "out", "test", archive.stat().st_size)
+
+
+@pytest.mark.slow
+def test_migrate_into_the_work_tree_copies_over_an_object_it_did_not_write(
+    tmp_path: Path,
+) -> None:
+    """A target folder in the work tree that already has the object, but not from this
+    machine, would serve nothing after the switch: migrate copies it again (and records it)."""
+    shared = tmp_path / "shared"
+    root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: file://{shared}\n")
+    assert (
+        py(root, "-c", "from zenml_cli import save_artifact; save_artifact(b'abc', 'a')").returncode
+        == 0
+    )  # noqa: E501
+    sha = sha256_of(root, "a")
+    plant(root, {object_path(sha, "payloads"): b"abc"})  # the same bytes, through git
+    moved = zenml(root, "artifact", "migrate", "--to", "payloads", "-o", "json")
+    assert moved.returncode == 0 and json.loads(moved.stdout)["objects_copied"] == 1, moved.stderr
+    shutil.rmtree(shared)
+    assert load(root, "a").stdout.strip() == repr(b"abc")

@@ -98,10 +98,13 @@ class LocalPayloadStore:
             self.ledger.record(digest.sha256)
 
     def holds(self, digest: Digest) -> bool:
-        """True if the store has this object with the right size *and* hash: a same-size
-        object with other bytes (damaged, or planted) is not the object."""
+        """True if the store has this object with the right size *and* hash, and would serve
+        it: a same-size object with other bytes (damaged, or planted) is not the object, and
+        one this machine did not write is copied again (which records it)."""
         path = self._object(digest.sha256)
         if path.is_symlink() or self.size(digest.sha256) != digest.size:
+            return False
+        if not self.trusts(digest.sha256):
             return False
         try:
             return files.hash_file(path) == digest
