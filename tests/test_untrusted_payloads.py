@@ -275,6 +275,8 @@ def test_committed_options_cannot_choose_endpoint_credentials_or_acl(
     assert "come from the environment (AWS_ENDPOINT_URL" in saved.stderr
     doctor = zenml(root, "doctor", "--payloads")
     assert doctor.returncode == 5 and f"'{key}'" in doctor.stderr
+    review = zenml(root, "doctor", "-o", "json")  # CI sees it before anything is uploaded
+    assert review.returncode == 6 and f"'{key}'" in review.stdout and "config.yaml" in review.stdout
     assert not fs.find(url.removeprefix("s3://"))  # type: ignore[attr-defined]
     assert not (root / ".zenml" / "artifacts").exists()
 

@@ -70,6 +70,7 @@ def _artifact_and_run_checks() -> list[Check]:
         runs.check_runs,
         links.check_links,
         payload_checks.check_files_from_git,
+        payload_checks.check_store_options,
     ]
 
 

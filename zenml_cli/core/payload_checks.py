@@ -1,8 +1,9 @@
-"""Doctor check: payload files that came through git.
+"""Doctor checks for what a commit could try with payloads (DESIGN section 12).
 
 A commit can force-add a file under the git-ignored artifact store or ``.zenml/.cache/``; the
 loader never uses such a file (``store/payload_trust.py``), and this check names each one so
-that a reviewer or CI sees the attempt (DESIGN section 12).
+that a reviewer or CI sees the attempt. Likewise ``artifact_store_options`` that would choose
+an endpoint, credentials or access control are reported before any upload is tried.
 """
 
 from __future__ import annotations
@@ -22,4 +23,12 @@ def check_files_from_git(store: Store, problems: list[Problem]) -> int:
                 "with 'git rm --cached' and delete it",
             )
         )
+    return 0
+
+
+def check_store_options(store: Store, problems: list[Problem]) -> int:
+    """``artifact_store_options`` the configured store would refuse are an error."""
+    problem = payloads.options_problem(store)
+    if problem is not None:
+        problems.append(Problem(store.config_source(), problem))
     return 0

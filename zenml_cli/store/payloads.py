@@ -172,6 +172,23 @@ def files_from_git(store: Store) -> list[Path]:
     return [place.top / name for name in tracked_under(place, folders) or []]
 
 
+def options_problem(store: Store) -> str | None:
+    """Why the committed ``artifact_store_options`` would be refused for the configured
+    store (None if they would not, or the store is a folder, which takes no options)."""
+    from zenml_cli.store.payload_options import checked_options
+
+    setting = store_setting(store)
+    match = _SCHEME.match(setting)
+    scheme = match.group(1).lower() if match else ""
+    if scheme not in REMOTE_SCHEMES:
+        return None
+    try:
+        checked_options(REMOTE_SCHEMES[scheme][0], store.config.artifact_store_options, setting)
+    except InvalidInputError as exc:
+        return str(exc)
+    return None
+
+
 def _local_root(store: Store) -> Path | None:
     """The folder of a local ``artifact_store`` setting (None for a URL store or a bad one)."""
     setting = store_setting(store)
