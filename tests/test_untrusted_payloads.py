@@ -541,3 +541,25 @@ def test_migrate_into_the_work_tree_copies_over_an_object_it_did_not_write(
     assert moved.returncode == 0 and json.loads(moved.stdout)["objects_copied"] == 1, moved.stderr
     shutil.rmtree(shared)
     assert load(root, "a").stdout.strip() == repr(b"abc")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("level", ["sha256", "sha256/xx"])
+def test_a_committed_link_inside_the_store_is_never_written_through(
+    tmp_path: Path, level: str
+) -> None:
+    data = b"abc"
+    sha = hashlib.sha256(data).hexdigest()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = new_repo(tmp_path / "p")
+    link = root / ".zenml" / "artifact_store" / level.replace("xx", sha[:2])
+    link.parent.mkdir(parents=True)
+    link.symlink_to(outside, target_is_directory=True)
+    git(root, "add", "-f", str(link.relative_to(root)))
+    git(root, "commit", "-q", "-m", "plant a link")
+    victim = clone(root, tmp_path / "victim")
+    saved = py(victim, "-c", f"from zenml_cli import save_artifact; save_artifact({data!r}, 'a')")
+    assert saved.returncode == 1 and "is a link" in saved.stderr, saved.stderr
+    assert list(outside.iterdir()) == []
+    assert not (victim / ".zenml" / "artifacts").exists()

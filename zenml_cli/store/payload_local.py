@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import payload_files as files
 from zenml_cli.store.atomic import _fsync_dir
 from zenml_cli.store.payload_files import Digest, PayloadMissingError, UntrustedPayloadError
@@ -47,7 +48,7 @@ class LocalPayloadStore:
         if len(data) < OVERLAP_MIN:
             digest = Digest.of(data)
             if not self.holds(digest):
-                with files.temp_file(self.root / "sha256") as (temp, handle):
+                with files.temp_file(self._staging()) as (temp, handle):
                     handle.write(data)
                     files.sync(handle)
                     self._publish(temp, digest)
@@ -57,7 +58,7 @@ class LocalPayloadStore:
         # the hash's time on a big save; a duplicate costs a write.
         import concurrent.futures
 
-        with files.temp_file(self.root / "sha256") as (temp, handle):
+        with files.temp_file(self._staging()) as (temp, handle):
             with concurrent.futures.ThreadPoolExecutor(1) as pool:
                 writing = pool.submit(handle.write, data)
                 digest = Digest.of(data)
@@ -69,7 +70,7 @@ class LocalPayloadStore:
 
     def put_file(self, path: Path) -> Digest:
         """Copy a file in, hashing as it goes (one read of the source)."""
-        staging = self.root / "sha256"
+        staging = self._staging()
         with files.temp_file(staging) as (temp, handle), path.open("rb") as source:
             digest = files.copy_hashing(source, handle)
             files.sync(handle)
@@ -78,7 +79,7 @@ class LocalPayloadStore:
         return digest
 
     def put_folder(self, path: Path) -> Digest:
-        with files.temp_file(self.root / "sha256") as (temp, handle):
+        with files.temp_file(self._staging()) as (temp, handle):
             writer = files.HashingWriter(handle)
             files.write_tar(path, writer)
             files.sync(handle)
@@ -86,8 +87,13 @@ class LocalPayloadStore:
         self._record(writer.digest())
         return writer.digest()
 
+    def _staging(self) -> Path:
+        """``<root>/sha256``, where temp files are written, refused if it is a link."""
+        return _no_link(self.root / "sha256")
+
     def _publish(self, temp: Path, digest: Digest) -> None:
         final = self._object(digest.sha256)
+        _no_link(final.parent)
         files.place_new(temp, final)
         _fsync_dir(final.parent)
 
@@ -206,6 +212,18 @@ class LocalPayloadStore:
     def legacy_folder(self, name: str, artifact_id: str) -> Path:
         """Where zenml-cli before content addressing kept a payload: ``<root>/<name>/<id>/``."""
         return self.root / name / artifact_id
+
+
+def _no_link(folder: Path) -> Path:
+    """``folder``, unless it is a symbolic link: zenml-cli never makes one inside a store, and
+    writing through one (a link a commit planted) would put files outside it."""
+    if folder.is_symlink():
+        raise CorruptManifestError(
+            folder,
+            "is a link, which zenml-cli never makes in an artifact store (a commit may have "
+            "placed it); nothing was written. Remove the link",
+        )
+    return folder
 
 
 def _own_file(path: Path, came_through_git: set[Path]) -> bool:
