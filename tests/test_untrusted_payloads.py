@@ -62,6 +62,12 @@ def bucket(request: pytest.FixtureRequest) -> tuple[str, Any]:
     return found
 
 
+def save(root: Path, value: str, name: str) -> subprocess.CompletedProcess[str]:
+    """``save_artifact(<value>, name)`` in a fresh process; ``value`` is Python source."""
+    code = "from pathlib import Path; from zenml_cli import save_artifact; "
+    return py(root, "-c", code + f"save_artifact({value}, {name!r})")
+
+
 def evil_pickle(marker: Path) -> bytes:
     done = subprocess.run(
         [sys.executable, "-c", EVIL_PICKLE, str(marker)], capture_output=True, check=True
@@ -149,7 +155,7 @@ def test_a_planted_object_pulled_into_a_used_clone_never_loads(tmp_path: Path) -
     marker = tmp_path / "marker"
     upstream = new_repo(tmp_path / "upstream")
     victim = clone(upstream, tmp_path / "victim")
-    saved = py(victim, "-c", "from zenml_cli import save_artifact; save_artifact([1, 2], 'own')")
+    saved = save(victim, "[1, 2]", "own")
     assert saved.returncode == 0, saved.stderr
     data = evil_pickle(marker)
     sha = hashlib.sha256(data).hexdigest()
@@ -189,7 +195,7 @@ def test_a_store_from_before_the_ledger_keeps_loading(tmp_path: Path) -> None:
     """Objects saved before this machine kept a ledger are adopted once, if git does not
     track them; a planted (tracked) one in the same store is not."""
     root = new_repo(tmp_path / "p")
-    saved = py(root, "-c", "from zenml_cli import save_artifact; save_artifact({'a': 1}, 'own')")
+    saved = save(root, "{'a': 1}", "own")
     assert saved.returncode == 0, saved.stderr
     shutil.rmtree(root / ".git" / "zenml")  # as an older zenml-cli left it
     marker = tmp_path / "marker"
@@ -209,8 +215,7 @@ def test_a_planted_unpacked_folder_in_the_cache_is_never_returned(tmp_path: Path
     upstream = new_repo(tmp_path / "upstream", f"format: 1\nartifact_store: file://{shared}\n")
     (tmp_path / "model").mkdir()
     (tmp_path / "model" / "weights.txt").write_text("genuine")
-    code = f"from pathlib import Path; from zenml_cli import save_artifact; save_artifact(Path({str(tmp_path / 'model')!r}), 'm')"  # noqa: E501
-    assert py(upstream, "-c", code).returncode == 0
+    assert save(upstream, f"Path({str(tmp_path / 'model')!r})", "m").returncode == 0
     git(upstream, "add", "-A")
     git(upstream, "commit", "-q", "-m", "save")
     sha = sha256_of(upstream, "m")
@@ -219,7 +224,10 @@ def test_a_planted_unpacked_folder_in_the_cache_is_never_returned(tmp_path: Path
         f".zenml/.cache/payloads/trees/{sha}/model/run.py": b"import os; os.system('x')",
     })  # fmt: skip
     victim = clone(upstream, tmp_path / "victim")
-    show = "import sys; from zenml_cli import load_artifact; p = load_artifact('m'); print(p); print(sorted(x.name for x in p.iterdir())); print((p / 'weights.txt').read_text())"  # noqa: E501
+    show = (
+        "from zenml_cli import load_artifact; p = load_artifact('m'); print(p); "
+        "print(sorted(x.name for x in p.iterdir())); print((p / 'weights.txt').read_text())"
+    )
     loaded = py(victim, "-c", show)
     assert loaded.returncode == 0, loaded.stderr
     where, names, text = loaded.stdout.strip().splitlines()
@@ -269,7 +277,7 @@ def test_committed_options_cannot_choose_endpoint_credentials_or_acl(
     url, fs = bucket
     config = {"format": 1, "artifact_store": url, "artifact_store_options": options}
     root = new_repo(tmp_path / "p", json.dumps(config))
-    saved = py(root, "-c", "from zenml_cli import save_artifact; save_artifact([1], 'a')")
+    saved = save(root, "[1]", "a")
     key = next(iter(options))
     assert saved.returncode == 1 and f"'{key}'" in saved.stderr, saved.stderr
     assert "come from the environment (AWS_ENDPOINT_URL" in saved.stderr
@@ -338,9 +346,7 @@ def test_migrate_to_s3_replaces_a_same_size_impostor(
 ) -> None:
     url, fs = bucket
     root = new_repo(tmp_path / "p")
-    saved = py(
-        root, "-c", "from zenml_cli import save_artifact; save_artifact(b'payload' * 50, 'a')"
-    )  # noqa: E501
+    saved = save(root, "b'payload' * 50", "a")
     assert saved.returncode == 0, saved.stderr
     sha = sha256_of(root, "a")
     key = f"{url.removeprefix('s3://')}/sha256/{sha[:2]}/{sha}"
@@ -363,8 +369,7 @@ def test_put_to_s3_replaces_a_same_size_impostor(tmp_path: Path, bucket: tuple[s
     key = f"{url.removeprefix('s3://')}/sha256/{sha[:2]}/{sha}"
     fs.pipe_file(key, _wrong_same_size(data))  # type: ignore[attr-defined]
     root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: {url}\n")
-    code = f"from zenml_cli import save_artifact; save_artifact({data!r}, 'a')"
-    assert py(root, "-c", code).returncode == 0
+    assert save(root, repr(data), "a").returncode == 0
     assert fs.cat_file(key) == data  # type: ignore[attr-defined]
     assert load(root, "a").stdout.strip() == repr(data)
 
@@ -377,8 +382,7 @@ def test_migrate_and_put_to_a_folder_replace_a_same_size_impostor(tmp_path: Path
     local = root / object_path(sha)
     local.parent.mkdir(parents=True)
     local.write_bytes(_wrong_same_size(data))  # a damaged object of the same size
-    code = f"from zenml_cli import save_artifact; save_artifact({data!r}, 'a')"
-    assert py(root, "-c", code).returncode == 0
+    assert save(root, repr(data), "a").returncode == 0
     assert local.read_bytes() == data  # put replaced it
     target = tmp_path / "target"
     planted = target / "sha256" / sha[:2] / sha
@@ -418,8 +422,7 @@ def test_a_sparse_folder_payload_never_expands(tmp_path: Path) -> None:
     (root / ".zenml").mkdir(parents=True)
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "small.txt").write_text("x")
-    code = f"from pathlib import Path; from zenml_cli import save_artifact; save_artifact(Path({str(tmp_path / 'data')!r}), 'd')"  # noqa: E501
-    assert py(root, "-c", code).returncode == 0
+    assert save(root, f"Path({str(tmp_path / 'data')!r})", "d").returncode == 0
     archive = sparse_archive("data", 128 << 20)
     assert len(archive) <= 10 << 10
     with tarfile.open(fileobj=io.BytesIO(archive)) as check:  # the header says 128 MiB
@@ -491,8 +494,7 @@ def test_a_remote_object_larger_than_recorded_is_never_downloaded(
 ) -> None:
     url, fs = bucket
     root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: {url}\n")
-    code = "from zenml_cli import save_artifact; save_artifact(b'small', 'a')"
-    assert py(root, "-c", code).returncode == 0
+    assert save(root, "b'small'", "a").returncode == 0
     sha = sha256_of(root, "a")
     key = f"{url.removeprefix('s3://')}/sha256/{sha[:2]}/{sha}"
     fs.pipe_file(key, b"small" + b"\0" * (1 << 20))  # type: ignore[attr-defined]
@@ -531,10 +533,7 @@ def test_migrate_into_the_work_tree_copies_over_an_object_it_did_not_write(
     machine, would serve nothing after the switch: migrate copies it again (and records it)."""
     shared = tmp_path / "shared"
     root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: file://{shared}\n")
-    assert (
-        py(root, "-c", "from zenml_cli import save_artifact; save_artifact(b'abc', 'a')").returncode
-        == 0
-    )  # noqa: E501
+    assert save(root, "b'abc'", "a").returncode == 0
     sha = sha256_of(root, "a")
     plant(root, {object_path(sha, "payloads"): b"abc"})  # the same bytes, through git
     moved = zenml(root, "artifact", "migrate", "--to", "payloads", "-o", "json")
@@ -559,7 +558,7 @@ def test_a_committed_link_inside_the_store_is_never_written_through(
     git(root, "add", "-f", str(link.relative_to(root)))
     git(root, "commit", "-q", "-m", "plant a link")
     victim = clone(root, tmp_path / "victim")
-    saved = py(victim, "-c", f"from zenml_cli import save_artifact; save_artifact({data!r}, 'a')")
+    saved = save(victim, repr(data), "a")
     assert saved.returncode == 1 and "is a link" in saved.stderr, saved.stderr
     assert list(outside.iterdir()) == []
     assert not (victim / ".zenml" / "artifacts").exists()
