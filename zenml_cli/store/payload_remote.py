@@ -29,6 +29,8 @@ class FsspecPayloadStore:
         self.prefix = prefix.rstrip("/")
         self.url = url
         self.cache = cache
+        #: Objects ``holds`` just found absent or wrong: uploading them needs no second look.
+        self._not_held: set[str] = set()
 
     def describe(self) -> str:
         return self.url
@@ -56,7 +58,7 @@ class FsspecPayloadStore:
     # ---------------------------------------------------------------------------- writing
     def put_bytes(self, data: bytes) -> Digest:
         digest = Digest.of(data)
-        if not self.holds(digest):
+        if self._needs_upload(digest):
             with self._remote("uploading a payload"):
                 self.fs.pipe_file(self._key(digest.sha256), data)
         return digest
@@ -77,19 +79,31 @@ class FsspecPayloadStore:
         return digest
 
     def _upload(self, path: Path, digest: Digest) -> None:
-        if not self.holds(digest):
+        if self._needs_upload(digest):
             with self._remote("uploading a payload"):
                 self.fs.put_file(str(path), self._key(digest.sha256))
+
+    def _needs_upload(self, digest: Digest) -> bool:
+        if digest.sha256 in self._not_held:  # ``copy_payload`` asked ``holds`` a moment ago
+            self._not_held.discard(digest.sha256)
+            return True
+        return not self.holds(digest)
 
     def holds(self, digest: Digest) -> bool:
         """True if the store has this object with the right size and hash (downloaded once to
         tell: object stores report no sha256 of what they hold)."""
         if self.size(digest.sha256) != digest.size:
+            self._not_held.add(digest.sha256)
             return False
         with files.temp_file(self.cache) as (temp, handle):
             handle.close()
-            self._download(digest, temp)
+            try:
+                self._download(digest, temp)
+            except PayloadMissingError:  # removed since the lookup: not held
+                self._not_held.add(digest.sha256)
+                return False
             if files.hash_file(temp) != digest:
+                self._not_held.add(digest.sha256)
                 return False
             os.replace(temp, self._cached(digest.sha256))  # verified: later loads use it
         return True
