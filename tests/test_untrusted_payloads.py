@@ -562,3 +562,27 @@ def test_a_committed_link_inside_the_store_is_never_written_through(
     assert saved.returncode == 1 and "is a link" in saved.stderr, saved.stderr
     assert list(outside.iterdir()) == []
     assert not (victim / ".zenml" / "artifacts").exists()
+
+
+@pytest.mark.slow
+def test_a_manifest_cannot_unpickle_bytes_this_machine_saved_as_data(tmp_path: Path) -> None:
+    """A step saved a download (which happens to be a pickle) as bytes; a commit adds a
+    manifest naming the same hash with materializer pickle. The bytes stay data."""
+    marker = tmp_path / "marker"
+    data = evil_pickle(marker)
+    upstream = new_repo(tmp_path / "upstream")
+    victim = clone(upstream, tmp_path / "victim")
+    assert save(victim, repr(data), "download").returncode == 0
+    assert save(victim, "{1, 2}", "own_pickle").returncode == 0  # a set: pickled
+    sha = hashlib.sha256(data).hexdigest()
+    manifest_text = artifact_manifest("model", sha, len(data)).encode()
+    plant(upstream, {".zenml/artifacts/model/1.yaml": manifest_text})
+    git(victim, "pull", "-q", "--no-rebase", "origin", "main")
+    loaded = load(victim, "model")
+    assert loaded.returncode == 6 and "saved these bytes as data" in loaded.stdout, loaded.stdout
+    assert not marker.exists()
+    assert load(victim, "download").stdout.strip() == repr(data)
+    assert load(victim, "own_pickle").stdout.strip() == "{1, 2}"
+    doctor = zenml(victim, "doctor", "--payloads", "-o", "json")
+    assert doctor.returncode == 6 and "model/1.yaml" in doctor.stdout
+    assert "download" not in doctor.stdout and not marker.exists()

@@ -53,17 +53,29 @@ class PayloadMismatchError(CorruptManifestError):
     """The store's object differs from what the manifest recorded (exit 6)."""
 
 
-class UntrustedPayloadError(CorruptManifestError):
-    """A local object this machine did not write: it came with a checkout (exit 6)."""
+#: What a payload was saved as, for the ledger (``payload_trust.py``).
+CODE, DATA = "code", "data"
 
-    def __init__(self, where: str, store: str) -> None:
-        super().__init__(
-            where,
-            "this object is in the git work tree but was not written on this machine (a file "
-            "a commit placed under the artifact store is never loaded); delete it, then rerun "
-            f"the step that produced it or point artifact_store at the store that has it "
-            f"(now {store})",
-        )
+
+class UntrustedPayloadError(CorruptManifestError):
+    """A local object this machine did not write (it came with a checkout), or saved as data
+    while a manifest asks to unpickle it (exit 6)."""
+
+    def __init__(self, where: str, store: str, saved_as_data: bool = False) -> None:
+        if saved_as_data:
+            problem = (
+                "this machine saved these bytes as data, not as a pickle, so they are never "
+                "unpickled whatever a manifest says; restore the manifest's materializer from "
+                "git or save the object again"
+            )
+        else:
+            problem = (
+                "this object is in the git work tree but was not written on this machine (a "
+                "file a commit placed under the artifact store is never loaded); delete it, "
+                "then rerun the step that produced it or point artifact_store at the store "
+                f"that has it (now {store})"
+            )
+        super().__init__(where, problem)
 
 
 def mismatch(where: str, expected: Digest, found: Digest) -> PayloadMismatchError:

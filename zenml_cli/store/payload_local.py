@@ -44,7 +44,8 @@ class LocalPayloadStore:
         return self.root / "sha256" / sha256[:2] / sha256
 
     # ---------------------------------------------------------------------------- writing
-    def put_bytes(self, data: bytes) -> Digest:
+    def put_bytes(self, data: bytes, kind: str | None = None) -> Digest:
+        """Store ``data``; ``kind`` (``code`` for a pickle, ``data``) goes to the ledger."""
         if len(data) < OVERLAP_MIN:
             digest = Digest.of(data)
             if not self.holds(digest):
@@ -52,7 +53,7 @@ class LocalPayloadStore:
                     handle.write(data)
                     files.sync(handle)
                     self._publish(temp, digest)
-            self._record(digest)
+            self._record(digest, kind)
             return digest
         # Large: write while hashing (both release the GIL), then put the file in place. Saves
         # the hash's time on a big save; a duplicate costs a write.
@@ -65,17 +66,17 @@ class LocalPayloadStore:
                 writing.result()
             files.sync(handle)
             self._publish(temp, digest)  # already written: replacing costs nothing more
-        self._record(digest)
+        self._record(digest, kind)
         return digest
 
-    def put_file(self, path: Path) -> Digest:
+    def put_file(self, path: Path, kind: str | None = None) -> Digest:
         """Copy a file in, hashing as it goes (one read of the source)."""
         staging = self._staging()
         with files.temp_file(staging) as (temp, handle), path.open("rb") as source:
             digest = files.copy_hashing(source, handle)
             files.sync(handle)
             self._publish(temp, digest)
-        self._record(digest)
+        self._record(digest, kind)
         return digest
 
     def put_folder(self, path: Path) -> Digest:
@@ -84,11 +85,15 @@ class LocalPayloadStore:
             files.write_tar(path, writer)
             files.sync(handle)
             self._publish(temp, writer.digest())
-        self._record(writer.digest())
+        self._record(writer.digest(), files.DATA)
         return writer.digest()
 
     def _staging(self) -> Path:
-        """``<root>/sha256``, where temp files are written, refused if it is a link."""
+        """``<root>/sha256``, where temp files are written, refused if it is a link. Every
+        write starts here, so a first write adopts what was there *before* it (what it writes
+        is recorded with its kind, not adopted as ``any``)."""
+        if self.ledger is not None:
+            self._adopt_once()
         return _no_link(self.root / "sha256")
 
     def _publish(self, temp: Path, digest: Digest) -> None:
@@ -97,11 +102,10 @@ class LocalPayloadStore:
         files.place_new(temp, final)
         _fsync_dir(final.parent)
 
-    def _record(self, digest: Digest) -> None:
+    def _record(self, digest: Digest, kind: str | None) -> None:
         """This machine has these bytes: trust an object that hashes to them (see module)."""
         if self.ledger is not None:
-            self._adopt_once()
-            self.ledger.record(digest.sha256)
+            self.ledger.record(digest.sha256, kind)
 
     def holds(self, digest: Digest) -> bool:
         """True if the store has this object with the right size *and* hash, and would serve
@@ -118,8 +122,9 @@ class LocalPayloadStore:
             return False
 
     # ---------------------------------------------------------------------------- reading
-    def read_bytes(self, digest: Digest) -> bytes:
-        path = self._existing(digest)
+    def read_bytes(self, digest: Digest, code: bool = False) -> bytes:
+        """The object's bytes, checked; ``code``: they are about to be unpickled."""
+        path = self._existing(digest, code)
         with path.open("rb") as handle:
             size = handle.seek(0, 2)
             if size != digest.size:
@@ -131,13 +136,13 @@ class LocalPayloadStore:
             raise files.mismatch(str(path), digest, found)
         return data
 
-    def open_file(self, digest: Digest) -> Path:
+    def open_file(self, digest: Digest, code: bool = False) -> Path:
         """The object itself, after checking it: read it, never change it."""
-        path = self._existing(digest)
+        path = self._existing(digest, code)
         files.verify_file(path, digest, str(path))
         return path
 
-    def _existing(self, digest: Digest) -> Path:
+    def _existing(self, digest: Digest, code: bool = False) -> Path:
         path = self._object(digest.sha256)
         if not path.is_file():
             raise PayloadMissingError(
@@ -147,15 +152,18 @@ class LocalPayloadStore:
             )
         if path.is_symlink() or not self.trusts(digest.sha256):
             raise UntrustedPayloadError(str(path), self.url)
+        if code and not self.trusts(digest.sha256, code=True):
+            raise UntrustedPayloadError(str(path), self.url, saved_as_data=True)
         return path
 
     # ---------------------------------------------------------------------------- trust
-    def trusts(self, sha256: str) -> bool:
+    def trusts(self, sha256: str, code: bool = False) -> bool:
         """Outside git every object; inside, only what this machine wrote (or, once, what it
-        had before the ledger existed and git does not track)."""
-        if self.ledger is None or self.ledger.knows(sha256):
+        had before the ledger existed and git does not track), and to unpickle (``code``)
+        only what it saved as a pickle."""
+        if self.ledger is None or self.ledger.knows(sha256, code):
             return True
-        return self._adopt_once() and self.ledger.knows(sha256)
+        return self._adopt_once() and self.ledger.knows(sha256, code)
 
     def _adopt_once(self) -> bool:
         """On this clone's first use of this store folder (a save or a load), adopt what is
@@ -204,9 +212,9 @@ class LocalPayloadStore:
         except FileNotFoundError:
             return None
 
-    def check(self, digest: Digest) -> None:
+    def check(self, digest: Digest, code: bool = False) -> None:
         """For ``doctor --payloads``: present, the right size and the right hash."""
-        self.open_file(digest)
+        self.open_file(digest, code)
 
     # ---------------------------------------------------------------------------- legacy
     def legacy_folder(self, name: str, artifact_id: str) -> Path:

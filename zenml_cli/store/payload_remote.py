@@ -56,14 +56,16 @@ class FsspecPayloadStore:
             ) from exc
 
     # ---------------------------------------------------------------------------- writing
-    def put_bytes(self, data: bytes) -> Digest:
+    # ``kind`` and ``code`` are for a local store's ledger: a shared store is trusted as a
+    # whole (README, "Trust boundary"), so they change nothing here.
+    def put_bytes(self, data: bytes, kind: str | None = None) -> Digest:
         digest = Digest.of(data)
         if self._needs_upload(digest):
             with self._remote("uploading a payload"):
                 self.fs.pipe_file(self._key(digest.sha256), data)
         return digest
 
-    def put_file(self, path: Path) -> Digest:
+    def put_file(self, path: Path, kind: str | None = None) -> Digest:
         digest = files.hash_file(path)
         self._upload(path, digest)
         return digest
@@ -109,10 +111,10 @@ class FsspecPayloadStore:
         return True
 
     # ---------------------------------------------------------------------------- reading
-    def read_bytes(self, digest: Digest) -> bytes:
+    def read_bytes(self, digest: Digest, code: bool = False) -> bytes:
         return self.open_file(digest).read_bytes()
 
-    def open_file(self, digest: Digest) -> Path:
+    def open_file(self, digest: Digest, code: bool = False) -> Path:
         """A verified local copy, downloaded once into the cache."""
         cached = self._cached(digest.sha256)
         if cached.is_file():
@@ -158,7 +160,7 @@ class FsspecPayloadStore:
                 return None
         return int(info["size"])
 
-    def check(self, digest: Digest) -> None:
+    def check(self, digest: Digest, code: bool = False) -> None:
         """For ``doctor --payloads``: present and the right size. The hash is not checked
         (object stores do not report a sha256 of what they hold without downloading it)."""
         size = self.size(digest.sha256)

@@ -11,6 +11,12 @@ copies it, ``checkout``, ``reset`` and ``stash`` never touch it, and linked work
 A hash stands for its bytes, so an object that hashes to a recorded sha256 *is* what this
 machine wrote, wherever the store folder moved.
 
+Each entry also says what the bytes were saved as: ``code`` (a pickle: pickle, pandas,
+sklearn) or ``data`` (anything else), one line each, or ``any`` (adopted, or copied in from
+another store, where it was not said). A manifest picks the materializer, so without this a
+committed manifest could name bytes this machine saved as data (a downloaded file that is a
+pickle) and have them unpickled; a load that unpickles needs ``code`` or ``any``.
+
 Stores written before the ledger keep loading: the first time a clone uses a store folder (a
 save or a load), the objects already in it that git does not track are adopted, once per
 folder. Planted objects in a fresh clone are tracked, so they are never adopted; one that
@@ -31,6 +37,8 @@ from pathlib import Path
 from zenml_cli.store.layout import CACHE_DIR, STORE_DIR
 
 LEDGER_DIR = ("zenml", "payloads")
+#: What an entry says its bytes were saved as.
+CODE, DATA, ANY = "code", "data", "any"
 
 
 @dataclass(frozen=True)
@@ -91,15 +99,32 @@ class Ledger:
     def _entry(self, sha256: str) -> Path:
         return self.folder / sha256[:2] / sha256
 
-    def knows(self, sha256: str) -> bool:
-        return self._entry(sha256).is_file()
+    def _kinds(self, sha256: str) -> set[str] | None:
+        """What the entry says (an empty entry counts as ``any``); None if there is none."""
+        try:
+            text = self._entry(sha256).read_text(encoding="ascii", errors="replace")[:256]
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return set(text.split()) or {ANY}
 
-    def record(self, sha256: str) -> None:
-        entry = self._entry(sha256)
-        if entry.is_file():
+    def knows(self, sha256: str, code: bool = False) -> bool:
+        """True if this machine stored these bytes (as a pickle, when ``code``)."""
+        kinds = self._kinds(sha256)
+        if kinds is None:
+            return False
+        return not code or bool(kinds & {CODE, ANY})
+
+    def record(self, sha256: str, kind: str | None = None) -> None:
+        """Note that this machine stored these bytes, saved as ``kind`` (None: not said, which
+        adds nothing to an entry that exists and makes a new one ``any``)."""
+        kinds = self._kinds(sha256)
+        if kinds is not None and (kind is None or kinds & {kind, ANY}):
             return
+        entry = self._entry(sha256)
         entry.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(entry, os.O_WRONLY | os.O_CREAT, 0o644))
+        fd = os.open(entry, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        with os.fdopen(fd, "a", encoding="ascii") as handle:  # one short append: atomic
+            handle.write(f"{kind or ANY}\n")
 
     def _adopted_marker(self, root: Path) -> Path:
         key = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape"))

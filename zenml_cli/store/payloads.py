@@ -26,6 +26,8 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import payload_files as files
 from zenml_cli.store.layout import CACHE_DIR, STORE_DIR
 from zenml_cli.store.payload_files import (
+    CODE,
+    DATA,
     Digest,
     PayloadMismatchError,
     PayloadMissingError,
@@ -36,6 +38,8 @@ from zenml_cli.store.payload_trust import cache_home, git_place, ledger_for, tra
 from zenml_cli.store.store import Store
 
 __all__ = [
+    "CODE",
+    "DATA",
     "Digest",
     "PayloadMismatchError",
     "PayloadMissingError",
@@ -73,15 +77,15 @@ class PayloadStore(Protocol):
 
     def describe(self) -> str: ...
     def object_uri(self, sha256: str) -> str: ...
-    def put_bytes(self, data: bytes) -> Digest: ...
-    def put_file(self, path: Path) -> Digest: ...
+    def put_bytes(self, data: bytes, kind: str | None = None) -> Digest: ...
+    def put_file(self, path: Path, kind: str | None = None) -> Digest: ...
     def put_folder(self, path: Path) -> Digest: ...
-    def read_bytes(self, digest: Digest) -> bytes: ...
-    def open_file(self, digest: Digest) -> Path: ...
+    def read_bytes(self, digest: Digest, code: bool = False) -> bytes: ...
+    def open_file(self, digest: Digest, code: bool = False) -> Path: ...
     def exists(self, sha256: str) -> bool: ...
     def size(self, sha256: str) -> int | None: ...
     def holds(self, digest: Digest) -> bool: ...
-    def check(self, digest: Digest) -> None: ...
+    def check(self, digest: Digest, code: bool = False) -> None: ...
 
 
 # --------------------------------------------------------------------------------- factory
@@ -213,7 +217,7 @@ def put_path(payloads: PayloadStore, path: Path) -> tuple[Digest, bool, str]:
     name = path.resolve().name
     if path.is_dir():
         return payloads.put_folder(path), True, name
-    return payloads.put_file(path), False, name
+    return payloads.put_file(path, files.DATA), False, name
 
 
 def open_path(
@@ -246,9 +250,10 @@ def open_path(
     return final / entry
 
 
-def read_object(payloads: PayloadStore, digest: Digest) -> bytes:
-    """The bytes of one object, checked against ``digest``."""
-    return payloads.read_bytes(digest)
+def read_object(payloads: PayloadStore, digest: Digest, code: bool = False) -> bytes:
+    """The bytes of one object, checked against ``digest``; ``code``: to be unpickled, which a
+    local store in git allows only for bytes this machine saved as a pickle."""
+    return payloads.read_bytes(digest, code)
 
 
 def copy_payload(source: PayloadStore, target: PayloadStore, digest: Digest) -> bool:
@@ -272,9 +277,10 @@ def read_legacy(
     digest: Digest,
     materializer: str,
     entry: str | None,
+    code: bool = False,
 ) -> bytes | Path:
     """An old-layout payload, checked: its bytes, or the saved file or folder itself."""
-    folder = legacy_folder(store, payloads, uri, name, artifact_id, digest)
+    folder = legacy_folder(store, payloads, uri, name, artifact_id, digest, code)
     file_name = LEGACY_FILES.get(materializer)
     if file_name is None:
         return folder / (entry or "")
@@ -282,7 +288,13 @@ def read_legacy(
 
 
 def legacy_folder(
-    store: Store, payloads: PayloadStore, uri: str, name: str, artifact_id: str, digest: Digest
+    store: Store,
+    payloads: PayloadStore,
+    uri: str,
+    name: str,
+    artifact_id: str,
+    digest: Digest,
+    code: bool = False,
 ) -> Path:
     """The payload folder of a manifest written before content addressing, checked.
 
@@ -302,13 +314,18 @@ def legacy_folder(
     assert isinstance(payloads, LocalPayloadStore)  # legacy_location refused the others
     if not payloads.trusts(found.sha256):
         raise files.UntrustedPayloadError(str(expected), payloads.url)
+    if code and not payloads.trusts(found.sha256, code=True):
+        raise files.UntrustedPayloadError(str(expected), payloads.url, saved_as_data=True)
     return expected
 
 
-def check_payload(payloads: PayloadStore, digest: Digest, folder: bool) -> None:
-    """For ``doctor --payloads``: the store's own check, and for a folder payload in a local
-    store, that its archive would unpack (only files and folders, within its bound)."""
-    payloads.check(digest)
+def check_payload(
+    payloads: PayloadStore, digest: Digest, folder: bool = False, code: bool = False
+) -> None:
+    """For ``doctor --payloads``: the store's own check (``code``: the manifest would unpickle
+    it), and for a folder payload in a local store, that its archive would unpack (only files
+    and folders, within its bound)."""
+    payloads.check(digest, code)
     if folder and isinstance(payloads, LocalPayloadStore):
         uri = payloads.object_uri(digest.sha256)
         files.check_tar(payloads.open_file(digest), uri, digest.size)
