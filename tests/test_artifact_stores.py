@@ -161,7 +161,7 @@ def test_s3_train_in_one_clone_load_in_another(tmp_path: Path, s3: tuple[str, ob
     assert loaded.stdout.strip() == "6"
     objects = fs.find(url.removeprefix("s3://") + "/sha256")  # type: ignore[attr-defined]
     assert len(objects) == 2  # the model and one blob: the second save stored nothing
-    cached = b / ".zenml" / ".cache" / "payloads" / sha256_of(b, "fraud_clf")
+    cached = b / ".git" / "zenml" / "payloads" / "cache" / sha256_of(b, "fraud_clf")
     assert cached.is_file()
     assert hashlib.sha256(cached.read_bytes()).hexdigest() == cached.name
     assert "uri" not in manifest(b, "fraud_clf").read_text()
@@ -181,7 +181,7 @@ def test_s3_replaced_object_fails_load_and_deleted_one_fails_doctor(
     loaded = py(b, "-c", LOAD)
     assert loaded.returncode == 1
     assert "artifact 'fraud_clf' version '1'" in loaded.stderr and "sha256" in loaded.stderr
-    assert not (b / ".zenml" / ".cache" / "payloads" / sha256_of(a, "fraud_clf")).exists()
+    assert not (b / ".git" / "zenml" / "payloads" / "cache" / sha256_of(a, "fraud_clf")).exists()
     fs.rm_file(key)  # type: ignore[attr-defined]
     doctor = zenml(b, "doctor", "--payloads", "-o", "json")
     assert doctor.returncode == 6

@@ -47,12 +47,14 @@ def _read_payload(store: Store, record: ArtifactVersionRecord) -> Any:
             record.digest,
             record.materializer,
             record.entry,
+            record.materializer in materializers.CODE_MATERIALIZERS,
         )
     if is_path:
         assert record.entry is not None
         folder = record.materializer == "folder"
         return payloads.open_path(store, target, record.digest, record.entry, folder)
-    return payloads.read_object(target, record.digest)
+    code = record.materializer in materializers.CODE_MATERIALIZERS
+    return payloads.read_object(target, record.digest, code)
 
 
 @contextmanager

@@ -103,7 +103,9 @@ def _store_payload(
     """Put the payload in the artifact store: (materializer, digest, entry name)."""
     target = payloads.open_payload_store(store)
     if materialized.source is None:
-        return materialized.materializer, target.put_bytes(materialized.data), None
+        code = materialized.materializer in materializers.CODE_MATERIALIZERS
+        digest = target.put_bytes(materialized.data, payloads.CODE if code else payloads.DATA)
+        return materialized.materializer, digest, None
     digest, folder, entry = payloads.put_path(target, materialized.source)
     return ("folder" if folder else "path"), digest, entry
 
@@ -269,11 +271,11 @@ def check_payloads(store: Store, problems: list[Problem]) -> int:
     """``doctor --payloads``: every payload a manifest names is in the store with its recorded
     size (and hash, where the store can tell without a download). RemoteError passes."""
     source = payloads.open_payload_store(store)
-    verdicts: dict[tuple[str, int], str | None] = {}
+    verdicts: dict[tuple[str, int, str], str | None] = {}
     checked = 0
     for (_, _, manifest), record in _manifests(store, []):
         checked += 1
-        key = (record.sha256, record.size)
+        key = (record.sha256, record.size, record.materializer)
         if record.legacy_uri is not None or key not in verdicts:
             verdicts[key] = _payload_problem(store, source, record, manifest)
         if verdicts[key] is not None:
@@ -284,14 +286,16 @@ def check_payloads(store: Store, problems: list[Problem]) -> int:
 def _payload_problem(
     store: Store, source: payloads.PayloadStore, record: ArtifactVersionRecord, manifest: str
 ) -> str | None:
+    code = record.materializer in materializers.CODE_MATERIALIZERS
     try:
         with about(record, manifest):
             if record.legacy_uri is not None:
                 payloads.legacy_folder(
-                    store, source, record.legacy_uri, record.name, record.id, record.digest
+                    store, source, record.legacy_uri, record.name, record.id, record.digest, code
                 )
             else:
-                source.check(record.digest)
+                folder = record.materializer == "folder"
+                payloads.check_payload(source, record.digest, folder, code)
     except NotFoundError as exc:
         return str(exc)
     except CorruptManifestError as exc:

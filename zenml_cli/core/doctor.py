@@ -63,9 +63,15 @@ def run(store: Store, *, payloads: bool = False) -> DoctorReport:
 
 def _artifact_and_run_checks() -> list[Check]:
     # Imported on use: only `zenml doctor` needs them, and every other command starts faster.
-    from zenml_cli.core import artifacts, links, runs
+    from zenml_cli.core import artifacts, links, payload_checks, runs
 
-    return [artifacts.check_artifacts, runs.check_runs, links.check_links]
+    return [
+        artifacts.check_artifacts,
+        runs.check_runs,
+        links.check_links,
+        payload_checks.check_files_from_git,
+        payload_checks.check_store_options,
+    ]
 
 
 def _check_models(store: Store, problems: list[Problem]) -> int:

@@ -27,6 +27,8 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 
 #: Materializers whose payload is a file or folder rather than bytes of a value.
 PATH_MATERIALIZERS = ("path", "folder")
+#: Materializers that unpickle, so loading runs code the payload names.
+CODE_MATERIALIZERS = ("pickle", "pandas", "sklearn")
 
 
 @dataclass
@@ -68,7 +70,7 @@ def from_bytes(materializer: str, raw: bytes, manifest: object) -> Any:
         import numpy
 
         return numpy.load(io.BytesIO(raw), allow_pickle=False)
-    if materializer in ("pickle", "pandas", "sklearn"):
+    if materializer in CODE_MATERIALIZERS:
         import pickle
 
         import cloudpickle  # noqa: F401 - what the payload's reducers import

@@ -53,6 +53,31 @@ class PayloadMismatchError(CorruptManifestError):
     """The store's object differs from what the manifest recorded (exit 6)."""
 
 
+#: What a payload was saved as, for the ledger (``payload_trust.py``).
+CODE, DATA = "code", "data"
+
+
+class UntrustedPayloadError(CorruptManifestError):
+    """A local object this machine did not write (it came with a checkout), or saved as data
+    while a manifest asks to unpickle it (exit 6)."""
+
+    def __init__(self, where: str, store: str, saved_as_data: bool = False) -> None:
+        if saved_as_data:
+            problem = (
+                "this machine saved these bytes as data, not as a pickle, so they are never "
+                "unpickled whatever a manifest says; restore the manifest's materializer from "
+                "git or save the object again"
+            )
+        else:
+            problem = (
+                "this object is in the git work tree but was not written on this machine (a "
+                "file a commit placed under the artifact store is never loaded); delete it, "
+                "then rerun the step that produced it or point artifact_store at the store "
+                f"that has it (now {store})"
+            )
+        super().__init__(where, problem)
+
+
 def mismatch(where: str, expected: Digest, found: Digest) -> PayloadMismatchError:
     what = (
         f"has {found.size} bytes, not the {expected.size} recorded"
@@ -132,18 +157,16 @@ def sync(handle: BinaryIO) -> None:
 
 
 def place_new(temp: Path, final: Path) -> None:
-    """Move a finished object to ``final`` unless one is already there: the name is the
-    content's hash, so an existing object of the right size is the same bytes. A wrong-sized
-    leftover (a crash of an older writer) is replaced."""
+    """Move a finished, verified object to ``final``. An object already there is replaced:
+    its name says which bytes it must hold, but a same-size file with other bytes (damaged,
+    or planted by a commit) would otherwise stay and fail every later load."""
     final.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(temp, final)  # fails if ``final`` exists: never overwrites
+        os.link(temp, final)  # the common case: a new object
     except FileExistsError:
-        if final.stat().st_size != temp.stat().st_size:
-            os.replace(temp, final)
+        os.replace(temp, final)  # atomic: a reader sees the old file or the new one
     except OSError:  # a filesystem without hard links (some network shares)
-        if not final.exists():
-            os.replace(temp, final)
+        os.replace(temp, final)
     with contextlib.suppress(FileNotFoundError):
         temp.unlink()
 
@@ -198,27 +221,73 @@ def _checked(path: Path, base: Path, parent: Path) -> Path:
     return path
 
 
-def extract_tar(archive: Path, target: Path, where: str) -> None:
+def extract_tar(archive: Path, target: Path, where: str, limit: int) -> None:
     """Unpack a verified archive into the new folder ``target``: regular files and folders
-    only, every name relative and free of ``..``; anything else is refused naming ``where``."""
+    only, every name relative and free of ``..``, and never more bytes than ``limit`` (its
+    recorded size: what a plain tar holds fits in the tar). Anything else is refused naming
+    ``where``."""
     target.mkdir(parents=True)
-    with tarfile.open(archive, mode="r:") as tar:
-        for member in tar:
-            parts = member.name.split("/")
-            if member.name.startswith("/") or any(p in ("", ".", "..") for p in parts):
-                raise PayloadMismatchError(where, f"archive entry {member.name!r} is not allowed")
-            path = target.joinpath(*parts)
-            if member.isdir():
-                path.mkdir(parents=True, exist_ok=True)
-            elif member.isreg():
+    try:
+        with tarfile.open(archive, mode="r:") as tar:
+            for member, parts in _members(tar, where, limit):
+                path = target.joinpath(*parts)
+                if member.isdir():
+                    path.mkdir(parents=True, exist_ok=True)
+                    continue
                 path.parent.mkdir(parents=True, exist_ok=True)
                 source = tar.extractfile(member)
                 assert source is not None
                 with path.open("xb") as handle:
                     copy_hashing(source, handle)
                 path.chmod(0o555 if member.mode & stat.S_IXUSR else 0o444)
-            else:
-                raise PayloadMismatchError(where, f"archive entry {member.name!r} is not a file")
+    except (tarfile.TarError, OSError, MemoryError) as exc:  # MemoryError: see _BAD_HEADER
+        raise PayloadMismatchError(
+            where, _BAD_HEADER.format(exc=str(exc) or type(exc).__name__)
+        ) from exc
+
+
+def check_tar(archive: Path, where: str, limit: int) -> None:
+    """What ``extract_tar`` would refuse, found by reading the headers alone."""
+    try:
+        with tarfile.open(archive, mode="r:") as tar:
+            for _ in _members(tar, where, limit):
+                pass
+    except (tarfile.TarError, MemoryError) as exc:
+        raise PayloadMismatchError(
+            where, _BAD_HEADER.format(exc=str(exc) or type(exc).__name__)
+        ) from exc
+
+
+#: tarfile reads a pax or GNU long-name header in one piece of the size its header claims,
+#: so a crafted archive fails with MemoryError before any of our checks can see the member.
+_BAD_HEADER = "the folder archive does not unpack ({exc}); the payload was not made by zenml-cli"
+
+
+def _members(
+    tar: tarfile.TarFile, where: str, limit: int
+) -> Iterator[tuple[tarfile.TarInfo, list[str]]]:
+    """Each member with its path parts, after the checks: plain files and folders only (no
+    links, devices or sparse files, whose header can name any size), safe names, and a running
+    total of unpacked bytes and entries that stays within what the archive itself holds."""
+    total = 0
+    for count, member in enumerate(tar, start=1):
+        parts = member.name.split("/")
+        if member.name.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise PayloadMismatchError(where, f"archive entry {member.name!r} is not allowed")
+        if member.issparse() or not (member.isdir() or member.type in _PLAIN_FILE):
+            raise PayloadMismatchError(where, f"archive entry {member.name!r} is not a file")
+        total += member.size
+        if total > limit or count * tarfile.BLOCKSIZE > limit:
+            raise PayloadMismatchError(
+                where,
+                f"archive entry {member.name!r} would unpack beyond the archive's own "
+                f"{limit} bytes; the payload was not made by zenml-cli",
+            )
+        yield member, parts
+
+
+#: Regular-file member types (tarfile's REGULAR_TYPES also counts GNU sparse files).
+_PLAIN_FILE = (tarfile.REGTYPE, tarfile.AREGTYPE)
 
 
 def is_sha256(text: object) -> bool:

@@ -1,10 +1,13 @@
 """A content-addressed payload store behind any fsspec URL (``s3://``, ``gs://``, ``az://``).
 
 Objects live under ``<prefix>/sha256/<2 hex>/<64 hex>``. Object stores have no rename, so an
-object is uploaded straight to its final key, and only when that key is absent: the key is
-the content's hash, so a concurrent upload of the same key writes the same bytes. Downloads go
-to a temp file in ``.zenml/.cache/payloads/``, are checked (size, then sha256) and only then
-renamed to ``<64 hex>`` there; a cached object is checked again on every use.
+object is uploaded straight to its final key unless the store already holds it: same size is
+not enough (a damaged or replaced object of the same size would stay and fail every load), so
+an object of the right size is downloaded and hashed first, and replaced if it differs. The key
+is the content's hash, so a concurrent upload of the same key writes the same bytes. Downloads
+go to a temp file in the payload cache (in the git dir, see ``payload_trust.py``), only after
+the store reports the recorded size (a larger object is never fetched), are checked (size, then
+sha256) and only then renamed to ``<64 hex>`` there; a cached object is checked on every use.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ class FsspecPayloadStore:
         self.prefix = prefix.rstrip("/")
         self.url = url
         self.cache = cache
+        #: Objects ``holds`` just found absent or wrong: uploading them needs no second look.
+        self._not_held: set[str] = set()
 
     def describe(self) -> str:
         return self.url
@@ -51,14 +56,16 @@ class FsspecPayloadStore:
             ) from exc
 
     # ---------------------------------------------------------------------------- writing
-    def put_bytes(self, data: bytes) -> Digest:
+    # ``kind`` and ``code`` are for a local store's ledger: a shared store is trusted as a
+    # whole (README, "Trust boundary"), so they change nothing here.
+    def put_bytes(self, data: bytes, kind: str | None = None) -> Digest:
         digest = Digest.of(data)
-        if self.size(digest.sha256) != digest.size:
+        if self._needs_upload(digest):
             with self._remote("uploading a payload"):
                 self.fs.pipe_file(self._key(digest.sha256), data)
         return digest
 
-    def put_file(self, path: Path) -> Digest:
+    def put_file(self, path: Path, kind: str | None = None) -> Digest:
         digest = files.hash_file(path)
         self._upload(path, digest)
         return digest
@@ -74,15 +81,40 @@ class FsspecPayloadStore:
         return digest
 
     def _upload(self, path: Path, digest: Digest) -> None:
-        if self.size(digest.sha256) != digest.size:
+        if self._needs_upload(digest):
             with self._remote("uploading a payload"):
                 self.fs.put_file(str(path), self._key(digest.sha256))
 
+    def _needs_upload(self, digest: Digest) -> bool:
+        if digest.sha256 in self._not_held:  # ``copy_payload`` asked ``holds`` a moment ago
+            self._not_held.discard(digest.sha256)
+            return True
+        return not self.holds(digest)
+
+    def holds(self, digest: Digest) -> bool:
+        """True if the store has this object with the right size and hash (downloaded once to
+        tell: object stores report no sha256 of what they hold)."""
+        if self.size(digest.sha256) != digest.size:
+            self._not_held.add(digest.sha256)
+            return False
+        with files.temp_file(self.cache) as (temp, handle):
+            handle.close()
+            try:
+                self._download(digest, temp)
+            except PayloadMissingError:  # removed since the lookup: not held
+                self._not_held.add(digest.sha256)
+                return False
+            if files.hash_file(temp) != digest:
+                self._not_held.add(digest.sha256)
+                return False
+            os.replace(temp, self._cached(digest.sha256))  # verified: later loads use it
+        return True
+
     # ---------------------------------------------------------------------------- reading
-    def read_bytes(self, digest: Digest) -> bytes:
+    def read_bytes(self, digest: Digest, code: bool = False) -> bytes:
         return self.open_file(digest).read_bytes()
 
-    def open_file(self, digest: Digest) -> Path:
+    def open_file(self, digest: Digest, code: bool = False) -> Path:
         """A verified local copy, downloaded once into the cache."""
         cached = self._cached(digest.sha256)
         if cached.is_file():
@@ -92,6 +124,9 @@ class FsspecPayloadStore:
             except files.PayloadMismatchError:
                 cached.unlink()  # a damaged cache entry: fetch it again
         where = self.object_uri(digest.sha256)
+        found = self.size(digest.sha256)
+        if found is not None and found != digest.size:  # never fetch more than was recorded
+            raise files.mismatch(where, digest, Digest(digest.sha256, found))
         with files.temp_file(self.cache) as (temp, handle):
             handle.close()
             self._download(digest, temp)
@@ -125,7 +160,7 @@ class FsspecPayloadStore:
                 return None
         return int(info["size"])
 
-    def check(self, digest: Digest) -> None:
+    def check(self, digest: Digest, code: bool = False) -> None:
         """For ``doctor --payloads``: present and the right size. The hash is not checked
         (object stores do not report a sha256 of what they hold without downloading it)."""
         size = self.size(digest.sha256)

@@ -5,8 +5,10 @@ relative to the project root, or a URL: ``file:///shared/path`` is a folder too;
 ``gs://``/``gcs://`` and ``az://``/``abfs://`` go through fsspec, whose implementation comes
 with the extra of the same name. Every store is content-addressed: an object's name is the
 sha256 of its bytes, a manifest names its payload by that hash (and size) alone, and every read
-is checked against both before anything is deserialised. Verified copies of remote objects
-and unpacked folders live in ``.zenml/.cache/payloads/`` (git-ignored, safe to delete).
+is checked against both before anything is deserialised. A store folder inside the git work
+tree uses only objects this machine wrote (``payload_trust.py``). Verified copies of remote
+objects and unpacked folders live where no checkout writes: ``<git dir>/zenml/payloads/cache/``
+(``.zenml/.cache/payloads/`` outside git); safe to delete.
 """
 
 from __future__ import annotations
@@ -24,15 +26,20 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import payload_files as files
 from zenml_cli.store.layout import CACHE_DIR, STORE_DIR
 from zenml_cli.store.payload_files import (
+    CODE,
+    DATA,
     Digest,
     PayloadMismatchError,
     PayloadMissingError,
     is_sha256,
 )
 from zenml_cli.store.payload_local import LocalPayloadStore, legacy_digest
+from zenml_cli.store.payload_trust import cache_home, git_place, ledger_for, tracked_under
 from zenml_cli.store.store import Store
 
 __all__ = [
+    "CODE",
+    "DATA",
     "Digest",
     "PayloadMismatchError",
     "PayloadMissingError",
@@ -70,14 +77,15 @@ class PayloadStore(Protocol):
 
     def describe(self) -> str: ...
     def object_uri(self, sha256: str) -> str: ...
-    def put_bytes(self, data: bytes) -> Digest: ...
-    def put_file(self, path: Path) -> Digest: ...
+    def put_bytes(self, data: bytes, kind: str | None = None) -> Digest: ...
+    def put_file(self, path: Path, kind: str | None = None) -> Digest: ...
     def put_folder(self, path: Path) -> Digest: ...
-    def read_bytes(self, digest: Digest) -> bytes: ...
-    def open_file(self, digest: Digest) -> Path: ...
+    def read_bytes(self, digest: Digest, code: bool = False) -> bytes: ...
+    def open_file(self, digest: Digest, code: bool = False) -> Path: ...
     def exists(self, sha256: str) -> bool: ...
     def size(self, sha256: str) -> int | None: ...
-    def check(self, digest: Digest) -> None: ...
+    def holds(self, digest: Digest) -> bool: ...
+    def check(self, digest: Digest, code: bool = False) -> None: ...
 
 
 # --------------------------------------------------------------------------------- factory
@@ -92,9 +100,7 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
     match = _SCHEME.match(url)
     if match is None:
         folder = Path(url).expanduser()
-        return LocalPayloadStore(
-            folder if folder.is_absolute() else store.payload_home / folder, url
-        )
+        return _local(folder if folder.is_absolute() else store.payload_home / folder, url)
     scheme = match.group(1).lower()
     if scheme == "file":
         path = urlsplit(url).path
@@ -102,7 +108,7 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
             raise InvalidInputError(
                 f"artifact_store {url}: a file URL needs an absolute path, e.g. file:///shared/zenml"
             )
-        return LocalPayloadStore(Path(path), url)
+        return _local(Path(path), url)
     if scheme not in REMOTE_SCHEMES or "://" not in url:
         raise InvalidInputError(
             f"artifact_store {url}: unknown protocol '{scheme}'; use a folder, file:///path, "
@@ -116,12 +122,19 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
     return _remote(protocol, url, store, cache)
 
 
+def _local(root: Path, url: str) -> LocalPayloadStore:
+    """A folder store; inside a git work tree (however ``root`` is spelled: the folder itself
+    decides), it uses only the objects this machine wrote."""
+    return LocalPayloadStore(root, url, ledger_for(root))
+
+
 def _remote(protocol: str, url: str, store: Store, cache: Path) -> PayloadStore:
     import fsspec
 
+    from zenml_cli.store.payload_options import checked_options
     from zenml_cli.store.payload_remote import FsspecPayloadStore
 
-    options = dict(store.config.artifact_store_options)
+    options = dict(checked_options(protocol, store.config.artifact_store_options, url))
     if protocol == "s3":  # fail in seconds, not minutes, when the endpoint is down
         options.setdefault("config_kwargs", {"retries": {"max_attempts": 3}, "connect_timeout": 10})
     try:
@@ -149,8 +162,50 @@ def display_uri(store: Store, sha256: str, legacy_uri: str | None = None) -> str
     return f"{base}/sha256/{sha256[:2]}/{sha256}"
 
 
+def files_from_git(store: Store) -> list[Path]:
+    """Files git tracks under the local artifact store folder or the old in-tree payload
+    cache ``.zenml/.cache/payloads/``: a checkout wrote them, so nothing there is used, and
+    ``zenml doctor`` reports each."""
+    place = git_place(store.payload_home)
+    if place is None:
+        return []
+    folders = [store.payload_home / STORE_DIR / CACHE_DIR / "payloads"]
+    root = _local_root(store)
+    if root is not None:
+        folders.append(root)
+    return [place.top / name for name in tracked_under(place, folders) or []]
+
+
+def options_problem(store: Store) -> str | None:
+    """Why the committed ``artifact_store_options`` would be refused for the configured
+    store (None if they would not, or the store is a folder, which takes no options)."""
+    from zenml_cli.store.payload_options import checked_options
+
+    setting = store_setting(store)
+    match = _SCHEME.match(setting)
+    scheme = match.group(1).lower() if match else ""
+    if scheme not in REMOTE_SCHEMES:
+        return None
+    try:
+        checked_options(REMOTE_SCHEMES[scheme][0], store.config.artifact_store_options, setting)
+    except InvalidInputError as exc:
+        return str(exc)
+    return None
+
+
+def _local_root(store: Store) -> Path | None:
+    """The folder of a local ``artifact_store`` setting (None for a URL store or a bad one)."""
+    setting = store_setting(store)
+    if _SCHEME.match(setting) is None:
+        folder = Path(setting).expanduser()
+        return folder if folder.is_absolute() else store.payload_home / folder
+    if setting.lower().startswith("file://") and urlsplit(setting).path.startswith("/"):
+        return Path(urlsplit(setting).path)
+    return None
+
+
 def _cache(store: Store) -> Path:
-    return store.payload_home / STORE_DIR / CACHE_DIR / "payloads"
+    return cache_home(store.payload_home)
 
 
 # --------------------------------------------------------------------------------- paths
@@ -162,7 +217,7 @@ def put_path(payloads: PayloadStore, path: Path) -> tuple[Digest, bool, str]:
     name = path.resolve().name
     if path.is_dir():
         return payloads.put_folder(path), True, name
-    return payloads.put_file(path), False, name
+    return payloads.put_file(path, files.DATA), False, name
 
 
 def open_path(
@@ -183,7 +238,7 @@ def open_path(
         temp = files.temp_path(final.parent)
         try:
             if folder:
-                files.extract_tar(source, temp, payloads.object_uri(digest.sha256))
+                files.extract_tar(source, temp, payloads.object_uri(digest.sha256), digest.size)
             else:
                 temp.mkdir()
                 shutil.copyfile(source, temp / entry)
@@ -195,14 +250,16 @@ def open_path(
     return final / entry
 
 
-def read_object(payloads: PayloadStore, digest: Digest) -> bytes:
-    """The bytes of one object, checked against ``digest``."""
-    return payloads.read_bytes(digest)
+def read_object(payloads: PayloadStore, digest: Digest, code: bool = False) -> bytes:
+    """The bytes of one object, checked against ``digest``; ``code``: to be unpickled, which a
+    local store in git allows only for bytes this machine saved as a pickle."""
+    return payloads.read_bytes(digest, code)
 
 
 def copy_payload(source: PayloadStore, target: PayloadStore, digest: Digest) -> bool:
-    """Copy one object (verified) unless the target has it; True if it was copied."""
-    if target.size(digest.sha256) == digest.size:
+    """Copy one object (verified) unless the target holds it (size *and* hash checked: a
+    same-size object with other bytes is replaced); True if it was copied."""
+    if target.holds(digest):
         return False
     copied = target.put_file(source.open_file(digest))
     if copied != digest:
@@ -220,9 +277,10 @@ def read_legacy(
     digest: Digest,
     materializer: str,
     entry: str | None,
+    code: bool = False,
 ) -> bytes | Path:
     """An old-layout payload, checked: its bytes, or the saved file or folder itself."""
-    folder = legacy_folder(store, payloads, uri, name, artifact_id, digest)
+    folder = legacy_folder(store, payloads, uri, name, artifact_id, digest, code)
     file_name = LEGACY_FILES.get(materializer)
     if file_name is None:
         return folder / (entry or "")
@@ -230,7 +288,13 @@ def read_legacy(
 
 
 def legacy_folder(
-    store: Store, payloads: PayloadStore, uri: str, name: str, artifact_id: str, digest: Digest
+    store: Store,
+    payloads: PayloadStore,
+    uri: str,
+    name: str,
+    artifact_id: str,
+    digest: Digest,
+    code: bool = False,
 ) -> Path:
     """The payload folder of a manifest written before content addressing, checked.
 
@@ -242,10 +306,29 @@ def legacy_folder(
             f"payload missing at {expected} (payloads stay on the machine that saved them "
             "unless artifact_store is shared); rerun the step that produced it"
         )
+    if any(path.is_symlink() for path in expected.rglob("*")):  # never written by zenml-cli
+        raise PayloadMismatchError(str(expected), "the payload folder holds a link; nothing read")
     found = legacy_digest(expected)
     if found != digest:
         raise files.mismatch(str(expected), digest, found)
+    assert isinstance(payloads, LocalPayloadStore)  # legacy_location refused the others
+    if not payloads.trusts(found.sha256):
+        raise files.UntrustedPayloadError(str(expected), payloads.url)
+    if code and not payloads.trusts(found.sha256, code=True):
+        raise files.UntrustedPayloadError(str(expected), payloads.url, saved_as_data=True)
     return expected
+
+
+def check_payload(
+    payloads: PayloadStore, digest: Digest, folder: bool = False, code: bool = False
+) -> None:
+    """For ``doctor --payloads``: the store's own check (``code``: the manifest would unpickle
+    it), and for a folder payload in a local store, that its archive would unpack (only files
+    and folders, within its bound)."""
+    payloads.check(digest, code)
+    if folder and isinstance(payloads, LocalPayloadStore):
+        uri = payloads.object_uri(digest.sha256)
+        files.check_tar(payloads.open_file(digest), uri, digest.size)
 
 
 def legacy_location(
