@@ -14,8 +14,14 @@ from typing import Any
 
 from zenml_cli.errors import CorruptManifestError
 
-#: The on-disk format this code reads and writes. Bumped only with a migration.
+#: The on-disk format of version, artifact, run and config manifests. Bumped only with a
+#: migration.
 FORMAT_VERSION = 1
+#: model.yaml's format: 2 names every version it references by number *and* id (see README,
+#: "The store format"). Format 1 model manifests are still read, and upgraded on their next write.
+MODEL_FORMAT_VERSION = 2
+#: Every format this code reads.
+READABLE_FORMATS = (1, 2)
 MANIFEST_FORMATS = ("yaml", "json")
 
 
@@ -51,10 +57,10 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise CorruptManifestError(path, "expected a mapping at the top level")
     version = data.get("format")
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version not in READABLE_FORMATS:
         raise CorruptManifestError(
             path,
-            f"unknown format version {version!r} (this zenml-cli reads format {FORMAT_VERSION}; "
+            f"unknown format version {version!r} (this zenml-cli reads formats 1 and 2; "
             "upgrade zenml-cli or restore the file)",
         )
     return data

@@ -1,0 +1,89 @@
+"""``zenml resolve``: find the merge git is in (or just finished), read the three ``.zenml/``
+states from git, plan the merged registry (``core/merge``), write it into the work tree and
+stage it; after a finished merge or rebase, ``commit`` records it as a follow-up commit."""
+
+from __future__ import annotations
+
+from zenml_cli.core.merge import MergeReport, merge_stores
+from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, RemoteError
+from zenml_cli.store import Store, git_tree
+from zenml_cli.store.git_repo import Repo
+
+#: The one commit message a resolve commit carries (hooks look for it to avoid loops).
+COMMIT_SUBJECT = "zenml resolve: re-plan the merged branch's registry writes"
+
+
+def resolve(
+    store: Store,
+    *,
+    base: str | None = None,
+    ours: str | None = None,
+    theirs: str | None = None,
+    commit: bool = False,
+    check_only: bool = False,
+    hook: str | None = None,
+) -> MergeReport | None:
+    """Resolve the registry of the merge in progress (or just finished) in ``store``'s clone.
+    ``check_only``: plan and report, write nothing. ``hook``: run from an installed git hook
+    (None when the hook has nothing to resolve: a fast-forward, an amend)."""
+    try:
+        repo = Repo.of(store.root)
+    except RemoteError as exc:  # not a git work tree
+        raise InvalidInputError(f"zenml resolve needs a git work tree: {exc}") from None
+    if hook is not None:
+        found = git_tree.hook_inputs(repo, hook)
+        if found is None:
+            return None
+        inputs = found
+    else:
+        inputs = git_tree.find_inputs(repo, base, ours, theirs)
+    if inputs.finished and git_tree.store_is_dirty(repo) and not check_only:
+        raise ConflictError(
+            f"{repo.store_path} has uncommitted changes; commit or stash them, then run "
+            "'zenml resolve' again (it rewrites the store as the merge should have left it)"
+        )
+    report = MergeReport(
+        operation=inputs.operation, base=inputs.base, ours=inputs.ours, theirs=inputs.theirs
+    )
+    ours_files = git_tree.read_store(repo, inputs.ours)
+    theirs_files = git_tree.read_store(repo, inputs.theirs, inputs.theirs_extra)
+    merged = merge_stores(
+        git_tree.read_store(repo, inputs.base),
+        ours_files,
+        theirs_files,
+        keep_theirs=_theirs_keeps_numbers(store, repo, inputs.ours, inputs.theirs),
+        report=report,
+    )
+    if check_only:
+        return report
+    tracked = set(git_tree.tracked_store_files(repo)) | set(ours_files) | set(theirs_files)
+    remove = sorted(path for path in tracked if path not in merged)
+    report.files_written, report.files_removed = git_tree.write_store(store.dir, merged, remove)
+    if report.files_written or report.files_removed or not inputs.finished:
+        git_tree.stage_store(repo)
+    if commit and inputs.finished and git_tree.store_is_dirty_index(repo):
+        report.committed = git_tree.commit_store(repo, _message(report))
+    return report
+
+
+def _theirs_keeps_numbers(store: Store, repo: Repo, ours: str, theirs: str) -> bool:
+    """True when theirs is, or contains, the default branch's tip and ours does not: numbers
+    on the default branch are permanent, so the other side gives way."""
+    try:
+        settings = store.config.git
+        remote, branch = settings.remote, settings.branch
+    except CorruptManifestError:  # a conflicted config.yaml: assume the usual names
+        remote, branch = "origin", None
+    tip = git_tree.default_tip(repo, remote, branch)
+    if tip is None:
+        return False
+    return git_tree.is_ancestor(repo, tip, theirs) and not git_tree.is_ancestor(repo, tip, ours)
+
+
+def _message(report: MergeReport) -> str:
+    lines = [COMMIT_SUBJECT, ""]
+    lines += [f"{m.kind} {m.name} {m.old} -> {m.new} (id {m.id})" for m in report.moved] or [
+        "no version moved"
+    ]
+    lines += [f"{n.kind}: {n.path}: {n.detail}" for n in report.notes]
+    return "\n".join(lines) + "\n"

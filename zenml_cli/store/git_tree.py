@@ -1,0 +1,312 @@
+"""Reading ``.zenml/`` as a commit holds it, and the git state ``zenml resolve`` works in.
+
+Nothing here checks anything out: a side's files come from ``git ls-tree`` and one
+``git cat-file --batch`` (one process for any number of files). Which commits are the merge
+base, ours and theirs is read from the state git leaves behind: ``MERGE_HEAD`` (a merge),
+``REBASE_HEAD`` (a rebase step), ``CHERRY_PICK_HEAD``, a conflicted ``git stash pop`` (the
+stash is kept on a conflict), or a merge or rebase that just finished (HEAD's parents; the
+reflog's ``(start)``/``(finish)`` entries and ``ORIG_HEAD``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from zenml_cli.errors import InvalidInputError, RemoteError
+from zenml_cli.store import git_cmd
+from zenml_cli.store.atomic import atomic_write, link_out_of
+from zenml_cli.store.git_repo import Repo
+from zenml_cli.store.layout import is_safe_component
+
+Files = dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class MergeInputs:
+    """The three states to merge: commits (``theirs_extra``: a stash's untracked files)."""
+
+    operation: str
+    base: str | None
+    ours: str
+    theirs: str
+    theirs_extra: str | None = None
+    #: True when git has finished (a merge commit, a finished rebase): the result is new work.
+    finished: bool = False
+
+
+def hook_inputs(repo: Repo, hook: str) -> MergeInputs | None:
+    """What a hook should resolve: the merge commit git just made (``post-merge``), the
+    rebase that just finished (``post-rewrite``); None when there is nothing of the kind."""
+    if hook == "post-merge":
+        if not _ref(repo, "HEAD^2"):
+            return None  # a fast-forward or a squash: nothing was merged into a new commit
+        inputs = _with_base(repo, "merge (committed)", "HEAD^1", "HEAD^2")
+        return MergeInputs(**{**inputs.__dict__, "finished": True})
+    if hook == "post-rewrite":
+        return _finished_rebase(repo, require_finish=False)
+    raise InvalidInputError(f"--hook {hook!r}: zenml installs post-merge and post-rewrite only")
+
+
+def find_inputs(
+    repo: Repo, base: str | None = None, ours: str | None = None, theirs: str | None = None
+) -> MergeInputs:
+    """The merge to resolve: explicit refs, else what git's state files say."""
+    if theirs is not None or ours is not None:
+        return _explicit(repo, base, ours or "HEAD", theirs or "MERGE_HEAD")
+    if _ref(repo, "MERGE_HEAD"):
+        return _with_base(repo, "merge", "HEAD", "MERGE_HEAD")
+    picked = _ref(repo, "REBASE_HEAD") if _rebasing(repo) else None
+    if picked:
+        return MergeInputs("rebase step", _ref(repo, f"{picked}^"), _need(repo, "HEAD"), picked)
+    picked = _ref(repo, "CHERRY_PICK_HEAD")
+    if picked:
+        return MergeInputs("cherry-pick", _ref(repo, f"{picked}^"), _need(repo, "HEAD"), picked)
+    if unmerged_paths(repo) and _ref(repo, "refs/stash"):
+        return _stash(repo, "stash pop", _need(repo, "refs/stash"))
+    finished = _finished_rebase(repo)
+    if finished is not None:
+        return finished
+    if _ref(repo, "HEAD^2"):
+        inputs = _with_base(repo, "merge (committed)", "HEAD^1", "HEAD^2")
+        return MergeInputs(**{**inputs.__dict__, "finished": True})
+    raise InvalidInputError(
+        "nothing to resolve here: no merge, rebase step, cherry-pick or conflicted stash pop "
+        "is in progress and HEAD is not a merge; name the sides with --ours/--theirs "
+        "(and --base)"
+    )
+
+
+def _explicit(repo: Repo, base: str | None, ours: str, theirs: str) -> MergeInputs:
+    ours_sha, theirs_sha = _need(repo, ours), _need(repo, theirs)
+    if _is_stash(repo, theirs_sha):
+        return _stash(repo, "stash", theirs_sha, ours_sha)
+    found = _need(repo, base) if base else _merge_base(repo, ours_sha, theirs_sha)
+    return MergeInputs("explicit", found, ours_sha, theirs_sha)
+
+
+def _with_base(repo: Repo, operation: str, ours: str, theirs: str) -> MergeInputs:
+    ours_sha, theirs_sha = _need(repo, ours), _need(repo, theirs)
+    return MergeInputs(operation, _merge_base(repo, ours_sha, theirs_sha), ours_sha, theirs_sha)
+
+
+def _stash(repo: Repo, operation: str, stash: str, ours: str | None = None) -> MergeInputs:
+    """A stash commit: its tree is the stashed work tree, ``^1`` the commit it was made on,
+    ``^3`` (``-u``) the untracked files."""
+    return MergeInputs(
+        operation,
+        _ref(repo, f"{stash}^1"),
+        ours or _need(repo, "HEAD"),
+        stash,
+        theirs_extra=_ref(repo, f"{stash}^3"),
+    )
+
+
+def _is_stash(repo: Repo, commit: str) -> bool:
+    subject = repo.git("log", "-1", "--format=%s", commit).out
+    return bool(_ref(repo, f"{commit}^2")) and subject.startswith(("WIP on ", "On "))
+
+
+def _finished_rebase(repo: Repo, require_finish: bool = True) -> MergeInputs | None:
+    """A rebase that just finished: ours is the commit it started on (onto), theirs the
+    branch as it was (``ORIG_HEAD``). ``require_finish``: the reflog's last entry must be
+    the rebase's ``(finish)`` (a hook runs before git writes it)."""
+    log = repo.git("reflog", "-n", "500", "--format=%H %gs", "HEAD").stdout.splitlines()
+    if not log or (require_finish and ("(finish)" not in log[0] or "rebase" not in log[0])):
+        return None
+    onto = next(
+        (line.split(" ", 1)[0] for line in log if "rebase" in line and "(start)" in line), None
+    )
+    before = _ref(repo, "ORIG_HEAD")
+    if onto is None or before is None:
+        return None
+    return MergeInputs(
+        "rebase (finished)", _merge_base(repo, onto, before), onto, before, finished=True
+    )
+
+
+def _rebasing(repo: Repo) -> bool:
+    git_dir = Path(repo.git("rev-parse", "--absolute-git-dir").out)
+    return (git_dir / "rebase-merge").is_dir() or (git_dir / "rebase-apply").is_dir()
+
+
+def _ref(repo: Repo, name: str) -> str | None:
+    found = repo.git("rev-parse", "-q", "--verify", f"{name}^{{commit}}")
+    return found.out if found.ok and found.out else None
+
+
+def _need(repo: Repo, name: str) -> str:
+    found = _ref(repo, name) if not name.startswith("-") else None
+    if found is None:
+        raise InvalidInputError(
+            f"{name!r} names no commit of this repository ('git log' lists them)"
+        )
+    return found
+
+
+def _merge_base(repo: Repo, a: str, b: str) -> str | None:
+    found = repo.git("merge-base", a, b)
+    return found.out if found.ok and found.out else None
+
+
+def is_ancestor(repo: Repo, ancestor: str, commit: str) -> bool:
+    return repo.git("merge-base", "--is-ancestor", ancestor, commit).ok
+
+
+def default_tip(repo: Repo, remote: str, branch: str | None) -> str | None:
+    """The default branch's tip as this clone knows it (no network): ``<remote>/<branch>``,
+    else the local branch; None when neither exists."""
+    names = [branch] if branch else []
+    known = repo.git("symbolic-ref", "-q", f"refs/remotes/{remote}/HEAD")
+    if not names and known.ok:
+        names.append(known.out.removeprefix(f"refs/remotes/{remote}/"))
+    names = names or ["main", "master"]
+    for name in names:
+        for ref in (f"refs/remotes/{remote}/{name}", f"refs/heads/{name}"):
+            found = _ref(repo, ref)
+            if found:
+                return found
+    return None
+
+
+def unmerged_paths(repo: Repo) -> list[str]:
+    listed = repo.git("diff", "--name-only", "--diff-filter=U")
+    return [line for line in listed.stdout.splitlines() if line]
+
+
+def read_store(repo: Repo, commit: str | None, extra: str | None = None) -> Files:
+    """The ``.zenml/`` files of ``commit`` (paths relative to ``.zenml/``), plus those of
+    ``extra`` (a stash's untracked files); empty for no commit."""
+    files: Files = {}
+    for source in (commit, extra):
+        if source is not None:
+            files.update(_read_tree(repo, source))
+    return files
+
+
+def _read_tree(repo: Repo, commit: str) -> Files:
+    prefix = repo.store_path + "/"
+    listed = repo.git("ls-tree", "-r", "-z", "--full-tree", commit, "--", repo.store_path)
+    if not listed.ok:
+        raise RemoteError(f"git ls-tree failed: {git_cmd.condense(listed.stderr)}")
+    blobs: list[tuple[str, str]] = []
+    for entry in listed.stdout.split("\0"):
+        meta, _, path = entry.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob" and path.startswith(prefix):
+            blobs.append((path[len(prefix) :], parts[2]))
+    if not blobs:
+        return {}
+    request = "".join(f"{sha}\n" for _, sha in blobs).encode()
+    done = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=repo.top,
+        env=git_cmd.git_env(),
+        input=request,
+        capture_output=True,
+        timeout=git_cmd.LOCAL_TIMEOUT,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RemoteError(f"git cat-file failed: {git_cmd.condense(done.stderr.decode())}")
+    return dict(zip((path for path, _ in blobs), _batch_bodies(done.stdout), strict=True))
+
+
+def _batch_bodies(out: bytes) -> list[bytes]:
+    """The object bodies of ``git cat-file --batch`` output (``<sha> blob <size>\\n<body>\\n``)."""
+    bodies = []
+    at = 0
+    while at < len(out):
+        end = out.index(b"\n", at)
+        size = int(out[at:end].split()[2])
+        bodies.append(out[end + 1 : end + 1 + size])
+        at = end + 1 + size + 1
+    return bodies
+
+
+def stage_store(repo: Repo) -> None:
+    """``git add -A`` the store (its .gitignore keeps caches and locks out)."""
+    repo.check("add", "-A", "--", repo.store_path)
+
+
+def store_is_dirty(repo: Repo) -> bool:
+    return bool(repo.git("status", "--porcelain", "--", repo.store_path).out)
+
+
+def commit_store(repo: Repo, message: str) -> str:
+    """Commit the resolved store alone (``--only`` its paths) and return the new commit."""
+    repo.check(
+        *repo.identity_args(), "commit", "-q", "--no-verify", "-m", message, "--", repo.store_path
+    )
+    return repo.check("rev-parse", "HEAD")
+
+
+def tracked_store_files(repo: Repo) -> list[str]:
+    """Paths (relative to ``.zenml/``) git tracks in the store, conflicted ones included."""
+    prefix = repo.store_path + "/"
+    listed = repo.git("ls-files", "-z", "--full-name", "--", repo.store_path)
+    names = {name for name in listed.stdout.split("\0") if name.startswith(prefix)}
+    return sorted(name[len(prefix) :] for name in names)
+
+
+def write_store(store_dir: Path, files: Files, remove: list[str]) -> tuple[int, int]:
+    """Write the merged files into the work tree's ``.zenml/`` (each atomically; a file
+    with the same bytes is left alone) and remove ``remove``; (written, removed)."""
+    written = removed = 0
+    for relative in sorted(files):
+        path = _inside(store_dir, relative)
+        if link_out_of(path, store_dir) is not None:
+            raise InvalidInputError(f"{path} is reached through a symbolic link; not writing it")
+        try:
+            if path.read_bytes() == files[relative]:
+                continue
+        except OSError:
+            pass
+        atomic_write(path, files[relative])
+        written += 1
+    for relative in remove:
+        path = _inside(store_dir, relative)
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+            removed += 1
+            _remove_empty_folders(path.parent, store_dir)
+    return written, removed
+
+
+def _remove_empty_folders(folder: Path, store_dir: Path) -> None:
+    """A model whose files all went must not leave a folder doctor would call broken."""
+    while folder != store_dir and store_dir in folder.parents:
+        visible = (
+            [e for e in folder.iterdir() if not e.name.startswith(".")] if folder.is_dir() else []
+        )
+        if visible:
+            return
+        shutil.rmtree(folder, ignore_errors=True)
+        folder = folder.parent
+
+
+def _inside(store_dir: Path, relative: str) -> Path:
+    parts = relative.split("/")
+    if not all(is_safe_component(part) for part in parts):
+        raise InvalidInputError(f"{relative!r} is not a path inside the store")
+    return store_dir.joinpath(*parts)
+
+
+def read_file(path: Path) -> bytes:
+    """A file git hands the merge driver (empty when git passes none)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """The merge driver's result, written where git reads it (``%A``)."""
+    atomic_write(path, data)
+
+
+def store_is_dirty_index(repo: Repo) -> bool:
+    """True when the index holds changes to the store that HEAD does not."""
+    return not repo.git("diff", "--cached", "--quiet", "--", repo.store_path).ok
