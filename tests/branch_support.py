@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import run_zenml
 from git_support import BRANCH, clone, git, make_remote
+
+from conftest import run_zenml
 
 
 def zenml(cwd: Path, *args: str, code: int = 0) -> str:

@@ -142,3 +142,90 @@ def test_both_branches_promote_one_holder_the_later_merged_and_both_events(
         (1, 1, "production", None),
         (2, 2, "production", 1),
     ]
+
+
+PIPELINE = """
+import os
+from typing import Annotated
+from zenml_cli import ArtifactConfig, Model, pipeline, step
+
+@step
+def train() -> Annotated[dict, ArtifactConfig("trained_model", is_model_artifact=True)]:
+    return {"trained_by": os.environ["WHO"]}
+
+@step
+def evaluate(model: dict) -> Annotated[str, ArtifactConfig("report")]:
+    return "report of " + model["trained_by"]
+
+@pipeline(model=Model(name="iris"), enable_cache=False)
+def training() -> None:
+    evaluate(train())
+
+training()
+"""
+
+LOAD = """
+import json
+from zenml_cli import Client
+out = {}
+for number in (3, 4):
+    version = Client().get_model_version("iris", number)
+    out[number] = [version.get_model_artifact("trained_model").load(),
+                   version.get_artifact("report").load(), version.id]
+print(json.dumps(out))
+"""
+
+
+def _python(cwd: Path, code: str, shared: Path, who: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZENML_")}
+    env.update({"ZENML_ARTIFACT_STORE": str(shared), "WHO": who, "ZENML_ACTOR": who})
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True,
+        timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_pipelines_on_two_branches_both_runs_outputs_load(tmp_path: Path) -> None:
+    import json
+
+    _, (alice, bob) = team(tmp_path)
+    shared = tmp_path / "shared-artifact-store"
+    branch(bob, "b")
+    _python(bob, PIPELINE, shared, "bob")
+    commit(bob, "b: a run")
+    push(bob, "b")
+    _python(alice, PIPELINE, shared, "alice")
+    commit(alice, "main: a run")
+    git(alice, "fetch", "-q", "origin")
+    assert "CONFLICT" in git(alice, "merge", "-q", "origin/b", check=False)
+    report = zenml_json(alice, "resolve")
+    moved = sorted((m["kind"], m["name"], m["old"], m["new"]) for m in report["moved"])
+    assert moved == [
+        ("artifact version", "report", "1", "2"),
+        ("artifact version", "trained_model", "1", "2"),
+        ("model version", "iris", "3", "4"),
+    ]
+    git(alice, "commit", "-q", "--no-edit")
+    doctor_clean(alice)
+    loaded = json.loads(_python(alice, LOAD, shared, "alice"))
+    assert loaded["3"][:2] == [{"trained_by": "alice"}, "report of alice"]
+    assert loaded["4"][:2] == [{"trained_by": "bob"}, "report of bob"]
+    import yaml
+
+    runs = [yaml.safe_load(p.read_text()) for p in (alice / ".zenml" / "runs").iterdir()]
+    used = sorted((r["created_by"], r["model_versions"][0]["number"]) for r in runs)
+    assert used == [("alice", 3), ("bob", 4)]
+    for run in runs:
+        number = str(run["model_versions"][0]["number"])
+        assert run["model_versions"][0]["id"] == loaded[number][2]
+        outputs = {o["name"]: o["version"] for s in run["steps"] for o in s["outputs"].values()}
+        assert outputs == {
+            "trained_model": number[0] == "3" and "1" or "2",
+            "report": number[0] == "3" and "1" or "2",
+        }

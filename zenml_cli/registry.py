@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from zenml_cli.core.gates import Gate, IfCurrent
     from zenml_cli.core.history import HistoryEvent
     from zenml_cli.core.listing import Page
+    from zenml_cli.core.merge.driver import DriverResult
     from zenml_cli.core.merge.report import MergeReport
     from zenml_cli.core.records import ModelRecord, ModelVersionRecord
     from zenml_cli.core.runs import RunRecord
@@ -112,8 +113,8 @@ class Registry:
 
         return install(self.store, zenml, chain=chain)
 
-    def git_merge_file(self, base: str, ours: str, theirs: str, path: str) -> str | None:
-        """The merge driver: merge one store file into ``ours``; the conflict, if any."""
+    def git_merge_file(self, base: str, ours: str, theirs: str, path: str) -> DriverResult:
+        """The merge driver: merge one store file into ``ours``; what it did."""
         from zenml_cli.core.merge.setup import merge_file
 
         return merge_file(base, ours, theirs, path)

@@ -155,11 +155,13 @@ def merge_file(
 ) -> None:
     """The merge driver git runs for store files (set up by 'zenml git install'); exit 1
     with the reason when the file needs 'zenml resolve'."""
-    conflict = registry(ctx, for_init=True).git_merge_file(base, ours, theirs, path)
+    done = registry(ctx, for_init=True).git_merge_file(base, ours, theirs, path)
     if output != "table":
-        render_record({"path": path, "conflict": conflict}, output)
-    if conflict is not None:
-        message(f"zenml: {conflict}")
+        render_record({"path": path, "conflict": done.conflict, "deferred": done.deferred}, output)
+    if done.deferred is not None:
+        message(f"zenml: {done.deferred}; kept ours for now, marked unresolved")
+    if done.conflict is not None:
+        message(f"zenml: {done.conflict}")
         raise typer.Exit(1)
 
 

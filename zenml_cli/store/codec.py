@@ -22,6 +22,10 @@ FORMAT_VERSION = 1
 MODEL_FORMAT_VERSION = 2
 #: Every format this code reads.
 READABLE_FORMATS = (1, 2)
+#: The key the merge driver (``zenml git install``) adds to a manifest it could not merge
+#: alone (two branches' versions on one number): every read of it fails until ``zenml
+#: resolve`` re-plans the merge, so a collision is never silent.
+UNRESOLVED_KEY = "unresolved_merge"
 MANIFEST_FORMATS = ("yaml", "json")
 
 
@@ -56,6 +60,11 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
         raise
     if not isinstance(data, dict):
         raise CorruptManifestError(path, "expected a mapping at the top level")
+    if UNRESOLVED_KEY in data:
+        raise CorruptManifestError(
+            path,
+            f"unresolved merge: {data[UNRESOLVED_KEY]}; run 'zenml resolve' (see 'git status')",
+        )
     version = data.get("format")
     if type(version) is not int or version not in READABLE_FORMATS:
         raise CorruptManifestError(

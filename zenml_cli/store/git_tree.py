@@ -64,8 +64,9 @@ def find_inputs(
     picked = _ref(repo, "CHERRY_PICK_HEAD")
     if picked:
         return MergeInputs("cherry-pick", _ref(repo, f"{picked}^"), _need(repo, "HEAD"), picked)
-    if unmerged_paths(repo) and _ref(repo, "refs/stash"):
-        return _stash(repo, "stash pop", _need(repo, "refs/stash"))
+    stash = _ref(repo, "refs/stash")
+    if stash and _stash_pending(repo, stash):
+        return _stash(repo, "stash pop", stash)
     finished = _finished_rebase(repo)
     if finished is not None:
         return finished
@@ -102,6 +103,24 @@ def _stash(repo: Repo, operation: str, stash: str, ours: str | None = None) -> M
         stash,
         theirs_extra=_ref(repo, f"{stash}^3"),
     )
+
+
+def _stash_pending(repo: Repo, stash: str) -> bool:
+    """True when ``git stash pop`` of ``stash`` stopped in the store: a conflicted store file,
+    or a stashed untracked store file that git could not restore ("already exists, no
+    checkout": both sides registered the same number)."""
+    prefix = repo.store_path + "/"
+    if any(path.startswith(prefix) for path in unmerged_paths(repo)):
+        return True
+    untracked = _ref(repo, f"{stash}^3")
+    if untracked is None:
+        return False
+    store_dir = repo.top / repo.store_path
+    for relative, data in _read_tree(repo, untracked).items():
+        target = store_dir / relative
+        if target.is_file() and target.read_bytes() != data:
+            return True
+    return False
 
 
 def _is_stash(repo: Repo, commit: str) -> bool:
@@ -236,11 +255,14 @@ def store_is_dirty(repo: Repo) -> bool:
 
 
 def commit_store(repo: Repo, message: str) -> str:
-    """Commit the resolved store alone (``--only`` its paths) and return the new commit."""
-    repo.check(
-        *repo.identity_args(), "commit", "-q", "--no-verify", "-m", message, "--", repo.store_path
-    )
-    return repo.check("rev-parse", "HEAD")
+    """Commit the index (the resolved store, just staged) on top of HEAD and return the new
+    commit. Built from plumbing: a post-merge hook runs while git still holds MERGE_HEAD, and
+    ``git commit`` there would make a second merge commit (or refuse a partial one)."""
+    head = repo.check("rev-parse", "HEAD")
+    tree = repo.check("write-tree")
+    new = repo.commit_tree(tree, head, message, repo.identity_args())
+    repo.check("update-ref", "-m", "zenml resolve", "HEAD", new, head)
+    return new
 
 
 def tracked_store_files(repo: Repo) -> list[str]:

@@ -30,6 +30,8 @@ class DriverResult:
     merged: bytes
     #: None: merged cleanly; else the one-line reason git should stop.
     conflict: str | None = None
+    #: A collision left for ``zenml resolve`` (the file is marked, so every read says so).
+    deferred: str | None = None
 
 
 def merge_file(path: str, base: bytes, ours: bytes, theirs: bytes, fmt: str) -> DriverResult:
@@ -42,10 +44,11 @@ def merge_file(path: str, base: bytes, ours: bytes, theirs: bytes, fmt: str) -> 
         return DriverResult(ours, f"{path}: {exc.problem}; {HINT}")
     was, mine, other = sides
     if mine.get("id") != other.get("id") and not path.endswith("/model." + fmt):
-        return DriverResult(
-            ours,
+        return _defer(
+            mine,
+            fmt,
             f"{path}: both branches wrote this file for different versions (ids "
-            f"{mine.get('id')} and {other.get('id')}); {HINT}",
+            f"{mine.get('id')} and {other.get('id')})",
         )
     if path.endswith("/model." + fmt):
         return _merge_model(path, was, mine, other, fmt, ours)
@@ -96,10 +99,11 @@ def _merge_model(
     for number, version_id in theirs.version_ids.items():
         known = ours.version_ids.get(number)
         if known and version_id and known != version_id:
-            return DriverResult(
-                raw,
-                f"{path}: version {number} names id {known} on one branch and {version_id} on "
-                f"the other; {HINT}",
+            return _defer(
+                mine,
+                fmt,
+                f"{path}: version {number} is id {known} on one branch and {version_id} on "
+                "the other",
             )
     fields = {k: v for k, v in mine.items() if k not in ("stages", "retired", "retired_numbers")}
     their_fields = {
@@ -118,6 +122,14 @@ def _merge_model(
     wanted = result.referenced_numbers()
     result.version_ids = {n: i for n, i in result.version_ids.items() if n in wanted}
     return DriverResult(codec.encode(result.to_manifest(), fmt))
+
+
+def _defer(mine: dict[str, Any], fmt: str, why: str) -> DriverResult:
+    """Ours' file, marked as an unresolved merge: git goes on (so the post-merge or
+    post-rewrite hook can re-plan the whole store from the commits), and until then every
+    read of the file fails naming ``zenml resolve`` (never a silent pick of one side)."""
+    marked = {**mine, codec.UNRESOLVED_KEY: why}
+    return DriverResult(codec.encode(marked, fmt), deferred=f"{why}; {HINT}")
 
 
 def _stages(base: StageHolders, ours: StageHolders, theirs: StageHolders) -> StageHolders:

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from zenml_cli.core.merge.driver import DriverResult
 from zenml_cli.core.merge.driver import merge_file as merge_one
 from zenml_cli.errors import InvalidInputError, RemoteError
 from zenml_cli.store import Store, git_hooks, git_tree
@@ -21,10 +22,10 @@ def install(store: Store, zenml: str, *, chain: bool = False) -> dict[str, Any]:
     return asdict(git_hooks.install(repo, zenml, chain=chain))
 
 
-def merge_file(base: str, ours: str, theirs: str, path: str) -> str | None:
+def merge_file(base: str, ours: str, theirs: str, path: str) -> DriverResult:
     """Merge git's temp files ``base``/``ours``/``theirs`` of store file ``path`` into
-    ``ours``; the conflict's one-line reason, or None when it merged cleanly. The encoding
-    comes from the file's name (a driver may run where no store can be located)."""
+    ``ours``; what happened (a conflict, a collision left for ``zenml resolve``). The
+    encoding comes from the file's name (a driver may run where no store can be located)."""
     fmt = "json" if path.endswith(".json") else "yaml"
     result = merge_one(
         path,
@@ -34,4 +35,4 @@ def merge_file(base: str, ours: str, theirs: str, path: str) -> str | None:
         fmt,
     )
     git_tree.replace_file(Path(ours), result.merged)
-    return result.conflict
+    return result
