@@ -10,6 +10,7 @@ reflog's ``(start)``/``(finish)`` entries and ``ORIG_HEAD``).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from zenml_cli.errors import InvalidInputError, RemoteError
 from zenml_cli.store import git_cmd
 from zenml_cli.store.atomic import atomic_write, link_out_of
 from zenml_cli.store.git_repo import Repo
-from zenml_cli.store.layout import is_safe_component
+from zenml_cli.store.layout import TEMP_PREFIX, is_safe_component
 
 Files = dict[str, bytes]
 
@@ -286,7 +287,7 @@ def write_store(store_dir: Path, files: Files, remove: list[str]) -> tuple[int, 
                 continue
         except OSError:
             pass
-        atomic_write(path, files[relative])
+        _write(path, files[relative])
         written += 1
     for relative in remove:
         path = _inside(store_dir, relative)
@@ -295,6 +296,20 @@ def write_store(store_dir: Path, files: Files, remove: list[str]) -> tuple[int, 
             removed += 1
             _remove_empty_folders(path.parent, store_dir)
     return written, removed
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Temp file and rename, as every store write (a reader never sees a torn file), but
+    without fsync: like a git checkout, the content is safe in git's objects already, and
+    fsync per file would make a resolve of thousands of versions wait on the disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f"{TEMP_PREFIX}{os.urandom(8).hex()}.part")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _remove_empty_folders(folder: Path, store_dir: Path) -> None:

@@ -51,7 +51,7 @@ def merge_stores(
             path = f"artifacts/{name}/{version}{ext}"
             out[path] = _bytes(k, path, data, fmt)
     model_numbers: dict[str, dict[str, int]] = {}
-    links = {i: v for finals in artifact_versions.values() for i, v in finals.items()}
+    links = {m.id: m.new for m in report.moved if m.kind == "artifact version"}
     for name in sorted({*k.models, *o.models}):
         merged_model = _merge_one(name, b, k, o, report)
         if merged_model is None:
@@ -108,10 +108,12 @@ def _model_files(
     files[f"{folder}/model{ext}"] = (
         mine.raw_model if unchanged_model and mine.raw_model else codec.encode(manifest, fmt)
     )
-    for number, data in merged.versions.items():
+    for number, value in merged.versions.items():
         path = f"{folder}/versions/{number}{ext}"
-        data = rewrite_links(data, links)
-        files[path] = _bytes(k, path, data, fmt)
+        if isinstance(value, bytes) and not _names_any(value, links):
+            files[path] = value  # one side's file as it is
+            continue
+        files[path] = codec.encode(rewrite_links(merged.data(number), links), fmt)
     history_path = f"{folder}/history.jsonl"
     if merged.history and (merged.history_changed or history_path not in k.raw):
         files[history_path] = _history_bytes(merged)
@@ -125,11 +127,16 @@ def _side_files(name: str, model: ModelSide, side: Side, ext: str, links: dict[s
     folder = f"models/{name}/"
     files = {path: raw for path, raw in side.raw.items() if path.startswith(folder)}
     files.update({p: r for p, r in side.other.items() if p.startswith(folder)})
-    for number, data in model.versions.items():
-        rewritten = rewrite_links(data, links)
-        if rewritten is not data:
+    for number, raw in model.versions.raw.items():
+        if _names_any(raw, links):
+            rewritten = rewrite_links(model.versions[number], links)
             files[f"{folder}versions/{number}{ext}"] = codec.encode(rewritten, side.fmt)
     return files
+
+
+def _names_any(raw: bytes, ids: dict[str, str]) -> bool:
+    """True when a manifest's bytes mention one of ``ids`` (then it is decoded and checked)."""
+    return bool(ids) and any(version_id.encode() in raw for version_id in ids)
 
 
 def _history_bytes(merged: MergedModel) -> bytes:

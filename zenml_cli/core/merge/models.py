@@ -15,30 +15,41 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from zenml_cli.core.gates import Gate, check_gate
 from zenml_cli.core.history import RECONCILE, HistoryEvent
 from zenml_cli.core.merge.keys import merge_keys
 from zenml_cli.core.merge.report import MergeReport, Moved
-from zenml_cli.core.merge.state import ModelSide
+from zenml_cli.core.merge.state import ModelSide, VersionFiles
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord, StageHolders
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.core.stages import Policies, plan
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
 from zenml_cli.errors import ConflictError, InvalidInputError
+from zenml_cli.store import codec
+
+#: A merged version: its manifest, or the bytes of one side's file taken as they are.
+Version = dict[str, Any] | bytes
 
 
 @dataclass
 class MergedModel:
     record: ModelRecord
-    versions: dict[int, dict[str, Any]]
+    fmt: str
+    versions: dict[int, Version]
     history: list[HistoryEvent]
-    #: Versions kept byte for byte from ``keep`` (number -> the same dict object).
-    unchanged: set[int] = field(default_factory=set)
     #: Every live version's id -> its final number (runs are rewritten with it).
     numbers: dict[str, int] = field(default_factory=dict)
     history_changed: bool = False
+
+    def data(self, number: int) -> dict[str, Any]:
+        """The manifest of merged version ``number`` (decoding kept bytes on demand)."""
+        value = self.versions[number]
+        if isinstance(value, bytes):
+            value = self.versions[number] = codec.decode(value, self.fmt, Path(str(number)))
+        return value
 
 
 def merge_model(
@@ -49,20 +60,18 @@ def merge_model(
     report: MergeReport,
 ) -> MergedModel:
     """The merged model (both sides have it)."""
-    base = base or ModelSide(None, None)
+    base = base or ModelSide(None, None, VersionFiles(keep.versions.fmt, ""))
     assert keep.record is not None and other.record is not None  # noqa: S101 - callers check
     k_live, o_live, b_live = keep.ids(), other.ids(), base.ids()
     deleted = _retired_ids(keep) | _retired_ids(other)
     deleted |= {i for i in b_live if i not in k_live or i not in o_live}
-    merged = MergedModel(record=copy.deepcopy(keep.record), versions={}, history=[])
+    merged = MergedModel(copy.deepcopy(keep.record), keep.versions.fmt, {}, [])
     for version_id, number in k_live.items():
         if version_id in deleted:
             continue
         merged.versions[number] = _both(name, number, version_id, base, keep, other, report)
-        if merged.versions[number] is keep.versions[number]:
-            merged.unchanged.add(number)
+        merged.numbers[version_id] = number
     final = _place_other(name, keep, other, b_live, deleted, merged, report)
-    merged.numbers = {data["id"]: n for n, data in merged.versions.items()}
     _merge_fields(merged.record, base.record, keep.record, other.record, report, name)
     _retire(merged, keep, other, deleted, final)
     _replay(name, base, keep, other, deleted, final, merged, report)
@@ -84,12 +93,15 @@ def _both(
     keep: ModelSide,
     other: ModelSide,
     report: MergeReport,
-) -> dict[str, Any]:
-    """``keep``'s version, merged key by key with ``other``'s changes to it."""
-    mine = keep.versions[number]
+) -> Version:
+    """``keep``'s version (its very bytes when ``other`` has the same), merged key by key
+    with ``other``'s changes to it."""
     theirs_number = other.ids().get(version_id)
-    if theirs_number is None or other.versions[theirs_number] == mine:
-        return mine
+    if theirs_number is None or other.versions.raw[theirs_number] == keep.versions.raw[number]:
+        return keep.versions.raw[number]
+    mine = keep.versions[number]
+    if other.versions[theirs_number] == mine:
+        return keep.versions.raw[number]
     base_number = base.ids().get(version_id)
     was = base.versions.get(base_number) if base_number is not None else None
     data, clashes = merge_keys(was, mine, other.versions[theirs_number])
@@ -134,7 +146,12 @@ def _place_other(
         taken[target] = version_id
         final[version_id] = target
         if number in other.versions and version_id not in deleted:
-            merged.versions[target] = _renumbered(other.versions[number], number, target)
+            merged.versions[target] = (
+                other.versions.raw[number]
+                if target == number
+                else _renumbered(other.versions[number], number, target)
+            )
+            merged.numbers[version_id] = target
     return final
 
 
@@ -193,8 +210,8 @@ def _retire(
             retired.add(final.get(retired_id, number))
             ids[final.get(retired_id, number)] = retired_id
     record.retired_numbers = sorted(retired)
-    for number, data in merged.versions.items():
-        ids[number] = data["id"]
+    for version_id, number in merged.numbers.items():
+        ids[number] = version_id
     record.version_ids = ids
 
 
@@ -289,7 +306,7 @@ def _gate_passes(
         return True
 
     def record(number: int) -> ModelVersionRecord:
-        return ModelVersionRecord.from_manifest(name, merged.versions[number], f"{name}/{number}")
+        return ModelVersionRecord.from_manifest(name, merged.data(number), f"{name}/{number}")
 
     try:
         check_gate(

@@ -8,6 +8,8 @@ file (config, git files) is carried as bytes.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,24 +22,93 @@ from zenml_cli.store import codec
 Files = dict[str, bytes]
 
 
+class VersionFiles(Mapping[int, dict[str, Any]]):
+    """A side's version manifests by number, decoded only when asked: a merge needs every
+    version's id but the contents of only the few versions that changed or move, and decoding
+    YAML is what a resolve of thousands of versions would otherwise spend its time on."""
+
+    def __init__(self, fmt: str, folder: str) -> None:
+        self.fmt, self.folder = fmt, folder
+        self.raw: dict[int, bytes] = {}
+        self.id_of: dict[int, str] = {}
+        self._decoded: dict[int, dict[str, Any]] = {}
+
+    def add(self, number: int, raw: bytes) -> None:
+        self.raw[number] = raw
+        found = _quick_id(raw, self.fmt, number)
+        self.id_of[number] = found if found is not None else self._check(number)["id"]
+
+    def _check(self, number: int) -> dict[str, Any]:
+        data = self[number]
+        if data.get("number") != number or not isinstance(data.get("id"), str):
+            raise CorruptManifestError(
+                f"{self.folder}/{number}.{self.fmt}",
+                "a version manifest needs its own number and an id",
+            )
+        return data
+
+    def __getitem__(self, number: int) -> dict[str, Any]:
+        data = self._decoded.get(number)
+        if data is None:
+            path = f"{self.folder}/{number}.{self.fmt}"
+            data = self._decoded[number] = _decode(self.raw[number], self.fmt, path)
+        return data
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __contains__(self, number: object) -> bool:
+        return number in self.raw
+
+
+_YAML_ID = re.compile(rb"^id: ([0-9A-Za-z-]+)$", re.MULTILINE)
+_YAML_NUMBER = re.compile(rb"^number: ([0-9]+)$", re.MULTILINE)
+_JSON_ID = re.compile(rb'^  "id": "([0-9A-Za-z-]+)",?$', re.MULTILINE)
+_JSON_NUMBER = re.compile(rb'^  "number": ([0-9]+),?$', re.MULTILINE)
+
+
+#: How a manifest of a readable format starts, as the codec writes it.
+_KNOWN_STARTS = {
+    "yaml": tuple(f"format: {n}\n".encode() for n in codec.READABLE_FORMATS),
+    "json": tuple(f'{{\n  "format": {n},'.encode() for n in codec.READABLE_FORMATS),
+}
+
+
+def _quick_id(raw: bytes, fmt: str, number: int) -> str | None:
+    """The id of a version manifest as zenml-cli writes it (top-level ``id`` and ``number``
+    lines), without parsing it; None sends anything else through the full decode."""
+    if codec.UNRESOLVED_KEY.encode() in raw or not raw.startswith(_KNOWN_STARTS.get(fmt, ())):
+        return None
+    id_pattern, number_pattern = (
+        (_JSON_ID, _JSON_NUMBER) if fmt == "json" else (_YAML_ID, _YAML_NUMBER)
+    )
+    ids, numbers = id_pattern.findall(raw), number_pattern.findall(raw)
+    if len(ids) != 1 or numbers != [str(number).encode()]:
+        return None
+    return bytes(ids[0]).decode()
+
+
 @dataclass
 class ModelSide:
     """One model on one side: model.yaml, its versions by number, its history."""
 
     record: ModelRecord | None
     raw_model: bytes | None
-    versions: dict[int, dict[str, Any]] = field(default_factory=dict)
+    versions: VersionFiles
     history: list[HistoryEvent] = field(default_factory=list)
 
     def ids(self) -> dict[str, int]:
         """Live versions' ids -> numbers."""
-        return {data["id"]: number for number, data in self.versions.items()}
+        return {version_id: number for number, version_id in self.versions.id_of.items()}
 
     def number_ids(self) -> dict[int, str]:
         """Every number this side ever used -> its id (live versions, and the ids model.yaml
         names for holders and retired numbers)."""
         known = {n: i for n, i in (self.record.version_ids.items() if self.record else ()) if i}
-        known.update({n: data["id"] for n, data in self.versions.items()})
+        known.update(self.versions.id_of)
         return known
 
 
@@ -90,7 +161,10 @@ def read_side(files: Files, fmt: str) -> Side:
 
 def _add_model_file(side: Side, parts: list[str], raw: bytes, ext: str) -> None:
     name, rest = parts[1], "/".join(parts[2:])
-    model = side.models.setdefault(name, ModelSide(None, None))
+    model = side.models.get(name)
+    if model is None:
+        folder = f"models/{name}/versions"
+        model = side.models[name] = ModelSide(None, None, VersionFiles(side.fmt, folder))
     path = "/".join(parts)
     if rest == "model" + ext:
         data = _decode(raw, side.fmt, path)
@@ -98,12 +172,11 @@ def _add_model_file(side: Side, parts: list[str], raw: bytes, ext: str) -> None:
         model.raw_model = raw
         side.raw[path] = raw
     elif rest.startswith("versions/") and rest.endswith(ext) and rest.count("/") == 1:
-        data = _decode(raw, side.fmt, path)
-        number = data.get("number")
-        if not isinstance(number, int) or not isinstance(data.get("id"), str):
-            raise CorruptManifestError(path, "a version manifest needs a number and an id")
-        model.versions[number] = data
-        side.raw[path], side.decoded[path] = raw, data
+        stem = rest[len("versions/") : -len(ext)]
+        if not (stem.isascii() and stem.isdigit()):
+            raise CorruptManifestError(path, "unexpected file in a versions folder")
+        model.versions.add(int(stem), raw)
+        side.raw[path] = raw
     elif rest == "history.jsonl":
         model.history = _events(raw, path)
         side.raw[path] = raw
