@@ -69,7 +69,10 @@ def merge_model(
     for version_id, number in k_live.items():
         if version_id in deleted:
             continue
-        merged.versions[number] = _both(name, number, version_id, base, keep, other, report)
+        theirs_number, base_number = o_live.get(version_id), b_live.get(version_id)
+        merged.versions[number] = _both(
+            name, number, (base, base_number), keep, (other, theirs_number), report
+        )
         merged.numbers[version_id] = number
     final = _place_other(name, keep, other, b_live, deleted, merged, report)
     _merge_fields(merged.record, base.record, keep.record, other.record, report, name)
@@ -88,21 +91,19 @@ def _retired_ids(side: ModelSide) -> set[str]:
 def _both(
     name: str,
     number: int,
-    version_id: str,
-    base: ModelSide,
+    base_at: tuple[ModelSide, int | None],
     keep: ModelSide,
-    other: ModelSide,
+    other_at: tuple[ModelSide, int | None],
     report: MergeReport,
 ) -> Version:
     """``keep``'s version (its very bytes when ``other`` has the same), merged key by key
     with ``other``'s changes to it."""
-    theirs_number = other.ids().get(version_id)
+    (base, base_number), (other, theirs_number) = base_at, other_at
     if theirs_number is None or other.versions.raw[theirs_number] == keep.versions.raw[number]:
         return keep.versions.raw[number]
     mine = keep.versions[number]
     if other.versions[theirs_number] == mine:
         return keep.versions.raw[number]
-    base_number = base.ids().get(version_id)
     was = base.versions.get(base_number) if base_number is not None else None
     data, clashes = merge_keys(was, mine, other.versions[theirs_number])
     data["number"] = number
