@@ -147,8 +147,8 @@ def _check_history(
             Problem(
                 source,
                 f"different events share sequence number(s) {', '.join(map(str, shared))} "
-                "(two branches merged by union?); the order is ambiguous: renumber one branch's "
-                "events after the other's and check model.yaml's holders",
+                "(two branches merged by union?); the order is ambiguous: run 'zenml resolve' "
+                "in the merge (it replays one branch's events after the other's)",
             )
         )
     if not any(event.event in ("stage", "delete") for event in events):
