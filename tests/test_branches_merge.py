@@ -229,3 +229,38 @@ def test_pipelines_on_two_branches_both_runs_outputs_load(tmp_path: Path) -> Non
             "trained_model": number[0] == "3" and "1" or "2",
             "report": number[0] == "3" and "1" or "2",
         }
+
+
+def test_replayed_events_of_a_deleted_version_or_a_failing_gate_are_skipped(
+    tmp_path: Path,
+) -> None:
+    _, (alice, bob) = team(tmp_path)
+    zenml(alice, "model", "version", "update", "iris", "1", "-M", "auc=0.99")
+    zenml(alice, "model", "version", "update", "iris", "2", "-M", "auc=0.5")
+    commit(alice, "main: metrics")
+    push(alice, BRANCH)
+    git(bob, "pull", "-q", "origin", BRANCH)
+    branch(bob, "b")
+    zenml(bob, "model", "version", "update", "iris", "2", "--stage", "production",
+          "--if-better", "auc:higher")  # fmt: skip
+    zenml(bob, "model", "version", "update", "iris", "1", "--stage", "staging")
+    commit(bob, "b: 2 to production (gated), 1 to staging")
+    push(bob, "b")
+    zenml(alice, "model", "version", "update", "iris", "1", "--stage", "production")
+    zenml(alice, "model", "version", "delete", "iris", "1", "-y", "--force")
+    zenml(alice, "model", "version", "create", "iris", "-M", "auc=0.97")
+    zenml(alice, "model", "version", "update", "iris", "3", "--stage", "production")
+    commit(alice, "main: 1 deleted, 3 (auc 0.97) in production")
+    git(alice, "fetch", "-q", "origin")
+    git(alice, "merge", "-q", "--no-edit", "origin/b", check=False)
+    report = zenml_json(alice, "resolve")
+    skipped = sorted(n["detail"] for n in report["notes"] if n["kind"] == "skipped")
+    assert len(skipped) == 2
+    assert "gate no longer passes" in skipped[0] and "version 2 to production" in skipped[0]
+    assert "version was deleted" in skipped[1] and "version 1 to staging" in skipped[1]
+    git(alice, "commit", "-q", "--no-edit")
+    doctor_clean(alice)
+    stages = model_file(alice)["stages"]
+    assert stages["production"]["number"] == 3 and stages["staging"] is None
+    marked = [e for e in history(alice) if e.get("skipped")]
+    assert [(e["version"], e["to"]) for e in marked] == [(2, "production"), (1, "staging")]
