@@ -172,3 +172,22 @@ def _git_all(cwd: Path, *args: str) -> str:
         env=os.environ.copy(),
     )  # fmt: skip
     return done.stdout + done.stderr
+
+
+def test_git_install_then_pull_rebase_needs_no_manual_step(tmp_path: Path) -> None:
+    _, (alice, ci) = team(tmp_path)
+    zenml(alice, "git", "install")
+    mine = register(alice, "auc=0.8")
+    commit(alice, "alice: 3")
+    zenml(alice, "model", "version", "update", "iris", "3", "--stage", "staging")
+    commit(alice, "alice: 3 to staging")
+    pushed = zenml_json(ci, "model", "version", "create", "iris", "--push")
+    pulled = _git_all(alice, "pull", "--rebase", "origin", BRANCH)
+    assert "CONFLICT" not in pulled, pulled
+    assert not git(alice, "status", "--porcelain")
+    assert git(alice, "log", "-1", "--format=%s").startswith("zenml resolve")
+    doctor_clean(alice)
+    assert version_file(alice, 3)["id"] == pushed["id"]
+    staged = zenml_json(alice, "model", "version", "describe", "iris", "staging")
+    assert (staged["number"], staged["id"]) == (4, mine["id"])
+    git(alice, "push", "-q", "origin", BRANCH)  # a fast-forward of main: nothing rewritten
