@@ -191,3 +191,25 @@ def test_git_install_then_pull_rebase_needs_no_manual_step(tmp_path: Path) -> No
     staged = zenml_json(alice, "model", "version", "describe", "iris", "staging")
     assert (staged["number"], staged["id"]) == (4, mine["id"])
     git(alice, "push", "-q", "origin", BRANCH)  # a fast-forward of main: nothing rewritten
+
+
+def test_resolve_onto_brings_a_stale_review_branch_up_to_date(tmp_path: Path) -> None:
+    _, (alice, ci) = team(tmp_path)
+    branch(alice, "review")
+    mine = register(alice)
+    zenml(alice, "model", "version", "update", "iris", "3", "--stage", "staging")
+    commit(alice, "review: 3 to staging")
+    push(alice, "review")
+    pushed = zenml_json(ci, "model", "version", "create", "iris", "--push")
+    zenml(ci, "model", "version", "update", "iris", "3", "--stage", "production", "--push")
+    git(alice, "fetch", "-q", "origin")
+    report = zenml_json(alice, "resolve", "--onto", "origin/main")
+    assert report["operation"] == "onto origin/main" and report["committed"]
+    assert [(m["old"], m["new"], m["id"]) for m in report["moved"]] == [("3", "4", mine["id"])]
+    doctor_clean(alice)
+    git(alice, "merge-base", "--is-ancestor", "origin/main", "HEAD")
+    assert model_file(alice)["stages"]["production"] == {"number": 3, "id": pushed["id"]}
+    assert model_file(alice)["stages"]["staging"] == {"number": 4, "id": mine["id"]}
+    push(alice, "review")  # a fast-forward of the review branch: no force needed
+    again = zenml_json(alice, "resolve", "--onto", "origin/main")
+    assert again["operation"] == "onto origin/main: up to date"

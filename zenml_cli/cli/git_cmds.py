@@ -38,6 +38,14 @@ def resolve(
             "--commit", help="After a finished merge or rebase, commit the result as well."
         ),
     ] = False,
+    onto: Annotated[
+        str | None,
+        typer.Option(
+            "--onto",
+            help="Bring this branch up to date with REF (e.g. origin/main): merge it, re-plan "
+            "this branch's registry writes on top (REF keeps its numbers), commit.",
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Plan and report only; write nothing.")
     ] = False,
@@ -62,8 +70,10 @@ def resolve(
         return
     if hook_args:
         raise typer.BadParameter("extra arguments are only for --hook", param_hint="ARGS")
+    if onto is not None and (base or ours or theirs or dry_run):
+        raise typer.BadParameter("--onto takes no --base/--ours/--theirs/--dry-run")
     report = registry(ctx).resolve(
-        base=base, ours=ours, theirs=theirs, commit=commit, check_only=dry_run
+        base=base, ours=ours, theirs=theirs, commit=commit, check_only=dry_run, onto=onto
     )
     assert report is not None  # noqa: S101 - only a hook run may find nothing
     data = report.to_dict()

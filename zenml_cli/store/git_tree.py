@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from zenml_cli.errors import InvalidInputError, RemoteError
+from zenml_cli.errors import ConflictError, InvalidInputError, RemoteError
 from zenml_cli.store import git_cmd
 from zenml_cli.store.atomic import atomic_write, link_out_of
 from zenml_cli.store.git_repo import Repo
@@ -264,6 +264,41 @@ def commit_store(repo: Repo, message: str) -> str:
     new = repo.commit_tree(tree, head, message, repo.identity_args())
     repo.check("update-ref", "-m", "zenml resolve", "HEAD", new, head)
     return new
+
+
+def start_merge(repo: Repo, onto: str) -> str:
+    """``git merge --no-commit --no-ff ONTO`` in the work tree, for ``zenml resolve --onto``:
+    "up to date" or "fast-forward" when there is nothing to re-plan, else "merge" with the
+    merge in progress. Conflicts outside the store abort the merge (ConflictError): those are
+    the person's to resolve, not the registry's."""
+    target = _need(repo, onto)
+    if bool(repo.git("status", "--porcelain", "--untracked-files=no").out):
+        raise ConflictError(
+            "the work tree has uncommitted changes; commit or stash them before "
+            "'zenml resolve --onto'"
+        )
+    if is_ancestor(repo, target, "HEAD"):
+        return "up to date"
+    if is_ancestor(repo, "HEAD", target):
+        repo.check("merge", "-q", "--ff-only", target)
+        return "fast-forward"
+    repo.git("merge", "-q", "--no-commit", "--no-ff", target)
+    prefix = repo.store_path + "/"
+    outside = [path for path in unmerged_paths(repo) if not path.startswith(prefix)]
+    if outside or not _ref(repo, "MERGE_HEAD"):
+        repo.git("merge", "--abort")
+        where = ", ".join(outside[:5]) or "git refused the merge"
+        raise ConflictError(
+            f"merging {onto} conflicts outside the store ({where}); nothing changed: "
+            f"'git merge {onto}', fix those, then 'zenml resolve'"
+        )
+    return "merge"
+
+
+def finish_merge(repo: Repo) -> str:
+    """Commit the merge in progress (its message as git prepared it); the new commit."""
+    repo.check(*repo.identity_args(), "commit", "-q", "--no-verify", "--no-edit")
+    return repo.check("rev-parse", "HEAD")
 
 
 def tracked_store_files(repo: Repo) -> list[str]:

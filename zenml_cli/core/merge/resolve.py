@@ -22,14 +22,19 @@ def resolve(
     commit: bool = False,
     check_only: bool = False,
     hook: str | None = None,
+    onto: str | None = None,
 ) -> MergeReport | None:
     """Resolve the registry of the merge in progress (or just finished) in ``store``'s clone.
     ``check_only``: plan and report, write nothing. ``hook``: run from an installed git hook
-    (None when the hook has nothing to resolve: a fast-forward, an amend)."""
+    (None when the hook has nothing to resolve: a fast-forward, an amend). ``onto``: bring
+    this branch up to date with REF (a stale review branch): merge REF, re-plan this branch's
+    registry writes on top of it (REF keeps its numbers), and commit the merge."""
     try:
         repo = Repo.of(store.root)
     except RemoteError as exc:  # not a git work tree
         raise InvalidInputError(f"zenml resolve needs a git work tree: {exc}") from None
+    if onto is not None:
+        return _onto(store, repo, onto)
     if hook is not None:
         found = git_tree.hook_inputs(repo, hook)
         if found is None:
@@ -63,6 +68,22 @@ def resolve(
         git_tree.stage_store(repo)
     if commit and inputs.finished and git_tree.store_is_dirty_index(repo):
         report.committed = git_tree.commit_store(repo, _message(report))
+    return report
+
+
+def _onto(store: Store, repo: Repo, onto: str) -> MergeReport:
+    started = git_tree.start_merge(repo, onto)
+    if started != "merge":
+        head = repo.check("rev-parse", "HEAD")
+        return MergeReport(operation=f"onto {onto}: {started}", ours=head, theirs=head)
+    try:
+        report = resolve(store, ours="MERGE_HEAD", theirs="HEAD")
+    except BaseException:
+        repo.git("merge", "--abort")
+        raise
+    assert report is not None  # noqa: S101 - only hooks get None
+    report.operation = f"onto {onto}"
+    report.committed = git_tree.finish_merge(repo)
     return report
 
 
