@@ -213,3 +213,21 @@ def test_resolve_onto_brings_a_stale_review_branch_up_to_date(tmp_path: Path) ->
     push(alice, "review")  # a fast-forward of the review branch: no force needed
     again = zenml_json(alice, "resolve", "--onto", "origin/main")
     assert again["operation"] == "onto origin/main: up to date"
+
+
+def test_hooks_add_no_commit_when_nothing_collided(tmp_path: Path) -> None:
+    _, (alice, bob) = team(tmp_path)
+    zenml(alice, "git", "install")
+    branch(bob, "b")
+    zenml(bob, "model", "version", "update", "iris", "2", "--stage", "production")
+    commit(bob, "b: 2 to production")
+    push(bob, "b")
+    zenml(alice, "model", "version", "update", "iris", "1", "--stage", "staging")
+    commit(alice, "main: 1 to staging")
+    git(alice, "fetch", "-q", "origin")
+    merged = _git_all(alice, "merge", "--no-edit", "origin/b")
+    assert "CONFLICT" not in merged and "zenml resolve" not in merged, merged
+    assert git(alice, "log", "-1", "--format=%s").startswith("Merge")  # no follow-up commit
+    doctor_clean(alice)
+    stages = model_file(alice)["stages"]
+    assert (stages["staging"]["number"], stages["production"]["number"]) == (1, 2)

@@ -116,7 +116,7 @@ def _model_files(
         files[path] = codec.encode(rewrite_links(merged.data(number), links), fmt)
     history_path = f"{folder}/history.jsonl"
     if merged.history and (merged.history_changed or history_path not in k.raw):
-        files[history_path] = _history_bytes(merged)
+        files[history_path] = _history_bytes(merged, k.raw.get(history_path))
     elif history_path in k.raw:
         files[history_path] = k.raw[history_path]
     return files
@@ -139,9 +139,16 @@ def _names_any(raw: bytes, ids: dict[str, str]) -> bool:
     return bool(ids) and any(version_id.encode() in raw for version_id in ids)
 
 
-def _history_bytes(merged: MergedModel) -> bytes:
-    lines = [json.dumps(e.to_dict(), ensure_ascii=False) for e in merged.history]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+def _history_bytes(merged: MergedModel, kept: bytes | None) -> bytes:
+    """``keep``'s history as it is (when already in sequence) plus ``other``'s events, so a
+    merge that collided nowhere leaves the lines git merged byte for byte."""
+    events = merged.history
+    head = b""
+    if merged.keep_verbatim is not None and kept is not None:
+        head = kept if kept.endswith(b"\n") or not kept else kept + b"\n"
+        events = events[merged.keep_verbatim :]
+    lines = [json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in events]
+    return head + "".join(lines).encode("utf-8")
 
 
 def _bytes(k: Side, path: str, data: dict[str, Any], fmt: str) -> bytes:

@@ -43,6 +43,9 @@ class MergedModel:
     #: Every live version's id -> its final number (runs are rewritten with it).
     numbers: dict[str, int] = field(default_factory=dict)
     history_changed: bool = False
+    #: ``keep``'s history is already sequenced 1..n in file order: its bytes stay as they are
+    #: and only ``other``'s events (the last ones of ``history``) are appended.
+    keep_verbatim: int | None = None
 
     def data(self, number: int) -> dict[str, Any]:
         """The manifest of merged version ``number`` (decoding kept bytes on demand)."""
@@ -241,10 +244,10 @@ def _replay(
         elif event.event == "stage":
             holders = _replay_stage(name, event, holders, deleted, merged, report)
     merged.record.stages = holders
+    in_order = [e.seq for e in keep.history] == list(range(1, len(keep.history) + 1))
+    merged.keep_verbatim = len(keep.history) if in_order else None
     events = sorted(keep.history, key=lambda e: e.seq) + fresh
-    merged.history_changed = bool(fresh) or [e.seq for e in events] != list(
-        range(1, len(events) + 1)
-    )
+    merged.history_changed = bool(fresh) or not in_order
     for seq, event in enumerate(events, start=1):
         event.seq = seq
     merged.history = events
