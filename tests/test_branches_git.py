@@ -231,3 +231,22 @@ def test_hooks_add_no_commit_when_nothing_collided(tmp_path: Path) -> None:
     doctor_clean(alice)
     stages = model_file(alice)["stages"]
     assert (stages["staging"]["number"], stages["production"]["number"]) == (1, 2)
+
+
+def test_cherry_pick_of_a_registration_onto_main(tmp_path: Path) -> None:
+    _, (alice, bob) = team(tmp_path)
+    branch(alice, "experiment")
+    picked = register(alice, "auc=0.3")
+    pick = commit(alice, "experiment: 3")
+    theirs = register(bob)
+    commit(bob, "main: 3")
+    push(bob, BRANCH)
+    git(alice, "checkout", "-q", BRANCH)
+    git(alice, "pull", "-q", "origin", BRANCH)
+    assert "CONFLICT" in _git_all(alice, "cherry-pick", pick)
+    report = zenml_json(alice, "resolve")
+    assert report["operation"] == "cherry-pick"
+    assert [(m["old"], m["new"]) for m in report["moved"]] == [("3", "4")]
+    git(alice, "cherry-pick", "--continue")
+    doctor_clean(alice)
+    assert [version_file(alice, n)["id"] for n in (3, 4)] == [theirs["id"], picked["id"]]
