@@ -90,8 +90,8 @@ def _run_hook(ctx: typer.Context, hook: str, args: list[str]) -> None:
         return  # a squash merge commits nothing to resolve yet
     if hook == "post-rewrite" and args[:1] != ["rebase"]:
         return  # an amend
-    if not sys.stdin.isatty():
-        sys.stdin.read()  # post-rewrite's list of rewritten commits: not needed
+    if hook == "post-rewrite" and not sys.stdin.isatty():
+        sys.stdin.read()  # the list of rewritten commits: not needed, but git writes it
     try:
         report = registry(ctx).resolve(hook=hook, commit=True)
     except Exception as exc:  # noqa: BLE001 - any failure becomes a message, never a failed git command

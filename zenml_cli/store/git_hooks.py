@@ -80,14 +80,23 @@ def _is_foreign(path: Path) -> bool:
 
 def _write_hook(path: Path, zenml: str, name: str) -> None:
     chained = shlex.quote(str(path.with_name(name + CHAINED_SUFFIX)))
-    script = f"""#!/bin/sh
-{MARKER}: after a {"merge" if name == "post-merge" else "rebase"}, re-plan registry writes that
-# collided (two branches' versions with one number); a no-op when nothing collided.
-input=$(cat)
+    run = f'{shlex.quote(zenml)} resolve --hook {name} "$@"'
+    if name == "post-rewrite":  # git feeds the rewritten commits on stdin: give both a copy
+        body = f"""input=$(cat)
 if [ -x {chained} ]; then
-  printf '%s' "$input" | {chained} "$@" || exit $?
+  printf '%s\\n' "$input" | {chained} "$@"
 fi
-printf '%s' "$input" | {shlex.quote(zenml)} resolve --hook {name} "$@"
+printf '%s\\n' "$input" | {run}"""
+    else:  # post-merge reads nothing (never wait on a terminal's stdin)
+        body = f"""if [ -x {chained} ]; then
+  {chained} "$@" </dev/null
+fi
+{run} </dev/null"""
+    what = "a merge" if name == "post-merge" else "a rebase"
+    script = f"""#!/bin/sh
+{MARKER}: after {what}, re-plan registry writes that
+# collided (two branches' versions with one number); a no-op when nothing collided.
+{body}
 exit 0
 """
     path.parent.mkdir(parents=True, exist_ok=True)
