@@ -262,3 +262,53 @@ def test_replayed_events_of_a_deleted_version_or_a_failing_gate_are_skipped(
     assert stages["production"]["number"] == 3 and stages["staging"] is None
     marked = [e for e in history(alice) if e.get("skipped")]
     assert [(e["version"], e["to"]) for e in marked] == [(2, "production"), (1, "staging")]
+
+
+SAVE = """
+import json, sys
+from zenml_cli import Client, save_artifact
+saved = save_artifact({"by": sys.argv[1]}, "dataset")
+if sys.argv[2] == "delete":
+    Client().delete_artifact_version(saved.id)
+print(json.dumps({"id": saved.id, "version": saved.version}))
+"""
+
+
+def test_artifact_saved_and_deleted_against_saved_is_a_collision(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    def save(cwd: Path, who: str, then: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ZENML_")}
+        env["ZENML_ARTIFACT_STORE"] = str(tmp_path / "shared")
+        done = subprocess.run(
+            [sys.executable, "-c", SAVE, who, then], cwd=cwd, env=env, capture_output=True,
+            text=True, timeout=60, check=True,
+        )  # fmt: skip
+        return dict(json.loads(done.stdout))
+
+    _, (alice, bob) = team(tmp_path)
+    branch(alice, "a")
+    gone = save(alice, "alice", "delete")
+    commit(alice, "a: dataset 1 saved and deleted")
+    push(alice, "a")
+    branch(bob, "b")
+    kept = save(bob, "bob", "keep")
+    assert gone["version"] == kept["version"] == "1"
+    commit(bob, "b: dataset 1")
+    push(bob, "b")
+    git(alice, "checkout", "-q", BRANCH)
+    git(alice, "fetch", "-q", "origin")
+    git(alice, "merge", "-q", "--no-ff", "-m", "merge a", "origin/a")
+    git(alice, "merge", "-q", "--no-ff", "-m", "merge b", "origin/b")  # clean by text
+    failed = zenml(alice, "artifact", "describe", "dataset", code=6)
+    assert kept["id"] in failed and gone["id"] in failed and "zenml resolve" in failed
+    report = zenml_json(alice, "resolve", "--commit")
+    assert [(m["kind"], m["old"], m["new"]) for m in report["moved"]] == [
+        ("artifact version", "1", "2")
+    ]
+    doctor_clean(alice)
+    described = zenml_json(alice, "artifact", "describe", "dataset")
+    assert (described["id"], described["version"]) == (kept["id"], "2")

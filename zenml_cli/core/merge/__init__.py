@@ -22,6 +22,7 @@ from zenml_cli.core.merge.models import MergedModel, merge_model
 from zenml_cli.core.merge.report import MergeReport, Moved, Note
 from zenml_cli.core.merge.state import Files, ModelSide, Side, manifest_format, read_side
 from zenml_cli.store import codec
+from zenml_cli.store.layout import ARTIFACT_RETIRED_FILE
 
 __all__ = ["MergeReport", "Moved", "Note", "merge_stores"]
 
@@ -38,15 +39,20 @@ def merge_stores(
     out: Files = _other_files(b, k, o)
     ext = "." + fmt
     artifact_versions: dict[str, dict[str, str]] = {}
-    for name in sorted({*k.artifacts, *o.artifacts}):
-        merged, final = merge_artifact(
+    for name in sorted({*k.artifacts, *o.artifacts, *k.artifact_retired, *o.artifact_retired}):
+        k_gone, o_gone = k.artifact_retired.get(name, {}), o.artifact_retired.get(name, {})
+        merged, final, gone = merge_artifact(
             name,
             b.artifacts.get(name, {}),
             k.artifacts.get(name, {}),
             o.artifacts.get(name, {}),
             report,
+            (k_gone, o_gone),
         )
         artifact_versions[name] = final
+        if gone:
+            path = f"artifacts/{name}/{ARTIFACT_RETIRED_FILE}"
+            out[path] = _retired_bytes(k.raw.get(path, b""), k_gone, gone)
         for version, data in merged.items():
             path = f"artifacts/{name}/{version}{ext}"
             out[path] = _bytes(k, path, data, fmt)
@@ -137,6 +143,14 @@ def _side_files(name: str, model: ModelSide, side: Side, ext: str, links: dict[s
 def _names_any(raw: bytes, ids: dict[str, str]) -> bool:
     """True when a manifest's bytes mention one of ``ids`` (then it is decoded and checked)."""
     return bool(ids) and any(version_id.encode() in raw for version_id in ids)
+
+
+def _retired_bytes(kept: bytes, k_gone: dict[str, Any], gone: dict[str, Any]) -> bytes:
+    """``keep``'s deleted-versions lines as they are, then the other side's new ones."""
+    if kept and not kept.endswith(b"\n"):
+        kept += b"\n"
+    added = [json.dumps(line) + "\n" for version, line in gone.items() if version not in k_gone]
+    return kept + "".join(added).encode("utf-8")
 
 
 def _history_bytes(merged: MergedModel, kept: bytes | None) -> bytes:

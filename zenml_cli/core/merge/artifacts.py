@@ -23,13 +23,16 @@ def merge_artifact(
     keep: Versions,
     other: Versions,
     report: MergeReport,
-) -> tuple[Versions, dict[str, str]]:
-    """The merged versions of artifact ``name`` (version -> manifest) and id -> final
-    version for every version of it."""
+    retired: tuple[Versions, Versions] = ({}, {}),
+) -> tuple[Versions, dict[str, str], Versions]:
+    """The merged versions of artifact ``name`` (version -> manifest), id -> final version
+    for every version of it, and the merged deleted versions (``retired``: keep's, other's)."""
+    k_gone, o_gone = retired
     k_ids = {data["id"]: v for v, data in keep.items() if isinstance(data.get("id"), str)}
     o_ids = {data["id"]: v for v, data in other.items() if isinstance(data.get("id"), str)}
     b_ids = {data["id"]: v for v, data in base.items() if isinstance(data.get("id"), str)}
     deleted = {i for i in b_ids if i not in k_ids or i not in o_ids}
+    deleted |= {str(line.get("id")) for line in (*k_gone.values(), *o_gone.values())}
     merged: Versions = {}
     for version_id, version in k_ids.items():
         if version_id in deleted:
@@ -45,13 +48,14 @@ def merge_artifact(
                     f"artifacts/{name}/{version}",
                     f"both sides changed '{key}'; ours kept",
                 )
-    highest = max((_number(v) for v in [*keep, *other]), default=0)
+    highest = max((_number(v) for v in [*keep, *other, *k_gone, *o_gone]), default=0)
     final = {i: v for i, v in k_ids.items() if i not in deleted}
+    gone = dict(k_gone)
     for version_id, version in sorted(o_ids.items(), key=lambda item: _sort_key(item[1])):
-        if version_id in k_ids or version_id in b_ids:
+        if version_id in k_ids or version_id in b_ids or version_id in deleted:
             continue
         data = other[version]
-        if version in merged:
+        if version in merged or version in gone:
             highest += 1
             new = str(highest) if version.isdigit() else f"{version}-{highest}"
             report.moved.append(Moved("artifact version", name, version_id, version, new))
@@ -59,7 +63,15 @@ def merge_artifact(
             version = new
         merged[version] = data
         final[version_id] = version
-    return merged, final
+    for version, line in sorted(o_gone.items(), key=lambda item: _sort_key(item[0])):
+        if version in gone and gone[version].get("id") == line.get("id"):
+            continue
+        if version in gone or version in merged:  # deleted on their branch, number taken here
+            highest += 1
+            version = str(highest) if version.isdigit() else f"{version}-{highest}"
+            line = {**line, "version": version, "number": highest}
+        gone[version] = line
+    return merged, final, gone
 
 
 def _number(version: str) -> int:

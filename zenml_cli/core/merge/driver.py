@@ -21,6 +21,7 @@ from zenml_cli.core.merge.keys import merge_keys
 from zenml_cli.core.records import ModelRecord, StageHolders
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import codec
+from zenml_cli.store.layout import ARTIFACT_RETIRED_FILE
 
 HINT = "run 'zenml resolve' (it renumbers the other branch's version and rewrites its references)"
 
@@ -38,6 +39,10 @@ def merge_file(path: str, base: bytes, ours: bytes, theirs: bytes, fmt: str) -> 
     """Merge one store file; ``fmt`` is the store's manifest encoding."""
     if path.endswith("history.jsonl"):
         return DriverResult(merge_history(base, ours, theirs))
+    if path.endswith(ARTIFACT_RETIRED_FILE):  # deleted artifact versions: a set of lines
+        kept = [line for line in ours.splitlines() if line.strip()]
+        kept += [line for line in theirs.splitlines() if line.strip() and line not in kept]
+        return DriverResult(b"".join(line + b"\n" for line in kept))
     try:
         sides = [_decode(raw, fmt, path) for raw in (base, ours, theirs)]
     except CorruptManifestError as exc:

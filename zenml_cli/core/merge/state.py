@@ -18,6 +18,7 @@ from zenml_cli.core.history import HistoryEvent
 from zenml_cli.core.records import ModelRecord
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import codec
+from zenml_cli.store.layout import ARTIFACT_RETIRED_FILE
 
 Files = dict[str, bytes]
 
@@ -119,6 +120,8 @@ class Side:
     fmt: str
     models: dict[str, ModelSide] = field(default_factory=dict)
     artifacts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: Deleted artifact versions per name: version -> {"version", "number", "id"}.
+    artifact_retired: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
     other: Files = field(default_factory=dict)
     #: The undecoded bytes of every registry file, to keep a file byte for byte when unchanged.
@@ -146,6 +149,9 @@ def read_side(files: Files, fmt: str) -> Side:
         parts = path.split("/")
         if parts[0] == "models" and len(parts) >= 3:
             _add_model_file(side, parts, raw, ext)
+        elif parts[0] == "artifacts" and len(parts) == 3 and parts[2] == ARTIFACT_RETIRED_FILE:
+            side.artifact_retired[parts[1]] = _retired_lines(raw, path)
+            side.raw[path] = raw
         elif parts[0] == "artifacts" and len(parts) == 3 and parts[2].endswith(ext):
             data = _decode(raw, fmt, path)
             side.artifacts.setdefault(parts[1], {})[parts[2][: -len(ext)]] = data
@@ -182,6 +188,21 @@ def _add_model_file(side: Side, parts: list[str], raw: bytes, ext: str) -> None:
         side.raw[path] = raw
     else:
         side.other[path] = raw
+
+
+def _retired_lines(raw: bytes, path: str) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            found[str(data["version"])] = data
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CorruptManifestError(
+                f"{path}:{number}", "not a valid deleted-version line"
+            ) from exc
+    return found
 
 
 def _events(raw: bytes, path: str) -> list[HistoryEvent]:
