@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from zenml_cli.core.merge import MergeReport, merge_stores
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, RemoteError
-from zenml_cli.store import Store, git_tree
+from zenml_cli.store import Store, git_state, git_tree
 from zenml_cli.store.git_repo import Repo
 
 #: The one commit message a resolve commit carries (hooks look for it to avoid loops).
@@ -36,12 +36,12 @@ def resolve(
     if onto is not None:
         return _onto(store, repo, onto)
     if hook is not None:
-        found = git_tree.hook_inputs(repo, hook)
+        found = git_state.hook_inputs(repo, hook)
         if found is None:
             return None
         inputs = found
     else:
-        inputs = git_tree.find_inputs(repo, base, ours, theirs)
+        inputs = git_state.find_inputs(repo, base, ours, theirs)
     if inputs.finished and git_tree.store_is_dirty(repo) and not check_only:
         raise ConflictError(
             f"{repo.store_path} has uncommitted changes; commit or stash them, then run "
@@ -72,7 +72,7 @@ def resolve(
 
 
 def _onto(store: Store, repo: Repo, onto: str) -> MergeReport:
-    started = git_tree.start_merge(repo, onto)
+    started = git_state.start_merge(repo, onto)
     if started != "merge":
         head = repo.check("rev-parse", "HEAD")
         return MergeReport(operation=f"onto {onto}: {started}", ours=head, theirs=head)
@@ -83,7 +83,7 @@ def _onto(store: Store, repo: Repo, onto: str) -> MergeReport:
         raise
     assert report is not None  # noqa: S101 - only hooks get None
     report.operation = f"onto {onto}"
-    report.committed = git_tree.finish_merge(repo)
+    report.committed = git_state.finish_merge(repo)
     return report
 
 
@@ -95,10 +95,10 @@ def _theirs_keeps_numbers(store: Store, repo: Repo, ours: str, theirs: str) -> b
         remote, branch = settings.remote, settings.branch
     except CorruptManifestError:  # a conflicted config.yaml: assume the usual names
         remote, branch = "origin", None
-    tip = git_tree.default_tip(repo, remote, branch)
+    tip = git_state.default_tip(repo, remote, branch)
     if tip is None:
         return False
-    return git_tree.is_ancestor(repo, tip, theirs) and not git_tree.is_ancestor(repo, tip, ours)
+    return git_state.is_ancestor(repo, tip, theirs) and not git_state.is_ancestor(repo, tip, ours)
 
 
 def _message(report: MergeReport) -> str:
