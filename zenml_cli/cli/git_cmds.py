@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -177,13 +176,14 @@ def merge_file(
 
 def _zenml_command() -> str:
     """The zenml the hooks and driver should run: this very one (a venv's script need not be
-    on PATH when git runs a hook)."""
+    on PATH when git runs a hook); under ``python -m zenml_cli``, the script beside that
+    Python."""
     script = Path(sys.argv[0])
     if script.name in ("zenml", "zenml-cli") and script.exists():
         return str(script.resolve())
-    found = os.environ.get("ZENML_CLI_COMMAND")
-    if found:
-        return found
+    beside = Path(sys.executable).with_name("zenml")
+    if beside.exists():
+        return str(beside)
     raise InvalidInputError(
         "cannot tell which zenml command the hooks should run; run 'zenml git install' "
         "from the installed zenml script"
