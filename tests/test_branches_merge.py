@@ -77,6 +77,10 @@ def test_add_add_keeps_our_number_and_both_versions(tmp_path: Path) -> None:
     git(alice, "fetch", "-q", "origin")
     merged = git(alice, "merge", "-q", "origin/b", check=False)
     assert "CONFLICT" in merged  # add/add on versions/3.yaml
+    before = git(alice, "status", "--porcelain")
+    planned = zenml_json(alice, "resolve", "--dry-run")
+    assert [(m["old"], m["new"]) for m in planned["moved"]] == [("3", "4")]
+    assert git(alice, "status", "--porcelain") == before  # a dry run writes nothing
     report = zenml_json(alice, "resolve")
     assert report["kept_numbers"] == "ours"
     assert [(m["old"], m["new"]) for m in report["moved"]] == [("3", "4")]
