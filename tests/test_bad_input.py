@@ -3,6 +3,7 @@ bytes are exactly as they were."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,7 @@ def test_corrupt_manifests_exit_6_naming_the_file(
     path = seeded / ".zenml" / target
     content = CORRUPTIONS[corruption]
     if content is None:
-        content = path.read_bytes().replace(b"format: 1\nid:", b"format: 1\nid: 5\nold_id:")
+        content = re.sub(rb"^format: (\d)\nid:", rb"format: \1\nid: 5\nold_id:", path.read_bytes())
     path.write_bytes(content)
     before = snapshot(seeded)
     reads = [

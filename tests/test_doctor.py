@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from zenml_cli import Client
 
@@ -46,15 +49,27 @@ def test_duplicate_version_names_after_a_merge(store_dir: Path, cli: Cli) -> Non
     assert any("share the name 'v2'" in p["problem"] for p in problems)
 
 
+def _edit_stages(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data["stages"])
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
 def test_stage_holders_that_contradict(store_dir: Path, cli: Cli) -> None:
-    _edit(store_dir / "models/iris/model.yaml", "staging: 1", "staging: 2")
+    _edit_stages(
+        store_dir / "models/iris/model.yaml",
+        lambda stages: stages.update(staging=dict(stages["production"])),
+    )
     code, problems = _doctor(cli)
     assert code == 6
     assert any("holds both staging and production" in p["problem"] for p in problems)
 
 
 def test_holder_that_does_not_exist(store_dir: Path, cli: Cli) -> None:
-    _edit(store_dir / "models/iris/model.yaml", "production: 2", "production: 42")
+    _edit_stages(
+        store_dir / "models/iris/model.yaml",
+        lambda stages: stages["production"].update(number=42),
+    )
     code, problems = _doctor(cli)
     assert code == 6
     assert problems[0]["path"].endswith("model.yaml")

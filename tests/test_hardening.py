@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -386,7 +387,7 @@ def test_13_doctor_reads_manifests_not_the_cache(store: Store, cli: Cli) -> None
     _model(store)
     path = store.layout.model_file("m")
     good = models.get_model(store, "m").to_manifest()
-    path.write_text(path.read_text().replace("format: 1", "format: 1\n  broken: [", 1))
+    path.write_text(re.sub(r"^format: (\d)", r"format: \1\n  broken: [", path.read_text()))
     key = stat_key(os.stat(path))  # a memo that still vouches for the good content
     manifest_memo_file(store.dir).parent.mkdir(exist_ok=True)
     manifest_memo_file(store.dir).write_bytes(

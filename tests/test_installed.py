@@ -127,7 +127,7 @@ def test_promote_in_ci_example_fails_with_the_steps_exit_code(project: Path) -> 
 def test_demo_script_runs(project: Path) -> None:
     result = _run_example("demo.sh", project)
     assert result.returncode == 0, result.stderr
-    assert "production: 2" in result.stdout and "- 1" in result.stdout
+    assert "production:\n    number: 2" in result.stdout and "- number: 1" in result.stdout
     assert not (project / ".zenml").exists()  # the demo works in its own temp folder
     removed = result.stderr.strip().splitlines()[-1]
     assert removed.startswith("Done; the demo folder ")

@@ -242,7 +242,8 @@ def test_model_manifest_edited_by_hand_is_seen(store: Store, aged: None) -> None
     assert models.get_model(Store(store.root), "M").stages.staging == 4  # now memoised
     before = os.stat(path)
     text = path.read_text()
-    edited = text.replace("staging: 4", "staging: 6")
+    ids = {n: versions.get_version(store, "M", n).id for n in (4, 6)}
+    edited = text.replace(f"number: 4\n    id: {ids[4]}", f"number: 6\n    id: {ids[6]}")
     assert len(edited) == len(text) and edited != text
     with path.open("r+") as handle:
         handle.write(edited)

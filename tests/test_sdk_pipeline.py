@@ -93,8 +93,9 @@ def test_run_record_has_steps_status_outputs_and_model_versions() -> None:
         for s in stored.steps.values()
     )
     assert stored.steps["load"].outputs["train_set"]["name"] == "train_set"
-    assert stored.steps["train"].model_version == {"model": "demo", "number": 1}
     assert [v["number"] for v in stored.model_versions] == [1]
+    version_id = stored.model_versions[0]["id"]  # every reference carries the id (format 2)
+    assert stored.steps["train"].model_version == {"model": "demo", "number": 1, "id": version_id}
 
 
 def test_outputs_pass_through_as_python_values() -> None:

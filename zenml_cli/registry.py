@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from zenml_cli.core.gates import Gate, IfCurrent
     from zenml_cli.core.history import HistoryEvent
     from zenml_cli.core.listing import Page
+    from zenml_cli.core.merge.driver import DriverResult
+    from zenml_cli.core.merge.report import MergeReport
     from zenml_cli.core.records import ModelRecord, ModelVersionRecord
     from zenml_cli.core.runs import RunRecord
     from zenml_cli.core.versions import VersionUpdate
@@ -95,6 +97,27 @@ class Registry:
         from zenml_cli.core import doctor
 
         return doctor.run(self.store, payloads=payloads)
+
+    # ----------------------------------------------------------------------------- branches
+    def resolve(self, **options: Any) -> MergeReport | None:
+        """Re-plan the other side's registry writes of the merge, rebase step, cherry-pick or
+        stash pop in progress (or just finished) on top of ours; see ``core/merge/resolve.py``
+        for ``base``, ``ours``, ``theirs``, ``commit``, ``check_only`` and ``hook``."""
+        from zenml_cli.core.merge.resolve import resolve
+
+        return resolve(self.store, **options)
+
+    def git_install(self, zenml: str, *, chain: bool = False) -> dict[str, Any]:
+        """Set up this clone's merge driver and hooks (``zenml git install``)."""
+        from zenml_cli.core.merge.setup import install
+
+        return install(self.store, zenml, chain=chain)
+
+    def git_merge_file(self, base: str, ours: str, theirs: str, path: str) -> DriverResult:
+        """The merge driver: merge one store file into ``ours``; what it did."""
+        from zenml_cli.core.merge.setup import merge_file
+
+        return merge_file(base, ours, theirs, path)
 
     # ----------------------------------------------------------------------------- models
     def create_model(self, name: str, **fields: Any) -> ModelRecord:

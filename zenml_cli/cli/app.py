@@ -14,6 +14,7 @@ from zenml_cli.cli import (
     artifact_cmds,
     complete,
     dashboard_cmds,
+    git_cmds,
     model_cmds,
     render,
     version_cmds,
@@ -39,6 +40,8 @@ model_cmds.app.add_typer(version_cmds.app, name="version")
 app.add_typer(model_cmds.app, name="model")
 app.add_typer(artifact_cmds.app, name="artifact")
 app.add_typer(dashboard_cmds.app, name="dashboard")
+app.add_typer(git_cmds.app, name="git")
+app.command("resolve")(git_cmds.resolve)
 
 
 @app.callback()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from zenml_cli.core import materializers
+from zenml_cli.core import artifact_retired, materializers
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.artifact_payloads import about
 from zenml_cli.core.artifact_records import ArtifactVersionRecord
@@ -67,12 +67,13 @@ def save(
     with store.lock(artifact_lock(name)):
         _refuse_case_clash(store, name)
         existing = version_names(store, name)
+        deleted = list(artifact_retired.retired(store, name))
         if wanted is not None and wanted in existing:
             raise ConflictError(
                 f"artifact '{name}' already has a version '{wanted}'; "
                 "choose another version or leave it out to get the next number"
             )
-        number = _next_number(existing)
+        number = _next_number([*existing, *deleted])  # a deleted number is never reused
         record = ArtifactVersionRecord(
             name=name,
             version=wanted if wanted is not None else str(number),
@@ -149,13 +150,27 @@ def read_version(store: Store, name: str, version: str) -> ArtifactVersionRecord
     found = store.read_artifact_version(name, version)
     if found is None or name not in artifact_names(store):  # exact case, even on macOS
         return None
-    return _record(found, store)
+    record = _record(found, store)
+    gone = artifact_retired.retired(store, name)
+    if artifact_retired.is_deleted(gone, name, version, record.id, found.source):
+        return None
+    return record
 
 
 def read_all(store: Store, name: str) -> list[ArtifactVersionRecord]:
     """Every version of one artifact, oldest (lowest number) first."""
     found = store.read_artifact_versions(name, version_names(store, name))
-    records = [_record(manifest, store) for manifest in found if manifest is not None]
+    gone = artifact_retired.retired(store, name)
+    records = []
+    for manifest in found:
+        if manifest is None:
+            continue
+        record = _record(manifest, store)
+        if gone and artifact_retired.is_deleted(
+            gone, name, record.version, record.id, manifest.source
+        ):
+            continue
+        records.append(record)
     return sorted(records, key=lambda r: (r.number, r.created))
 
 
@@ -256,6 +271,7 @@ def check_artifacts(store: Store, problems: list[Problem]) -> int:
                     "file is named otherwise; move it or fix the fields",
                 )
             )
+        artifact_retired.check(store, name, version, record.id, source, problems)
         if record.legacy_uri is not None:
             try:
                 payload_store = payloads.open_payload_store(store)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from zenml_cli.core import artifacts
 from zenml_cli.core.artifact_records import ArtifactVersionRecord
+from zenml_cli.core.artifact_retired import retire
 from zenml_cli.core.models import get_model, model_lock, read_model_folder
 from zenml_cli.core.records import ModelVersionRecord
 from zenml_cli.core.refs import RefInput
@@ -66,6 +67,7 @@ def delete_artifact_versions(
         done.unlinked += _each_version(store, model, lambda v: _drop_links(v, ids))
     for record in records:
         with store.lock(artifacts.artifact_lock(record.name)):
+            retire(store, record.name, record.version, record.number, record.id)  # first
             store.remove_artifact_version(record.name, record.version)
     if delete_from_artifact_store:
         _remove_payloads(store, {r.sha256 for r in records}, done)

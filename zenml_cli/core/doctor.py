@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from zenml_cli.core import history
+from zenml_cli.core import history, identity
 from zenml_cli.core.names import check_name, normal_form
 from zenml_cli.core.problems import Check, Problem
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
@@ -125,11 +125,15 @@ def _check_model(
     for version in versions.values():
         ids[version.id].append(store.version_source(name, version.number))
     _check_stage_holders(store, record, versions, problems)
-    _check_history(store, record, problems)
+    live_ids = {n: v.id for n, v in versions.items()}
+    identity.check_model(store, record, live_ids, problems)
+    _check_history(store, record, problems, live_ids)
     return 1 + len(versions)
 
 
-def _check_history(store: Store, model: ModelRecord, problems: list[Problem]) -> None:
+def _check_history(
+    store: Store, model: ModelRecord, problems: list[Problem], live_ids: dict[int, str]
+) -> None:
     """History is the journal of model.yaml's stage holders: replayed in sequence order it must
     name the holders model.yaml names (an interrupted write, or a merge resolved for one side
     of model.yaml, breaks this), and no two different events may share a sequence number."""
@@ -139,6 +143,7 @@ def _check_history(store: Store, model: ModelRecord, problems: list[Problem]) ->
         problems.append(Problem(exc.path, exc.problem))
         return
     source = store.history_source(model.name)
+    identity.check_history(model, events, live_ids, source, problems)
     by_seq: dict[int, int] = defaultdict(int)
     for event in events:
         by_seq[event.seq] += 1
@@ -148,8 +153,8 @@ def _check_history(store: Store, model: ModelRecord, problems: list[Problem]) ->
             Problem(
                 source,
                 f"different events share sequence number(s) {', '.join(map(str, shared))} "
-                "(two branches merged by union?); the order is ambiguous: renumber one branch's "
-                "events after the other's and check model.yaml's holders",
+                "(two branches merged by union?); the order is ambiguous: run 'zenml resolve' "
+                "in the merge (it replays one branch's events after the other's)",
             )
         )
     if not any(event.event in ("stage", "delete") for event in events):
@@ -211,6 +216,10 @@ def _check_versions(
             problems.append(Problem(path, f"number {version.number} does not match the file name"))
             continue
         if version.number in model.retired_numbers:
+            collision = identity.mismatch(model, version.number, version.id)
+            if collision is not None:
+                problems.append(Problem(path, collision))
+                continue
             problems.append(
                 Problem(
                     path,

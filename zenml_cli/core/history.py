@@ -28,6 +28,12 @@ class HistoryEvent:
     to: Any = None
     archived: int | None = None
     message: str | None = None
+    #: The ids of ``version`` and ``archived``: a number is unique on one branch only.
+    version_id: str | None = None
+    archived_id: str | None = None
+    #: Why ``zenml resolve`` did not apply this event of a merged branch (its version was
+    #: deleted, or its gate no longer passed); a skipped event changes no holder.
+    skipped: str | None = None
     ci_run: str | None = None
     #: What a gated promotion compared (``--if-better``); written only when there was a gate.
     gate: dict[str, Any] | None = None
@@ -41,14 +47,18 @@ class HistoryEvent:
             "ci_run": self.ci_run,
             "event": self.event,
             "version": self.version,
+            "version_id": self.version_id,
             "version_name": self.version_name,
             "from": self.from_,
             "to": self.to,
             "archived": self.archived,
+            "archived_id": self.archived_id,
             "message": self.message,
         }
         if self.gate is not None:
             data["gate"] = self.gate
+        if self.skipped is not None:
+            data["skipped"] = self.skipped
         return data
 
     @classmethod
@@ -66,6 +76,9 @@ class HistoryEvent:
             message=data.get("message"),
             ci_run=data.get("ci_run"),
             gate=data.get("gate"),
+            version_id=data.get("version_id"),
+            archived_id=data.get("archived_id"),
+            skipped=data.get("skipped"),
         )
 
 
@@ -81,6 +94,8 @@ def record(
     archived: int | None = None,
     message: str | None = None,
     gate: dict[str, Any] | None = None,
+    version_id: str | None = None,
+    archived_id: str | None = None,
 ) -> HistoryEvent:
     """Append one event. Call with the model's lock held, *before* the manifest write it records
     (intent first: a failed append leaves the manifests untouched)."""
@@ -104,6 +119,8 @@ def record(
         archived=archived,
         message=message,
         gate=gate,
+        version_id=version_id,
+        archived_id=archived_id,
     )
     store.append_history(model, json.dumps(entry.to_dict(), ensure_ascii=False).encode("utf-8"))
     return entry
@@ -140,6 +157,8 @@ def holders_at(events: list[HistoryEvent], moment: str | None = None) -> dict[st
         ordered = ordered[: stop + 1]
     holders: dict[str, int | None] = {"staging": None, "production": None}
     for event in ordered:
+        if event.skipped is not None:
+            continue
         if event.event == "stage":
             for stage, holder in holders.items():
                 if holder == event.version and event.to != stage:

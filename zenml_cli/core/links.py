@@ -116,10 +116,15 @@ def linked_artifacts(
     for each in kinds:
         for link in version.artifacts[each]:
             record = artifacts.read_version(store, link.name, link.version)
-            if record is None or record.id != link.id:
+            if record is None:
                 raise NotFoundError(
                     f"model '{version.model}' version {version.number} links artifact "
                     f"'{link.name}' version '{link.version}', which is missing; run 'zenml doctor'"
+                )
+            if record.id != link.id:
+                raise CorruptManifestError(
+                    store.version_source(version.model, version.number),
+                    _id_clash(link.name, link.version, link.id, record.id),
                 )
             found.append(record)
     return found
@@ -160,7 +165,11 @@ def check_links(store: Store, problems: list[Problem]) -> int:
                         target = artifacts.read_version(store, link.name, link.version)
                     except CorruptManifestError:
                         continue  # reported by the artifact check
-                    if target is None or target.id != link.id:
+                    if target is not None and target.id != link.id:
+                        problems.append(
+                            Problem(path, _id_clash(link.name, link.version, link.id, target.id))
+                        )
+                    elif target is None:
                         problems.append(
                             Problem(
                                 path,
@@ -170,3 +179,11 @@ def check_links(store: Store, problems: list[Problem]) -> int:
                             )
                         )
     return 0
+
+
+def _id_clash(name: str, version: str, linked_id: str, found_id: str) -> str:
+    return (
+        f"artifact link '{name}' version '{version}' names id {linked_id}, but that artifact "
+        f"version's id is {found_id}: two branches' artifact versions collided in a merge; "
+        "run 'zenml resolve'"
+    )

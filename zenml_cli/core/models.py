@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
+from zenml_cli.core.identity import complete_ids
 from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
 from zenml_cli.core.names import (
     case_clash,
@@ -151,7 +152,9 @@ def delete_model(store: Store, name_or_id: str) -> ModelRecord:
 
 
 def write_model(store: Store, record: ModelRecord) -> None:
-    """Rewrite model.yaml (caller holds the model lock)."""
+    """Rewrite model.yaml (caller holds the model lock), with the id of every version it
+    names (this write upgrades a format 1 manifest)."""
+    complete_ids(store, record)
     store.write_model(record.name, record.to_manifest())
 
 

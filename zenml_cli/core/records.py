@@ -19,10 +19,12 @@ from zenml_cli.core.schema import (
 )
 from zenml_cli.enums import LinkKind, ModelStages
 from zenml_cli.errors import CorruptManifestError
-from zenml_cli.store.codec import FORMAT_VERSION
+from zenml_cli.store.codec import FORMAT_VERSION, MODEL_FORMAT_VERSION
 
 #: The manifests' format version, as the store's codec defines and checks it.
 FORMAT = FORMAT_VERSION
+#: model.yaml's format: references carry ``{number, id}`` (format 1 held bare numbers).
+MODEL_FORMAT = MODEL_FORMAT_VERSION
 
 
 class Tag(str):
@@ -103,38 +105,72 @@ class ModelRecord:
     created_by: str = ""
     stages: StageHolders = field(default_factory=StageHolders)
     retired_numbers: list[int] = field(default_factory=list)
+    #: The id of every version model.yaml names (holders, archived, retired), by number: a
+    #: number is only unique on one branch, the id everywhere (DESIGN section 11). None: not
+    #: known (a number retired by a format 1 store, which recorded no id).
+    version_ids: dict[int, str | None] = field(default_factory=dict)
+    #: The format the manifest was read in (1: no ids yet; upgraded on the next write).
+    format: int = MODEL_FORMAT
+
+    def referenced_numbers(self) -> set[int]:
+        """Every number model.yaml names: stage holders, archived and retired versions."""
+        held = {self.stages.staging, self.stages.production, *self.stages.archived}
+        return {n for n in held if n is not None} | set(self.retired_numbers)
 
     def to_manifest(self) -> dict[str, Any]:
-        """The model.yaml mapping. The name is not stored: the folder name is the name."""
-        data: dict[str, Any] = {"format": FORMAT, "id": self.id}
+        """The model.yaml mapping (format 2). The name is not stored: the folder name is."""
+        data: dict[str, Any] = {"format": MODEL_FORMAT, "id": self.id}
         data.update({key: getattr(self, key) for key in MODEL_TEXT_FIELDS})
         data["tags"] = plain_tags(self.tags)
         data["save_models_to_registry"] = self.save_models_to_registry
         data["created"] = self.created
         data["created_by"] = self.created_by
-        data["stages"] = self.stages.to_manifest()
-        data["retired_numbers"] = sorted(set(self.retired_numbers))
+        ref = self._ref
+        data["stages"] = {
+            "staging": ref(self.stages.staging),
+            "production": ref(self.stages.production),
+            "archived": [ref(n) for n in sorted(set(self.stages.archived))],
+        }
+        data["retired"] = [ref(n) for n in sorted(set(self.retired_numbers))]
         return data
+
+    def _ref(self, number: int | None) -> dict[str, Any] | None:
+        if number is None:
+            return None
+        return {"number": number, "id": self.version_ids.get(number)}
 
     @classmethod
     def from_manifest(cls, name: str, data: dict[str, Any], path: str) -> ModelRecord:
         check = _Checker(data, path)
         stages = check.mapping("stages")
-        return cls(
+        record = cls(
             name=name,
             id=check.text("id", required=True) or "",
-            **{key: check.text(key) for key in MODEL_TEXT_FIELDS},
             tags=check.text_list("tags"),
             save_models_to_registry=check.boolean("save_models_to_registry", True),
             created=check.text("created") or "",
             created_by=check.text("created_by") or "",
-            stages=StageHolders(
-                staging=_Checker(stages, path, "stages.").number("staging"),
-                production=_Checker(stages, path, "stages.").number("production"),
-                archived=_Checker(stages, path, "stages.").number_list("archived"),
-            ),
-            retired_numbers=check.number_list("retired_numbers"),
+            format=data.get("format", FORMAT),
         )
+        for key in MODEL_TEXT_FIELDS:
+            setattr(record, key, check.text(key))
+        held = _Checker(stages, path, "stages.")
+        if record.format == 1:  # bare numbers, no ids (upgraded on the next write)
+            record.stages = StageHolders(
+                staging=held.number("staging"),
+                production=held.number("production"),
+                archived=held.number_list("archived"),
+            )
+            record.retired_numbers = check.number_list("retired_numbers")
+            return record
+        ids = record.version_ids
+        record.stages = StageHolders(
+            staging=held.ref("staging", ids),
+            production=held.ref("production", ids),
+            archived=held.ref_list("archived", ids),
+        )
+        record.retired_numbers = check.ref_list("retired", ids)
+        return record
 
     def to_dict(self) -> dict[str, Any]:
         """The public (JSON/YAML output) form."""
@@ -404,6 +440,37 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise self._fail(key, "a list of text")
         return value
+
+    def ref(self, key: str, ids: dict[int, str | None]) -> int | None:
+        """A format 2 version reference ``{number, id}`` (or null); its id goes into ``ids``."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        return self._one_ref(value, key, ids)
+
+    def ref_list(self, key: str, ids: dict[int, str | None]) -> list[int]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self._fail(key, "a list of {number, id} references")
+        return [self._one_ref(item, key, ids) for item in value]
+
+    def _one_ref(self, value: object, key: str, ids: dict[int, str | None]) -> int:
+        if not isinstance(value, dict) or not set(value).issubset({"number", "id"}):
+            raise self._fail(key, "a {number, id} reference")
+        check = _Checker(value, self.path, f"{self.prefix}{key}.")
+        number = check.number("number", required=True) or 0
+        version_id = check.text("id")
+        known = ids.get(number)
+        if known is not None and version_id is not None and known != version_id:
+            raise CorruptManifestError(
+                self.path,
+                f"version {number} is named with two ids ({known} and {version_id}): two "
+                "branches' versions collided in a merge; run 'zenml resolve'",
+            )
+        ids[number] = version_id if version_id is not None else known
+        return number
 
     def number_list(self, key: str) -> list[int]:
         value = self.data.get(key)

@@ -16,6 +16,7 @@ from zenml_cli.core.models import get_model
 from zenml_cli.core.problems import Problem
 from zenml_cli.core.records import FORMAT, _Checker
 from zenml_cli.core.refs import RefInput
+from zenml_cli.core.run_references import check_run_references
 from zenml_cli.core.versions import resolve
 from zenml_cli.enums import ExecutionStatus
 from zenml_cli.errors import CorruptManifestError, NotFoundError
@@ -233,4 +234,13 @@ def check_runs(store: Store, problems: list[Problem]) -> int:
             problems.append(
                 Problem(store.run_source(run_id), f"run id '{run.id}' does not match the file name")
             )
+        outputs = [out for step in run.steps.values() for out in step.outputs.values()]
+        used = [
+            *run.model_versions,
+            *(s.model_version for s in run.steps.values() if s.model_version),
+        ]
+        try:
+            problems.extend(check_run_references(store, manifest.source, used, outputs))
+        except CorruptManifestError:
+            continue  # the model and artifact checks report the files themselves
     return checked

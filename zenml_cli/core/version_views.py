@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
+from zenml_cli.core import identity
 from zenml_cli.core.listing import (
     METADATA_PREFIX,
     Condition,
@@ -258,6 +259,8 @@ def _read_indexed(
     for record, numbers in _by_model(candidates):
         forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
         found = [(n, forms[n]) for n in numbers if n in forms]
+        if record.version_ids:
+            identity.check_forms(record, forms, store.versions_source(record.name))
         for (number, _), item in zip(found, from_forms(record, found), strict=True):
             read[(record.name, number)] = item
         missing = [n for n in numbers if n not in forms]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from zenml_cli.core import history, stages
+from zenml_cli.core import history, identity, stages
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.gates import Gate, IfCurrent, check_gate, check_if_current
 from zenml_cli.core.metadata import checked_metadata
@@ -24,7 +24,7 @@ from zenml_cli.core.names import check_tags, check_version_name, id_key, looks_l
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import RefInput, VersionRef, is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
-from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
+from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
 
 
@@ -153,7 +153,12 @@ def live_numbers(store: Store, model: ModelRecord) -> list[int]:
     """Numbers of the model's versions, ascending. A number retired by a delete that crashed
     before removing its file counts as deleted."""
     retired = set(model.retired_numbers)
-    return sorted(n for n in store.version_numbers(model.name) if n not in retired)
+    files = store.version_numbers(model.name)
+    if retired and not retired.isdisjoint(files):  # a leftover of a delete, or a collision
+        collisions = identity.retired_collisions(store, model, files)
+        if collisions:
+            raise CorruptManifestError(store.model_source(model.name), collisions[0])
+    return sorted(n for n in files if n not in retired)
 
 
 def read_versions(
@@ -172,6 +177,8 @@ def _record(model: ModelRecord, path: str, data: dict[str, Any]) -> ModelVersion
     """A version record from its manifest, with the model's stages and id filled in."""
     version = ModelVersionRecord.from_manifest(model.name, data, path, model.stages)
     version.model_id = model.id
+    if model.version_ids:
+        identity.check_version(model, version.number, version.id, path)
     return version
 
 
@@ -242,6 +249,7 @@ def update_version(
                 record.name,
                 "rename",
                 version=version.number,
+                version_id=version.id,
                 version_name=name,
                 from_=result.renamed_from,
                 to=name,
@@ -269,10 +277,15 @@ def update_version(
                     from_=change.from_stage.value,
                     to=change.to_stage.value,
                     archived=change.archived,
+                    archived_id=record.version_ids.get(change.archived)
+                    if change.archived is not None
+                    else None,
                     message=message,
                     gate=result.gate,
+                    version_id=version.id,
                 )
                 record.stages = new_holders
+                record.version_ids[version.number] = version.id
                 write_model(store, record)
                 version.stage = change.to_stage
     return result
@@ -347,11 +360,13 @@ def delete_version(
             record.name,
             "delete",
             version=version.number,
+            version_id=version.id,
             version_name=version.name,
             from_=version.stage.value,
         )
         record.stages = record.stages.without(version.number)
         record.retired_numbers = sorted({*record.retired_numbers, version.number})
+        record.version_ids[version.number] = version.id  # the id is retired with its number
         write_model(store, record)
         store.remove_version(record.name, version.number)
     return version

@@ -76,7 +76,11 @@ class Step:
         try:
             if model is not None:
                 version = run.model_version_for(model)
-                step_run.model_version = {"model": version.model, "number": version.number}
+                step_run.model_version = {
+                    "model": version.model,
+                    "number": version.number,
+                    "id": version.id,
+                }
             args, kwargs = _loaded(args, kwargs)
             result = self.entrypoint(*args, **kwargs)
             self._save_outputs(run, step_run, result)

@@ -14,8 +14,18 @@ from typing import Any
 
 from zenml_cli.errors import CorruptManifestError
 
-#: The on-disk format this code reads and writes. Bumped only with a migration.
+#: The on-disk format of version, artifact, run and config manifests. Bumped only with a
+#: migration.
 FORMAT_VERSION = 1
+#: model.yaml's format: 2 names every version it references by number *and* id (see README,
+#: "The store format"). Format 1 model manifests are still read, and upgraded on their next write.
+MODEL_FORMAT_VERSION = 2
+#: Every format this code reads.
+READABLE_FORMATS = (1, 2)
+#: The key the merge driver (``zenml git install``) adds to a manifest it could not merge
+#: alone (two branches' versions on one number): every read of it fails until ``zenml
+#: resolve`` re-plans the merge, so a collision is never silent.
+UNRESOLVED_KEY = "unresolved_merge"
 MANIFEST_FORMATS = ("yaml", "json")
 
 
@@ -50,11 +60,16 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
         raise
     if not isinstance(data, dict):
         raise CorruptManifestError(path, "expected a mapping at the top level")
-    version = data.get("format")
-    if version != FORMAT_VERSION:
+    if UNRESOLVED_KEY in data:
         raise CorruptManifestError(
             path,
-            f"unknown format version {version!r} (this zenml-cli reads format {FORMAT_VERSION}; "
+            f"unresolved merge: {data[UNRESOLVED_KEY]}; run 'zenml resolve' (see 'git status')",
+        )
+    version = data.get("format")
+    if type(version) is not int or version not in READABLE_FORMATS:
+        raise CorruptManifestError(
+            path,
+            f"unknown format version {version!r} (this zenml-cli reads formats 1 and 2; "
             "upgrade zenml-cli or restore the file)",
         )
     return data

@@ -8,6 +8,7 @@ Layout (format 1)::
     .zenml/models/<model>/versions/<n>.yaml  one version each
     .zenml/models/<model>/history.jsonl      append-only stage/rename/delete events
     .zenml/artifacts/<name>/<version>.yaml   artifact versions
+    .zenml/artifacts/<name>/.retired.jsonl   deleted artifact versions (number, id)
     .zenml/runs/<run>.yaml                   pipeline runs
     .zenml/.locks/  .cache/  .trash/         machine-local, git-ignored
 
@@ -27,6 +28,7 @@ CACHE_DIR = ".cache"
 LOCKS_DIR = ".locks"
 TRASH_DIR = ".trash"
 HISTORY_FILE = "history.jsonl"
+ARTIFACT_RETIRED_FILE = ".retired.jsonl"
 #: Prefix of in-flight temp files and folders; readers skip these, and .gitignore lists them.
 TEMP_PREFIX = ".tmp-"
 #: Lock file names longer than this are shortened with a hash (file systems cap names at 255).
@@ -106,6 +108,11 @@ class Layout:
 
     def artifact_dir(self, name: str) -> Path:
         return self.artifacts_dir / name
+
+    def artifact_retired_file(self, name: str) -> Path:
+        """Deleted versions of artifact ``name`` (number and id each), append-only. Its name
+        cannot be a version file's (it does not end in the manifest extension)."""
+        return self.artifact_dir(name) / ARTIFACT_RETIRED_FILE
 
     def artifact_file(self, name: str, version: str) -> Path:
         return self.artifact_dir(name) / f"{version}{self.ext}"

@@ -396,9 +396,12 @@ class Store:
 
     # ----------------------------------------------------------------------------- artifacts
     def remove_artifact_version(self, name: str, version: str) -> None:
-        """Remove one artifact version's manifest, and the artifact's folder once empty."""
+        """Remove one artifact version's manifest, and the artifact's folder once empty (never
+        while it keeps the list of deleted versions, which keeps their numbers retired)."""
         path = self._artifact_target(name, version)
         path.unlink(missing_ok=True)
+        if self.layout.artifact_retired_file(name).exists():
+            return
         if not self.artifact_version_names(name):
             try:
                 path.parent.rmdir()
@@ -406,6 +409,25 @@ class Store:
                 import shutil
 
                 shutil.rmtree(path.parent, ignore_errors=True)
+
+    def artifact_retired_lines(self, name: str) -> list[bytes]:
+        """The complete lines of artifact ``name``'s list of deleted versions."""
+        if not is_safe_component(name):
+            return []
+        try:
+            raw = self.layout.artifact_retired_file(name).read_bytes()
+        except FileNotFoundError:
+            return []
+        return [line for line in raw.split(b"\n")[:-1] if line.strip()]
+
+    def artifact_retired_source(self, name: str) -> str:
+        return str(self.layout.artifact_retired_file(name))
+
+    def append_artifact_retired(self, name: str, line: bytes) -> None:
+        """Record one deleted version of artifact ``name`` (caller holds its lock)."""
+        path = self._component_path(self.layout.artifact_retired_file, name)
+        self._guard(path)
+        atomic.append_line(path, line)
 
     def artifact_names(self) -> list[str]:
         """Names of every artifact folder (unsorted)."""

@@ -1,0 +1,110 @@
+"""``zenml resolve``: find the merge git is in (or just finished), read the three ``.zenml/``
+states from git, plan the merged registry (``core/merge``), write it into the work tree and
+stage it; after a finished merge or rebase, ``commit`` records it as a follow-up commit."""
+
+from __future__ import annotations
+
+from zenml_cli.core.merge import MergeReport, merge_stores
+from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, RemoteError
+from zenml_cli.store import Store, git_state, git_tree
+from zenml_cli.store.git_repo import Repo
+
+#: The one commit message a resolve commit carries (hooks look for it to avoid loops).
+COMMIT_SUBJECT = "zenml resolve: re-plan the merged branch's registry writes"
+
+
+def resolve(
+    store: Store,
+    *,
+    base: str | None = None,
+    ours: str | None = None,
+    theirs: str | None = None,
+    commit: bool = False,
+    check_only: bool = False,
+    hook: str | None = None,
+    onto: str | None = None,
+) -> MergeReport | None:
+    """Resolve the registry of the merge in progress (or just finished) in ``store``'s clone.
+    ``check_only``: plan and report, write nothing. ``hook``: run from an installed git hook
+    (None when the hook has nothing to resolve: a fast-forward, an amend). ``onto``: bring
+    this branch up to date with REF (a stale review branch): merge REF, re-plan this branch's
+    registry writes on top of it (REF keeps its numbers), and commit the merge."""
+    try:
+        repo = Repo.of(store.root)
+    except RemoteError as exc:  # not a git work tree
+        raise InvalidInputError(f"zenml resolve needs a git work tree: {exc}") from None
+    if onto is not None:
+        return _onto(store, repo, onto)
+    if hook is not None:
+        found = git_state.hook_inputs(repo, hook)
+        if found is None:
+            return None
+        inputs = found
+    else:
+        inputs = git_state.find_inputs(repo, base, ours, theirs)
+    if inputs.finished and git_tree.store_is_dirty(repo) and not check_only:
+        raise ConflictError(
+            f"{repo.store_path} has uncommitted changes; commit or stash them, then run "
+            "'zenml resolve' again (it rewrites the store as the merge should have left it)"
+        )
+    report = MergeReport(
+        operation=inputs.operation, base=inputs.base, ours=inputs.ours, theirs=inputs.theirs
+    )
+    ours_files = git_tree.read_store(repo, inputs.ours)
+    theirs_files = git_tree.read_store(repo, inputs.theirs, inputs.theirs_extra)
+    merged = merge_stores(
+        git_tree.read_store(repo, inputs.base),
+        ours_files,
+        theirs_files,
+        keep_theirs=_theirs_keeps_numbers(store, repo, inputs.ours, inputs.theirs),
+        report=report,
+    )
+    if check_only:
+        return report
+    tracked = set(git_tree.tracked_store_files(repo)) | set(ours_files) | set(theirs_files)
+    remove = sorted(path for path in tracked if path not in merged)
+    report.files_written, report.files_removed = git_tree.write_store(store.dir, merged, remove)
+    if report.files_written or report.files_removed or not inputs.finished:
+        git_tree.stage_store(repo)
+    if commit and inputs.finished and git_tree.store_is_dirty_index(repo):
+        report.committed = git_tree.commit_store(repo, _message(report))
+    return report
+
+
+def _onto(store: Store, repo: Repo, onto: str) -> MergeReport:
+    started = git_state.start_merge(repo, onto)
+    if started != "merge":
+        head = repo.check("rev-parse", "HEAD")
+        return MergeReport(operation=f"onto {onto}: {started}", ours=head, theirs=head)
+    try:
+        report = resolve(store, ours="MERGE_HEAD", theirs="HEAD")
+    except BaseException:
+        repo.git("merge", "--abort")
+        raise
+    assert report is not None  # noqa: S101 - only hooks get None
+    report.operation = f"onto {onto}"
+    report.committed = git_state.finish_merge(repo)
+    return report
+
+
+def _theirs_keeps_numbers(store: Store, repo: Repo, ours: str, theirs: str) -> bool:
+    """True when theirs is, or contains, the default branch's tip and ours does not: numbers
+    on the default branch are permanent, so the other side gives way."""
+    try:
+        settings = store.config.git
+        remote, branch = settings.remote, settings.branch
+    except CorruptManifestError:  # a conflicted config.yaml: assume the usual names
+        remote, branch = "origin", None
+    tip = git_state.default_tip(repo, remote, branch)
+    if tip is None:
+        return False
+    return git_state.is_ancestor(repo, tip, theirs) and not git_state.is_ancestor(repo, tip, ours)
+
+
+def _message(report: MergeReport) -> str:
+    lines = [COMMIT_SUBJECT, ""]
+    lines += [f"{m.kind} {m.name} {m.old} -> {m.new} (id {m.id})" for m in report.moved] or [
+        "no version moved"
+    ]
+    lines += [f"{n.kind}: {n.path}: {n.detail}" for n in report.notes]
+    return "\n".join(lines) + "\n"
