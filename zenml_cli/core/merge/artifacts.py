@@ -13,6 +13,7 @@ from typing import Any
 
 from zenml_cli.core.merge.keys import merge_keys
 from zenml_cli.core.merge.report import MergeReport, Moved
+from zenml_cli.digits import is_number_text
 
 Versions = dict[str, dict[str, Any]]
 
@@ -57,7 +58,7 @@ def merge_artifact(
         data = other[version]
         if version in merged or version in gone:
             highest += 1
-            new = str(highest) if version.isdigit() else f"{version}-{highest}"
+            new = str(highest) if is_number_text(version) else f"{version}-{highest}"
             report.moved.append(Moved("artifact version", name, version_id, version, new))
             data = {**data, "version": new, "number": highest}
             version = new
@@ -68,14 +69,14 @@ def merge_artifact(
             continue
         if version in gone or version in merged:  # deleted on their branch, number taken here
             highest += 1
-            version = str(highest) if version.isdigit() else f"{version}-{highest}"
+            version = str(highest) if is_number_text(version) else f"{version}-{highest}"
             line = {**line, "version": version, "number": highest}
         gone[version] = line
     return merged, final, gone
 
 
 def _number(version: str) -> int:
-    return int(version) if version.isascii() and version.isdigit() else 0
+    return int(version) if is_number_text(version) else 0
 
 
 def _sort_key(version: str) -> tuple[int, str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from zenml_cli.core.history import HistoryEvent
 from zenml_cli.core.records import ModelRecord
+from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import codec
 from zenml_cli.store.layout import ARTIFACT_RETIRED_FILE
@@ -179,7 +180,7 @@ def _add_model_file(side: Side, parts: list[str], raw: bytes, ext: str) -> None:
         side.raw[path] = raw
     elif rest.startswith("versions/") and rest.endswith(ext) and rest.count("/") == 1:
         stem = rest[len("versions/") : -len(ext)]
-        if not (stem.isascii() and stem.isdigit()):
+        if not is_number_text(stem):
             raise CorruptManifestError(path, "unexpected file in a versions folder")
         model.versions.add(int(stem), raw)
         side.raw[path] = raw
