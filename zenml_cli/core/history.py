@@ -13,6 +13,7 @@ from typing import Any
 
 from zenml_cli.core.actor import current_actor, current_ci_run, timestamp
 from zenml_cli.errors import CorruptManifestError
+from zenml_cli.limits import nesting_problem, too_deep
 from zenml_cli.store import Store
 
 
@@ -53,6 +54,7 @@ class HistoryEvent:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HistoryEvent:
+        check_shape(data)
         return cls(
             seq=_seq(data),
             time=str(data["time"]),
@@ -89,7 +91,7 @@ def record(
     if last:
         try:
             seq = _seq(json.loads(last)) + 1
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             seq = len(store.history_lines(model)) + 1  # a hand-mangled last line: count instead
     entry = HistoryEvent(
         seq=seq,
@@ -115,10 +117,50 @@ def read(store: Store, model: str) -> list[HistoryEvent]:
     for number, line in enumerate(store.history_lines(model), start=1):
         try:
             events.append(HistoryEvent.from_dict(json.loads(line)))
+        except RecursionError:
+            source = f"{store.history_source(model)}:{number}"
+            raise CorruptManifestError(source, nesting_problem()) from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             source = f"{store.history_source(model)}:{number}"
-            raise CorruptManifestError(source, "not a valid history event") from exc
+            raise CorruptManifestError(source, f"not a valid history event ({exc})") from exc
     return events
+
+
+#: The type each known field of an event must have (a line is untrusted input: a ``version``
+#: that is a mapping, or a ``time`` that is a list, must fail the read, not a later sort).
+_TEXT, _NUMBER = (str, type(None)), (int, type(None))
+_SHAPES: dict[str, tuple[type, ...]] = {
+    "time": (str,),
+    "event": (str,),
+    "actor": _TEXT,
+    "ci_run": _TEXT,
+    "version": _NUMBER,
+    "version_name": _TEXT,
+    "archived": _NUMBER,
+    "message": _TEXT,
+    "gate": (dict, type(None)),
+    "from": (str, int, dict, type(None)),
+    "to": (str, int, dict, type(None)),
+}
+
+
+def check_shape(data: object) -> None:
+    """ValueError naming the first field of an event line that has the wrong shape."""
+    if not isinstance(data, dict):
+        raise ValueError(f"an event is a JSON object, not {type(data).__name__}")
+    if too_deep(data):
+        raise ValueError(nesting_problem())
+    for key, kinds in _SHAPES.items():
+        value = data.get(key)
+        if key in ("time", "event") and key not in data:
+            raise ValueError(f"it has no {key!r}")
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise ValueError(f"{key!r} is {type(value).__name__} {_short(value)}")
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _seq(data: dict[str, Any]) -> int:
@@ -172,7 +214,7 @@ def reconcile(store: Store, model: str, staging: int | None, production: int | N
         return
     try:
         event = HistoryEvent.from_dict(json.loads(last))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return  # doctor reports a mangled line; a write need not stop for it
     if event.event not in ("stage", "delete"):
         return

@@ -20,7 +20,13 @@ from zenml_cli.core.models import (
     model_lock,
     write_model,
 )
-from zenml_cli.core.names import check_tags, check_version_name, id_key, looks_like_id
+from zenml_cli.core.names import (
+    check_tags,
+    check_text,
+    check_version_name,
+    id_key,
+    looks_like_id,
+)
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import RefInput, VersionRef, is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
@@ -70,6 +76,8 @@ def create_version(
     if name is not None:
         name = check_version_name(name)
     tags = check_tags(tags)
+    check_text(description, "description")
+    check_text(producing_run, "producing run")
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         if name is not None:
@@ -205,6 +213,9 @@ def update_version(
     if name is not None:
         name = check_version_name(name)
     check_tags(add_tags)
+    check_tags(remove_tags)
+    check_text(description, "description")
+    check_text(message, "message")
     meta = checked_metadata(metadata) if metadata is not None else {}
     with store.lock(model_lock(model)):
         record = get_model(store, model)

@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from zenml_cli.errors import CorruptManifestError, LockTimeoutError
+from zenml_cli.errors import CorruptManifestError, InvalidInputError, LockTimeoutError
+from zenml_cli.limits import lock_timeout_problem
 
 
 @contextmanager
@@ -19,6 +20,9 @@ def hold(lock_path: Path, timeout: float) -> Iterator[None]:
     """Hold the lock at ``lock_path`` for the body; raise LockTimeoutError after ``timeout`` s."""
     import filelock
 
+    problem = lock_timeout_problem(timeout)
+    if problem:  # filelock would read a negative timeout as "wait forever"
+        raise InvalidInputError(problem)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     if lock_path.is_symlink():  # filelock would open (and truncate) whatever it points at
         raise CorruptManifestError(
