@@ -125,6 +125,8 @@ def parse_file(path: str, text: str) -> dict[str, Any]:
         raise InvalidInputError(
             f"--metadata-file {path!r} must hold a mapping of KEY: VALUE, not {type(data).__name__}"
         )
+    if too_deep(data, MAX_NESTING - 2):
+        raise InvalidInputError(f"--metadata-file {path!r} is {nesting_problem(MAX_NESTING - 2)}")
     return checked_metadata(data)
 
 

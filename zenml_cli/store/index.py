@@ -201,7 +201,8 @@ class NextNumberHint:
             return
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.cache_file, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, 0o666)
+            # non-blocking: a FIFO checked out at this path must not hold the write forever
+            fd = os.open(self.cache_file, os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o666)
         except OSError:  # a symbolic link (ELOOP) is never written through: no hint this time
             return
         try:
@@ -235,6 +236,7 @@ def atomic_replace(path: Path, data: bytes) -> None:
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def _entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[StatKey, Any]]:
