@@ -319,6 +319,9 @@ def update(
         against = (
             f"version {gate['holder']} has {gate['holder_value']}"
             if gate["holder_value"] is not None
+            else f"version {gate['holder']} has {gate['key']}={gate['holder_value_ignored']}, "
+            "not a finite number: treated as missing"
+            if "holder_value_ignored" in gate
             else "no value to beat"
         )
         message(f"gate {gate['key']}:{gate['direction']} passed: {gate['candidate']} ({against})")

@@ -65,6 +65,16 @@ def _value(value: Any, where: str) -> Any:
     )
 
 
+def is_finite_number(value: Any) -> bool:
+    """A metric a comparison can use: an int or a finite float, never a bool. ``NaN``,
+    ``inf`` (a committed YAML ``.nan``, or a failed run's ``"nan"``) and text such as
+    ``"n/a"`` are not: they never pass a numeric ``--where``, sort after every number and
+    never win a gate."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
+
+
 #: What ``lookup`` returns for a key that is not there (None is a value a key can hold).
 MISSING: Any = object()
 
