@@ -241,10 +241,15 @@ class Registry:
     def list_versions(self, model: str | None = None, **filters: Any) -> Page[ModelVersionRecord]:
         from zenml_cli.core import version_views
 
-        return version_views.list_versions(self.store, model, **filters)
+        found = version_views.list_versions(self.store, model, **filters)
+        if found.problems:  # Python callers get an error, never a page with a hole in it
+            raise found.problems[0]
+        return found
 
     def list_version_dicts(self, model: str | None = None, **filters: Any) -> Page[dict[str, Any]]:
-        """``list_versions`` in public (output) form, served from the store's index."""
+        """``list_versions`` in public (output) form, served from the store's index. Versions
+        whose files cannot be read are left out and named in ``problems`` (the CLI shows the
+        others, then exits 6 naming them)."""
         from zenml_cli.core import version_views
 
         return version_views.list_version_dicts(self.store, model, **filters)

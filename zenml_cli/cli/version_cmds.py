@@ -192,6 +192,10 @@ def list_(
         title="model versions",
         newest="desc:number",
     )
+    if result.problems:  # the others are listed; the unreadable ones are named, exit 6
+        for problem in result.problems:
+            message(f"Error: {problem}")
+        raise typer.Exit(result.problems[0].exit_code)
 
 
 @app.command("describe")

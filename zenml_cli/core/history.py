@@ -15,6 +15,7 @@ from zenml_cli.core.actor import current_actor, current_ci_run, timestamp
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.limits import nesting_problem, too_deep
 from zenml_cli.store import Store
+from zenml_cli.store.codec import CONFLICT_PROBLEM
 
 
 @dataclass
@@ -115,6 +116,8 @@ def read(store: Store, model: str) -> list[HistoryEvent]:
     """Every event of a model in file order (git's union merge may interleave branches)."""
     events = []
     for number, line in enumerate(store.history_lines(model), start=1):
+        if line.startswith((b"<<<<<<<", b"=======", b">>>>>>>")):  # no union merge driver
+            raise CorruptManifestError(f"{store.history_source(model)}:{number}", CONFLICT_PROBLEM)
         try:
             events.append(HistoryEvent.from_dict(json.loads(line)))
         except RecursionError:

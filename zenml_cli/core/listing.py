@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from zenml_cli.core.metadata import MISSING, is_finite_number
-from zenml_cli.errors import InvalidInputError
+from zenml_cli.errors import CorruptManifestError, InvalidInputError
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
@@ -29,6 +29,10 @@ class Page(Generic[T]):
     index: int
     max_size: int
     total: int
+    #: Files that could not be read and are left out of ``items`` (a version file git left
+    #: mid-merge must not hide the model's other versions); the CLI shows the rest and exits
+    #: 6 naming them, the Python API raises the first.
+    problems: list[CorruptManifestError] = field(default_factory=list)
 
     @property
     def total_pages(self) -> int:

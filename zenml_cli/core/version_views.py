@@ -29,7 +29,7 @@ from zenml_cli.core.records import (
 from zenml_cli.core.stages import parse_stage
 from zenml_cli.core.versions import live_numbers, read_versions
 from zenml_cli.enums import ModelStages
-from zenml_cli.errors import InvalidInputError
+from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
 
 VERSION_SORT_KEYS = ("number", "name", "created", "stage")
@@ -58,8 +58,11 @@ def list_versions(
     name/tag filter or a sort on file contents only the page's files are read."""
     query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
     candidates = _candidates(store, model, stage, number, query, page, size)
-    load = partial(_read_candidates, store)
-    return _select(candidates, load, _attribute, query, page, size)
+    skipped: list[CorruptManifestError] = []
+    load = partial(_read_candidates, store, skipped)
+    result = _select(candidates, load, _attribute, query, page, size)
+    result.problems = skipped
+    return result
 
 
 def list_version_dicts(
@@ -80,8 +83,11 @@ def list_version_dicts(
     versions neither parses nor re-validates 10,000 manifests, nor builds records."""
     query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
     candidates = _candidates(store, model, stage, number, query, page, size)
-    load = partial(_read_public_forms, store)
-    return _select(candidates, load, _item, query, page, size)
+    skipped: list[CorruptManifestError] = []
+    load = partial(_read_public_forms, store, skipped)
+    result = _select(candidates, load, _item, query, page, size)
+    result.problems = skipped
+    return result
 
 
 Candidate = tuple[ModelRecord, int]
@@ -212,7 +218,9 @@ def _stage_sort_key(candidate: tuple[ModelRecord, int]) -> tuple[str, str, int]:
     return (record.stages.stage_of(number).value, record.name, number)
 
 
-def _read_candidates(store: Store, candidates: list[Candidate]) -> list[ModelVersionRecord]:
+def _read_candidates(
+    store: Store, skipped: list[CorruptManifestError], candidates: list[Candidate]
+) -> list[ModelVersionRecord]:
     """Records of the candidates (each form in the index passed the fast path's checks when it
     was indexed, so a record is built from it without checking again)."""
 
@@ -222,10 +230,12 @@ def _read_candidates(store: Store, candidates: list[Candidate]) -> list[ModelVer
         build, stage_of = ModelVersionRecord.from_public_form, record.stages.stage_of
         return [build(form, record.name, record.id, stage_of(n)) for n, form in found]
 
-    return _read_indexed(store, candidates, from_forms, lambda version: version)
+    return _read_indexed(store, skipped, candidates, from_forms, lambda version: version)
 
 
-def _read_public_forms(store: Store, candidates: list[Candidate]) -> list[dict[str, Any]]:
+def _read_public_forms(
+    store: Store, skipped: list[CorruptManifestError], candidates: list[Candidate]
+) -> list[dict[str, Any]]:
     """Public forms (``to_dict()``) of the candidates."""
 
     def from_forms(
@@ -238,7 +248,7 @@ def _read_public_forms(store: Store, candidates: list[Candidate]) -> list[dict[s
             for n, form in found
         ]
 
-    return _read_indexed(store, candidates, from_forms, ModelVersionRecord.to_dict)
+    return _read_indexed(store, skipped, candidates, from_forms, ModelVersionRecord.to_dict)
 
 
 #: Turns one model's indexed public forms ``[(number, form)]`` into output items, in order
@@ -248,22 +258,46 @@ FromForms = Callable[[ModelRecord, list[tuple[int, dict[str, Any]]]], list[T]]
 
 def _read_indexed(
     store: Store,
+    skipped: list[CorruptManifestError],
     candidates: list[Candidate],
     from_forms: FromForms[T],
     from_record: Callable[[ModelVersionRecord], T],
 ) -> list[T]:
     """The candidates, from the index of public forms where a folder has one (the index the CLI
-    lists from), else (small folders, manifests that need the checking path) from records."""
+    lists from), else (small folders, manifests that need the checking path) from records.
+    A version file that cannot be read is added to ``skipped`` and left out."""
     read: dict[tuple[str, int], T] = {}
     for record, numbers in _by_model(candidates):
         forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
-        found = [(n, forms[n]) for n in numbers if n in forms]
+        # a form whose number is not its file's goes down the checking path, which names it
+        found = [(n, forms[n]) for n in numbers if n in forms and forms[n]["number"] == n]
         for (number, _), item in zip(found, from_forms(record, found), strict=True):
             read[(record.name, number)] = item
-        missing = [n for n in numbers if n not in forms]
-        for version in read_versions(store, record, missing) if missing else ():
+        indexed = {n for n, _ in found}
+        missing = [n for n in numbers if n not in indexed]
+        for version in _read_each(store, record, missing, skipped):
             read[(record.name, version.number)] = from_record(version)
     return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
+
+
+def _read_each(
+    store: Store, record: ModelRecord, numbers: list[int], skipped: list[CorruptManifestError]
+) -> list[ModelVersionRecord]:
+    """``read_versions``, except that a file that cannot be read goes to ``skipped`` instead
+    of failing the others (all at once first: the common case, where every file is fine)."""
+    if not numbers:
+        return []
+    try:
+        return read_versions(store, record, numbers)
+    except CorruptManifestError:
+        pass
+    found = []
+    for number in numbers:
+        try:
+            found.extend(read_versions(store, record, [number]))
+        except CorruptManifestError as exc:
+            skipped.append(exc)
+    return found
 
 
 def _by_model(candidates: list[Candidate]) -> list[tuple[ModelRecord, list[int]]]:

@@ -30,7 +30,7 @@ from zenml_cli.core.names import (
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import RefInput, VersionRef, is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
-from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
+from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
 
 
@@ -170,10 +170,31 @@ def read_versions(
     """Version records for ``numbers`` (default: all), with stage filled from model.yaml."""
     wanted = live_numbers(store, model) if numbers is None else numbers
     records = []
-    for manifest in store.read_versions(model.name, wanted):
+    for number, manifest in zip(wanted, store.read_versions(model.name, wanted), strict=True):
         if manifest is not None:
-            records.append(_record(model, manifest.source, manifest.data))
+            records.append(_numbered_record(model, number, manifest.source, manifest.data))
     return records
+
+
+def _numbered_record(
+    model: ModelRecord, number: int, path: str, data: dict[str, Any]
+) -> ModelVersionRecord:
+    """``_record`` of the file of version ``number``, which must say that number inside: a
+    file saved under another number (a merge fixed by hand) would show as a wrong row."""
+    version = _record(model, path, data)
+    if version.number != number:
+        raise CorruptManifestError(path, number_mismatch(version.number, number))
+    return version
+
+
+def number_mismatch(inside: int, file_number: int) -> str:
+    """What is wrong with a version file whose ``number`` differs from its file name (doctor
+    says the same)."""
+    return (
+        f"says number {inside} but is the file of version {file_number} (a merge fixed by "
+        f"hand?); set 'number: {file_number}' in it, or give it a free number and rename the "
+        "file to match"
+    )
 
 
 def _record(model: ModelRecord, path: str, data: dict[str, Any]) -> ModelVersionRecord:
@@ -422,10 +443,12 @@ def _find_version(
         value = values[position] if values is not None else None
         if not isinstance(value, str) or match(value):
             candidates.append(number)
-    for manifest in store.read_versions(model.name, candidates):
+    for number, manifest in zip(
+        candidates, store.read_versions(model.name, candidates), strict=True
+    ):
         if manifest is None:
             continue
-        version = _record(model, manifest.source, manifest.data)
+        version = _numbered_record(model, number, manifest.source, manifest.data)
         if match(getattr(version, field)):
             return version
     return None
