@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from git_support import git, isolated_git_env
+
 from conftest import run_zenml
 
 pytestmark = pytest.mark.slow
