@@ -278,6 +278,18 @@ class Registry:
             _describe_update,
         )
 
+    def rollback_version(
+        self, model: str, stage: str | ModelStages = "production", *, message: str | None = None
+    ) -> VersionUpdate:
+        """Give ``stage`` back to its previous holder (from history), archiving the current
+        one, as one history event (see ``core/rollback.py``)."""
+        from zenml_cli.core import rollback
+
+        return self._write(
+            lambda store: rollback.rollback(store, str(model), stage, message=message),
+            lambda done: f"{_describe_update(done)} (rollback)",
+        )
+
     def set_stage(
         self, model: str, ref: RefInput, stage: str | ModelStages, *, force: bool = False
     ) -> VersionUpdate:

@@ -458,4 +458,6 @@ def history(
         return
     events = registry(ctx).history(model, version)
     items = [event.to_dict() for event in events]
+    if output == "table":  # a rollback is a stage event (scripts read "rollback": true)
+        items = [{**i, "event": "stage (rollback)"} if i.get("rollback") else i for i in items]
     render_list(items, None, output, HISTORY_COLUMNS, title=f"history of {model}")

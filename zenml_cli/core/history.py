@@ -33,6 +33,9 @@ class HistoryEvent:
     ci_run: str | None = None
     #: What a gated promotion compared (``--if-better``); written only when there was a gate.
     gate: dict[str, Any] | None = None
+    #: True on the stage event of ``zenml model version rollback`` (written only then): a
+    #: rollback is an ordinary stage event, so every replay of history handles it as one.
+    rollback: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -51,6 +54,8 @@ class HistoryEvent:
         }
         if self.gate is not None:
             data["gate"] = self.gate
+        if self.rollback:
+            data["rollback"] = True
         return data
 
     @classmethod
@@ -69,6 +74,7 @@ class HistoryEvent:
             message=data.get("message"),
             ci_run=data.get("ci_run"),
             gate=data.get("gate"),
+            rollback=data.get("rollback") is True,
         )
 
 
@@ -84,6 +90,7 @@ def record(
     archived: int | None = None,
     message: str | None = None,
     gate: dict[str, Any] | None = None,
+    rollback: bool = False,
 ) -> HistoryEvent:
     """Append one event. Call with the model's lock held, *before* the manifest write it records
     (intent first: a failed append leaves the manifests untouched)."""
@@ -107,6 +114,7 @@ def record(
         archived=archived,
         message=message,
         gate=gate,
+        rollback=rollback,
     )
     store.append_history(model, json.dumps(entry.to_dict(), ensure_ascii=False).encode("utf-8"))
     return entry
@@ -159,6 +167,8 @@ def check_shape(data: object) -> None:
             raise ValueError(f"it has no {key!r}")
         if isinstance(value, bool) or not isinstance(value, kinds):
             raise ValueError(f"{key!r} is {type(value).__name__} {_short(value)}")
+    if data.get("rollback") not in (None, True, False):
+        raise ValueError(f"'rollback' is {_short(data['rollback'])}, not true or false")
 
 
 def _short(value: object) -> str:

@@ -27,7 +27,7 @@ from zenml_cli.core.names import (
     id_key,
     looks_like_id,
 )
-from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord, StageHolders
 from zenml_cli.core.refs import RefInput, VersionRef, is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, NotFoundError
@@ -292,22 +292,41 @@ def update_version(
         if change is not None:
             result.stage_change = change
             if change.changed:
-                history.record(
-                    store,
-                    record.name,
-                    "stage",
-                    version=version.number,
-                    version_name=version.name,
-                    from_=change.from_stage.value,
-                    to=change.to_stage.value,
-                    archived=change.archived,
-                    message=message,
-                    gate=result.gate,
+                apply_stage_change(
+                    store, record, version, change, new_holders, message=message, gate=result.gate
                 )
-                record.stages = new_holders
-                write_model(store, record)
-                version.stage = change.to_stage
     return result
+
+
+def apply_stage_change(
+    store: Store,
+    record: ModelRecord,
+    version: ModelVersionRecord,
+    change: stages.StageChange,
+    new_holders: StageHolders,
+    *,
+    message: str | None,
+    gate: dict[str, Any] | None = None,
+    rollback: bool = False,
+) -> None:
+    """Record one planned stage change (intent first: the event, then model.yaml's holders in
+    one write). The one place a stage event is built: promotions and rollbacks alike."""
+    history.record(
+        store,
+        record.name,
+        "stage",
+        version=version.number,
+        version_name=version.name,
+        from_=change.from_stage.value,
+        to=change.to_stage.value,
+        archived=change.archived,
+        message=message,
+        gate=gate,
+        rollback=rollback,
+    )
+    record.stages = new_holders
+    write_model(store, record)
+    version.stage = change.to_stage
 
 
 def _check_preconditions(
