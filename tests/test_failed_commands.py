@@ -14,6 +14,8 @@ from zenml_cli.errors import InvalidInputError
 
 from conftest import run_zenml, snapshot
 
+pytestmark = pytest.mark.slow  # many real processes
+
 BAD = "\udcff"  # what Python makes of the byte 0xff in an argument
 
 

@@ -13,6 +13,8 @@ from zenml_cli import Client
 
 from conftest import run_zenml, snapshot
 
+pytestmark = pytest.mark.slow  # many real processes
+
 
 @pytest.fixture
 def metrics(project: Path) -> Path:

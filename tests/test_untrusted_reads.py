@@ -17,6 +17,8 @@ from zenml_cli.store.layout import manifest_memo_file
 
 from conftest import run_zenml, snapshot
 
+pytestmark = pytest.mark.slow  # many real processes
+
 #: Seconds any single command here may take; a hang is the failure being tested for.
 BOUND = 30
 
