@@ -104,7 +104,9 @@ def test_hand_fix_under_the_wrong_file_name_is_never_a_wrong_row(conflicted: Pat
     assert doctor.returncode == 6
     (problem,) = json.loads(doctor.stdout)["items"]
     assert problem["file"].endswith("4.yaml")
-    assert "says number 3 but is the file of version 4" in problem["message"]
+    assert (
+        "number 3 does not match the file name (this is the file of version 4" in problem["message"]
+    )
 
     listed = run_zenml("model", "version", "list", "iris", "-o", "json", cwd=conflicted)
     assert listed.returncode == 6

@@ -191,9 +191,9 @@ def number_mismatch(inside: int, file_number: int) -> str:
     """What is wrong with a version file whose ``number`` differs from its file name (doctor
     says the same)."""
     return (
-        f"says number {inside} but is the file of version {file_number} (a merge fixed by "
-        f"hand?); set 'number: {file_number}' in it, or give it a free number and rename the "
-        "file to match"
+        f"number {inside} does not match the file name (this is the file of version "
+        f"{file_number}; a merge fixed by hand?); set 'number: {file_number}' in it, or give "
+        "it a free number and rename the file to match"
     )
 
 
