@@ -76,3 +76,18 @@ def test_17_rename_with_fields_lands_in_one_step(project_with_iris: Path) -> Non
     model = Client(project_with_iris).get_model("iris2")
     assert model.description == "petals"
     assert not (project_with_iris / ".zenml" / "models" / "iris").exists()
+
+
+def test_17_sibling_save_artifact_checks_before_storing_the_payload(project: Path) -> None:
+    """Saving an artifact stores its payload first (outside the lock, it may be large): a bad
+    tag or a taken version must fail before that, leaving no orphan object in the store."""
+    from zenml_cli import save_artifact
+    from zenml_cli.errors import ConflictError
+
+    save_artifact([1, 2], name="data", version="v1")
+    before = snapshot(project)
+    with pytest.raises(InvalidInputError, match="tag"):
+        save_artifact([3, 4], name="data", tags=[BAD])
+    with pytest.raises(ConflictError, match="already has a version 'v1'"):
+        save_artifact([5, 6], name="data", version="v1")
+    assert snapshot(project) == before
