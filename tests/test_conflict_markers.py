@@ -152,3 +152,17 @@ def test_many_versions_with_one_conflicted(tmp_path: Path, monkeypatch: pytest.M
     numbers = [item["number"] for item in json.loads(done.stdout)["items"]]
     assert numbers == [n for n in range(1, 41) if n != 17]
     assert "17.yaml" in done.stderr
+
+
+def test_a_conflicted_model_never_hides_the_other_models(conflicted: Path) -> None:
+    """``model version list`` of every model: a model.yaml git left mid-merge is named, the
+    other models' versions are listed."""
+    git(conflicted, "merge", "--abort")
+    _ok(conflicted, "model", "register", "rose")
+    _ok(conflicted, "model", "version", "create", "rose")
+    model = conflicted / ".zenml" / "models" / "iris" / "model.yaml"
+    model.write_text("<<<<<<< HEAD\n" + model.read_text() + "=======\n>>>>>>> exp\n")
+    done = run_zenml("model", "version", "list", "-o", "json", cwd=conflicted)
+    assert done.returncode == 6
+    assert [item["model"] for item in json.loads(done.stdout)["items"]] == ["rose"]
+    assert "model.yaml" in done.stderr and "unresolved merge conflict" in done.stderr

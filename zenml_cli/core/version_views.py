@@ -348,7 +348,17 @@ def _by_model(candidates: list[Candidate]) -> list[tuple[ModelRecord, list[int]]
 
 
 def _all_models(store: Store, log: _ReadLog) -> list[ModelRecord]:
-    found = [read_model_folder(store, name) for name in sorted(store.model_names())]
-    if None in found:  # listed, then renamed or deleted before it was read
-        log.vanished = True
-    return [record for record in found if record is not None]
+    """Every model that can be read; an unreadable model.yaml (a merge conflict) is logged
+    and its model left out, never hiding the other models' versions."""
+    found = []
+    for name in sorted(store.model_names()):
+        try:
+            record = read_model_folder(store, name)
+        except CorruptManifestError as exc:
+            log.problems.append(exc)
+            continue
+        if record is None:  # listed, then renamed or deleted before it was read
+            log.vanished = True
+        else:
+            found.append(record)
+    return found
