@@ -183,3 +183,31 @@ def test_rollback_with_push(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert code == 0 and json.loads(out)["number"] == 1
     assert "(rollback)" in git(remote, "log", "-1", "--format=%s", "main")
     assert _history(ci)[-1]["rollback"] is True
+
+
+def test_the_step_by_step_replay_equals_replaying_every_prefix() -> None:
+    """``previous_holder`` replays one event at a time (restating the holders so far as a
+    reconcile event); for any history that must equal ``history.holders_at`` of each prefix."""
+    import random
+
+    from zenml_cli.core import history
+    from zenml_cli.core.rollback import _holders_after_each
+
+    rng = random.Random(18)
+    for _ in range(20):
+        events = []
+        for seq in range(1, 80):
+            kind = rng.choice(["stage"] * 6 + ["delete", "rename", "reconcile"])
+            number = rng.randint(1, 6)
+            to: object = rng.choice(["staging", "production", "archived", "none"])
+            if kind == "reconcile":
+                to = {"staging": rng.choice([None, 1, 2]), "production": rng.choice([None, 3])}
+            events.append(
+                history.HistoryEvent(
+                    seq=seq, time=f"t{seq:03d}", actor="a", event=kind, version=number, to=to
+                )
+            )
+        rng.shuffle(events)  # file order is not sequence order after a union merge
+        steps = _holders_after_each(events)
+        ordered = sorted(events, key=lambda event: event.seq)
+        assert steps == [history.holders_at(ordered[:end]) for end in range(len(ordered) + 1)]

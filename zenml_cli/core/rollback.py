@@ -15,6 +15,8 @@ version returning held the stage before, and the command names the stage it repl
 
 from __future__ import annotations
 
+from typing import Any
+
 from zenml_cli.core import history, stages
 from zenml_cli.core.models import get_model, model_lock
 from zenml_cli.core.names import check_text
@@ -23,25 +25,44 @@ from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
 from zenml_cli.errors import InvalidInputError, NotFoundError
 from zenml_cli.store import Store
 
-#: Events that never move a holder: the replay need not stop before them.
-_NO_HOLDER_CHANGE = frozenset({"rename", "model_rename"})
-
 
 def previous_holder(
     events: list[history.HistoryEvent], stage: str, current: int | None
 ) -> int | None:
     """The version that held ``stage`` before ``current`` took it (or, with the stage empty,
-    the last version that held it), replaying history as ``history.holders_at`` does; None
-    when history names no such version. The holders only change at events, so replaying up
-    to each event from the newest back finds it after a few replays."""
-    ordered = sorted(events, key=lambda event: event.seq)
-    for end in range(len(ordered) - 1, -1, -1):
-        if ordered[end].event in _NO_HOLDER_CHANGE:
-            continue
-        held = history.holders_at(ordered[:end])[stage]
+    the last version that held it), from the holders after each event; None when history
+    names no such version."""
+    for holders in reversed(_holders_after_each(events)):
+        held = _number(holders[stage])
         if held is not None and held != current:
             return held
     return None
+
+
+def _holders_after_each(events: list[history.HistoryEvent]) -> list[dict[str, Any]]:
+    """The holders before the first event and after each one, in sequence order. Each step is
+    ``history.holders_at`` (the one replay of history) on a ``reconcile`` event that restates
+    the holders so far, followed by the next event: linear in the history, where replaying
+    every prefix would be quadratic (seconds at a few thousand events)."""
+    ordered = sorted(events, key=lambda event: event.seq)
+    holders: dict[str, Any] = history.holders_at([])
+    steps = [holders]
+    for event in ordered:
+        restated = history.HistoryEvent(
+            seq=0, time="", actor="", event=history.RECONCILE, to=dict(holders)
+        )
+        holders = history.holders_at([restated, event])
+        steps.append(holders)
+    return steps
+
+
+def _number(holder: object) -> int | None:
+    """The version number of a replayed holder: a number, or a reference that carries one
+    beside its id (``.number`` or ``["number"]``), as the reference format grows ids."""
+    if holder is None or isinstance(holder, int):
+        return holder
+    number = holder.get("number") if isinstance(holder, dict) else getattr(holder, "number", None)
+    return number if isinstance(number, int) else None
 
 
 def rollback(
