@@ -342,3 +342,20 @@ def test_a_a_huge_dashboard_marker_is_not_read(store: Store, project: Path) -> N
     code, err = _zenml(project, "dashboard", "build", "--out", str(out))
     assert code == 4, err
     assert "was not written by 'zenml dashboard build'" in err
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_lock_file_that_is_not_a_plain_file(store: Store, project: Path, kind: str) -> None:
+    """``.locks/`` is git-ignored, but a commit can force-add anything there."""
+    lock = project / ".zenml" / ".locks" / "model-iris.lock"
+    lock.unlink(missing_ok=True)
+    lock.parent.mkdir(exist_ok=True)
+    if kind == "folder":
+        lock.mkdir()
+    else:
+        os.mkfifo(lock)
+    before = snapshot(project)
+    code, err = _zenml(project, "model", "version", "create", "iris")
+    assert code == 6, err
+    assert "model-iris.lock" in err and "not a plain file" in err
+    assert snapshot(project) == before

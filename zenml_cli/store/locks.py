@@ -28,6 +28,10 @@ def hold(lock_path: Path, timeout: float) -> Iterator[None]:
         raise CorruptManifestError(
             lock_path, "lock file is a symbolic link; delete it (lock files are plain files)"
         )
+    if lock_path.exists() and not lock_path.is_file():  # a folder, FIFO or device
+        raise CorruptManifestError(
+            lock_path, "lock file is not a plain file; delete it (lock files are plain files)"
+        )
     lock = filelock.FileLock(str(lock_path), timeout=timeout)
     try:
         lock.acquire()
