@@ -82,11 +82,16 @@ def test_a_manifest_of_another_shape_falls_back_to_the_checking_path(
 
 
 def test_a_corrupt_manifest_still_names_its_file(big: Client, project: Path) -> None:
+    """...and leaves it out of the page rather than hiding the other versions (issue 19)."""
     from zenml_cli import CorruptManifestError
 
     (project / ".zenml/models/iris/versions/6.yaml").write_text("format: 1\nid: [\n")
-    with pytest.raises(CorruptManifestError, match="6.yaml"):
-        version_views.list_version_dicts(big.store, "iris", size=100)
+    page = version_views.list_version_dicts(big.store, "iris", size=100)
+    assert 6 not in [item["number"] for item in page.items] and len(page.items) > 1
+    (problem,) = page.problems
+    assert isinstance(problem, CorruptManifestError) and "6.yaml" in str(problem)
+    with pytest.raises(CorruptManifestError, match="6.yaml"):  # the Python API raises it
+        big.list_model_versions("iris", size=100)
 
 
 def _checked(client: Client, records: list[ModelVersionRecord]) -> list[dict[str, object]]:

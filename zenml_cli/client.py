@@ -210,6 +210,20 @@ class Client:
         )
         return self._version(result.version)
 
+    def rollback_model_version(
+        self,
+        model_name_or_id: str,
+        stage: str | ModelStages = ModelStages.PRODUCTION,
+        message: str | None = None,
+    ) -> ModelVersionResponse:
+        """Not in ZenML: give ``stage`` back to the version that held it before the current
+        holder (found in the history), archiving the current one, as one history event; the
+        version that now holds the stage is returned. NotFoundError when history names no
+        earlier holder (or it was deleted). This, not ``git revert``, is how to roll back."""
+        model = self.get_model(model_name_or_id)
+        result = self.registry.rollback_version(model.name, stage, message=message)
+        return self._version(result.version)
+
     def delete_model_version(
         self,
         model_version_id_or_model: str,

@@ -264,10 +264,15 @@ class Registry:
     def list_versions(self, model: str | None = None, **filters: Any) -> Page[ModelVersionRecord]:
         from zenml_cli.core import version_views
 
-        return version_views.list_versions(self.store, model, **filters)
+        found = version_views.list_versions(self.store, model, **filters)
+        if found.problems:  # Python callers get an error, never a page with a hole in it
+            raise found.problems[0]
+        return found
 
     def list_version_dicts(self, model: str | None = None, **filters: Any) -> Page[dict[str, Any]]:
-        """``list_versions`` in public (output) form, served from the store's index."""
+        """``list_versions`` in public (output) form, served from the store's index. Versions
+        whose files cannot be read are left out and named in ``problems`` (the CLI shows the
+        others, then exits 6 naming them)."""
         from zenml_cli.core import version_views
 
         return version_views.list_version_dicts(self.store, model, **filters)
@@ -294,6 +299,18 @@ class Registry:
         return self._write(
             lambda store: versions.update_version(store, str(model), parsed, **changes),
             _describe_update,
+        )
+
+    def rollback_version(
+        self, model: str, stage: str | ModelStages = "production", *, message: str | None = None
+    ) -> VersionUpdate:
+        """Give ``stage`` back to its previous holder (from history), archiving the current
+        one, as one history event (see ``core/rollback.py``)."""
+        from zenml_cli.core import rollback
+
+        return self._write(
+            lambda store: rollback.rollback(store, str(model), stage, message=message),
+            lambda done: f"{_describe_update(done)} (rollback)",
         )
 
     def set_stage(
@@ -604,13 +621,18 @@ def metadata_from_options(pairs: list[str] | None, path: str | None) -> dict[str
     the core), or None when neither was given."""
     from zenml_cli.core import metadata
     from zenml_cli.errors import InvalidInputError
+    from zenml_cli.store.bounded import ReadRefused, read_bounded
 
     text = None
     if path is not None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
+        try:  # bounded: a FIFO or /dev/zero given here must fail, not hang or fill memory
+            text = read_bounded(path).decode("utf-8")
         except OSError as exc:
             raise InvalidInputError(
                 f"cannot read --metadata-file {path!r}: {exc.strerror or exc}"
             ) from None
+        except ReadRefused as exc:
+            raise InvalidInputError(f"--metadata-file {path!r} {exc.problem}") from None
+        except UnicodeDecodeError:
+            raise InvalidInputError(f"--metadata-file {path!r} is not UTF-8 text") from None
     return metadata.from_options(pairs, path, text)

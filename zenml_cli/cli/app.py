@@ -17,6 +17,7 @@ from zenml_cli.cli import (
     git_cmds,
     model_cmds,
     render,
+    rollback_cmd,
     version_cmds,
 )
 from zenml_cli.cli.context import ErrorFunnel, OutputOpt, VerboseOpt, registry
@@ -36,6 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+version_cmds.app.command("rollback")(rollback_cmd.rollback)
 model_cmds.app.add_typer(version_cmds.app, name="version")
 app.add_typer(model_cmds.app, name="model")
 app.add_typer(artifact_cmds.app, name="artifact")

@@ -192,6 +192,10 @@ def list_(
         title="model versions",
         newest="desc:number",
     )
+    if result.problems:  # the others are listed; the unreadable ones are named, exit 6
+        for problem in result.problems:
+            message(f"Error: {problem}")
+        raise typer.Exit(result.problems[0].exit_code)
 
 
 @app.command("describe")
@@ -319,6 +323,9 @@ def update(
         against = (
             f"version {gate['holder']} has {gate['holder_value']}"
             if gate["holder_value"] is not None
+            else f"version {gate['holder']} has {gate['key']}={gate['holder_value_ignored']}, "
+            "not a finite number: treated as missing"
+            if "holder_value_ignored" in gate
             else "no value to beat"
         )
         message(f"gate {gate['key']}:{gate['direction']} passed: {gate['candidate']} ({against})")
@@ -451,4 +458,6 @@ def history(
         return
     events = registry(ctx).history(model, version)
     items = [event.to_dict() for event in events]
+    if output == "table":  # a rollback is a stage event (scripts read "rollback": true)
+        items = [{**i, "event": "stage (rollback)"} if i.get("rollback") else i for i in items]
     render_list(items, None, output, HISTORY_COLUMNS, title=f"history of {model}")

@@ -21,7 +21,14 @@ from zenml_cli.core.artifact_records import ArtifactVersionRecord
 from zenml_cli.core.artifact_types import parse_artifact_type
 from zenml_cli.core.listing import Page, check_paging, paginate, text_matcher
 from zenml_cli.core.metadata import checked_metadata
-from zenml_cli.core.names import case_clash, check_name, id_key, looks_like_id
+from zenml_cli.core.names import (
+    case_clash,
+    check_name,
+    check_tags,
+    check_text,
+    id_key,
+    looks_like_id,
+)
 from zenml_cli.core.problems import Problem
 from zenml_cli.digits import is_number_text
 from zenml_cli.enums import ArtifactType
@@ -61,6 +68,10 @@ def save(
     wanted = check_name(str(version), "artifact version") if version is not None else None
     kind = parse_artifact_type(artifact_type)
     meta = checked_metadata(metadata or {})
+    tags = check_tags(tags)  # every input checked before the payload is stored
+    check_text(producing_run, "producing run")
+    check_text(producing_step, "producing step")
+    _refuse_taken(name, wanted, version_names(store, name))  # checked again under the lock
     materialized = materializers.materialize(data)
     store.ensure_created()
     materializer, digest, entry = _store_payload(store, materialized)
@@ -68,11 +79,7 @@ def save(
         _refuse_case_clash(store, name)
         existing = version_names(store, name)
         deleted = list(artifact_retired.retired(store, name))
-        if wanted is not None and wanted in existing:
-            raise ConflictError(
-                f"artifact '{name}' already has a version '{wanted}'; "
-                "choose another version or leave it out to get the next number"
-            )
+        _refuse_taken(name, wanted, existing)
         number = _next_number([*existing, *deleted])  # a deleted number is never reused
         record = ArtifactVersionRecord(
             name=name,
@@ -96,6 +103,14 @@ def save(
         )
         store.create_artifact_version(name, record.version, record.to_manifest())
     return record
+
+
+def _refuse_taken(name: str, wanted: str | None, existing: list[str]) -> None:
+    if wanted is not None and wanted in existing:
+        raise ConflictError(
+            f"artifact '{name}' already has a version '{wanted}'; "
+            "choose another version or leave it out to get the next number"
+        )
 
 
 def _store_payload(

@@ -15,6 +15,7 @@ from zenml_cli.core.names import check_name, normal_form
 from zenml_cli.core.problems import Check, Problem
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import is_number_text, stage_word
+from zenml_cli.core.versions import number_mismatch
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
 
@@ -213,7 +214,7 @@ def _check_versions(
             problems.append(Problem(exc.path, exc.problem))
             continue
         if version.number != number:
-            problems.append(Problem(path, f"number {version.number} does not match the file name"))
+            problems.append(Problem(path, number_mismatch(version.number, number)))
             continue
         if version.number in model.retired_numbers:
             collision = identity.mismatch(model, version.number, version.id)

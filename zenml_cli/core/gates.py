@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from zenml_cli.core.metadata import MISSING, lookup
+from zenml_cli.core.metadata import MISSING, is_finite_number, lookup
 from zenml_cli.core.records import ModelVersionRecord, StageHolders
 from zenml_cli.digits import is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
@@ -68,7 +68,8 @@ class Gate:
 
 
 def is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A value a gate or a difference can use: a finite number (see ``is_finite_number``)."""
+    return is_finite_number(value)
 
 
 def _single_holder(target: ModelStages, option: str) -> None:
@@ -112,7 +113,12 @@ def check_gate(
             f"'zenml model version update {model} {candidate.number} -M {gate.key}=VALUE'"
         )
     if not is_number(value):
-        raise InvalidInputError(f"{where} has {gate.key}={value!r}, not a number; cannot gate")
+        raise InvalidInputError(
+            f"{where} has {gate.key}={value!r}, not a number a gate can compare (NaN, inf "
+            "and text are not); cannot gate on it "
+            f"(fix it with 'zenml model version update {model} {candidate.number} "
+            f"-M {gate.key}=VALUE')"
+        )
     record: dict[str, Any] = {
         "key": gate.key,
         "direction": gate.direction,
@@ -126,10 +132,11 @@ def check_gate(
     if held is MISSING:
         return record  # a measured candidate beats an unmeasured holder
     if not is_number(held):
-        raise InvalidInputError(
-            f"the {target.value} holder (version {holder.number} of model '{model}') has "
-            f"{gate.key}={held!r}, not a number; fix its metadata or promote without --if-better"
-        )
+        # A holder whose metric is NaN, inf or text was never measured in a way that can be
+        # beaten or defended: it counts as unmeasured (holder_value stays null, as for a
+        # missing key), and the record keeps what was ignored.
+        record["holder_value_ignored"] = held if isinstance(held, str) else repr(held)
+        return record
     record["holder_value"] = held
     beats = value > held if gate.higher_is_better else value < held
     if not beats:

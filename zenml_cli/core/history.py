@@ -13,7 +13,9 @@ from typing import Any
 
 from zenml_cli.core.actor import current_actor, current_ci_run, timestamp
 from zenml_cli.errors import CorruptManifestError
+from zenml_cli.limits import nesting_problem, too_deep
 from zenml_cli.store import Store
+from zenml_cli.store.codec import CONFLICT_PROBLEM
 
 
 @dataclass
@@ -37,6 +39,9 @@ class HistoryEvent:
     ci_run: str | None = None
     #: What a gated promotion compared (``--if-better``); written only when there was a gate.
     gate: dict[str, Any] | None = None
+    #: True on the stage event of ``zenml model version rollback`` (written only then): a
+    #: rollback is an ordinary stage event, so every replay of history handles it as one.
+    rollback: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -59,10 +64,13 @@ class HistoryEvent:
             data["gate"] = self.gate
         if self.skipped is not None:
             data["skipped"] = self.skipped
+        if self.rollback:
+            data["rollback"] = True
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> HistoryEvent:
+        check_shape(data)
         return cls(
             seq=_seq(data),
             time=str(data["time"]),
@@ -79,6 +87,7 @@ class HistoryEvent:
             version_id=data.get("version_id"),
             archived_id=data.get("archived_id"),
             skipped=data.get("skipped"),
+            rollback=data.get("rollback") is True,
         )
 
 
@@ -96,6 +105,7 @@ def record(
     gate: dict[str, Any] | None = None,
     version_id: str | None = None,
     archived_id: str | None = None,
+    rollback: bool = False,
 ) -> HistoryEvent:
     """Append one event. Call with the model's lock held, *before* the manifest write it records
     (intent first: a failed append leaves the manifests untouched)."""
@@ -104,7 +114,7 @@ def record(
     if last:
         try:
             seq = _seq(json.loads(last)) + 1
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             seq = len(store.history_lines(model)) + 1  # a hand-mangled last line: count instead
     entry = HistoryEvent(
         seq=seq,
@@ -121,6 +131,7 @@ def record(
         gate=gate,
         version_id=version_id,
         archived_id=archived_id,
+        rollback=rollback,
     )
     store.append_history(model, json.dumps(entry.to_dict(), ensure_ascii=False).encode("utf-8"))
     return entry
@@ -130,12 +141,59 @@ def read(store: Store, model: str) -> list[HistoryEvent]:
     """Every event of a model in file order (git's union merge may interleave branches)."""
     events = []
     for number, line in enumerate(store.history_lines(model), start=1):
+        if line.startswith((b"<<<<<<<", b"=======", b">>>>>>>")):  # no union merge driver
+            raise CorruptManifestError(f"{store.history_source(model)}:{number}", CONFLICT_PROBLEM)
         try:
             events.append(HistoryEvent.from_dict(json.loads(line)))
+        except RecursionError:
+            source = f"{store.history_source(model)}:{number}"
+            raise CorruptManifestError(source, nesting_problem()) from None
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             source = f"{store.history_source(model)}:{number}"
-            raise CorruptManifestError(source, "not a valid history event") from exc
+            raise CorruptManifestError(source, f"not a valid history event ({exc})") from exc
     return events
+
+
+#: The type each known field of an event must have (a line is untrusted input: a ``version``
+#: that is a mapping, or a ``time`` that is a list, must fail the read, not a later sort).
+_TEXT, _NUMBER = (str, type(None)), (int, type(None))
+_SHAPES: dict[str, tuple[type, ...]] = {
+    "time": (str,),
+    "event": (str,),
+    "actor": _TEXT,
+    "ci_run": _TEXT,
+    "version": _NUMBER,
+    "version_name": _TEXT,
+    "archived": _NUMBER,
+    "version_id": _TEXT,
+    "archived_id": _TEXT,
+    "skipped": _TEXT,
+    "message": _TEXT,
+    "gate": (dict, type(None)),
+    "from": (str, int, dict, type(None)),
+    "to": (str, int, dict, type(None)),
+}
+
+
+def check_shape(data: object) -> None:
+    """ValueError naming the first field of an event line that has the wrong shape."""
+    if not isinstance(data, dict):
+        raise ValueError(f"an event is a JSON object, not {type(data).__name__}")
+    if too_deep(data):
+        raise ValueError(nesting_problem())
+    for key, kinds in _SHAPES.items():
+        value = data.get(key)
+        if key in ("time", "event") and key not in data:
+            raise ValueError(f"it has no {key!r}")
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise ValueError(f"{key!r} is {type(value).__name__} {_short(value)}")
+    if data.get("rollback") not in (None, True, False):
+        raise ValueError(f"'rollback' is {_short(data['rollback'])}, not true or false")
+
+
+def _short(value: object) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _seq(data: dict[str, Any]) -> int:
@@ -191,7 +249,7 @@ def reconcile(store: Store, model: str, staging: int | None, production: int | N
         return
     try:
         event = HistoryEvent.from_dict(json.loads(last))
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return  # doctor reports a mangled line; a write need not stop for it
     if event.event not in ("stage", "delete"):
         return

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from zenml_cli.core.metadata import MISSING
-from zenml_cli.errors import InvalidInputError
+from zenml_cli.core.metadata import MISSING, is_finite_number
+from zenml_cli.errors import CorruptManifestError, InvalidInputError
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
@@ -29,6 +29,10 @@ class Page(Generic[T]):
     index: int
     max_size: int
     total: int
+    #: Files that could not be read and are left out of ``items`` (a version file git left
+    #: mid-merge must not hide the model's other versions); the CLI shows the rest and exits
+    #: 6 naming them, the Python API raises the first.
+    problems: list[CorruptManifestError] = field(default_factory=list)
 
     @property
     def total_pages(self) -> int:
@@ -117,7 +121,9 @@ class Condition:
 
     def matches(self, actual: Any) -> bool:
         """Numbers compare as numbers, anything else as text; a missing value never matches
-        (not even ``!=``); a list matches ``==`` when it contains the value."""
+        (not even ``!=``); a list matches ``==`` when it contains the value. A numeric test of
+        metadata (``metadata.auc >= 0.9``) never matches a value that is not a finite number:
+        NaN, inf or ``"n/a"`` is a failed measurement, not a high score."""
         if actual is MISSING or actual is None and self.value.casefold() not in ("null", ""):
             return False
         test = COMPARISONS[self.op]
@@ -125,7 +131,9 @@ class Condition:
         if isinstance(actual, list) and self.op in ("==", "!="):
             return (self.value in [text_of(item) for item in actual]) == (self.op == "==")
         if wanted is not None and _is_number(actual):
-            return test(actual, wanted)
+            return is_finite_number(actual) and test(actual, wanted)
+        if wanted is not None and self.metadata_key is not None:
+            return False
         return test(text_of(actual), self.value)
 
 
@@ -153,18 +161,21 @@ def parse_where(expression: str, fields: Sequence[str]) -> Condition:
 
 
 def metadata_sort(items: list[T], value: Callable[[T], Any], descending: bool) -> list[T]:
-    """Sort by a metadata value: numbers as numbers (before text), items without it last in
-    both directions. The sort is stable, so ties keep the incoming (model, number) order."""
+    """Sort by a metadata value: finite numbers as numbers, then values that are not (NaN,
+    inf, text; by their text), then items without it, in both directions: the best version
+    by a metric is never a failed run's NaN. The sort is stable, so ties keep the incoming
+    (model, number) order."""
     present = [(value(item), item) for item in items]
     missing = [item for found, item in present if found is MISSING or found is None]
-    ranked = [
-        (found, item) for found, item in present if found is not MISSING and found is not None
+    numbers = [(found, item) for found, item in present if is_finite_number(found)]
+    others = [
+        (text_of(found), item)
+        for found, item in present
+        if found is not MISSING and found is not None and not is_finite_number(found)
     ]
-    ranked.sort(
-        key=lambda pair: (0, pair[0], "") if _is_number(pair[0]) else (1, 0, text_of(pair[0])),
-        reverse=descending,
-    )
-    return [item for _, item in ranked] + missing
+    numbers.sort(key=lambda pair: pair[0], reverse=descending)
+    others.sort(key=lambda pair: pair[0], reverse=descending)
+    return [item for _, item in numbers] + [item for _, item in others] + missing
 
 
 def text_of(value: Any) -> str:
@@ -187,10 +198,13 @@ def _is_number(value: Any) -> bool:
 
 
 def _number(text: str) -> float | None:
+    """The finite number a --where value spells, else None (``nan`` and ``inf`` compare as
+    text: ``--where 'metadata.auc == nan'`` finds the failed runs)."""
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
 
 
 def _unquote(text: str) -> str:

@@ -11,19 +11,31 @@ import math
 from typing import Any
 
 from zenml_cli.errors import InvalidInputError
+from zenml_cli.limits import MAX_NESTING, nesting_problem, text_problem, too_deep
 
 
 def checked_metadata(metadata: object) -> dict[str, Any]:
-    """A plain copy of ``metadata``, or InvalidInputError naming the first bad key."""
+    """A plain copy of ``metadata``, or InvalidInputError naming the first bad key. Nesting
+    is bounded by ``limits.MAX_NESTING`` (one level is the mapping itself), the same bound
+    every manifest reader applies, so what is written can always be read back."""
     if not isinstance(metadata, dict):
         raise InvalidInputError(f"metadata must be a mapping, not {type(metadata).__name__}")
+    if too_deep(metadata, MAX_NESTING - 2):  # the manifest and run_metadata are two levels
+        raise InvalidInputError(f"metadata is {nesting_problem(MAX_NESTING - 2)}")
     return {_key(key): _value(value, str(key)) for key, value in metadata.items()}
 
 
 def _key(key: object) -> str:
     if not isinstance(key, str) or not key:
         raise InvalidInputError(f"metadata keys must be non-empty text, not {key!r}")
+    _check_text(key, f"metadata key {key!r}")
     return key
+
+
+def _check_text(text: str, what: str) -> None:
+    problem = text_problem(text)
+    if problem:
+        raise InvalidInputError(f"{what}: {problem}")
 
 
 def _value(value: Any, where: str) -> Any:
@@ -32,6 +44,7 @@ def _value(value: Any, where: str) -> Any:
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, str):
+        _check_text(value, f"metadata '{where}'")
         return str(value)
     if isinstance(value, int):
         return int(value)
@@ -50,6 +63,16 @@ def _value(value: Any, where: str) -> Any:
         f"metadata '{where}' is a {type(value).__name__}; use text, numbers, booleans, "
         "lists or mappings"
     )
+
+
+def is_finite_number(value: Any) -> bool:
+    """A metric a comparison can use: an int or a finite float, never a bool. ``NaN``,
+    ``inf`` (a committed YAML ``.nan``, or a failed run's ``"nan"``) and text such as
+    ``"n/a"`` are not: they never pass a numeric ``--where``, sort after every number and
+    never win a gate."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return math.isfinite(value)
 
 
 #: What ``lookup`` returns for a key that is not there (None is a value a key can hold).
@@ -84,6 +107,8 @@ def parse_pairs(pairs: list[str]) -> dict[str, Any]:
             value: Any = json.loads(text)
         except ValueError:
             value = text
+        except RecursionError:
+            raise InvalidInputError(f"--metadata {key!r} is {nesting_problem()}") from None
         parsed[key.strip()] = value
     return parsed
 
@@ -93,16 +118,25 @@ def parse_file(path: str, text: str) -> dict[str, Any]:
     both); ``path`` names it in messages. The caller reads the file: the core never does."""
     import yaml
 
+    from zenml_cli.store.codec import load_yaml
+
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         at = f" (line {where.line + 1})" if where is not None else ""
-        raise InvalidInputError(f"--metadata-file {path!r} is not JSON or YAML{at}") from None
+        why = " ".join(str(getattr(exc, "problem", "") or "").split())
+        raise InvalidInputError(
+            f"--metadata-file {path!r} is not JSON or YAML{at}" + (f": {why}" if why else "")
+        ) from None
+    except RecursionError:
+        raise InvalidInputError(f"--metadata-file {path!r} is {nesting_problem()}") from None
     if not isinstance(data, dict):
         raise InvalidInputError(
             f"--metadata-file {path!r} must hold a mapping of KEY: VALUE, not {type(data).__name__}"
         )
+    if too_deep(data, MAX_NESTING - 2):
+        raise InvalidInputError(f"--metadata-file {path!r} is {nesting_problem(MAX_NESTING - 2)}")
     return checked_metadata(data)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any, cast
 
@@ -13,6 +14,7 @@ from zenml_cli.core.names import (
     case_clash,
     check_name,
     check_tags,
+    check_text,
     id_key,
     looks_like_id,
     normal_form,
@@ -46,6 +48,7 @@ def create_model(
 
     name = check_name(name, "model name")
     _refuse_unknown_fields(fields)
+    _check_field_text(fields)
     record = ModelRecord(
         name=name,
         id=str(uuid.uuid4()),
@@ -124,20 +127,30 @@ def update_model(
     save_models_to_registry: bool | None = None,
     **fields: str | None,
 ) -> ModelRecord:
-    """Change a model's fields and tags, or rename it (``name=``). Unset fields stay as they are."""
+    """Change a model's fields and tags, or rename it (``name=``). Unset fields stay as they are.
+
+    Every input is checked before anything is written, and a rename changes the fields in the
+    same locked step: a command that fails leaves the store exactly as it was."""
     _refuse_unknown_fields(fields)
+    _check_field_text(fields)
     check_tags(add_tags)
-    current = get_model(store, name_or_id)
-    if name is not None and name != current.name:
-        current = _rename(store, current.name, check_name(name, "model name"))
-    with store.lock(model_lock(current.name)):
-        record = get_model(store, current.name)
+    check_tags(remove_tags)
+    new_name = check_name(name, "model name") if name is not None else None
+
+    def change(record: ModelRecord) -> None:
         for key, value in fields.items():
             if value is not None:
                 setattr(record, key, value)
         if save_models_to_registry is not None:
             record.save_models_to_registry = save_models_to_registry
         record.tags = _updated_tags(record.tags, add_tags, remove_tags)
+
+    current = get_model(store, name_or_id)
+    if new_name is not None and new_name != current.name:
+        return _rename(store, current.name, new_name, change)
+    with store.lock(model_lock(current.name)):
+        record = get_model(store, current.name)
+        change(record)
         write_model(store, record)
     return record
 
@@ -164,19 +177,28 @@ def _refuse_unknown_fields(fields: dict[str, str | None]) -> None:
         raise InvalidInputError(f"unknown model field(s): {', '.join(sorted(unknown))}")
 
 
-def _rename(store: Store, old: str, new: str) -> ModelRecord:
+def _check_field_text(fields: dict[str, str | None]) -> None:
+    for key, value in fields.items():
+        check_text(value, key.replace("_", " "))
+
+
+def _rename(store: Store, old: str, new: str, change: Callable[[ModelRecord], None]) -> ModelRecord:
     # Both models' locks and the models lock for the whole change; the event goes into the
     # folder before it moves (intent first), so nothing writes after the folder is renamed
     # (an append after it once recreated a ghost folder that a racing delete had removed).
+    # The other changes of the same command (``change``) are written into model.yaml just
+    # before the move, under the same locks: never a rename without them, or them without it.
     same_lock = old.casefold() == new.casefold()  # a case-only rename: one lock file
     with (
         store.lock(MODELS_LOCK),
         store.lock(model_lock(old)),
         nullcontext() if same_lock else store.lock(model_lock(new)),
     ):
-        get_model(store, old)  # a racing rename or delete may have moved it meanwhile
+        record = get_model(store, old)  # a racing rename or delete may have moved it meanwhile
         _refuse_existing(store, new, ignoring=old)
+        change(record)
         history.record(store, old, "model_rename", from_=old, to=new)
+        write_model(store, record)
         store.rename_model(old, new)
     return get_model(store, new)
 

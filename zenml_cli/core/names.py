@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from zenml_cli.core.refs import STAGE_WORDS, is_number_text, stage_word
 from zenml_cli.errors import InvalidInputError
+from zenml_cli.limits import text_problem
 
 MAX_NAME_LENGTH = 255
 #: File systems count bytes, not characters: ``<name>.yaml`` must fit a 255-byte file name.
@@ -91,7 +92,22 @@ def check_tags(tags: list[str] | None) -> list[str]:
     for tag in tags or []:
         if not isinstance(tag, str) or not tag.strip():
             raise InvalidInputError(f"invalid tag {tag!r}: tags are non-empty text")
+        check_text(tag, "tag")
     return sorted(set(tags or []))
+
+
+def check_text(value: str | None, what: str) -> str | None:
+    """``value`` if it can be stored as text (None passes), else InvalidInputError. Every
+    free-text input (descriptions, messages, model fields) is checked before a command writes
+    anything, so a bad value fails the command with the store exactly as it was."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{what} must be text, not {type(value).__name__}")
+    problem = text_problem(value)
+    if problem:
+        raise InvalidInputError(f"invalid {what} {value!r}: {problem}")
+    return value
 
 
 def _name_problem(name: str) -> str | None:
@@ -119,7 +135,7 @@ def _name_problem(name: str) -> str | None:
             return "it contains a control character"
     if name.startswith(".tmp-"):
         return "'.tmp-' is reserved for temp files"
-    return None
+    return text_problem(name)
 
 
 def _show(name: str) -> str:

@@ -4,6 +4,7 @@ versions live in ``versions``; a single model's description and history in ``mod
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
@@ -20,7 +21,7 @@ from zenml_cli.core.listing import (
     text_matcher,
 )
 from zenml_cli.core.metadata import lookup
-from zenml_cli.core.models import get_model, read_model_folder
+from zenml_cli.core.models import LIST_ATTEMPTS, get_model, read_model_folder
 from zenml_cli.core.records import (
     PUBLIC_FORM_INDEX,
     ModelRecord,
@@ -30,7 +31,7 @@ from zenml_cli.core.records import (
 from zenml_cli.core.stages import parse_stage
 from zenml_cli.core.versions import live_numbers, read_versions
 from zenml_cli.enums import ModelStages
-from zenml_cli.errors import InvalidInputError
+from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
 
 VERSION_SORT_KEYS = ("number", "name", "created", "stage")
@@ -58,9 +59,8 @@ def list_versions(
     and model.yaml (stage, number) are applied before any version file is read, and without a
     name/tag filter or a sort on file contents only the page's files are read."""
     query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
-    candidates = _candidates(store, model, stage, number, query, page, size)
-    load = partial(_read_candidates, store)
-    return _select(candidates, load, _attribute, query, page, size)
+    where_to = (model, stage, number, page, size)
+    return _consistent(store, query, where_to, _read_candidates, _attribute)
 
 
 def list_version_dicts(
@@ -80,13 +80,50 @@ def list_version_dicts(
     output. Large folders are served from an index of public forms, so listing 10,000
     versions neither parses nor re-validates 10,000 manifests, nor builds records."""
     query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
-    candidates = _candidates(store, model, stage, number, query, page, size)
-    load = partial(_read_public_forms, store)
-    return _select(candidates, load, _item, query, page, size)
+    where_to = (model, stage, number, page, size)
+    return _consistent(store, query, where_to, _read_public_forms, _item)
 
 
 Candidate = tuple[ModelRecord, int]
 T = TypeVar("T")
+
+
+@dataclass
+class _ReadLog:
+    """What one listing attempt met: files that cannot be read (reported, left out), and
+    whether anything listed was gone when read (a concurrent rename or delete)."""
+
+    problems: list[CorruptManifestError] = field(default_factory=list)
+    unreadable: set[tuple[str, int]] = field(default_factory=set)
+    vanished: bool = False
+
+
+Loader = Callable[[Store, _ReadLog, list[Candidate]], list[T]]
+
+
+def _consistent(
+    store: Store,
+    query: _Query,
+    where_to: tuple[str | None, str | ModelStages | None, int | None, int, int],
+    load: Loader[T],
+    field: Callable[[T, str], Any],
+) -> Page[T]:
+    """A page whose items and total agree with one state of the store. A model folder or
+    version file that was listed but gone when read (a rename or delete running meanwhile)
+    makes the listing start again; if it keeps happening, an error, never a page with a hole
+    (issue 18 finding 18: ``items: 0, total: 5``)."""
+    model, stage, number, page, size = where_to
+    for _ in range(LIST_ATTEMPTS):
+        log = _ReadLog()
+        candidates = _candidates(store, model, stage, number, query, page, size, log)
+        result = _select(candidates, partial(load, store, log), field, query, page, size)
+        if not log.vanished:
+            result.problems = log.problems
+            return result
+    raise ConflictError(
+        f"versions kept moving while they were listed ({LIST_ATTEMPTS} attempts): a rename "
+        "or delete of the model is running; run the command again"
+    )
 
 
 class _Query:
@@ -124,6 +161,7 @@ def _candidates(
     query: _Query,
     page: int,
     size: int,
+    log: _ReadLog,
 ) -> list[Candidate]:
     """(model, number) pairs that pass the filters answerable without opening a version."""
     check_paging(page, size)
@@ -132,10 +170,12 @@ def _candidates(
             f"--number must be 1 or more (version numbers start at 1), not {number}"
         )
     wanted_stage = _stage_filter(stage)
-    models = [get_model(store, model)] if model else _all_models(store)
+    models = [get_model(store, model)] if model else _all_models(store, log)
     candidates: list[Candidate] = []
     for record in models:
         numbers = live_numbers(store, record)
+        if not numbers and not store.has_model_folder(record.name):
+            log.vanished = True  # renamed or deleted after model.yaml was read: no versions?
         if wanted_stage == ModelStages.LATEST:
             numbers = numbers[-1:]
         elif wanted_stage is not None:
@@ -213,7 +253,9 @@ def _stage_sort_key(candidate: tuple[ModelRecord, int]) -> tuple[str, str, int]:
     return (record.stages.stage_of(number).value, record.name, number)
 
 
-def _read_candidates(store: Store, candidates: list[Candidate]) -> list[ModelVersionRecord]:
+def _read_candidates(
+    store: Store, log: _ReadLog, candidates: list[Candidate]
+) -> list[ModelVersionRecord]:
     """Records of the candidates (each form in the index passed the fast path's checks when it
     was indexed, so a record is built from it without checking again)."""
 
@@ -223,10 +265,12 @@ def _read_candidates(store: Store, candidates: list[Candidate]) -> list[ModelVer
         build, stage_of = ModelVersionRecord.from_public_form, record.stages.stage_of
         return [build(form, record.name, record.id, stage_of(n)) for n, form in found]
 
-    return _read_indexed(store, candidates, from_forms, lambda version: version)
+    return _read_indexed(store, log, candidates, from_forms, lambda version: version)
 
 
-def _read_public_forms(store: Store, candidates: list[Candidate]) -> list[dict[str, Any]]:
+def _read_public_forms(
+    store: Store, log: _ReadLog, candidates: list[Candidate]
+) -> list[dict[str, Any]]:
     """Public forms (``to_dict()``) of the candidates."""
 
     def from_forms(
@@ -239,7 +283,7 @@ def _read_public_forms(store: Store, candidates: list[Candidate]) -> list[dict[s
             for n, form in found
         ]
 
-    return _read_indexed(store, candidates, from_forms, ModelVersionRecord.to_dict)
+    return _read_indexed(store, log, candidates, from_forms, ModelVersionRecord.to_dict)
 
 
 #: Turns one model's indexed public forms ``[(number, form)]`` into output items, in order
@@ -249,24 +293,53 @@ FromForms = Callable[[ModelRecord, list[tuple[int, dict[str, Any]]]], list[T]]
 
 def _read_indexed(
     store: Store,
+    log: _ReadLog,
     candidates: list[Candidate],
     from_forms: FromForms[T],
     from_record: Callable[[ModelVersionRecord], T],
 ) -> list[T]:
     """The candidates, from the index of public forms where a folder has one (the index the CLI
-    lists from), else (small folders, manifests that need the checking path) from records."""
+    lists from), else (small folders, manifests that need the checking path) from records.
+    A version file that cannot be read is logged and left out, as is one that is gone (the
+    log says so: the caller lists again)."""
     read: dict[tuple[str, int], T] = {}
     for record, numbers in _by_model(candidates):
         forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
-        found = [(n, forms[n]) for n in numbers if n in forms]
+        # a form whose number is not its file's goes down the checking path, which names it
+        found = [(n, forms[n]) for n in numbers if n in forms and forms[n]["number"] == n]
         if record.version_ids:
             identity.check_forms(record, forms, store.versions_source(record.name))
         for (number, _), item in zip(found, from_forms(record, found), strict=True):
             read[(record.name, number)] = item
-        missing = [n for n in numbers if n not in forms]
-        for version in read_versions(store, record, missing) if missing else ():
+        indexed = {n for n, _ in found}
+        missing = [n for n in numbers if n not in indexed]
+        for version in _read_each(store, record, missing, log):
             read[(record.name, version.number)] = from_record(version)
-    return [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
+    items = [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
+    if len(items) + len(log.unreadable) < len(candidates):
+        log.vanished = True
+    return items
+
+
+def _read_each(
+    store: Store, record: ModelRecord, numbers: list[int], log: _ReadLog
+) -> list[ModelVersionRecord]:
+    """``read_versions``, except that a file that cannot be read goes to the log instead of
+    failing the others (all at once first: the common case, where every file is fine)."""
+    if not numbers:
+        return []
+    try:
+        return read_versions(store, record, numbers)
+    except CorruptManifestError:
+        pass
+    found = []
+    for number in numbers:
+        try:
+            found.extend(read_versions(store, record, [number]))
+        except CorruptManifestError as exc:
+            log.problems.append(exc)
+            log.unreadable.add((record.name, number))
+    return found
 
 
 def _by_model(candidates: list[Candidate]) -> list[tuple[ModelRecord, list[int]]]:
@@ -277,6 +350,18 @@ def _by_model(candidates: list[Candidate]) -> list[tuple[ModelRecord, list[int]]
     return list(grouped.values())
 
 
-def _all_models(store: Store) -> list[ModelRecord]:
-    found = (read_model_folder(store, name) for name in sorted(store.model_names()))
-    return [record for record in found if record is not None]
+def _all_models(store: Store, log: _ReadLog) -> list[ModelRecord]:
+    """Every model that can be read; an unreadable model.yaml (a merge conflict) is logged
+    and its model left out, never hiding the other models' versions."""
+    found = []
+    for name in sorted(store.model_names()):
+        try:
+            record = read_model_folder(store, name)
+        except CorruptManifestError as exc:
+            log.problems.append(exc)
+            continue
+        if record is None:  # listed, then renamed or deleted before it was read
+            log.vanished = True
+        else:
+            found.append(record)
+    return found

@@ -20,8 +20,14 @@ from zenml_cli.core.models import (
     model_lock,
     write_model,
 )
-from zenml_cli.core.names import check_tags, check_version_name, id_key, looks_like_id
-from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.core.names import (
+    check_tags,
+    check_text,
+    check_version_name,
+    id_key,
+    looks_like_id,
+)
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord, StageHolders
 from zenml_cli.core.refs import RefInput, VersionRef, is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, NotFoundError
@@ -70,6 +76,8 @@ def create_version(
     if name is not None:
         name = check_version_name(name)
     tags = check_tags(tags)
+    check_text(description, "description")
+    check_text(producing_run, "producing run")
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         if name is not None:
@@ -167,10 +175,31 @@ def read_versions(
     """Version records for ``numbers`` (default: all), with stage filled from model.yaml."""
     wanted = live_numbers(store, model) if numbers is None else numbers
     records = []
-    for manifest in store.read_versions(model.name, wanted):
+    for number, manifest in zip(wanted, store.read_versions(model.name, wanted), strict=True):
         if manifest is not None:
-            records.append(_record(model, manifest.source, manifest.data))
+            records.append(_numbered_record(model, number, manifest.source, manifest.data))
     return records
+
+
+def _numbered_record(
+    model: ModelRecord, number: int, path: str, data: dict[str, Any]
+) -> ModelVersionRecord:
+    """``_record`` of the file of version ``number``, which must say that number inside: a
+    file saved under another number (a merge fixed by hand) would show as a wrong row."""
+    version = _record(model, path, data)
+    if version.number != number:
+        raise CorruptManifestError(path, number_mismatch(version.number, number))
+    return version
+
+
+def number_mismatch(inside: int, file_number: int) -> str:
+    """What is wrong with a version file whose ``number`` differs from its file name (doctor
+    says the same)."""
+    return (
+        f"number {inside} does not match the file name (this is the file of version "
+        f"{file_number}; a merge fixed by hand?); set 'number: {file_number}' in it, or give "
+        "it a free number and rename the file to match"
+    )
 
 
 def _record(model: ModelRecord, path: str, data: dict[str, Any]) -> ModelVersionRecord:
@@ -212,6 +241,9 @@ def update_version(
     if name is not None:
         name = check_version_name(name)
     check_tags(add_tags)
+    check_tags(remove_tags)
+    check_text(description, "description")
+    check_text(message, "message")
     meta = checked_metadata(metadata) if metadata is not None else {}
     with store.lock(model_lock(model)):
         record = get_model(store, model)
@@ -268,27 +300,44 @@ def update_version(
         if change is not None:
             result.stage_change = change
             if change.changed:
-                history.record(
-                    store,
-                    record.name,
-                    "stage",
-                    version=version.number,
-                    version_name=version.name,
-                    from_=change.from_stage.value,
-                    to=change.to_stage.value,
-                    archived=change.archived,
-                    archived_id=record.version_ids.get(change.archived)
-                    if change.archived is not None
-                    else None,
-                    message=message,
-                    gate=result.gate,
-                    version_id=version.id,
+                apply_stage_change(
+                    store, record, version, change, new_holders, message=message, gate=result.gate
                 )
-                record.stages = new_holders
-                record.version_ids[version.number] = version.id
-                write_model(store, record)
-                version.stage = change.to_stage
     return result
+
+
+def apply_stage_change(
+    store: Store,
+    record: ModelRecord,
+    version: ModelVersionRecord,
+    change: stages.StageChange,
+    new_holders: StageHolders,
+    *,
+    message: str | None,
+    gate: dict[str, Any] | None = None,
+    rollback: bool = False,
+) -> None:
+    """Record one planned stage change (intent first: the event, then model.yaml's holders in
+    one write). The one place a stage event is built: promotions and rollbacks alike."""
+    history.record(
+        store,
+        record.name,
+        "stage",
+        version=version.number,
+        version_name=version.name,
+        from_=change.from_stage.value,
+        to=change.to_stage.value,
+        archived=change.archived,
+        archived_id=None if change.archived is None else record.version_ids.get(change.archived),
+        message=message,
+        gate=gate,
+        rollback=rollback,
+        version_id=version.id,
+    )
+    record.stages = new_holders
+    record.version_ids[version.number] = version.id
+    write_model(store, record)
+    version.stage = change.to_stage
 
 
 def _check_preconditions(
@@ -426,10 +475,12 @@ def _find_version(
         value = values[position] if values is not None else None
         if not isinstance(value, str) or match(value):
             candidates.append(number)
-    for manifest in store.read_versions(model.name, candidates):
+    for number, manifest in zip(
+        candidates, store.read_versions(model.name, candidates), strict=True
+    ):
         if manifest is None:
             continue
-        version = _record(model, manifest.source, manifest.data)
+        version = _numbered_record(model, number, manifest.source, manifest.data)
         if match(getattr(version, field)):
             return version
     return None

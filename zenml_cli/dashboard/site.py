@@ -21,6 +21,7 @@ from zenml_cli.dashboard.markup import esc, page
 from zenml_cli.dashboard.style import CSS
 from zenml_cli.digits import is_number_text
 from zenml_cli.errors import ConflictError, NotFoundError
+from zenml_cli.limits import MAX_MANIFEST_BYTES
 
 MARKER = ".zenml-dashboard"
 MARKER_HEADER = "zenml-cli dashboard: files written by 'zenml dashboard build'\n"
@@ -155,7 +156,9 @@ def _previous_build(out: Path) -> set[str]:
     if not out.exists():
         return set()
     marker = out / MARKER
-    if out.is_dir() and marker.is_file():
+    # is_file(): a regular file, never a FIFO or a device; a marker beyond the bound of a
+    # manifest is not one this command wrote (a site of 100,000 pages lists ~5 MB)
+    if out.is_dir() and marker.is_file() and marker.stat().st_size <= MAX_MANIFEST_BYTES:
         lines = marker.read_text(encoding="utf-8").splitlines()[1:]
         return {line for line in lines if line and ".." not in line.split("/")}
     if out.is_dir() and not any(out.iterdir()):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from zenml_cli.errors import CorruptManifestError
+from zenml_cli.limits import nesting_problem, too_deep
 
 #: The on-disk format of version, artifact, run and config manifests. Bumped only with a
 #: migration.
@@ -48,10 +49,15 @@ def encode(data: dict[str, Any], fmt: str) -> bytes:
 
 
 def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
-    """Parse one manifest and check it is a mapping of a format this code understands."""
+    """Parse one manifest and check it is a mapping of a format this code understands, nested
+    no deeper than ``limits.MAX_NESTING`` (the one depth limit doctor and every reader share)."""
+    if has_conflict_markers(raw):
+        raise CorruptManifestError(path, CONFLICT_PROBLEM)
     try:
         text = raw.decode("utf-8")
         data = json.loads(text) if fmt == "json" else _load_yaml(text, raw)
+    except RecursionError:
+        raise CorruptManifestError(path, nesting_problem()) from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise CorruptManifestError(path, f"not valid {fmt.upper()} ({_first_line(exc)})") from exc
     except Exception as exc:  # yaml.YAMLError, without importing yaml at module level
@@ -60,6 +66,8 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
         raise
     if not isinstance(data, dict):
         raise CorruptManifestError(path, "expected a mapping at the top level")
+    if too_deep(data):
+        raise CorruptManifestError(path, nesting_problem())
     if UNRESOLVED_KEY in data:
         raise CorruptManifestError(
             path,
@@ -75,7 +83,30 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
     return data
 
 
+#: What a manifest that git left mid-merge is said to be (DESIGN section 11).
+CONFLICT_PROBLEM = (
+    "has unresolved merge conflict markers (<<<<<<< ======= >>>>>>>): a git merge, rebase, "
+    "cherry-pick or stash pop stopped here; see 'git status', then run 'zenml resolve' "
+    "(or keep one side by hand) and 'git add' the file"
+)
+
+
+def has_conflict_markers(raw: bytes) -> bool:
+    """True when a line starts with git's ``<<<<<<<`` or ``>>>>>>>``. zenml never writes such a
+    line: YAML text it writes is indented or quoted there, JSON escapes newlines."""
+    return any(
+        raw.startswith(marker) or b"\n" + marker in raw for marker in (b"<<<<<<<", b">>>>>>>")
+    )
+
+
 _LOADERS: dict[bool, type] = {}
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML (or JSON, which is YAML) from outside the store with the manifests' strict
+    loader: no anchors or aliases (a few hundred bytes could expand without bound), no
+    duplicate keys, dates stay text. yaml.YAMLError or RecursionError when it is not."""
+    return _load_yaml(text, text.encode("utf-8", "surrogatepass"))
 
 
 def _load_yaml(text: str, raw: bytes) -> Any:

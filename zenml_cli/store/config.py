@@ -6,7 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from zenml_cli.errors import CorruptManifestError
+from zenml_cli.errors import CorruptManifestError, InvalidInputError
+from zenml_cli.limits import lock_timeout_problem
 from zenml_cli.store.layout import DEFAULT_ARTIFACT_STORE
 
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -73,6 +74,25 @@ class GitSettings:
         )
 
 
+def _lock_timeout(setting: object, path: object) -> float:
+    """The lock timeout: ``ZENML_LOCK_TIMEOUT`` (command-line input: exit 5 when bad), else the
+    committed setting (exit 6 when bad). Never one that filelock reads as "wait forever"."""
+    env = os.environ.get("ZENML_LOCK_TIMEOUT")
+    if env:
+        try:
+            value: object = float(env)
+        except ValueError:
+            value = env
+        problem = lock_timeout_problem(value)
+        if problem:
+            raise InvalidInputError(f"ZENML_LOCK_TIMEOUT: {problem}")
+        return float(env)
+    problem = lock_timeout_problem(setting)
+    if problem:
+        raise CorruptManifestError(path, problem)
+    return float(setting)  # type: ignore[arg-type]  # checked: a finite int or float
+
+
 def is_seconds(value: object) -> bool:
     """A finite, positive, bounded number of seconds (a budget must end)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 86400
@@ -113,10 +133,7 @@ class StoreConfig:
         policies = data.get("policies") or {}
         if not isinstance(policies, dict):
             raise CorruptManifestError(path, "policies must be a mapping")
-        try:
-            timeout = float(os.environ.get("ZENML_LOCK_TIMEOUT") or data.get("lock_timeout", 10))
-        except (TypeError, ValueError) as exc:
-            raise CorruptManifestError(path, "lock_timeout must be a number of seconds") from exc
+        timeout = _lock_timeout(data.get("lock_timeout", DEFAULT_LOCK_TIMEOUT), path)
         options = data.get("artifact_store_options") or {}
         if not isinstance(options, dict):
             raise CorruptManifestError(path, "artifact_store_options must be a mapping")

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from zenml_cli.digits import is_number_text
+from zenml_cli.store.bounded import read_cache, read_manifest
 from zenml_cli.store.layout import CACHE_DIR, TEMP_PREFIX
 
 #: Bump when the cache layout changes; an old cache is then simply rebuilt.
@@ -100,7 +101,7 @@ class FolderIndex:
             changed = True
             try:
                 path = Path(entry.path)
-                data = decode(path.read_bytes(), path)
+                data = decode(read_manifest(path), path)
             except Exception:  # unreadable or invalid: not cached; a direct read reports it
                 continue
             value = data if self.project is None else self.project(data)
@@ -112,9 +113,8 @@ class FolderIndex:
         return result
 
     def _read_cache(self) -> dict[str, tuple[StatKey, Any]]:
-        try:
-            raw = self.cache_file.read_bytes()
-        except OSError:
+        raw = read_cache(self.cache_file)
+        if raw is None:
             return {}
         head = len(CACHE_FORMAT)
         if raw[:head] != CACHE_FORMAT or len(raw) < head + 4:
@@ -163,7 +163,7 @@ class NextNumberHint:
         """The cached highest number, or None when the hint is missing or out of date."""
         try:
             key = stat_key(os.stat(self.folder))
-            text = self.cache_file.read_text("ascii")
+            text = (read_cache(self.cache_file, 4096) or b"").decode("ascii")
         except (OSError, ValueError):
             return None
         parts = text.split()
@@ -202,7 +202,8 @@ class NextNumberHint:
             return
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.cache_file, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, 0o666)
+            # non-blocking: a FIFO checked out at this path must not hold the write forever
+            fd = os.open(self.cache_file, os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o666)
         except OSError:  # a symbolic link (ELOOP) is never written through: no hint this time
             return
         try:
@@ -236,6 +237,7 @@ def atomic_replace(path: Path, data: bytes) -> None:
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def _entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[StatKey, Any]]:
@@ -296,16 +298,15 @@ class ManifestMemo:
                 data = marshal.loads(hit[1])
                 if type(data) is dict:
                     return data
-        data = decode(path.read_bytes(), path)
+        data = decode(read_manifest(path), path)
         if max(key[0], key[1]) < clock_ns() - RACY_NS and _plain(data):
             self._entries[name] = (key, marshal.dumps(data))
             self._save(name)
         return data
 
     def _load(self) -> dict[str, tuple[StatKey, bytes]]:
-        try:
-            raw = self.cache_file.read_bytes()
-        except OSError:
+        raw = read_cache(self.cache_file)
+        if raw is None:
             return {}
         head = len(CACHE_FORMAT)
         body = raw[head + 4 :]

@@ -18,7 +18,9 @@ from typing import Any, NamedTuple
 
 from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
+from zenml_cli.limits import MAX_HISTORY_BYTES
 from zenml_cli.store import atomic, codec, locks
+from zenml_cli.store.bounded import ReadRefused, open_bounded, read_bounded, read_manifest
 from zenml_cli.store.config import StoreConfig
 from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint, atomic_replace
 from zenml_cli.store.layout import (
@@ -245,7 +247,7 @@ class Store:
     def read_version_entry(self, model: str, entry: str) -> Manifest:
         """One file of the versions folder by its file name (doctor reads every file)."""
         path = self.layout.versions_dir(model) / entry
-        return Manifest(str(path), self._decode(path.read_bytes(), path))
+        return Manifest(str(path), self._decode(read_manifest(path), path))
 
     def read_versions(self, model: str, numbers: list[int]) -> list[Manifest | None]:
         """The manifests of versions ``numbers`` (None for a missing one): the hot path of
@@ -337,17 +339,21 @@ class Store:
 
     def history_lines(self, model: str) -> list[bytes]:
         """Complete lines of the model's history; a torn final line (no newline) is skipped."""
+        path = self.layout.history_file(model)
         try:
-            raw = self.layout.history_file(model).read_bytes()
+            raw = read_bounded(path, MAX_HISTORY_BYTES)
         except FileNotFoundError:
             return []
+        except ReadRefused as exc:
+            raise CorruptManifestError(path, exc.problem) from None
         lines = raw.split(b"\n")
         return [line for line in lines[:-1] if line.strip()]
 
     def last_history_line(self, model: str) -> bytes | None:
         """The last complete line of the model's history, reading only its tail."""
+        path = self.layout.history_file(model)
         try:
-            with self.layout.history_file(model).open("rb") as handle:
+            with open_bounded(path, MAX_HISTORY_BYTES) as handle:
                 handle.seek(0, os.SEEK_END)
                 size = handle.tell()
                 chunk = 4096
@@ -361,6 +367,8 @@ class Store:
                     chunk *= 4
         except FileNotFoundError:
             return None
+        except ReadRefused as exc:
+            raise CorruptManifestError(path, exc.problem) from None
 
     def append_history(self, model: str, line: bytes) -> None:
         """Append one event to an existing model's history (FileNotFoundError when the model
@@ -591,7 +599,7 @@ class Store:
 
     def _read_optional(self, path: Path) -> dict[str, Any] | None:
         try:
-            return self._decode(path.read_bytes(), path)
+            return self._decode(read_manifest(path), path)
         except FileNotFoundError:
             return None
 
@@ -599,7 +607,7 @@ class Store:
         self, path: Path, name: str, decode: Callable[[bytes, Path], dict[str, Any]]
     ) -> dict[str, Any]:
         if not self.use_cache:
-            return decode(path.read_bytes(), path)
+            return decode(read_manifest(path), path)
         return self._manifest_memo.read(path, name, decode)
 
     def _indexed(self, folder: Path, wanted: int) -> dict[str, dict[str, Any]]:

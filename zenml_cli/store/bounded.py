@@ -1,0 +1,102 @@
+"""Bounded reads: a file from the repository is read only if it is a regular file of a sane
+size (DESIGN section 12).
+
+A commit can replace a manifest, ``history.jsonl`` or a cache file with a link to
+``/dev/zero`` (endless bytes), a FIFO (an ``open`` or ``read`` that never returns) or a
+gigabyte file. ``read_bounded`` refuses all three before reading: the file is checked by
+``stat`` before it is opened (no device is ever opened), opened non-blocking, checked again
+on the open handle (the file may have been swapped in between), and read up to its bound.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from zenml_cli.errors import CorruptManifestError
+from zenml_cli.limits import MAX_CACHE_BYTES, MAX_MANIFEST_BYTES
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+class ReadRefused(Exception):
+    """The file is not a regular file, or is larger than its bound; ``problem`` says which
+    (the caller names the file and picks the error: exit 6 for the store, 5 for an option)."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+@contextmanager
+def open_bounded(path: Path | str, limit: int) -> Iterator[BinaryIO]:
+    """Regular file ``path`` (links followed) opened for reading, once it is known to hold at
+    most ``limit`` bytes. FileNotFoundError passes through; ReadRefused for anything else."""
+    _check(os.stat(path), limit)
+    fd = os.open(path, _FLAGS)
+    try:
+        _check(os.fstat(fd), limit)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        yield handle
+
+
+def read_bounded(path: Path | str, limit: int = MAX_MANIFEST_BYTES) -> bytes:
+    """The bytes of regular file ``path`` (links followed), at most ``limit`` of them.
+    FileNotFoundError passes through; ReadRefused for anything else a reader must not read."""
+    _check(os.stat(path), limit)
+    fd = os.open(path, _FLAGS)
+    try:
+        info = os.fstat(fd)
+        _check(info, limit)
+        chunks, total = [], 0
+        while total <= limit:  # a file that grows while read stops one chunk past its bound
+            chunk = os.read(fd, max(info.st_size + 1 - total, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise ReadRefused(_too_big(total, limit))
+    return b"".join(chunks)
+
+
+def _check(info: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        raise ReadRefused(
+            "is not a regular file (a device, FIFO, socket or folder, or a link to one); "
+            "zenml reads only plain files here: replace it with the real file"
+        )
+    if info.st_size > limit:
+        raise ReadRefused(_too_big(info.st_size, limit))
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"is {size:,} bytes, more than the {limit:,} zenml reads from one such file"
+
+
+def read_manifest(path: Path) -> bytes:
+    """A manifest's bytes: a regular file of at most ``MAX_MANIFEST_BYTES`` (a link to a
+    device, a FIFO or a huge file is a corrupt manifest, exit 6 naming it, never a hang).
+    FileNotFoundError passes through."""
+    try:
+        return read_bounded(path, MAX_MANIFEST_BYTES)
+    except ReadRefused as exc:
+        raise CorruptManifestError(path, exc.problem) from None
+
+
+def read_cache(path: Path, limit: int = MAX_CACHE_BYTES) -> bytes | None:
+    """A derived cache file's bytes, or None when it is missing or not a plain file of at most
+    ``limit`` bytes (a cache is never needed: the caller rebuilds it)."""
+    try:
+        return read_bounded(path, limit)
+    except (OSError, ReadRefused):
+        return None
