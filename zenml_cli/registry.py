@@ -105,6 +105,21 @@ class Registry:
             lambda record: f"register model {record.name}",
         )
 
+    def ensure_model(self, name: str, **fields: Any) -> tuple[ModelRecord, bool]:
+        """``(model, created)``: the model, registered with ``fields`` only when missing (a
+        present one is left as it is). With push on, decided on the remote tip, so a runner
+        with a stale checkout finds the model there instead of failing on a clash."""
+        existed: list[bool] = []
+
+        def on(store: Store) -> ModelRecord:
+            from zenml_cli.core import models
+
+            existed[:] = [models.get_model_or_none(store, name) is not None]
+            return _model_on(store, name, fields)
+
+        record = self._write(on, lambda record: f"register model {record.name}")
+        return record, not existed[-1]
+
     def get_model(self, name_or_id: str) -> ModelRecord:
         from zenml_cli.core import models
 

@@ -9,10 +9,18 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message
+from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_record
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE
-from zenml_cli.errors import UsageError, ZenMLCliError
+from zenml_cli.errors import RefusedError, UsageError, ZenMLCliError
 from zenml_cli.registry import Registry
+
+
+def _remember_output(ctx: typer.Context, value: Any) -> Any:
+    """Note the chosen ``-o`` where the error funnel finds it (``meta`` is shared by a
+    command's whole context chain), so a refusal can be printed in that format."""
+    ctx.meta["zenml_cli.output"] = str(value.value if hasattr(value, "value") else value)
+    return value
+
 
 OutputOpt = Annotated[
     OutputFormat,
@@ -21,12 +29,17 @@ OutputOpt = Annotated[
         "-o",
         help="Output format: table for people, json or yaml for scripts.",
         case_sensitive=False,
+        callback=_remember_output,
     ),
 ]
 ListOutputOpt = Annotated[
     ListOutputFormat,
     typer.Option(
-        "--output", "-o", help="Output format: table, json, yaml, csv or tsv.", case_sensitive=False
+        "--output",
+        "-o",
+        help="Output format: table, json, yaml, csv or tsv.",
+        case_sensitive=False,
+        callback=_remember_output,
     ),
 ]
 SortOpt = Annotated[
@@ -69,6 +82,9 @@ class ErrorFunnel(TyperGroup):
             result = super().invoke(ctx)
             _show_notes(ctx)
             return result
+        except RefusedError as exc:
+            _show_refusal(ctx, exc)
+            raise typer.Exit(exc.exit_code) from None
         except ZenMLCliError as exc:
             message(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
@@ -85,6 +101,15 @@ class ErrorFunnel(TyperGroup):
                 raise
             message(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with ZENML_DEBUG=1)")
             raise typer.Exit(1) from None
+
+
+def _show_refusal(ctx: Any, exc: RefusedError) -> None:
+    """A gate, precondition or policy said no: an outcome, not a fault, so no ``Error:``;
+    with ``-o json|yaml`` the refusal's fields go to stdout for scripts (and the Action)."""
+    output = ctx.meta.get("zenml_cli.output", "table")
+    if output in ("json", "yaml"):
+        render_record(exc.to_dict(), output)
+    message(str(exc))
 
 
 def _show_notes(ctx: Any) -> None:

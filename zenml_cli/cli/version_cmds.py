@@ -46,6 +46,9 @@ app = typer.Typer(
 
 VERSION_COLUMNS = ("model", "number", "name", "stage", "tags", "created", "created_by")
 HISTORY_COLUMNS = ("seq", "time", "actor", "event", "version", "from", "to", "archived", "message")
+# What a narrow terminal keeps first (render_list's priority): what moved where, and why.
+VERSION_PRIORITY = ("number", "stage", "name", "model", "created", "created_by", "tags")
+HISTORY_PRIORITY = ("version", "from", "to", "archived", "message", "actor", "event", "seq")
 
 ModelArg = Annotated[
     str,
@@ -191,6 +194,7 @@ def list_(
         VERSION_COLUMNS,
         title="model versions",
         newest="desc:number",
+        priority=VERSION_PRIORITY,
     )
 
 
@@ -451,4 +455,6 @@ def history(
         return
     events = registry(ctx).history(model, version)
     items = [event.to_dict() for event in events]
-    render_list(items, None, output, HISTORY_COLUMNS, title=f"history of {model}")
+    render_list(
+        items, None, output, HISTORY_COLUMNS, title=f"history of {model}", priority=HISTORY_PRIORITY
+    )

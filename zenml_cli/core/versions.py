@@ -290,7 +290,7 @@ def _check_preconditions(
     """Check ``if_current`` then ``if_better`` against the holders just read; the gate's
     record for the history, or None without a gate."""
     if if_current is not None:
-        check_if_current(record.name, record.stages, target, if_current)
+        check_if_current(record.name, record.stages, target, if_current, version.number)
     if if_better is None:
         return None
     holder_number = record.stages.holder(target) if target in SINGLE_HOLDER_STAGES else None
