@@ -50,11 +50,25 @@ class FsspecPayloadStore:
                 "credentials and network (AWS_ENDPOINT_URL, AWS_PROFILE, ...)"
             ) from exc
 
+    @contextlib.contextmanager
+    def _uploading(self) -> Iterator[None]:
+        """An upload's "not found" is a missing bucket: say which, and what to do."""
+        try:
+            with self._remote("uploading a payload"):
+                yield
+        except FileNotFoundError:
+            bucket = self.prefix.split("/", 1)[0]
+            raise RemoteError(
+                f"artifact store {self.url}: bucket '{bucket}' does not exist; create it, or "
+                "point artifact_store in .zenml/config.yaml (or ZENML_ARTIFACT_STORE) at one "
+                "that does"
+            ) from None
+
     # ---------------------------------------------------------------------------- writing
     def put_bytes(self, data: bytes) -> Digest:
         digest = Digest.of(data)
         if self.size(digest.sha256) != digest.size:
-            with self._remote("uploading a payload"):
+            with self._uploading():
                 self.fs.pipe_file(self._key(digest.sha256), data)
         return digest
 
@@ -75,7 +89,7 @@ class FsspecPayloadStore:
 
     def _upload(self, path: Path, digest: Digest) -> None:
         if self.size(digest.sha256) != digest.size:
-            with self._remote("uploading a payload"):
+            with self._uploading():
                 self.fs.put_file(str(path), self._key(digest.sha256))
 
     # ---------------------------------------------------------------------------- reading
