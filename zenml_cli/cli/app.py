@@ -162,10 +162,20 @@ def init(
             help="Only the staging holder may be promoted to production.",
         ),
     ] = False,
+    project_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--project-dir",
+            help="Folder to create .zenml/ in (as 'zenml --project-dir DIR init').",
+            show_default=False,
+        ),
+    ] = None,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Create .zenml/ (in --project-dir, else the git work tree's top level, else here)."""
+    if project_dir is not None:  # users type it after the command too; same meaning
+        ctx.find_root().params["project_dir"] = project_dir
     config = registry(ctx, for_init=True).init(
         manifest_format=manifest_format,
         strict_force=strict_force,

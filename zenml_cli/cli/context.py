@@ -7,7 +7,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_record
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE
@@ -73,9 +73,32 @@ def debug_enabled() -> bool:
     return value not in ("", "0", "false", "no", "off")
 
 
+class UsageArgument(TyperArgument):
+    """An argument written MODEL or [VERSION] in usage lines, as the README and the help
+    texts write them (typer's own style, ``{model} [version]``, reads like a template)."""
+
+    def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
+        if not usage:
+            return super().make_metavar(ctx, usage=usage)
+        name = self.metavar or (self.name or "").upper() + ("..." if self.nargs != 1 else "")
+        return name if self.required or name.startswith("[") else f"[{name}]"
+
+
+def _plain_usage(command: Any) -> None:
+    for param in command.params:
+        if type(param) is TyperArgument:
+            param.__class__ = UsageArgument
+    for sub in getattr(command, "commands", {}).values():
+        _plain_usage(sub)
+
+
 class ErrorFunnel(TyperGroup):
     """The one place where errors become exit codes: each ZenMLCliError carries its own,
     anything else is a bug and exits 1 (set ZENML_DEBUG=1 for the traceback)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_usage(self)
 
     def invoke(self, ctx: Any) -> Any:  # typer.Context is click.Context under another name
         try:

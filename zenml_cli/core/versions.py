@@ -117,6 +117,11 @@ def resolve(store: Store, model: ModelRecord, ref: RefInput) -> ModelVersionReco
         number = ref.number
     elif ref.stage is not None:
         number = _number_in_stage(store, model, ref.stage)
+        if number is None and ref.stage == ModelStages.LATEST:  # no versions at all
+            raise NotFoundError(
+                f"model '{model.name}' has no versions yet; create one with "
+                f"'zenml model version create {model.name}'"
+            )
         if number is None:
             raise NotFoundError(
                 f"model '{model.name}' has no version in stage '{ref.stage.value}'; "
@@ -211,7 +216,9 @@ def update_version(
         version = resolve(store, record, ref)
         result = VersionUpdate(version=version)
         if target is not None:
-            history.reconcile(store, record.name, record.stages.staging, record.stages.production)
+            history.reconcile(
+                store, record.name, record.stages.staging, record.stages.production, message
+            )
         merged = {**version.run_metadata, **meta}
         new_metadata = merged if merged != version.run_metadata else None
         if target is not None:
