@@ -127,7 +127,10 @@ def test_promote_in_ci_example_fails_with_the_steps_exit_code(project: Path) -> 
 def test_demo_script_runs(project: Path) -> None:
     result = _run_example("demo.sh", project)
     assert result.returncode == 0, result.stderr
-    assert "production: 2" in result.stdout and "- 1" in result.stdout
+    # the promotion as git shows it: one line of model.yaml (issue 22, item 7)
+    changed = [ln for ln in result.stdout.splitlines() if ln[:1] in "+-" and ln[:3] not in "---+++"]
+    assert changed == ["-  staging: null", "+  staging: 2"]
+    assert "gate auc:higher passed: 0.94 (version 1 has 0.91)" in result.stderr
     assert not (project / ".zenml").exists()  # the demo works in its own temp folder
     removed = result.stderr.strip().splitlines()[-1]
     assert removed.startswith("Done; the demo folder ")

@@ -237,3 +237,17 @@ def test_version_and_model_lists_keep_their_stage_columns(project: Path, three: 
     assert "stage" in versions.stdout.splitlines()[1].split()
     models = zenml(project, "model", "list", COLUMNS="20")
     assert models.stdout.splitlines()[1].split() == ["name", "production"]
+
+
+def test_promote_in_ci_reports_a_policy_refusal_as_a_policy_refusal(project: Path) -> None:
+    assert zenml(project, "init", "--production-requires-staging").returncode == 0
+    (project / "m.json").write_text('{"auc": 0.9}')
+    env = {k: v for k, v in os.environ.items() if k != "ZENML_PROJECT_DIR"}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    done = subprocess.run(
+        ["bash", str(REPO_ROOT / "examples" / "promote_in_ci.sh"), "iris", "m.json"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 4 and done.stdout == ""  # not "kept ... (not better)"
+    assert "policy production_requires_staging refused" in done.stderr
+    assert 'step "gate on auc into production" failed with exit code 4' in done.stderr
