@@ -127,7 +127,10 @@ def doctor(
     )
     if output == "table":
         if items:
-            render_list(items, None, output, ["severity", "file", "message"], title="problems")
+            render_list(
+                items, None, output, ["severity", "file", "message"], title="problems",
+                priority=("file", "message", "severity"),
+            )  # fmt: skip
     else:
         render_record(
             {

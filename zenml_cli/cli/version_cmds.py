@@ -352,7 +352,10 @@ def compare(
         render_record(result, output)
         return
     title = f"{result['model']}: version {result['a']} (a) vs {result['b']} (b)"
-    render_list(comparison_rows(result), None, output, COMPARE_COLUMNS, title=title)
+    render_list(
+        comparison_rows(result), None, output, COMPARE_COLUMNS, title=title,
+        priority=("item", "a", "b", "change", "section"),
+    )  # fmt: skip
 
 
 COMPARE_COLUMNS = ("section", "item", "a", "b", "change")
