@@ -176,13 +176,8 @@ def _print_table(
         max(len(label), min(natural[i], 8 if headers[i] in TEXT_COLUMNS else 12))
         for i, label in enumerate(labels)
     ]
-    ranked = [headers.index(name) for name in priority or () if name in headers]
-    ranked += [i for i in range(len(headers)) if i not in ranked]
-    kept = sorted(ranked)
-    for index in reversed(ranked):  # the least important go first
-        if len(kept) == 1 or sum(minimum[i] for i in kept) + len(GAP) * (len(kept) - 1) <= width:
-            break
-        kept.remove(index)
+    ranked = _ranked(headers, priority)
+    kept = _columns_that_fit(ranked, minimum, width)
     dropped = [labels[i] for i in range(len(labels)) if i not in kept]
     headers, labels = [headers[i] for i in kept], [labels[i] for i in kept]
     natural, minimum = [natural[i] for i in kept], [minimum[i] for i in kept]
@@ -229,6 +224,23 @@ def _print_table(
             f"({', '.join(dropped)} not shown at {width} columns; "
             "widen the terminal, set COLUMNS, or use -o json)"
         )
+
+
+def _ranked(headers: Sequence[str], priority: Sequence[str] | None) -> list[int]:
+    """Column indices from most to least important: ``priority``'s, then the rest in order."""
+    ranked = [headers.index(name) for name in priority or () if name in headers]
+    return ranked + [i for i in range(len(headers)) if i not in ranked]
+
+
+def _columns_that_fit(ranked: list[int], minimum: list[int], width: int) -> list[int]:
+    """The columns kept (in display order): the least important go first until the rest fit
+    at their minimum widths; the most important always stays."""
+    kept = sorted(ranked)
+    for index in reversed(ranked):
+        if len(kept) == 1 or sum(minimum[i] for i in kept) + len(GAP) * (len(kept) - 1) <= width:
+            break
+        kept.remove(index)
+    return kept
 
 
 def _fold(text: str, width: int) -> list[str]:
