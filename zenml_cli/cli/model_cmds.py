@@ -166,12 +166,12 @@ def register(
         tags=tag,
         save_models_to_registry=_boolean(save_models_to_registry) and not no_save,
     )
-    store = registry(ctx, push=push)
+    project = registry(ctx, push=push)
     created = True
     if exist_ok:
-        record, created = store.ensure_model(chosen, **fields)
+        record, created = project.ensure_model(chosen, **fields)
     else:
-        record = store.create_model(chosen, **fields)
+        record = project.create_model(chosen, **fields)
     render_write(record.to_dict(), output, verbose, title=f"model {record.name}")
     if created:
         message(f"registered model '{record.name}'")
