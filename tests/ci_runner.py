@@ -25,6 +25,8 @@ import yaml
 
 EXPRESSION = re.compile(r"\$\{\{\s*(.+?)\s*\}\}")
 VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?")
+#: What a step may say and be run faithfully here (no ``if:``, no ``continue-on-error:``).
+KNOWN_STEP_KEYS = frozenset({"name", "id", "uses", "with", "run", "env", "shell"})
 
 
 @dataclass
@@ -136,6 +138,8 @@ def run_github_job(
         base |= {key: expand(str(value), context) for key, value in scope.items()}
     result = JobResult()
     for index, step in enumerate(spec["steps"]):
+        unknown = set(step) - KNOWN_STEP_KEYS
+        assert not unknown, f"step {index} has {unknown}, which this emulator does not honour"
         name = step.get("name") or step.get("uses") or step.get("run", "")[:40]
         env = base | {k: expand(str(v), context) for k, v in step.get("env", {}).items()}
         uses = step.get("uses", "")
