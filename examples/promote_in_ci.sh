@@ -8,8 +8,8 @@
 #          (STAGE defaults to production, KEY to auc:higher)
 #
 # stdout: "promoted N" or "kept M (N not better)"; both exit 0. Any failing step stops the job
-# with that step's exit code (3 not found, 5 invalid input, e.g. METRICS without KEY,
-# 6 corrupt store, 7 lock timeout). Add --push to the writes to share one registry across
+# with that step's exit code (3 not found, 4 refused by a policy, 5 invalid input, e.g.
+# METRICS without KEY, 6 corrupt store, 7 lock timeout). Add --push to the writes to share one registry across
 # runners through the git remote; the gate is then checked again on every attempt.
 set -euo pipefail
 
@@ -36,14 +36,18 @@ number=$(printf '%s\n' "$created" | sed -n 's/^number: //p')
 echo "registered $model version $number" >&2
 
 step="gate on $gate into $stage"
-set +e
-zenml model version update "$model" "$number" --stage "$stage" --if-better "$gate" \
-  --message "promoted by CI run ${GITHUB_RUN_ID:-local}" -o yaml >/dev/null
-code=$?
-set -e
+code=0
+result=$(zenml model version update "$model" "$number" --stage "$stage" --if-better "$gate" \
+  --message "promoted by CI run ${GITHUB_RUN_ID:-local}" -o json) || code=$?
 case "$code" in
   0) echo "promoted $number" ;;
-  4) held=$(zenml model version describe "$model" "$stage" -o yaml | sed -n 's/^number: //p')
-     echo "kept $held ($number not better)" ;;
+  # Exit 4 is a refusal; its JSON says by what. Only the gate keeping a better holder is a
+  # normal outcome: a policy (e.g. production_requires_staging) fails the job with 4.
+  4) if printf '%s' "$result" | grep -q '"refused": *"gate"'; then
+       held=$(printf '%s' "$result" | sed -n 's/.*"holder": *\([0-9][0-9]*\).*/\1/p')
+       echo "kept $held ($number not better)"
+     else
+       exit 4
+     fi ;;
   *) exit "$code" ;;
 esac

@@ -229,6 +229,33 @@ def test_unreachable_s3_is_exit_8_and_writes_no_manifest(tmp_path: Path) -> None
     assert (root / ".zenml" / "config.yaml").read_bytes() == before
 
 
+def test_a_missing_bucket_is_one_line_naming_the_store_from_cli_and_sdk(
+    tmp_path: Path, s3: tuple[str, object]
+) -> None:
+    """Issue 22, item 9: no raw FileNotFoundError, from the SDK or the CLI."""
+    url = f"s3://missing-{uuid.uuid4().hex[:8]}/team"
+    root = tmp_path / "p"
+    (root / ".zenml").mkdir(parents=True)
+    (root / ".zenml" / "config.yaml").write_text(f"format: 1\nartifact_store: {url}\n")
+    saved = py(root, "-c", "from zenml_cli import save_artifact; save_artifact(1, 'a')")
+    assert saved.returncode == 1 and "FileNotFoundError" not in saved.stderr, saved.stderr
+    bucket = url.split("/")[2]
+    expected = f"artifact store {url}: bucket '{bucket}' does not exist; create it"
+    assert (
+        saved.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"zenml_cli.errors.RemoteError: {expected}")
+    )
+    (root / ".zenml" / "config.yaml").write_text("format: 1\n")
+    assert (
+        py(root, "-c", "from zenml_cli import save_artifact; save_artifact(1, 'a')").returncode == 0
+    )
+    moved = zenml(root, "artifact", "migrate", "--to", url)
+    assert moved.returncode == 8, moved.stderr
+    lines = moved.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and expected in lines[0]
+
+
 # ------------------------------------------------------------------------------ file://
 def test_file_url_shared_folder_between_clones(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
@@ -372,14 +399,14 @@ def test_manifest_fields_that_steer_paths_are_corrupt(
     [
         ("ftp://host/x", "unknown protocol 'ftp'"),
         ("s3:bucket", "unknown protocol 's3'"),
-        ("gs://bucket/x", "pip install 'zenml-cli[gcs]'"),
-        ("az://container/x", "pip install 'zenml-cli[azure]'"),
+        ("gs://bucket/x", "pip install gcsfs"),
+        ("az://container/x", "pip install adlfs"),
     ],
 )
 def test_bad_artifact_store_settings_are_exit_5(tmp_path: Path, setting: str, needle: str) -> None:
     import importlib.util
 
-    if "zenml-cli[" in needle:
+    if "pip install" in needle:
         package = "gcsfs" if "gcs" in needle else "adlfs"
         assert importlib.util.find_spec(package) is None, f"{package} is installed here"
     root = tmp_path / "p"

@@ -48,8 +48,10 @@ def test_build_writes_index_model_and_version_pages(shown: Client, cli: Cli, pro
 
 
 def test_default_out_is_zenml_dashboard(shown: Client, cli: Cli, project: Path) -> None:
-    code, stdout, _ = cli("dashboard", "build")
-    assert code == 0 and "zenml-dashboard" in stdout
+    code, stdout, stderr = cli("dashboard", "build")
+    # a write: one line on stderr, nothing on stdout without -v or -o json (issue 22)
+    assert code == 0 and stdout == "" and len(stderr.splitlines()) == 1
+    assert "zenml-dashboard" in stderr
     assert (project / "zenml-dashboard" / "index.html").is_file()
 
 

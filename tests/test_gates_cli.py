@@ -186,7 +186,9 @@ def test_four_gated_promotions_at_once_leave_the_best_in_production(
         if code == 0:
             assert json.loads(out)["gate"]["candidate"] == aucs[number]
         else:
-            assert out == "" and f"auc={aucs[number]}" in err and "refused" in err
+            refusal = json.loads(out)  # -o json: the refusal as a document (issue 22)
+            assert refusal["refused"] == "gate" and refusal["gate"]["candidate"] == aucs[number]
+            assert f"auc={aucs[number]}" in err and "refused" in err
     promoted = [e for e in client.registry.history("iris") if e.gate is not None]
     assert [e.version for e in promoted][-1] == 3
     for event in promoted:  # each winner beat the holder it read, under the lock

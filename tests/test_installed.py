@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,7 +128,11 @@ def test_promote_in_ci_example_fails_with_the_steps_exit_code(project: Path) -> 
 def test_demo_script_runs(project: Path) -> None:
     result = _run_example("demo.sh", project)
     assert result.returncode == 0, result.stderr
-    assert "production:\n    number: 2" in result.stdout and "- number: 1" in result.stdout
+    # the promotion as git shows it: one line of model.yaml, the holder as {number, id}
+    changed = [ln for ln in result.stdout.splitlines() if ln[:1] in "+-" and ln[:3] not in "---+++"]
+    assert changed[0] == "-  staging: null" and len(changed) == 2
+    assert re.fullmatch(r"\+  staging: \{number: 2, id: [0-9a-f-]{36}\}", changed[1])
+    assert "gate auc:higher passed: 0.94 (version 1 has 0.91)" in result.stderr
     assert not (project / ".zenml").exists()  # the demo works in its own temp folder
     removed = result.stderr.strip().splitlines()[-1]
     assert removed.startswith("Done; the demo folder ")

@@ -6,6 +6,8 @@ Messages are one line, say what was wrong, and where possible what to do next.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ZenMLCliError(Exception):
     """Base class. The CLI prints ``str(error)`` on stderr and exits with ``exit_code``."""
@@ -28,7 +30,27 @@ class ConflictError(ZenMLCliError):
     exit_code = 4
 
 
-class StageOccupiedError(ConflictError, RuntimeError):
+class RefusedError(ConflictError):
+    """A gate (``--if-better``), precondition (``--if-current``) or stage policy refused a
+    promotion (exit 4): an expected outcome, not a fault, so the CLI prints it without
+    ``Error:`` and, with ``-o json|yaml``, prints ``to_dict()`` on stdout.
+
+    ``details``: ``refused`` (``gate``, ``precondition`` or ``policy``), ``rule``
+    (``if_better``, ``if_current``, ``production_requires_staging``, ``strict_force``),
+    ``model``, ``number`` (the version refused), ``stage`` (where it still is),
+    ``target_stage``, ``holder`` (who holds the target stage) and the rule's values: ``gate``
+    (as in the history event) or ``expected_holder``.
+    """
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.details = dict(details or {})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.details, "reason": str(self), "exit_code": self.exit_code}
+
+
+class StageOccupiedError(RefusedError, RuntimeError):
     """Strict-force mode refused a promotion because another version holds the stage (exit 4).
     A RuntimeError too, because that is what ZenML raises there."""
 

@@ -128,6 +128,15 @@ class Registry:
             lambda record: f"register model {record.name}",
         )
 
+    def ensure_model(self, name: str, **fields: Any) -> tuple[ModelRecord, bool]:
+        """``(model, created)``: the model, registered with ``fields`` only when missing (a
+        present one is left as it is). With push on, decided on the remote tip, so a runner
+        with a stale checkout finds the model there instead of failing on a clash."""
+        return self._write(
+            lambda store: _model_on(store, name, fields),
+            lambda got: f"register model {got[0].name}",
+        )
+
     def get_model(self, name_or_id: str) -> ModelRecord:
         from zenml_cli.core import models
 
@@ -242,7 +251,7 @@ class Registry:
             # are all decided on the same tip (and re-decided together on a newer one).
             from zenml_cli.core import versions
 
-            record = _model_on(store, model, model_fields or {})
+            record, _ = _model_on(store, model, model_fields or {})
             if parsed is not None:
                 try:
                     return versions.get_version(store, record.name, parsed), False
@@ -600,20 +609,21 @@ def _describe_deleted(done: Deleted) -> str:
     return f"unlink {done.unlinked} artifact version(s)"
 
 
-def _model_on(store: Store, name: str, fields: dict[str, Any]) -> ModelRecord:
-    """Get-or-create of a model on one store, retrying the read when another process wins."""
+def _model_on(store: Store, name: str, fields: dict[str, Any]) -> tuple[ModelRecord, bool]:
+    """Get-or-create of a model on one store, retrying the read when another process wins:
+    ``(model, created)``."""
     from zenml_cli.core import models
 
     found = models.get_model_or_none(store, name)
     if found is not None:
-        return found
+        return found, False
     try:
-        return models.create_model(store, name, **fields)
+        return models.create_model(store, name, **fields), True
     except ConflictError:
         found = models.get_model_or_none(store, name)
         if found is None:  # a clash ignoring case: the ConflictError says which
             raise
-        return found
+        return found, False
 
 
 def metadata_from_options(pairs: list[str] | None, path: str | None) -> dict[str, Any] | None:

@@ -132,7 +132,10 @@ def doctor(
     )
     if output == "table":
         if items:
-            render_list(items, None, output, ["severity", "file", "message"], title="problems")
+            render_list(
+                items, None, output, ["severity", "file", "message"], title="problems",
+                priority=("file", "message", "severity"),
+            )  # fmt: skip
     else:
         render_record(
             {
@@ -167,10 +170,20 @@ def init(
             help="Only the staging holder may be promoted to production.",
         ),
     ] = False,
+    project_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--project-dir",
+            help="Folder to create .zenml/ in (as 'zenml --project-dir DIR init').",
+            show_default=False,
+        ),
+    ] = None,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Create .zenml/ (in --project-dir, else the git work tree's top level, else here)."""
+    if project_dir is not None:  # users type it after the command too; same meaning
+        ctx.find_root().params["project_dir"] = project_dir
     config = registry(ctx, for_init=True).init(
         manifest_format=manifest_format,
         strict_force=strict_force,

@@ -91,4 +91,11 @@ def migrate(
     """Copy every payload into another artifact store, then switch config.yaml to it."""
     result = registry(ctx, push=push).migrate_artifact_store(to)
     render_write(result, output, verbose, title="artifact store migrated")
-    message(f"migrated the artifact store to {to}")
+    copied, present = result["objects_copied"], result["objects_present"]
+    if result["from"] == result["to"] and not copied and not result["legacy_upgraded"]:
+        message(f"the artifact store is already {to}; nothing to migrate")
+    else:
+        message(
+            f"migrated the artifact store to {to} ({copied} object(s) copied, "
+            f"{present} already there)"
+        )

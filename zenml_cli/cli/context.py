@@ -7,12 +7,20 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
-from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message
+from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_record
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE
-from zenml_cli.errors import UsageError, ZenMLCliError
+from zenml_cli.errors import RefusedError, UsageError, ZenMLCliError
 from zenml_cli.registry import Registry
+
+
+def _remember_output(ctx: typer.Context, value: Any) -> Any:
+    """Note the chosen ``-o`` where the error funnel finds it (``meta`` is shared by a
+    command's whole context chain), so a refusal can be printed in that format."""
+    ctx.meta["zenml_cli.output"] = str(value.value if hasattr(value, "value") else value)
+    return value
+
 
 OutputOpt = Annotated[
     OutputFormat,
@@ -21,12 +29,17 @@ OutputOpt = Annotated[
         "-o",
         help="Output format: table for people, json or yaml for scripts.",
         case_sensitive=False,
+        callback=_remember_output,
     ),
 ]
 ListOutputOpt = Annotated[
     ListOutputFormat,
     typer.Option(
-        "--output", "-o", help="Output format: table, json, yaml, csv or tsv.", case_sensitive=False
+        "--output",
+        "-o",
+        help="Output format: table, json, yaml, csv or tsv.",
+        case_sensitive=False,
+        callback=_remember_output,
     ),
 ]
 SortOpt = Annotated[
@@ -60,15 +73,41 @@ def debug_enabled() -> bool:
     return value not in ("", "0", "false", "no", "off")
 
 
+class UsageArgument(TyperArgument):
+    """An argument written MODEL or [VERSION] in usage lines, as the README and the help
+    texts write them (typer's own style, ``{model} [version]``, reads like a template)."""
+
+    def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
+        if not usage:
+            return super().make_metavar(ctx, usage=usage)
+        name = self.metavar or (self.name or "").upper() + ("..." if self.nargs != 1 else "")
+        return name if self.required or name.startswith("[") else f"[{name}]"
+
+
+def _plain_usage(command: Any) -> None:
+    for param in command.params:
+        if type(param) is TyperArgument:
+            param.__class__ = UsageArgument
+    for sub in getattr(command, "commands", {}).values():
+        _plain_usage(sub)
+
+
 class ErrorFunnel(TyperGroup):
     """The one place where errors become exit codes: each ZenMLCliError carries its own,
     anything else is a bug and exits 1 (set ZENML_DEBUG=1 for the traceback)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_usage(self)
 
     def invoke(self, ctx: Any) -> Any:  # typer.Context is click.Context under another name
         try:
             result = super().invoke(ctx)
             _show_notes(ctx)
             return result
+        except RefusedError as exc:
+            _show_refusal(ctx, exc)
+            raise typer.Exit(exc.exit_code) from None
         except ZenMLCliError as exc:
             message(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
@@ -85,6 +124,15 @@ class ErrorFunnel(TyperGroup):
                 raise
             message(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with ZENML_DEBUG=1)")
             raise typer.Exit(1) from None
+
+
+def _show_refusal(ctx: Any, exc: RefusedError) -> None:
+    """A gate, precondition or policy said no: an outcome, not a fault, so no ``Error:``;
+    with ``-o json|yaml`` the refusal's fields go to stdout for scripts (and the Action)."""
+    output = ctx.meta.get("zenml_cli.output", "table")
+    if output in ("json", "yaml"):
+        render_record(exc.to_dict(), output)
+    message(str(exc))
 
 
 def _show_notes(ctx: Any) -> None:

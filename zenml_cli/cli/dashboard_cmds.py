@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from zenml_cli.cli.context import OutputOpt, registry
-from zenml_cli.cli.render import OutputFormat, message, render_record
+from zenml_cli.cli.context import OutputOpt, VerboseOpt, registry
+from zenml_cli.cli.render import OutputFormat, message, render_record, render_write
 
 app = typer.Typer(
     help="A static catalogue of models and versions: build it, or serve it live.",
@@ -33,14 +33,16 @@ def build(
             "wrote is reused, and its stale pages are removed).",
         ),
     ] = Path("zenml-dashboard"),
+    verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
-    """Write a self-contained site (open index.html from disk, or publish the folder)."""
+    """Write a self-contained site (open index.html from disk, or publish the folder). Like
+    every write, one line on stderr; -v or -o json|yaml for the counts on stdout."""
     from zenml_cli.dashboard.data import Reader
     from zenml_cli.dashboard.site import build_site
 
     result = build_site(Reader(registry(ctx)), out)
-    render_record(result.to_dict(), output, title="dashboard")
+    render_write(result.to_dict(), output, verbose, title="dashboard")
     message(
         f"wrote {result.pages} page(s) for {result.models} model(s) to {result.out} "
         f"({result.written} changed, {result.removed} removed); open {result.out / 'index.html'}"

@@ -39,6 +39,8 @@ app = typer.Typer(help="Register, list, describe, update and delete models.", no
 ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created", "id")
 RUN_COLUMNS = ("name", "pipeline", "status", "start_time", "end_time", "step_count", "id")
 MODEL_COLUMNS = ("name", "tags", "staging_version", "production_version", "license", "created")
+# What a narrow terminal keeps first (render_list's priority): who holds which stage.
+MODEL_PRIORITY = ("name", "production_version", "staging_version", "tags", "created", "license")
 
 NameArg = Annotated[
     str,
@@ -134,18 +136,26 @@ def register(
         ),
     ] = "true",
     no_save: NoSaveOpt = False,
+    exist_ok: Annotated[
+        bool,
+        typer.Option(
+            "--exist-ok",
+            help="Succeed without changes when the model exists (as mkdir -p): for CI jobs "
+            "that register on their first run.",
+        ),
+    ] = False,
     push: PushOpt = False,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
-    """Register a new model (exit 4 if the name, ignoring case, is taken)."""
+    """Register a new model (exit 4 if the name, ignoring case, is taken; 0 with
+    --exist-ok)."""
     if name_arg is not None and name is not None and name_arg != name:
         raise UsageError(f"two names given ({name_arg!r} and --name {name!r}); give one")
     chosen = name_arg if name_arg is not None else name
     if chosen is None:
         raise UsageError("missing model name; give it as NAME or --name")
-    record = registry(ctx, push=push).create_model(
-        chosen,
+    fields = dict(
         license=license,
         description=description,
         audience=audience,
@@ -156,8 +166,17 @@ def register(
         tags=tag,
         save_models_to_registry=_boolean(save_models_to_registry) and not no_save,
     )
+    project = registry(ctx, push=push)
+    created = True
+    if exist_ok:
+        record, created = project.ensure_model(chosen, **fields)
+    else:
+        record = project.create_model(chosen, **fields)
     render_write(record.to_dict(), output, verbose, title=f"model {record.name}")
-    message(f"registered model '{record.name}'")
+    if created:
+        message(f"registered model '{record.name}'")
+    else:
+        message(f"model '{record.name}' is already registered; nothing changed")
 
 
 @app.command("list")
@@ -179,7 +198,13 @@ def list_(
     )
     items = [record.to_dict() for record in result]
     render_list(
-        items, result.pagination(), output, MODEL_COLUMNS, title="models", newest="desc:created"
+        items,
+        result.pagination(),
+        output,
+        MODEL_COLUMNS,
+        title="models",
+        newest="desc:created",
+        priority=MODEL_PRIORITY,
     )
 
 

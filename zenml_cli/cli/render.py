@@ -61,9 +61,13 @@ def render_list(
     columns: Sequence[str],
     title: str | None = None,
     newest: str | None = None,
+    priority: Sequence[str] | None = None,
 ) -> None:
     """A list: a table of ``columns``; JSON/YAML as ``{"items": [...], "pagination": {...}}``
-    like ZenML's pages; CSV/TSV as a header row plus one row per item with every field."""
+    like ZenML's pages; CSV/TSV as a header row plus one row per item with every field.
+
+    ``priority`` names the table's columns from most to least important (default: their
+    order): a narrow terminal drops the least important first."""
     if output == "table":
         if not items:  # an empty frame says less than a sentence
             message(
@@ -72,7 +76,7 @@ def render_list(
             )
             return
         rows = [tuple(_cell(item.get(column)) for column in columns) for item in items]
-        _print_table(list(columns), rows, title)
+        _print_table(list(columns), rows, title, priority)
         if pagination and pagination["total_pages"] > 1:
             index, pages = pagination["index"], pagination["total_pages"]
             more = f"next: --page {index + 1}" if index < pages else "first: --page 1"
@@ -126,6 +130,8 @@ HEADER_LABELS = {
 #: ANSI colours of stage words (green production, yellow staging, dim archived).
 STAGE_COLOURS = {"production": "32", "staging": "33", "archived": "2"}
 STAGE_COLUMNS = frozenset({"stage", "from", "to", "value"})
+#: Free text that folds well at spaces: it may shrink to its header's width.
+TEXT_COLUMNS = frozenset({"message", "description"})
 GAP = "  "
 #: ``zenml --no-color`` (the root callback sets it on every call).
 NO_COLOR_FLAG = False
@@ -152,10 +158,15 @@ def use_colour() -> bool:
     return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
 
 
-def _print_table(headers: list[str], rows: Sequence[Sequence[str]], title: str | None) -> None:
-    """A plain, aligned table that fits the width: columns are kept in priority order (the
-    first is the most important) and the last ones dropped when even their headers do not
-    fit; long cells fold onto more lines; a header is never split."""
+def _print_table(
+    headers: list[str],
+    rows: Sequence[Sequence[str]],
+    title: str | None,
+    priority: Sequence[str] | None = None,
+) -> None:
+    """A plain, aligned table that fits the width: when even the headers do not fit, the
+    least important columns (last in ``priority``, default the headers' order) are dropped,
+    the others keep their order; long cells fold onto more lines; a header is never split."""
     labels = [HEADER_LABELS.get(header, header) for header in headers]
     width = table_width()
     natural = [len(label) for label in labels]
@@ -163,14 +174,22 @@ def _print_table(headers: list[str], rows: Sequence[Sequence[str]], title: str |
         for index, cell in enumerate(row):
             if len(cell) > natural[index]:
                 natural[index] = len(cell)
-    minimum = [max(len(label), min(natural[i], 12)) for i, label in enumerate(labels)]
-    keep = len(labels)
-    while keep > 1 and sum(minimum[:keep]) + len(GAP) * (keep - 1) > width:
-        keep -= 1
+    minimum = [
+        max(len(label), min(natural[i], 8 if headers[i] in TEXT_COLUMNS else 12))
+        for i, label in enumerate(labels)
+    ]
+    ranked = _ranked(headers, priority)
+    kept = _columns_that_fit(ranked, minimum, width)
+    dropped = [labels[i] for i in range(len(labels)) if i not in kept]
+    headers, labels = [headers[i] for i in kept], [labels[i] for i in kept]
+    natural, minimum = [natural[i] for i in kept], [minimum[i] for i in kept]
+    rows = [[row[i] for i in kept] for row in rows]
+    keep = len(kept)
     widths = natural[:keep]
     excess = sum(widths) + len(GAP) * (keep - 1) - width
-    for index in reversed(range(keep)):  # the last (least important) columns give first...
-        give = min(excess, max(0, widths[index] - max(minimum[index], 20)))
+    order = sorted(range(keep), key=lambda i: ranked.index(kept[i]))
+    for index in reversed(order):  # the least important columns give first...
+        give = min(max(excess, 0), max(0, widths[index] - max(minimum[index], 20)))
         widths[index] -= give
         excess -= give
     while excess > 0:  # ...then the widest column that can still give
@@ -202,11 +221,28 @@ def _print_table(headers: list[str], rows: Sequence[Sequence[str]], title: str |
                 parts.append(padded)
             out.append(GAP.join(parts).rstrip())
     typer.echo("\n".join(out), color=colour)
-    if keep < len(labels):
+    if dropped:
         message(
-            f"({', '.join(labels[keep:])} not shown at {width} columns; "
+            f"({', '.join(dropped)} not shown at {width} columns; "
             "widen the terminal, set COLUMNS, or use -o json)"
         )
+
+
+def _ranked(headers: Sequence[str], priority: Sequence[str] | None) -> list[int]:
+    """Column indices from most to least important: ``priority``'s, then the rest in order."""
+    ranked = [headers.index(name) for name in priority or () if name in headers]
+    return ranked + [i for i in range(len(headers)) if i not in ranked]
+
+
+def _columns_that_fit(ranked: list[int], minimum: list[int], width: int) -> list[int]:
+    """The columns kept (in display order): the least important go first until the rest fit
+    at their minimum widths; the most important always stays."""
+    kept = sorted(ranked)
+    for index in reversed(ranked):
+        if len(kept) == 1 or sum(minimum[i] for i in kept) + len(GAP) * (len(kept) - 1) <= width:
+            break
+        kept.remove(index)
+    return kept
 
 
 def _fold(text: str, width: int) -> list[str]:

@@ -46,6 +46,9 @@ app = typer.Typer(
 
 VERSION_COLUMNS = ("model", "number", "name", "stage", "tags", "created", "created_by")
 HISTORY_COLUMNS = ("seq", "time", "actor", "event", "version", "from", "to", "archived", "message")
+# What a narrow terminal keeps first (render_list's priority): what moved where, and why.
+VERSION_PRIORITY = ("number", "stage", "name", "model", "created", "created_by", "tags")
+HISTORY_PRIORITY = ("version", "from", "to", "archived", "message", "actor", "event", "seq")
 
 ModelArg = Annotated[
     str,
@@ -191,6 +194,7 @@ def list_(
         VERSION_COLUMNS,
         title="model versions",
         newest="desc:number",
+        priority=VERSION_PRIORITY,
     )
     if result.problems:  # the others are listed; the unreadable ones are named, exit 6
         for problem in result.problems:
@@ -355,7 +359,10 @@ def compare(
         render_record(result, output)
         return
     title = f"{result['model']}: version {result['a']} (a) vs {result['b']} (b)"
-    render_list(comparison_rows(result), None, output, COMPARE_COLUMNS, title=title)
+    render_list(
+        comparison_rows(result), None, output, COMPARE_COLUMNS, title=title,
+        priority=("item", "a", "b", "change", "section"),
+    )  # fmt: skip
 
 
 COMPARE_COLUMNS = ("section", "item", "a", "b", "change")
@@ -460,4 +467,6 @@ def history(
     items = [event.to_dict() for event in events]
     if output == "table":  # a rollback is a stage event (scripts read "rollback": true)
         items = [{**i, "event": "stage (rollback)"} if i.get("rollback") else i for i in items]
-    render_list(items, None, output, HISTORY_COLUMNS, title=f"history of {model}")
+    render_list(
+        items, None, output, HISTORY_COLUMNS, title=f"history of {model}", priority=HISTORY_PRIORITY
+    )

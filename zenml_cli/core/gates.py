@@ -14,7 +14,7 @@ from zenml_cli.core.metadata import MISSING, is_finite_number, lookup
 from zenml_cli.core.records import ModelVersionRecord, StageHolders
 from zenml_cli.digits import is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
-from zenml_cli.errors import ConflictError, InvalidInputError
+from zenml_cli.errors import InvalidInputError, RefusedError
 
 
 @dataclass(frozen=True)
@@ -81,17 +81,29 @@ def _single_holder(target: ModelStages, option: str) -> None:
 
 
 def check_if_current(
-    model: str, holders: StageHolders, target: ModelStages, expected: IfCurrent
+    model: str, holders: StageHolders, target: ModelStages, expected: IfCurrent, number: int
 ) -> None:
-    """ConflictError unless ``target``'s holder is the expected one."""
+    """RefusedError unless ``target``'s holder is the expected one (version ``number`` is
+    the one being promoted)."""
     _single_holder(target, "--if-current")
     actual = holders.holder(target)
     if actual != expected.number:
         held = "nobody" if actual is None else f"version {actual}"
-        raise ConflictError(
-            f"--if-current {expected.number or 'none'}: {target.value} of model '{model}' is "
-            f"held by {held}, not {expected.describe()}; nothing changed (look again with "
-            f"'zenml model version list {model} --stage {target.value}')"
+        wanted = "empty" if expected.number is None else expected.describe()
+        raise RefusedError(
+            f"--if-current {expected.number or 'none'} refused: {target.value} of model "
+            f"'{model}' is held by {held}, not {wanted}; nothing changed (look again with "
+            f"'zenml model version list {model} --stage {target.value}')",
+            {
+                "refused": "precondition",
+                "rule": "if_current",
+                "model": model,
+                "number": number,
+                "stage": holders.stage_of(number).value,
+                "target_stage": target.value,
+                "holder": actual,
+                "expected_holder": expected.number,
+            },
         )
 
 
@@ -102,7 +114,7 @@ def check_gate(
     target: ModelStages,
     gate: Gate,
 ) -> dict[str, Any]:
-    """What was compared, for the history; ConflictError when the candidate does not beat
+    """What was compared, for the history; RefusedError when the candidate does not beat
     the holder strictly, InvalidInputError when a value is missing or not a number."""
     _single_holder(target, "--if-better")
     value = lookup(candidate.run_metadata, gate.key)
@@ -140,9 +152,19 @@ def check_gate(
     record["holder_value"] = held
     beats = value > held if gate.higher_is_better else value < held
     if not beats:
-        raise ConflictError(
+        raise RefusedError(
             f"gate {gate.key}:{gate.direction} refused: version {candidate.number} has "
             f"{gate.key}={value}, {target.value} (version {holder.number}) has "
-            f"{gate.key}={held}; {target.value} unchanged"
+            f"{gate.key}={held}; {target.value} unchanged",
+            {
+                "refused": "gate",
+                "rule": "if_better",
+                "model": model,
+                "number": candidate.number,
+                "stage": candidate.stage.value,
+                "target_stage": target.value,
+                "holder": holder.number,
+                "gate": record,
+            },
         )
     return record

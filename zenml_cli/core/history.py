@@ -237,12 +237,20 @@ def holders_at(events: list[HistoryEvent], moment: str | None = None) -> dict[st
 RECONCILE = "reconcile"
 
 
-def reconcile(store: Store, model: str, staging: int | None, production: int | None) -> None:
+def reconcile(
+    store: Store,
+    model: str,
+    staging: int | None,
+    production: int | None,
+    note: str | None = None,
+) -> None:
     """Bring history into agreement with model.yaml's holders before a write changes them
     (call with the model's lock held). Events are appended before model.yaml is written, so a
     crash or failure between the two leaves history ahead: model.yaml is the commit, as in a
     rollback journal, so the change did not happen, and a ``reconcile`` event says so. Costs
-    one read of the file's tail unless the last event is not reflected in model.yaml."""
+    one read of the file's tail unless the last event is not reflected in model.yaml.
+    ``note`` is the ``-m`` of the write that found it, kept in the event: that write may
+    change nothing else (a promotion to where the version already is)."""
     held = {"staging": staging, "production": production}
     last = store.last_history_line(model)
     if not last:
@@ -265,5 +273,5 @@ def reconcile(store: Store, model: str, staging: int | None, production: int | N
             from_=replayed,
             to=held,
             message="history was ahead of model.yaml (an interrupted write or a merge); "
-            "model.yaml's holders stand",
+            "model.yaml's holders stand" + (f"; {note}" if note else ""),
         )

@@ -13,7 +13,7 @@ from typing import Any
 from zenml_cli.core.records import StageHolders
 from zenml_cli.core.refs import stage_word
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, STORABLE_STAGES, ModelStages
-from zenml_cli.errors import ConflictError, InvalidInputError, StageOccupiedError
+from zenml_cli.errors import InvalidInputError, RefusedError, StageOccupiedError
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def plan(
 ) -> tuple[StageHolders, StageChange]:
     """The holders after moving version ``number`` to ``target``, and a description of it.
 
-    Raises ConflictError when a project policy forbids the move and ``force`` is not set.
+    Raises RefusedError when a project policy forbids the move and ``force`` is not set.
     """
     current = holders.stage_of(number)
     change = StageChange(number=number, from_stage=current, to_stage=target)
@@ -111,17 +111,28 @@ def _check_policies(
     previous: int | None,
     policies: Policies,
 ) -> None:
+    details = {
+        "refused": "policy",
+        "model": model,
+        "number": number,
+        "stage": current.value,
+        "target_stage": target.value,
+        "holder": previous,
+    }
     if (
         policies.production_requires_staging
         and target == ModelStages.PRODUCTION
         and current != ModelStages.STAGING
     ):
-        raise ConflictError(
-            f"policy production_requires_staging: version {number} of model '{model}' is "
-            f"'{current}', not 'staging'; promote it to staging first, or pass --force"
+        raise RefusedError(
+            f"policy production_requires_staging refused: version {number} of model "
+            f"'{model}' is '{current}', not 'staging'; promote it to staging first, or pass "
+            "--force",
+            {**details, "rule": "production_requires_staging"},
         )
     if policies.strict_force and previous is not None and previous != number:
         raise StageOccupiedError(
-            f"policy strict_force: version {previous} of model '{model}' already holds "
-            f"'{target}'; pass --force (force=True) to archive it and promote version {number}"
+            f"policy strict_force refused: version {previous} of model '{model}' already holds "
+            f"'{target}'; pass --force (force=True) to archive it and promote version {number}",
+            {**details, "rule": "strict_force"},
         )

@@ -125,6 +125,11 @@ def resolve(store: Store, model: ModelRecord, ref: RefInput) -> ModelVersionReco
         number = ref.number
     elif ref.stage is not None:
         number = _number_in_stage(store, model, ref.stage)
+        if number is None and ref.stage == ModelStages.LATEST:  # no versions at all
+            raise NotFoundError(
+                f"model '{model.name}' has no versions yet; create one with "
+                f"'zenml model version create {model.name}'"
+            )
         if number is None:
             raise NotFoundError(
                 f"model '{model.name}' has no version in stage '{ref.stage.value}'; "
@@ -250,7 +255,9 @@ def update_version(
         version = resolve(store, record, ref)
         result = VersionUpdate(version=version)
         if target is not None:
-            history.reconcile(store, record.name, record.stages.staging, record.stages.production)
+            history.reconcile(
+                store, record.name, record.stages.staging, record.stages.production, message
+            )
         merged = {**version.run_metadata, **meta}
         new_metadata = merged if merged != version.run_metadata else None
         if target is not None:
@@ -352,7 +359,7 @@ def _check_preconditions(
     """Check ``if_current`` then ``if_better`` against the holders just read; the gate's
     record for the history, or None without a gate."""
     if if_current is not None:
-        check_if_current(record.name, record.stages, target, if_current)
+        check_if_current(record.name, record.stages, target, if_current, version.number)
     if if_better is None:
         return None
     holder_number = record.stages.holder(target) if target in SINGLE_HOLDER_STAGES else None

@@ -8,6 +8,7 @@ line endings, and no timestamp is added here.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -36,16 +37,36 @@ def encode(data: dict[str, Any], fmt: str) -> bytes:
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     import yaml  # imported here: a JSON-only store never pays for PyYAML
 
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     text = yaml.dump(
         data,
-        Dumper=dumper,
+        Dumper=_dumper(),
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
         width=1_000_000,  # never fold long descriptions: folding would make diffs noisy
     )
     return text.encode("utf-8")
+
+
+#: The keys of a version reference (``model.yaml``'s holders, archived and retired lists).
+_REFERENCE_KEYS = ("number", "id")
+
+
+@functools.cache
+def _dumper() -> Any:
+    """PyYAML's safe dumper, writing a version reference ``{number, id}`` on one line, so a
+    promotion stays a one-line diff in review (``staging: {number: 3, id: ...}``)."""
+    import yaml
+
+    base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+    def mapping(dumper: Any, data: dict[str, Any]) -> Any:
+        flow = tuple(data) == _REFERENCE_KEYS or None
+        return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flow)
+
+    dumper = type("ManifestDumper", (base,), {})
+    dumper.add_representer(dict, mapping)
+    return dumper
 
 
 def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:

@@ -33,6 +33,9 @@ def fast_forward(repo: Repo, branch: str, new: str) -> str | None:
     )  # fmt: skip
     if not status.ok or status.out:
         return f"your checkout has local changes in {repo.store_path}/; {pull}"
+    # A copied checkout (cp -r) has stale stat data in its index: refresh it first, or
+    # read-tree takes every file for a local change.
+    repo.git("update-index", "-q", "--refresh")
     if not repo.git("read-tree", "-m", "-u", head.out, new).ok:
         return f"a local change would be overwritten; {pull}"
     if head_ref is None:

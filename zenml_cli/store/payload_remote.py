@@ -55,13 +55,27 @@ class FsspecPayloadStore:
                 "credentials and network (AWS_ENDPOINT_URL, AWS_PROFILE, ...)"
             ) from exc
 
+    @contextlib.contextmanager
+    def _uploading(self) -> Iterator[None]:
+        """An upload's "not found" is a missing bucket: say which, and what to do."""
+        try:
+            with self._remote("uploading a payload"):
+                yield
+        except FileNotFoundError:
+            bucket = self.prefix.split("/", 1)[0]
+            raise RemoteError(
+                f"artifact store {self.url}: bucket '{bucket}' does not exist; create it, or "
+                "point artifact_store in .zenml/config.yaml (or ZENML_ARTIFACT_STORE) at one "
+                "that does"
+            ) from None
+
     # ---------------------------------------------------------------------------- writing
     # ``kind`` and ``code`` are for a local store's ledger: a shared store is trusted as a
     # whole (README, "Trust boundary"), so they change nothing here.
     def put_bytes(self, data: bytes, kind: str | None = None) -> Digest:
         digest = Digest.of(data)
         if self._needs_upload(digest):
-            with self._remote("uploading a payload"):
+            with self._uploading():
                 self.fs.pipe_file(self._key(digest.sha256), data)
         return digest
 
@@ -82,7 +96,7 @@ class FsspecPayloadStore:
 
     def _upload(self, path: Path, digest: Digest) -> None:
         if self._needs_upload(digest):
-            with self._remote("uploading a payload"):
+            with self._uploading():
                 self.fs.put_file(str(path), self._key(digest.sha256))
 
     def _needs_upload(self, digest: Digest) -> bool:

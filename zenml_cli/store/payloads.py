@@ -117,7 +117,8 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
     protocol, package, extra = REMOTE_SCHEMES[scheme]
     if importlib.util.find_spec(package) is None:
         raise InvalidInputError(
-            f"artifact_store {url} needs the {extra} extra: pip install 'zenml-cli[{extra}]'"
+            f"artifact_store {url} needs {package} (zenml-cli's {extra} extra): "
+            f"pip install {package}"
         )
     return _remote(protocol, url, store, cache)
 
