@@ -243,7 +243,7 @@ def test_model_manifest_edited_by_hand_is_seen(store: Store, aged: None) -> None
     before = os.stat(path)
     text = path.read_text()
     ids = {n: versions.get_version(store, "M", n).id for n in (4, 6)}
-    edited = text.replace(f"number: 4\n    id: {ids[4]}", f"number: 6\n    id: {ids[6]}")
+    edited = text.replace(f"number: 4, id: {ids[4]}", f"number: 6, id: {ids[6]}")
     assert len(edited) == len(text) and edited != text
     with path.open("r+") as handle:
         handle.write(edited)

@@ -64,9 +64,11 @@ def _dumper() -> Any:
         flow = tuple(data) == _REFERENCE_KEYS or None
         return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flow)
 
-    dumper = type("ManifestDumper", (base,), {})
-    dumper.add_representer(dict, mapping)
-    return dumper
+    class ManifestDumper(base):  # type: ignore[misc, valid-type]
+        pass
+
+    ManifestDumper.add_representer(dict, mapping)
+    return ManifestDumper
 
 
 def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
