@@ -1,0 +1,110 @@
+"""The site folder on disk, treated as untrusted input (DESIGN section 12): a committed site
+can hold anything, so ``dashboard build`` writes and removes only inside its own folder, only
+files of the shapes it writes itself, and never through a symbolic link.
+
+A link anywhere in the site folder (or the folder itself, or for a relative ``--out`` any
+folder leading to it inside the working tree) is refused with exit 4 before anything is
+written: replacing it silently could hide a tampered commit, and following it could overwrite
+or delete files elsewhere. Files are written through a temp file and ``os.replace``, which
+swaps the directory entry and never writes into whatever an existing entry points at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+from pathlib import Path
+
+from zenml_cli.errors import ConflictError
+
+#: Every path a build writes, relative to the site root (see ``paths``); nothing else in an
+#: earlier build's marker is ever removed.
+SITE_FILE = re.compile(
+    r"(style\.css|index\.html|models/[a-z0-9._-]+-[0-9a-f]{10}/(index|[0-9]+)\.html)"
+)
+#: Temp files start like the store's, so a crash leaves names that are plainly leftovers.
+TEMP_PREFIX = ".tmp-"
+O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def refuse_links(out: Path) -> None:
+    """ConflictError naming the first symbolic link in the site folder, the folder itself or,
+    for a relative ``out``, a folder on the way to it."""
+    leading = (
+        [] if out.is_absolute() else [Path(*out.parts[: i + 1]) for i in range(len(out.parts))]
+    )
+    for path in [*leading, out]:
+        if path.is_symlink():
+            raise ConflictError(_link_message(path))
+    if not out.is_dir():
+        return
+    for folder, dirs, files in os.walk(out):  # never descends into a linked folder
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                raise ConflictError(_link_message(path))
+
+
+def is_site_file(relative: str) -> bool:
+    """Whether ``relative`` is a path a build writes (so a marker line may name it)."""
+    return SITE_FILE.fullmatch(relative) is not None
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file holding exactly ``data`` (a link never is)."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+        return False
+    return path.read_bytes() == data
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Replace ``path``'s directory entry with a regular file holding ``data``."""
+    tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.part"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def remove_file(out: Path, relative: str) -> bool:
+    """Remove one earlier page if it is still a regular file the build wrote, then the model
+    folders it leaves empty (never ``out`` itself); True if a file was removed."""
+    if not is_site_file(relative):
+        return False
+    target = out / relative
+    try:
+        if not stat.S_ISREG(target.lstat().st_mode):
+            return False
+    except FileNotFoundError:
+        return False
+    target.unlink()
+    folder = target.parent
+    while folder != out and _is_empty_folder(folder):
+        folder.rmdir()
+        folder = folder.parent
+    return True
+
+
+def _is_empty_folder(folder: Path) -> bool:
+    try:
+        return stat.S_ISDIR(folder.lstat().st_mode) and not any(folder.iterdir())
+    except FileNotFoundError:
+        return False
+
+
+def _link_message(path: Path) -> str:
+    return (
+        f"'{path}' is a symbolic link; 'zenml dashboard build' never writes or deletes through "
+        "a link: remove it (or choose another --out) and build again"
+    )
