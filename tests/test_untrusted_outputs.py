@@ -136,7 +136,7 @@ def test_history_strings_are_escaped_in_the_built_site(iris3: Client, project: P
     hostile_history(project)
     assert build(project).returncode == 0
     html = (project / "site" / paths.model_page("iris")).read_text()
-    assert "<meta http-equiv=\"refresh\"" not in html and "<b>v</b>" not in html
+    assert '<meta http-equiv="refresh"' not in html and "<b>v</b>" not in html
     assert "&lt;meta http-equiv=&quot;refresh&quot;" in html and "&lt;b&gt;v&lt;/b&gt;" in html
     assert 'href="&lt;b&gt;' not in html  # a version that is not a number links nowhere
 
@@ -156,15 +156,13 @@ def request(url: str, path: str, host: str | None) -> tuple[int, bytes]:
 
 
 @pytest.mark.slow
-def test_serve_escapes_history_and_answers_only_its_own_host(
-    iris3: Client, project: Path
-) -> None:
+def test_serve_escapes_history_and_answers_only_its_own_host(iris3: Client, project: Path) -> None:
     hostile_history(project)
     page = "/" + paths.model_page("iris")
     with serving(project) as (_, url):
         port = urlsplit(url).port
         status, body = request(url, page, f"127.0.0.1:{port}")
-        assert status == 200 and b"<meta http-equiv=\"refresh\"" not in body
+        assert status == 200 and b'<meta http-equiv="refresh"' not in body
         assert b"&lt;meta http-equiv=&quot;refresh&quot;" in body
         for alias in (f"localhost:{port}", "localhost", f"[::1]:{port}"):
             assert request(url, page, alias)[0] == 200, alias
@@ -205,7 +203,14 @@ def test_timeline_now_matches_history_at_after_a_reconciled_crash(
         versions.update_version(iris3.store, "iris", 2, stage="production")
     versions.update_version(iris3.store, "iris", 3, stage="staging")  # reconciles first
     at = run_zenml(
-        "model", "version", "history", "iris", "--at", "2999-01-01T00:00:00Z", "-o", "json",
+        "model",
+        "version",
+        "history",
+        "iris",
+        "--at",
+        "2999-01-01T00:00:00Z",
+        "-o",
+        "json",
         cwd=project,
     )
     holders = json.loads(at.stdout)["items"][0]
@@ -304,14 +309,23 @@ def test_metadata_keys_given_with_m_cannot_forge_a_step_output(
     check_outputs(output, "none")
 
 
-def test_a_value_holding_the_delimiter_pattern_cannot_end_its_heredoc(
-    iris3: Client, project: Path, tmp_path: Path
+def test_a_heredoc_delimiter_never_occurs_in_its_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    iris3.update_model_version("iris", 2, description="a\nZENML_EOF_0\nstage=production\n")
-    code, output, _ = run_action(project, "model version describe iris 2", tmp_path)
-    assert code == 0
-    check_outputs(output, "none")
-    assert dict(output_assignments(output))["description"].startswith("a\nZENML_EOF_0\n")
+    import importlib.util
+    import uuid
+
+    spec = importlib.util.spec_from_file_location("action_run", REPO_ROOT / "action" / "run.py")
+    assert spec and spec.loader
+    action = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(action)
+    drawn = iter([uuid.UUID(int=1), uuid.UUID(int=2)])
+    monkeypatch.setattr(action.uuid, "uuid4", lambda: next(drawn))
+    first = f"ZENML_EOF_{uuid.UUID(int=1).hex}"
+    value = f"a\n{first}\nstage=production"  # as if the value had guessed the delimiter
+    output = tmp_path / "github_output"
+    action.write_outputs(str(output), {"description": value, "stage": "none"})
+    assert output_assignments(output) == [("description", value), ("stage", "none")]
 
 
 def test_a_committed_version_name_cannot_add_lines_to_the_job_summary(
@@ -323,7 +337,15 @@ def test_a_committed_version_name_cannot_add_lines_to_the_job_summary(
     manifest.write_text(text)
     summary = tmp_path / "summary.md"
     result = run_zenml(
-        "model", "version", "update", "iris", "2", "-s", "production", "-m", "why\n# not a heading",
+        "model",
+        "version",
+        "update",
+        "iris",
+        "2",
+        "-s",
+        "production",
+        "-m",
+        "why\n# not a heading",
         cwd=project,
         env={"GITHUB_STEP_SUMMARY": str(summary)},
     )
