@@ -14,6 +14,8 @@ import re
 import string
 from typing import Any
 
+from zenml_cli.cli.inert_text import visible
+
 #: Every ASCII punctuation character can be backslash-escaped in CommonMark (and GFM).
 _MARKDOWN_ESCAPES = {ord(c): f"\\{c}" for c in string.punctuation}
 
@@ -35,15 +37,6 @@ def code(value: object) -> str:
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text[0] in "` " or text[-1] in "` " else ""
     return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def visible(text: str) -> str:
-    """``text`` with each control or line/paragraph separator character shown as its Python
-    escape (``\\x1b``, ``\\n``, ``\\u2028``): nothing in it can start a line or a terminal
-    sequence."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def summarise_promotion(
