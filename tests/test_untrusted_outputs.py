@@ -357,3 +357,31 @@ def test_a_committed_version_name_cannot_add_lines_to_the_job_summary(
     assert html.count("<h3>") == 1 and html.count("<li>") == 2, html
     assert "<img" not in html and "<a " not in html and "<em>" not in html, html
     assert "- gate `auc:max` passed" in html.split("</h3>")[0]  # shown, as text
+
+
+@pytest.mark.slow
+def test_serve_logs_a_request_line_without_its_terminal_escapes(
+    iris3: Client, project: Path
+) -> None:
+    import socket
+
+    zenml = Path(sys.executable).with_name("zenml")
+    proc = subprocess.Popen(
+        [str(zenml), "dashboard", "serve", "--port", "0", "-o", "json"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert proc.stdout is not None
+        url = json.loads(proc.stdout.readline())["url"]
+        parts = urlsplit(url)
+        for line in (b"GET /\x1b]0;owned\x07 HTTP/1.1", b"\x1b[2J\x9b31m"):
+            with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+                sock.sendall(line + b"\r\nHost: " + parts.netloc.encode() + b"\r\n\r\n")
+                sock.recv(65536)
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert b"\x1b" not in err and b"\x9b" not in err  # nor C1 CSI, raw or UTF-8
+    assert b"\\x1b]0;owned\\x07" in err

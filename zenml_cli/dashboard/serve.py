@@ -24,6 +24,8 @@ from zenml_cli.errors import ConflictError, InvalidInputError, ZenMLCliError
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8237
 ALLOWED_METHODS = "GET, HEAD"
+#: C0 controls and DEL (C1 too) as ``\xNN``: what a client sends never drives the terminal.
+CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 class DashboardServer(ThreadingHTTPServer):
@@ -112,7 +114,10 @@ class DashboardHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+        # the request line is the client's text: control characters (a terminal escape
+        # sequence) are shown as \xNN, as http.server's own logger does
+        text = (format % args).translate(CONTROL_ESCAPES)
+        sys.stderr.write(f"{self.address_string()} {text}\n")
 
 
 def open_server(readers: Callable[[], Reader], host: str, port: int) -> DashboardServer:
