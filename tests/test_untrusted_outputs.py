@@ -74,7 +74,7 @@ def test_build_still_removes_pages_of_a_deleted_model(iris3: Client, project: Pa
 
 
 # ------------------------------------------------------------------ 6. never through a link
-@pytest.mark.parametrize("link", ["style.css", "index.html", "models", "."])
+@pytest.mark.parametrize("link", ["style.css", "index.html", ".zenml-dashboard", "models", "."])
 def test_build_refuses_a_link_in_the_site_folder(
     iris3: Client, project: Path, tmp_path: Path, link: str
 ) -> None:

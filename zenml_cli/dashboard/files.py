@@ -29,19 +29,23 @@ TEMP_PREFIX = ".tmp-"
 O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def refuse_links(out: Path) -> None:
-    """ConflictError naming the first symbolic link in the site folder, the folder itself or,
-    for a relative ``out``, a folder on the way to it."""
+def refuse_linked_path(out: Path, marker: str) -> None:
+    """ConflictError if the site folder, its ``marker`` file or, for a relative ``out``, a
+    folder on the way to it is a symbolic link (checked before the marker is read)."""
     leading = (
         [] if out.is_absolute() else [Path(*out.parts[: i + 1]) for i in range(len(out.parts))]
     )
-    for path in [*leading, out]:
+    for path in [*leading, out, out / marker]:
         if path.is_symlink():
             raise ConflictError(_link_message(path))
+
+
+def refuse_links_inside(out: Path) -> None:
+    """ConflictError naming the first symbolic link anywhere inside the site folder."""
     if not out.is_dir():
         return
-    for folder, dirs, files in os.walk(out):  # never descends into a linked folder
-        for name in sorted(dirs + files):
+    for folder, dirs, names in os.walk(out):  # never descends into a linked folder
+        for name in sorted(dirs + names):
             path = Path(folder) / name
             if path.is_symlink():
                 raise ConflictError(_link_message(path))

@@ -75,8 +75,9 @@ def _version_pages(reader: Reader, detail: ModelDetail) -> Iterator[tuple[str, b
 def build_site(reader: Reader, out: Path) -> BuildResult:
     """Write the site into ``out`` (created if needed); see the module docstring."""
     out = Path(out)
-    files.refuse_links(out)
-    previous = _previous_build(out)
+    files.refuse_linked_path(out, MARKER)
+    previous = _previous_build(out)  # refuses a folder an earlier build did not write
+    files.refuse_links_inside(out)
     written: list[str] = []
     changed = versions = 0
     folders: set[Path] = set()
