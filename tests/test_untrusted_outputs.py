@@ -172,6 +172,21 @@ def test_serve_escapes_history_and_answers_only_its_own_host(iris3: Client, proj
         assert request(url, page, None)[0] == 400
 
 
+def test_which_host_headers_serve_answers() -> None:
+    import socket
+
+    from zenml_cli.dashboard.hosts import allowed
+
+    loopback = ["127.0.0.1:8237", "localhost", "LOCALHOST:1", "[::1]:8237", "127.0.0.2"]
+    assert all(allowed(host, "127.0.0.1") for host in loopback)
+    rebinding = ["evil.example", "evil.example:8237", "127.0.0.1.nip.io", "", None, "a b"]
+    rebinding += ["127.0.0.1@evil.example", "localhost/x", "[::1"]
+    assert not any(allowed(host, "127.0.0.1") for host in rebinding)
+    assert allowed("192.168.1.5:8237", "0.0.0.0") and allowed("[fe80::1]:80", "::")
+    assert allowed(socket.gethostname(), "0.0.0.0") and not allowed("evil.example", "0.0.0.0")
+    assert allowed("MyHost.local:8237", "myhost.local") and not allowed("localhost", "myhost.local")
+
+
 @pytest.mark.slow
 def test_chromium_does_not_follow_an_injected_meta_refresh(
     iris3: Client, project: Path, browser: object

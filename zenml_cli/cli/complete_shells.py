@@ -15,8 +15,9 @@ is escaped for the exact path it takes:
 - bash: the script assigns ``COMPREPLY=( $(...) )`` one candidate per line and bash inserts
   a candidate as it is, so each is escaped as ``printf %q`` would (``x;y`` becomes
   ``x\\;y``): inserting it never adds a second command to the line.
-- fish: one candidate per line, and fish escapes what it inserts; a candidate never holds a
-  line break or tab: names doctor would reject are not offered (``complete.offerable``).
+- fish: one candidate per line (typer's format is kept) and fish escapes what it inserts; a
+  candidate never holds a line break or tab: names doctor would reject are not offered
+  (``complete.offerable``).
 """
 
 from __future__ import annotations
