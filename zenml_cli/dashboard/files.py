@@ -41,14 +41,18 @@ def refuse_linked_path(out: Path, marker: str) -> None:
 
 
 def refuse_links_inside(out: Path) -> None:
-    """ConflictError naming the first symbolic link anywhere inside the site folder."""
+    """ConflictError naming the first symbolic link anywhere inside the site folder (a
+    listing per folder: ``scandir`` knows an entry's kind without a stat)."""
     if not out.is_dir():
         return
-    for folder, dirs, names in os.walk(out):  # never descends into a linked folder
-        for name in sorted(dirs + names):
-            path = Path(folder) / name
-            if path.is_symlink():
-                raise ConflictError(_link_message(path))
+    folders = [str(out)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if entry.is_symlink():
+                    raise ConflictError(_link_message(Path(entry.path)))
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
 
 
 def is_site_file(relative: str) -> bool:
