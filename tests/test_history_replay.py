@@ -48,3 +48,12 @@ def test_the_timeline_presents_the_replay() -> None:
         ("production", 1),
         ("staging", 3),
     ]
+
+
+def test_a_hand_edited_stage_of_the_wrong_shape_changes_no_holder() -> None:
+    odd = [*CRASH, event(5, "09:32", version=2, to=["production"])]  # a list is not a stage
+    assert holders_at(odd) == {"staging": 3, "production": 1}
+    assert {t.stage: t.version for t in tenures(odd) if t.end is None} == {
+        "staging": 3,
+        "production": 1,
+    }

@@ -168,7 +168,7 @@ def _apply(before: Holders, event: HistoryEvent) -> Holders:
         for stage, holder in holders.items():
             if holder == event.version and event.to != stage:
                 holders[stage] = None
-        if event.to in holders:
+        if isinstance(event.to, str) and event.to in holders:  # a hand-edited line may not be
             holders[event.to] = event.version
     elif event.event == "delete":
         for stage, holder in holders.items():

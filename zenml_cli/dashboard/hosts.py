@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from functools import cache
 from urllib.parse import urlsplit
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -61,7 +62,6 @@ def _is_loopback(name: str) -> bool:
         return False
 
 
-def _own_names() -> set[str]:
-    names = {socket.gethostname().lower()}
-    names.add(socket.getfqdn().lower())
-    return names
+@cache  # getfqdn may ask DNS: once per server, not once per request
+def _own_names() -> frozenset[str]:
+    return frozenset({socket.gethostname().lower(), socket.getfqdn().lower()})
