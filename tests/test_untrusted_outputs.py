@@ -400,3 +400,26 @@ def test_serve_logs_a_request_line_without_its_terminal_escapes(
         _, err = proc.communicate(timeout=30)
     assert b"\x1b" not in err and b"\x9b" not in err  # nor C1 CSI, raw or UTF-8
     assert b"\\x1b]0;owned\\x07" in err
+
+
+@pytest.mark.parametrize("blocker", ["folder at a page", "file at a folder"])
+def test_build_refuses_what_stands_in_the_way_of_a_page(
+    iris3: Client, project: Path, blocker: str
+) -> None:
+    assert build(project).returncode == 0
+    site = project / "site"
+    model_folder = (site / paths.model_page("iris")).parent
+    if blocker == "folder at a page":
+        (site / "style.css").unlink()
+        (site / "style.css").mkdir()
+        in_the_way = "site/style.css"
+    else:
+        for page in model_folder.iterdir():
+            page.unlink()
+        model_folder.rmdir()
+        model_folder.write_text("a file")
+        in_the_way = str(model_folder.relative_to(project))
+    iris3.update_model("iris", description="changed")  # every page of iris changes
+    result = build(project)
+    assert result.returncode == 4, result.stderr
+    assert f"'{in_the_way}' is in the way" in result.stderr

@@ -71,6 +71,14 @@ def same_bytes(path: Path, data: bytes) -> bool:
     return path.read_bytes() == data
 
 
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` and its parents; ConflictError if a file stands where one goes."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ConflictError(_in_the_way(folder)) from None
+
+
 def write_file(path: Path, data: bytes) -> None:
     """Replace ``path``'s directory entry with a regular file holding ``data``."""
     tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.part"
@@ -79,9 +87,11 @@ def write_file(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, IsADirectoryError):
+            raise ConflictError(_in_the_way(path)) from None
         raise
 
 
@@ -109,6 +119,13 @@ def _is_empty_folder(folder: Path) -> bool:
         return stat.S_ISDIR(folder.lstat().st_mode) and not any(folder.iterdir())
     except FileNotFoundError:
         return False
+
+
+def _in_the_way(path: Path) -> str:
+    return (
+        f"'{path}' is in the way of a page 'zenml dashboard build' writes (a file where a "
+        "folder goes, or a folder where a file goes): remove it and build again"
+    )
 
 
 def _link_message(path: Path) -> str:

@@ -84,7 +84,7 @@ def build_site(reader: Reader, out: Path) -> BuildResult:
     for relative, data in site_files(reader):
         target = out / relative
         if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            files.make_folder(target.parent)
             folders.add(target.parent)
         if not files.same_bytes(target, data):
             files.write_file(target, data)
