@@ -5,6 +5,9 @@ here completion is switched on only when the shell asks (``_ZENML_COMPLETE`` or
 ``_ZENML_CLI_COMPLETE`` set), the command tree is pruned to the words already typed, and the
 value completers read folder listings and small indexes through the registry, never every
 manifest. ``zenml completion bash|zsh|fish`` prints the script to source.
+
+Names come from the repository, so they are untrusted: a name doctor would reject is never
+offered, and ``complete_shells`` escapes every candidate for its shell's protocol.
 """
 
 from __future__ import annotations
@@ -44,7 +47,10 @@ def completion_request(prog_name: str) -> list[str] | None:
         os.environ[var] = f"{second}_{first}"
     from typer._completion_classes import completion_init
 
+    from zenml_cli.cli import complete_shells
+
     completion_init()
+    complete_shells.install()
     if "COMP_WORDS" in os.environ:  # bash
         words = _split(os.environ["COMP_WORDS"])
         cword = int(os.environ.get("COMP_CWORD", len(words)))
@@ -88,7 +94,7 @@ def model_names(ctx: Any, incomplete: str) -> list[str]:
         names = _registry(ctx).model_names()
     except Exception:  # no store here, unreadable folder: offer nothing rather than fail
         return []
-    return [name for name in names if name.startswith(incomplete)]
+    return [name for name in names if name.startswith(incomplete) and offerable(name)]
 
 
 def version_refs(ctx: Any, incomplete: str) -> list[str]:
@@ -97,8 +103,22 @@ def version_refs(ctx: Any, incomplete: str) -> list[str]:
     model = ctx.params.get("model") or ctx.params.get("model_arg") or _first_argument(ctx, TYPED)
     if model:
         with suppress(Exception):  # unknown model: still offer the stage words
-            words += _registry(ctx).version_references(model)
+            words += [ref for ref in _registry(ctx).version_references(model) if offerable(ref)]
     return [word for word in words if word.startswith(incomplete)]
+
+
+def offerable(name: str) -> bool:
+    """Whether a model name or version reference from the store may be offered: a version
+    number, or a name doctor accepts (no control characters, none of ``/\\:*?"<>|``, ...)."""
+    from zenml_cli.core.names import check_name
+    from zenml_cli.errors import InvalidInputError
+
+    if name.isascii() and name.isdigit():
+        return True
+    try:
+        return check_name(name, "name") == name
+    except InvalidInputError:
+        return False
 
 
 def _first_argument(ctx: Any, args: list[str]) -> str | None:

@@ -2,6 +2,8 @@
 
 Data goes to stdout, messages to stderr, so ``zenml ... -o json | jq`` always sees clean JSON.
 Tables are drawn here (no rich: a 1,000-row table costs a few milliseconds, not 500).
+Store strings are untrusted: ``inert_text`` keeps them from acting on a terminal or CI log,
+and CSV/TSV cells that a spreadsheet would run as a formula get a leading ``'``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 import typer
 
+from zenml_cli.cli.inert_text import guard_line, guard_lines, json_text, visible, yaml_text
 from zenml_cli.digits import is_number_text
 
 
@@ -33,7 +36,7 @@ class ListOutputFormat(StrEnum):
 
 def message(text: str) -> None:
     """A note for the person at the terminal (stderr, so stdout stays pure data)."""
-    typer.echo(text, err=True)
+    typer.echo(guard_lines(visible(text, keep_newlines=True)), err=True)
 
 
 def render_record(data: dict[str, Any], output: str, title: str | None = None) -> None:
@@ -99,11 +102,9 @@ def _print_structured(data: Any, output: str) -> None:
         # Indented for a person at a terminal; compact when piped, where scripts read it and
         # the C encoder (only used without indent) writes 10,000 versions 4x faster (like gh).
         indent = 2 if sys.stdout.isatty() else None
-        typer.echo(json.dumps(data, indent=indent, ensure_ascii=False))
+        typer.echo(json_text(json.dumps(data, indent=indent, ensure_ascii=False)))
     else:
-        import yaml
-
-        typer.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), nl=False)
+        typer.echo(yaml_text(data), nl=False)
 
 
 def _print_delimited(items: list[dict[str, Any]], columns: Sequence[str], delimiter: str) -> None:
@@ -115,8 +116,24 @@ def _print_delimited(items: list[dict[str, Any]], columns: Sequence[str], delimi
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(fields)
     for item in items:
-        writer.writerow([_cell(item.get(field)) for field in fields])
-    typer.echo(buffer.getvalue(), nl=False)
+        writer.writerow([_formula_safe(_cell(item.get(field))) for field in fields])
+    typer.echo(guard_lines(buffer.getvalue()), nl=False)
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_safe(text: str) -> str:
+    """``text``, with a leading ``'`` if a spreadsheet would run it as a formula (a number such
+    as ``-0.5`` stays as it is)."""
+    if not text.startswith(FORMULA_STARTS):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
 
 
 #: Shorter headers for long field names, so a narrow table keeps more columns.
@@ -219,7 +236,7 @@ def _print_table(
                 if i in stage_at and text in STAGE_COLOURS:
                     padded = f"\x1b[{STAGE_COLOURS[text]}m{text}\x1b[0m" + padded[len(text) :]
                 parts.append(padded)
-            out.append(GAP.join(parts).rstrip())
+            out.append(guard_line(GAP.join(parts).rstrip()))
     typer.echo("\n".join(out), color=colour)
     if dropped:
         message(
@@ -262,12 +279,17 @@ def _fold(text: str, width: int) -> list[str]:
 
 
 def _cell(value: Any) -> str:
+    """A value as one line of table or CSV text (control characters shown as escapes)."""
+    return visible(_text(value))
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ", ".join(_cell(item) for item in value)
+        return ", ".join(_text(item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
     return str(value)

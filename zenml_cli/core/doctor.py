@@ -166,7 +166,7 @@ def _check_history(
         return
     # Only the last event missing from model.yaml: the signature of a write interrupted between
     # its event and model.yaml (events go first), which the next write reconciles.
-    ordered = sorted(events, key=lambda e: e.seq)
+    ordered = history.replay_order(events)
     interrupted = history.holders_at(ordered[:-1]) == held
     for stage in ("staging", "production"):
         if replayed[stage] == held[stage]:

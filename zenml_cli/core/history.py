@@ -204,32 +204,56 @@ def _seq(data: dict[str, Any]) -> int:
     return seq
 
 
-def holders_at(events: list[HistoryEvent], moment: str | None = None) -> dict[str, int | None]:
-    """Who held staging and production at ``moment`` (an ISO time; None: now), replaying
-    stage events in sequence order, as a journal is replayed. Clocks can move back, so time
-    only picks where to stop: after the last event (by sequence) stamped at or before
-    ``moment``. Events sharing a number (a union merge of two branches) keep file order."""
-    ordered = sorted(events, key=lambda e: e.seq)
+#: Who holds staging and production (a version number, or None).
+Holders = dict[str, int | None]
+
+
+def replay_order(events: list[HistoryEvent]) -> list[HistoryEvent]:
+    """Events in the order they are replayed, as a journal is: by sequence number; events
+    sharing a number (a union merge of two branches) keep file order. Clocks can move back,
+    so time never orders events."""
+    return sorted(events, key=lambda e: e.seq)
+
+
+def replay(events: list[HistoryEvent]) -> list[tuple[HistoryEvent, Holders]]:
+    """Every event in replay order with who held staging and production right after it: the
+    one replay of a model's history (``holders_at``, the dashboard's timeline)."""
+    holders: Holders = {"staging": None, "production": None}
+    steps = []
+    for event in replay_order(events):
+        holders = _apply(holders, event)
+        steps.append((event, holders))
+    return steps
+
+
+def holders_at(events: list[HistoryEvent], moment: str | None = None) -> Holders:
+    """Who held staging and production at ``moment`` (an ISO time; None: now): the replay
+    stops after the last event (in replay order) stamped at or before ``moment``."""
+    steps = replay(events)
     if moment is not None:
-        stop = max((i for i, e in enumerate(ordered) if e.time <= moment), default=-1)
-        ordered = ordered[: stop + 1]
-    holders: dict[str, int | None] = {"staging": None, "production": None}
-    for event in ordered:
-        if event.skipped is not None:
-            continue
-        if event.event == "stage":
-            for stage, holder in holders.items():
-                if holder == event.version and event.to != stage:
-                    holders[stage] = None
-            if event.to in holders:
-                holders[event.to] = event.version
-        elif event.event == "delete":
-            for stage, holder in holders.items():
-                if holder == event.version:
-                    holders[stage] = None
-        elif event.event == RECONCILE and isinstance(event.to, dict):
-            for stage in holders:
-                holders[stage] = event.to.get(stage)
+        stop = max((i for i, (e, _) in enumerate(steps) if e.time <= moment), default=-1)
+        steps = steps[: stop + 1]
+    return dict(steps[-1][1]) if steps else {"staging": None, "production": None}
+
+
+def _apply(before: Holders, event: HistoryEvent) -> Holders:
+    """The holders after ``event`` (a new dict; ``before`` is left as it was)."""
+    holders = dict(before)
+    if event.skipped is not None:  # replayed by resolve but not applied: changes no holder
+        return holders
+    if event.event == "stage":
+        for stage, holder in holders.items():
+            if holder == event.version and event.to != stage:
+                holders[stage] = None
+        if isinstance(event.to, str) and event.to in holders:  # a hand-edited line may not be
+            holders[event.to] = event.version
+    elif event.event == "delete":
+        for stage, holder in holders.items():
+            if holder == event.version:
+                holders[stage] = None
+    elif event.event == RECONCILE and isinstance(event.to, dict):
+        for stage in holders:
+            holders[stage] = event.to.get(stage)
     return holders
 
 

@@ -56,7 +56,7 @@ def chart(key: str, rows: Sequence[Any], href: Any) -> str:
     for (row, value), (cx, cy) in zip(points, coords, strict=True):
         tip = f"version {row.number} ({row.name}): {key} = {number_text(value)}"
         parts.append(
-            f'<a href="{esc(href(row))}"><circle class="point" data-version="{row.number}" '
+            f'<a href="{esc(href(row))}"><circle class="point" data-version="{esc(row.number)}" '
             f'data-value="{esc(number_text(value))}" cx="{cx:.1f}" cy="{cy:.1f}" r="3.5">'
             f"<title>{esc(tip)}</title></circle></a>"
         )

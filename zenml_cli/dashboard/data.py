@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from zenml_cli.core.history import HistoryEvent
+from zenml_cli.core.history import HistoryEvent, replay, replay_order
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.runs import RunRecord
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
@@ -24,6 +24,8 @@ from zenml_cli.registry import Registry
 #: One history event (stage change, rename, delete, model rename): the core's own record,
 #: already plain data, so the pages read it as it is.
 Event = HistoryEvent
+#: The core's one replay of a history (the timeline presents it, never re-derives it).
+replay_history = replay
 
 
 @dataclass(frozen=True)
@@ -189,8 +191,7 @@ class Reader:
 
     # ----------------------------------------------------------------------------- helpers
     def _events(self, model: str) -> list[Event]:
-        events = self.registry.history(model)
-        return sorted(events, key=lambda e: (e.time, e.seq))  # git union merges interleave
+        return replay_order(self.registry.history(model))  # the order the core replays
 
     def _artifact(self, link: ArtifactRef) -> ArtifactView:
         key = (link.name, link.version)

@@ -82,7 +82,7 @@ def _index_row(model: ModelSummary) -> list[str]:
         tags(model.tags),
         holder(model.staging),
         holder(model.production),
-        f"{model.version_count}",
+        esc(model.version_count),
         latest,
         _promotion(model.last_promotion),
     ]
@@ -105,7 +105,7 @@ def model_page(model: ModelDetail) -> str:
     field_pairs += [
         ("staging", _holder(summary.staging)),
         ("production", _holder(summary.production)),
-        ("versions", str(summary.version_count)),
+        ("versions", esc(summary.version_count)),
         ("created", when(model.fields.get("created"))),
         ("created by", esc(model.fields.get("created_by"))),
         ("id", f'<span class="hash">{esc(summary.id)}</span>'),
@@ -147,7 +147,7 @@ def _version_table(rows: Sequence[VersionRow]) -> str:
     headers = ["#", "Name", "Stage", "Created", "By", "Tags", *keys]
     body = [
         [
-            f"{row.number}",
+            esc(row.number),
             link(f"{row.number}.html", row.name),
             badge(row.stage),
             when(row.created),
@@ -163,6 +163,8 @@ def _version_table(rows: Sequence[VersionRow]) -> str:
 def _version_link(model: str, number: int | None, name: str | None) -> str:
     if number is None:
         return DASH
+    if type(number) is not int:  # a hand-edited history line: show it, never link to it
+        return esc(_version_label(number, name))
     return link(f"{number}.html", _version_label(number, name))
 
 
@@ -191,13 +193,13 @@ def _history(model: str, events: list[Event]) -> str:
         return '<p class="empty">No events recorded.</p>'
     rows = [
         [
-            f"{event.seq}",
+            esc(event.seq),
             when(event.time),
             esc(event.actor),
             esc(event.event),
             _version_link(model, event.version, event.version_name),
             f"{esc(value_text(event.from_))} \u2192 {esc(value_text(event.to))}",
-            "" if event.archived is None else f"v{event.archived}",
+            "" if event.archived is None else esc(f"v{event.archived}"),
             esc(event.message),
             esc(event.ci_run),
         ]
@@ -215,7 +217,7 @@ def version_page(detail: VersionDetail, previous: int | None, following: int | N
     if row.producing_run:
         producing = _run_ref(row.producing_run, run_names)
     pairs = [
-        ("number", str(row.number)),
+        ("number", esc(row.number)),
         ("name", esc(row.name)),
         ("stage", badge(row.stage)),
         ("tags", tags(row.tags) or DASH),

@@ -2,6 +2,8 @@
 
 Read-only by construction: GET and HEAD render a page, every other method is 405, and no
 request path ever reaches the file system (paths are matched against the site's own routes).
+Only requests naming this server in their Host header are answered (``hosts``): anything else
+is 421, a request without one 400, so DNS rebinding cannot read the registry.
 A fresh reader per request means a change to the store shows on the next reload.
 """
 
@@ -13,6 +15,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
+from zenml_cli.dashboard import hosts
 from zenml_cli.dashboard.data import Reader
 from zenml_cli.dashboard.markup import CSP
 from zenml_cli.dashboard.site import HTML_TYPE, error_page, render
@@ -21,6 +24,8 @@ from zenml_cli.errors import ConflictError, InvalidInputError, ZenMLCliError
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8237
 ALLOWED_METHODS = "GET, HEAD"
+#: C0 controls and DEL (C1 too) as ``\xNN``: what a client sends never drives the terminal.
+CONTROL_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 class DashboardServer(ThreadingHTTPServer):
@@ -28,6 +33,7 @@ class DashboardServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], readers: Callable[[], Reader]) -> None:
         self.readers = readers
+        self.bound_host = address[0]
         super().__init__(address, DashboardHandler)
 
     @property
@@ -44,14 +50,29 @@ class DashboardHandler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def do_GET(self) -> None:  # http.server's naming
-        self._respond(with_body=True)
+        if self._host_ok(with_body=True):
+            self._respond(with_body=True)
 
     def do_HEAD(self) -> None:
-        self._respond(with_body=False)
+        if self._host_ok(with_body=False):
+            self._respond(with_body=False)
 
     def _refuse(self) -> None:
+        if not self._host_ok(with_body=True):
+            return
         body = _page_bytes("Method not allowed", "The dashboard is read-only: GET and HEAD.")
         self._send(405, HTML_TYPE, body, True, {"Allow": ALLOWED_METHODS})
+
+    def _host_ok(self, with_body: bool) -> bool:
+        """Answer 400 (no Host) or 421 (another host's name) and return False, else True."""
+        header = self.headers.get("Host")
+        if hosts.allowed(header, self.server.bound_host):
+            return True
+        status = 400 if not header else 421
+        text = f"This server answers requests for {self.server.url}, not for this host."
+        body = _page_bytes("Wrong host", text)
+        self._send(status, HTML_TYPE, body, with_body, {"Connection": "close"})
+        return False
 
     do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse
 
@@ -93,7 +114,10 @@ class DashboardHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
-        sys.stderr.write(f"{self.address_string()} {format % args}\n")
+        # the request line is the client's text: control characters (a terminal escape
+        # sequence) are shown as \xNN, as http.server's own logger does
+        text = (format % args).translate(CONTROL_ESCAPES)
+        sys.stderr.write(f"{self.address_string()} {text}\n")
 
 
 def open_server(readers: Callable[[], Reader], host: str, port: int) -> DashboardServer:

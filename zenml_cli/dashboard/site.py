@@ -5,7 +5,9 @@ exactly what a build would write.
 A build writes into its own folder only: a folder it made carries a ``.zenml-dashboard``
 marker listing the files it wrote, so a rebuild removes pages of deleted models and versions
 (the same store always leaves the same files with the same bytes), and a folder that holds
-anything else is refused rather than mixed into.
+anything else is refused rather than mixed into. The marker is untrusted (a committed site can
+hold anything): only lines naming a page the build itself writes are acted on, and ``files``
+refuses any symbolic link in the folder before a byte is written.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenml_cli.dashboard import pages, paths
+from zenml_cli.dashboard import files, pages, paths
 from zenml_cli.dashboard.data import ModelDetail, Reader
 from zenml_cli.dashboard.markup import esc, page
 from zenml_cli.dashboard.style import CSS
@@ -75,23 +77,26 @@ def _version_pages(reader: Reader, detail: ModelDetail) -> Iterator[tuple[str, b
 def build_site(reader: Reader, out: Path) -> BuildResult:
     """Write the site into ``out`` (created if needed); see the module docstring."""
     out = Path(out)
-    previous = _previous_build(out)
+    files.refuse_linked_path(out, MARKER)
+    previous = _previous_build(out)  # refuses a folder an earlier build did not write
+    files.refuse_links_inside(out)
     written: list[str] = []
     changed = versions = 0
     folders: set[Path] = set()
     for relative, data in site_files(reader):
         target = out / relative
         if target.parent not in folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            files.make_folder(target.parent)
             folders.add(target.parent)
-        if not _same_bytes(target, data):
-            target.write_bytes(data)
+        if not files.same_bytes(target, data):
+            files.write_file(target, data)
             changed += 1
         written.append(relative)
         if relative.startswith("models/") and not relative.endswith(paths.INDEX):
             versions += 1
     removed = _remove_stale(out, previous - set(written))
-    (out / MARKER).write_text(MARKER_HEADER + "".join(f"{p}\n" for p in sorted(written)))
+    marker = MARKER_HEADER + "".join(f"{p}\n" for p in sorted(written))
+    files.write_file(out / MARKER, marker.encode("utf-8"))
     pages_count = sum(1 for p in written if p.endswith(".html"))
     models = sum(1 for p in written if p.startswith("models/") and p.endswith(paths.INDEX))
     return BuildResult(out, pages_count, models, versions, changed, removed)
@@ -144,13 +149,6 @@ def _html(text: str) -> bytes:
     return text.encode("utf-8")
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except FileNotFoundError:
-        return False
-
-
 def _previous_build(out: Path) -> set[str]:
     """Files of the earlier build in ``out``; ConflictError if ``out`` holds anything else."""
     if not out.exists():
@@ -160,7 +158,7 @@ def _previous_build(out: Path) -> set[str]:
     # manifest is not one this command wrote (a site of 100,000 pages lists ~5 MB)
     if out.is_dir() and marker.is_file() and marker.stat().st_size <= MAX_MANIFEST_BYTES:
         lines = marker.read_text(encoding="utf-8").splitlines()[1:]
-        return {line for line in lines if line and ".." not in line.split("/")}
+        return {line for line in lines if files.is_site_file(line)}
     if out.is_dir() and not any(out.iterdir()):
         return set()
     raise ConflictError(
@@ -170,14 +168,4 @@ def _previous_build(out: Path) -> set[str]:
 
 
 def _remove_stale(out: Path, stale: set[str]) -> int:
-    removed = 0
-    for relative in sorted(stale):
-        target = out / relative
-        if target.is_file():
-            target.unlink()
-            removed += 1
-            folder = target.parent
-            while folder != out and folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent
-    return removed
+    return sum(files.remove_file(out, relative) for relative in sorted(stale))

@@ -1,11 +1,14 @@
-"""Stage tenures replayed from a model's history: who held staging and production, from
-when until when, who put them there (and why), and what ended their term."""
+"""Stage tenures presented from the core's replay of a model's history (``replay_history``):
+who held staging and production, from when until when, who put them there (and why), and
+what ended their term. The replay itself, ``reconcile`` events included, is the core's; this
+module only turns its successive holders into terms, so "now" here is what
+``zenml model version history --at`` answers."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zenml_cli.dashboard.data import Event
+from zenml_cli.dashboard.data import Event, replay_history
 
 HELD_STAGES = ("production", "staging")
 
@@ -23,37 +26,40 @@ class Tenure:
 
 
 def tenures(events: list[Event]) -> list[Tenure]:
-    """Every staging/production term, oldest first, from events in (time, seq) order."""
-    done: list[Tenure] = []
+    """Every staging/production term in the order they began (replay order)."""
+    began: list[Tenure] = []
     holding: dict[str, Tenure] = {}
+    for event, holders in replay_history(events):
+        for stage in HELD_STAGES:
+            term, now = holding.get(stage), holders.get(stage)
+            if term is not None and term.version == now:
+                continue
+            if term is not None:
+                term.end, term.ended_by = event.time, _why_ended(stage, event)
+                del holding[stage]
+            if now is not None:
+                holding[stage] = _term(stage, now, event)
+                began.append(holding[stage])
+    return began
 
-    def close(stage: str, event: Event, why: str) -> None:
-        term = holding.pop(stage)
-        term.end, term.ended_by = event.time, why
-        done.append(term)
 
-    for event in events:
-        if event.event == "stage":
-            for stage in HELD_STAGES:
-                term = holding.get(stage)
-                if term is None:
-                    continue
-                if term.version == event.version and event.to != stage:
-                    close(stage, event, f"moved to {event.to} ({event.actor})")
-                elif term.version != event.version and event.to == stage:
-                    close(stage, event, f"replaced by version {event.version} ({event.actor})")
-            if event.to in HELD_STAGES and event.version is not None and event.to not in holding:
-                holding[event.to] = Tenure(
-                    stage=event.to,
-                    version=event.version,
-                    version_name=event.version_name,
-                    start=event.time,
-                    promoted_by=event.actor,
-                    message=event.message,
-                )
-        elif event.event == "delete":
-            for stage in HELD_STAGES:
-                if stage in holding and holding[stage].version == event.version:
-                    close(stage, event, f"deleted ({event.actor})")
-    done.extend(holding[stage] for stage in HELD_STAGES if stage in holding)
-    return sorted(done, key=lambda t: (t.start, t.stage, t.version))
+def _term(stage: str, version: int, event: Event) -> Tenure:
+    named = event.version == version  # a reconcile restores a holder without naming it
+    return Tenure(
+        stage=stage,
+        version=version,
+        version_name=event.version_name if named else None,
+        start=event.time,
+        promoted_by=event.actor,
+        message=event.message,
+    )
+
+
+def _why_ended(stage: str, event: Event) -> str:
+    if event.event == "delete":
+        return f"deleted ({event.actor})"
+    if event.event == "stage" and event.to != stage:
+        return f"moved to {event.to} ({event.actor})"
+    if event.event == "stage":
+        return f"replaced by version {event.version} ({event.actor})"
+    return f"{event.event}: model.yaml's holders stand ({event.actor})"
