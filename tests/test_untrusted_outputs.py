@@ -128,8 +128,29 @@ def append_event(project: Path, model: str, **fields: object) -> None:
 
 
 def hostile_history(project: Path) -> None:
-    append_event(project, "iris", event="stage", version=2, to="staging", archived=META_REFRESH)
-    append_event(project, "iris", event="stage", version="<b>v</b>", to="none", archived=None)
+    """Hostile text in every field of an event that may hold text (the reader refuses a
+    number field holding text, see the next test)."""
+    append_event(
+        project,
+        "iris",
+        event="stage",
+        version=2,
+        version_name=META_REFRESH,
+        to="staging",
+        archived=None,
+        message=META_REFRESH,
+    )
+    append_event(
+        project,
+        "iris",
+        event="stage",
+        version=2,
+        version_name="<b>v</b>",
+        to="none",
+        archived=None,
+        actor="<b>v</b>",
+        message=None,
+    )
 
 
 def test_history_strings_are_escaped_in_the_built_site(iris3: Client, project: Path) -> None:
@@ -138,7 +159,19 @@ def test_history_strings_are_escaped_in_the_built_site(iris3: Client, project: P
     html = (project / "site" / paths.model_page("iris")).read_text()
     assert '<meta http-equiv="refresh"' not in html and "<b>v</b>" not in html
     assert "&lt;meta http-equiv=&quot;refresh&quot;" in html and "&lt;b&gt;v&lt;/b&gt;" in html
-    assert 'href="&lt;b&gt;' not in html  # a version that is not a number links nowhere
+
+
+@pytest.mark.parametrize("field", ["archived", "version"])
+def test_text_in_a_number_field_of_history_is_refused_naming_the_file(
+    iris3: Client, project: Path, field: str
+) -> None:
+    event = {"event": "stage", "version": 2, "to": "staging", "archived": None}
+    append_event(project, "iris", **{**event, field: META_REFRESH})
+    result = build(project)
+    assert result.returncode == 6 and "history.jsonl" in result.stderr
+    assert not (project / "site").exists() or '<meta http-equiv="refresh"' not in "".join(
+        page.read_text() for page in (project / "site").rglob("*.html")
+    )
 
 
 def request(url: str, path: str, host: str | None) -> tuple[int, bytes]:

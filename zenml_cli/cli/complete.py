@@ -16,6 +16,7 @@ import os
 from contextlib import suppress
 from typing import Any
 
+from zenml_cli.digits import is_number_text
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
 
 #: Stage words a VERSION argument or ``--stage`` takes, in the order help shows them.
@@ -113,7 +114,7 @@ def offerable(name: str) -> bool:
     from zenml_cli.core.names import check_name
     from zenml_cli.errors import InvalidInputError
 
-    if name.isascii() and name.isdigit():
+    if is_number_text(name):
         return True
     try:
         return check_name(name, "name") == name
