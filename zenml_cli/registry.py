@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from zenml_cli.core.history import HistoryEvent
     from zenml_cli.core.listing import Page
     from zenml_cli.core.records import ModelRecord, ModelVersionRecord
-    from zenml_cli.core.runs import RunRecord
+    from zenml_cli.core.runs import RunRecord, StepRunRecord
     from zenml_cli.core.versions import VersionUpdate
 
 T = TypeVar("T")
@@ -476,6 +476,19 @@ class Registry:
         from zenml_cli.core import runs
 
         return runs.list_runs(self.store, pipeline)
+
+    def cache_index(self) -> dict[str, tuple[str, StepRunRecord]]:
+        """Step caching: cache key -> (run id, step run) of the newest completed step run."""
+        from zenml_cli.core import runs
+
+        return runs.cache_index(self.store)
+
+    def read_run_config(self, path: str | os.PathLike[str]) -> dict[str, Any]:
+        """A ZenML run configuration file (``with_options(config_path=...)``), parsed as
+        strict, bounded YAML; relative paths are taken from the current folder."""
+        from zenml_cli.store.run_config import read_run_config
+
+        return read_run_config(Path(path))
 
     def delete_run(self, name_or_id: str) -> RunRecord:
         """Remove a run; model versions forget it, artifacts it made stay."""

@@ -60,6 +60,11 @@ def settings_to_data(settings: dict[str, Any]) -> dict[str, Any]:
     return {str(key): _plain(value) for key, value in settings.items()}
 
 
+def plain_data(values: dict[str, Any]) -> dict[str, Any]:
+    """Any option mapping as YAML-ready data (objects and callables become their repr)."""
+    return {str(key): _plain(value) for key, value in values.items()}
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseSettings):
         return value.model_dump()
