@@ -15,9 +15,9 @@ from zenml_cli.errors import StepContextError, ZenMLCliError
 
 if TYPE_CHECKING:
     from zenml_cli.core.records import ModelVersionRecord
-    from zenml_cli.pipelines.outputs import OutputSignature
     from zenml_cli.core.runs import RunRecord, StepRunRecord
     from zenml_cli.model import Model
+    from zenml_cli.pipelines.outputs import OutputSignature
     from zenml_cli.pipelines.pipeline import Pipeline
     from zenml_cli.registry import Registry
 
