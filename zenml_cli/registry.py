@@ -48,10 +48,13 @@ class Registry:
         project_dir: str | os.PathLike[str] | None = None,
         *,
         store: Store | None = None,
-        require_store: bool = False,
+        require_store: bool = True,
         push: bool | None = None,
     ) -> None:
-        """``require_store``: an explicit ``project_dir`` must already hold ``.zenml/``.
+        """``require_store``: an explicit ``project_dir`` (or ``$ZENML_PROJECT_DIR``) must
+        already hold ``.zenml/`` (the CLI and Python alike; only ``zenml init`` passes False):
+        a mistyped path must not silently start a second, empty registry. Without an
+        explicit folder a first write still creates the store where ``.git`` is.
         ``push``: make every write a transaction on the git remote (None: ``$ZENML_PUSH``)."""
         if store is None:
             store = Store.locate(project_dir, require_store=require_store)
