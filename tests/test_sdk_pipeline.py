@@ -70,7 +70,7 @@ def test_pipeline_creates_model_and_one_version_per_run_linking_outputs() -> Non
     assert Client().get_model("demo").license == "Apache"
     for number, run in ((1, first), (2, second)):
         version = Client().get_model_version("demo", number)
-        assert version.producing_run == run.id and version.pipeline_run_ids == [run.id]
+        assert version.producing_run == run.id and version.pipeline_run_ids == {run.name: run.id}
         assert linked("demo", number) == {
             "data": ["train_set", "test_set", "training__report__output"],
             "model": ["trained_model"],
@@ -92,7 +92,8 @@ def test_run_record_has_steps_status_outputs_and_model_versions() -> None:
         s.status == "completed" and s.start_time <= (s.end_time or "")
         for s in stored.steps.values()
     )
-    assert stored.steps["load"].outputs["train_set"]["name"] == "train_set"
+    assert stored.steps["load"].outputs["train_set"].name == "train_set"  # ZenML's shape
+    assert stored.steps["load"].outputs["train_set"].load() == [1, 2, 3]
     assert stored.steps["train"].model_version == {"model": "demo", "number": 1}
     assert [v["number"] for v in stored.model_versions] == [1]
 

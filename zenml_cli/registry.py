@@ -93,6 +93,20 @@ class Registry:
             lambda store: setup.init_store(store, **settings), lambda _: "initialise the store"
         )
 
+    def environment(self) -> dict[str, str]:
+        """What ``Client().active_stack`` / ``active_project`` / ``active_user`` describe:
+        the project folder, where artifact payloads go, and who is acting."""
+        from zenml_cli.core.actor import current_actor
+
+        setting = self.store.config.artifact_store
+        is_url = "://" in setting
+        return {
+            "root": str(self.store.root),
+            "artifact_store": setting if is_url else str(self.store.root / setting),
+            "artifact_store_flavor": setting.split("://", 1)[0] if is_url else "local",
+            "user": current_actor(),
+        }
+
     def doctor(self, *, payloads: bool = False) -> DoctorReport:
         """Check every manifest; with ``payloads``, also every payload they name."""
         from zenml_cli.core import doctor
