@@ -48,6 +48,7 @@ def save(
     metadata: dict[str, Any] | None = None,
     producing_run: str | None = None,
     producing_step: str | None = None,
+    cache_key: str | None = None,
 ) -> ArtifactVersionRecord:
     """Store ``data`` as a new version of artifact ``name``.
 
@@ -89,6 +90,7 @@ def save(
             producing_step=producing_step,
             created=timestamp(store.clock()),
             created_by=current_actor(),
+            cache_key=cache_key,
             store=store,
         )
         store.create_artifact_version(name, record.version, record.to_manifest())
