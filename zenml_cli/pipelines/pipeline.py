@@ -106,6 +106,7 @@ class Pipeline:
 
     def _apply_file(self, path: str) -> None:
         """Fill what code did not set from a run configuration file (code wins, as in ZenML)."""
+        from zenml_cli.config.settings import merge_settings
         from zenml_cli.pipelines.context import registry_in_context
         from zenml_cli.pipelines.run_config import parse
 
@@ -115,7 +116,7 @@ class Pipeline:
         if self.enable_cache is None:
             self.enable_cache = config.enable_cache
         self.parameters = {**config.parameters, **self.parameters}
-        self.settings = {**config.settings, **self.settings}
+        self.settings = merge_settings(config.settings, self.settings)
         self.extra = {**config.extra, **self.extra}
         self.substitutions = {**config.substitutions, **self.substitutions}
         self.step_configs = {**config.steps, **self.step_configs}

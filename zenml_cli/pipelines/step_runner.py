@@ -51,13 +51,15 @@ class StepRunner:
         return {**{k: v for k, v in configured.items() if k not in given}, **kwargs}
 
     def _config_record(self, parameters: dict[str, Any]) -> dict[str, Any]:
-        from zenml_cli.config.settings import plain_data, settings_to_data
+        from zenml_cli.config.settings import merge_settings, plain_data, settings_to_data
 
         file = self.file
         values: dict[str, Any] = {
             "parameters": plain_data(_json_only(parameters)),
             "enable_cache": self.cache_enabled,
-            "settings": settings_to_data({**(file.settings if file else {}), **self.step.settings}),
+            "settings": settings_to_data(
+                merge_settings(file.settings if file else {}, self.step.settings)
+            ),
             "extra": plain_data({**(file.extra if file else {}), **self.step.extra}),
             **plain_data({**(file.recorded if file else {}), **self.step.recorded}),
         }
