@@ -274,3 +274,29 @@ def test_a_long_lived_client_sees_a_changed_config(sdk_project: Path) -> None:  
     config.write_text(config.read_text().replace("strict_force: false", "strict_force: true"))
     with pytest.raises(StageOccupiedError, match="strict_force"):
         client.update_model_version("iris", 2, stage="production")
+
+
+# ------------------------------------------------------------------------ more ZenML paths
+def test_steps_module_external_artifacts_and_step_metadata() -> None:
+    from zenml_cli import ExternalArtifact, log_step_metadata
+    from zenml_cli.steps import get_step_context as from_steps
+    from zenml_cli.steps import step as step_from_steps
+
+    saved = save_artifact([1, 2, 3], "raw")
+
+    @step_from_steps
+    def total(values: list[int], more: list[int]) -> int:
+        log_step_metadata({"seen": from_steps().step_name})
+        return sum(values) + sum(more)
+
+    run = pipeline(
+        lambda: total(ExternalArtifact(value=[10]), ExternalArtifact(name="raw", version="1")),
+        name="ext",
+    )()
+    assert run.steps["total"].output.load() == 16
+    assert run.steps["total"].run_metadata == {"seen": "total"}
+    log_step_metadata({"later": 1}, step_name="total", run_id=run.id)
+    assert Client().get_pipeline_run(run.id).steps["total"].run_metadata["later"] == 1
+    with pytest.raises(InvalidInputError, match="one of value=, id= or name="):
+        ExternalArtifact()
+    assert saved.version == "1"

@@ -24,12 +24,14 @@ from zenml_cli.errors import (
 
 if TYPE_CHECKING:
     from zenml_cli.artifacts.artifact_config import ArtifactConfig
+    from zenml_cli.artifacts.external_artifact import ExternalArtifact
     from zenml_cli.artifacts.utils import (
         link_artifact_to_model,
         load_artifact,
         log_artifact_metadata,
         log_metadata,
         log_model_metadata,
+        log_step_metadata,
         save_artifact,
     )
     from zenml_cli.client import Client
@@ -43,6 +45,7 @@ __version__ = "0.1.0"
 #: Public name -> the module that defines it, imported when the name is first used.
 _LAZY = {
     "ArtifactConfig": "zenml_cli.artifacts.artifact_config",
+    "ExternalArtifact": "zenml_cli.artifacts.external_artifact",
     "Client": "zenml_cli.client",
     "Model": "zenml_cli.model",
     "get_pipeline_context": "zenml_cli.pipelines.context",
@@ -57,6 +60,7 @@ _LAZY = {
             "log_artifact_metadata",
             "log_metadata",
             "log_model_metadata",
+            "log_step_metadata",
             "save_artifact",
         )
     },
@@ -80,6 +84,7 @@ __all__ = [
     "ArtifactConfig",
     "ArtifactType",
     "Client",
+    "ExternalArtifact",
     "ConflictError",
     "CorruptManifestError",
     "InvalidInputError",
@@ -96,6 +101,7 @@ __all__ = [
     "log_artifact_metadata",
     "log_metadata",
     "log_model_metadata",
+    "log_step_metadata",
     "pipeline",
     "save_artifact",
     "step",

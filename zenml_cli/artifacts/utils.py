@@ -189,6 +189,42 @@ def log_artifact_metadata(
     log_metadata(metadata, artifact_name=artifact_name, artifact_version=artifact_version)
 
 
+def log_step_metadata(
+    metadata: dict[str, Any],
+    step_name: str | None = None,
+    pipeline_name_id_or_prefix: str | None = None,
+    run_id: str | None = None,
+) -> None:
+    """ZenML's older form: metadata for a step run, in the run manifest. Without names, the
+    running step; else step ``step_name`` of run ``run_id`` (a run id or name), or of the
+    latest run of pipeline ``pipeline_name_id_or_prefix``, or of the running pipeline."""
+    registry = registry_in_context()
+    step = current_step()
+    if step_name is None:
+        if step is None:
+            raise MissingTargetError(
+                "log_step_metadata outside a step needs step_name= and run_id= (or "
+                "pipeline_name_id_or_prefix=)"
+            )
+        log_metadata(metadata)
+        return
+    if run_id is not None:
+        run = registry.find_run(str(run_id))
+    elif pipeline_name_id_or_prefix is not None:
+        runs = registry.list_runs(str(pipeline_name_id_or_prefix))
+        if not runs:
+            raise MissingTargetError(f"pipeline '{pipeline_name_id_or_prefix}' has no runs")
+        run = runs[-1]
+    elif step is not None:
+        run = step.pipeline_run
+    else:
+        raise MissingTargetError("log_step_metadata(step_name=...) needs run_id= outside a run")
+    if step_name not in run.steps:
+        raise InvalidInputError(f"run '{run.name}' has no step '{step_name}'")
+    run.steps[step_name].run_metadata.update(_checked(metadata))
+    registry.write_run(run)
+
+
 def _step_model(what: str) -> Model:
     step = current_step()
     if step is None:

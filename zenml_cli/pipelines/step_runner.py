@@ -71,6 +71,7 @@ class StepRunner:
         from zenml_cli.enums import ExecutionStatus
 
         run = self.run_context
+        args, kwargs = _external(args), _external(kwargs)
         kwargs = self._keyword_arguments(args, kwargs)
         arguments = caching.bind_arguments(self.step.entrypoint, args, kwargs)
         inputs = {k: i for k, v in arguments.items() if (i := _artifact_id(run, v)) is not None}
@@ -179,6 +180,18 @@ class StepRunner:
                 "version": artifact.version,
                 "id": artifact.id,
             }
+
+
+def _external(values: Any) -> Any:
+    """Arguments with each ``ExternalArtifact`` replaced by what it stands for."""
+    from zenml_cli.artifacts.external_artifact import ExternalArtifact
+
+    def one(item: Any) -> Any:
+        return item.resolved() if isinstance(item, ExternalArtifact) else item
+
+    if isinstance(values, dict):
+        return {key: one(value) for key, value in values.items()}
+    return tuple(one(value) for value in values)
 
 
 class _CachedResult:
