@@ -500,9 +500,11 @@ class Registry:
 
         return runs.cache_index(self.store)
 
-    def read_run_config(self, path: str | os.PathLike[str]) -> dict[str, Any]:
+    @staticmethod
+    def read_run_config(path: str | os.PathLike[str]) -> dict[str, Any]:
         """A ZenML run configuration file (``with_options(config_path=...)``), parsed as
-        strict, bounded YAML; relative paths are taken from the current folder."""
+        strict, bounded YAML; relative paths are taken from the current folder. Static: the
+        file belongs to the program, not to a project's store."""
         from zenml_cli.store.run_config import read_run_config
 
         return read_run_config(Path(path))

@@ -107,10 +107,10 @@ class Pipeline:
     def _apply_file(self, path: str) -> None:
         """Fill what code did not set from a run configuration file (code wins, as in ZenML)."""
         from zenml_cli.config.settings import merge_settings
-        from zenml_cli.pipelines.context import registry_in_context
         from zenml_cli.pipelines.run_config import parse
+        from zenml_cli.registry import Registry
 
-        config: RunConfig = parse(registry_in_context().read_run_config(path), path)
+        config: RunConfig = parse(Registry.read_run_config(path), path)
         self.model = self.model or config.model
         self.run_name = self.run_name or config.run_name
         if self.enable_cache is None:
