@@ -167,6 +167,7 @@ def test_pipelines_and_their_runs_from_the_client() -> None:
     assert [r.id for r in found.runs] == [second.id, first.id]  # newest first, as in ZenML
     assert found.last_run.id == second.id == found.last_successful_run.id
     assert found.last_run.steps["scaled"].output.load() == 1
+    assert found.last_run.steps["scaled"].outputs["output"][0].load() == 1  # ZenML's newer form
     for given in ("configured", found.id, found):
         assert client.list_pipeline_runs(pipeline=given).total == 2
     assert [p.name for p in client.list_pipelines().items] == ["configured"]

@@ -12,12 +12,12 @@ import uuid
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
+from zenml_cli.core.artifact_records import ArtifactVersionRecord
 from zenml_cli.core.runs import RunRecord, StepRunRecord
 from zenml_cli.enums import ExecutionStatus
 from zenml_cli.errors import InvalidInputError, NotFoundError
 
 if TYPE_CHECKING:
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
     from zenml_cli.registry import Registry
 
 #: Pipelines have no record of their own here: their id is derived from the name.
@@ -40,6 +40,23 @@ class PipelineName(str):
         return pipeline_id(str(self))
 
 
+class StepOutput(ArtifactVersionRecord):
+    """One output of a step run: the artifact version (``.load()``), and also a one-item
+    list of it, so ZenML's newer form ``step.outputs["model"][0].load()`` works too."""
+
+    @classmethod
+    def of(cls, record: ArtifactVersionRecord) -> StepOutput:
+        return cls(**{f.name: getattr(record, f.name) for f in fields(record)})
+
+    def __getitem__(self, index: int) -> StepOutput:
+        if index not in (0, -1):
+            raise IndexError(f"output '{self.name}' is one artifact version; use [0]")
+        return self
+
+    def __len__(self) -> int:
+        return 1
+
+
 class StepRunResponse(StepRunRecord):
     """A step run whose ``outputs`` are artifact versions (``.load()`` gives the value)."""
 
@@ -53,10 +70,12 @@ class StepRunResponse(StepRunRecord):
         return bound
 
     @property  # type: ignore[override]
-    def outputs(self) -> dict[str, ArtifactVersionRecord]:
+    def outputs(self) -> dict[str, StepOutput]:
         """Output name -> the artifact version it was saved as (or, cached, reused)."""
         return {
-            name: self._registry.get_artifact_version(str(ref.get("id") or ref.get("name")))
+            name: StepOutput.of(
+                self._registry.get_artifact_version(str(ref.get("id") or ref.get("name")))
+            )
             for name, ref in self._refs.items()
         }
 
@@ -65,7 +84,7 @@ class StepRunResponse(StepRunRecord):
         self._refs = dict(value)
 
     @property
-    def output(self) -> ArtifactVersionRecord:
+    def output(self) -> StepOutput:
         """The step's only output (ZenML's shortcut); an error if it has none or several."""
         if len(self._refs) != 1:
             names = ", ".join(self._refs) or "none"
