@@ -87,7 +87,8 @@ def test_config_file_applies_model_parameters_steps_and_code_wins(tmp_path: Path
         "model: {name: cfg, version: v1, license: MIT}\n"
         "parameters: {value: 3}\n"
         "run_name: cfg_run\n"
-        "steps: {scaled: {parameters: {factor: 10}, enable_cache: false}}\n"
+        # `value` is passed positionally in code: code wins, no "multiple values" error
+        "steps: {scaled: {parameters: {factor: 10, value: 100}, enable_cache: false}}\n"
         "tags: [nightly]\n",
     )
     run = configured.with_options(config_path=config)()

@@ -85,6 +85,14 @@ def cache_key(
     return digest.hexdigest()
 
 
+def positional_names(func: Callable[..., Any], args: tuple[Any, ...]) -> set[str]:
+    """The parameter names the positional ``args`` fill (configuration must not fill them)."""
+    try:
+        return set(inspect.signature(func).bind_partial(*args).arguments)
+    except (TypeError, ValueError):
+        return set()
+
+
 def bind_arguments(
     func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
 ) -> dict[str, Any]:

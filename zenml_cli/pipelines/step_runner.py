@@ -47,7 +47,7 @@ class StepRunner:
         configured = {**(self.file.parameters if self.file else {}), **self.step.parameters}
         if not configured:
             return kwargs
-        given = caching.bind_arguments(self.step.entrypoint, args, {}).keys() | kwargs.keys()
+        given = caching.positional_names(self.step.entrypoint, args) | kwargs.keys()
         return {**{k: v for k, v in configured.items() if k not in given}, **kwargs}
 
     def _config_record(self, parameters: dict[str, Any]) -> dict[str, Any]:
