@@ -302,3 +302,13 @@ def test_steps_module_external_artifacts_and_step_metadata() -> None:
     with pytest.raises(InvalidInputError, match="one of value=, id= or name="):
         ExternalArtifact()
     assert saved.version == "1"
+
+
+def test_large_parameters_are_recorded_by_size() -> None:
+    @step
+    def length(values: list[int]) -> int:
+        return len(values)
+
+    run = pipeline(lambda: length(list(range(5000))), name="big")()
+    recorded = run.steps["length"].config["parameters"]["values"]
+    assert recorded.startswith("<list: ") and recorded.endswith(" bytes of JSON>")

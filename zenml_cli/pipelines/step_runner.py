@@ -210,16 +210,23 @@ def _artifact_id(run: ctx.RunContext, value: Any) -> str | None:
     return run.artifact_id_of(value)
 
 
+#: A parameter's JSON longer than this is recorded by its size, not copied into the manifest.
+MAX_RECORDED_PARAMETER = 4096
+
+
 def _json_only(parameters: dict[str, Any]) -> dict[str, Any]:
+    """The parameters worth recording in the run manifest: JSON values, large ones by size
+    (their digest is in the cache key either way)."""
     import json
 
-    kept = {}
+    kept: dict[str, Any] = {}
     for key, value in parameters.items():
         try:
-            json.dumps(value)
+            text = json.dumps(value)
         except (TypeError, ValueError):
             continue
-        kept[key] = value
+        too_long = len(text) > MAX_RECORDED_PARAMETER
+        kept[key] = f"<{type(value).__name__}: {len(text)} bytes of JSON>" if too_long else value
     return kept
 
 
