@@ -312,3 +312,15 @@ def test_large_parameters_are_recorded_by_size() -> None:
     run = pipeline(lambda: length(list(range(5000))), name="big")()
     recorded = run.steps["length"].config["parameters"]["values"]
     assert recorded.startswith("<list: ") and recorded.endswith(" bytes of JSON>")
+
+
+def test_a_schedule_is_recorded_not_run() -> None:
+    from zenml_cli.config import DockerSettings
+    from zenml_cli.config.schedule import Schedule
+
+    run = configured.with_options(
+        schedule=Schedule(cron_expression="0 3 * * *"),
+        settings={"docker": DockerSettings(parent_image="python:3.11")},
+    )()
+    assert run.config["schedule"] == {"cron_expression": "0 3 * * *"}
+    assert run.config["settings"] == {"docker": {"parent_image": "python:3.11"}}
