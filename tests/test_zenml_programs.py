@@ -324,3 +324,30 @@ def test_a_schedule_is_recorded_not_run() -> None:
     )()
     assert run.config["schedule"] == {"cron_expression": "0 3 * * *"}
     assert run.config["settings"] == {"docker": {"parent_image": "python:3.11"}}
+
+
+def test_failure_and_success_hooks_run_in_the_step() -> None:
+    seen: list[str] = []
+
+    def alert(exception: BaseException) -> None:
+        seen.append(f"failed {get_step_context().step_name}: {exception}")
+
+    def done() -> None:
+        seen.append("ok")
+
+    @step(on_failure=alert)
+    def breaks() -> None:
+        raise ValueError("boom")
+
+    @step(enable_cache=False)
+    def works() -> None:
+        pass
+
+    @pipeline(on_success=done)
+    def hooked() -> None:
+        works()
+        breaks()
+
+    with pytest.raises(ValueError, match="boom"):
+        hooked()
+    assert seen == ["ok", "failed breaks: boom"]

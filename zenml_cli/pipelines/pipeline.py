@@ -226,8 +226,9 @@ def pipeline(
 ) -> Pipeline | Callable[[Callable[..., Any]], Pipeline]:
     """``@pipeline`` or ``@pipeline(model=Model(...), enable_cache=False)``. ``settings`` and
     ``extra`` are kept (see ``get_pipeline_context``) and stored with each run;
-    ``substitutions`` fill placeholders in run and model names. Other ZenML options (hooks,
-    tags ...) are accepted and recorded with the run: runs are always local."""
+    ``substitutions`` fill placeholders in run and model names; ``on_failure``/``on_success``
+    hooks run for every step that sets none (``hooks.py``). Other ZenML options (tags,
+    schedule ...) are accepted and recorded with the run: runs are always local."""
 
     def wrap(func: Callable[..., Any]) -> Pipeline:
         built = Pipeline(

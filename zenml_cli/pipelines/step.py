@@ -156,8 +156,9 @@ def step(
     **remote_only: Any,
 ) -> Step | Callable[[Callable[..., Any]], Step]:
     """``@step`` or ``@step(model=..., enable_cache=..., settings=...)``. Settings and extra
-    are stored with each run of the step; other ZenML options (experiment_tracker,
-    step_operator, hooks ...) are accepted and recorded: there is no remote orchestrator."""
+    are stored with each run of the step; ``on_failure``/``on_success`` hooks run
+    (``hooks.py``); other ZenML options (experiment_tracker, step_operator ...) are accepted
+    and recorded: there is no remote orchestrator."""
 
     def wrap(func: Callable[..., Any]) -> Step:
         built = Step(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from zenml_cli.errors import ZenMLCliError
 from zenml_cli.pipelines import caching
 from zenml_cli.pipelines import context as ctx
+from zenml_cli.pipelines.hooks import call_hook
 from zenml_cli.pipelines.outputs import OutputSignature, save_in_context, signature_of, split_values
 
 if TYPE_CHECKING:
@@ -65,6 +66,12 @@ class StepRunner:
         }
         return {key: value for key, value in values.items() if value not in (None, {}, [])}
 
+    def _hook(self, kind: str) -> Any:
+        """The step's ``on_failure``/``on_success`` hook, else the pipeline's."""
+        pipeline = self.run_context.pipeline
+        own = self.step.recorded.get(kind)
+        return own if own is not None else (pipeline.recorded.get(kind) if pipeline else None)
+
     # ------------------------------------------------------------------------- running
     def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         from zenml_cli.core.runs import StepRunRecord
@@ -95,11 +102,14 @@ class StepRunner:
                 loaded_args, loaded_kwargs = _loaded(args, kwargs)
                 result = self.step.entrypoint(*loaded_args, **loaded_kwargs)
                 self._save_outputs(context, result)
+                call_hook(self._hook("on_success"))
         except BaseException as exc:
             step_run.status = ExecutionStatus.FAILED
             step_run.error = f"{type(exc).__name__}: {exc}"
             step_run.end_time = run.registry.now()
             run.registry.write_run(run.run)
+            if isinstance(exc, Exception):
+                call_hook(self._hook("on_failure"), exc)
             raise
         finally:
             ctx._STEP.reset(token)
