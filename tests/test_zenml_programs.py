@@ -351,3 +351,26 @@ def test_failure_and_success_hooks_run_in_the_step() -> None:
     with pytest.raises(ValueError, match="boom"):
         hooked()
     assert seen == ["ok", "failed breaks: boom"]
+
+
+def test_add_and_remove_tags() -> None:
+    from zenml_cli import Tag, add_tags, remove_tags
+
+    @step
+    def tagged() -> Annotated[int, "scores"]:
+        add_tags(tags=["fresh", Tag(name="gold", exclusive=True)], infer_artifact=True)
+        add_tags(["nightly"])  # no target inside a step: the run
+        return 1
+
+    run = pipeline(lambda: tagged(), name="tags")()  # noqa: PLW0108
+    assert Client().get_artifact_version("scores").tags == ["fresh", "gold"]
+    assert Client().get_pipeline_run(run.id).config["tags"] == ["nightly"]
+    add_tags(["reviewed"], artifact_name="scores", artifact_version="1")
+    remove_tags(["fresh"], artifact_version_id=run.steps["tagged"].output.id)
+    assert Client().get_artifact_version("scores").tags == ["gold", "reviewed"]
+    remove_tags(["nightly"], run=run.name)
+    assert Client().get_pipeline_run(run.id).config.get("tags") == []
+    with pytest.raises(InvalidInputError, match="cannot tag a pipeline here"):
+        add_tags(["x"], pipeline="tags")
+    with pytest.raises(MissingTargetError, match="needs a target"):
+        add_tags(["x"])

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from zenml_cli.pipelines.context import get_pipeline_context, get_step_context
     from zenml_cli.pipelines.pipeline import pipeline
     from zenml_cli.pipelines.step import step
+    from zenml_cli.utils.tag_utils import Tag, add_tags, remove_tags
 
 __version__ = "0.1.0"
 
@@ -52,6 +53,9 @@ _LAZY = {
     "get_step_context": "zenml_cli.pipelines.context",
     "pipeline": "zenml_cli.pipelines.pipeline",
     "step": "zenml_cli.pipelines.step",
+    "Tag": "zenml_cli.utils.tag_utils",
+    "add_tags": "zenml_cli.utils.tag_utils",
+    "remove_tags": "zenml_cli.utils.tag_utils",
     **{
         name: "zenml_cli.artifacts.utils"
         for name in (
@@ -93,7 +97,9 @@ __all__ = [
     "ModelStages",
     "NotFoundError",
     "StepContextError",
+    "Tag",
     "ZenMLCliError",
+    "add_tags",
     "get_pipeline_context",
     "get_step_context",
     "link_artifact_to_model",
@@ -103,6 +109,7 @@ __all__ = [
     "log_model_metadata",
     "log_step_metadata",
     "pipeline",
+    "remove_tags",
     "save_artifact",
     "step",
 ]

@@ -436,6 +436,16 @@ class Registry:
             lambda a: f"log metadata on artifact {a.name} version {a.version}",
         )
 
+    def update_artifact_tags(
+        self, name_or_id: str, version: str | None, add: list[str], remove: list[str]
+    ) -> ArtifactVersionRecord:
+        from zenml_cli.core import artifacts
+
+        return self._write(
+            lambda store: artifacts.update_tags(store, name_or_id, version, add, remove),
+            lambda a: f"tag artifact {a.name} version {a.version}",
+        )
+
     def migrate_artifact_store(self, url: str) -> dict[str, Any]:
         """Copy every payload into the store at ``url``, then make it the project's store."""
         from zenml_cli.core import artifacts

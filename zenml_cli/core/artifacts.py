@@ -234,6 +234,22 @@ def add_metadata(
     return record
 
 
+def update_tags(
+    store: Store, name_or_id: str, version: str | None, add: list[str], remove: list[str]
+) -> ArtifactVersionRecord:
+    """Add and remove tags of an artifact version (ZenML's ``add_tags``/``remove_tags``),
+    under the artifact's lock."""
+    from zenml_cli.core.names import check_tags
+
+    adding, removing = check_tags(add), set(check_tags(remove))
+    target = get(store, name_or_id, version)
+    with store.lock(artifact_lock(target.name)):
+        record = get(store, target.name, target.version)
+        record.tags = sorted((set(record.tags) | set(adding)) - removing)
+        store.write_artifact_version(record.name, record.version, record.to_manifest())
+    return record
+
+
 # ------------------------------------------------------------------------------- helpers
 def _plausible(text: str) -> bool:
     return bool(text) and "/" not in text and "\\" not in text and text not in (".", "..")
