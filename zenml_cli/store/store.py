@@ -87,7 +87,7 @@ class Store:
         cls, project_dir: str | os.PathLike[str] | None = None, *, require_store: bool = False
     ) -> Store:
         """The store found by ``store/locate.py``'s rules; ``require_store`` refuses an
-        explicit folder without ``.zenml/`` (every CLI command but ``zenml init``)."""
+        explicit folder without ``.zenml/`` (everything but ``zenml init``)."""
         return cls(find_project_root(project_dir, require_store=require_store))
 
     # ----------------------------------------------------------------------------- config
