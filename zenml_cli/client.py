@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 class Client(RunsAndStack):
     """Entry point to the model registry of the project at ``project_dir`` (default: found
-    from the current folder upwards, or ``$ZENML_PROJECT_DIR``)."""
+    from the current folder upwards, or ``$ZENML_PROJECT_DIR``). An explicit folder must
+    hold a store (NotFoundError naming ``zenml init``, as from the CLI)."""
 
     def __init__(
         self, project_dir: str | os.PathLike[str] | None = None, push: bool | None = None
