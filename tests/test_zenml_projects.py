@@ -207,3 +207,56 @@ def test_inference_loads_the_production_model_from_its_config(
     linked = zenml_json(repo, "model", "data_artifacts", MODEL, "--version", "production")
     assert "predictions" in {a["name"] for a in linked["items"]}
     assert versions_of(repo, "dataset") == ["1", "2", "3"]  # enable_cache: false in the file
+
+
+TEAMMATE_PROGRAM = """
+from typing import Annotated
+from zenml_cli import pipeline, step
+
+@step
+def prepare(n: int) -> Annotated[list, "prepared"]:
+    return list(range(n))
+
+@pipeline
+def prep() -> None:
+    prepare(5)
+
+print(prep().steps["prepare"].status.value)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("shared", "expected"), [(True, "cached"), (False, "completed")])
+def test_a_teammates_run_is_reused_only_when_its_payloads_are_shared(
+    tmp_path: Path, shared: bool, expected: str
+) -> None:
+    """The cache key travels through git in the run manifest; a teammate's clone reuses the
+    step only when the payloads are in a shared artifact store (else they cannot load)."""
+    from git_support import BRANCH, clone, make_remote
+
+    remote = make_remote(tmp_path)
+    mine, theirs = clone(remote, tmp_path / "mine"), clone(remote, tmp_path / "theirs")
+    config = mine / ".zenml" / "config.yaml"
+    if shared:
+        store_url = (tmp_path / "shared").as_uri()
+        text = config.read_text().replace(
+            "artifact_store: .zenml/artifact_store", f"artifact_store: {store_url}"
+        )
+        config.write_text(text)
+    (mine / "prep.py").write_text(TEAMMATE_PROGRAM)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZENML_")}
+    env["ZENML_ACTOR"] = "tester"
+
+    def run_in(root: Path) -> str:
+        done = subprocess.run(
+            [sys.executable, "prep.py"], cwd=root, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert run_in(mine) == "completed"
+    git(mine, "add", "-A")
+    git(mine, "commit", "-q", "-m", "a run of prep")
+    git(mine, "push", "-q", "origin", BRANCH)
+    git(theirs, "pull", "-q", "--ff-only", "origin", BRANCH)
+    assert run_in(theirs) == expected
