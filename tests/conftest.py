@@ -81,6 +81,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def client(project: Path) -> Client:
+    """A client of the project, initialised first (as ``zenml init`` would): an explicit
+    project folder without a store is refused."""
+    from zenml_cli.registry import Registry
+
+    Registry(project, require_store=False).init()
     return Client(project)
 
 

@@ -26,6 +26,9 @@ def sdk_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ZENML_PROJECT_DIR", str(root))
     monkeypatch.setenv("ZENML_ACTOR", "tester")
     monkeypatch.delenv("ZENML_LOCK_TIMEOUT", raising=False)
+    from zenml_cli.registry import Registry
+
+    Registry(root, require_store=False).init()  # an explicit project dir must hold a store
     return root
 
 

@@ -277,6 +277,7 @@ def test_local_store_dedups_and_archives_folders_deterministically(tmp_path: Pat
 
     root = tmp_path / "p"
     root.mkdir()
+    Store(root).ensure_created()  # an explicit project dir must hold a store
     os.environ["ZENML_PROJECT_DIR"] = str(root)
     try:
         first, second = save_artifact(b"x" * 5000, "blob"), save_artifact(b"x" * 5000, "blob")

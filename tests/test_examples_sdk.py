@@ -86,6 +86,8 @@ def test_every_example_has_a_check() -> None:
 def test_example_runs_and_leaves_the_store_it_describes(example: Path, tmp_path: Path) -> None:
     root = tmp_path / "project"
     root.mkdir()
+    # ZENML_PROJECT_DIR names the folder, so it must hold a store (issue 20 item 12)
+    assert run_in_project(root, "-m", "zenml_cli", "init", timeout=60).returncode == 0
     result = run_in_project(root, str(example), timeout=120)
     assert result.returncode == 0, result.stderr
     CHECKS[example.stem](root)

@@ -97,13 +97,30 @@ def test_a_project_dir_that_is_a_file_is_invalid_input(
         Store.locate()
 
 
-def test_the_sdk_still_creates_a_store_in_an_explicit_empty_folder(project: Path) -> None:
-    """Python has no 'init' step (ZenML's Client has none), so the SDK keeps first-write
-    creation for explicit folders; the CLI is where a mistyped path is caught."""
+def test_an_explicit_folder_without_a_store_is_one_error_from_cli_and_python(
+    project: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20 item 12: ``Client(folder)``, ``ZENML_PROJECT_DIR`` and ``--project-dir`` all
+    refuse a folder without ``.zenml/`` with the same one line naming 'zenml init', and
+    create nothing there; ``zenml init`` is how a store is made in a named folder."""
+    from zenml_cli.errors import NotFoundError
+
     folder = project / "fresh"
     folder.mkdir()
-    Client(folder).create_model("iris")
-    assert (folder / ".zenml/.gitignore").is_file()
+    with pytest.raises(NotFoundError) as from_python:
+        Client(folder).create_model("iris")
+    monkeypatch.setenv("ZENML_PROJECT_DIR", str(folder))
+    with pytest.raises(NotFoundError) as from_env:
+        Client()
+    code, _, err = cli("--project-dir", str(folder), "model", "list")
+    assert code == 3
+    line = str(from_python.value).strip("'\"")
+    assert "run 'zenml init' there" in line and "\n" not in line
+    assert str(from_env.value) == str(from_python.value)
+    assert line in err
+    assert list(folder.iterdir()) == []
+    assert cli("--project-dir", str(folder), "init")[0] == 0
+    assert Client(folder).create_model("iris").name == "iris"
 
 
 # ------------------------------------------------------------------------------- actor

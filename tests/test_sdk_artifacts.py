@@ -137,7 +137,6 @@ def test_manifest_names_the_payload_by_hash_and_payload_is_git_ignored(
 
 
 def test_configured_artifact_store_path(sdk_project: Path) -> None:  # noqa: F811
-    (sdk_project / ".zenml").mkdir()
     (sdk_project / ".zenml" / "config.yaml").write_text("format: 1\nartifact_store: payloads\n")
     saved = save_artifact("x", "a")
     assert Path(saved.uri).parent.parent.parent == sdk_project / "payloads"

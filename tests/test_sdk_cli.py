@@ -36,7 +36,7 @@ def endpoint() -> Annotated[str, ArtifactConfig("endpoint", is_deployment_artifa
     return "http://x"
 
 
-@pipeline(model=Model(name="demo"))
+@pipeline(model=Model(name="demo"), enable_cache=False)  # each run saves new versions
 def train() -> None:
     data()
     model_out()

@@ -23,7 +23,7 @@ def train(worker: str) -> Annotated[str, ArtifactConfig("weights", is_model_arti
         save_artifact(f"{worker}-{epoch}", "checkpoint")
     return worker
 
-@pipeline(model=Model(name="demo"))
+@pipeline(model=Model(name="demo"), enable_cache=False)  # each run saves, uncached
 def training(worker: str) -> None:
     train(worker)
 

@@ -19,6 +19,8 @@ def test_python_tour_runs(tmp_path: Path) -> None:
     root.mkdir()
     script = tmp_path / "tour.py"
     script.write_text("\n".join(blocks))
+    # ZENML_PROJECT_DIR names the folder, so it must hold a store (issue 20 item 12)
+    assert run_in_project(root, "-m", "zenml_cli", "init", timeout=60).returncode == 0
     result = run_in_project(root, str(script), timeout=120)
     assert result.returncode == 0, result.stderr
     versions = zenml_json(root, "model", "version", "list", "demo")["items"]

@@ -152,6 +152,7 @@ def test_history_records_who_when_what_and_why(iris: Client) -> None:
 def test_history_answers_what_was_in_production_at_a_time(project: Path) -> None:
     moments = iter(datetime(2026, 1, day, tzinfo=UTC) for day in range(1, 30))
     store = Store(project, clock=lambda: next(moments))
+    store.ensure_created()
     client = Client(project)
     client.store = store
     client.create_model("iris")

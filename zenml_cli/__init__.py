@@ -24,12 +24,14 @@ from zenml_cli.errors import (
 
 if TYPE_CHECKING:
     from zenml_cli.artifacts.artifact_config import ArtifactConfig
+    from zenml_cli.artifacts.external_artifact import ExternalArtifact
     from zenml_cli.artifacts.utils import (
         link_artifact_to_model,
         load_artifact,
         log_artifact_metadata,
         log_metadata,
         log_model_metadata,
+        log_step_metadata,
         save_artifact,
     )
     from zenml_cli.client import Client
@@ -37,18 +39,23 @@ if TYPE_CHECKING:
     from zenml_cli.pipelines.context import get_pipeline_context, get_step_context
     from zenml_cli.pipelines.pipeline import pipeline
     from zenml_cli.pipelines.step import step
+    from zenml_cli.utils.tag_utils import Tag, add_tags, remove_tags
 
 __version__ = "0.1.0"
 
 #: Public name -> the module that defines it, imported when the name is first used.
 _LAZY = {
     "ArtifactConfig": "zenml_cli.artifacts.artifact_config",
+    "ExternalArtifact": "zenml_cli.artifacts.external_artifact",
     "Client": "zenml_cli.client",
     "Model": "zenml_cli.model",
     "get_pipeline_context": "zenml_cli.pipelines.context",
     "get_step_context": "zenml_cli.pipelines.context",
     "pipeline": "zenml_cli.pipelines.pipeline",
     "step": "zenml_cli.pipelines.step",
+    "Tag": "zenml_cli.utils.tag_utils",
+    "add_tags": "zenml_cli.utils.tag_utils",
+    "remove_tags": "zenml_cli.utils.tag_utils",
     **{
         name: "zenml_cli.artifacts.utils"
         for name in (
@@ -57,6 +64,7 @@ _LAZY = {
             "log_artifact_metadata",
             "log_metadata",
             "log_model_metadata",
+            "log_step_metadata",
             "save_artifact",
         )
     },
@@ -80,6 +88,7 @@ __all__ = [
     "ArtifactConfig",
     "ArtifactType",
     "Client",
+    "ExternalArtifact",
     "ConflictError",
     "CorruptManifestError",
     "InvalidInputError",
@@ -88,7 +97,9 @@ __all__ = [
     "ModelStages",
     "NotFoundError",
     "StepContextError",
+    "Tag",
     "ZenMLCliError",
+    "add_tags",
     "get_pipeline_context",
     "get_step_context",
     "link_artifact_to_model",
@@ -96,7 +107,9 @@ __all__ = [
     "log_artifact_metadata",
     "log_metadata",
     "log_model_metadata",
+    "log_step_metadata",
     "pipeline",
+    "remove_tags",
     "save_artifact",
     "step",
 ]

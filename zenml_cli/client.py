@@ -10,6 +10,7 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from zenml_cli.client_runs import RunsAndStack
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE, Page
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.enums import ArtifactType, ModelStages
@@ -19,13 +20,13 @@ from zenml_cli.registry import Registry
 
 if TYPE_CHECKING:
     from zenml_cli.core.artifact_records import ArtifactVersionRecord
-    from zenml_cli.core.runs import RunRecord
     from zenml_cli.store import Store
 
 
-class Client:
+class Client(RunsAndStack):
     """Entry point to the model registry of the project at ``project_dir`` (default: found
-    from the current folder upwards, or ``$ZENML_PROJECT_DIR``)."""
+    from the current folder upwards, or ``$ZENML_PROJECT_DIR``). An explicit folder must
+    hold a store (NotFoundError naming ``zenml init``, as from the CLI)."""
 
     def __init__(
         self, project_dir: str | os.PathLike[str] | None = None, push: bool | None = None
@@ -300,40 +301,6 @@ class Client:
             every_version=True,
             delete_from_artifact_store=delete_from_artifact_store,
         )
-
-    # ------------------------------------------------------------------------- runs
-    def get_pipeline_run(self, name_id_or_prefix: str) -> RunRecord:
-        """A pipeline run by id or name (exact, never by prefix)."""
-        return self.registry.find_run(name_id_or_prefix)
-
-    def list_pipeline_runs(
-        self,
-        sort_by: str = "asc:created",
-        page: int = 1,
-        size: int = DEFAULT_PAGE_SIZE,
-        pipeline_name: str | None = None,
-        name: str | None = None,
-        status: str | None = None,
-    ) -> Page[RunRecord]:
-        """Runs, oldest first (``sort_by="desc:created"``: newest first), optionally of one
-        pipeline, by exact run name or by status."""
-        from zenml_cli.core.listing import check_paging, paginate
-
-        check_paging(page, size)
-        if sort_by not in ("created", "asc:created", "desc:created"):
-            raise InvalidInputError(
-                f"cannot sort runs by {sort_by!r}; use asc:created or desc:created"
-            )
-        runs = self.registry.list_runs(pipeline_name)
-        runs = [r for r in runs if (name is None or r.name == name)]
-        runs = [r for r in runs if (status is None or r.status == status)]
-        if sort_by == "desc:created":
-            runs.reverse()
-        return paginate(runs, page, size)
-
-    def delete_pipeline_run(self, name_or_id: str) -> None:
-        """Delete a run record; model versions forget it, the artifacts it made stay."""
-        self.registry.delete_run(name_or_id)
 
     # ------------------------------------------------------------------------- binding
     def _model(self, record: ModelRecord) -> ModelResponse:

@@ -52,3 +52,5 @@ class ExecutionStatus(StrEnum):
     RUNNING = "running"
     COMPLETED = "completed"
     FAILED = "failed"
+    #: A step whose outputs were reused from an earlier completed run (step caching).
+    CACHED = "cached"

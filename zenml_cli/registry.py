@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from zenml_cli.core.merge.driver import DriverResult
     from zenml_cli.core.merge.report import MergeReport
     from zenml_cli.core.records import ModelRecord, ModelVersionRecord
-    from zenml_cli.core.runs import RunRecord
+    from zenml_cli.core.runs import RunRecord, StepRunRecord
     from zenml_cli.core.versions import VersionUpdate
 
 T = TypeVar("T")
@@ -50,10 +50,13 @@ class Registry:
         project_dir: str | os.PathLike[str] | None = None,
         *,
         store: Store | None = None,
-        require_store: bool = False,
+        require_store: bool = True,
         push: bool | None = None,
     ) -> None:
-        """``require_store``: an explicit ``project_dir`` must already hold ``.zenml/``.
+        """``require_store``: an explicit ``project_dir`` (or ``$ZENML_PROJECT_DIR``) must
+        already hold ``.zenml/`` (the CLI and Python alike; only ``zenml init`` passes False):
+        a mistyped path must not silently start a second, empty registry. Without an
+        explicit folder a first write still creates the store where ``.git`` is.
         ``push``: make every write a transaction on the git remote (None: ``$ZENML_PUSH``)."""
         if store is None:
             store = Store.locate(project_dir, require_store=require_store)
@@ -91,6 +94,20 @@ class Registry:
         return self._write(
             lambda store: setup.init_store(store, **settings), lambda _: "initialise the store"
         )
+
+    def environment(self) -> dict[str, str]:
+        """What ``Client().active_stack`` / ``active_project`` / ``active_user`` describe:
+        the project folder, where artifact payloads go, and who is acting."""
+        from zenml_cli.core.actor import current_actor
+
+        setting = self.store.config.artifact_store
+        is_url = "://" in setting
+        return {
+            "root": str(self.store.root),
+            "artifact_store": setting if is_url else str(self.store.root / setting),
+            "artifact_store_flavor": setting.split("://", 1)[0] if is_url else "local",
+            "user": current_actor(),
+        }
 
     def doctor(self, *, payloads: bool = False) -> DoctorReport:
         """Check every manifest; with ``payloads``, also every payload they name."""
@@ -468,6 +485,16 @@ class Registry:
             lambda a: f"log metadata on artifact {a.name} version {a.version}",
         )
 
+    def update_artifact_tags(
+        self, name_or_id: str, version: str | None, add: list[str], remove: list[str]
+    ) -> ArtifactVersionRecord:
+        from zenml_cli.core import artifacts
+
+        return self._write(
+            lambda store: artifacts.update_tags(store, name_or_id, version, add, remove),
+            lambda a: f"tag artifact {a.name} version {a.version}",
+        )
+
     def migrate_artifact_store(self, url: str) -> dict[str, Any]:
         """Copy every payload into the store at ``url``, then make it the project's store."""
         from zenml_cli.core import artifacts
@@ -525,6 +552,21 @@ class Registry:
         from zenml_cli.core import runs
 
         return runs.list_runs(self.store, pipeline)
+
+    def cache_index(self) -> dict[str, tuple[str, StepRunRecord]]:
+        """Step caching: cache key -> (run id, step run) of the newest completed step run."""
+        from zenml_cli.core import runs
+
+        return runs.cache_index(self.store)
+
+    @staticmethod
+    def read_run_config(path: str | os.PathLike[str]) -> dict[str, Any]:
+        """A ZenML run configuration file (``with_options(config_path=...)``), parsed as
+        strict, bounded YAML; relative paths are taken from the current folder. Static: the
+        file belongs to the program, not to a project's store."""
+        from zenml_cli.store.run_config import read_run_config
+
+        return read_run_config(Path(path))
 
     def delete_run(self, name_or_id: str) -> RunRecord:
         """Remove a run; model versions forget it, artifacts it made stay."""

@@ -43,7 +43,9 @@ def test_list_get_and_delete_pipeline_runs():
         client.get_pipeline_run(first.id)
     assert [r.id for r in client.list_pipeline_runs(pipeline_name="produce")] == [second.id]
     version = client.get_model_version("deletable", "v1")
-    assert first.id not in version.pipeline_run_ids  # the version stays, the run is forgotten
+    assert (
+        first.id not in version.pipeline_run_ids.values()
+    )  # the version stays, the run is forgotten
     assert version.get_artifact("clf") is not None
 
 

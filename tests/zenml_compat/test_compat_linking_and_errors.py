@@ -102,7 +102,6 @@ def test_an_empty_tag_filter_filters_nothing_for_models_and_versions():
     ],
 )
 def test_register_save_models_to_registry_takes_a_value(given: list[str], saved: bool):
-    assert CliRunner().invoke(app, ["init"]).exit_code == 0
     result = CliRunner().invoke(app, ["model", "register", "cli_model", *given, "-o", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["save_models_to_registry"] is saved
@@ -110,7 +109,6 @@ def test_register_save_models_to_registry_takes_a_value(given: list[str], saved:
 
 def test_update_save_models_to_registry_takes_a_value():
     runner = CliRunner()
-    assert runner.invoke(app, ["init"]).exit_code == 0
     assert runner.invoke(app, ["model", "register", "cli_model"]).exit_code == 0
     result = runner.invoke(
         app, ["model", "update", "cli_model", "--save-models-to-registry", "false", "-o", "json"]
@@ -120,7 +118,6 @@ def test_update_save_models_to_registry_takes_a_value():
 
 
 def test_a_non_boolean_value_is_a_usage_error():
-    assert CliRunner().invoke(app, ["init"]).exit_code == 0
     result = CliRunner().invoke(
         app, ["model", "register", "cli_model", "--save-models-to-registry", "maybe"]
     )

@@ -80,7 +80,7 @@ def test_with_options_keeps_settings_and_extra_merged():
         "settings": {"docker": {"parent_image": "x"}},
         "cache": False,
     }
-    configured_pipeline.with_options(extra={"tier": "bronze"}, merge=False)()
+    configured_pipeline.with_options(extra={"tier": "bronze"}, merge=False, enable_cache=False)()
     assert seen["extra"] == {"tier": "bronze"}
 
 

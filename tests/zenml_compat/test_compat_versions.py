@@ -34,9 +34,10 @@ def trained() -> Client:
 # --------------------------------------------------------------------------- version methods
 def test_set_stage_on_a_fetched_version(trained: Client):
     version = trained.get_model_version("trained", "first")
-    version.set_stage(ModelStages.STAGING)
-    assert version.stage == ModelStages.STAGING
+    assert version.set_stage(ModelStages.STAGING) is None
+    assert version.stage is None  # a response is a snapshot, as in ZenML (issue 20 item 6)
     assert trained.get_model_version("trained", ModelStages.STAGING).id == version.id
+    assert trained.get_model_version("trained", "first").stage == ModelStages.STAGING
 
 
 def test_artifacts_by_kind_from_a_fetched_version(trained: Client):

@@ -86,32 +86,68 @@ def log_metadata(
     artifact_name: str | None = None,
     artifact_version: str | None = None,
     artifact_version_id: str | None = None,
+    infer_artifact: bool = False,
+    model_id: str | None = None,
 ) -> None:
     """Attach metadata to a model version, an artifact version, or the running step.
 
-    Targets, in order: ``model_name`` (with ``model_version``, default the latest),
-    ``infer_model`` (the step's model), ``artifact_name``/``artifact_version_id``, else the
-    running step's run. Outside a step a target is required.
+    Targets, in order: ``model_name`` (with ``model_version``, default the latest) or
+    ``model_id`` (a model version id), ``infer_model`` (the step's model), an output of the
+    running step (``infer_artifact=True``, or ``artifact_name`` naming one of its outputs:
+    attached to the artifact version when the step returns, as ZenML does), another
+    ``artifact_name``/``artifact_version_id``, else the running step's run. Outside a step a
+    target is required.
     """
     registry = registry_in_context()
+    step = current_step()
     if model_name is not None:
         registry.log_version_metadata(model_name, model_version, metadata)
     elif model_version is not None:
         raise InvalidInputError("model_version= needs model_name= too")
+    elif model_id is not None:
+        found = registry.find_version_by_id(str(model_id))
+        registry.log_version_metadata(found.model, found.number, metadata)
     elif infer_model:
         target = _step_model("log_metadata(infer_model=True)")
         registry.log_version_metadata(target.name, target.number, metadata)
+    elif infer_artifact or _is_running_output(artifact_name, artifact_version):
+        if step is None:
+            raise MissingTargetError(
+                "log_metadata(infer_artifact=True) works only inside a step; pass "
+                "artifact_name= and artifact_version= outside one"
+            )
+        output = step.output_name(artifact_name, "log_metadata(infer_artifact=True)")
+        if output is None:
+            raise InvalidInputError(
+                f"step '{step.step_name}' has no output '{artifact_name}' to infer; name one "
+                "of its outputs, or leave infer_artifact out to target an existing artifact"
+            )
+        step.add_output_metadata(metadata, output)
     elif artifact_name is not None or artifact_version_id is not None:
         name_or_id = artifact_name if artifact_name is not None else str(artifact_version_id)
         registry.log_artifact_metadata(name_or_id, artifact_version, metadata)
     else:
-        step = current_step()
         if step is None:
             raise MissingTargetError(
                 "log_metadata outside a step needs a target: pass model_name= (and "
                 "model_version=) or artifact_name="
             )
-        step.add_output_metadata(metadata)
+        step.step_run.run_metadata.update(_checked(metadata))
+        step.run_context.registry.write_run(step.pipeline_run)
+
+
+def _is_running_output(artifact_name: str | None, artifact_version: str | None) -> bool:
+    """Whether ``artifact_name`` (without a version) names an output of the running step."""
+    step = current_step()
+    if step is None or artifact_name is None or artifact_version is not None:
+        return False
+    return step.output_name(artifact_name, "log_metadata") is not None
+
+
+def _checked(metadata: dict[str, Any]) -> dict[str, Any]:
+    from zenml_cli.core.metadata import checked_metadata
+
+    return checked_metadata(metadata)
 
 
 def log_model_metadata(
@@ -135,10 +171,58 @@ def log_model_metadata(
 
 
 def log_artifact_metadata(
-    metadata: dict[str, Any], artifact_name: str, artifact_version: str | None = None
+    metadata: dict[str, Any],
+    artifact_name: str | None = None,
+    artifact_version: str | None = None,
 ) -> None:
-    """ZenML's older form: metadata for an artifact version (default: its latest)."""
+    """ZenML's older form: metadata for an artifact version (default: its latest). Inside a
+    step, an ``artifact_name`` that is one of the step's outputs (or no name, in a step with
+    one output) means the output being produced: attached when the step returns."""
+    if artifact_name is None:
+        if current_step() is None:
+            raise MissingTargetError(
+                "log_artifact_metadata without artifact_name works only inside a step with "
+                "one output; pass artifact_name="
+            )
+        log_metadata(metadata, infer_artifact=True)
+        return
     log_metadata(metadata, artifact_name=artifact_name, artifact_version=artifact_version)
+
+
+def log_step_metadata(
+    metadata: dict[str, Any],
+    step_name: str | None = None,
+    pipeline_name_id_or_prefix: str | None = None,
+    run_id: str | None = None,
+) -> None:
+    """ZenML's older form: metadata for a step run, in the run manifest. Without names, the
+    running step; else step ``step_name`` of run ``run_id`` (a run id or name), or of the
+    latest run of pipeline ``pipeline_name_id_or_prefix``, or of the running pipeline."""
+    registry = registry_in_context()
+    step = current_step()
+    if step_name is None:
+        if step is None:
+            raise MissingTargetError(
+                "log_step_metadata outside a step needs step_name= and run_id= (or "
+                "pipeline_name_id_or_prefix=)"
+            )
+        log_metadata(metadata)
+        return
+    if run_id is not None:
+        run = registry.find_run(str(run_id))
+    elif pipeline_name_id_or_prefix is not None:
+        runs = registry.list_runs(str(pipeline_name_id_or_prefix))
+        if not runs:
+            raise MissingTargetError(f"pipeline '{pipeline_name_id_or_prefix}' has no runs")
+        run = runs[-1]
+    elif step is not None:
+        run = step.pipeline_run
+    else:
+        raise MissingTargetError("log_step_metadata(step_name=...) needs run_id= outside a run")
+    if step_name not in run.steps:
+        raise InvalidInputError(f"run '{run.name}' has no step '{step_name}'")
+    run.steps[step_name].run_metadata.update(_checked(metadata))
+    registry.write_run(run)
 
 
 def _step_model(what: str) -> Model:

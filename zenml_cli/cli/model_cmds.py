@@ -96,8 +96,9 @@ def _boolean(value: str) -> bool: ...
 @overload
 def _boolean(value: None) -> None: ...
 def _boolean(value: str | None) -> bool | None:
-    """ZenML's ``--save-models-to-registry false``: an option with a value. (ZenML's short
-    ``-s`` is left out: here ``-s`` always means ``--stage``, one meaning per letter.)"""
+    """ZenML's ``--save-models-to-registry false`` (``-s false``): an option with a value.
+    ZenML's letters win where ZenML defines them: ``-s`` is this option in ``model register``
+    and ``model update``, and ``--stage`` in the version commands."""
     if value is None:
         return None
     text = value.strip().lower()
@@ -131,6 +132,7 @@ def register(
         str,
         typer.Option(
             "--save-models-to-registry",
+            "-s",
             metavar="BOOLEAN",
             help="Whether model artifacts of this model go to the model registry (true/false).",
         ),
@@ -236,6 +238,7 @@ def update(
         str | None,
         typer.Option(
             "--save-models-to-registry",
+            "-s",
             metavar="BOOLEAN",
             help="Whether model artifacts of this model go to the model registry (true/false).",
             show_default=False,

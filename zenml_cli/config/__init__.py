@@ -6,6 +6,7 @@ with the run as plain data. They have no effect here: every run is local, in the
 process, so there is no image to build and no resource to request.
 """
 
+from zenml_cli.config.schedule import Schedule
 from zenml_cli.config.settings import (
     BaseSettings,
     DockerSettings,
@@ -20,6 +21,7 @@ __all__ = [
     "DockerSettings",
     "PythonPackageInstaller",
     "ResourceSettings",
+    "Schedule",
     "StepRetryConfig",
     "settings_to_data",
 ]

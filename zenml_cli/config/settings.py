@@ -60,6 +60,27 @@ def settings_to_data(settings: dict[str, Any]) -> dict[str, Any]:
     return {str(key): _plain(value) for key, value in settings.items()}
 
 
+def merge_settings(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Settings of two levels (file and code, pipeline and step) merged as ZenML merges
+    them: per key, and inside a key field by field, ``override`` winning."""
+    merged = dict(base)
+    for key, value in override.items():
+        if key in merged and _is_mapping(merged[key]) and _is_mapping(value):
+            merged[key] = {**_plain(merged[key]), **_plain(value)}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _is_mapping(value: Any) -> bool:
+    return isinstance(value, BaseSettings | dict)
+
+
+def plain_data(values: dict[str, Any]) -> dict[str, Any]:
+    """Any option mapping as YAML-ready data (objects and callables become their repr)."""
+    return {str(key): _plain(value) for key, value in values.items()}
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseSettings):
         return value.model_dump()

@@ -47,6 +47,8 @@ class ArtifactVersionRecord:
     producing_step: str | None = None
     created: str = ""
     created_by: str = ""
+    #: The cache key of the step run that produced it (step caching; None outside a step).
+    cache_key: str | None = None
     store: Store | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -108,6 +110,8 @@ class ArtifactVersionRecord:
         }
         if self.legacy_uri is not None:
             data["uri"] = self.legacy_uri
+        if self.cache_key is not None:  # only when set: older manifests keep their bytes
+            data["cache_key"] = self.cache_key
         return data
 
     @classmethod
@@ -154,6 +158,7 @@ class ArtifactVersionRecord:
             producing_step=check.text("producing_step"),
             created=check.text("created") or "",
             created_by=check.text("created_by") or "",
+            cache_key=check.text("cache_key"),
             store=store,
         )
 

@@ -57,6 +57,7 @@ def save(
     metadata: dict[str, Any] | None = None,
     producing_run: str | None = None,
     producing_step: str | None = None,
+    cache_key: str | None = None,
 ) -> ArtifactVersionRecord:
     """Store ``data`` as a new version of artifact ``name``.
 
@@ -99,6 +100,7 @@ def save(
             producing_step=producing_step,
             created=timestamp(store.clock()),
             created_by=current_actor(),
+            cache_key=cache_key,
             store=store,
         )
         store.create_artifact_version(name, record.version, record.to_manifest())
@@ -252,6 +254,22 @@ def add_metadata(
     with store.lock(artifact_lock(target.name)):
         record = get(store, target.name, target.version)
         record.run_metadata = {**record.run_metadata, **meta}
+        store.write_artifact_version(record.name, record.version, record.to_manifest())
+    return record
+
+
+def update_tags(
+    store: Store, name_or_id: str, version: str | None, add: list[str], remove: list[str]
+) -> ArtifactVersionRecord:
+    """Add and remove tags of an artifact version (ZenML's ``add_tags``/``remove_tags``),
+    under the artifact's lock."""
+    from zenml_cli.core.names import check_tags
+
+    adding, removing = check_tags(add), set(check_tags(remove))
+    target = get(store, name_or_id, version)
+    with store.lock(artifact_lock(target.name)):
+        record = get(store, target.name, target.version)
+        record.tags = sorted((set(record.tags) | set(adding)) - removing)
         store.write_artifact_version(record.name, record.version, record.to_manifest())
     return record
 

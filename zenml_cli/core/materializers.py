@@ -44,9 +44,19 @@ class Materialized:
     environment: dict[str, str] = field(default_factory=dict)
 
 
+#: ZenML's report strings (``zenml_cli.types``), named here so the core need not import the
+#: SDK: saved as data analysis artifacts, pickled so loading gives the same class back.
+REPORT_KINDS = frozenset(
+    f"zenml_cli.types.{name}"
+    for name in ("HTMLString", "MarkdownString", "CSVString", "JSONString")
+)
+
+
 def materialize(data: Any) -> Materialized:
     """Serialise ``data`` with the first materializer that fits its type."""
     kind = f"{type(data).__module__}.{type(data).__qualname__}"
+    if kind in REPORT_KINDS:
+        return _pickled("pickle", data, kind, ArtifactType.DATA_ANALYSIS)
     if _is_json(data):
         text = json.dumps(data, ensure_ascii=False, sort_keys=False, indent=1)
         return Materialized("json", kind, data=text.encode("utf-8"))

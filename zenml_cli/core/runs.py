@@ -35,9 +35,16 @@ class StepRunRecord:
     model_version: dict[str, Any] | None = None
     run_metadata: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    #: What step caching keys this step run by (see ``pipelines/caching.py``); None when the
+    #: step could not be keyed (a parameter that is neither JSON nor picklable).
+    cache_key: str | None = None
+    #: {"run", "step"} of the completed step run whose outputs a cached step reused.
+    cached_from: dict[str, str] | None = None
+    #: The step's parameters (JSON-ready), settings and extra, as configured.
+    config: dict[str, Any] = field(default_factory=dict)
 
     def to_manifest(self) -> dict[str, Any]:
-        return {
+        data = {
             "name": self.name,
             "status": self.status.value,
             "start_time": self.start_time,
@@ -47,6 +54,12 @@ class StepRunRecord:
             "metadata": self.run_metadata,
             "error": self.error,
         }
+        # Written only when set, so runs recorded before step caching keep their bytes.
+        optional = {"cache_key": self.cache_key, "cached_from": self.cached_from}
+        data.update({key: value for key, value in optional.items() if value is not None})
+        if self.config:
+            data["config"] = self.config
+        return data
 
     @classmethod
     def from_manifest(cls, data: object, path: str) -> StepRunRecord:
@@ -62,7 +75,14 @@ class StepRunRecord:
             model_version=check.mapping("model_version") or None,
             run_metadata=check.mapping("metadata"),
             error=check.text("error"),
+            cache_key=check.text("cache_key"),
+            cached_from=_plain_mapping(check.mapping("cached_from")) or None,
+            config=check.mapping("config"),
         )
+
+
+def _plain_mapping(data: dict[str, Any]) -> dict[str, str]:
+    return {str(key): str(value) for key, value in data.items()}
 
 
 @dataclass
@@ -78,13 +98,17 @@ class RunRecord:
     model_versions: list[dict[str, Any]] = field(default_factory=list)
     steps: dict[str, StepRunRecord] = field(default_factory=dict)
     error: str | None = None
+    #: The run's configuration as given: ``enable_cache``, ``settings``, ``extra``,
+    #: ``parameters``, ``config_path`` and the run configuration keys that have no effect on a
+    #: local run (recorded, never executed).
+    config: dict[str, Any] = field(default_factory=dict)
 
     @property
     def pipeline_name(self) -> str:
         return self.pipeline
 
     def to_manifest(self) -> dict[str, Any]:
-        return {
+        data = {
             "format": FORMAT,
             "id": self.id,
             "name": self.name,
@@ -97,6 +121,9 @@ class RunRecord:
             "steps": [step.to_manifest() for step in self.steps.values()],
             "error": self.error,
         }
+        if self.config:  # only when set: runs recorded before keep their bytes
+            data["config"] = self.config
+        return data
 
     @classmethod
     def from_manifest(cls, data: dict[str, Any], path: str) -> RunRecord:
@@ -117,6 +144,7 @@ class RunRecord:
             model_versions=[v for v in versions if isinstance(v, dict)],
             steps={step.name: step for step in parsed},
             error=check.text("error"),
+            config=check.mapping("config"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -200,6 +228,17 @@ def list_runs(store: Store, pipeline: str | None = None) -> list[RunRecord]:
     if pipeline is not None:
         found = [run for run in found if run.pipeline == pipeline]
     return sorted(found, key=lambda run: (run.start_time, run.id))
+
+
+def cache_index(store: Store) -> dict[str, tuple[str, StepRunRecord]]:
+    """Cache key -> (run id, step run) of the newest *completed* step run with that key.
+    Cached step runs are never candidates (as in ZenML): they point at the original."""
+    index: dict[str, tuple[str, StepRunRecord]] = {}
+    for run in list_runs(store):  # oldest first, so a newer run overwrites an older one
+        for step in run.steps.values():
+            if step.cache_key and step.status is ExecutionStatus.COMPLETED:
+                index[step.cache_key] = (run.id, step)
+    return index
 
 
 def runs_of_version(store: Store, model: str, ref: RefInput) -> list[RunRecord]:

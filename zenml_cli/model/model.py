@@ -59,18 +59,12 @@ class Model:
         tags: list[str] | None = None,
         save_models_to_registry: bool = True,
     ) -> None:
-        from zenml_cli.core.names import check_name, check_version_name
-        from zenml_cli.core.refs import VersionRef
-        from zenml_cli.core.templates import has_placeholders
+        from zenml_cli.core.names import check_name
 
         self.name = check_name(name, "model name")
         #: The name as given: it may hold placeholders (``{team}_model``) filled per run.
         self._name_template = self.name
-        self._requested = version
-        self._ref: VersionRef | None = VersionRef.parse(version) if version is not None else None
-        named = self._ref.name if self._ref is not None else None
-        if named is not None and not has_placeholders(named):
-            check_version_name(named)
+        self._set_version(version)
         self.license = license
         self.description = description
         self.audience = audience
@@ -80,8 +74,19 @@ class Model:
         self.ethics = ethics
         self.tags = list(tags or [])
         self.save_models_to_registry = save_models_to_registry
-        self._resolved: ModelVersionRecord | None = None
         self._registry: Registry | None = None
+
+    def _set_version(self, version: str | int | ModelStages | None) -> None:
+        from zenml_cli.core.names import check_version_name
+        from zenml_cli.core.refs import VersionRef
+        from zenml_cli.core.templates import has_placeholders
+
+        ref = VersionRef.parse(version) if version is not None else None
+        named = ref.name if ref is not None else None
+        if named is not None and not has_placeholders(named):
+            check_version_name(named)
+        self._requested, self._ref = version, ref
+        self._resolved: ModelVersionRecord | None = None
 
     # ------------------------------------------------------------------------- resolving
     def reference_key(self, substitutions: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -188,6 +193,12 @@ class Model:
         (reading it never creates a version)."""
         return self._resolved.name if self._resolved is not None else self._requested
 
+    @version.setter
+    def version(self, version: str | int | ModelStages | None) -> None:
+        """Point this object at another version (ZenML's ``Model`` is a pydantic object whose
+        fields are assignable); it is resolved again on next use."""
+        self._set_version(version)
+
     @property
     def stage(self) -> ModelStages | None:
         """The version's stage; None when it has none (as in ZenML)."""
@@ -288,6 +299,22 @@ class Model:
     ) -> ArtifactVersionRecord | None:
         pinned = self._version()
         return self._get_registry().find_linked(pinned.model, pinned.number, name, version, kind)
+
+    def _fields(self) -> tuple[Any, ...]:
+        from zenml_cli.core.schema import MODEL_TEXT_FIELDS
+
+        version = self.version
+        plain = version.value if isinstance(version, ModelStages) else version
+        text_fields = tuple(getattr(self, key) for key in MODEL_TEXT_FIELDS)
+        return (self.name, plain, *text_fields, self.tags, self.save_models_to_registry)
+
+    def __eq__(self, other: object) -> bool:
+        """Field by field, as ZenML's pydantic ``Model`` compares."""
+        if not isinstance(other, Model):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value, as in ZenML
 
     def __repr__(self) -> str:
         return f"Model(name={self.name!r}, version={self.version!r})"

@@ -77,10 +77,29 @@ class ModelVersionResponse(ModelVersionRecord):
 
     _registry: Registry
     _stage: ModelStages = ModelStages.NONE
+    _run_ids: list[str]
 
     @classmethod
     def bind(cls, record: ModelVersionRecord, registry: Registry) -> ModelVersionResponse:
         return _bound(cls, record, registry)
+
+    @property  # type: ignore[override]
+    def pipeline_run_ids(self) -> dict[str, str]:
+        """``{run name: run id}`` of the runs that used this version, as in ZenML (a run
+        deleted since is left out)."""
+        from zenml_cli.errors import NotFoundError as Missing
+
+        found: dict[str, str] = {}
+        for run_id in self._run_ids:
+            try:
+                found[self._registry.get_run(run_id).name] = run_id
+            except Missing:
+                continue
+        return found
+
+    @pipeline_run_ids.setter
+    def pipeline_run_ids(self, value: list[str]) -> None:
+        self._run_ids = list(value)
 
     @property  # type: ignore[override]
     def stage(self) -> ModelStages | None:
@@ -93,9 +112,11 @@ class ModelVersionResponse(ModelVersionRecord):
 
     def plain(self) -> ModelVersionRecord:
         """The core record (stage ``none`` instead of None, plain string tags)."""
-        values = _values(self)
+        values = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name != "pipeline_run_ids"
+        }
         values.update(stage=self._stage, tags=[str(tag) for tag in self.tags])
-        return ModelVersionRecord(**values)
+        return ModelVersionRecord(pipeline_run_ids=list(self._run_ids), **values)
 
     def to_dict(self) -> dict[str, Any]:
         return self.plain().to_dict()
@@ -105,9 +126,10 @@ class ModelVersionResponse(ModelVersionRecord):
 
     # ------------------------------------------------------------------------- changing
     def set_stage(self, stage: str | ModelStages, force: bool = False) -> None:
-        """Promote this version (a previous staging/production holder is archived)."""
-        result = self._registry.set_stage(self.model, self.number, stage, force=force)
-        self.stage = result.version.stage
+        """Promote this version (a previous staging/production holder is archived). As in
+        ZenML this response is a snapshot: its ``.stage`` stays as it was read; fetch the
+        version again to see the new stage."""
+        self._registry.set_stage(self.model, self.number, stage, force=force)
 
     def log_metadata(self, metadata: dict[str, Any]) -> None:
         """Merge ``metadata`` into this version's run metadata."""

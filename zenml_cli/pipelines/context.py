@@ -7,7 +7,7 @@ run context is a ``ContextVar``: threads and asyncio tasks started outside a run
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.errors import StepContextError, ZenMLCliError
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from zenml_cli.core.records import ModelVersionRecord
     from zenml_cli.core.runs import RunRecord, StepRunRecord
     from zenml_cli.model import Model
+    from zenml_cli.pipelines.outputs import OutputSignature
     from zenml_cli.pipelines.pipeline import Pipeline
     from zenml_cli.registry import Registry
 
@@ -54,6 +55,28 @@ class RunContext:
         self._versions: dict[tuple[str, ...], ModelVersionRecord] = {}
         #: (model, number) of versions this run created, to mark them if the run fails.
         self.created: list[tuple[str, int]] = []
+        #: id(value) -> (value, artifact version id) of every step output this run produced
+        #: or reused: a value passed on to a later step is that artifact (its cache key uses
+        #: the id). The value is held so its id cannot be reused by another object.
+        self.artifact_values: dict[int, tuple[Any, str]] = {}
+        self._cache: dict[str, tuple[str, StepRunRecord]] | None = None
+
+    def remember_artifact(self, value: Any, artifact_id: str) -> None:
+        self.artifact_values[id(value)] = (value, artifact_id)
+
+    def artifact_id_of(self, value: Any) -> str | None:
+        found = self.artifact_values.get(id(value))
+        return found[1] if found is not None and found[0] is value else None
+
+    def cached_step(self, cache_key: str) -> tuple[str, StepRunRecord] | None:
+        """The newest completed step run with this cache key, in the store or this run."""
+        if self._cache is None:
+            self._cache = self.registry.cache_index()
+        return self._cache.get(cache_key)
+
+    def add_to_cache(self, step: StepRunRecord) -> None:
+        if self._cache is not None and step.cache_key:
+            self._cache[step.cache_key] = (self.run.id, step)
 
     def model_version_for(self, model: Model) -> ModelVersionRecord:
         key = model.reference_key(self.substitutions)
@@ -107,6 +130,12 @@ class StepContext:
     step_run: StepRunRecord
     step_model: Model | None
     run_context: RunContext
+    #: The step's declared outputs (None for a step whose outputs are not known yet).
+    signature: OutputSignature | None = None
+    #: Output name -> metadata / tags logged for it while the step runs, attached when the
+    #: step returns and its outputs are saved (as ZenML does).
+    output_metadata: dict[str, dict[str, Any]] = field(default_factory=dict)
+    output_tags: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def model(self) -> Model:
@@ -126,12 +155,44 @@ class StepContext:
     def pipeline(self) -> str:
         return self.pipeline_run.pipeline
 
-    def add_output_metadata(self, metadata: dict[str, Any]) -> None:
-        """Add to this step run's metadata (kept in the run manifest)."""
+    def output_name(self, name: str | None, what: str) -> str | None:
+        """The running step's output called ``name`` (its output name or its artifact's
+        name); with ``name=None`` the only output. None when ``name`` is not an output."""
+        specs = self.signature.outputs if self.signature is not None else []
+        if name is None:
+            if len(specs) != 1:
+                raise StepContextError(
+                    f"{what} without an artifact name needs a step with exactly one output; "
+                    f"step '{self.step_run.name}' has {len(specs)}: pass artifact_name="
+                )
+            return specs[0].name
+        for spec in specs:
+            if name in (spec.name, spec.config.name):
+                return spec.name
+        return None
+
+    def add_output_metadata(self, metadata: dict[str, Any], output_name: str | None = None) -> None:
+        """Metadata for one of this step's outputs (``output_name``; may be left out when the
+        step has one output), attached to its artifact version when the step returns. A step
+        without outputs keeps it as step run metadata (in the run manifest)."""
         from zenml_cli.core.metadata import checked_metadata
 
-        self.step_run.run_metadata.update(checked_metadata(metadata))
-        self.run_context.registry.write_run(self.pipeline_run)
+        checked = checked_metadata(metadata)
+        if output_name is None and self.signature is not None and not self.signature.outputs:
+            self.step_run.run_metadata.update(checked)
+            self.run_context.registry.write_run(self.pipeline_run)
+            return
+        target = self.output_name(output_name, "add_output_metadata")
+        if target is None:
+            raise StepContextError(f"step '{self.step_run.name}' has no output '{output_name}'")
+        self.output_metadata.setdefault(target, {}).update(checked)
+
+    def add_output_tags(self, tags: list[str], output_name: str | None = None) -> None:
+        """Tags for one of this step's outputs, added when the step returns."""
+        target = self.output_name(output_name, "add_output_tags")
+        if target is None:
+            raise StepContextError(f"step '{self.step_run.name}' has no output '{output_name}'")
+        self.output_tags.setdefault(target, []).extend(tags)
 
 
 def current_run() -> RunContext | None:

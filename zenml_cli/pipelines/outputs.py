@@ -117,6 +117,7 @@ def save_in_context(
         metadata=metadata,
         producing_run=step.pipeline_run.id if step else None,
         producing_step=step.step_run.name if step else None,
+        cache_key=step.step_run.cache_key if step else None,
     )
     if step is not None and step.step_model is not None:
         model = step.step_model

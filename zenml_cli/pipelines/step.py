@@ -2,22 +2,30 @@
 and has its outputs saved as artifact versions linked to the step's model version.
 
 Differs from ZenML: steps run immediately in call order (the local orchestrator), so a step's
-output is the plain Python value and can be passed straight to later steps; ``enable_cache``
-is accepted and ignored (every step always runs). A step called outside a pipeline runs as a
-one-step pipeline run named after the step. A step called inside another step is a plain
-function call.
+output is the plain Python value and can be passed straight to later steps. A step called
+outside a pipeline runs as a one-step pipeline run named after the step. A step called inside
+another step is a plain function call.
+
+Caching follows ZenML (see ``caching.py``): on by default, a step whose code, parameters and
+input artifacts are unchanged returns the outputs of its earlier run without running, and the
+run records it as ``cached``. The outputs are linked to the step's model version, as ZenML
+links a cached step's outputs.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Callable, Iterable
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from zenml_cli.errors import InvalidInputError
 from zenml_cli.model import Model
 from zenml_cli.pipelines import context as ctx
-from zenml_cli.pipelines.outputs import save_in_context, signature_of, split_values
+from zenml_cli.pipelines.step_runner import StepRunner
+
+if TYPE_CHECKING:
+    from zenml_cli.pipelines.run_config import StepConfig
 
 
 class Step:
@@ -30,12 +38,48 @@ class Step:
         name: str | None = None,
         model: Model | None = None,
         enable_cache: bool | None = None,
+        settings: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+        parameters: dict[str, Any] | None = None,
     ) -> None:
         self.entrypoint = func
         self.name = name or func.__name__
         self.model = model
         self.enable_cache = enable_cache
+        self.settings: dict[str, Any] = dict(settings or {})
+        self.extra: dict[str, Any] = dict(extra or {})
+        #: Keyword arguments given by configuration (``with_options(parameters=...)``).
+        self.parameters: dict[str, Any] = dict(parameters or {})
+        #: Other ZenML options (experiment_tracker, step_operator, hooks ...), recorded.
+        self.recorded: dict[str, Any] = {}
         functools.update_wrapper(self, func)
+
+    def with_options(
+        self,
+        enable_cache: bool | None = None,
+        parameters: dict[str, Any] | None = None,
+        model: Model | None = None,
+        settings: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+        name: str | None = None,
+        merge: bool = True,
+        **remote_only: Any,
+    ) -> Step:
+        """A copy of this step with these options (ZenML's ``Step.with_options``)."""
+        changed = copy.copy(self)
+        changed.name = name or self.name
+        changed.model = model if model is not None else self.model
+        changed.enable_cache = enable_cache if enable_cache is not None else self.enable_cache
+        for attr, given in (("settings", settings), ("extra", extra), ("parameters", parameters)):
+            base = dict(getattr(self, attr)) if merge or given is None else {}
+            setattr(changed, attr, {**base, **(given or {})})
+        changed.recorded = {**self.recorded, **{k: v for k, v in remote_only.items() if v}}
+        return changed
+
+    def configure(self, **options: Any) -> Step:
+        """ZenML's in-place form of ``with_options``."""
+        self.__dict__.update(self.with_options(**options).__dict__)
+        return self
 
     def __call__(
         self, *args: Any, id: str | None = None, after: After = None, **kwargs: Any
@@ -49,54 +93,21 @@ class Step:
             box: list[Any] = []
             Pipeline(lambda: box.append(self(*args, id=id, **kwargs)), name=self.name)()
             return box[0]
-        return self._run_in(run, id, after, args, kwargs)
-
-    def _run_in(
-        self,
-        run: ctx.RunContext,
-        invocation_id: str | None,
-        after: After,
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-    ) -> Any:
-        from zenml_cli.core.runs import StepRunRecord
-        from zenml_cli.enums import ExecutionStatus
-
-        name = invocation_id or run.invocation_name(self.name)
+        name = id or run.invocation_name(self.name)
         if name in run.run.steps:
             raise InvalidInputError(
                 f"step id '{name}' is already used in this run; pass another id="
             )
         self._check_after(run, name, after)
-        model = self.model or run.pipeline_model
-        step_run = StepRunRecord(name=name, start_time=run.registry.now())
-        run.run.steps[name] = step_run
-        run.registry.write_run(run.run)
-        token = ctx._STEP.set(ctx.StepContext(run.run, step_run, model, run))
-        try:
-            if model is not None:
-                version = run.model_version_for(model)
-                step_run.model_version = {
-                    "model": version.model,
-                    "number": version.number,
-                    "id": version.id,
-                }
-            args, kwargs = _loaded(args, kwargs)
-            result = self.entrypoint(*args, **kwargs)
-            self._save_outputs(run, step_run, result)
-        except BaseException as exc:
-            step_run.status = ExecutionStatus.FAILED
-            step_run.error = f"{type(exc).__name__}: {exc}"
-            step_run.end_time = run.registry.now()
-            run.registry.write_run(run.run)
-            raise
-        finally:
-            ctx._STEP.reset(token)
-        step_run.status = ExecutionStatus.COMPLETED
-        step_run.end_time = run.registry.now()
-        run.registry.write_run(run.run)
-        run.finished_steps.update({name, self.name})
-        return result
+        runner = StepRunner(self, run, name, self._file_config(run, name))
+        return runner.run(args, kwargs)
+
+    def _file_config(self, run: ctx.RunContext, name: str) -> StepConfig | None:
+        """This invocation's ``steps:`` section of the run configuration, if any."""
+        pipeline = run.pipeline
+        if pipeline is None:
+            return None
+        return pipeline.step_configs.get(name) or pipeline.step_configs.get(self.name)
 
     def _check_after(self, run: ctx.RunContext, name: str, after: After) -> None:
         if after is None:
@@ -110,45 +121,8 @@ class Step:
                     f"pipeline yet; call '{wanted}' before '{name}'"
                 )
 
-    def _save_outputs(self, run: ctx.RunContext, step_run: Any, result: Any) -> None:
-
-        signature = signature_of(self.entrypoint)
-        values = split_values(signature, result, step_run.name)
-        step = ctx.current_step()
-        for spec, value in zip(signature.outputs, values, strict=False):
-            config = spec.config
-            artifact = save_in_context(
-                step,
-                value,
-                config.name or f"{run.run.pipeline}__{step_run.name}__{spec.name}",
-                version=config.version,
-                artifact_type=config.effective_type,
-                tags=config.tags,
-                metadata=config.run_metadata,
-                is_model_artifact=config.is_model_artifact,
-                is_deployment_artifact=config.is_deployment_artifact,
-            )
-            step_run.outputs[spec.name] = {
-                "name": artifact.name,
-                "version": artifact.version,
-                "id": artifact.id,
-            }
-
     def __repr__(self) -> str:
         return f"<step {self.name}>"
-
-
-def _loaded(
-    args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """Step inputs with artifact versions (``model.get_model_artifact("x")``,
-    ``Client().get_artifact_version(...)``) replaced by their values, as ZenML passes them."""
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
-
-    def value(item: Any) -> Any:
-        return item.load() if isinstance(item, ArtifactVersionRecord) else item
-
-    return tuple(value(a) for a in args), {key: value(v) for key, v in kwargs.items()}
 
 
 #: What ``after=`` takes: step names or step objects, one or several.
@@ -166,6 +140,8 @@ def step(
     name: str | None = None,
     model: Model | None = None,
     enable_cache: bool | None = None,
+    settings: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Step]: ...
 
 
@@ -175,12 +151,20 @@ def step(
     name: str | None = None,
     model: Model | None = None,
     enable_cache: bool | None = None,
-    **_ignored: Any,
+    settings: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    **remote_only: Any,
 ) -> Step | Callable[[Callable[..., Any]], Step]:
-    """``@step`` or ``@step(model=..., enable_cache=...)``. Other ZenML options (settings,
-    experiment_tracker ...) are accepted and ignored: there is no remote orchestrator."""
+    """``@step`` or ``@step(model=..., enable_cache=..., settings=...)``. Settings and extra
+    are stored with each run of the step; ``on_failure``/``on_success`` hooks run
+    (``hooks.py``); other ZenML options (experiment_tracker, step_operator ...) are accepted
+    and recorded: there is no remote orchestrator."""
 
     def wrap(func: Callable[..., Any]) -> Step:
-        return Step(func, name=name, model=model, enable_cache=enable_cache)
+        built = Step(
+            func, name=name, model=model, enable_cache=enable_cache, settings=settings, extra=extra
+        )
+        built.recorded = {key: value for key, value in remote_only.items() if value}
+        return built
 
     return wrap(_func) if _func is not None else wrap

@@ -4,8 +4,8 @@ Rules, in order:
 
 1. An explicit folder (``--project-dir``, ``Client(project_dir)``, ``$ZENML_PROJECT_DIR``) wins.
    A path naming a file is invalid input. With ``require_store`` (every CLI command but
-   ``zenml init``), a folder without ``.zenml/`` is not found: a mistyped path must not
-   silently start a second, empty registry.
+   ``zenml init``, and ``Client``/pipelines in Python), a folder without ``.zenml/`` is not
+   found: a mistyped path must not silently start a second, empty registry.
 2. Else the nearest folder at or above the current one that holds ``.zenml/``.
 3. Else, inside a git work tree, the work tree's top level (a ``.git`` folder, or the ``.git``
    file of a linked worktree or submodule), so a first write from a subfolder still puts the

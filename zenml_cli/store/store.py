@@ -76,6 +76,7 @@ class Store:
         #: whose payloads must land in the user's project, not in a folder about to vanish.
         self.payload_home = Path(payload_home) if payload_home is not None else self.root
         self._config: StoreConfig | None = None
+        self._config_stamp: tuple[int, int, int] | None = None
         self._layout: Layout | None = None
         #: False: every manifest is parsed from its file (doctor checks files, not caches).
         self.use_cache = use_cache
@@ -89,20 +90,26 @@ class Store:
         cls, project_dir: str | os.PathLike[str] | None = None, *, require_store: bool = False
     ) -> Store:
         """The store found by ``store/locate.py``'s rules; ``require_store`` refuses an
-        explicit folder without ``.zenml/`` (every CLI command but ``zenml init``)."""
+        explicit folder without ``.zenml/`` (everything but ``zenml init``)."""
         return cls(find_project_root(project_dir, require_store=require_store))
 
     # ----------------------------------------------------------------------------- config
     @property
     def config(self) -> StoreConfig:
-        if self._config is None:
-            path = self.dir / CONFIG_FILE
+        """``config.yaml``, re-read whenever the file changed (a ``git pull`` that turns a
+        policy on applies to the next write of a long-lived ``Client``); one stat per use."""
+        path = self.dir / CONFIG_FILE
+        stamp = _stamp(path)
+        if self._config is None or stamp != self._config_stamp:
             try:
                 data = self._memo_read(path, CONFIG_FILE, _decode_yaml)
             except FileNotFoundError:
-                self._config = StoreConfig()
+                config = StoreConfig()
             else:
-                self._config = StoreConfig.from_manifest(data, path)
+                config = StoreConfig.from_manifest(data, path)
+            if self._config is not None and config.manifest_format != self._config.manifest_format:
+                self._layout = None
+            self._config, self._config_stamp = config, stamp
         return self._config
 
     @property
@@ -141,6 +148,7 @@ class Store:
         self._write_bytes(
             self.dir / CONFIG_FILE, codec.encode(config.to_manifest(codec.FORMAT_VERSION), "yaml")
         )
+        self._config_stamp = _stamp(self.dir / CONFIG_FILE)
 
     def _write_git_files(self) -> None:
         for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
@@ -635,6 +643,15 @@ def _visible_entries(folder: Path) -> list[str]:
         return [name for name in os.listdir(folder) if not name.startswith(TEMP_PREFIX)]
     except FileNotFoundError:
         return []
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What tells a changed file: inode, size and modification time (None: no file)."""
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
 
 
 def _decode_yaml(raw: bytes, path: Path) -> dict[str, Any]:
