@@ -50,8 +50,7 @@ def test_history_events_carry_the_ids(iris: Client, project: Path) -> None:
     assert retired == [{"number": 3, "id": events[2]["version_id"]}]
 
 
-def test_a_deleted_artifact_number_is_never_reused(project: Path) -> None:
-    client = Client(project)
+def test_a_deleted_artifact_number_is_never_reused(client: Client, project: Path) -> None:
     save_artifact([1], "dataset")
     second = save_artifact([2], "dataset")
     client.delete_artifact_version("dataset", "2")

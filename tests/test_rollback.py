@@ -17,9 +17,8 @@ from conftest import run_zenml, snapshot
 
 
 @pytest.fixture
-def promoted(project: Path) -> Client:
+def promoted(client: Client) -> Client:
     """iris 1..3; production held by 1, then 2 (1 archived); staging by 3."""
-    client = Client(project)
     client.create_model("iris")
     for _ in range(3):
         client.create_model_version("iris")
@@ -94,8 +93,7 @@ def test_rollback_of_staging(promoted: Client, project: Path) -> None:
     assert _holder(promoted, "production") == 2  # untouched
 
 
-def test_no_previous_holder_is_exit_3_and_changes_nothing(project: Path) -> None:
-    client = Client(project)
+def test_no_previous_holder_is_exit_3_and_changes_nothing(project: Path, client: Client) -> None:
     client.create_model("iris")
     client.create_model_version("iris")
     before = snapshot(project)
@@ -150,8 +148,8 @@ def test_rollback_is_not_blocked_by_promotion_policies(project: Path) -> None:
     assert client.rollback_model_version("iris").number == 1
 
 
-def test_unknown_model_is_exit_3(project: Path) -> None:
-    Client(project).create_model("iris")
+def test_unknown_model_is_exit_3(project: Path, client: Client) -> None:
+    client.create_model("iris")
     code, _, err = _zenml(project, "model", "version", "rollback", "rose")
     assert code == 3 and "rose" in err
 
