@@ -90,11 +90,24 @@ class Registry:
             lambda store: setup.init_store(store, **settings), lambda _: "initialise the store"
         )
 
-    def doctor(self, *, payloads: bool = False) -> DoctorReport:
-        """Check every manifest; with ``payloads``, also every payload they name."""
+    def doctor(
+        self, *, payloads: bool = False, against: str | None = None, staged: bool = False
+    ) -> DoctorReport:
+        """Check every manifest; with ``payloads``, also every payload they name; with
+        ``against`` (a git revision), also that the store is a valid successor of that
+        commit's store (no version lost, renumbered or replaced, no history event removed or
+        rewritten); ``staged`` compares the index instead of the working tree (against
+        ``HEAD`` unless ``against`` names another commit)."""
         from zenml_cli.core import doctor
 
-        return doctor.run(self.store, payloads=payloads)
+        report = doctor.run(self.store, payloads=payloads)
+        if against is not None or staged:
+            from zenml_cli.core import successor
+
+            found, files = successor.check_against(self.store, against or "HEAD", staged=staged)
+            report.problems += found
+            report.checked_files += files
+        return report
 
     # ----------------------------------------------------------------------------- models
     def create_model(self, name: str, **fields: Any) -> ModelRecord:
