@@ -13,6 +13,8 @@ from zenml_cli.cli.context import (
     OutputOpt,
     PageOpt,
     PushOpt,
+    PushOptionOpt,
+    ReviewBranchOpt,
     SizeOpt,
     VerboseOpt,
     registry,
@@ -85,10 +87,13 @@ def migrate(
         ),
     ],
     push: PushOpt = False,
+    branch: ReviewBranchOpt = None,
+    push_option: PushOptionOpt = None,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Copy every payload into another artifact store, then switch config.yaml to it."""
-    result = registry(ctx, push=push).migrate_artifact_store(to)
+    door = registry(ctx, push=push, branch=branch, push_options=push_option)
+    result = door.migrate_artifact_store(to)
     render_write(result, output, verbose, title="artifact store migrated")
     message(f"migrated the artifact store to {to}")

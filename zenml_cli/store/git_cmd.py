@@ -35,6 +35,8 @@ RACE_MARKERS = (
 )
 #: Push output meaning "the server said no": retrying cannot help, so report it at once.
 REFUSAL_MARKERS = ("hook declined", "permission", "denied", "protected branch", "forbidden")
+#: ``git push --porcelain`` flags of a ref the remote updated (fast-forward, forced, new, same).
+_UPDATED = (" ", "+", "*", "=")
 _NOISE = re.compile(r"^(remote|error|fatal|hint|warning):\s*", re.IGNORECASE)
 
 
@@ -166,3 +168,17 @@ def is_race(result: GitResult) -> bool:
     if any(marker in text for marker in REFUSAL_MARKERS):
         return False
     return any(marker in text for marker in RACE_MARKERS)
+
+
+def landed(result: GitResult, ref: str) -> bool:
+    """Did a ``git push --porcelain`` update ``ref`` on the remote? Read from git's per-ref
+    lines, not only its exit code: git can exit non-zero after the remote took the push (it
+    could not update its own remote-tracking ref because another git process held that lock,
+    issue 18.15), and treating that as a lost race would run the command a second time."""
+    if result.ok:
+        return True
+    for line in result.stdout.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0] in _UPDATED and parts[1].endswith(":" + ref):
+            return True
+    return False

@@ -13,6 +13,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from zenml_cli.store.git_cmd import NETWORK_TIMEOUT, GitResult
 STORE_DIR = ".zenml"
 TX_DIR = "zenml-tx"
 TX_REF_PREFIX = "refs/zenml/tx/"
+#: The lock one fast-forward of the user's checkout holds (``git_checkout``); kept.
+CHECKOUT_LOCK = "checkout.lock"
 FALLBACK_IDENTITY = ("zenml-cli", "zenml-cli@localhost")
 #: Work areas older than this were left by a killed process and are swept on the next push.
 STALE_AFTER_SECONDS = 3600.0
@@ -180,10 +183,11 @@ class Repo:
     def drop_ref(self, ref: str) -> None:
         self.git("update-ref", "-d", ref)
 
-    def push(self, remote: str, commit: str, branch: str) -> GitResult:
-        """The compare-and-swap: a plain push succeeds only if the tip is still our parent."""
+    def push(self, remote: str, commit: str, branch: str, options: Sequence[str] = ()) -> GitResult:
+        """The compare-and-swap: a plain push succeeds only if the tip is still our parent.
+        ``options``: extra ``--push-option=VALUE`` arguments (checked by the caller)."""
         return self.git(
-            "push", "--porcelain", remote, f"{commit}:refs/heads/{branch}",
+            "push", "--porcelain", *options, remote, f"{commit}:refs/heads/{branch}",
             timeout=NETWORK_TIMEOUT,
         )  # fmt: skip
 
@@ -216,7 +220,7 @@ class Repo:
         except FileNotFoundError:
             return
         for entry in entries:
-            if entry.name.startswith("pool-"):  # work areas kept on purpose (git_workspace)
+            if entry.name.startswith("pool-") or entry.name == CHECKOUT_LOCK:  # kept on purpose
                 continue
             try:
                 stale = entry.stat().st_mtime < cutoff
