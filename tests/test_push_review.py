@@ -129,9 +129,7 @@ def test_push_options_reach_the_server_from_the_command_line_and_environment(
         "merge_request.title=Register iris",
     ]
     env = {"ZENML_GIT_PUSH_OPTIONS": "ci.skip\n"}
-    assert (
-        run_zenml("model", "version", "create", "iris", "--push", cwd=mine, env=env).returncode == 0
-    )
+    assert run_zenml("model", "register", "wine", "--push", cwd=mine, env=env).returncode == 0
     assert seen.read_text().splitlines()[-1] == "ci.skip"
 
 
