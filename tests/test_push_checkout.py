@@ -50,7 +50,9 @@ def test_two_pushes_racing_the_fast_forward_never_stage_a_version_for_deletion(
 ) -> None:
     """One command has moved the files to its commit and not yet moved HEAD (held there by
     a post-index-change hook) while a second command pushes and fast-forwards. Before the
-    fix, the first one's undo staged version 1's file for deletion."""
+    fix the checkout ended at the older commit and the second command claimed local changes;
+    in the other order (the later commit's files moved first) the first one's undo staged
+    version 1's file for deletion. Now one fast-forward runs at a time per clone."""
     mine = clone(remote, tmp_path / "mine")
     assert run_zenml("model", "register", "iris", "--push", cwd=mine).returncode == 0
     reached, go = tmp_path / "reached", tmp_path / "go"
@@ -77,6 +79,7 @@ def test_two_pushes_racing_the_fast_forward_never_stage_a_version_for_deletion(
     for proc in (slow, fast):
         _, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err
+        assert "local changes" not in err  # there were none; nor is a pull needed
     assert git(mine, "status", "--porcelain", "--", ".zenml") == ""
     assert git(mine, "rev-parse", "HEAD") == tip(remote)
     versions = mine / ".zenml" / "models" / "iris" / "versions"
