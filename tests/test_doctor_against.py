@@ -201,3 +201,25 @@ def test_an_artifact_version_replaced_in_a_merge_is_caught(tmp_path: Path) -> No
     code, report = doctor_json(project, "--against", "HEAD")
     assert code == 6
     assert any("artifact version data:1" in m and old_id in m for m in messages(report))
+
+
+def test_a_json_store_in_a_subfolder_is_compared_at_its_path(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    project = repo / "ml" / "registry"
+    project.mkdir(parents=True)
+    at = ("--project-dir", str(project))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@example.com")
+    git(repo, "config", "user.name", "t")
+    assert zenml(repo, *at, "init", "--manifest-format", "json")[0] == 0
+    assert zenml(repo, *at, "model", "register", "iris")[0] == 0
+    assert zenml(repo, *at, "model", "version", "create", "iris")[0] == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "registry")
+    assert zenml(repo, *at, "doctor", "--against", "HEAD")[0] == 0
+    (project / ".zenml" / "models" / "iris" / "versions" / "1.json").unlink()
+    code, out, _ = zenml(project / ".zenml" / "models", "doctor", "--against", "HEAD", "-o", "json")
+    report = json.loads(out)
+    assert code == 6
+    found = messages(report)
+    assert any("HEAD:ml/registry/.zenml/models/iris/versions/1.json" in m for m in found), found

@@ -241,9 +241,12 @@ def _artifacts(old: Snapshot, new: Snapshot) -> list[Problem]:
 
 def check_against(store: Store, ref: str, *, staged: bool = False) -> tuple[list[Problem], int]:
     """``(problems, manifests read)`` of the working store (or with ``staged`` the index) as
-    a successor of commit ``ref``'s store."""
+    a successor of commit ``ref``'s store. Only the files that differ from ``ref`` are read
+    (an unchanged file cannot have lost anything), plus the manifests of their models."""
     from zenml_cli.store import git_tree, snapshot
 
-    old = git_tree.snapshot_at(store.root, ref)
-    new = git_tree.snapshot_staged(store.root) if staged else snapshot.of_store(store.uncached())
-    return check(old, new, new_unreadable=staged), old.files + (new.files if staged else 0)
+    ref_store = git_tree.RefStore.open(store.root, ref)
+    wanted = snapshot.with_model_files(ref_store.changed(staged=staged))
+    old = ref_store.snapshot(wanted)
+    new = ref_store.staged(wanted) if staged else snapshot.of_store(store.uncached(), wanted)
+    return check(old, new, new_unreadable=staged), old.files + new.files
