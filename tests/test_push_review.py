@@ -69,7 +69,7 @@ def test_a_protected_main_refuses_and_a_review_branch_lands(remote: Path, tmp_pa
     assert tip(remote) == main_before
 
 
-def test_the_review_branch_from_the_environment_and_a_stale_one(
+def test_the_review_branch_from_the_environment_behind_and_unrelated(
     remote: Path, tmp_path: Path
 ) -> None:
     mine = clone(remote, tmp_path / "mine")
@@ -77,14 +77,27 @@ def test_the_review_branch_from_the_environment_and_a_stale_one(
     made = run_zenml("model", "register", "iris", "--push", cwd=mine, env=env)
     assert made.returncode == 0, made.stderr
     assert git(remote, "cat-file", "-e", "review/env:.zenml/models/iris/model.yaml") == ""
-    # main moves on (another runner pushed to it): the review branch no longer contains it
+    # main moves on (another runner pushed to it): the review branch is behind, and the write
+    # still belongs to its pull request
     other = clone(remote, tmp_path / "other")
     assert run_zenml("model", "register", "wine", "--push", cwd=other).returncode == 0
     before = git(remote, "rev-parse", "refs/heads/review/env")
-    stale = run_zenml("model", "version", "create", "iris", "--push", cwd=mine, env=env)
-    assert stale.returncode == 4
-    assert "zenml resolve --onto origin/main" in stale.stderr
-    assert git(remote, "rev-parse", "refs/heads/review/env") == before
+    behind = run_zenml("model", "version", "create", "iris", "--push", cwd=mine, env=env)
+    assert behind.returncode == 0, behind.stderr
+    assert "behind origin/main" in behind.stderr
+    assert "zenml resolve --onto origin/main" in behind.stderr
+    assert git(remote, "rev-parse", "refs/heads/review/env^") == before
+    # a branch with no history in common is not a review branch of this registry
+    orphan = tmp_path / "orphan"
+    orphan.mkdir()
+    git(orphan, "init", "-q", "-b", "docs")
+    (orphan / "x.txt").write_text("x\n")
+    git(orphan, "add", "-A")
+    git(orphan, "-c", "user.name=o", "-c", "user.email=o@o", "commit", "-q", "-m", "x")
+    git(orphan, "push", "-q", str(remote), "docs:refs/heads/docs")
+    unrelated = run_zenml("model", "version", "create", "iris", "--push", "--branch", "docs",
+                          cwd=mine)  # fmt: skip
+    assert unrelated.returncode == 4 and "shares no history" in unrelated.stderr
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,12 @@ builds on:
 - ``NAME`` is on the remote and contains that tip (made by an earlier ``--branch NAME``, or a
   feature branch up to date with main): ``NAME``'s tip, so one pull request collects several
   writes; the note says it was added to the existing branch.
-- ``NAME`` is on the remote but lacks the tip (main moved since, or an unrelated branch):
-  refused (exit 4) before anything is written. Building on it would allocate numbers main
-  may already have used; ``zenml resolve --onto`` brings it up to date, or choose a new name.
+- ``NAME`` is on the remote but lacks the tip (main moved on since it was made, perhaps
+  during the same pipeline run): still ``NAME``'s tip, since the write belongs to that pull
+  request; numbers on a review branch are provisional until it merges (DESIGN section 11), and
+  the note says to bring it up to date (``zenml resolve --onto``) before merging.
+- ``NAME`` shares no history with the registry branch: refused (exit 4), nothing written; it
+  is some other project's branch, not a review of this registry.
 
 A lost race (someone moved ``NAME`` or created it first) re-plans as on the default branch.
 
@@ -33,6 +36,7 @@ MAX_PUSH_OPTION = 1024
 #: What ``start`` built on, for the note after the push.
 NEW_BRANCH = "new"
 EXISTING_BRANCH = "existing"
+BEHIND_BRANCH = "behind"
 
 
 def check_review_branch(repo: Repo, name: str, base: str) -> None:
@@ -86,17 +90,24 @@ def start(
             f"cannot reach remote '{remote}' (git fetch): {git_cmd.condense(fetched.stderr)}"
         )
     branch_tip = repo.tip_objects(review_ref, f"{remote}/{review}")
-    if not repo.git("merge-base", "--is-ancestor", tip[0], branch_tip[0]).ok:
+    if repo.git("merge-base", "--is-ancestor", tip[0], branch_tip[0]).ok:
+        return branch_tip, EXISTING_BRANCH
+    if not repo.git("merge-base", tip[0], branch_tip[0]).ok:
         raise ConflictError(
-            f"review branch '{review}' on {remote} does not contain {remote}/{base}'s tip "
-            f"({base} moved since it was made, or it is another branch); bring it up to "
-            f"date ('zenml resolve --onto {remote}/{base}') or pass a new --branch name"
+            f"branch '{review}' on {remote} shares no history with {remote}/{base}: it is "
+            "not a review branch of this registry; pass a new --branch name"
         )
-    return branch_tip, EXISTING_BRANCH
+    return branch_tip, BEHIND_BRANCH
 
 
 def note(remote: str, base: str, review: str, basis: str | None) -> str:
     """How the note after a push to a review branch describes it."""
     if basis == EXISTING_BRANCH:
         return f"added to the existing review branch (it contains {remote}/{base})"
+    if basis == BEHIND_BRANCH:
+        return (
+            f"added to the existing review branch, which is behind {remote}/{base}: its "
+            f"numbers are provisional; run 'zenml resolve --onto {remote}/{base}' before "
+            "merging"
+        )
     return f"a new branch from {remote}/{base}: open a pull request to merge it into {base}"
