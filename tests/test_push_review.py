@@ -146,12 +146,19 @@ def test_push_options_reach_the_server_from_the_command_line_and_environment(
     assert seen.read_text().splitlines()[-1] == "ci.skip"
 
 
-def test_config_yaml_cannot_supply_push_options(remote: Path, tmp_path: Path) -> None:
+def test_config_yaml_cannot_supply_push_options_or_an_option_as_branch(
+    remote: Path, tmp_path: Path
+) -> None:
     mine = clone(remote, tmp_path / "mine")
     config = mine / ".zenml" / "config.yaml"
-    config.write_text(config.read_text() + "git:\n  push_options: [--receive-pack=evil]\n")
+    original = config.read_text()
+    config.write_text(original + "git:\n  push_options: [--receive-pack=evil]\n")
     done = run_zenml("model", "register", "iris", "--push", cwd=mine)
     assert done.returncode == 6 and "push_options" in done.stderr
+    config.write_text(original + "git:\n  review_branch: --receive-pack=evil\n")
+    done = run_zenml("model", "register", "iris", "--push", cwd=mine)
+    assert done.returncode == 5 and "not a valid branch name" in done.stderr
+    assert git(remote, "for-each-ref", "--format=%(refname)") == "refs/heads/main"
 
 
 def test_a_pushed_promotion_commit_is_a_full_audit_in_git_log(remote: Path, tmp_path: Path) -> None:

@@ -44,7 +44,8 @@ def check_review_branch(repo: Repo, name: str, base: str) -> None:
     if name.startswith("-") or not repo.git("check-ref-format", "--branch", name).ok:
         raise InvalidInputError(
             f"review branch {name!r} is not a valid branch name ('git check-ref-format "
-            "--branch' refuses it); pass --branch NAME with a branch name"
+            "--branch' refuses it); give --branch, git.review_branch or "
+            "ZENML_GIT_REVIEW_BRANCH a branch name"
         )
     if name == base:
         raise InvalidInputError(
