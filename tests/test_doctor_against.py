@@ -63,7 +63,10 @@ def test_a_git_revert_of_a_pushed_promotion_is_caught(remote: Path, tmp_path: Pa
     code, report = doctor_json(mine, "--against", "origin/main")
     assert code == 6
     found = messages(report)
-    assert any("history event" in m and "git revert" in m and '"seq": 1' in m for m in found), found
+    assert any(
+        "history event seq 1 (stage: version 2 none -> production" in m and "git revert" in m
+        for m in found
+    ), found
     assert report["ok"] is False and report["errors"] == 1
 
 

@@ -169,7 +169,7 @@ def _history(ref: str, old: ModelFiles, new: ModelFiles) -> list[Problem]:
             f"history event {_describe(event)} of {ref} is missing or rewritten here: history "
             "is append-only (a 'git revert' of a promotion removes its event); restore "
             f"{old.history_source.partition(':')[2] or 'history.jsonl'} from {ref} and undo "
-            "with a new write (promote the previous version again)",
+            "with a new write (promote the previous holder again, or roll back)",
         )
         for event in missing
     ]
@@ -201,8 +201,17 @@ def _take_superset(event: dict[str, Any], pool: list[dict[str, Any]]) -> bool:
 
 
 def _describe(event: dict[str, Any]) -> str:
-    text = _canonical(event)
-    return text if len(text) <= 240 else text[:237] + "..."
+    """``seq 4 (stage: version 3 staging -> production, by ci at 2026-...)``; the whole
+    event as JSON when it lacks the usual fields."""
+    if "seq" not in event or "event" not in event:
+        text = _canonical(event)
+        return text if len(text) <= 240 else text[:237] + "..."
+    what = str(event["event"])
+    if what == "stage":
+        what += f": version {event.get('version')} {event.get('from')} -> {event.get('to')}"
+    elif "version" in event:
+        what += f": version {event.get('version')}"
+    return f"seq {event['seq']} ({what}, by {event.get('actor')} at {event.get('time')})"
 
 
 def _artifacts(old: Snapshot, new: Snapshot) -> list[Problem]:
