@@ -71,9 +71,11 @@ def _model_gone(old: Snapshot, model: ModelFiles) -> Problem:
 
 
 def _retired(data: dict[str, Any]) -> set[int]:
-    """Retired numbers, as plain numbers or as records with a ``number`` (a later format)."""
+    """Retired numbers, as plain numbers or as records with a ``number`` (a later format may
+    keep each retired number with its id, under either key)."""
     found = set()
-    for item in data.get("retired_numbers") or []:
+    listed = data.get("retired_numbers") or data.get("retired") or []
+    for item in listed if isinstance(listed, list) else []:
         number = item.get("number") if isinstance(item, dict) else item
         if isinstance(number, int) and not isinstance(number, bool):
             found.add(number)
@@ -254,7 +256,7 @@ def check_against(store: Store, ref: str, *, staged: bool = False) -> tuple[list
     (an unchanged file cannot have lost anything), plus the manifests of their models."""
     from zenml_cli.store import git_tree, snapshot
 
-    ref_store = git_tree.RefStore.open(store.root, ref)
+    ref_store = git_tree.RefStore.of(store.root, ref)
     wanted = snapshot.with_model_files(ref_store.changed(staged=staged))
     old = ref_store.snapshot(wanted)
     new = ref_store.staged(wanted) if staged else snapshot.of_store(store.uncached(), wanted)

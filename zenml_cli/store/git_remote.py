@@ -144,9 +144,12 @@ def transact(
     ``operation(private_root)`` gets a project folder whose ``.zenml/`` is exactly the tip's;
     it may run several times (once per attempt) and must decide everything from that folder.
     An error it raises propagates unchanged, with nothing committed. ``describe(result)`` is
-    the commit subject; ``actor`` (who acted, with the CI run) is added as a trailer.
+    the commit subject, optionally followed by body lines (see ``commit_message``); ``actor``
+    (who acted, with the CI run) is added as a trailer.
 
-    The branch is ``settings.branch``, else the remote's default branch. A branch missing on
+    The branch is ``settings.branch``, else the remote's default branch; with
+    ``settings.review_branch`` the commit goes to that branch instead (``git_review``). A
+    branch missing on
     the remote is a RemoteError naming it (see ``Repo.fetch_tip`` for why it is not created).
     Raises RemoteError (exit 8) for any git failure, or when every attempt lost the race for
     ``settings.push_timeout`` seconds (or ``settings.retries`` attempts, when set).

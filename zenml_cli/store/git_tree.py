@@ -38,7 +38,7 @@ class RefStore:
     commit: str | None
 
     @classmethod
-    def open(cls, project_root: Path, ref: str) -> RefStore:
+    def of(cls, project_root: Path, ref: str) -> RefStore:
         if not ref or ref.startswith("-") or any(c in ref for c in "\0\n"):
             raise InvalidInputError(
                 f"--against {ref!r} is not a git revision; name a branch or commit"
