@@ -160,3 +160,19 @@ def test_landed_reads_the_porcelain_line_of_the_ref_not_only_the_exit_code() -> 
     assert not git_cmd.landed(took, "refs/heads/other")
     refused = git_cmd.GitResult(1, "!\tabc123:refs/heads/main\t[rejected] (fetch first)\n", "")
     assert not git_cmd.landed(refused, "refs/heads/main")
+
+
+def test_a_held_branch_lock_leaves_the_checkout_as_it_was_and_says_why(
+    remote: Path, tmp_path: Path
+) -> None:
+    """Another git process holds refs/heads/main.lock while the checkout would move: the
+    push landed (exit 0), the files go back to HEAD, and the note names the lock."""
+    mine = clone(remote, tmp_path / "mine")
+    head = git(mine, "rev-parse", "HEAD")
+    (mine / ".git" / "refs" / "heads" / "main.lock").write_text("")
+    done = run_zenml("model", "register", "iris", "--push", cwd=mine)
+    assert done.returncode == 0, done.stderr
+    assert "another git process holds your branch's lock" in done.stderr
+    assert git(mine, "rev-parse", "HEAD") == head
+    assert git(mine, "status", "--porcelain") == ""
+    assert git(remote, "cat-file", "-e", "main:.zenml/models/iris/model.yaml") == ""

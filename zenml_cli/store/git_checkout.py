@@ -76,9 +76,11 @@ def _fast_forward(repo: Repo, branch: str, new: str) -> str | None:
         )
     else:
         swapped = repo.git("update-ref", "-m", "zenml: fast-forward", head_ref, new, head.out)
-    if not swapped.ok:  # HEAD moved while we worked: put the files back where HEAD is now
+    if not swapped.ok:  # HEAD moved (or its lock is held): put the files back where HEAD is
         now = repo.git("rev-parse", "-q", "--verify", "HEAD^{commit}")
         repo.git("read-tree", "-m", "-u", new, now.out if now.ok else head.out)
+        if now.ok and now.out == head.out:
+            return f"another git process holds your branch's lock; {pull}"
         return f"your checkout moved meanwhile; {pull}"
     return None
 
