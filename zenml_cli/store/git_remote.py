@@ -274,7 +274,7 @@ class _Attempt:
             said += "; " + git_review.note(self.remote, self.branch, self.review, self.basis)
         try:
             hint = self._update_checkout(commit)
-        except RemoteError as exc:  # the push landed: exit 8 would say it had not (18.14)
+        except (RemoteError, OSError) as exc:  # the push landed: exit 8 would say it had not
             hint = f"could not update your checkout ({exc}); run 'git pull --ff-only'"
         return said + (f"; {hint}" if hint else "")
 
