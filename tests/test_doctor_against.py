@@ -226,3 +226,22 @@ def test_a_json_store_in_a_subfolder_is_compared_at_its_path(tmp_path: Path) -> 
     assert code == 6
     found = messages(report)
     assert any("HEAD:ml/registry/.zenml/models/iris/versions/1.json" in m for m in found), found
+
+
+def test_a_merged_retirement_hiding_mains_version_is_caught(remote: Path, tmp_path: Path) -> None:
+    """Issue 19's first scenario: branch A registers version 3 and deletes it, main gets B's
+    version 3; the merge is clean and B's version vanishes behind A's retired number."""
+    mine = clone(remote, tmp_path / "mine")
+    git(mine, "switch", "-q", "-c", "feature")
+    assert zenml(mine, "model", "version", "create", "iris")[0] == 0
+    assert zenml(mine, "model", "version", "delete", "iris", "3", "-y")[0] == 0
+    git(mine, "add", "-A")
+    git(mine, "commit", "-q", "-m", "A: register and delete 3")
+    ci = clone(remote, tmp_path / "ci2")
+    assert zenml(ci, "model", "version", "create", "iris", "--push")[0] == 0
+    git(mine, "fetch", "-q")
+    git(mine, "merge", "-q", "--no-edit", "origin/main")  # clean: nothing conflicts
+    assert zenml(mine, "doctor")[0] == 0  # only a warning: it looks like an interrupted delete
+    code, report = doctor_json(mine, "--against", "origin/main")
+    assert code == 6
+    assert any("version 3 of model 'iris'" in m and "hidden" in m for m in messages(report))

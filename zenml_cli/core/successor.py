@@ -12,7 +12,8 @@ What counts:
   (deleting a model is a command, and format 1 keeps no record of it, so it cannot be told
   from a loss);
 - a version of REF must be in the successor under the same number with the same id, unless
-  its number was retired (deleted); a number retired in REF stays retired and holds no file;
+  its number was retired (deleted) and its file removed; a number retired in REF stays retired
+  and holds no file;
 - every history event of REF must be in the successor with every field it had (an upgrade may
   add fields; none may change or vanish). Events are compared as whole JSON objects, so fields
   a later format adds are covered without code here;
@@ -94,7 +95,7 @@ def _versions(ref: str, old: ModelFiles, new: ModelFiles) -> list[Problem]:
         fix = _FIX_VERSION.format(ref=ref, path=version.source.partition(":")[2])
         if now is not None and _id(now.data) != was:
             moved = new_ids.get(was)
-            where = f" (REF's version is number {moved} here)" if moved is not None else ""
+            where = f" ({ref}'s version is number {moved} here)" if moved is not None else ""
             problems.append(
                 Problem(
                     now.source,
@@ -118,6 +119,18 @@ def _versions(ref: str, old: ModelFiles, new: ModelFiles) -> list[Problem]:
                     version.source,
                     f"version {number} of model '{name}' (id {was}) of {ref} is missing here "
                     f"and was not deleted (its number is not retired): lost in a merge? {fix}",
+                )
+            )
+    for number in sorted(retired_new - _retired(old.manifest.data)):
+        kept, there = old.versions.get(number), new.versions.get(number)
+        if kept is not None and there is not None and _id(kept.data) == _id(there.data):
+            problems.append(
+                Problem(
+                    there.source,
+                    f"version {number} of model '{name}' (id {_id(kept.data)}) of {ref} is "
+                    f"hidden here: its file is unchanged but its number is retired (a branch "
+                    f"that deleted its own version {number} was merged?); remove {number} "
+                    f"from retired_numbers (or finish deleting it on purpose)",
                 )
             )
     for number in sorted(_retired(old.manifest.data)):
@@ -253,11 +266,38 @@ def _artifacts(old: Snapshot, new: Snapshot) -> list[Problem]:
 def check_against(store: Store, ref: str, *, staged: bool = False) -> tuple[list[Problem], int]:
     """``(problems, manifests read)`` of the working store (or with ``staged`` the index) as
     a successor of commit ``ref``'s store. Only the files that differ from ``ref`` are read
-    (an unchanged file cannot have lost anything), plus the manifests of their models."""
+    (an unchanged file cannot have lost anything), plus the manifests of their models, plus
+    the version files at numbers retired since ``ref`` (an unchanged file can be hidden by a
+    retirement that a merge brought in)."""
     from zenml_cli.store import git_tree, snapshot
 
     ref_store = git_tree.RefStore.of(store.root, ref)
+
+    def read(wanted: set[str]) -> tuple[Snapshot, Snapshot]:
+        old = ref_store.snapshot(wanted)
+        new = ref_store.staged(wanted) if staged else snapshot.of_store(store.uncached(), wanted)
+        return old, new
+
     wanted = snapshot.with_model_files(ref_store.changed(staged=staged))
-    old = ref_store.snapshot(wanted)
-    new = ref_store.staged(wanted) if staged else snapshot.of_store(store.uncached(), wanted)
+    old, new = read(wanted)
+    hidden = _newly_retired_files(old, new) - wanted
+    if hidden:
+        more_old, more_new = read(hidden)
+        old.merge(more_old)
+        new.merge(more_new)
     return check(old, new, new_unreadable=staged), old.files + new.files
+
+
+def _newly_retired_files(old: Snapshot, new: Snapshot) -> set[str]:
+    """Store-relative paths of the version files at numbers ``new`` retired and ``old`` did
+    not, for every model both hold."""
+    by_id = {_id(m.manifest.data): m for m in new.models.values() if m.manifest is not None}
+    paths = set()
+    for model in old.models.values():
+        match = by_id.get(_id(model.manifest.data)) if model.manifest is not None else None
+        if model.manifest is None or match is None or match.manifest is None:
+            continue
+        for number in _retired(match.manifest.data) - _retired(model.manifest.data):
+            for folder in {model.folder, match.folder}:
+                paths |= {f"models/{folder}/versions/{number}{ext}" for ext in (".yaml", ".json")}
+    return paths

@@ -57,6 +57,15 @@ class Snapshot:
     def model(self, folder: str) -> ModelFiles:
         return self.models.setdefault(folder, ModelFiles(folder))
 
+    def merge(self, more: Snapshot) -> None:
+        """Add the version files, artifacts and problems ``more`` read (a second, smaller
+        read of the same state)."""
+        for folder, model in more.models.items():
+            self.model(folder).versions.update(model.versions)
+        self.artifacts.update(more.artifacts)
+        self.unreadable += more.unreadable
+        self.files += more.files
+
 
 def kind_of(relative: str) -> str | None:
     """Which store file a store-relative path is (``config``, ``model``, ``history``,
