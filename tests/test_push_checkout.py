@@ -96,6 +96,7 @@ def test_a_slow_smudge_filter_never_turns_a_landed_push_into_exit_8(
     other = tmp_path / "other"
     commit_elsewhere(remote, other, ".gitattributes", "*.bin filter=slow\n")
     mine = clone(remote, tmp_path / "mine")
+    plain = clone(remote, tmp_path / "plain")  # no 'slow' driver here: nothing would run
     git(mine, "config", "filter.slow.smudge", "sleep 100; cat")
     git(mine, "config", "filter.slow.clean", "cat")
     commit_elsewhere(remote, other, "weights.bin", "0123\n")
@@ -107,6 +108,9 @@ def test_a_slow_smudge_filter_never_turns_a_landed_push_into_exit_8(
     assert not (mine / ".git" / "index.lock").exists()
     assert git(mine, "rev-parse", "HEAD") == head
     assert git(mine, "status", "--porcelain") == ""
+    assert run_zenml("model", "register", "wine", "--push", cwd=plain).returncode == 0
+    assert git(plain, "rev-parse", "HEAD") == tip(remote)  # fast-forwarded as usual
+    assert (plain / "weights.bin").read_text() == "0123\n"
 
 
 def test_a_timed_out_git_leaves_no_index_lock(tmp_path: Path) -> None:

@@ -12,9 +12,10 @@ Two rules keep it from doing harm (issue 18.13, 18.14):
 - One fast-forward per clone at a time (a lock under the git dir). Two ``--push`` commands in
   one clone used to interleave: one moved the files to its commit, the other moved HEAD past
   it, and the first one's undo then staged a registered version's file for deletion.
-- It never runs a git filter (git-lfs, or any ``filter=`` attribute): when a path that changed
-  upstream has one, or ``.gitattributes`` itself changed, the user pulls. A filter is a
-  program of unbounded cost (a download); killed halfway it would leave half-updated files.
+- It never runs a git filter (git-lfs, or any ``filter=`` driver this clone defines): when a
+  path that changed upstream has one, or ``.gitattributes`` itself changed, the user pulls. A
+  filter is a program of unbounded cost (a download); killed halfway it would leave
+  half-updated files.
 """
 
 from __future__ import annotations
@@ -96,5 +97,11 @@ def _filtered_change(repo: Repo, old: str, new: str) -> bool:
         return True
     asked = "".join(f"{path}\0" for path in changed)
     answer = repo.check("check-attr", "-z", "--stdin", "filter", stdin=asked).split("\0")
-    # -z output: path, attribute, value, repeated
-    return any(value not in _UNSET_FILTER for value in answer[2::3] if value)
+    # -z output: path, attribute, value, repeated; a driver this clone does not define runs
+    # nothing (git then checks the file out as it is)
+    names = {value for value in answer[2::3] if value and value not in _UNSET_FILTER}
+    return any(
+        repo.git("config", "--get", f"filter.{name}.{kind}").ok
+        for name in sorted(names)
+        for kind in ("smudge", "process")
+    )
