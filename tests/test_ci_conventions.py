@@ -119,6 +119,7 @@ def test_pre_commit_try_repo_runs_the_zenml_doctor_hook(
     project: Path, client: Client, tmp_path: Path
 ) -> None:
     client.create_model("iris")
+    client.create_model_version("iris")
     git(project, "init", "-q")
     git(project, "add", "-A")
     git(project, "commit", "-q", "-m", "registry")
@@ -140,6 +141,10 @@ def test_pre_commit_try_repo_runs_the_zenml_doctor_hook(
     passed = run()
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "zenml doctor" in passed.stdout and "Passed" in passed.stdout
+    git(project, "rm", "-q", ".zenml/models/iris/versions/1.yaml")  # a version lost
+    lost = run()
+    assert lost.returncode == 1 and "version 1 of model 'iris'" in lost.stdout, lost.stdout
+    git(project, "reset", "-q", "--hard")
     (project / ".zenml/models/iris/model.yaml").write_text("name: [unclosed\n")
     git(project, "add", "-A")
     failed = run()

@@ -62,6 +62,9 @@ class Registry:
             store = Store.locate(project_dir, require_store=require_store)
         self.store = store
         self.push = push
+        #: ``--branch`` / ``--push-option`` of a pushed write (``store/git_review.py``).
+        self.review_branch: str | None = None
+        self.push_options: tuple[str, ...] = ()
         #: One line per pushed write (the commit, and how to pull if the checkout stayed
         #: behind), for the front end to show on stderr.
         self.notes: list[str] = []
@@ -73,6 +76,10 @@ class Registry:
         from zenml_cli.store.push_switch import push_enabled
 
         if not push_enabled(self.push):
+            if self.review_branch is not None or self.push_options:
+                from zenml_cli.errors import UsageError
+
+                raise UsageError("--branch and --push-option send a pushed write; add --push")
             return operation(self.store)
         from zenml_cli.core.actor import current_actor
         from zenml_cli.store.git_remote import load_settings, transact
@@ -82,7 +89,10 @@ class Registry:
         def on_tip(private_root: Path) -> T:
             return operation(Store(private_root, clock=clock, payload_home=home))
 
-        done = transact(home, on_tip, describe, settings=load_settings(home), actor=current_actor())
+        settings = load_settings(
+            home, review_branch=self.review_branch, push_options=self.push_options
+        )
+        done = transact(home, on_tip, describe, settings=settings, actor=current_actor())
         if done.note:
             self.notes.append(done.note)
         return done.result
@@ -109,11 +119,24 @@ class Registry:
             "user": current_actor(),
         }
 
-    def doctor(self, *, payloads: bool = False) -> DoctorReport:
-        """Check every manifest; with ``payloads``, also every payload they name."""
+    def doctor(
+        self, *, payloads: bool = False, against: str | None = None, staged: bool = False
+    ) -> DoctorReport:
+        """Check every manifest; with ``payloads``, also every payload they name; with
+        ``against`` (a git revision), also that the store is a valid successor of that
+        commit's store (no version lost, renumbered or replaced, no history event removed or
+        rewritten); ``staged`` compares the index instead of the working tree (against
+        ``HEAD`` unless ``against`` names another commit)."""
         from zenml_cli.core import doctor
 
-        return doctor.run(self.store, payloads=payloads)
+        report = doctor.run(self.store, payloads=payloads)
+        if against is not None or staged:
+            from zenml_cli.core import successor
+
+            found, files = successor.check_against(self.store, against or "HEAD", staged=staged)
+            report.problems += found
+            report.checked_files += files
+        return report
 
     # ----------------------------------------------------------------------------- branches
     def resolve(self, **options: Any) -> MergeReport | None:
@@ -322,9 +345,12 @@ class Registry:
             changes["if_better"] = Gate.parse(if_better)
         if if_current is not None:
             changes["if_current"] = IfCurrent.parse(if_current)
+        from zenml_cli.core.commit_notes import describe_update
+
+        message = changes.get("message")
         return self._write(
             lambda store: versions.update_version(store, str(model), parsed, **changes),
-            _describe_update,
+            lambda result: describe_update(result, message),
         )
 
     def rollback_version(
@@ -333,10 +359,11 @@ class Registry:
         """Give ``stage`` back to its previous holder (from history), archiving the current
         one, as one history event (see ``core/rollback.py``)."""
         from zenml_cli.core import rollback
+        from zenml_cli.core.commit_notes import describe_update
 
         return self._write(
             lambda store: rollback.rollback(store, str(model), stage, message=message),
-            lambda done: f"{_describe_update(done)} (rollback)",
+            lambda done: describe_update(done, message).replace(":", ": rollback,", 1),
         )
 
     def set_stage(
@@ -595,7 +622,9 @@ class Registry:
             chosen = artifacts.read_all(store, found.name) if every_version else [found]
             return deletes.delete_artifact_versions(store, chosen, delete_from_artifact_store)
 
-        return self._write(on, _describe_deleted)
+        from zenml_cli.core.commit_notes import describe_deleted
+
+        return self._write(on, describe_deleted)
 
     def unlink_artifacts(
         self,
@@ -619,7 +648,9 @@ class Registry:
                 return deletes.delete_artifact_versions(store, removed, delete_from_artifact_store)
             return deletes.Deleted(unlinked=len(removed))
 
-        return self._write(on, _describe_deleted)
+        from zenml_cli.core.commit_notes import describe_deleted
+
+        return self._write(on, describe_deleted)
 
     def runs_of_version(self, model: str, ref: RefInput) -> list[RunRecord]:
         from zenml_cli.core import runs
@@ -628,27 +659,6 @@ class Registry:
 
     def __repr__(self) -> str:
         return f"Registry(project_dir={str(self.store.root)!r})"
-
-
-def _describe_update(result: VersionUpdate) -> str:
-    """The commit subject of a version update: what moved, what was archived, what renamed."""
-    version = result.version
-    parts = []
-    change = result.stage_change
-    if change is not None and change.changed:
-        archived = f", archive version {change.archived}" if change.archived else ""
-        parts.append(f"{change.from_stage} -> {change.to_stage}{archived}")
-    if result.renamed_from is not None:
-        parts.append(f"rename '{result.renamed_from}' -> '{version.name}'")
-    what = "; ".join(parts) or "update fields"
-    return f"{version.model} version {version.number}: {what}"
-
-
-def _describe_deleted(done: Deleted) -> str:
-    names = sorted({f"{a.name} {a.version}" for a in done.artifact_versions})
-    if names:
-        return f"delete artifact versions {', '.join(names)}"
-    return f"unlink {done.unlinked} artifact version(s)"
 
 
 def _model_on(store: Store, name: str, fields: dict[str, Any]) -> tuple[ModelRecord, bool]:

@@ -115,10 +115,28 @@ def doctor(
             help="Also check that every artifact payload is in the artifact store, intact.",
         ),
     ] = False,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="REF",
+            help="Also check that the store is a valid successor of git commit REF's (e.g. "
+            "origin/main): no version lost, renumbered or replaced, no deleted number reused, "
+            "no history event removed or rewritten.",
+        ),
+    ] = None,
+    staged: Annotated[
+        bool,
+        typer.Option(
+            "--staged",
+            help="Compare what is staged (the next commit) instead of the working tree, "
+            "against HEAD unless --against names another commit (the pre-commit hook).",
+        ),
+    ] = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Check every manifest in .zenml/; exit 6 naming each bad file if any is broken."""
-    report = registry(ctx).doctor(payloads=payloads)
+    report = registry(ctx).doctor(payloads=payloads, against=against, staged=staged)
     # file/severity/message is what linters report (and what CI annotations read); path and
     # problem stay for scripts written against the first shape.
     items = [

@@ -13,6 +13,8 @@ from zenml_cli.cli.context import (
     OutputOpt,
     PageOpt,
     PushOpt,
+    PushOptionOpt,
+    ReviewBranchOpt,
     SizeOpt,
     VerboseOpt,
     registry,
@@ -85,11 +87,14 @@ def migrate(
         ),
     ],
     push: PushOpt = False,
+    branch: ReviewBranchOpt = None,
+    push_option: PushOptionOpt = None,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Copy every payload into another artifact store, then switch config.yaml to it."""
-    result = registry(ctx, push=push).migrate_artifact_store(to)
+    door = registry(ctx, push=push, branch=branch, push_options=push_option)
+    result = door.migrate_artifact_store(to)
     render_write(result, output, verbose, title="artifact store migrated")
     copied, present = result["objects_copied"], result["objects_present"]
     if result["from"] == result["to"] and not copied and not result["legacy_upgraded"]:

@@ -64,6 +64,24 @@ PushOpt = Annotated[
         "failure).",
     ),
 ]
+ReviewBranchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--branch",
+        metavar="NAME",
+        help="With --push: push the commit to branch NAME for a pull request instead of the "
+        "registry branch (also git.review_branch, ZENML_GIT_REVIEW_BRANCH).",
+    ),
+]
+PushOptionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--push-option",
+        metavar="TEXT",
+        help="With --push: a git push option, e.g. merge_request.create (repeatable; also "
+        "ZENML_GIT_PUSH_OPTIONS, one per line).",
+    ),
+]
 DEFAULT_SIZE = DEFAULT_PAGE_SIZE
 
 
@@ -142,9 +160,17 @@ def _show_notes(ctx: Any) -> None:
             message(note)
 
 
-def registry(ctx: typer.Context, *, for_init: bool = False, push: bool = False) -> Registry:
+def registry(
+    ctx: typer.Context,
+    *,
+    for_init: bool = False,
+    push: bool = False,
+    branch: str | None = None,
+    push_options: list[str] | None = None,
+) -> Registry:
     """The registry of the project chosen by --project-dir / $ZENML_PROJECT_DIR / the current
-    folder's parents: the one door every command goes through.
+    folder's parents: the one door every command goes through. ``push``, ``branch`` and
+    ``push_options`` are a write command's --push, --branch and --push-option.
 
     An explicit folder without .zenml/ is an error (exit 3) for every command but
     ``zenml init`` (``for_init``), which is how a store is made there."""
@@ -153,6 +179,10 @@ def registry(ctx: typer.Context, *, for_init: bool = False, push: bool = False) 
         root.obj = Registry(root.params.get("project_dir"), require_store=not for_init)
     if push:
         root.obj.push = True
+    if branch is not None:
+        root.obj.review_branch = branch
+    if push_options:
+        root.obj.push_options = tuple(push_options)
     return root.obj
 
 

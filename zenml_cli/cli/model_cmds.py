@@ -14,6 +14,8 @@ from zenml_cli.cli.context import (
     OutputOpt,
     PageOpt,
     PushOpt,
+    PushOptionOpt,
+    ReviewBranchOpt,
     SizeOpt,
     SortOpt,
     VerboseOpt,
@@ -147,6 +149,8 @@ def register(
         ),
     ] = False,
     push: PushOpt = False,
+    branch: ReviewBranchOpt = None,
+    push_option: PushOptionOpt = None,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
@@ -168,7 +172,7 @@ def register(
         tags=tag,
         save_models_to_registry=_boolean(save_models_to_registry) and not no_save,
     )
-    project = registry(ctx, push=push)
+    project = registry(ctx, push=push, branch=branch, push_options=push_option)
     created = True
     if exist_ok:
         record, created = project.ensure_model(chosen, **fields)
@@ -246,6 +250,8 @@ def update(
     ] = None,
     no_save: NoSaveOpt = False,
     push: PushOpt = False,
+    branch: ReviewBranchOpt = None,
+    push_option: PushOptionOpt = None,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
@@ -254,7 +260,7 @@ def update(
     saving = False if no_save else _boolean(save_models_to_registry)
     if all(c is None for c in changes) and not tag and not remove_tag and (saving is None):
         raise UsageError("nothing to change; pass a field option, --name, --tag or --remove-tag")
-    record = registry(ctx, push=push).update_model(
+    record = registry(ctx, push=push, branch=branch, push_options=push_option).update_model(
         model,
         name=name,
         add_tags=tag,
@@ -278,13 +284,16 @@ def delete(
     model: NameArg,
     yes: YesOpt = False,
     push: PushOpt = False,
+    branch: ReviewBranchOpt = None,
+    push_option: PushOptionOpt = None,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete a model with all its versions and history (asks first unless -y)."""
-    target = registry(ctx, push=push).get_model(model)
+    door = registry(ctx, push=push, branch=branch, push_options=push_option)
+    target = door.get_model(model)
     confirm_or_refuse(f"Delete model '{target.name}' and all its versions?", yes)
-    record = registry(ctx, push=push).delete_model(target.name)
+    record = door.delete_model(target.name)
     render_write(record.to_dict(), output, verbose, title=f"deleted model {record.name}")
     message(f"deleted model '{record.name}'")
 

@@ -20,6 +20,8 @@ from zenml_cli.cli.context import (
     OutputOpt,
     PageOpt,
     PushOpt,
+    PushOptionOpt,
+    ReviewBranchOpt,
     SizeOpt,
     VerboseOpt,
     YesOpt,
@@ -96,13 +98,15 @@ def create(
     ] = None,
     tag: TagOpt = None,
     push: PushOpt = False,
+    branch: ReviewBranchOpt = None,
+    push_option: PushOptionOpt = None,
     metadata: MetadataOpt = None,
     metadata_file: MetadataFileOpt = None,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Register the next version of a model; it gets the next number."""
-    version = registry(ctx, push=push).create_version(
+    version = registry(ctx, push=push, branch=branch, push_options=push_option).create_version(
         model,
         version_name,
         description=description,
@@ -246,6 +250,8 @@ def update(
         typer.Option("--message", "-m", help="Why: recorded with the change in the history."),
     ] = None,
     push: PushOpt = False,
+    branch: ReviewBranchOpt = None,
+    push_option: PushOptionOpt = None,
     metadata: MetadataOpt = None,
     metadata_file: MetadataFileOpt = None,
     if_better: Annotated[
@@ -283,7 +289,7 @@ def update(
             "nothing to change; pass --stage, --name, --description, --tag, --remove-tag, "
             "--metadata or --metadata-file"
         )
-    result = registry(ctx, push=push).update_version(
+    result = registry(ctx, push=push, branch=branch, push_options=push_option).update_version(
         model,
         version,
         stage=stage,
@@ -423,13 +429,16 @@ def delete(
         typer.Option("--force", "-f", help="Delete it even if it holds staging or production."),
     ] = False,
     push: PushOpt = False,
+    branch: ReviewBranchOpt = None,
+    push_option: PushOptionOpt = None,
     verbose: VerboseOpt = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Delete one version (asks first unless -y). Its number is never reused."""
-    target = registry(ctx, push=push).get_version(model, version)
+    door = registry(ctx, push=push, branch=branch, push_options=push_option)
+    target = door.get_version(model, version)
     confirm_or_refuse(f"Delete version {target.number} ('{target.name}') of '{target.model}'?", yes)
-    deleted = registry(ctx, push=push).delete_version(target.model, target.number, force=force)
+    deleted = door.delete_version(target.model, target.number, force=force)
     render_write(
         deleted.to_dict(),
         output,

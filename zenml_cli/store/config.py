@@ -33,11 +33,18 @@ class GitSettings:
     branch: str | None = None
     retries: int | None = None
     push_timeout: float = DEFAULT_PUSH_TIMEOUT
+    #: Push to this new branch (for a pull request) instead of ``branch`` (DESIGN section 11).
+    review_branch: str | None = None
+    #: ``git push --push-option`` values. Never read from config.yaml (DESIGN section 12:
+    #: nothing committed reaches git as an option): only ``--push-option`` and the environment.
+    push_options: tuple[str, ...] = ()
 
     def to_manifest(self) -> dict[str, Any]:
         data: dict[str, Any] = {"remote": self.remote, "branch": self.branch}
         if self.retries is not None:
             data["retries"] = self.retries
+        if self.review_branch is not None:
+            data["review_branch"] = self.review_branch
         if self.push_timeout != DEFAULT_PUSH_TIMEOUT:
             data["push_timeout"] = self.push_timeout
         return data
@@ -48,7 +55,8 @@ class GitSettings:
             return cls()
         if not isinstance(data, dict):
             raise CorruptManifestError(path, "git must be a mapping (remote, branch, retries)")
-        unknown = sorted(set(data) - {"remote", "branch", "retries", "push_timeout"})
+        known = {"remote", "branch", "retries", "push_timeout", "review_branch"}
+        unknown = sorted(set(data) - known)
         if unknown:
             raise CorruptManifestError(path, f"unknown git setting(s): {', '.join(unknown)}")
         remote, branch = data.get("remote", "origin"), data.get("branch")
@@ -58,6 +66,9 @@ class GitSettings:
             )
         if branch is not None and (not isinstance(branch, str) or not branch.strip()):
             raise CorruptManifestError(path, "git.branch must be a branch name (or absent)")
+        review = data.get("review_branch")
+        if review is not None and (not isinstance(review, str) or not review.strip()):
+            raise CorruptManifestError(path, "git.review_branch must be a branch name (or absent)")
         retries = data.get("retries")
         if retries is not None and (
             isinstance(retries, bool) or not isinstance(retries, int) or retries < 1
@@ -71,6 +82,7 @@ class GitSettings:
             branch=branch.strip() if branch else None,
             retries=retries,
             push_timeout=float(budget),
+            review_branch=review.strip() if review else None,
         )
 
 

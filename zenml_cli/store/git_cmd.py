@@ -19,6 +19,8 @@ from zenml_cli.errors import RemoteError
 #: Seconds for commands that talk to the remote, and for purely local ones.
 NETWORK_TIMEOUT = 120.0
 LOCAL_TIMEOUT = 60.0
+#: Seconds a timed-out git gets after SIGTERM to clean up its lock files before SIGKILL.
+STOP_GRACE = 5.0
 
 #: Push output meaning "someone else updated the branch first": fetch and re-plan.
 RACE_MARKERS = (
@@ -33,6 +35,8 @@ RACE_MARKERS = (
 )
 #: Push output meaning "the server said no": retrying cannot help, so report it at once.
 REFUSAL_MARKERS = ("hook declined", "permission", "denied", "protected branch", "forbidden")
+#: ``git push --porcelain`` flags of a ref the remote updated (fast-forward, forced, new, same).
+_UPDATED = (" ", "+", "*", "=")
 _NOISE = re.compile(r"^(remote|error|fatal|hint|warning):\s*", re.IGNORECASE)
 
 
@@ -69,28 +73,63 @@ def run(
 ) -> GitResult:
     """``git ARGS`` in ``cwd``; a timeout or a missing git becomes RemoteError, any other
     failure is returned for the caller to classify (a race and a refusal differ)."""
+    data = stdin.encode("utf-8", "surrogateescape") if stdin is not None else None
+    code, out, err = run_bytes(args, cwd=cwd, env=env, timeout=timeout, stdin=data)
+    return GitResult(code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
+
+
+def run_bytes(
+    args: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = LOCAL_TIMEOUT,
+    stdin: bytes | None = None,
+) -> tuple[int, bytes, bytes]:
+    """``git ARGS`` with bytes in and out: ``(returncode, stdout, stderr)``.
+
+    On a timeout git is asked to stop (SIGTERM) before it is killed: git removes its own lock
+    files (``index.lock``, ``<ref>.lock``) when terminated, never when killed, and a lock left
+    behind would break the user's next git command (issue 18.14)."""
     command = ["git", *args]
     try:
-        done = subprocess.run(
+        proc = subprocess.Popen(
             command,
             cwd=cwd,
             env=git_env(env),
-            input=stdin,
-            stdin=None if stdin is not None else subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
-    except subprocess.TimeoutExpired:
-        raise RemoteError(
-            f"'git {args[0]}' timed out after {timeout:g}s; check the network and the remote"
-        ) from None
     except FileNotFoundError:
         raise RemoteError(
             "git is not installed (or not on PATH); install git to use --push"
         ) from None
-    return GitResult(done.returncode, done.stdout, done.stderr)
+    try:
+        out, err = proc.communicate(stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(proc)
+        raise RemoteError(
+            f"'git {args[0]}' timed out after {timeout:g}s; check the network and the remote"
+        ) from None
+    except BaseException:  # Ctrl-C: git got the signal too; do not leave it running
+        _stop(proc)
+        raise
+    return proc.returncode, out, err
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate, give git a moment to remove its lock files, then kill. Waits for git
+    itself, not for its pipes: a filter git started may outlive it holding them open."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=STOP_GRACE)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def check(
@@ -129,3 +168,17 @@ def is_race(result: GitResult) -> bool:
     if any(marker in text for marker in REFUSAL_MARKERS):
         return False
     return any(marker in text for marker in RACE_MARKERS)
+
+
+def landed(result: GitResult, ref: str) -> bool:
+    """Did a ``git push --porcelain`` update ``ref`` on the remote? Read from git's per-ref
+    lines, not only its exit code: git can exit non-zero after the remote took the push (it
+    could not update its own remote-tracking ref because another git process held that lock,
+    issue 18.15), and treating that as a lost race would run the command a second time."""
+    if result.ok:
+        return True
+    for line in result.stdout.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2 and parts[0] in _UPDATED and parts[1].endswith(":" + ref):
+            return True
+    return False

@@ -9,10 +9,12 @@ an attempt works on live in ``git_workspace``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from zenml_cli.store.layout import STORE_DIR
 
 TX_DIR = "zenml-tx"
 TX_REF_PREFIX = "refs/zenml/tx/"
+#: The lock one fast-forward of the user's checkout holds (``git_checkout``); kept.
+CHECKOUT_LOCK = "checkout.lock"
 FALLBACK_IDENTITY = ("zenml-cli", "zenml-cli@localhost")
 #: Work areas older than this were left by a killed process and are swept on the next push.
 STALE_AFTER_SECONDS = 3600.0
@@ -178,12 +182,16 @@ class Repo:
         return self.check("mktree", "-z", stdin="\0".join(kept) + "\0")
 
     def drop_ref(self, ref: str) -> None:
-        self.git("update-ref", "-d", ref)
+        """Best effort: it runs after a push may have landed, where a failure must not turn
+        into exit 8; a private ref left behind only keeps a fetched commit from gc."""
+        with contextlib.suppress(RemoteError):
+            self.git("update-ref", "-d", ref)
 
-    def push(self, remote: str, commit: str, branch: str) -> GitResult:
-        """The compare-and-swap: a plain push succeeds only if the tip is still our parent."""
+    def push(self, remote: str, commit: str, branch: str, options: Sequence[str] = ()) -> GitResult:
+        """The compare-and-swap: a plain push succeeds only if the tip is still our parent.
+        ``options``: extra ``--push-option=VALUE`` arguments (checked by the caller)."""
         return self.git(
-            "push", "--porcelain", remote, f"{commit}:refs/heads/{branch}",
+            "push", "--porcelain", *options, remote, f"{commit}:refs/heads/{branch}",
             timeout=NETWORK_TIMEOUT,
         )  # fmt: skip
 
@@ -216,7 +224,7 @@ class Repo:
         except FileNotFoundError:
             return
         for entry in entries:
-            if entry.name.startswith("pool-"):  # work areas kept on purpose (git_workspace)
+            if entry.name.startswith("pool-") or entry.name == CHECKOUT_LOCK:  # kept on purpose
                 continue
             try:
                 stale = entry.stat().st_mtime < cutoff

@@ -1,0 +1,53 @@
+"""What a pushed write's git commit says: the subject names what changed, the body carries why
+(the ``-m`` message) and what a gate compared, so ``git log`` alone is a full audit (issue
+22.5). ``store/git_remote.commit_message`` adds the ``zenml:`` prefix and the actor trailer.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from zenml_cli.core.deletes import Deleted
+    from zenml_cli.core.versions import VersionUpdate
+
+
+def describe_update(result: VersionUpdate, message: str | None = None) -> str:
+    """Subject: what moved, what was archived, what was renamed. Body: the message, then
+    the gate's compared values."""
+    version = result.version
+    parts = []
+    change = result.stage_change
+    if change is not None and change.changed:
+        archived = f", archive version {change.archived}" if change.archived else ""
+        parts.append(f"{change.from_stage} -> {change.to_stage}{archived}")
+    if result.renamed_from is not None:
+        parts.append(f"rename '{result.renamed_from}' -> '{version.name}'")
+    what = "; ".join(parts) or "update fields"
+    body = []
+    if message and message.strip():
+        body.append(message.strip())
+    if result.gate is not None and change is not None:
+        body.append(gate_line(result.gate, change.to_stage.value, version.number))
+    return "\n\n".join([f"{version.model} version {version.number}: {what}", *body])
+
+
+def gate_line(gate: dict[str, Any], stage: str, number: int) -> str:
+    """``Gate auc:higher: version 3 has auc=0.95; production (version 2) has auc=0.91``."""
+    key = gate.get("key")
+    said = f"Gate {key}:{gate.get('direction')}: version {number} has {key}={gate.get('candidate')}"
+    holder = gate.get("holder")
+    if holder is None:
+        return f"{said}; {stage} was empty"
+    if holder == number:
+        return f"{said}; it already held {stage}"
+    if gate.get("holder_value") is None:
+        return f"{said}; {stage} (version {holder}) has no {key}"
+    return f"{said}; {stage} (version {holder}) has {key}={gate.get('holder_value')}"
+
+
+def describe_deleted(done: Deleted) -> str:
+    names = sorted({f"{a.name} {a.version}" for a in done.artifact_versions})
+    if names:
+        return f"delete artifact versions {', '.join(names)}"
+    return f"unlink {done.unlinked} artifact version(s)"
