@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError, InvalidInputError, NotFoundError
 from zenml_cli.store import codec, git_cmd
 from zenml_cli.store.layout import CONFIG_FILE, STORE_DIR
@@ -207,7 +208,7 @@ def _add(snap: Snapshot, relative: str, raw: bytes, source: str, ext: str) -> No
     elif kind == "model":
         model.source = source
         model.manifest = _decode(snap, raw, ext, source)
-    elif stem.isascii() and stem.isdigit():
+    elif is_number_text(stem):
         decoded = _decode(snap, raw, ext, source)
         if decoded is not None:
             model.versions[int(stem)] = decoded

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.layout import CONFIG_FILE, HISTORY_FILE
 from zenml_cli.store.store import Manifest
@@ -109,7 +110,7 @@ def of_store(store: Store, only: Iterable[str], label: str = "the working tree")
                 _read_history(store, parts[1], snap)
             elif kind == "version" and parts[3].endswith(ext):
                 stem = parts[3].removesuffix(ext)
-                if stem.isascii() and stem.isdigit() and (store.dir / relative).is_file():
+                if is_number_text(stem) and (store.dir / relative).is_file():
                     found = store.read_version_entry(parts[1], parts[3])
                     snap.model(parts[1]).versions[int(stem)] = found
                     snap.files += 1
