@@ -128,7 +128,7 @@ def test_a_missing_or_huge_config_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="does not exist"):
         configured.with_options(config_path=str(tmp_path / "nope.yaml"))
     huge = write(tmp_path / "huge.yaml", "extra: {k: '" + "x" * (1024 * 1024) + "'}\n")
-    with pytest.raises(InvalidInputError, match="over 1024 KiB"):
+    with pytest.raises(InvalidInputError, match="more than the 1,048,576"):
         configured.with_options(config_path=huge)
 
 

@@ -688,7 +688,7 @@ def metadata_from_options(pairs: list[str] | None, path: str | None) -> dict[str
     text = None
     if path is not None:
         try:  # bounded: a FIFO or /dev/zero given here must fail, not hang or fill memory
-            text = read_bounded(path).decode("utf-8")
+            text = read_bounded(path, follow_links=True).decode("utf-8")
         except OSError as exc:
             raise InvalidInputError(
                 f"cannot read --metadata-file {path!r}: {exc.strerror or exc}"

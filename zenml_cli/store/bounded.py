@@ -1,15 +1,20 @@
 """Bounded reads: a file from the repository is read only if it is a regular file of a sane
-size (DESIGN section 12).
+size, and never through a link (DESIGN section 12).
 
 A commit can replace a manifest, ``history.jsonl`` or a cache file with a link to
 ``/dev/zero`` (endless bytes), a FIFO (an ``open`` or ``read`` that never returns) or a
 gigabyte file. ``read_bounded`` refuses all three before reading: the file is checked by
 ``stat`` before it is opened (no device is ever opened), opened non-blocking, checked again
 on the open handle (the file may have been swapped in between), and read up to its bound.
+A store file that is a symbolic link is refused too (``O_NOFOLLOW``): git checks out links a
+commit holds, and a manifest linked to ``~/.aws/credentials`` or ``/proc/self/environ`` must
+not be read into a pull request's CI log or dashboard. A path the user typed (``--metadata-file``,
+``config_path=``) is theirs to link: those readers pass ``follow_links=True``.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
@@ -21,6 +26,11 @@ from zenml_cli.errors import CorruptManifestError
 from zenml_cli.limits import MAX_CACHE_BYTES, MAX_MANIFEST_BYTES
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_LINK_PROBLEM = (
+    "is a symbolic link; zenml never reads a store file through a link (it could point "
+    "anywhere on this machine): replace it with the real file"
+)
 
 
 class ReadRefused(Exception):
@@ -33,11 +43,10 @@ class ReadRefused(Exception):
 
 
 @contextmanager
-def open_bounded(path: Path | str, limit: int) -> Iterator[BinaryIO]:
-    """Regular file ``path`` (links followed) opened for reading, once it is known to hold at
-    most ``limit`` bytes. FileNotFoundError passes through; ReadRefused for anything else."""
-    _check(os.stat(path), limit)
-    fd = os.open(path, _FLAGS)
+def open_bounded(path: Path | str, limit: int, *, follow_links: bool = False) -> Iterator[BinaryIO]:
+    """Regular file ``path`` opened for reading, once it is known to hold at most ``limit``
+    bytes. FileNotFoundError passes through; ReadRefused for anything else."""
+    fd = _open(path, limit, follow_links)
     try:
         _check(os.fstat(fd), limit)
     except BaseException:
@@ -47,11 +56,12 @@ def open_bounded(path: Path | str, limit: int) -> Iterator[BinaryIO]:
         yield handle
 
 
-def read_bounded(path: Path | str, limit: int = MAX_MANIFEST_BYTES) -> bytes:
-    """The bytes of regular file ``path`` (links followed), at most ``limit`` of them.
-    FileNotFoundError passes through; ReadRefused for anything else a reader must not read."""
-    _check(os.stat(path), limit)
-    fd = os.open(path, _FLAGS)
+def read_bounded(
+    path: Path | str, limit: int = MAX_MANIFEST_BYTES, *, follow_links: bool = False
+) -> bytes:
+    """The bytes of regular file ``path``, at most ``limit`` of them. FileNotFoundError passes
+    through; ReadRefused for anything else a reader must not read."""
+    fd = _open(path, limit, follow_links)
     try:
         info = os.fstat(fd)
         _check(info, limit)
@@ -67,6 +77,20 @@ def read_bounded(path: Path | str, limit: int = MAX_MANIFEST_BYTES) -> bytes:
     if total > limit:
         raise ReadRefused(_too_big(total, limit))
     return b"".join(chunks)
+
+
+def _open(path: Path | str, limit: int, follow_links: bool) -> int:
+    """A descriptor of ``path`` after the checks that need no open (no device is opened)."""
+    info = os.stat(path) if follow_links else os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise ReadRefused(_LINK_PROBLEM)
+    _check(info, limit)
+    try:
+        return os.open(path, _FLAGS if follow_links else _FLAGS | _NOFOLLOW)
+    except OSError as exc:  # ELOOP: swapped for a link since the lstat
+        if exc.errno == errno.ELOOP:
+            raise ReadRefused(_LINK_PROBLEM) from None
+        raise
 
 
 def _check(info: os.stat_result, limit: int) -> None:

@@ -18,22 +18,22 @@ MAX_BYTES = 1024 * 1024
 
 
 def read_run_config(path: Path) -> dict[str, Any]:
+    from zenml_cli.store.bounded import ReadRefused, read_bounded
     from zenml_cli.store.codec import _load_yaml
 
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+    try:  # the user named this path: a link is theirs to make; a FIFO or device still fails
+        raw = read_bounded(path, MAX_BYTES, follow_links=True)
     except FileNotFoundError:
         raise NotFoundError(
             f"run configuration file '{path}' does not exist; check config_path="
         ) from None
+    except ReadRefused as exc:
+        raise InvalidInputError(
+            f"run configuration file '{path}' {exc.problem}; a run configuration is a short "
+            "YAML file"
+        ) from None
     except OSError as exc:
         raise InvalidInputError(f"cannot read run configuration file '{path}': {exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise InvalidInputError(
-            f"run configuration file '{path}' is over {MAX_BYTES // 1024} KiB; "
-            "a run configuration is a short YAML file"
-        )
     try:
         data = _load_yaml(raw.decode("utf-8"), raw)
     except UnicodeDecodeError:
