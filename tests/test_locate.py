@@ -110,9 +110,9 @@ def test_the_sdk_still_creates_a_store_in_an_explicit_empty_folder(project: Path
 @pytest.fixture
 def no_actor(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     monkeypatch.delenv("ZENML_ACTOR", raising=False)
-    actor.current_actor.cache_clear()
+    actor.detected_actor.cache_clear()
     yield monkeypatch
-    actor.current_actor.cache_clear()
+    actor.detected_actor.cache_clear()
 
 
 @pytest.mark.parametrize(
