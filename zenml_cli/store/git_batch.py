@@ -30,6 +30,7 @@ still race as before, but land every queued write they find along with their own
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -48,12 +49,17 @@ from zenml_cli.store.git_workspace import Workspace
 
 T = TypeVar("T")
 
+#: ``ZENML_GIT_QUEUE=0`` turns queueing off: every write races for the branch on its own.
+ENV_QUEUE = "ZENML_GIT_QUEUE"
+
 #: A queued runner whose queue has not moved for this long (plus ``STALL_PER_RANK`` per
 #: runner ahead of it, plus a few round trips) lands the queue itself.
-STALL_SECONDS = 4.0
-STALL_PER_RANK = 0.5
-#: Pause between two polls of the queue, as a fraction of the last fetch's duration.
-POLL_PAUSE = (0.25, 1.0)
+STALL_SECONDS = 15.0
+STALL_PER_RANK = 2.0
+#: Seconds between two polls of the queue (uniform in the range), plus ``POLL_PER_RANK`` per
+#: runner ahead: those far back wait for a later landing anyway, and polls cost processes.
+POLL_PAUSE = (0.3, 0.9)
+POLL_PER_RANK = 0.03
 
 
 class Applier(Protocol):
@@ -132,26 +138,27 @@ class _Batched(Generic[T]):
                 root = workspace.checkout(view.store_tree)
                 landing: _Landing[T] = _Landing(None)
                 lines: list[str] = []
-                if operation is not None and describe is not None:
-                    landing.result = operation(root)
-                    landing.own_landed = True
-                    lines.append(describe(landing.result))
                 landed: list[tuple[Intent, dict[str, Any]]] = []
                 refused = None
-                for intent in queue:
-                    try:
-                        result, outcome, line = self.applier.apply(
-                            root, intent.kind, intent.args, intent.actor, intent.ci_run
-                        )
-                    except Exception:
-                        if intent is own and not landed and operation is None:
-                            raise  # decided on the bare tip: this runner's answer
-                        refused = intent.id
-                        break
-                    if intent is own:
-                        landing.result, landing.own_landed = result, True
-                    landed.append((intent, outcome))
-                    lines.append(line)
+                with workspace.unsynced():
+                    if operation is not None and describe is not None:
+                        landing.result = operation(root)
+                        landing.own_landed = True
+                        lines.append(describe(landing.result))
+                    for intent in queue:
+                        try:
+                            result, outcome, line = self.applier.apply(
+                                root, intent.kind, intent.args, intent.actor, intent.ci_run
+                            )
+                        except Exception:
+                            if intent is own and not landed and operation is None:
+                                raise  # decided on the bare tip: this runner's answer
+                            refused = intent.id
+                            break
+                        if intent is own:
+                            landing.result, landing.own_landed = result, True
+                        landed.append((intent, outcome))
+                        lines.append(line)
                 if refused is not None:
                     excluded.add(refused)
                     continue
@@ -210,23 +217,25 @@ class _Batched(Generic[T]):
             return None
         moved, seen, polls = self.clock(), (since, frozenset[str]()), 0
         while True:
-            view = self.fetch()
             polls += 1
-            if own.id not in view.ids():
+            tip, ids = git_intents.list_queue(self.repo, self.settings.remote, self.branch)
+            if own.id not in ids:
+                view = self.fetch()
                 commit, outcome = git_intents.find_landed(self.repo, view.tip, since, own.id)
                 if not commit:  # removed as garbage without landing: queue it again
                     return self.queue(request, since, deadline, sleep, rng)
-                return Transacted(self.resume(commit, own, outcome), commit, polls,
-                                  self.note(commit, queued=True))  # fmt: skip
-            if view.tip != seen[0] or seen[1] - view.ids():
+                resumed = self.resume(commit, own, outcome)
+                return Transacted(resumed, commit, polls, self.note(commit, queued=True))
+            if tip != seen[0] or seen[1] - set(ids):
                 moved = self.clock()
-            seen = (view.tip, view.ids())
-            rank = [intent.id for intent in view.pending].index(own.id)
+            seen = (tip, frozenset(ids))
+            rank = ids.index(own.id)
             if rank == 0 or self._stalled(moved, rank):
-                landing = self._land_queued(view, own)
+                landing = self._land_queued(self.fetch(), own)
                 if landing is not None and landing.own_landed and landing.commit:
                     return Transacted(landing.result, landing.commit, polls,
                                       self.note(landing.commit, writes=landing.writes))  # fmt: skip
+                continue  # lost the race (or landed others only): look again at once
             if self.clock() > deadline:
                 if git_intents.withdraw(self.repo, self.settings.remote, own):
                     raise RemoteError(
@@ -235,9 +244,9 @@ class _Batched(Generic[T]):
                         f"nothing was pushed; retry, or raise git.push_timeout / "
                         f"{ENV_PUSH_TIMEOUT}"
                     )
-                continue  # it landed meanwhile: the next fetch finds it
+                continue  # it landed meanwhile: the next poll finds it
             low, high = POLL_PAUSE
-            sleep(self.rtt * (low + (high - low) * rng()))
+            sleep(low + (high - low) * rng() + POLL_PER_RANK * rank)
 
     def _stalled(self, moved: float, rank: int) -> bool:
         wait = STALL_SECONDS + 3 * self.rtt + STALL_PER_RANK * (rank - 1)
@@ -296,6 +305,8 @@ def transact(
     with nothing committed; RemoteError for any git failure or after ``push_timeout``), but a
     write with a ``request`` form that loses a race is queued instead of retried, and every
     landing carries the queued writes it finds."""
+    if os.environ.get(ENV_QUEUE, "").strip().lower() in ("0", "false", "no", "off"):
+        request = None
     repo = Repo.of(project_root)
     repo.require_remote(settings.remote, settings.branch)
     branch = settings.branch or repo.default_branch(settings.remote)

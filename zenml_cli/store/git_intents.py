@@ -141,6 +141,28 @@ def fetch_view(repo: Repo, remote: str, branch: str, tx: str, now: float) -> Vie
     return View(tip, tip_tree, store_tree, tuple(pending), tuple(garbage))
 
 
+def list_queue(repo: Repo, remote: str, branch: str) -> tuple[str, list[str]]:
+    """``(branch tip, queued ids oldest first)`` in one round trip and one process, without
+    fetching anything: what a waiting runner polls (a fetch costs several processes)."""
+    listed = repo.git(
+        "ls-remote", remote, f"refs/heads/{branch}", f"{PENDING_PREFIX}*", timeout=NETWORK_TIMEOUT
+    )
+    if not listed.ok:
+        from zenml_cli.errors import RemoteError
+
+        raise RemoteError(
+            f"cannot reach remote '{remote}' (git ls-remote): {git_cmd.condense(listed.stderr)}"
+        )
+    tip, ids = "", []
+    for line in listed.stdout.splitlines():
+        oid, _, ref = line.partition("\t")
+        if ref == f"refs/heads/{branch}":
+            tip = oid
+        elif ref.startswith(PENDING_PREFIX):
+            ids.append(ref.removeprefix(PENDING_PREFIX))
+    return tip, sorted(ids)
+
+
 def drop_seen(repo: Repo, tx: str) -> None:
     """Forget one transaction's local copy of the queue and of the tip."""
     refs = repo.git("for-each-ref", "--format=%(refname)", f"{SEEN_PREFIX}{tx}/").out.split()
