@@ -208,9 +208,10 @@ class _Batched(Generic[T]):
     ) -> Transacted[Any] | None:
         """Publish this write, then wait until it lands (by anyone); None if the remote
         refused the queue's ref (the caller goes back to racing)."""
+        expires = self.wall() + self.settings.push_timeout + git_intents.EXPIRY_GRACE
         draft = Intent(
-            git_intents.new_intent_id(), request.kind, request.args, self.actor, self.ci_run,
-            self.wall() + self.settings.push_timeout + git_intents.EXPIRY_GRACE,
+            git_intents.new_intent_id(expires), request.kind, request.args, self.actor,
+            self.ci_run, expires,
         )  # fmt: skip
         own = git_intents.publish(self.repo, self.settings.remote, draft, self.identity)
         if own is None:
@@ -229,7 +230,8 @@ class _Batched(Generic[T]):
             if tip != seen[0] or seen[1] - set(ids):
                 moved = self.clock()
             seen = (tip, frozenset(ids))
-            rank = ids.index(own.id)
+            live = git_intents.live_ids(ids, self.wall())
+            rank = live.index(own.id) if own.id in live else 0
             if rank == 0 or self._stalled(moved, rank):
                 landing = self._land_queued(self.fetch(), own)
                 if landing is not None and landing.own_landed and landing.commit:

@@ -85,9 +85,23 @@ class Intent:
         return cls(intent_id, kind, args, actor, ci_run, float(expires), oid)
 
 
-def new_intent_id() -> str:
-    """Sortable by publication time, unique without coordination."""
-    return f"{int(time.time() * 1000):013d}-{os.getpid()}-{uuid.uuid4().hex[:10]}"
+def new_intent_id(expires: float) -> str:
+    """Sortable by publication time, unique without coordination, and carrying its expiry
+    (whole seconds) so a poller can rank the queue from ref names alone."""
+    now_ms = int(time.time() * 1000)
+    return f"{now_ms:013d}-{math.ceil(expires):010d}-{os.getpid()}-{uuid.uuid4().hex[:10]}"
+
+
+def live_ids(ids: list[str], now: float) -> list[str]:
+    """The queued ids whose expiry (as their name says) has not passed, oldest first. A name
+    of another shape counts as live: the next landing reads it and removes it as garbage."""
+    kept = []
+    for intent_id in ids:
+        parts = intent_id.split("-")
+        if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < now:
+            continue
+        kept.append(intent_id)
+    return sorted(kept)
 
 
 @dataclass(frozen=True)
@@ -142,8 +156,8 @@ def fetch_view(repo: Repo, remote: str, branch: str, tx: str, now: float) -> Vie
 
 
 def list_queue(repo: Repo, remote: str, branch: str) -> tuple[str, list[str]]:
-    """``(branch tip, queued ids oldest first)`` in one round trip and one process, without
-    fetching anything: what a waiting runner polls (a fetch costs several processes)."""
+    """``(branch tip, every queued id)`` in one round trip and one process, without fetching
+    anything: what a waiting runner polls (a fetch costs several processes)."""
     listed = repo.git(
         "ls-remote", remote, f"refs/heads/{branch}", f"{PENDING_PREFIX}*", timeout=NETWORK_TIMEOUT
     )
