@@ -28,7 +28,8 @@ WRAPPER = """#!/bin/sh
 for arg in "$@"; do
   case "$arg" in
     fetch|ls-remote) sleep "${QUEUE_TEST_RTT:-0}"; break;;
-    push) sleep "${QUEUE_TEST_PUSH_DELAY:-${QUEUE_TEST_RTT:-0}}"; break;;
+    push) [ -n "$QUEUE_TEST_PUSH_MARK" ] && echo "$$" >> "$QUEUE_TEST_PUSH_MARK"
+          sleep "${QUEUE_TEST_PUSH_DELAY:-${QUEUE_TEST_RTT:-0}}"; break;;
   esac
 done
 exec {git} "$@"
@@ -163,10 +164,12 @@ def test_a_lander_killed_mid_push_lands_nothing_and_the_next_lands_each_write_on
     before = tip(remote)
     lander = clone(remote, tmp_path / "lander")
     # A write with no queued form lands the queue with its own; killed while pushing.
-    env = {**slow_git, "QUEUE_TEST_RTT": "0", "QUEUE_TEST_PUSH_DELAY": "30"}
+    mark = tmp_path / "pushing"
+    env = {**slow_git, "QUEUE_TEST_RTT": "0", "QUEUE_TEST_PUSH_DELAY": "30",
+           "QUEUE_TEST_PUSH_MARK": str(mark)}  # fmt: skip
     proc = start(lander, env, "model", "update", "iris", "--description", "killed", "--push")
     deadline = time.monotonic() + 60
-    while not _pushing(proc.pid):
+    while not mark.exists():
         assert time.monotonic() < deadline, "the lander never reached its push"
         time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)  # the runner and its git children, as CI kills a job
@@ -183,25 +186,6 @@ def test_a_lander_killed_mid_push_lands_nothing_and_the_next_lands_each_write_on
     described = json.loads(run_zenml("model", "describe", "iris", "-o", "json", cwd=check).stdout)
     assert described["description"] == "second"
     assert run_zenml("doctor", cwd=check).returncode == 0
-
-
-def _pushing(pid: int) -> bool:
-    """True once the process has a ``git push`` child (its commit is built, not yet landed)."""
-    found = subprocess.run(["ps", "-eo", "ppid=,args="], capture_output=True, text=True).stdout
-    children = {line.split(None, 1)[0] for line in found.splitlines() if "push" in line}
-    return any(_descends(int(p), pid) for p in children if p.isdigit())
-
-
-def _descends(child: int, ancestor: int) -> bool:
-    while child > 1:
-        if child == ancestor:
-            return True
-        try:
-            stat = Path(f"/proc/{child}/stat").read_text()
-        except OSError:
-            return False
-        child = int(stat.rsplit(")", 1)[1].split()[1])
-    return False
 
 
 def test_a_gate_in_a_combined_push_is_decided_on_the_landed_tip(
@@ -241,3 +225,28 @@ def test_a_gate_in_a_combined_push_is_decided_on_the_landed_tip(
 def _intent(remote: Path, intent_id: str) -> git_intents.Intent:
     oid = git(remote, "rev-parse", git_intents.PENDING_PREFIX + intent_id)
     return git_intents.Intent(intent_id, "", {}, "", None, 0.0, oid)
+
+
+def test_a_queued_write_refused_on_the_landed_tip_is_withdrawn_and_reported(
+    remote: Path, tmp_path: Path, slow_git: dict[str, str]
+) -> None:
+    seeded(remote, tmp_path, versions=2)
+    runner = clone(remote, tmp_path / "runner")
+    other = clone(remote, tmp_path / "other")
+    mark = tmp_path / "pushing"
+    env = {**slow_git, "QUEUE_TEST_RTT": "0", "QUEUE_TEST_PUSH_DELAY": "8",
+           "QUEUE_TEST_PUSH_MARK": str(mark)}  # fmt: skip
+    proc = start(runner, env, "model", "version", "update", "iris", "1", "--stage", "staging",
+                 "--push")  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not mark.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the runner never reached its push"
+        time.sleep(0.05)
+    gone = run_zenml("model", "version", "delete", "iris", "1", "-y", "--push", cwd=other)
+    assert gone.returncode == 0, gone.stderr
+    _, err = proc.communicate(timeout=120)
+    # Its push lost; queued, it led the queue and found version 1 gone on the new tip.
+    assert proc.returncode == 3, err
+    assert "version 1 of model 'iris' was deleted" in err and len(err.strip().splitlines()) == 1
+    assert queued_refs(remote) == []  # withdrawn, so no later lander can apply it

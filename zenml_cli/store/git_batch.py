@@ -151,11 +151,12 @@ class _Batched(Generic[T]):
                                 root, intent.kind, intent.args, intent.actor, intent.ci_run
                             )
                         except Exception:
-                            if intent is own and not landed and operation is None:
+                            mine = own is not None and intent.id == own.id
+                            if mine and not landed and operation is None:
                                 raise  # decided on the bare tip: this runner's answer
                             refused = intent.id
                             break
-                        if intent is own:
+                        if own is not None and intent.id == own.id:
                             landing.result, landing.own_landed = result, True
                         landed.append((intent, outcome))
                         lines.append(line)

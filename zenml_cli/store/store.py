@@ -74,6 +74,7 @@ class Store:
         self.payload_home = Path(payload_home) if payload_home is not None else self.root
         self._config: StoreConfig | None = None
         self._layout: Layout | None = None
+        self._names_by_case: bool | None = None
         #: False: every manifest is parsed from its file (doctor checks files, not caches).
         self.use_cache = use_cache
 
@@ -151,8 +152,29 @@ class Store:
 
     def has_model_folder(self, name: str) -> bool:
         """True when a folder of exactly this name is listed (on a case-insensitive file
-        system, opening 'IRIS' would find iris/; lookups must stay exact)."""
+        system, opening 'IRIS' would find iris/; lookups must stay exact). Where names are
+        case-sensitive, one ``stat`` says it; listing ``models/`` for every lookup made
+        anything that looks up each model quadratic (issue 21.3)."""
+        if not is_safe_component(name):
+            return False
+        if self._case_sensitive():
+            return self.layout.model_dir(name).is_dir()
         return name in self.model_names()
+
+    def _case_sensitive(self) -> bool:
+        """Whether the store's file system tells names apart by case (probed once per
+        Store: does ``.zenml`` spelled in upper case open the same folder?)."""
+        if self._names_by_case is None:
+            if not self.dir.is_dir():
+                return False  # no store yet (so no models): ask again once there is one
+            try:
+                os.stat(self.dir.with_name(self.dir.name.upper()))
+                self._names_by_case = False  # an existing .ZENML: case-insensitive
+            except FileNotFoundError:
+                self._names_by_case = True
+            except OSError:
+                self._names_by_case = False  # cannot tell: keep the listing
+        return self._names_by_case
 
     def read_model(self, name: str) -> Manifest | None:
         """The model manifest of folder ``name``; None when there is none. Model manifests
@@ -180,7 +202,7 @@ class Store:
         renamed into place, so a crash never leaves a model folder without its manifest."""
         target = self._component_path(self.layout.model_dir, name)
         self.ensure_created()
-        self._sweep(self.layout.models_dir)
+        self._sweep_now_and_then(self.layout.models_dir)  # 10,000 models: not every create
         temp = self.layout.temp_in(self.layout.models_dir)
         self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
         os.rename(temp, target)
@@ -500,7 +522,8 @@ class Store:
         return sorted(found)
 
     def _sweep_now_and_then(self, folder: Path) -> None:
-        """``_sweep`` for a folder that may hold thousands of files (a model's versions), at
+        """``_sweep`` for a folder that may hold thousands of entries (a model's versions, the
+        models folder), at
         most once per lock timeout, remembered by a marker's time in the cache: a promotion
         at 10,000 versions must not list the whole folder every time. A leftover missed by
         one sweep is removed by a later write."""
