@@ -228,6 +228,15 @@ class _Batched(Generic[T]):
                     return self.queue(request, since, deadline, sleep, rng)
                 resumed = self.resume(commit, own, outcome)
                 return Transacted(resumed, commit, polls, self.note(commit, queued=True))
+            if self.clock() > deadline:
+                if git_intents.withdraw(self.repo, self.settings.remote, own):
+                    raise RemoteError(
+                        f"gave up after {self.settings.push_timeout:g}s: the remote kept "
+                        f"moving ({self.where}) and this write, queued since, was not landed; "
+                        f"nothing was pushed; retry, or raise git.push_timeout / "
+                        f"{ENV_PUSH_TIMEOUT}"
+                    )
+                continue  # it landed meanwhile: the next poll finds it
             if tip != seen[0] or seen[1] - set(ids):
                 moved = self.clock()
             seen = (tip, frozenset(ids))
@@ -239,15 +248,6 @@ class _Batched(Generic[T]):
                     return Transacted(landing.result, landing.commit, polls,
                                       self.note(landing.commit, writes=landing.writes))  # fmt: skip
                 continue  # lost the race (or landed others only): look again at once
-            if self.clock() > deadline:
-                if git_intents.withdraw(self.repo, self.settings.remote, own):
-                    raise RemoteError(
-                        f"gave up after {self.settings.push_timeout:g}s: the remote kept "
-                        f"moving ({self.where}) and this write, queued since, was not landed; "
-                        f"nothing was pushed; retry, or raise git.push_timeout / "
-                        f"{ENV_PUSH_TIMEOUT}"
-                    )
-                continue  # it landed meanwhile: the next poll finds it
             low, high = POLL_PAUSE
             sleep(low + (high - low) * rng() + POLL_PER_RANK * rank)
 
