@@ -49,8 +49,10 @@ def build(base: Path, env: dict[str, str], versions: int = 0) -> tuple[Path, Pat
         sh(f"git clone -q remote.git {name}", base, env)
         sh("git config user.name bench && git config user.email bench@localhost", base / name, env)
         clones.append(base / name)
-    sh(f"echo project > README && {ZENML} model register iris", clones[0], env)
-    if versions:
+    sh("echo project > README", clones[0], env)
+    if not versions:
+        sh(f"{ZENML} model register iris", clones[0], env)
+    else:
         sys.path.insert(0, str(HERE))
         from run import bulk_versions  # the benchmarks folder is not a package
 
