@@ -250,3 +250,23 @@ def test_a_queued_write_refused_on_the_landed_tip_is_withdrawn_and_reported(
     assert proc.returncode == 3, err
     assert "version 1 of model 'iris' was deleted" in err and len(err.strip().splitlines()) == 1
     assert queued_refs(remote) == []  # withdrawn, so no later lander can apply it
+
+
+def test_when_the_oldest_queued_runner_is_gone_the_next_lands_both_writes(
+    remote: Path, tmp_path: Path, slow_git: dict[str, str]
+) -> None:
+    seed = seeded(remote, tmp_path)
+    ghost = ghost_intent(remote, seed, "create_version", {"model": "iris", "name": None}, "gone")
+    runner = clone(remote, tmp_path / "runner")
+    # It finds a queue, so it joins it behind the vanished runner instead of racing; once the
+    # queue has not moved for a while (STALL_SECONDS), it lands the queue itself.
+    done = run_zenml("model", "version", "create", "iris", "--push", "-o", "json", cwd=runner,
+                     env=slow_git, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["number"] == 2  # behind the queued write, in arrival order
+    check = fresh(remote, tmp_path)
+    creators = {item["number"]: item["created_by"] for item in versions_of(check)}
+    assert creators == {1: "gone", 2: "tester"}
+    assert queued_refs(remote) == []
+    body = git(remote, "log", "-1", "--format=%B", "main")
+    assert f"{git_intents.TRAILER}: {ghost} " in body

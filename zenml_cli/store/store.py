@@ -202,7 +202,7 @@ class Store:
         renamed into place, so a crash never leaves a model folder without its manifest."""
         target = self._component_path(self.layout.model_dir, name)
         self.ensure_created()
-        self._sweep_now_and_then(self.layout.models_dir)  # 10,000 models: not every create
+        self._sweep(self.layout.models_dir)
         temp = self.layout.temp_in(self.layout.models_dir)
         self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
         os.rename(temp, target)
@@ -522,8 +522,7 @@ class Store:
         return sorted(found)
 
     def _sweep_now_and_then(self, folder: Path) -> None:
-        """``_sweep`` for a folder that may hold thousands of entries (a model's versions, the
-        models folder), at
+        """``_sweep`` for a folder that may hold thousands of files (a model's versions), at
         most once per lock timeout, remembered by a marker's time in the cache: a promotion
         at 10,000 versions must not list the whole folder every time. A leftover missed by
         one sweep is removed by a later write."""
