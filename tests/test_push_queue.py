@@ -270,3 +270,19 @@ def test_when_the_oldest_queued_runner_is_gone_the_next_lands_both_writes(
     assert queued_refs(remote) == []
     body = git(remote, "log", "-1", "--format=%B", "main")
     assert f"{git_intents.TRAILER}: {ghost} " in body
+
+
+def test_a_bad_queue_switch_is_refused_before_anything_is_pushed(
+    remote: Path, tmp_path: Path
+) -> None:
+    seeded(remote, tmp_path)
+    runner = clone(remote, tmp_path / "runner")
+    before = tip(remote)
+    done = run_zenml("model", "version", "create", "iris", "--push", cwd=runner,
+                     env={"ZENML_GIT_QUEUE": "maybe"})  # fmt: skip
+    assert done.returncode == 5
+    assert "ZENML_GIT_QUEUE" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert tip(remote) == before and queued_refs(remote) == []
+    off = run_zenml("model", "version", "create", "iris", "--push", cwd=runner,
+                    env={"ZENML_GIT_QUEUE": "0"})  # fmt: skip
+    assert off.returncode == 0, off.stderr

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from zenml_cli.errors import RemoteError
+from zenml_cli.errors import InvalidInputError, RemoteError
 from zenml_cli.store import git_cmd, git_intents
 from zenml_cli.store.config import GitSettings
 from zenml_cli.store.git_checkout import fast_forward
@@ -288,6 +288,16 @@ class _Batched(Generic[T]):
         return said + (f"; {hint}" if hint else "")
 
 
+def queue_enabled() -> bool:
+    """``$ZENML_GIT_QUEUE``: on unless set to a false switch (0/false/no/off)."""
+    value = os.environ.get(ENV_QUEUE, "").strip().lower()
+    if value in ("", "1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise InvalidInputError(f"{ENV_QUEUE}={value!r} is not a switch; use 1/true/yes/on or 0/false")
+
+
 def transact(
     project_root: Path,
     operation: Callable[[Path], T],
@@ -308,7 +318,7 @@ def transact(
     with nothing committed; RemoteError for any git failure or after ``push_timeout``), but a
     write with a ``request`` form that loses a race is queued instead of retried, and every
     landing carries the queued writes it finds."""
-    if os.environ.get(ENV_QUEUE, "").strip().lower() in ("0", "false", "no", "off"):
+    if not queue_enabled():
         request = None
     repo = Repo.of(project_root)
     repo.require_remote(settings.remote, settings.branch)
