@@ -43,7 +43,13 @@ from zenml_cli.store import git_cmd, git_intents
 from zenml_cli.store.config import GitSettings
 from zenml_cli.store.git_checkout import fast_forward
 from zenml_cli.store.git_intents import Intent, View
-from zenml_cli.store.git_remote import ENV_PUSH_TIMEOUT, ENV_RETRIES, Transacted, backoff
+from zenml_cli.store.git_remote import (
+    ENV_PUSH_TIMEOUT,
+    ENV_RETRIES,
+    Transacted,
+    backoff,
+    commit_message,
+)
 from zenml_cli.store.git_repo import Repo
 from zenml_cli.store.git_workspace import Workspace
 
@@ -180,7 +186,10 @@ class _Batched(Generic[T]):
         own_op: bool,
     ) -> _Landing[T] | None:
         tree = self.repo.graft(view.tip_tree, new_store, self.where)
-        message = git_intents.landing_message(lines, self.actor if own_op else None, landed)
+        if own_op and not landed:  # a write of its own alone: the plain engine's message
+            message = commit_message(lines[0], self.actor)
+        else:
+            message = git_intents.landing_message(lines, self.actor if own_op else None, landed)
         commit = self.repo.commit_tree(tree, view.tip, message, self.identity)
         consumed = [(intent.ref, intent.oid) for intent, _ in landed] + list(view.garbage)
         pushed = git_intents.push_landing(
