@@ -40,22 +40,34 @@ def sh(command: str, cwd: Path, env: dict[str, str]) -> None:
     )  # fmt: skip
 
 
-def build(base: Path, env: dict[str, str]) -> tuple[Path, Path]:
-    """A bare remote holding a registered model, and two clones of it."""
+def build(base: Path, env: dict[str, str], versions: int = 0) -> tuple[Path, Path]:
+    """A bare remote holding a registered model (with ``versions`` versions), and two clones
+    of it."""
     sh("git init -q --bare -b main remote.git", base, env)
     clones = []
     for name in ("ours", "by-hand"):
         sh(f"git clone -q remote.git {name}", base, env)
         sh("git config user.name bench && git config user.email bench@localhost", base / name, env)
         clones.append(base / name)
-    sh(f"echo project > README && {ZENML} model register iris", clones[0], env)
+    sh("echo project > README", clones[0], env)
+    if not versions:
+        sh(f"{ZENML} model register iris", clones[0], env)
+    else:
+        sys.path.insert(0, str(HERE))
+        from run import bulk_versions  # the benchmarks folder is not a package
+
+        from zenml_cli.store import Store
+
+        bulk_versions(Store(clones[0]), "iris", versions)
     sh("git add -A && git commit -qm seed && git push -q origin main", clones[0], env)
+    sh("git pull -q --ff-only origin main", clones[1], env)
     return clones[0], clones[1]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--versions", type=int, default=0, help="versions of iris to start with")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zenml-push-bench-") as folder:
         base = Path(folder)
@@ -63,7 +75,7 @@ def main() -> None:
         env = {**os.environ, "GIT_CONFIG_GLOBAL": str(base / "gitconfig"),
                "GIT_CONFIG_NOSYSTEM": "1", "ZENML_ACTOR": "bench"}  # fmt: skip
         env.pop("ZENML_PROJECT_DIR", None)
-        ours_clone, by_hand_clone = build(base, env)
+        ours_clone, by_hand_clone = build(base, env, args.versions)
         ours: list[float] = []
         by_hand: list[float] = []
         manual = (
@@ -84,7 +96,8 @@ def main() -> None:
     print(f"--push write:      {ours_ms:7.1f} ms (median of {args.rounds})")
     print(f"same work by hand: {by_hand_ms:7.1f} ms")
     print(f"ratio: {ratio:.2f}x (target <= {TARGET}x) -> {verdict}")
-    results = {"ours_ms": ours_ms, "by_hand_ms": by_hand_ms, "ratio": ratio, "rounds": args.rounds}
+    results = {"ours_ms": ours_ms, "by_hand_ms": by_hand_ms, "ratio": ratio, "rounds": args.rounds,
+               "versions": args.versions}  # fmt: skip
     (HERE / "results-push.json").write_text(json.dumps(results, indent=2) + "\n")
 
 

@@ -127,9 +127,9 @@ def test_an_explicit_folder_without_a_store_is_one_error_from_cli_and_python(
 @pytest.fixture
 def no_actor(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     monkeypatch.delenv("ZENML_ACTOR", raising=False)
-    actor.current_actor.cache_clear()
+    actor.detected_actor.cache_clear()
     yield monkeypatch
-    actor.current_actor.cache_clear()
+    actor.detected_actor.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -103,3 +103,28 @@ def test_delete_removes_the_model_and_its_versions(iris: Client, project: Path) 
         iris.get_model("iris")
     assert not (project / ".zenml/models/iris").exists()
     assert list((project / ".zenml/.trash").iterdir()) == []
+
+
+def test_looking_up_each_model_does_not_list_the_models_folder(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 21.3: every exact-name lookup listed models/ to check the name's case, so anything
+    # that looks up each of N models (the dashboard, create_model) cost N listings of N names.
+    import zenml_cli.store.store as store_module
+
+    names = [f"model-{i}" for i in range(30)]
+    for name in names:
+        client.create_model(name)
+    listings: list[str] = []
+    real_listdir = store_module.os.listdir
+
+    def counting_listdir(path: object) -> list[str]:
+        listings.append(str(path))
+        return real_listdir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_module.os, "listdir", counting_listdir)
+    for name in names:
+        assert client.get_model(name).name == name
+    assert [p for p in listings if p.endswith("models")] == []
+    with pytest.raises(NotFoundError):
+        client.get_model("MODEL-1")  # still exact on a case-sensitive file system

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from zenml_cli.core.doctor import DoctorReport
     from zenml_cli.core.gates import Gate, IfCurrent
     from zenml_cli.core.history import HistoryEvent
+    from zenml_cli.core.intents import Request
     from zenml_cli.core.listing import Page
     from zenml_cli.core.merge.driver import DriverResult
     from zenml_cli.core.merge.report import MergeReport
@@ -69,10 +70,17 @@ class Registry:
         #: behind), for the front end to show on stderr.
         self.notes: list[str] = []
 
-    def _write(self, operation: Callable[[Store], T], describe: Callable[[T], str]) -> T:
+    def _write(
+        self,
+        operation: Callable[[Store], T],
+        describe: Callable[[T], str],
+        request: Request | None = None,
+    ) -> T:
         """Run one write: on the local store, or with push on as a transaction on the remote
         branch, where ``operation`` may run once per attempt against a fresh tip and
-        ``describe(result)`` becomes the commit message."""
+        ``describe(result)`` becomes the commit message. ``request`` is the same write as
+        data (``core/intents.py``): with it, a write that loses the race is queued on the
+        remote and landed by whoever lands next (``store/git_batch.py``)."""
         from zenml_cli.store.push_switch import push_enabled
 
         if not push_enabled(self.push):
@@ -81,18 +89,34 @@ class Registry:
 
                 raise UsageError("--branch and --push-option send a pushed write; add --push")
             return operation(self.store)
-        from zenml_cli.core.actor import current_actor
-        from zenml_cli.store.git_remote import load_settings, transact
+        from zenml_cli.core.actor import current_actor, current_ci_run
+        from zenml_cli.core.intents import Applier
+        from zenml_cli.store import git_batch
+        from zenml_cli.store.git_remote import load_settings
 
         home, clock = self.store.root, self.store.clock
 
+        def open_store(private_root: Path) -> Store:
+            return Store(private_root, clock=clock, payload_home=home)
+
         def on_tip(private_root: Path) -> T:
-            return operation(Store(private_root, clock=clock, payload_home=home))
+            return operation(open_store(private_root))
 
         settings = load_settings(
             home, review_branch=self.review_branch, push_options=self.push_options
         )
-        done = transact(home, on_tip, describe, settings=settings, actor=current_actor())
+        if settings.review_branch is not None or settings.push_options:
+            # A review branch has one writer (its author): no queue of others' writes to land
+            # with it, and the queue's refs belong to the default branch.
+            from zenml_cli.store.git_remote import transact
+
+            done = transact(home, on_tip, describe, settings=settings, actor=current_actor())
+        else:
+            done = git_batch.transact(
+                home, on_tip, describe, settings=settings, actor=current_actor(),
+                ci_run=current_ci_run(), applier=Applier(open_store, _describe_request),
+                request=None if request is None else git_batch.Request(request.kind, request.args),
+            )  # fmt: skip
         if done.note:
             self.notes.append(done.note)
         return done.result
@@ -254,14 +278,12 @@ class Registry:
     def create_version(
         self, model: str, name: str | None = None, **fields: Any
     ) -> ModelVersionRecord:
-        from zenml_cli.core import versions
+        from zenml_cli.core import intents, versions
 
         return self._write(
             lambda store: versions.create_version(store, str(model), name, **fields),
-            lambda v: (
-                f"register {v.model} version {v.number}"
-                + (f" ('{v.name}')" if v.name != str(v.number) else "")
-            ),
+            _describe_created,
+            intents.create_request(str(model), name, fields),
         )
 
     def get_version(self, model: str, ref: RefInput = None) -> ModelVersionRecord:
@@ -348,9 +370,12 @@ class Registry:
         from zenml_cli.core.commit_notes import describe_update
 
         message = changes.get("message")
+        from zenml_cli.core import intents
+
         return self._write(
             lambda store: versions.update_version(store, str(model), parsed, **changes),
             lambda result: describe_update(result, message),
+            intents.update_request(str(model), parsed, changes),
         )
 
     def rollback_version(
@@ -423,9 +448,12 @@ class Registry:
         from zenml_cli.core import links
 
         parsed = VersionRef.parse(ref)
+        from zenml_cli.core import intents
+
         return self._write(
             lambda store: links.add_metadata(store, model, parsed, metadata),
             lambda v: f"log metadata on {v.model} version {v.number}: {', '.join(metadata)}",
+            intents.metadata_request(str(model), parsed, metadata),
         )
 
     def link_artifact(
@@ -659,6 +687,22 @@ class Registry:
 
     def __repr__(self) -> str:
         return f"Registry(project_dir={str(self.store.root)!r})"
+
+
+def _describe_created(version: ModelVersionRecord) -> str:
+    named = f" ('{version.name}')" if version.name != str(version.number) else ""
+    return f"register {version.model} version {version.number}{named}"
+
+
+def _describe_request(kind: str, result: Any) -> str:
+    """The commit line of a queued write another runner made (``core/intents`` kinds)."""
+    if kind == "create_version":
+        return _describe_created(result)
+    if kind == "update_version":
+        from zenml_cli.core.commit_notes import describe_update
+
+        return describe_update(result)
+    return f"log metadata on {result.model} version {result.number}"
 
 
 def _model_on(store: Store, name: str, fields: dict[str, Any]) -> tuple[ModelRecord, bool]:

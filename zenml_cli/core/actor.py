@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 #: The one spelling of a stored time: UTC, to the microsecond, with a ``Z``.
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+#: ``(actor, ci_run)`` of the write being applied for someone else: a pending write another
+#: runner queued on the git remote (``core/intents.py``) is recorded as *its owner's*, not as
+#: the lander's. None outside such a write.
+_ACTING_AS: list[tuple[str, str | None]] = []
 
 #: CI systems' run identifiers, checked in order; the first one set is recorded.
 CI_RUN_VARIABLES = (
@@ -33,8 +39,25 @@ CI_USER_VARIABLES = (
 )
 
 
-@functools.cache
+@contextmanager
+def acting_as(actor: str, ci_run: str | None) -> Iterator[None]:
+    """Within the block, ``current_actor()`` and ``current_ci_run()`` name ``actor`` and
+    ``ci_run``: a queued write applied by another runner keeps its owner in history."""
+    _ACTING_AS.append((actor, ci_run))
+    try:
+        yield
+    finally:
+        _ACTING_AS.pop()
+
+
 def current_actor() -> str:
+    """Who acts: the owner of a write being applied for someone else (``acting_as``), else
+    this process's actor (``detected_actor``)."""
+    return _ACTING_AS[-1][0] if _ACTING_AS else detected_actor()
+
+
+@functools.cache
+def detected_actor() -> str:
     """``$ZENML_ACTOR``, else ``$GIT_AUTHOR_NAME``, else the CI's user where a CI names one,
     else the git user (as commits would name them), else the OS user.
 
@@ -77,7 +100,10 @@ def current_ci_user() -> str | None:
 
 
 def current_ci_run() -> str | None:
-    """The CI run id where the CI exposes one (GitHub adds the attempt number)."""
+    """The CI run id where the CI exposes one (GitHub adds the attempt number); for a write
+    applied for someone else, theirs."""
+    if _ACTING_AS:
+        return _ACTING_AS[-1][1]
     for variable in CI_RUN_VARIABLES:
         value = os.environ.get(variable)
         if value:

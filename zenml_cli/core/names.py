@@ -36,7 +36,14 @@ def case_clash(name: str, existing: Iterable[str], ignoring: str | None = None) 
     same folder on macOS or Windows), else None; ``ignoring`` is left out (a rename's own
     old name). The one case-clash rule for models and artifacts."""
     folded = normal_form(name).casefold()
-    for other in existing:
+    names = list(existing)
+    # One normalise + casefold over all names joined (both work per character, and NUL
+    # composes with nothing), then a substring search, all in C: checking 10,000 models one
+    # by one made every create_model grow with the number of models (issue 21.3).
+    everything = "\0" + normal_form("\0".join(names)).casefold() + "\0"
+    if f"\0{folded}\0" not in everything:
+        return None
+    for other in names:
         if other != ignoring and normal_form(other).casefold() == folded:
             return other
     return None

@@ -23,7 +23,10 @@ inside the work area: manifests are committed as the store wrote them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,9 @@ NEVER_STAGED = (
     f":(exclude,glob)**/{TEMP_PREFIX}*/**",
 )
 _CLEAN_MARK = "clean"
+#: Present while the work area is written without fsync (``unsynced``); found at the next
+#: checkout, it means a machine crash may have torn a file git's index still trusts.
+_UNSYNCED_MARK = "unsynced"
 
 
 class Workspace:
@@ -94,8 +100,28 @@ class Workspace:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         if not was_clean and (self.dir / "index").exists():
             self._git("clean", "-ffdxq")  # a killed or failed user's leftovers
+        if (self.dir / _UNSYNCED_MARK).exists():  # rewrite every file, trusting no stat
+            (self.dir / "index").unlink(missing_ok=True)
+            (self.dir / _UNSYNCED_MARK).unlink()
         self._git("read-tree", "--reset", "-u", store_tree)
         return self.project_root
+
+    @contextlib.contextmanager
+    def unsynced(self) -> Iterator[None]:
+        """Write the work area without fsync within the block (``atomic.unsynced``): its files
+        are a scratch copy, committed from git's objects. A durable mark says so until the
+        block ends; a crash inside it makes the next checkout rewrite every file."""
+        from zenml_cli.store import atomic
+
+        mark = self.dir / _UNSYNCED_MARK
+        with open(mark, "wb") as handle:
+            os.fsync(handle.fileno())
+        try:
+            with atomic.unsynced():
+                yield
+        finally:  # an exception in this process tears nothing: only a machine crash can
+            with contextlib.suppress(FileNotFoundError):
+                mark.unlink()
 
     def stage(self) -> str:
         """Stage what the command left and return the new store subtree."""

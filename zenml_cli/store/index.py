@@ -11,8 +11,12 @@ source of truth and never stale:
   checkout``/``merge`` write new files; a deleted file has no stat and drops out; an added file
   has no entry and is parsed. (On Windows ``st_ctime`` is the creation time, so there an
   in-place edit that keeps the size *and* restores the mtime would go unseen.)
-- "racy" entries, whose mtime or ctime is within ``RACY_NS`` of the scan, are returned but not
-  cached: a second write inside the same filesystem timestamp tick could not be told apart.
+- "racy" entries, whose mtime or ctime is within ``RACY_NS`` of the scan, are cached with a
+  CRC-32 of the file's bytes and trusted only while the bytes still match (one read, no
+  parse): a second write inside the same filesystem timestamp tick, of the same size, could
+  not be told apart by its stat key alone. A store written moments ago (by this process or
+  another) is thus served from the cache on the next read, never stale (issue 21.5). Once
+  the file is older than ``RACY_NS``, its entry drops the checksum and the stat key suffices.
 - the cache file is written atomically (temp file + ``os.replace``) and carries a checksum; a
   corrupt, partial or foreign cache is ignored and rebuilt. Concurrent writers of the cache
   race harmlessly: each writes a complete, self-validating snapshot.
@@ -34,18 +38,21 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from zenml_cli.digits import is_number_text
-from zenml_cli.store.bounded import read_cache, read_manifest
+from zenml_cli.limits import MAX_MANIFEST_BYTES
+from zenml_cli.store.bounded import ReadRefused, read_bounded, read_cache, read_manifest
 from zenml_cli.store.layout import CACHE_DIR, TEMP_PREFIX
 
 #: Bump when the cache layout changes; an old cache is then simply rebuilt.
-CACHE_FORMAT = b"zenml-cli-index-1\n"
-#: Files touched this recently (2 s) are not cached: see the module docstring.
+CACHE_FORMAT = b"zenml-cli-index-2\n"
+#: Files touched this recently (2 s) are cached only with a checksum of their bytes.
 RACY_NS = 2_000_000_000
 
 #: The clock the racy check compares file times with (tests move it forward).
 clock_ns: Callable[[], int] = time.time_ns
 
 StatKey = tuple[int, int, int, int]
+#: ``(stat key, value)``, or ``(stat key, value, crc32)`` for a file cached while racy.
+Entry = tuple[Any, ...]
 Decoder = Callable[[bytes, Path], dict[str, Any]]
 
 
@@ -77,7 +84,7 @@ class FolderIndex:
         left out (and never cached): reading it directly raises the error that names it."""
         started = clock_ns()
         cached = self._read_cache()
-        fresh: dict[str, tuple[StatKey, Any]] = {}
+        fresh: dict[str, Entry] = {}
         result: dict[str, Any] = {}
         changed = False
         try:
@@ -89,30 +96,41 @@ class FolderIndex:
             if not name.endswith(self.suffix) or name.startswith(TEMP_PREFIX):
                 continue
             try:
-                key = stat_key(entry.stat())  # follows a symlink: the target's key counts
+                st = entry.stat()  # follows a symlink: the target's key counts
             except FileNotFoundError:  # deleted while we scanned
                 changed = True
                 continue
+            key = stat_key(st)
             hit = cached.get(name)
+            racy = max(st.st_mtime_ns, st.st_ctime_ns) >= started - RACY_NS
+            raw = None
             if _entry_ok(hit, self.project is None) and hit[0] == key:
-                fresh[name] = hit
-                result[name] = hit[1]
-                continue
+                if len(hit) == 2:
+                    fresh[name] = hit
+                    result[name] = hit[1]
+                    continue
+                raw = _read_or_none(entry.path)
+                if raw is not None and zlib.crc32(raw) == hit[2]:  # same bytes as cached
+                    fresh[name] = hit if racy else (key, hit[1])
+                    changed = changed or not racy
+                    result[name] = hit[1]
+                    continue
             changed = True
             try:
                 path = Path(entry.path)
-                data = decode(read_manifest(path), path)
+                raw = read_manifest(path) if raw is None else raw
+                data = decode(raw, path)
             except Exception:  # unreadable or invalid: not cached; a direct read reports it
                 continue
             value = data if self.project is None else self.project(data)
             result[name] = value
-            if max(key[0], key[1]) < started - RACY_NS and _plain(value):
-                fresh[name] = (key, value)
+            if _plain(value):
+                fresh[name] = (key, value, zlib.crc32(raw)) if racy else (key, value)
         if changed or len(fresh) != len(cached):
             self._write_cache(fresh)
         return result
 
-    def _read_cache(self) -> dict[str, tuple[StatKey, Any]]:
+    def _read_cache(self) -> dict[str, Entry]:
         raw = read_cache(self.cache_file)
         if raw is None:
             return {}
@@ -135,7 +153,7 @@ class FolderIndex:
             return {}
         return entries
 
-    def _write_cache(self, entries: dict[str, tuple[StatKey, Any]]) -> None:
+    def _write_cache(self, entries: dict[str, Entry]) -> None:
         try:
             body = marshal.dumps((self.suffix, entries))
         except ValueError:  # an unmarshallable value slipped through: skip caching
@@ -240,17 +258,27 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
-def _entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[StatKey, Any]]:
-    """True for a well-formed cache entry ``(stat key, value)``: a cache whose checksum holds
+def _entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[Any, ...]]:
+    """True for a well-formed cache entry ``(stat key, value)`` or, for a file cached while
+    racy, ``(stat key, value, crc32 of its bytes)``: a cache whose checksum holds
     can still be foreign or hand-made, and a malformed entry is ignored (and rebuilt), never
     trusted or crashed on."""
     return (
         type(hit) is tuple
-        and len(hit) == 2
+        and (len(hit) == 2 or (len(hit) == 3 and type(hit[2]) is int))
         and type(hit[0]) is tuple
         and len(hit[0]) == 4
         and (not mapping or type(hit[1]) is dict)
     )
+
+
+def _read_or_none(path: str) -> bytes | None:
+    """A manifest's bytes for the checksum check, or None (then the caller reads it the
+    checked way, which names what is wrong): bounded, never through a link or a FIFO."""
+    try:
+        return read_bounded(path, MAX_MANIFEST_BYTES)
+    except (OSError, ReadRefused):
+        return None
 
 
 def _through_link(path: Path) -> bool:
@@ -285,26 +313,37 @@ class ManifestMemo:
 
     def __init__(self, cache_file: Path) -> None:
         self.cache_file = cache_file
-        self._entries: dict[str, tuple[StatKey, bytes]] | None = None
+        self._entries: dict[str, Entry] | None = None
 
     def read(self, path: Path, name: str, decode: Decoder) -> dict[str, Any]:
         """``path`` decoded (``name``: its key in the memo). FileNotFoundError passes through."""
-        key = stat_key(os.stat(path))
+        st = os.stat(path)
+        key = stat_key(st)
         if self._entries is None:
             self._entries = self._load()
         hit = self._entries.get(name)
+        racy = max(st.st_mtime_ns, st.st_ctime_ns) >= clock_ns() - RACY_NS
+        raw = None
         if _entry_ok(hit, False) and type(hit[1]) is bytes and hit[0] == key:
-            with contextlib.suppress(EOFError, ValueError, TypeError):
-                data = marshal.loads(hit[1])
-                if type(data) is dict:
-                    return data
-        data = decode(read_manifest(path), path)
-        if max(key[0], key[1]) < clock_ns() - RACY_NS and _plain(data):
-            self._entries[name] = (key, marshal.dumps(data))
+            if len(hit) == 3:  # cached while racy: trusted only with the same bytes
+                raw = _read_or_none(str(path))
+            if len(hit) == 2 or (raw is not None and zlib.crc32(raw) == hit[2]):
+                with contextlib.suppress(EOFError, ValueError, TypeError):
+                    data = marshal.loads(hit[1])
+                    if type(data) is dict:
+                        if len(hit) == 3 and not racy:  # settled: the stat key suffices now
+                            self._entries[name] = (key, hit[1])
+                            self._save(name)
+                        return data
+        raw = read_manifest(path) if raw is None else raw
+        data = decode(raw, path)
+        if _plain(data):
+            packed = marshal.dumps(data)
+            self._entries[name] = (key, packed, zlib.crc32(raw)) if racy else (key, packed)
             self._save(name)
         return data
 
-    def _load(self) -> dict[str, tuple[StatKey, bytes]]:
+    def _load(self) -> dict[str, Entry]:
         raw = read_cache(self.cache_file)
         if raw is None:
             return {}

@@ -78,6 +78,7 @@ class Store:
         self._config: StoreConfig | None = None
         self._config_stamp: tuple[int, int, int] | None = None
         self._layout: Layout | None = None
+        self._names_by_case: bool | None = None
         #: False: every manifest is parsed from its file (doctor checks files, not caches).
         self.use_cache = use_cache
 
@@ -162,8 +163,29 @@ class Store:
 
     def has_model_folder(self, name: str) -> bool:
         """True when a folder of exactly this name is listed (on a case-insensitive file
-        system, opening 'IRIS' would find iris/; lookups must stay exact)."""
+        system, opening 'IRIS' would find iris/; lookups must stay exact). Where names are
+        case-sensitive, one ``stat`` says it; listing ``models/`` for every lookup made
+        anything that looks up each model quadratic (issue 21.3)."""
+        if not is_safe_component(name):
+            return False
+        if self._case_sensitive():
+            return self.layout.model_dir(name).is_dir()
         return name in self.model_names()
+
+    def _case_sensitive(self) -> bool:
+        """Whether the store's file system tells names apart by case (probed once per
+        Store: does ``.zenml`` spelled in upper case open the same folder?)."""
+        if self._names_by_case is None:
+            if not self.dir.is_dir():
+                return False  # no store yet (so no models): ask again once there is one
+            try:
+                os.stat(self.dir.with_name(self.dir.name.upper()))
+                self._names_by_case = False  # an existing .ZENML: case-insensitive
+            except FileNotFoundError:
+                self._names_by_case = True
+            except OSError:
+                self._names_by_case = False  # cannot tell: keep the listing
+        return self._names_by_case
 
     def read_model(self, name: str) -> Manifest | None:
         """The model manifest of folder ``name``; None when there is none. Model manifests
