@@ -20,8 +20,7 @@ BAD = "\udcff"  # what Python makes of the byte 0xff in an argument
 
 
 @pytest.fixture
-def project_with_iris(project: Path) -> Path:
-    client = Client(project)
+def project_with_iris(project: Path, client: Client) -> Path:
     client.create_model("iris", description="flowers")
     client.create_model_version("iris", name="v1")
     client.create_model_version("iris", name="v2")

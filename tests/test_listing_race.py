@@ -61,8 +61,7 @@ def _python(code: str, *args: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
-def test_a_listing_racing_a_rename_is_complete_or_an_error(project: Path) -> None:
-    client = Client(project)
+def test_a_listing_racing_a_rename_is_complete_or_an_error(project: Path, client: Client) -> None:
     client.create_model("iris")
     for _ in range(5):
         client.create_model_version("iris")

@@ -17,10 +17,9 @@ pytestmark = pytest.mark.slow  # many real processes
 
 
 @pytest.fixture
-def metrics(project: Path) -> Path:
+def metrics(project: Path, client: Client) -> Path:
     """iris versions 1..7: auc 0.95, NaN (a committed YAML .nan), "n/a", inf (committed
     .inf), 0.80, none at all, and NaN as the CLI writes it (-M auc=NaN)."""
-    client = Client(project)
     client.create_model("iris")
     for auc in (0.95, 0.5, "n/a", 0.5, 0.80):
         client.create_model_version("iris", metadata={"auc": auc})

@@ -388,7 +388,7 @@ class Registry:
 
         return self._write(
             lambda store: rollback.rollback(store, str(model), stage, message=message),
-            lambda done: describe_update(done, message).replace(":", ": rollback,", 1),
+            lambda done: describe_update(done, message, note="rollback"),
         )
 
     def set_stage(

@@ -12,9 +12,11 @@ if TYPE_CHECKING:
     from zenml_cli.core.versions import VersionUpdate
 
 
-def describe_update(result: VersionUpdate, message: str | None = None) -> str:
-    """Subject: what moved, what was archived, what was renamed. Body: the message, then
-    the gate's compared values."""
+def describe_update(
+    result: VersionUpdate, message: str | None = None, *, note: str | None = None
+) -> str:
+    """Subject: what moved, what was archived, what was renamed (and ``note`` in brackets,
+    e.g. ``rollback``). Body: the message, then the gate's compared values."""
     version = result.version
     parts = []
     change = result.stage_change
@@ -29,6 +31,8 @@ def describe_update(result: VersionUpdate, message: str | None = None) -> str:
         body.append(message.strip())
     if result.gate is not None and change is not None:
         body.append(gate_line(result.gate, change.to_stage.value, version.number))
+    if note:
+        what = f"{what} ({note})"
     return "\n\n".join([f"{version.model} version {version.number}: {what}", *body])
 
 

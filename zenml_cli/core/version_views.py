@@ -96,6 +96,8 @@ class _ReadLog:
     problems: list[CorruptManifestError] = field(default_factory=list)
     unreadable: set[tuple[str, int]] = field(default_factory=set)
     vanished: bool = False
+    #: The model folders an all-models listing started from (None: one model was named).
+    model_names: list[str] | None = None
 
 
 Loader = Callable[[Store, _ReadLog, list[Candidate]], list[T]]
@@ -117,6 +119,10 @@ def _consistent(
         log = _ReadLog()
         candidates = _candidates(store, model, stage, number, query, page, size, log)
         result = _select(candidates, partial(load, store, log), field, query, page, size)
+        if log.model_names is not None and sorted(store.model_names()) != log.model_names:
+            # a folder renamed meanwhile: a directory read during a rename may have missed
+            # it under both names, so the models listed may not be the models there are
+            log.vanished = True
         if not log.vanished:
             result.problems = log.problems
             return result
@@ -173,9 +179,11 @@ def _candidates(
     models = [get_model(store, model)] if model else _all_models(store, log)
     candidates: list[Candidate] = []
     for record in models:
-        numbers = live_numbers(store, record)
-        if not numbers and not store.has_model_folder(record.name):
-            log.vanished = True  # renamed or deleted after model.yaml was read: no versions?
+        try:
+            numbers = live_numbers(store, record, require_model=True)
+        except FileNotFoundError:  # renamed or deleted after model.yaml was read
+            log.vanished = True
+            continue
         if wanted_stage == ModelStages.LATEST:
             numbers = numbers[-1:]
         elif wanted_stage is not None:
@@ -354,7 +362,8 @@ def _all_models(store: Store, log: _ReadLog) -> list[ModelRecord]:
     """Every model that can be read; an unreadable model.yaml (a merge conflict) is logged
     and its model left out, never hiding the other models' versions."""
     found = []
-    for name in sorted(store.model_names()):
+    log.model_names = sorted(store.model_names())
+    for name in log.model_names:
         try:
             record = read_model_folder(store, name)
         except CorruptManifestError as exc:

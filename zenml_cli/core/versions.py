@@ -162,11 +162,12 @@ def resolve(store: Store, model: ModelRecord, ref: RefInput) -> ModelVersionReco
     return version
 
 
-def live_numbers(store: Store, model: ModelRecord) -> list[int]:
+def live_numbers(store: Store, model: ModelRecord, *, require_model: bool = False) -> list[int]:
     """Numbers of the model's versions, ascending. A number retired by a delete that crashed
-    before removing its file counts as deleted."""
+    before removing its file counts as deleted. ``require_model``: a model folder gone since
+    ``model`` was read raises FileNotFoundError (a listing then starts again)."""
     retired = set(model.retired_numbers)
-    files = store.version_numbers(model.name)
+    files = store.version_numbers(model.name, require_model=require_model)
     if retired and not retired.isdisjoint(files):  # a leftover of a delete, or a collision
         collisions = identity.retired_collisions(store, model, files)
         if collisions:

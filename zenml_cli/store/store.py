@@ -241,10 +241,12 @@ class Store:
         shutil.rmtree(trash, ignore_errors=True)
 
     # ----------------------------------------------------------------------------- versions
-    def version_numbers(self, model: str) -> list[int]:
-        """Numbers of a model's version files, from file names alone (no file is opened)."""
+    def version_numbers(self, model: str, *, require_model: bool = False) -> list[int]:
+        """Numbers of a model's version files, from file names alone (no file is opened).
+        With ``require_model``, a model folder that is gone raises FileNotFoundError instead
+        of reading as "no versions" (see ``version_entries``)."""
         numbers = []
-        for entry, number in self.version_entries(model):
+        for entry, number in self.version_entries(model, require_model=require_model):
             if number is None:
                 raise CorruptManifestError(
                     self.layout.versions_dir(model) / entry,
@@ -254,12 +256,21 @@ class Store:
             numbers.append(number)
         return numbers
 
-    def version_entries(self, model: str) -> list[tuple[str, int | None]]:
+    def version_entries(
+        self, model: str, *, require_model: bool = False
+    ) -> list[tuple[str, int | None]]:
         """``(file name, its number or None when the name is not <number><ext>)`` for every
-        file of the model's versions folder (doctor reports the strays)."""
+        file of the model's versions folder (doctor reports the strays). With
+        ``require_model`` the versions folder is found through the model folder's own handle:
+        a model folder renamed away (even and back, by a concurrent rename) between reading
+        model.yaml and here is a FileNotFoundError, never an empty "no versions" answer."""
         ext = self.layout.ext
         entries: list[tuple[str, int | None]] = []
-        for entry in _visible_entries(self.layout.versions_dir(model)):
+        if require_model:
+            names = _entries_under(self.layout.model_dir(model), "versions")
+        else:
+            names = _visible_entries(self.layout.versions_dir(model))
+        for entry in names:
             stem, dot, tail = entry.partition(".")
             ok = dot and "." + tail == ext and is_number_text(stem)
             entries.append((entry, int(stem) if ok else None))
@@ -657,6 +668,23 @@ class Store:
     @functools.cached_property
     def _manifest_memo(self) -> ManifestMemo:
         return ManifestMemo(manifest_memo_file(self.dir))
+
+
+def _entries_under(folder: Path, child: str) -> list[str]:
+    """``_visible_entries(folder / child)``, where ``folder`` must exist (FileNotFoundError
+    otherwise) and ``child`` may not: both are read through one open handle of ``folder``."""
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            inner = os.open(child, os.O_RDONLY | os.O_DIRECTORY, dir_fd=handle)
+        except FileNotFoundError:
+            return []
+        try:
+            return [name for name in os.listdir(inner) if not name.startswith(TEMP_PREFIX)]
+        finally:
+            os.close(inner)
+    finally:
+        os.close(handle)
 
 
 def _visible_entries(folder: Path) -> list[str]:
