@@ -297,6 +297,7 @@ print(json.dumps([client.create_model_version("C").number for _ in range(int(sys
 def concurrency(root: Path, procs: int, each: int, env: dict[str, str]) -> dict[str, Any]:
     """``procs`` processes register ``each`` versions of one model at once; check the result."""
     project = Path(tempfile.mkdtemp(dir=root, prefix="concurrent-"))
+    Store(project).ensure_created()  # an explicit project folder must hold a store
     Client(project).create_model("C")
     start_at = time.time() + 1.0  # all workers start together, after interpreter start-up
     workers = [
