@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from zenml_cli.digits import is_number_text
 from zenml_cli.store import git_cmd
 from zenml_cli.store.git_cmd import NETWORK_TIMEOUT, GitResult
 from zenml_cli.store.git_repo import Repo
@@ -98,7 +99,7 @@ def live_ids(ids: list[str], now: float) -> list[str]:
     kept = []
     for intent_id in ids:
         parts = intent_id.split("-")
-        if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < now:
+        if len(parts) > 1 and is_number_text(parts[1]) and int(parts[1]) < now:
             continue
         kept.append(intent_id)
     return sorted(kept)
