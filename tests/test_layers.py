@@ -252,3 +252,35 @@ def test_the_filesystem_check_finds_a_call(snippet: str, what: str) -> None:
 def test_the_filesystem_check_allows_recognising_a_path() -> None:
     snippet = "import os\nfrom pathlib import Path\nisinstance(x, Path)\nos.environ.get('A')\n"
     assert _filesystem_uses(snippet) == []
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """Small rooms with one job each: a module that grows past 400 lines is split by job."""
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in MODULES
+        if (lines := len(path.read_text().splitlines())) > 400
+    }
+    assert long == {}
+
+
+#: What a registry module may import when it is loaded: the core is imported inside the
+#: methods (so a command pays only for what it uses), except the reference parser every
+#: version method applies at the door.
+REGISTRY_LOAD_TIME = {"zenml_cli.core.refs", "zenml_cli.registry", "zenml_cli.store"}
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "registry").glob("*.py")), ids=lambda p: p.name)
+def test_registry_modules_import_the_core_inside_methods(path: Path) -> None:
+    tree = ast.parse(path.read_text(), str(path))
+    loaded = {
+        node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("zenml_cli")
+    }
+    wrong = {
+        name
+        for name in loaded
+        if name.split(".")[1] not in LEAVES and not name.startswith(tuple(REGISTRY_LOAD_TIME))
+    }
+    assert wrong == set(), f"{path.name} imports {wrong} when loaded"
