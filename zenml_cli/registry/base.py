@@ -13,8 +13,8 @@ from zenml_cli.errors import ConflictError
 from zenml_cli.store import Store
 
 if TYPE_CHECKING:
-    from zenml_cli.core.intents import Request
-    from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+    from zenml_cli.core.intents import Applier, Request
+    from zenml_cli.core.records import ModelRecord
 
 T = TypeVar("T")
 
@@ -52,66 +52,38 @@ class RegistryBase:
         describe: Callable[[T], str],
         request: Request | None = None,
     ) -> T:
-        """Run one write: on the local store, or with push on as a transaction on the remote
-        branch, where ``operation`` may run once per attempt against a fresh tip and
-        ``describe(result)`` becomes the commit message. ``request`` is the same write as
-        data (``core/intents.py``): with it, a write that loses the race is queued on the
-        remote and landed by whoever lands next (``store/git_batch.py``)."""
-        from zenml_cli.store.push_switch import push_enabled
+        """Run one write through the transport the push switch picks (``store/transport.py``):
+        on the local store, or as a transaction on the remote branch, where ``operation`` may
+        run once per attempt against a fresh tip and ``describe(result)`` becomes the commit
+        message. ``request`` is the same write as data (``core/intents.py``): with it, a
+        write that loses the race is queued on the remote and landed by whoever lands next."""
+        from zenml_cli.store.transport import Route, pick_transport
 
-        if not push_enabled(self.push):
-            if self.review_branch is not None or self.push_options:
-                from zenml_cli.errors import UsageError
-
-                raise UsageError("--branch and --push-option send a pushed write; add --push")
-            return operation(self.store)
-        from zenml_cli.core.actor import current_actor, current_ci_run
-        from zenml_cli.core.intents import Applier
-        from zenml_cli.store import git_batch
-        from zenml_cli.store.git_remote import load_settings
-
-        home, clock = self.store.root, self.store.clock
-
-        def open_store(private_root: Path) -> Store:
-            return Store(private_root, clock=clock, payload_home=home)
-
-        def on_tip(private_root: Path) -> T:
-            return operation(open_store(private_root))
-
-        settings = load_settings(
-            home, review_branch=self.review_branch, push_options=self.push_options
-        )
-        if settings.review_branch is not None or settings.push_options:
-            # A review branch has one writer (its author): no queue of others' writes to land
-            # with it, and the queue's refs belong to the default branch.
-            from zenml_cli.store.git_remote import transact
-
-            done = transact(home, on_tip, describe, settings=settings, actor=current_actor())
-        else:
-            done = git_batch.transact(
-                home, on_tip, describe, settings=settings, actor=current_actor(),
-                ci_run=current_ci_run(), applier=Applier(open_store, _describe_request),
-                request=None if request is None else git_batch.Request(request.kind, request.args),
-            )  # fmt: skip
+        route = Route(self.push, self.review_branch, tuple(self.push_options))
+        done = pick_transport(self.store, route, CoreWriter()).run(operation, describe, request)
         if done.note:
             self.notes.append(done.note)
         return done.result
 
 
-def describe_created(version: ModelVersionRecord) -> str:
-    named = f" ('{version.name}')" if version.name != str(version.number) else ""
-    return f"register {version.model} version {version.number}{named}"
+class CoreWriter:
+    """What a pushed write asks of the core (``store/transport.Writer``), imported only then."""
 
+    def actor(self) -> str:
+        from zenml_cli.core.actor import current_actor
 
-def _describe_request(kind: str, result: Any) -> str:
-    """The commit line of a queued write another runner made (``core/intents`` kinds)."""
-    if kind == "create_version":
-        return describe_created(result)
-    if kind == "update_version":
-        from zenml_cli.core.commit_notes import describe_update
+        return current_actor()
 
-        return describe_update(result)
-    return f"log metadata on {result.model} version {result.number}"
+    def ci_run(self) -> str | None:
+        from zenml_cli.core.actor import current_ci_run
+
+        return current_ci_run()
+
+    def applier(self, open_store: Callable[[Path], Store]) -> Applier:
+        from zenml_cli.core.commit_notes import describe_request
+        from zenml_cli.core.intents import Applier
+
+        return Applier(open_store, describe_request)
 
 
 def model_on(store: Store, name: str, fields: dict[str, Any]) -> tuple[ModelRecord, bool]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from zenml_cli.core.refs import RefInput, VersionRef
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import ConflictError, NotFoundError
-from zenml_cli.registry.base import RegistryBase, describe_created, model_on
+from zenml_cli.registry.base import RegistryBase, model_on
 from zenml_cli.store import Store
 
 if TYPE_CHECKING:
@@ -25,11 +25,11 @@ class VersionsDoor(RegistryBase):
     def create_version(
         self, model: str, name: str | None = None, **fields: Any
     ) -> ModelVersionRecord:
-        from zenml_cli.core import intents, versions
+        from zenml_cli.core import commit_notes, intents, versions
 
         return self._write(
             lambda store: versions.create_version(store, str(model), name, **fields),
-            describe_created,
+            commit_notes.describe_created,
             intents.create_request(str(model), name, fields),
         )
 

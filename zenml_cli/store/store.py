@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+from zenml_cli.store.layout import GITATTRIBUTES, GITIGNORE
 from zenml_cli.store.locate import ENV_PROJECT_DIR, find_project_root
 from zenml_cli.store.store_base import INDEX_MIN_FILES, Clock, Manifest, utc_now
 from zenml_cli.store.store_models import ModelFiles
@@ -17,6 +18,8 @@ from zenml_cli.store.store_records import RecordFiles
 
 __all__ = [
     "ENV_PROJECT_DIR",
+    "GITATTRIBUTES",
+    "GITIGNORE",
     "INDEX_MIN_FILES",
     "Clock",
     "Manifest",
