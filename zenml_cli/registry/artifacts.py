@@ -9,15 +9,20 @@ from zenml_cli.registry.base import RegistryBase
 from zenml_cli.store import Store
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from zenml_cli.core.artifact_records import ArtifactVersionRecord
     from zenml_cli.core.deletes import Deleted
+    from zenml_cli.core.keywords import ArtifactFilters, NewArtifact
     from zenml_cli.core.listing import Page
 
 
 class ArtifactsDoor(RegistryBase):
     """The artifact operations of ``Registry``."""
 
-    def save_artifact(self, data: Any, name: str, **options: Any) -> ArtifactVersionRecord:
+    def save_artifact(
+        self, data: Any, name: str, **options: Unpack[NewArtifact]
+    ) -> ArtifactVersionRecord:
         from zenml_cli.core import artifacts
 
         return self._write(
@@ -37,7 +42,9 @@ class ArtifactsDoor(RegistryBase):
 
         return artifacts.read_version(self.store, name, version)
 
-    def list_artifact_versions(self, **filters: Any) -> Page[ArtifactVersionRecord]:
+    def list_artifact_versions(
+        self, **filters: Unpack[ArtifactFilters]
+    ) -> Page[ArtifactVersionRecord]:
         from zenml_cli.core import artifacts
 
         return artifacts.list_versions(self.store, **filters)

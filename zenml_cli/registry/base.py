@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from zenml_cli.errors import ConflictError
 from zenml_cli.store import Store
 
 if TYPE_CHECKING:
     from zenml_cli.core.intents import Applier, Request
+    from zenml_cli.core.keywords import NewModel
     from zenml_cli.core.records import ModelRecord
 
 T = TypeVar("T")
@@ -86,7 +87,7 @@ class CoreWriter:
         return Applier(open_store, describe_request)
 
 
-def model_on(store: Store, name: str, fields: dict[str, Any]) -> tuple[ModelRecord, bool]:
+def model_on(store: Store, name: str, fields: NewModel) -> tuple[ModelRecord, bool]:
     """Get-or-create of a model on one store, retrying the read when another process wins:
     ``(model, created)``."""
     from zenml_cli.core import models

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 from zenml_cli.registry.base import RegistryBase, model_on
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
+    from zenml_cli.core.keywords import ModelChanges, ModelFilters, NewModel
     from zenml_cli.core.listing import Page
     from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 
@@ -14,7 +17,7 @@ if TYPE_CHECKING:
 class ModelsDoor(RegistryBase):
     """The model operations of ``Registry``."""
 
-    def create_model(self, name: str, **fields: Any) -> ModelRecord:
+    def create_model(self, name: str, **fields: Unpack[NewModel]) -> ModelRecord:
         from zenml_cli.core import models
 
         return self._write(
@@ -22,7 +25,7 @@ class ModelsDoor(RegistryBase):
             lambda record: f"register model {record.name}",
         )
 
-    def ensure_model(self, name: str, **fields: Any) -> tuple[ModelRecord, bool]:
+    def ensure_model(self, name: str, **fields: Unpack[NewModel]) -> tuple[ModelRecord, bool]:
         """``(model, created)``: the model, registered with ``fields`` only when missing (a
         present one is left as it is). With push on, decided on the remote tip, so a runner
         with a stale checkout finds the model there instead of failing on a clash."""
@@ -36,7 +39,7 @@ class ModelsDoor(RegistryBase):
 
         return models.get_model(self.store, str(name_or_id))
 
-    def list_models(self, **filters: Any) -> Page[ModelRecord]:
+    def list_models(self, **filters: Unpack[ModelFilters]) -> Page[ModelRecord]:
         from zenml_cli.core import models
 
         return models.list_models(self.store, **filters)
@@ -88,7 +91,7 @@ class ModelsDoor(RegistryBase):
 
         return model_views.describe_model(self.store, str(name_or_id))
 
-    def update_model(self, name_or_id: str, **changes: Any) -> ModelRecord:
+    def update_model(self, name_or_id: str, **changes: Unpack[ModelChanges]) -> ModelRecord:
         from zenml_cli.core import models
 
         return self._write(

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any
 from zenml_cli.registry.base import RegistryBase
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from zenml_cli.core.doctor import DoctorReport
+    from zenml_cli.core.keywords import ResolveOptions, StoreSettings
     from zenml_cli.core.merge.driver import DriverResult
     from zenml_cli.core.merge.report import MergeReport
 
@@ -15,7 +18,7 @@ if TYPE_CHECKING:
 class ProjectDoor(RegistryBase):
     """``init``, ``environment``, ``doctor``, and the branch tools."""
 
-    def init(self, **settings: Any) -> dict[str, Any]:
+    def init(self, **settings: Unpack[StoreSettings]) -> dict[str, Any]:
         from zenml_cli.core import setup
 
         return self._write(
@@ -56,7 +59,7 @@ class ProjectDoor(RegistryBase):
         return report
 
     # ----------------------------------------------------------------------------- branches
-    def resolve(self, **options: Any) -> MergeReport | None:
+    def resolve(self, **options: Unpack[ResolveOptions]) -> MergeReport | None:
         """Re-plan the other side's registry writes of the merge, rebase step, cherry-pick or
         stash pop in progress (or just finished) on top of ours; see ``core/merge/resolve.py``
         for ``base``, ``ours``, ``theirs``, ``commit``, ``check_only`` and ``hook``."""

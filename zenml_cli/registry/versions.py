@@ -12,8 +12,11 @@ from zenml_cli.registry.base import RegistryBase, model_on
 from zenml_cli.store import Store
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from zenml_cli.core.gates import Gate, IfCurrent
     from zenml_cli.core.history import HistoryEvent
+    from zenml_cli.core.keywords import NewModel, NewVersion, VersionChanges, VersionFilters
     from zenml_cli.core.listing import Page
     from zenml_cli.core.records import ModelVersionRecord
     from zenml_cli.core.versions import VersionUpdate
@@ -23,14 +26,14 @@ class VersionsDoor(RegistryBase):
     """The version operations of ``Registry``."""
 
     def create_version(
-        self, model: str, name: str | None = None, **fields: Any
+        self, model: str, name: str | None = None, **fields: Unpack[NewVersion]
     ) -> ModelVersionRecord:
         from zenml_cli.core import commit_notes, intents, versions
 
         return self._write(
             lambda store: versions.create_version(store, str(model), name, **fields),
             commit_notes.describe_created,
-            intents.create_request(str(model), name, fields),
+            intents.create_request(str(model), name, dict(fields)),
         )
 
     def get_version(self, model: str, ref: RefInput = None) -> ModelVersionRecord:
@@ -43,7 +46,7 @@ class VersionsDoor(RegistryBase):
         model: str,
         ref: RefInput,
         *,
-        model_fields: dict[str, Any] | None = None,
+        model_fields: NewModel | None = None,
         tags: list[str] | None = None,
         producing_run: str | None = None,
     ) -> tuple[ModelVersionRecord, bool]:
@@ -79,7 +82,9 @@ class VersionsDoor(RegistryBase):
 
         return self._write(on, lambda got: f"register {got[0].model} version {got[0].number}")
 
-    def list_versions(self, model: str | None = None, **filters: Any) -> Page[ModelVersionRecord]:
+    def list_versions(
+        self, model: str | None = None, **filters: Unpack[VersionFilters]
+    ) -> Page[ModelVersionRecord]:
         from zenml_cli.core import version_views
 
         found = version_views.list_versions(self.store, model, **filters)
@@ -87,7 +92,9 @@ class VersionsDoor(RegistryBase):
             raise found.problems[0]
         return found
 
-    def list_version_dicts(self, model: str | None = None, **filters: Any) -> Page[dict[str, Any]]:
+    def list_version_dicts(
+        self, model: str | None = None, **filters: Unpack[VersionFilters]
+    ) -> Page[dict[str, Any]]:
         """``list_versions`` in public (output) form, served from the store's index. Versions
         whose files cannot be read are left out and named in ``problems`` (the CLI shows the
         others, then exits 6 naming them)."""
@@ -102,27 +109,25 @@ class VersionsDoor(RegistryBase):
         *,
         if_better: Gate | str | None = None,
         if_current: IfCurrent | int | str | None = None,
-        **changes: Any,
+        **changes: Unpack[VersionChanges],
     ) -> VersionUpdate:
         """``if_better``: ``KEY[:higher|:lower]``; ``if_current``: a number or ``"none"``.
         Both are parsed here and checked in the core under the model's lock."""
-        from zenml_cli.core import versions
+        from zenml_cli.core import intents, versions
+        from zenml_cli.core.commit_notes import describe_update
         from zenml_cli.core.gates import Gate, IfCurrent
 
         parsed = VersionRef.parse(ref)
-        if if_better is not None:
-            changes["if_better"] = Gate.parse(if_better)
-        if if_current is not None:
-            changes["if_current"] = IfCurrent.parse(if_current)
-        from zenml_cli.core.commit_notes import describe_update
-
+        gate = None if if_better is None else Gate.parse(if_better)
+        current = None if if_current is None else IfCurrent.parse(if_current)
         message = changes.get("message")
-        from zenml_cli.core import intents
-
+        everything = {**changes, "if_better": gate, "if_current": current}
         return self._write(
-            lambda store: versions.update_version(store, str(model), parsed, **changes),
+            lambda store: versions.update_version(
+                store, str(model), parsed, if_better=gate, if_current=current, **changes
+            ),
             lambda result: describe_update(result, message),
-            intents.update_request(str(model), parsed, changes),
+            intents.update_request(str(model), parsed, everything),
         )
 
     def rollback_version(
