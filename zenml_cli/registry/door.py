@@ -5,10 +5,11 @@ the core.
 Rules that belong to no single front end live here once: a version reference is parsed into a
 ``VersionRef`` at this edge (nothing below re-reads text), and get-or-create of a model or a
 named version retries the read when another process wins the race. Every write goes through
-``_write``: locally it runs the core function on the project's store; with push on
-(``push=True``, ``--push``, or ``ZENML_PUSH=1``) it becomes a transaction on the git remote
-(``store/git_remote.py``): the same core function runs against the remote branch's tip, and
-again on a newer tip if another writer won the race, so every rule is re-decided each time.
+``_write`` and the transport ``store/transport.py`` picks: locally it runs the core function
+on the project's store; with push on (``push=True``, ``--push``, or ``ZENML_PUSH=1``) it
+becomes a transaction on the git remote: the same core function runs against the remote
+branch's tip, and again on a newer tip if another writer won the race, so every rule is
+re-decided each time.
 
 Core modules are imported inside methods, so a command pays only for what it uses (the CLI
 imports this module on every run).
