@@ -111,74 +111,114 @@ def update_version(
     target = stages.parse_stage(stage) if stage is not None else None
     if target is None and (if_better is not None or if_current is not None):
         raise InvalidInputError("--if-better and --if-current guard a promotion; add --stage")
-    if name is not None:
-        name = check_version_name(name)
+    new_name = check_version_name(name) if name is not None else None
     check_tags(add_tags)
     check_tags(remove_tags)
     check_text(description, "description")
     check_text(message, "message")
-    meta = checked_metadata(metadata) if metadata is not None else {}
+    asked = _Asked(
+        target=target, force=force, name=new_name,
+        description=description, add_tags=add_tags or [], remove_tags=remove_tags or [],
+        message=message, metadata=checked_metadata(metadata) if metadata is not None else {},
+        if_better=if_better, if_current=if_current,
+    )  # fmt: skip
     with store.lock(model_lock(model)):
-        record = get_model(store, model)
-        version = resolve(store, record, ref)
-        result = VersionUpdate(version=version)
-        if target is not None:
-            history.reconcile(
-                store, record.name, record.stages.staging, record.stages.production, message
-            )
-        merged = {**version.run_metadata, **meta}
-        new_metadata = merged if merged != version.run_metadata else None
-        if target is not None:
-            result.gate = _check_preconditions(
-                store, record, version, merged, target, if_better, if_current
-            )
-        # Decide everything before writing anything: a refused rename or promotion must
-        # leave both files as they were.
-        if name is not None and name != version.name:
-            refuse_taken_name(store, record, name)
-            result.renamed_from = version.name
-        change = None
-        if target is not None:
-            new_holders, change = stages.plan(
-                record.stages,
-                version.number,
-                target,
-                policies=stages.Policies.from_config(store.config.policies),
-                force=force,
-                model=record.name,
-            )
-        # Intent first (a journal, as SQLite's): each event is appended before the manifest
-        # write it records. A failed append changes nothing; a crash between the two leaves
-        # an event model.yaml does not reflect, which doctor reports (see README).
-        if result.renamed_from is not None:
-            history.record(
-                store,
-                record.name,
-                "rename",
-                version=version.number,
-                version_id=version.id,
-                version_name=name,
-                from_=result.renamed_from,
-                to=name,
-                message=message,
-            )
-        if (
-            result.renamed_from is not None
-            or description is not None
-            or add_tags
-            or remove_tags
-            or new_metadata is not None
-        ):
-            if new_metadata is not None:
-                version.run_metadata = new_metadata
-            _rewrite_fields(store, version, name, description, add_tags, remove_tags)
-        if change is not None:
-            result.stage_change = change
-            if change.changed:
-                apply_stage_change(
-                    store, record, version, change, new_holders, message=message, gate=result.gate
-                )
-    return result
+        plan = _plan_update(store, get_model(store, model), ref, asked)
+        _apply_update(store, plan, asked)
+    return plan.result
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """One update as asked, its text already checked."""
+
+    target: ModelStages | None
+    force: bool
+    name: str | None
+    description: str | None
+    add_tags: list[str]
+    remove_tags: list[str]
+    message: str | None
+    metadata: dict[str, Any]
+    if_better: Gate | None
+    if_current: IfCurrent | None
+
+
+@dataclass
+class _UpdatePlan:
+    """Everything an update will write, decided before anything but a reconcile is written:
+    a refused rename or promotion leaves both files as they were."""
+
+    record: ModelRecord
+    version: ModelVersionRecord
+    result: VersionUpdate
+    new_metadata: dict[str, Any] | None
+    change: stages.StageChange | None = None
+    new_holders: StageHolders | None = None
+
+
+def _plan_update(store: Store, record: ModelRecord, ref: RefInput, asked: _Asked) -> _UpdatePlan:
+    """Read the version, bring history up to model.yaml before a stage change, check the
+    preconditions and the new name, and plan the stage change (under the model's lock)."""
+    version = resolve(store, record, ref)
+    target = asked.target
+    if target is not None:
+        history.reconcile(
+            store, record.name, record.stages.staging, record.stages.production, asked.message
+        )
+    merged = {**version.run_metadata, **asked.metadata}
+    new_metadata = merged if merged != version.run_metadata else None
+    plan = _UpdatePlan(record, version, VersionUpdate(version=version), new_metadata)
+    if target is not None:
+        plan.result.gate = _check_preconditions(
+            store, record, version, merged, target, asked.if_better, asked.if_current
+        )
+    if asked.name is not None and asked.name != version.name:
+        refuse_taken_name(store, record, asked.name)
+        plan.result.renamed_from = version.name
+    if target is not None:
+        plan.new_holders, plan.change = stages.plan(
+            record.stages,
+            version.number,
+            target,
+            policies=stages.Policies.from_config(store.config.policies),
+            force=asked.force,
+            model=record.name,
+        )
+    return plan
+
+
+def _apply_update(store: Store, plan: _UpdatePlan, asked: _Asked) -> None:
+    """Write a planned update. Intent first (a journal, as SQLite's): each event is appended
+    before the manifest write it records. A failed append changes nothing; a crash between
+    the two leaves an event model.yaml does not reflect, which doctor reports (see README)."""
+    record, version, result = plan.record, plan.version, plan.result
+    if result.renamed_from is not None:
+        history.record(
+            store,
+            record.name,
+            "rename",
+            version=version.number,
+            version_id=version.id,
+            version_name=asked.name,
+            from_=result.renamed_from,
+            to=asked.name,
+            message=asked.message,
+        )
+    fields_change = asked.description is not None or asked.add_tags or asked.remove_tags
+    if result.renamed_from is not None or fields_change or plan.new_metadata is not None:
+        if plan.new_metadata is not None:
+            version.run_metadata = plan.new_metadata
+        _rewrite_fields(
+            store, version, asked.name, asked.description, asked.add_tags, asked.remove_tags
+        )
+    if plan.change is not None:
+        result.stage_change = plan.change
+        if plan.change.changed and plan.new_holders is not None:
+            apply_stage_change(
+                store, record, version, plan.change, plan.new_holders,
+                message=asked.message, gate=result.gate,
+            )  # fmt: skip
 
 
 def apply_stage_change(
