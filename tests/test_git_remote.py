@@ -25,6 +25,7 @@ from git_support import (
 from zenml_cli.core import models, versions
 from zenml_cli.core.model_views import history_of
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, RemoteError
+from zenml_cli.registry.base import CoreWriter
 from zenml_cli.store import Store
 from zenml_cli.store.config import GitSettings
 from zenml_cli.store.git_remote import (
@@ -32,9 +33,10 @@ from zenml_cli.store.git_remote import (
     backoff,
     load_settings,
     push_enabled,
-    run_write,
     transact,
 )
+from zenml_cli.store.transacted import Transacted
+from zenml_cli.store.transport import Route, pick_transport
 
 SETTINGS = GitSettings()
 
@@ -365,11 +367,17 @@ def test_bad_git_settings_name_the_config_file(mine: Path, bad: str) -> None:
         load_settings(mine)
 
 
+def run_write(root: Path, operation: Callable[[Path], int], push: bool) -> Transacted[int]:
+    """One write through the transport the push switch picks (``store/transport.py``)."""
+    transport = pick_transport(Store(root), Route(push=push), CoreWriter())
+    return transport.run(lambda store: operation(store.root), str)
+
+
 def test_run_write_without_push_is_the_plain_operation(remote: Path, mine: Path) -> None:
     before = tip(remote)
-    done = run_write(mine, register_next, str, push=False)
+    done = run_write(mine, register_next, push=False)
     assert (done.result, done.commit, done.note) == (1, None, None)
     assert tip(remote) == before and (mine / ".zenml/models/iris").is_dir()
     (mine / "ml").mkdir()
-    pushed = run_write(mine / "ml", register_next, str, push=True)
+    pushed = run_write(mine / "ml", register_next, push=True)
     assert pushed.commit == tip(remote)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, overload
+from typing import TYPE_CHECKING, Annotated, overload
 
 import typer
 
@@ -35,6 +35,9 @@ from zenml_cli.core.listing import paginate
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from zenml_cli.core.keywords import NewModel
 
 app = typer.Typer(help="Register, list, describe, update and delete models.", no_args_is_help=True)
 
@@ -161,17 +164,17 @@ def register(
     chosen = name_arg if name_arg is not None else name
     if chosen is None:
         raise UsageError("missing model name; give it as NAME or --name")
-    fields = dict(
-        license=license,
-        description=description,
-        audience=audience,
-        use_cases=use_cases,
-        limitations=limitations,
-        trade_offs=tradeoffs,
-        ethics=ethical,
-        tags=tag,
-        save_models_to_registry=_boolean(save_models_to_registry) and not no_save,
-    )
+    fields: NewModel = {
+        "license": license,
+        "description": description,
+        "audience": audience,
+        "use_cases": use_cases,
+        "limitations": limitations,
+        "trade_offs": tradeoffs,
+        "ethics": ethical,
+        "tags": tag,
+        "save_models_to_registry": _boolean(save_models_to_registry) and not no_save,
+    }
     project = registry(ctx, push=push, branch=branch, push_options=push_option)
     created = True
     if exist_ok:

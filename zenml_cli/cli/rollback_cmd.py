@@ -9,7 +9,7 @@ import typer
 
 from zenml_cli.cli.context import OutputOpt, PushOpt, VerboseOpt, registry
 from zenml_cli.cli.render import OutputFormat, message, render_write
-from zenml_cli.cli.version_cmds import ModelArg
+from zenml_cli.cli.version_options import ModelArg
 
 
 def rollback(

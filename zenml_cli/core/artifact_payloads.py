@@ -1,25 +1,51 @@
 """Loading an artifact version's payload: fetched by hash, checked, then deserialised.
 
-Both ``artifacts.py`` and the record's ``load()`` come here; this module needs the record only
-for its type, so neither imports the other at run time.
+The record's ``load()``, the doctor checks and the migration come here; what this module needs
+of a record is the ``StoredPayload`` protocol, so it and ``artifact_records.py`` do not import
+each other, not even for types.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from zenml_cli.core import materializers
 from zenml_cli.errors import CorruptManifestError, NotFoundError, RemoteError
 from zenml_cli.store import payloads
 
 if TYPE_CHECKING:
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
     from zenml_cli.store import Store
 
 
-def load_payload(store: Store, record: ArtifactVersionRecord) -> Any:
+class StoredPayload(Protocol):
+    """What loading and checking a payload read of an artifact version
+    (``ArtifactVersionRecord`` is one)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def materializer(self) -> str: ...
+
+    @property
+    def entry(self) -> str | None: ...
+
+    @property
+    def legacy_uri(self) -> str | None: ...
+
+    @property
+    def digest(self) -> payloads.Digest: ...
+
+
+def load_payload(store: Store, record: StoredPayload) -> Any:
     """Fetch the payload by hash from the configured store, check its size and sha256 against
     the manifest, and only then deserialise it. A file or folder payload comes back as the
     path of its verified, read-only copy."""
@@ -31,7 +57,7 @@ def load_payload(store: Store, record: ArtifactVersionRecord) -> Any:
     return materializers.from_bytes(record.materializer, found, source)
 
 
-def _read_payload(store: Store, record: ArtifactVersionRecord) -> Any:
+def _read_payload(store: Store, record: StoredPayload) -> Any:
     """The payload's bytes, or the path of a file or folder payload."""
     target = payloads.open_payload_store(store)
     is_path = record.materializer in materializers.PATH_MATERIALIZERS
@@ -58,7 +84,7 @@ def _read_payload(store: Store, record: ArtifactVersionRecord) -> Any:
 
 
 @contextmanager
-def about(record: ArtifactVersionRecord, source: str) -> Iterator[None]:
+def about(record: StoredPayload, source: str) -> Iterator[None]:
     """Store errors, re-raised naming the artifact version they are about."""
     label = f"artifact '{record.name}' version '{record.version}'"
     try:

@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from zenml_cli.core.records import FORMAT, _Checker, as_tags, plain_tags
+from zenml_cli.core.manifest_check import ManifestChecker
+from zenml_cli.core.model_records import FORMAT, as_tags, plain_tags
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.payload_files import Digest, is_sha256
@@ -118,7 +119,7 @@ class ArtifactVersionRecord:
     def from_manifest(
         cls, data: dict[str, Any], source: str, store: Store
     ) -> ArtifactVersionRecord:
-        check = _Checker(data, source)
+        check = ManifestChecker(data, source)
         raw_type = check.text("type") or ArtifactType.DATA.value
         try:
             kind = ArtifactType(raw_type)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zenml_cli.core.deletes import Deleted
+    from zenml_cli.core.records import ModelVersionRecord
     from zenml_cli.core.versions import VersionUpdate
 
 
@@ -55,3 +56,17 @@ def describe_deleted(done: Deleted) -> str:
     if names:
         return f"delete artifact versions {', '.join(names)}"
     return f"unlink {done.unlinked} artifact version(s)"
+
+
+def describe_created(version: ModelVersionRecord) -> str:
+    named = f" ('{version.name}')" if version.name != str(version.number) else ""
+    return f"register {version.model} version {version.number}{named}"
+
+
+def describe_request(kind: str, result: Any) -> str:
+    """The commit line of a queued write another runner made (``core/intents`` kinds)."""
+    if kind == "create_version":
+        return describe_created(result)
+    if kind == "update_version":
+        return describe_update(result)
+    return f"log metadata on {result.model} version {result.number}"

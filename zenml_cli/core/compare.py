@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zenml_cli.core import artifacts
+from zenml_cli.core import artifact_reads
 from zenml_cli.core.gates import is_number
 from zenml_cli.core.models import get_model
 from zenml_cli.core.records import ModelVersionRecord
@@ -112,7 +112,7 @@ def _links(store: Store, version: ModelVersionRecord) -> dict[tuple[str, str], d
     found = {}
     for kind in LinkKind:
         for link in version.artifacts[kind]:
-            artifact = artifacts.read_version(store, link.name, link.version)
+            artifact = artifact_reads.read_version(store, link.name, link.version)
             found[(kind.value, link.name)] = {
                 "version": link.version,
                 "id": link.id,

@@ -56,7 +56,7 @@ def run(store: Store, *, payloads: bool = False) -> DoctorReport:
     for check in _artifact_and_run_checks():
         checked += check(store, problems)
     if payloads:
-        from zenml_cli.core.artifacts import check_payloads
+        from zenml_cli.core.artifact_checks import check_payloads
 
         check_payloads(store, problems)
     return DoctorReport(problems, checked)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from zenml_cli.core import artifacts
+from zenml_cli.core import artifact_reads
 from zenml_cli.core.artifact_records import ArtifactVersionRecord
 from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.models import get_model, model_lock, read_model_folder
@@ -115,7 +115,7 @@ def linked_artifacts(
     found = []
     for each in kinds:
         for link in version.artifacts[each]:
-            record = artifacts.read_version(store, link.name, link.version)
+            record = artifact_reads.read_version(store, link.name, link.version)
             if record is None:
                 raise NotFoundError(
                     f"model '{version.model}' version {version.number} links artifact "
@@ -162,7 +162,7 @@ def check_links(store: Store, problems: list[Problem]) -> int:
             for kind, links in version.artifacts.items():
                 for link in links:
                     try:
-                        target = artifacts.read_version(store, link.name, link.version)
+                        target = artifact_reads.read_version(store, link.name, link.version)
                     except CorruptManifestError:
                         continue  # reported by the artifact check
                     if target is not None and target.id != link.id:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zenml_cli.core.actor import current_actor, timestamp
+from zenml_cli.core.manifest_check import ManifestChecker
 from zenml_cli.core.models import get_model
 from zenml_cli.core.problems import Problem
-from zenml_cli.core.records import FORMAT, _Checker
+from zenml_cli.core.records import FORMAT
 from zenml_cli.core.refs import RefInput
 from zenml_cli.core.run_references import check_run_references
 from zenml_cli.core.versions import resolve
@@ -65,7 +66,7 @@ class StepRunRecord:
     def from_manifest(cls, data: object, path: str) -> StepRunRecord:
         if not isinstance(data, dict):
             raise CorruptManifestError(path, "each step must be a mapping")
-        check = _Checker(data, path, "steps.")
+        check = ManifestChecker(data, path, "steps.")
         return cls(
             name=check.text("name", required=True) or "",
             status=_status(check.text("status"), path),
@@ -127,7 +128,7 @@ class RunRecord:
 
     @classmethod
     def from_manifest(cls, data: dict[str, Any], path: str) -> RunRecord:
-        check = _Checker(data, path)
+        check = ManifestChecker(data, path)
         steps = data.get("steps") or []
         versions = data.get("model_versions") or []
         if not isinstance(steps, list) or not isinstance(versions, list):

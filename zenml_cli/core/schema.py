@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from zenml_cli.core.records import _Checker
+    from zenml_cli.core.manifest_check import ManifestChecker
 
 #: A model's free-text fields and their help text, in manifest order.
 MODEL_TEXT_FIELDS: dict[str, str] = {
@@ -37,7 +37,7 @@ BAD: Any = object()
 
 class Kind(NamedTuple):
     fast: Callable[[Any], Any]
-    checked: Callable[[_Checker, str], Any]
+    checked: Callable[[ManifestChecker, str], Any]
     #: How the value is written; None: as it is.
     dump: Callable[[Any], Any] | None = None
 

@@ -18,13 +18,14 @@ created and to each version this object creates; ``description`` only to the mod
 from __future__ import annotations
 
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import NotFoundError
 
 if TYPE_CHECKING:
     from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.keywords import NewModel
     from zenml_cli.core.records import ModelVersionRecord
     from zenml_cli.core.refs import VersionRef
     from zenml_cli.enums import LinkKind
@@ -120,13 +121,14 @@ class Model:
                 check_version_name(ref.name)
         return name, ref
 
-    def model_fields(self) -> dict[str, Any]:
-        """The fields a missing model is created with."""
+    def model_fields(self) -> NewModel:
+        """The fields a missing model is created with (the text fields from the schema
+        table, so a field added there is passed on without an edit here)."""
         from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 
         fields: dict[str, Any] = {key: getattr(self, key) for key in MODEL_TEXT_FIELDS}
         fields.update(tags=self.tags, save_models_to_registry=self.save_models_to_registry)
-        return fields
+        return cast("NewModel", fields)
 
     def get_or_create_version(
         self,

@@ -46,12 +46,12 @@ from zenml_cli.store.git_intents import Intent, View
 from zenml_cli.store.git_remote import (
     ENV_PUSH_TIMEOUT,
     ENV_RETRIES,
-    Transacted,
     backoff,
     commit_message,
 )
 from zenml_cli.store.git_repo import Repo
 from zenml_cli.store.git_workspace import Workspace
+from zenml_cli.store.transacted import Transacted
 
 T = TypeVar("T")
 

@@ -13,7 +13,7 @@ remote, network, authentication, a hook that declines) is reported at once as Re
 (exit 8). The user's work tree, index, HEAD and stash are never touched by
 an attempt; after a push the checkout is fast-forwarded only when that is safe.
 
-Wiring a write command is one call: ``run_write(root, operation, describe, push=flag)``.
+A registry write reaches this engine through ``store/transport.py`` (``GitTransport``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 from zenml_cli.digits import is_number_text
 from zenml_cli.errors import InvalidInputError, RemoteError
@@ -36,6 +36,7 @@ from zenml_cli.store.git_repo import TX_REF_PREFIX, Repo
 from zenml_cli.store.git_review import check_push_options
 from zenml_cli.store.git_workspace import Workspace
 from zenml_cli.store.push_switch import push_enabled
+from zenml_cli.store.transacted import Transacted
 
 T = TypeVar("T")
 
@@ -55,22 +56,8 @@ __all__ = [
     "Transacted",
     "load_settings",
     "push_enabled",
-    "run_write",
     "transact",
 ]
-
-
-@dataclass(frozen=True)
-class Transacted(Generic[T]):
-    """What a write returned, and what reaching the remote took.
-
-    ``commit`` is None when nothing was pushed (no change, or push off); ``note`` is one line
-    for stderr naming the commit and, if the checkout was left behind, how to pull."""
-
-    result: T
-    commit: str | None
-    attempts: int
-    note: str | None
 
 
 def load_settings(
@@ -111,22 +98,6 @@ def load_settings(
         settings, remote=remote, branch=branch, retries=retries, push_timeout=budget,
         review_branch=review or None, push_options=options,
     )  # fmt: skip
-
-
-def run_write(
-    project_root: Path,
-    operation: Callable[[Path], T],
-    describe: Callable[[T], str],
-    *,
-    push: bool | None = None,
-    actor: str | None = None,
-) -> Transacted[T]:
-    """The one call a write command makes: ``operation(project_root)`` on the local store, or
-    with push on (``push`` or ``$ZENML_PUSH``) a transaction on the configured remote."""
-    if not push_enabled(push):
-        return Transacted(operation(project_root), None, 1, None)
-    settings = load_settings(project_root)
-    return transact(project_root, operation, describe, settings=settings, actor=actor)
 
 
 def transact(

@@ -1,0 +1,108 @@
+"""Registering, reading, listing, updating and deleting models."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from zenml_cli.registry.base import RegistryBase, model_on
+
+if TYPE_CHECKING:
+    from typing import Unpack
+
+    from zenml_cli.core.keywords import ModelChanges, ModelFilters, NewModel
+    from zenml_cli.core.listing import Page
+    from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+
+
+class ModelsDoor(RegistryBase):
+    """The model operations of ``Registry``."""
+
+    def create_model(self, name: str, **fields: Unpack[NewModel]) -> ModelRecord:
+        from zenml_cli.core import models
+
+        return self._write(
+            lambda store: models.create_model(store, name, **fields),
+            lambda record: f"register model {record.name}",
+        )
+
+    def ensure_model(self, name: str, **fields: Unpack[NewModel]) -> tuple[ModelRecord, bool]:
+        """``(model, created)``: the model, registered with ``fields`` only when missing (a
+        present one is left as it is). With push on, decided on the remote tip, so a runner
+        with a stale checkout finds the model there instead of failing on a clash."""
+        return self._write(
+            lambda store: model_on(store, name, fields),
+            lambda got: f"register model {got[0].name}",
+        )
+
+    def get_model(self, name_or_id: str) -> ModelRecord:
+        from zenml_cli.core import models
+
+        return models.get_model(self.store, str(name_or_id))
+
+    def list_models(self, **filters: Unpack[ModelFilters]) -> Page[ModelRecord]:
+        from zenml_cli.core import models
+
+        return models.list_models(self.store, **filters)
+
+    def model_names(self) -> list[str]:
+        """Every model's name, sorted by code point (the same order on every machine)."""
+        return sorted(self.store.model_names())
+
+    def version_references(self, model: str) -> list[str]:
+        """The numbers and names of a model's live versions, for shell completion: the
+        folder listing and the small name index; a manifest is read only where the index
+        has no entry (a model with few versions)."""
+        from zenml_cli.core import models, versions
+
+        record = models.get_model(self.store, model)
+        numbers = versions.live_numbers(self.store, record)
+        known = self.store.version_fields(record.name, ("name",), numbers)
+        names = {n: known[n][0] for n in numbers if n in known}
+        missing = [n for n in numbers if n not in names]
+        if missing:
+            for number, manifest in zip(
+                missing, self.store.read_versions(record.name, missing), strict=True
+            ):
+                names[number] = manifest.data.get("name") if manifest is not None else None
+        refs = [str(n) for n in numbers]
+        refs += [str(names[n]) for n in numbers if isinstance(names.get(n), str)]
+        return list(dict.fromkeys(refs))
+
+    def find_model(self, name: str) -> ModelRecord | None:
+        """The model in folder ``name`` as listed, or None (a folder without a manifest)."""
+        from zenml_cli.core import models
+
+        return models.read_model_folder(self.store, name)
+
+    def version_summary(self, model: ModelRecord) -> tuple[int, ModelVersionRecord | None]:
+        """``(number of live versions, the latest or None)`` of a model record."""
+        from zenml_cli.core import model_views
+
+        return model_views.version_summary(self.store, model)
+
+    def versions_of(self, model: ModelRecord) -> list[ModelVersionRecord]:
+        """Every live version of a model record, by number."""
+        from zenml_cli.core import versions
+
+        return versions.read_versions(self.store, model)
+
+    def describe_model(self, name_or_id: str) -> dict[str, Any]:
+        from zenml_cli.core import model_views
+
+        return model_views.describe_model(self.store, str(name_or_id))
+
+    def update_model(self, name_or_id: str, **changes: Unpack[ModelChanges]) -> ModelRecord:
+        from zenml_cli.core import models
+
+        return self._write(
+            lambda store: models.update_model(store, str(name_or_id), **changes),
+            lambda record: f"update model {record.name}",
+        )
+
+    def delete_model(self, name_or_id: str) -> ModelRecord:
+        from zenml_cli.core import models
+
+        return self._write(
+            lambda store: models.delete_model(store, str(name_or_id)),
+            lambda record: f"delete model {record.name}",
+        )

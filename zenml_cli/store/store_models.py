@@ -1,0 +1,242 @@
+"""Model and version manifests of the store: folders under ``models/``, numbered version
+files, and the cached projections that keep a listing of 10,000 versions cheap."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from zenml_cli.digits import is_number_text
+from zenml_cli.errors import CorruptManifestError
+from zenml_cli.store.bounded import read_manifest
+from zenml_cli.store.index import FolderIndex
+from zenml_cli.store.layout import is_safe_component
+from zenml_cli.store.store_base import (
+    INDEX_MIN_FILES,
+    Manifest,
+    StoreBase,
+    entries_under,
+    visible_entries,
+)
+
+
+class ModelFiles(StoreBase):
+    """``models/<name>/model`` and ``models/<name>/versions/<n>``."""
+
+    def model_names(self) -> list[str]:
+        """Names of every model folder (unsorted)."""
+        return visible_entries(self.layout.models_dir)
+
+    def has_model_folder(self, name: str) -> bool:
+        """True when a folder of exactly this name is listed (on a case-insensitive file
+        system, opening 'IRIS' would find iris/; lookups must stay exact). Where names are
+        case-sensitive, one ``stat`` says it; listing ``models/`` for every lookup made
+        anything that looks up each model quadratic (issue 21.3)."""
+        if not is_safe_component(name):
+            return False
+        if self._case_sensitive():
+            return self.layout.model_dir(name).is_dir()
+        return name in self.model_names()
+
+    def _case_sensitive(self) -> bool:
+        """Whether the store's file system tells names apart by case (probed once per
+        Store: does ``.zenml`` spelled in upper case open the same folder?)."""
+        if self._names_by_case is None:
+            if not self.dir.is_dir():
+                return False  # no store yet (so no models): ask again once there is one
+            try:
+                os.stat(self.dir.with_name(self.dir.name.upper()))
+                self._names_by_case = False  # an existing .ZENML: case-insensitive
+            except FileNotFoundError:
+                self._names_by_case = True
+            except OSError:
+                self._names_by_case = False  # cannot tell: keep the listing
+        return self._names_by_case
+
+    def read_model(self, name: str) -> Manifest | None:
+        """The model manifest of folder ``name``; None when there is none. Model manifests
+        come through the store's memo (``store/index.py``), validated on every read."""
+        if not is_safe_component(name):
+            return None
+        path = self.layout.model_file(name)
+        relative = str(path)[len(str(self.dir)) + 1 :]
+        try:
+            return Manifest(str(path), self._memo_read(path, relative, self._decode))
+        except FileNotFoundError:
+            return None
+
+    def model_source(self, name: str) -> str:
+        return str(self.layout.model_file(name))
+
+    def model_folder_source(self, name: str) -> str:
+        return str(self.layout.model_dir(name))
+
+    def models_source(self) -> str:
+        return str(self.layout.models_dir)
+
+    def create_model(self, name: str, data: dict[str, Any]) -> None:
+        """Create a model folder with its manifest. The folder is built under a temp name and
+        renamed into place, so a crash never leaves a model folder without its manifest."""
+        target = self._component_path(self.layout.model_dir, name)
+        self.ensure_created()
+        self._sweep(self.layout.models_dir)
+        temp = self.layout.temp_in(self.layout.models_dir)
+        self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
+        os.rename(temp, target)
+
+    def write_model(self, name: str, data: dict[str, Any]) -> None:
+        path = self._component_path(self.layout.model_file, name)
+        self._write(path, data)
+        self._sweep(path.parent)
+        self._sweep_now_and_then(self.layout.versions_dir(name))
+
+    def rename_model(self, old: str, new: str) -> None:
+        os.rename(
+            self._component_path(self.layout.model_dir, old),
+            self._component_path(self.layout.model_dir, new),
+        )
+
+    def delete_model(self, name: str) -> None:
+        """Delete a model folder so that a crash leaves it either whole or gone: rename it into
+        ``.trash/`` in one step, then remove it at leisure."""
+        import shutil
+
+        trash = self.layout.temp_in(self.layout.trash_dir)
+        trash.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(self._component_path(self.layout.model_dir, name), trash)
+        shutil.rmtree(trash, ignore_errors=True)
+
+    # ----------------------------------------------------------------------------- versions
+    def version_numbers(self, model: str, *, require_model: bool = False) -> list[int]:
+        """Numbers of a model's version files, from file names alone (no file is opened).
+        With ``require_model``, a model folder that is gone raises FileNotFoundError instead
+        of reading as "no versions" (see ``version_entries``)."""
+        numbers = []
+        for entry, number in self.version_entries(model, require_model=require_model):
+            if number is None:
+                raise CorruptManifestError(
+                    self.layout.versions_dir(model) / entry,
+                    f"unexpected file in versions folder (version files are "
+                    f"<number>{self.layout.ext})",
+                )
+            numbers.append(number)
+        return numbers
+
+    def version_entries(
+        self, model: str, *, require_model: bool = False
+    ) -> list[tuple[str, int | None]]:
+        """``(file name, its number or None when the name is not <number><ext>)`` for every
+        file of the model's versions folder (doctor reports the strays). With
+        ``require_model`` the versions folder is found through the model folder's own handle:
+        a model folder renamed away (even and back, by a concurrent rename) between reading
+        model.yaml and here is a FileNotFoundError, never an empty "no versions" answer."""
+        ext = self.layout.ext
+        entries: list[tuple[str, int | None]] = []
+        if require_model:
+            names = entries_under(self.layout.model_dir(model), "versions")
+        else:
+            names = visible_entries(self.layout.versions_dir(model))
+        for entry in names:
+            stem, dot, tail = entry.partition(".")
+            ok = dot and "." + tail == ext and is_number_text(stem)
+            entries.append((entry, int(stem) if ok else None))
+        return entries
+
+    def version_source(self, model: str, number: int) -> str:
+        return str(self.layout.version_file(model, number))
+
+    def version_entry_source(self, model: str, entry: str) -> str:
+        return str(self.layout.versions_dir(model) / entry)
+
+    def versions_source(self, model: str) -> str:
+        return str(self.layout.versions_dir(model))
+
+    def read_version_entry(self, model: str, entry: str) -> Manifest:
+        """One file of the versions folder by its file name (doctor reads every file)."""
+        path = self.layout.versions_dir(model) / entry
+        return Manifest(str(path), self._decode(read_manifest(path), path))
+
+    def read_versions(self, model: str, numbers: list[int]) -> list[Manifest | None]:
+        """The manifests of versions ``numbers`` (None for a missing one): the hot path of
+        listings. Many files of one folder come from the folder's index (see
+        ``store/index.py``): only files changed since the last call are parsed. Files the index
+        could not decode are read directly, so their error names them as before."""
+        folder = self.layout.versions_dir(model)
+        names = [self.layout.version_file_name(number) for number in numbers]
+        loaded = self._indexed(folder, len(names))
+        base = f"{folder}{os.sep}"
+        results: list[Manifest | None] = []
+        for name in names:
+            data = loaded.get(name)
+            if data is None:
+                data = self._read_optional(folder / name)
+            results.append(Manifest(base + name, data) if data is not None else None)
+        return results
+
+    def create_version(self, model: str, number: int, data: dict[str, Any]) -> None:
+        """Write a new version file, which must not exist yet (FileExistsError otherwise), and
+        keep the number hint current (the caller holds the model's lock)."""
+        path = self.layout.version_file(model, number)
+        if path.exists():
+            raise FileExistsError(path)
+        if number <= INDEX_MIN_FILES:  # small folders here; big ones on the model's next write
+            self._sweep(path.parent)
+        self._write(path, data)
+        if number >= INDEX_MIN_FILES:
+            hint = self._number_hint(model)
+            hint.put(number, hint.folder_key())
+
+    def write_version(self, model: str, number: int, data: dict[str, Any]) -> None:
+        self._write(self.layout.version_file(model, number), data)
+
+    def remove_version(self, model: str, number: int) -> None:
+        self.layout.version_file(model, number).unlink()
+
+    def version_fields(
+        self, model: str, fields: tuple[str, ...], numbers: list[int]
+    ) -> dict[int, tuple[Any, ...]]:
+        """``{number: (value of each field, None if absent)}`` for the model's version files,
+        from a small index of just those fields (``store/index.py``). Files that cannot be
+        decoded are left out: read them directly to get the error that names them. Empty when
+        ``numbers`` (the versions the caller will look at) are too few to be worth an index."""
+
+        def project(data: dict[str, Any]) -> tuple[Any, ...]:
+            return tuple(data.get(field) for field in fields)
+
+        return self.version_projections(model, "fields-" + "-".join(fields), project, numbers)
+
+    def version_projections(
+        self,
+        model: str,
+        name: str,
+        project: Callable[[dict[str, Any]], Any],
+        numbers: list[int],
+    ) -> dict[int, Any]:
+        """``{number: project(manifest)}`` for the model's version files, kept in a derived
+        index named ``name`` (change the name whenever ``project`` changes what it returns).
+        Files that cannot be decoded are left out, as are all files when ``numbers`` are too
+        few to be worth an index: the caller reads those directly."""
+        if len(numbers) < INDEX_MIN_FILES or not self.use_cache:
+            return {}
+        folder = self.layout.versions_dir(model)
+        cache = self.layout.cache_path(folder, "." + name)
+        loaded = FolderIndex(folder, cache, self.layout.ext, project).load(self._decode)
+        cut = len(self.layout.ext)
+        return {
+            int(entry[:-cut]): value
+            for entry, value in loaded.items()
+            if is_number_text(entry[:-cut])
+        }
+
+    def highest_version_number(self, model: str) -> int:
+        """The highest number among the model's version files (0 if none), from a validated
+        hint when the versions folder is unchanged, else from listing it."""
+        hint = self._number_hint(model)
+        highest = hint.get()
+        if highest is None:
+            key = hint.folder_key()
+            highest = max(self.version_numbers(model), default=0)
+            if highest >= INDEX_MIN_FILES:  # a small folder is listed as fast as a hint is read
+                hint.put(highest, key)
+        return highest
