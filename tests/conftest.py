@@ -64,10 +64,24 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "ZENML_GIT_BRANCH",
         "ZENML_GIT_RETRIES",
         "ZENML_GIT_PUSH_TIMEOUT",
+        "ZENML_GIT_REVIEW_BRANCH",
+        "ZENML_GIT_PUSH_OPTIONS",
+        "ZENML_GIT_QUEUE",
         *CI_USER_VARIABLES,
     ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("ZENML_ACTOR", "tester")
+
+
+@pytest.fixture
+def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git without the developer's configuration, and editors that accept git's message
+    (rebase --continue, merges). Suites with real git use it via ``usefixtures``."""
+    from git_support import isolated_git_env
+
+    for key, value in isolated_git_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("GIT_EDITOR", "true")
 
 
 @pytest.fixture

@@ -20,16 +20,9 @@ from branch_support import (
     zenml,
     zenml_json,
 )
-from git_support import BRANCH, git, isolated_git_env
+from git_support import BRANCH, git
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("GIT_EDITOR", "true")  # rebase --continue and merges take the message
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
 
 def test_rebase_onto_pushed_writes_renumbers_ours_and_follows_the_promotion(

@@ -23,15 +23,9 @@ from branch_support import (
     zenml,
     zenml_json,
 )
-from git_support import BRANCH, git, isolated_git_env
+from git_support import BRANCH, git
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
 
 def test_register_and_delete_against_register_is_a_collision_not_a_deletion(

@@ -19,19 +19,12 @@ from branch_support import (
     zenml,
     zenml_json,
 )
-from git_support import BRANCH, git, isolated_git_env
+from git_support import BRANCH, git
 
 from zenml_cli.core import models, versions
 from zenml_cli.store import Store
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.setenv("GIT_EDITOR", "true")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
 
 def _register_many(root: Path, count: int, who: str) -> dict[str, int]:

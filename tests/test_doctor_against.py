@@ -8,18 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from git_support import clone, git, isolated_git_env, make_remote
+from git_support import clone, git, make_remote
 
 from conftest import run_zenml
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("ZENML_PUSH", raising=False)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 from ci_runner import JobResult, Runner, run_github_job, run_gitlab_job
-from git_support import git, isolated_git_env
+from git_support import git
 
 from conftest import REPO_ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
 EXAMPLES = REPO_ROOT / "examples"
 TRAIN = EXAMPLES / "github-actions" / "train-and-promote.yml"
@@ -46,12 +46,6 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     source = base / "zenml-cli@v0.1.0"
     shutil.copytree(REPO_ROOT, source, ignore=shutil.ignore_patterns(*NOT_SHIPPED))
     yield Runner(bin_dir=bin_dir, source=source)
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
 
 
 def fresh_repository(tmp_path: Path, files: dict[str, Path], *, hook: str = "") -> Path:

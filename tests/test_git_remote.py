@@ -14,7 +14,6 @@ from git_support import (
     clone,
     commit_elsewhere,
     git,
-    isolated_git_env,
     make_remote,
     promote,
     register_next,
@@ -41,12 +40,7 @@ from zenml_cli.store.transport import Route, pick_transport
 SETTINGS = GitSettings()
 
 
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    for key in ("ZENML_PUSH", "ZENML_GIT_REMOTE", "ZENML_GIT_BRANCH", "ZENML_GIT_RETRIES"):
-        monkeypatch.delenv(key, raising=False)
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 @pytest.fixture

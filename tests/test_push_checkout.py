@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from git_support import clone, commit_elsewhere, git, isolated_git_env, make_remote, tip
+from git_support import clone, commit_elsewhere, git, make_remote, tip
 from test_push_cli import zenml_popen
 
 from zenml_cli.errors import RemoteError
@@ -18,14 +18,7 @@ from zenml_cli.store import git_cmd
 
 from conftest import run_zenml
 
-pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("ZENML_PUSH", raising=False)
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
 
 @pytest.fixture

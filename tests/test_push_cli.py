@@ -11,17 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from git_support import clone, commit_elsewhere, git, isolated_git_env, make_remote, tip
+from git_support import clone, commit_elsewhere, git, make_remote, tip
 
 from zenml_cli import Client
 
 from conftest import run_zenml
 
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
+pytestmark = pytest.mark.usefixtures("isolated_git")
 
 
 @pytest.fixture

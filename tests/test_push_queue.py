@@ -14,14 +14,14 @@ import time
 from pathlib import Path
 
 import pytest
-from git_support import clone, git, isolated_git_env, make_remote, tip
+from git_support import clone, git, make_remote, tip
 
 from zenml_cli.store import git_intents
 from zenml_cli.store.git_repo import Repo
 
 from conftest import run_zenml
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 RUNNERS = 8
 
 WRAPPER = """#!/bin/sh
@@ -34,12 +34,6 @@ for arg in "$@"; do
 done
 exec {git} "$@"
 """
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
 
 
 @pytest.fixture

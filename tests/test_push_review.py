@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from git_support import clone, git, isolated_git_env, make_remote, tip
+from git_support import clone, git, make_remote, tip
 
 from conftest import run_zenml
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
 PROTECT_MAIN = """#!/bin/sh
 while read old new ref; do
@@ -21,14 +21,6 @@ while read old new ref; do
   fi
 done
 """
-
-
-@pytest.fixture(autouse=True)
-def _isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for key, value in isolated_git_env(tmp_path).items():
-        monkeypatch.setenv(key, value)
-    for key in ("ZENML_PUSH", "ZENML_GIT_REVIEW_BRANCH", "ZENML_GIT_PUSH_OPTIONS"):
-        monkeypatch.delenv(key, raising=False)
 
 
 @pytest.fixture
