@@ -45,9 +45,9 @@ from zenml_cli.store.git_checkout import fast_forward
 from zenml_cli.store.git_intents import Intent, View
 from zenml_cli.store.git_remote import (
     ENV_PUSH_TIMEOUT,
-    ENV_RETRIES,
     backoff,
     commit_message,
+    give_up_if_spent,
 )
 from zenml_cli.store.git_repo import Repo
 from zenml_cli.store.git_workspace import Workspace
@@ -360,17 +360,7 @@ def transact(
                     return queued
                 request = None
             pause = backoff(number, rng)
-            if settings.retries is not None and number >= settings.retries:
-                raise RemoteError(
-                    f"gave up after {number} attempts: the remote kept moving ({tx.where}); "
-                    f"retry, or raise git.retries / {ENV_RETRIES}"
-                )
-            if clock() + pause > deadline:
-                raise RemoteError(
-                    f"gave up after {settings.push_timeout:g}s and {number} attempts: the "
-                    f"remote kept moving ({tx.where}); nothing was pushed; retry, or raise "
-                    f"git.push_timeout / {ENV_PUSH_TIMEOUT}"
-                )
+            give_up_if_spent(settings, number, tx.where, clock() + pause > deadline)
             sleep(pause)
     finally:
         git_intents.drop_seen(repo, tx.tx)

@@ -129,16 +129,9 @@ def fetch_view(repo: Repo, remote: str, branch: str, tx: str, now: float) -> Vie
         timeout=NETWORK_TIMEOUT,
     )  # fmt: skip
     if not fetched.ok:
-        from zenml_cli.errors import RemoteError
+        from zenml_cli.store.git_repo import fetch_failure
 
-        if "couldn't find remote ref" in fetched.stderr:
-            raise RemoteError(
-                f"remote '{remote}' has no branch '{branch}'; push it once "
-                f"('git push -u {remote} {branch}') or set git.branch / ZENML_GIT_BRANCH"
-            )
-        raise RemoteError(
-            f"cannot reach remote '{remote}' (git fetch): {git_cmd.condense(fetched.stderr)}"
-        )
+        raise fetch_failure(fetched, remote, branch)
     tip, tip_tree, store_tree = repo.tip_objects(tip_ref, f"{remote}/{branch}")
     listed = repo.check("for-each-ref", "--format=%(objectname) %(refname)%00%(contents)%00", seen)
     pending: list[Intent] = []

@@ -147,20 +147,28 @@ def transact(
                 result, commit = outcome
                 return Transacted(result, commit, number, attempt.note(commit, number))
             pause = backoff(number, rng)
-            if settings.retries is not None and number >= settings.retries:
-                raise RemoteError(
-                    f"gave up after {number} attempts: the remote kept moving "
-                    f"({settings.remote}/{branch}); retry, or raise git.retries / {ENV_RETRIES}"
-                )
-            if clock() + pause > deadline:
-                raise RemoteError(
-                    f"gave up after {settings.push_timeout:g}s and {number} attempts: the "
-                    f"remote kept moving ({settings.remote}/{branch}); nothing was pushed; "
-                    f"retry, or raise git.push_timeout / {ENV_PUSH_TIMEOUT}"
-                )
+            give_up_if_spent(
+                settings, number, f"{settings.remote}/{branch}", clock() + pause > deadline
+            )
             sleep(pause)
     finally:
         workspace.close()
+
+
+def give_up_if_spent(settings: GitSettings, attempts: int, where: str, past_deadline: bool) -> None:
+    """RemoteError (exit 8) once ``attempts`` lost races reach ``git.retries`` or the next
+    wait would pass ``git.push_timeout``: the one rule for when racing stops."""
+    if settings.retries is not None and attempts >= settings.retries:
+        raise RemoteError(
+            f"gave up after {attempts} attempts: the remote kept moving ({where}); retry, or "
+            f"raise git.retries / {ENV_RETRIES}"
+        )
+    if past_deadline:
+        raise RemoteError(
+            f"gave up after {settings.push_timeout:g}s and {attempts} attempts: the remote kept "
+            f"moving ({where}); nothing was pushed; retry, or raise git.push_timeout / "
+            f"{ENV_PUSH_TIMEOUT}"
+        )
 
 
 def backoff(attempt: int, rng: Callable[[], float] = random.random) -> float:

@@ -123,14 +123,7 @@ class Repo:
             f"+refs/heads/{branch}:{ref}", timeout=NETWORK_TIMEOUT,
         )  # fmt: skip
         if not fetched.ok:
-            if "couldn't find remote ref" in fetched.stderr:
-                raise RemoteError(
-                    f"remote '{remote}' has no branch '{branch}'; push it once "
-                    f"('git push -u {remote} {branch}') or set git.branch / ZENML_GIT_BRANCH"
-                )
-            raise RemoteError(
-                f"cannot reach remote '{remote}' (git fetch): {git_cmd.condense(fetched.stderr)}"
-            )
+            raise fetch_failure(fetched, remote, branch)
         return self.tip_objects(ref, f"{remote}/{branch}")
 
     def tip_objects(self, ref: str, where: str) -> tuple[str, str, str]:
@@ -233,3 +226,16 @@ class Repo:
             if stale:
                 shutil.rmtree(entry, ignore_errors=True)
                 self.drop_ref(TX_REF_PREFIX + entry.name)
+
+
+def fetch_failure(fetched: GitResult, remote: str, branch: str) -> RemoteError:
+    """What a failed fetch of ``remote``'s ``branch`` means, as one line: a branch the remote
+    does not have, or a remote that cannot be reached."""
+    if "couldn't find remote ref" in fetched.stderr:
+        return RemoteError(
+            f"remote '{remote}' has no branch '{branch}'; push it once "
+            f"('git push -u {remote} {branch}') or set git.branch / ZENML_GIT_BRANCH"
+        )
+    return RemoteError(
+        f"cannot reach remote '{remote}' (git fetch): {git_cmd.condense(fetched.stderr)}"
+    )
