@@ -22,17 +22,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zenml_cli.core import links, versions
 from zenml_cli.core.actor import acting_as
 from zenml_cli.core.gates import Gate, IfCurrent
-from zenml_cli.core.records import ModelVersionRecord
 from zenml_cli.core.refs import VersionRef
-from zenml_cli.core.stages import StageChange
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import InvalidInputError
-from zenml_cli.store import Store
+
+if TYPE_CHECKING:
+    from zenml_cli.core.records import ModelVersionRecord
+    from zenml_cli.store import Store
 
 CREATE = "create_version"
 UPDATE = "update_version"
@@ -129,6 +129,8 @@ def apply(store: Store, request: Request) -> tuple[Any, dict[str, Any]]:
     """Run ``request`` on ``store``: ``(the result the owner would have got, its outcome)``.
     Raises what the write itself raises (a gate, a precondition, a name taken) or
     InvalidInputError for a malformed request; the caller then leaves it to its owner."""
+    from zenml_cli.core import links, versions  # only a pushed write applies requests
+
     args = request.args
     model = _need(args, "model", str)
     if request.kind == CREATE:
@@ -177,6 +179,9 @@ def apply_as(
 def resume(store: Store, request: Request, outcome: dict[str, Any]) -> Any:
     """The owner's result of ``request``, rebuilt from its ``outcome`` on the store as the
     landing commit left it (a later write in the same commit may show in the version)."""
+    from zenml_cli.core import versions
+    from zenml_cli.core.stages import StageChange
+
     model = _need(request.args, "model", str)
     number = outcome.get("number")
     if not isinstance(number, int) or isinstance(number, bool):
