@@ -11,30 +11,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ci_runner import parse_outputs
 from git_support import git
 
 from zenml_cli import Client
 
 from conftest import REPO_ROOT, run_zenml
-
-
-def _outputs(path: Path) -> dict[str, str]:
-    """Parse $GITHUB_OUTPUT: name=value lines and name<<DELIM ... DELIM blocks."""
-    values: dict[str, str] = {}
-    lines = path.read_text().splitlines()
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if "<<" in line and "=" not in line.split("<<")[0]:
-            name, delimiter = line.split("<<", 1)
-            end = lines.index(delimiter, index + 1)
-            values[name] = "\n".join(lines[index + 1 : end])
-            index = end + 1
-        else:
-            name, value = line.split("=", 1)
-            values[name] = value
-            index += 1
-    return values
 
 
 def run_action(project: Path, command: str, tmp_path: Path) -> tuple[int, dict[str, str]]:
@@ -51,7 +33,7 @@ def run_action(project: Path, command: str, tmp_path: Path) -> tuple[int, dict[s
         timeout=60,
         check=False,
     )
-    return proc.returncode, _outputs(output)
+    return proc.returncode, parse_outputs(output)
 
 
 def test_action_yml_is_a_composite_action_running_the_script() -> None:
