@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -249,3 +250,22 @@ def run_gitlab_job(
 
 def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, timeout=120)
+
+
+def run_action_script(project: Path, command: str, tmp_path: Path) -> tuple[int, Path, str]:
+    """The action's ``action/run.py`` on ``command`` in ``project``, as a GitHub step runs it:
+    ``(exit code, the $GITHUB_OUTPUT file it wrote, stderr)``."""
+    output = tmp_path / "github_output"
+    output.write_text("")
+    env = {k: v for k, v in os.environ.items() if k != "ZENML_PROJECT_DIR"}
+    env |= {"INPUT_COMMAND": command, "GITHUB_OUTPUT": str(output), "ZENML_ACTOR": "ci"}
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve().parent.parent / "action" / "run.py")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return proc.returncode, output, proc.stderr

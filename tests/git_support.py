@@ -137,3 +137,14 @@ def start_workers(clones: list[Path], tasks: list[str], count: int) -> list[subp
         proc.stdin.write("go\n")
         proc.stdin.flush()
     return procs
+
+
+#: A pre-receive hook that refuses every update of ``main``, as branch protection does.
+PROTECT_MAIN = """#!/bin/sh
+while read old new ref; do
+  if [ "$ref" = refs/heads/main ]; then
+    echo "main is protected: open a pull request" >&2
+    exit 1
+  fi
+done
+"""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ci_runner import parse_outputs
+from ci_runner import parse_outputs, run_action_script
 from git_support import git
 
 from zenml_cli import Client
@@ -20,20 +20,8 @@ from conftest import REPO_ROOT, run_zenml
 
 
 def run_action(project: Path, command: str, tmp_path: Path) -> tuple[int, dict[str, str]]:
-    output = tmp_path / "github_output"
-    output.write_text("")
-    env = {k: v for k, v in os.environ.items() if k != "ZENML_PROJECT_DIR"}
-    env |= {"INPUT_COMMAND": command, "GITHUB_OUTPUT": str(output), "ZENML_ACTOR": "ci"}
-    proc = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "action" / "run.py")],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return proc.returncode, parse_outputs(output)
+    code, output, _ = run_action_script(project, command, tmp_path)
+    return code, parse_outputs(output)
 
 
 def test_action_yml_is_a_composite_action_running_the_script() -> None:

@@ -11,20 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
-from git_support import clone, git, make_remote, tip
+from git_support import PROTECT_MAIN, clone, git, make_remote, tip
 
 from conftest import run_zenml
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
-
-PROTECT_MAIN = """#!/bin/sh
-while read old new ref; do
-  if [ "$ref" = refs/heads/main ]; then
-    echo "main is protected: open a pull request" >&2
-    exit 1
-  fi
-done
-"""
 
 
 def zenml(cwd: Path, *args: str) -> dict[str, object]:

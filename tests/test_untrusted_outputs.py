@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import test_dashboard_browser
+from ci_runner import run_action_script as run_action
 from dashboard_support import serving
 
 from zenml_cli import Client
@@ -305,23 +306,6 @@ def output_assignments(path: Path) -> list[tuple[str, str]]:
         assignments.append((name, "\n".join(lines[index:end])))
         index = end + 1
     return assignments
-
-
-def run_action(project: Path, command: str, tmp_path: Path) -> tuple[int, Path, str]:
-    output = tmp_path / "github_output"
-    output.write_text("")
-    env = {k: v for k, v in os.environ.items() if k != "ZENML_PROJECT_DIR"}
-    env |= {"INPUT_COMMAND": command, "GITHUB_OUTPUT": str(output), "ZENML_ACTOR": "ci"}
-    proc = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "action" / "run.py")],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return proc.returncode, output, proc.stderr
 
 
 FORGING_KEYS = ("k\nstage", "x<<EOF\nstage", "k\rstage", "stage")
