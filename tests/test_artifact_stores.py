@@ -273,7 +273,7 @@ def test_file_url_shared_folder_between_clones(tmp_path: Path) -> None:
 def test_local_store_dedups_and_archives_folders_deterministically(tmp_path: Path) -> None:
     from zenml_cli import load_artifact, save_artifact
     from zenml_cli.store import Store
-    from zenml_cli.store.payloads import open_payload_store
+    from zenml_cli.store.payloads.artifact_store import open_payload_store
 
     root = tmp_path / "p"
     root.mkdir()

@@ -14,15 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zenml_cli.core import artifacts
-from zenml_cli.core.artifact_records import ArtifactVersionRecord
-from zenml_cli.core.artifact_retired import retire
+from zenml_cli.core.artifacts.records import ArtifactVersionRecord
+from zenml_cli.core.artifacts.retired import retire
 from zenml_cli.core.models import get_model, model_lock, read_model_folder
 from zenml_cli.core.records import ModelVersionRecord
 from zenml_cli.core.refs import RefInput
 from zenml_cli.core.runs import RunRecord, find_run
 from zenml_cli.core.versions import read_versions, resolve, write_version
 from zenml_cli.enums import LinkKind
-from zenml_cli.store import Store, payloads
+from zenml_cli.store import Store
+from zenml_cli.store.payloads import artifact_store as payloads
 
 
 @dataclass

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.core.actor import acting_as
-from zenml_cli.core.gates import Gate, IfCurrent
 from zenml_cli.core.refs import VersionRef
+from zenml_cli.core.stages.gates import Gate, IfCurrent
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import InvalidInputError
 
@@ -180,7 +180,7 @@ def resume(store: Store, request: Request, outcome: dict[str, Any]) -> Any:
     """The owner's result of ``request``, rebuilt from its ``outcome`` on the store as the
     landing commit left it (a later write in the same commit may show in the version)."""
     from zenml_cli.core import versions
-    from zenml_cli.core.stages import StageChange
+    from zenml_cli.core.stages.policies import StageChange
 
     model = _need(request.args, "model", str)
     number = outcome.get("number")

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 from zenml_cli.artifacts.artifact_config import ArtifactConfig
-from zenml_cli.core.artifact_types import effective_artifact_type
+from zenml_cli.core.artifacts.types import effective_artifact_type
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import InvalidInputError
 from zenml_cli.pipelines.context import StepContext, registry_in_context
 
 if TYPE_CHECKING:
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 
 NO_ANNOTATION = object()
 

@@ -217,7 +217,7 @@ class _CachedResult:
 
 def _artifact_id(run: ctx.RunContext, value: Any) -> str | None:
     """The artifact version id a step input stands for, if it is one."""
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 
     if isinstance(value, ArtifactVersionRecord):
         return value.id
@@ -249,7 +249,7 @@ def _loaded(
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Step inputs with artifact versions (``model.get_model_artifact("x")``,
     ``Client().get_artifact_version(...)``) replaced by their values, as ZenML passes them."""
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 
     def value(item: Any) -> Any:
         return item.load() if isinstance(item, ArtifactVersionRecord) else item

@@ -11,7 +11,7 @@ from zenml_cli.store import Store
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
     from zenml_cli.core.deletes import Deleted
     from zenml_cli.core.keywords import ArtifactFilters, NewArtifact
     from zenml_cli.core.listing import Page

@@ -10,8 +10,8 @@ from typing import Any
 from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.bounded import read_manifest
-from zenml_cli.store.index import FolderIndex
 from zenml_cli.store.layout import is_safe_component
+from zenml_cli.store.manifest_cache import FolderIndex
 from zenml_cli.store.store_base import (
     INDEX_MIN_FILES,
     Manifest,

@@ -10,8 +10,10 @@ from typing import Any
 from zenml_cli.core.merge.driver import DriverResult
 from zenml_cli.core.merge.driver import merge_file as merge_one
 from zenml_cli.errors import InvalidInputError, RemoteError
-from zenml_cli.store import Store, git_hooks, git_tree
-from zenml_cli.store.git_repo import Repo
+from zenml_cli.store import Store
+from zenml_cli.store.git import hooks as git_hooks
+from zenml_cli.store.git import tree as git_tree
+from zenml_cli.store.git.repo import Repo
 
 
 def install(store: Store, zenml: str, *, chain: bool = False) -> dict[str, Any]:
