@@ -132,9 +132,8 @@ def _remove_payloads(store: Store, candidates: set[str], done: Deleted) -> None:
         for record in artifacts.read_all(store, name)
     }
     target = payloads.open_payload_store(store)
-    remove = getattr(target, "remove", None)
     for sha256 in sorted(candidates - named):
-        if remove is None:
+        if not target.removes_unused:
             done.payloads_kept.append(sha256)
-        elif remove(sha256):
+        elif target.remove(sha256):
             done.payloads_removed.append(sha256)

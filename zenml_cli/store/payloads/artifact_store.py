@@ -74,6 +74,10 @@ class PayloadStore(Protocol):
     from a manifest. Failures of a remote store raise RemoteError (exit 8) naming it."""
 
     url: str
+    #: Whether deleting an artifact version removes its unused payload: True for a folder,
+    #: False for an object store, whose objects other clones and branches may name (README:
+    #: a bucket lifecycle rule cleans those up).
+    removes_unused: bool
 
     def describe(self) -> str: ...
     def object_uri(self, sha256: str) -> str: ...
@@ -86,6 +90,9 @@ class PayloadStore(Protocol):
     def size(self, sha256: str) -> int | None: ...
     def holds(self, digest: Digest) -> bool: ...
     def check(self, digest: Digest, code: bool = False) -> None: ...
+    def remove(self, sha256: str) -> bool:
+        """Delete an object (the caller checked no manifest names it); False if absent."""
+        ...
 
 
 # --------------------------------------------------------------------------------- factory

@@ -24,6 +24,8 @@ from zenml_cli.store.payloads.local_files import Digest, PayloadMissingError
 
 
 class FsspecPayloadStore:
+    removes_unused = False  # see PayloadStore.removes_unused
+
     def __init__(self, fs: Any, prefix: str, url: str, cache: Path) -> None:
         self.fs = fs
         self.prefix = prefix.rstrip("/")
@@ -165,6 +167,19 @@ class FsspecPayloadStore:
 
     def exists(self, sha256: str) -> bool:
         return self.size(sha256) is not None
+
+    def remove(self, sha256: str) -> bool:
+        """Delete an object (the caller checked no manifest names it) and this machine's
+        cached copy; False if the store did not hold it."""
+        self._cached(sha256).unlink(missing_ok=True)
+        if self.size(sha256) is None:  # object stores delete a missing key without a word
+            return False
+        with self._remote("removing a payload"):
+            try:
+                self.fs.rm_file(self._key(sha256))
+            except FileNotFoundError:  # removed by another machine since the lookup
+                return False
+        return True
 
     def size(self, sha256: str) -> int | None:
         with self._remote("looking up a payload"):

@@ -28,6 +28,8 @@ OVERLAP_MIN = 8 << 20
 class LocalPayloadStore:
     """Payloads in a folder: the default ``.zenml/artifact_store`` or a ``file://`` share."""
 
+    removes_unused = True
+
     def __init__(self, root: Path, url: str, ledger: Ledger | None = None) -> None:
         self.root = root
         self.url = url
