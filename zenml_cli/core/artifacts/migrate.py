@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from zenml_cli.core.artifacts import materializers
-from zenml_cli.core.artifacts.payloads import about
+from zenml_cli.core.artifacts.loading import about
 from zenml_cli.core.artifacts.reads import artifact_names, get, read_all
 from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 from zenml_cli.core.artifacts.saves import artifact_lock

@@ -78,7 +78,7 @@ class ArtifactVersionRecord:
 
     def load(self) -> Any:
         """The stored value, after checking the payload's sha256 against the manifest."""
-        from zenml_cli.core.artifacts.payloads import load_payload
+        from zenml_cli.core.artifacts.loading import load_payload
 
         if self.store is None:
             raise CorruptManifestError(self.name, "record is not attached to a store")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from zenml_cli.core.artifacts import materializers
 from zenml_cli.core.artifacts import retired as artifact_retired
-from zenml_cli.core.artifacts.payloads import about
+from zenml_cli.core.artifacts.loading import about
 from zenml_cli.core.artifacts.reads import artifact_names, record_from, version_names
 from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 from zenml_cli.core.doctor.problems import Problem
