@@ -1,7 +1,7 @@
 """The common writes in a serializable form, so that another runner can apply them.
 
 With ``--push``, a runner that loses the race for the remote branch queues its write on the
-remote as a pending *intent* (``store/git_batch.py``) and whoever lands next applies every
+remote as a pending *intent* (``store/git/batch.py``) and whoever lands next applies every
 pending intent in the same commit. An intent is therefore data, never code: a kind and its
 arguments as JSON, decoded and checked here before anything runs (it comes from the remote,
 which is untrusted input, DESIGN section 12).

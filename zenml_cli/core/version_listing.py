@@ -1,5 +1,5 @@
 """Listing model versions with filters, sorting and pages (read-only). The rules for changing
-versions live in ``versions``; a single model's description and history in ``model_views``."""
+versions live in ``versions``; a single model's description and history in ``model_describe``."""
 
 from __future__ import annotations
 

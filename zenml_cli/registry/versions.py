@@ -134,7 +134,7 @@ class VersionsDoor(RegistryBase):
         self, model: str, stage: str | ModelStages = "production", *, message: str | None = None
     ) -> VersionUpdate:
         """Give ``stage`` back to its previous holder (from history), archiving the current
-        one, as one history event (see ``core/rollback.py``)."""
+        one, as one history event (see ``core/stages/rollback.py``)."""
         from zenml_cli.core.commit_notes import describe_update
         from zenml_cli.core.stages import rollback
 

@@ -1,6 +1,6 @@
 """Whether writes go to the git remote: ``--push`` / ``Client(push=True)``, else ``$ZENML_PUSH``.
 
-Its own small module because every write asks, and the git engine (``git_remote``, which
+Its own small module because every write asks, and the git engine (``store/git/remote.py``, which
 imports subprocess and the rest) is imported only when the answer is yes.
 """
 

@@ -88,8 +88,8 @@ class LocalTransport:
 
 
 class GitTransport:
-    """The write as a transaction on the git remote (``store/git_remote.py``); on the default
-    branch through the queue (``store/git_batch.py``), which lands queued writes of other
+    """The write as a transaction on the git remote (``store/git/remote.py``); on the default
+    branch through the queue (``store/git/batch.py``), which lands queued writes of other
     runners with it."""
 
     def __init__(self, store: Store, settings: GitSettings, writer: Writer) -> None:

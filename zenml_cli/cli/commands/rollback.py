@@ -1,5 +1,5 @@
 """``zenml model version rollback``: give a stage back to its previous holder (a write that
-history records, never a ``git revert``; see ``core/rollback.py``)."""
+history records, never a ``git revert``; see ``core/stages/rollback.py``)."""
 
 from __future__ import annotations
 

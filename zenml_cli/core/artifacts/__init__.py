@@ -1,10 +1,10 @@
 """Artifact versions: the one import path for saving, reading, checking and migrating them.
 
-Saving is ``core/artifact_saves.py``, reading and listing ``core/artifact_reads.py``, the
-doctor checks ``core/artifact_checks.py``, moving the store ``core/artifact_migrate.py``.
+Saving is ``core/artifacts/saves.py``, reading and listing ``core/artifacts/reads.py``, the
+doctor checks ``core/doctor/artifacts.py``, moving the store ``core/artifacts/migrate.py``.
 
 Each artifact name is a folder ``artifacts/<name>/`` with one manifest per version; the
-payload lives in the configured artifact store under its sha256 (``store/payloads.py``), and
+payload lives in the configured artifact store under its sha256 (``store/payloads/``), and
 is written before its manifest, so no manifest ever names a payload that was not stored.
 Versions of a name are numbered in save order under the name's lock; an unnamed version is
 named after its number, as model versions are. Lookups are exact: never by prefix.

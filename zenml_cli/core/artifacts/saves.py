@@ -1,7 +1,7 @@
 """Saving artifact versions, and changing their metadata and tags.
 
 Each artifact name is a folder ``artifacts/<name>/`` with one manifest per version; the
-payload lives in the configured artifact store under its sha256 (``store/payloads.py``), and
+payload lives in the configured artifact store under its sha256 (``store/payloads/``), and
 is written before its manifest, so no manifest ever names a payload that was not stored.
 Versions of a name are numbered in save order under the name's lock; an unnamed version is
 named after its number, as model versions are.

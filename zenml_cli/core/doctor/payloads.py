@@ -1,7 +1,7 @@
 """Doctor checks for what a commit could try with payloads (DESIGN section 12).
 
 A commit can force-add a file under the git-ignored artifact store or ``.zenml/.cache/``; the
-loader never uses such a file (``store/payload_trust.py``), and this check names each one so
+loader never uses such a file (``store/payloads/trust.py``), and this check names each one so
 that a reviewer or CI sees the attempt. Likewise ``artifact_store_options`` that would choose
 an endpoint, credentials or access control are reported before any upload is tried.
 """

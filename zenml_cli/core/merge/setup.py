@@ -1,5 +1,5 @@
 """``zenml git install`` and the merge driver's file handling (the merge itself is in
-``core/merge/driver.py``; the git plumbing in ``store/git_hooks.py``)."""
+``core/merge/driver.py``; the git plumbing in ``store/git/hooks.py``)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 One ref is one compare-and-swap: when N runners push to it at once, each landing invalidates
 every other attempt in flight, so retrying alone (``git_remote.transact``) needs about N/2
 attempts per success. Here a runner that loses the race (or finds writes already queued)
-stops racing: it queues its write on the remote as a pending intent (``git_intents``) and
+stops racing: it queues its write on the remote as a pending intent (``intents.py``) and
 polls. The oldest queued runner is the *lander*: it applies, on the tip it fetched, every
 queued write in order of arrival (each recorded as its owner's, with its own actor and CI
 run), commits them as one commit with a trailer per write, and pushes the branch and the

@@ -3,7 +3,7 @@
 The remote branch is the shared truth and git's atomic ref update is the compare-and-swap; no
 server of ours. One attempt: fetch the branch tip, bring a private work area to the tip's
 ``.zenml/`` (rewriting only the files that differ from the last attempt in this clone, see
-``git_workspace``), run the operation there, graft the new ``.zenml`` subtree into the tip's
+``workspace.py``), run the operation there, graft the new ``.zenml`` subtree into the tip's
 tree, commit on top of the tip, push without force. The cost of an attempt follows what
 changed, not the registry's size. A push rejected because the branch moved means someone else
 won: wait a jittered, growing moment and run the whole operation again on the new tip
@@ -69,7 +69,7 @@ def load_settings(
     ``ZENML_GIT_PUSH_TIMEOUT``, ``ZENML_GIT_REVIEW_BRANCH``, ``ZENML_GIT_PUSH_OPTIONS``) over
     them, then the command line's ``review_branch`` (``--branch``) and ``push_options``
     (``--push-option``). Read from the local checkout, not the tip: they say which tip to
-    fetch. Push options never come from config.yaml (see ``git_review``)."""
+    fetch. Push options never come from config.yaml (see ``review.py``)."""
     from zenml_cli.store.store import Store  # the store module is the heavier import
 
     settings = Store(project_root).config.git
@@ -121,7 +121,7 @@ def transact(
     (who acted, with the CI run) is added as a trailer.
 
     The branch is ``settings.branch``, else the remote's default branch; with
-    ``settings.review_branch`` the commit goes to that branch instead (``git_review``). A
+    ``settings.review_branch`` the commit goes to that branch instead (``review.py``). A
     branch missing on
     the remote is a RemoteError naming it (see ``Repo.fetch_tip`` for why it is not created).
     Raises RemoteError (exit 8) for any git failure, or when every attempt lost the race for
@@ -201,7 +201,7 @@ class _Attempt:
     branch: str
     identity: list[str]
     actor: str | None
-    #: Push to this branch instead of ``branch`` (``git_review``); how the last attempt began.
+    #: Push to this branch instead of ``branch`` (``review.py``); how the last attempt began.
     review: str | None = None
     push_options: tuple[str, ...] = ()
     basis: str | None = None

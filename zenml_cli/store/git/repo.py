@@ -4,7 +4,7 @@ Nothing here touches the user's work tree, index, HEAD or stash: fetched tips go
 ref (``refs/zenml/tx/<id>``, never the shared remote-tracking refs, so another git process
 holding ``refs/remotes/...lock`` cannot fail a fetch), and a new commit is built from git
 objects: the tip's root tree with only its ``.zenml`` subtree replaced (``graft``). The files
-an attempt works on live in ``git_workspace``.
+an attempt works on live in ``workspace.py``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from zenml_cli.store.layout import STORE_DIR
 
 TX_DIR = "zenml-tx"
 TX_REF_PREFIX = "refs/zenml/tx/"
-#: The lock one fast-forward of the user's checkout holds (``git_checkout``); kept.
+#: The lock one fast-forward of the user's checkout holds (``checkout.py``); kept.
 CHECKOUT_LOCK = "checkout.lock"
 FALLBACK_IDENTITY = ("zenml-cli", "zenml-cli@localhost")
 #: Work areas older than this were left by a killed process and are swept on the next push.

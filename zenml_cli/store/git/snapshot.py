@@ -1,10 +1,10 @@
 """A registry's identity-bearing files as plain data, wherever they were read from.
 
 ``zenml doctor --against REF`` compares two states of ``.zenml/``: REF's (read through git,
-``store/git_ref_store.py``) and the working store's (read here, through ``Store``) or the index's.
+``store/git/ref_store.py``) and the working store's (read here, through ``Store``) or the index's.
 Both become a ``Snapshot``: model manifests, version manifests, history lines and artifact
 version manifests, decoded and labelled with where they came from, so the comparison
-(``core/successor.py``) never knows which source it has. A file that cannot be read is listed
+(``core/doctor/successor.py``) never knows which source it has. A file that cannot be read is listed
 in ``unreadable`` instead of stopping the read: one broken file must not hide the others.
 
 A snapshot may hold only some files (``only``: store-relative paths): the comparison reads

@@ -1,5 +1,5 @@
 """Reading ``.zenml/`` as a commit holds it, and writing, staging and committing the store
-``zenml resolve`` planned (which commits to read is ``store/git_state.py``'s job).
+``zenml resolve`` planned (which commits to read is ``store/git/state.py``'s job).
 
 Nothing here checks anything out: a side's files come from ``git ls-tree`` and one
 ``git cat-file --batch`` (one process for any number of files).

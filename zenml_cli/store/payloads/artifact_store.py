@@ -6,7 +6,7 @@ relative to the project root, or a URL: ``file:///shared/path`` is a folder too;
 with the extra of the same name. Every store is content-addressed: an object's name is the
 sha256 of its bytes, a manifest names its payload by that hash (and size) alone, and every read
 is checked against both before anything is deserialised. A store folder inside the git work
-tree uses only objects this machine wrote (``payload_trust.py``). Verified copies of remote
+tree uses only objects this machine wrote (``trust.py``). Verified copies of remote
 objects and unpacked folders live where no checkout writes: ``<git dir>/zenml/payloads/cache/``
 (``.zenml/.cache/payloads/`` outside git); safe to delete.
 """

@@ -5,7 +5,7 @@ object is uploaded straight to its final key unless the store already holds it: 
 not enough (a damaged or replaced object of the same size would stay and fail every load), so
 an object of the right size is downloaded and hashed first, and replaced if it differs. The key
 is the content's hash, so a concurrent upload of the same key writes the same bytes. Downloads
-go to a temp file in the payload cache (in the git dir, see ``payload_trust.py``), only after
+go to a temp file in the payload cache (in the git dir, see ``trust.py``), only after
 the store reports the recorded size (a larger object is never fetched), are checked (size, then
 sha256) and only then renamed to ``<64 hex>`` there; a cached object is checked on every use.
 """

@@ -53,7 +53,7 @@ class PayloadMismatchError(CorruptManifestError):
     """The store's object differs from what the manifest recorded (exit 6)."""
 
 
-#: What a payload was saved as, for the ledger (``payload_trust.py``).
+#: What a payload was saved as, for the ledger (``trust.py``).
 CODE, DATA = "code", "data"
 
 

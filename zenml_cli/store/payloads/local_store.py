@@ -7,7 +7,7 @@ size and hash first.
 Stores written before content addressing (``<root>/<name>/<id>/`` folders) are read as well.
 
 A store folder inside a git work tree uses only objects this machine wrote (its ``Ledger``,
-see ``payload_trust.py``): a file a commit planted there is refused before it is read.
+see ``trust.py``): a file a commit planted there is refused before it is read.
 """
 
 from __future__ import annotations
