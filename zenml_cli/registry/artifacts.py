@@ -71,10 +71,10 @@ class ArtifactsDoor(RegistryBase):
 
     def migrate_artifact_store(self, url: str) -> dict[str, Any]:
         """Copy every payload into the store at ``url``, then make it the project's store."""
-        from zenml_cli.core import artifacts
+        from zenml_cli.core.artifacts.migrate import migrate
 
         return self._write(
-            lambda store: artifacts.migrate(store, url), lambda _: f"move artifact store to {url}"
+            lambda store: migrate(store, url), lambda _: f"move artifact store to {url}"
         )
 
     def delete_artifact_versions(
