@@ -100,7 +100,7 @@ def worker_main(clone_dir: Path, task: str, count: int) -> None:
     import json
 
     from zenml_cli.store.config import GitSettings
-    from zenml_cli.store.git_remote import transact
+    from zenml_cli.store.git.remote import transact
 
     sys.stdin.readline()
     settings = GitSettings(retries=60)

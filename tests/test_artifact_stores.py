@@ -19,6 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from zenml_cli.store.payloads.artifact_store import PayloadStore
+from zenml_cli.store.payloads.fsspec_store import FsspecPayloadStore
+from zenml_cli.store.payloads.local_store import LocalPayloadStore
+
 S3_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -273,7 +277,7 @@ def test_file_url_shared_folder_between_clones(tmp_path: Path) -> None:
 def test_local_store_dedups_and_archives_folders_deterministically(tmp_path: Path) -> None:
     from zenml_cli import load_artifact, save_artifact
     from zenml_cli.store import Store
-    from zenml_cli.store.payloads import open_payload_store
+    from zenml_cli.store.payloads.artifact_store import open_payload_store
 
     root = tmp_path / "p"
     root.mkdir()
@@ -450,3 +454,30 @@ def test_old_layout_store_keeps_loading_and_migrate_upgrades_it(tmp_path: Path) 
     assert py(root, "-c", load).stdout.strip() == "0.9"
     (folder / "data.json").unlink()  # the new store alone serves it now
     assert py(root, "-c", load).stdout.strip() == "0.9"
+
+
+def _payload_backends(tmp_path: Path) -> list[PayloadStore]:
+    import fsspec
+
+    prefix = f"/bucket-{uuid.uuid4().hex}"
+    remote = FsspecPayloadStore(
+        fsspec.filesystem("memory"), prefix, f"memory://{prefix}", tmp_path / "cache"
+    )
+    return [LocalPayloadStore(tmp_path / "local", (tmp_path / "local").as_uri()), remote]
+
+
+def test_every_payload_backend_removes_an_object_once(tmp_path: Path) -> None:
+    """``remove`` is part of the backend protocol: True when the object was there (and it is
+    gone after), False when it was not."""
+    for backend in _payload_backends(tmp_path):
+        digest = backend.put_bytes(b"weights")
+        assert backend.exists(digest.sha256), backend.url
+        assert backend.remove(digest.sha256) is True
+        assert not backend.exists(digest.sha256)
+        assert backend.remove(digest.sha256) is False
+
+
+def test_only_a_folder_removes_unused_payloads_on_delete(tmp_path: Path) -> None:
+    """Object-store payloads stay on delete (other clones may name them; README)."""
+    local, remote = _payload_backends(tmp_path)
+    assert (local.removes_unused, remote.removes_unused) == (True, False)

@@ -61,7 +61,7 @@ def test_simultaneous_promotions_leave_one_holder_and_a_full_history(
     assert sorted(n for n, s in stages.items() if s == ModelStages.ARCHIVED) == sorted(
         set(range(1, 7)) - set(holders)
     )
-    from zenml_cli.core.model_views import history_of
+    from zenml_cli.core.model_describe import history_of
 
     events = history_of(client.store, "iris")
     assert [e.seq for e in events] == list(range(1, 7))

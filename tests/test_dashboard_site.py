@@ -14,7 +14,8 @@ from dashboard_support import ACCURACY, HOSTILE, ODD_MODEL, links, points, showc
 from zenml_cli import Client
 from zenml_cli.dashboard import paths
 from zenml_cli.dashboard.data import Reader
-from zenml_cli.dashboard.site import MARKER, build_site
+from zenml_cli.dashboard.routes import ROUTES, Walk
+from zenml_cli.dashboard.site import MARKER, build_site, render, site_files
 
 from conftest import REPO_ROOT, Cli
 
@@ -45,6 +46,21 @@ def test_build_writes_index_model_and_version_pages(shown: Client, cli: Cli, pro
     index = (out / "index.html").read_text()
     assert 'href="models/' in index and "v2 (1.0.5)" not in index  # latest is 7
     assert ">v4</a>" in index and ">v2</a>" in index  # staging and production holders
+
+
+def test_build_and_serve_draw_every_page_from_one_route_table(shown: Client) -> None:
+    """Each file a build writes is what the live server answers at its path (same bytes,
+    from the same route), and a path no route claims is a 404 in both."""
+    walk = Walk(Reader(shown.registry))
+    built = dict(site_files(Reader(shown.registry)))
+    assert len(built) == 1 + 1 + 3 + 10  # style, index, models, versions
+    for relative, data in built.items():
+        status, content_type, body = render(Reader(shown.registry), "/" + relative)
+        assert (status, body) == (200, data), relative
+        claimed = [r for r in ROUTES if r.find(walk, relative) is not None]
+        assert len(claimed) == 1 and claimed[0].content_type == content_type, relative
+    assert render(Reader(shown.registry), "/models/nothing-here/1.html")[0] == 404
+    assert render(Reader(shown.registry), "/" + paths.model_page("iris") + "x")[0] == 404
 
 
 def test_default_out_is_zenml_dashboard(shown: Client, cli: Cli, project: Path) -> None:

@@ -145,7 +145,8 @@ def test_doctor_from_python_checks_artifacts_without_the_cli_loaded(
     manifest = next((project / ".zenml/artifacts/features").glob("*.yaml"))
     manifest.write_text("format: 1\nid: [\n")
     code = (
-        "import sys; from zenml_cli.core import doctor; from zenml_cli.store import Store; "
+        "import sys; from zenml_cli.core.doctor import checkup as doctor; "
+        "from zenml_cli.store import Store; "
         "report = doctor.run(Store(sys.argv[1])); "
         "print([p.path for p in report.problems])"
     )

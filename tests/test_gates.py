@@ -9,9 +9,9 @@ import pytest
 
 from zenml_cli import Client, ConflictError, InvalidInputError
 from zenml_cli.core import history, metadata
-from zenml_cli.core.gates import Gate, IfCurrent
 from zenml_cli.core.listing import parse_where
-from zenml_cli.core.version_views import WHERE_FIELDS
+from zenml_cli.core.stages.gates import Gate, IfCurrent
+from zenml_cli.core.version_listing import WHERE_FIELDS
 from zenml_cli.enums import LinkKind
 from zenml_cli.registry import Registry, metadata_from_options
 

@@ -22,12 +22,12 @@ from git_support import (
 )
 
 from zenml_cli.core import models, versions
-from zenml_cli.core.model_views import history_of
+from zenml_cli.core.model_describe import history_of
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, RemoteError
 from zenml_cli.registry.base import CoreWriter
 from zenml_cli.store import Store
 from zenml_cli.store.config import GitSettings
-from zenml_cli.store.git_remote import (
+from zenml_cli.store.git.remote import (
     BACKOFF_CAP,
     backoff,
     load_settings,

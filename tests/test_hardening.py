@@ -354,7 +354,7 @@ def _cache_bytes(payload: object) -> bytes:
     import marshal
     import zlib
 
-    from zenml_cli.store.index import CACHE_FORMAT
+    from zenml_cli.store.manifest_cache import CACHE_FORMAT
 
     body = marshal.dumps(payload)
     return CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body
@@ -381,8 +381,8 @@ def test_13_malformed_cache_entries_with_valid_checksums_are_ignored(
 def test_13_doctor_reads_manifests_not_the_cache(store: Store, cli: Cli) -> None:
     import marshal
 
-    from zenml_cli.store.index import stat_key
     from zenml_cli.store.layout import manifest_memo_file
+    from zenml_cli.store.manifest_cache import stat_key
 
     _model(store)
     path = store.layout.model_file("m")

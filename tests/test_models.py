@@ -84,7 +84,7 @@ def test_rename_moves_versions_and_stages_and_is_recorded(iris: Client, project:
         iris.get_model("iris")
     assert iris.get_model_version("iris_v2", "production").number == 2
     assert (project / ".zenml/models/iris_v2/versions/3.yaml").exists()
-    from zenml_cli.core.model_views import history_of
+    from zenml_cli.core.model_describe import history_of
 
     assert history_of(iris.store, "iris_v2")[-1].event == "model_rename"
 

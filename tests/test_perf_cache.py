@@ -1,4 +1,4 @@
-"""The derived caches under .zenml/.cache/ (store/index.py) are never stale.
+"""The derived caches under .zenml/.cache/ (store/manifest_cache.py) are never stale.
 
 Every test changes a manifest behind zenml-cli's back, the way a hand edit, ``git checkout`` or
 ``git merge`` would, and checks that the very next read sees the change. ``aged`` moves the
@@ -19,11 +19,12 @@ from typing import Any
 
 import pytest
 
-from zenml_cli.core import models, version_views, versions
+from zenml_cli.core import models, versions
+from zenml_cli.core import version_listing as version_views
 from zenml_cli.core.records import ModelVersionRecord
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import Store
-from zenml_cli.store import index as index_module
+from zenml_cli.store import manifest_cache as index_module
 from zenml_cli.store.store import INDEX_MIN_FILES
 
 COUNT = INDEX_MIN_FILES + 8  # enough versions for listings to go through the index

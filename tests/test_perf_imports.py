@@ -104,3 +104,24 @@ def test_table_output_does_not_import_rich(project: Path) -> None:
 
 def test_write_commands_take_a_lock(project: Path) -> None:
     assert "filelock" in loaded_after(["model", "version", "create", "iris", "-o", "json"], project)
+
+
+def test_a_room_of_a_package_does_not_load_the_package_facade() -> None:
+    """``core/artifacts/__init__.py`` re-exports saving, reading and the doctor's checks
+    lazily: a step output needs only the artifact-type rule, not the rest of the package."""
+    probe = (
+        "import sys, json; import zenml_cli.pipelines.outputs; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('zenml_cli.core.'))))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded = set(json.loads(proc.stdout))
+    assert "zenml_cli.core.artifacts.types" in loaded
+    assert loaded.isdisjoint(
+        {
+            "zenml_cli.core.artifacts.saves",
+            "zenml_cli.core.artifacts.migrate",
+            "zenml_cli.core.doctor.artifacts",
+        }
+    )

@@ -14,7 +14,7 @@ from git_support import clone, commit_elsewhere, git, make_remote, tip
 from test_push_cli import zenml_popen
 
 from zenml_cli.errors import RemoteError
-from zenml_cli.store import git_cmd
+from zenml_cli.store.git import cmd as git_cmd
 
 from conftest import run_zenml
 

@@ -1,5 +1,5 @@
 """Issue 21.1: many runners writing through one remote at once, with the queue of pending
-writes (``store/git_batch.py``, ``store/git_intents.py``). Real processes, a bare remote on
+writes (``store/git/batch.py``, ``store/git/intents.py``). Real processes, a bare remote on
 local disk, and a ``git`` wrapper first on PATH that sleeps before every fetch, push and
 ls-remote: a remote a round trip away. The full 100-runner burst is ``benchmarks/herd.py``."""
 
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from git_support import clone, git, make_remote, tip
 
-from zenml_cli.store import git_intents
-from zenml_cli.store.git_repo import Repo
+from zenml_cli.store.git import intents as git_intents
+from zenml_cli.store.git.repo import Repo
 
 from conftest import run_zenml
 

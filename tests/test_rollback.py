@@ -189,7 +189,7 @@ def test_the_step_by_step_replay_equals_replaying_every_prefix() -> None:
     import random
 
     from zenml_cli.core import history
-    from zenml_cli.core.rollback import _holders_after_each
+    from zenml_cli.core.stages.rollback import _holders_after_each
 
     rng = random.Random(18)
     for _ in range(20):

@@ -10,7 +10,7 @@ import inspect
 import pytest
 
 from zenml_cli import Client, Model
-from zenml_cli.cli.model_cmds import register, update
+from zenml_cli.cli.commands.model import register, update
 from zenml_cli.core import records
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS, VERSION_FIELDS, VERSION_TRAILING_FIELDS
@@ -65,7 +65,7 @@ def test_a_field_of_the_wrong_type_leaves_the_fast_path_and_fails_checked(
 
 
 def test_a_new_configs_policy_switches_are_the_stage_rules_policies() -> None:
-    from zenml_cli.core.stages import Policies
+    from zenml_cli.core.stages.policies import Policies
     from zenml_cli.store.config import NEW_STORE_POLICIES, StoreConfig
 
     assert Policies().to_config() == NEW_STORE_POLICIES

@@ -12,16 +12,10 @@ from typing import Any
 
 import pytest
 
-from zenml_cli.core import (
-    artifact_reads,
-    artifact_saves,
-    keywords,
-    models,
-    setup,
-    version_views,
-    version_writes,
-    versions,
-)
+from zenml_cli.core import keywords, models, setup, version_writes, versions
+from zenml_cli.core import version_listing as version_views
+from zenml_cli.core.artifacts import reads as artifact_reads
+from zenml_cli.core.artifacts import saves as artifact_saves
 from zenml_cli.core.merge import resolve
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 

@@ -328,7 +328,7 @@ def test_each_protocol_refuses_options_that_steer_data(
     protocol: str, options: dict[str, object], key: str
 ) -> None:
     from zenml_cli.errors import InvalidInputError
-    from zenml_cli.store.payload_options import checked_options
+    from zenml_cli.store.payloads.options import checked_options
 
     with pytest.raises(InvalidInputError, match=f"'{key}'") as caught:
         checked_options(protocol, options, f"{protocol}://bucket/x")
@@ -449,7 +449,7 @@ def test_a_sparse_folder_payload_never_expands(tmp_path: Path) -> None:
 
 
 def test_a_folder_archive_cannot_claim_more_than_it_holds(tmp_path: Path) -> None:
-    from zenml_cli.store.payload_files import PayloadMismatchError, extract_tar
+    from zenml_cli.store.payloads.local_files import PayloadMismatchError, extract_tar
 
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
@@ -509,7 +509,7 @@ def test_a_remote_object_larger_than_recorded_is_never_downloaded(
 
 def test_a_header_claiming_an_enormous_extended_header_is_refused(tmp_path: Path) -> None:
     """tarfile reads a pax header whole, in one allocation of the size it claims."""
-    from zenml_cli.store.payload_files import PayloadMismatchError, check_tar, extract_tar
+    from zenml_cli.store.payloads.local_files import PayloadMismatchError, check_tar, extract_tar
 
     info = tarfile.TarInfo("././@PaxHeader")
     info.type = tarfile.XHDTYPE

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from zenml_cli import Client
-from zenml_cli.core import models, version_views, versions
+from zenml_cli.core import models, versions
+from zenml_cli.core import version_listing as version_views
 from zenml_cli.core.records import PUBLIC_FORM_INDEX, ModelVersionRecord
-from zenml_cli.store import index
+from zenml_cli.store import manifest_cache as index
 
 MANY = 40  # above the store's threshold for keeping an index
 

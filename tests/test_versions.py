@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from zenml_cli import Client, ConflictError, InvalidInputError, ModelStages, NotFoundError
-from zenml_cli.core import history, model_views, versions
+from zenml_cli.core import history, versions
+from zenml_cli.core import model_describe as model_views
 from zenml_cli.core.refs import VersionRef
 from zenml_cli.store import Store
 from zenml_cli.store.config import StoreConfig

@@ -19,7 +19,7 @@ from zenml_cli.model.responses import ModelResponse, ModelVersionResponse
 from zenml_cli.registry import Registry
 
 if TYPE_CHECKING:
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
     from zenml_cli.store import Store
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from zenml_cli.core.artifact_types import effective_artifact_type, parse_artifact_type
+from zenml_cli.core.artifacts.types import effective_artifact_type, parse_artifact_type
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import InvalidInputError
 

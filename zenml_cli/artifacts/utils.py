@@ -12,7 +12,7 @@ from zenml_cli.pipelines.context import current_step, registry_in_context
 from zenml_cli.pipelines.outputs import save_in_context
 
 if TYPE_CHECKING:
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
     from zenml_cli.model import Model
 
 

@@ -10,16 +10,13 @@ from typing import Annotated
 import typer
 
 import zenml_cli
-from zenml_cli.cli import (
-    artifact_cmds,
-    complete,
-    dashboard_cmds,
-    git_cmds,
-    model_cmds,
-    render,
-    rollback_cmd,
-    version_cmds,
-)
+from zenml_cli.cli import complete, render
+from zenml_cli.cli.commands import artifact as artifact_cmds
+from zenml_cli.cli.commands import dashboard as dashboard_cmds
+from zenml_cli.cli.commands import git as git_cmds
+from zenml_cli.cli.commands import model as model_cmds
+from zenml_cli.cli.commands import rollback as rollback_cmd
+from zenml_cli.cli.commands import version as version_cmds
 from zenml_cli.cli.context import ErrorFunnel, OutputOpt, VerboseOpt, registry
 from zenml_cli.cli.prune import keep_only_invoked
 from zenml_cli.cli.render import OutputFormat, message, render_list, render_record, render_write

@@ -1,6 +1,6 @@
 """What a pushed write's git commit says: the subject names what changed, the body carries why
 (the ``-m`` message) and what a gate compared, so ``git log`` alone is a full audit (issue
-22.5). ``store/git_remote.commit_message`` adds the ``zenml:`` prefix and the actor trailer.
+22.5). ``store/git/remote.commit_message`` adds the ``zenml:`` prefix and the actor trailer.
 """
 
 from __future__ import annotations

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from zenml_cli.core import artifact_reads
-from zenml_cli.core.gates import is_number
+from zenml_cli.core.artifacts import reads as artifact_reads
 from zenml_cli.core.models import get_model
 from zenml_cli.core.records import ModelVersionRecord
 from zenml_cli.core.refs import RefInput
+from zenml_cli.core.stages.gates import is_number
 from zenml_cli.core.versions import resolve
 from zenml_cli.enums import LinkKind
 from zenml_cli.store import Store

@@ -14,15 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from zenml_cli.core import artifacts
-from zenml_cli.core.artifact_records import ArtifactVersionRecord
-from zenml_cli.core.artifact_retired import retire
+from zenml_cli.core.artifacts.records import ArtifactVersionRecord
+from zenml_cli.core.artifacts.retired import retire
 from zenml_cli.core.models import get_model, model_lock, read_model_folder
 from zenml_cli.core.records import ModelVersionRecord
 from zenml_cli.core.refs import RefInput
 from zenml_cli.core.runs import RunRecord, find_run
 from zenml_cli.core.versions import read_versions, resolve, write_version
 from zenml_cli.enums import LinkKind
-from zenml_cli.store import Store, payloads
+from zenml_cli.store import Store
+from zenml_cli.store.payloads import artifact_store as payloads
 
 
 @dataclass
@@ -131,9 +132,8 @@ def _remove_payloads(store: Store, candidates: set[str], done: Deleted) -> None:
         for record in artifacts.read_all(store, name)
     }
     target = payloads.open_payload_store(store)
-    remove = getattr(target, "remove", None)
     for sha256 in sorted(candidates - named):
-        if remove is None:
+        if not target.removes_unused:
             done.payloads_kept.append(sha256)
-        elif remove(sha256):
+        elif target.remove(sha256):
             done.payloads_removed.append(sha256)

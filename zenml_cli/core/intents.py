@@ -1,7 +1,7 @@
 """The common writes in a serializable form, so that another runner can apply them.
 
 With ``--push``, a runner that loses the race for the remote branch queues its write on the
-remote as a pending *intent* (``store/git_batch.py``) and whoever lands next applies every
+remote as a pending *intent* (``store/git/batch.py``) and whoever lands next applies every
 pending intent in the same commit. An intent is therefore data, never code: a kind and its
 arguments as JSON, decoded and checked here before anything runs (it comes from the remote,
 which is untrusted input, DESIGN section 12).
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.core.actor import acting_as
-from zenml_cli.core.gates import Gate, IfCurrent
 from zenml_cli.core.refs import VersionRef
+from zenml_cli.core.stages.gates import Gate, IfCurrent
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import InvalidInputError
 
@@ -180,7 +180,7 @@ def resume(store: Store, request: Request, outcome: dict[str, Any]) -> Any:
     """The owner's result of ``request``, rebuilt from its ``outcome`` on the store as the
     landing commit left it (a later write in the same commit may show in the version)."""
     from zenml_cli.core import versions
-    from zenml_cli.core.stages import StageChange
+    from zenml_cli.core.stages.policies import StageChange
 
     model = _need(request.args, "model", str)
     number = outcome.get("number")

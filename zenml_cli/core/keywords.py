@@ -75,7 +75,7 @@ class VersionChanges(TypedDict, total=False):
 
 
 class VersionFilters(TypedDict, total=False):
-    """``core/version_views.list_versions`` and ``list_version_dicts``."""
+    """``core/version_listing.list_versions`` and ``list_version_dicts``."""
 
     name: str | None
     stage: str | ModelStages | None
@@ -88,7 +88,7 @@ class VersionFilters(TypedDict, total=False):
 
 
 class NewArtifact(TypedDict, total=False):
-    """``core/artifact_saves.save``."""
+    """``core/artifacts/saves.save``."""
 
     version: str | int | None
     artifact_type: ArtifactType | str | None
@@ -100,7 +100,7 @@ class NewArtifact(TypedDict, total=False):
 
 
 class ArtifactFilters(TypedDict, total=False):
-    """``core/artifact_reads.list_versions``."""
+    """``core/artifacts/reads.list_versions``."""
 
     name: str | None
     artifact_type: ArtifactType | str | None

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from zenml_cli.core import artifact_reads
-from zenml_cli.core.artifact_records import ArtifactVersionRecord
+from zenml_cli.core.artifacts import reads as artifact_reads
+from zenml_cli.core.artifacts.records import ArtifactVersionRecord
+from zenml_cli.core.doctor.problems import Problem
 from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.models import get_model, model_lock, read_model_folder
-from zenml_cli.core.problems import Problem
 from zenml_cli.core.records import ArtifactLink, ModelVersionRecord
 from zenml_cli.core.refs import RefInput
 from zenml_cli.core.versions import read_versions, resolve, write_version

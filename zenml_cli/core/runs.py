@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from zenml_cli.core.actor import current_actor, timestamp
+from zenml_cli.core.doctor.problems import Problem
+from zenml_cli.core.doctor.run_references import check_run_references
 from zenml_cli.core.manifest_check import ManifestChecker
 from zenml_cli.core.models import get_model
-from zenml_cli.core.problems import Problem
 from zenml_cli.core.records import FORMAT
 from zenml_cli.core.refs import RefInput
-from zenml_cli.core.run_references import check_run_references
 from zenml_cli.core.versions import resolve
 from zenml_cli.enums import ExecutionStatus
 from zenml_cli.errors import CorruptManifestError, NotFoundError

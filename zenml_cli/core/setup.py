@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zenml_cli.core.stages import Policies
+from zenml_cli.core.stages.policies import Policies
 from zenml_cli.errors import ConflictError, InvalidInputError
 from zenml_cli.store import Store
 from zenml_cli.store.codec import FORMAT_VERSION, MANIFEST_FORMATS

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from zenml_cli.core import history, stages
-from zenml_cli.core.gates import Gate, IfCurrent, check_gate, check_if_current
+from zenml_cli.core import history
 from zenml_cli.core.metadata import checked_metadata
 from zenml_cli.core.models import (
     get_model,
@@ -27,6 +26,8 @@ from zenml_cli.core.names import (
 )
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord, StageHolders
 from zenml_cli.core.refs import RefInput
+from zenml_cli.core.stages import policies as stages
+from zenml_cli.core.stages.gates import Gate, IfCurrent, check_gate, check_if_current
 from zenml_cli.core.version_reads import (
     get_version,
     live_numbers,

@@ -1,6 +1,6 @@
 """The site as a whole: every page with its path (for ``build``) and one page by its path
-(for ``serve``). Both draw the same pages from the same reader, so the live server shows
-exactly what a build would write.
+(for ``serve``). Both walk the one route table of ``routes.py`` with the same reader, so the
+live server shows exactly what a build would write.
 
 A build writes into its own folder only: a folder it made carries a ``.zenml-dashboard``
 marker listing the files it wrote, so a rebuild removes pages of deleted models and versions
@@ -17,18 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenml_cli.dashboard import files, pages, paths
-from zenml_cli.dashboard.data import ModelDetail, Reader
+from zenml_cli.dashboard import files, paths
+from zenml_cli.dashboard.data import Reader
 from zenml_cli.dashboard.markup import esc, page
-from zenml_cli.dashboard.style import CSS
-from zenml_cli.digits import is_number_text
-from zenml_cli.errors import ConflictError, NotFoundError
+from zenml_cli.dashboard.routes import HTML_TYPE, ROUTES, Walk
+from zenml_cli.errors import ConflictError
 from zenml_cli.limits import MAX_MANIFEST_BYTES
 
 MARKER = ".zenml-dashboard"
 MARKER_HEADER = "zenml-cli dashboard: files written by 'zenml dashboard build'\n"
-HTML_TYPE = "text/html; charset=utf-8"
-CSS_TYPE = "text/css; charset=utf-8"
+__all__ = ["HTML_TYPE", "BuildResult", "build_site", "error_page", "render", "site_files"]
 
 
 @dataclass
@@ -53,25 +51,12 @@ class BuildResult:
 
 
 def site_files(reader: Reader) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site as (path relative to the root, bytes), models in name order
-    and versions in number order; the index comes last, from the models just read."""
-    yield paths.STYLE, CSS.encode("utf-8")
-    summaries = []
-    for name in reader.model_names():
-        detail = reader.model(name)
-        summaries.append(detail.summary)
-        yield paths.model_page(name), _html(pages.model_page(detail))
-        yield from _version_pages(reader, detail)
-    yield paths.INDEX, _html(pages.index_page(summaries))
-
-
-def _version_pages(reader: Reader, detail: ModelDetail) -> Iterator[tuple[str, bytes]]:
-    rows, name = detail.versions, detail.summary.name
-    for position, row in enumerate(rows):
-        previous = rows[position - 1].number if position else None
-        following = rows[position + 1].number if position + 1 < len(rows) else None
-        html = pages.version_page(reader.version(name, row), previous, following)
-        yield paths.version_page(name, row.number), _html(html)
+    """Every file of the site as (path relative to the root, bytes): each route of the table
+    in turn, models in name order and versions in number order, the index last."""
+    walk = Walk(reader)
+    for route in ROUTES:
+        for relative, text in route.every(walk):
+            yield relative, text.encode("utf-8")
 
 
 def build_site(reader: Reader, out: Path) -> BuildResult:
@@ -103,19 +88,14 @@ def build_site(reader: Reader, out: Path) -> BuildResult:
 
 
 def render(reader: Reader, path: str) -> tuple[int, str, bytes]:
-    """(HTTP status, content type, body) of the page at ``path`` ("/models/x/3.html")."""
+    """(HTTP status, content type, body) of the page at ``path`` ("/models/x/3.html"), found
+    in the same route table a build walks."""
     relative = path.lstrip("/") or paths.INDEX
-    if relative == paths.STYLE:
-        return 200, CSS_TYPE, CSS.encode("utf-8")
-    if relative == paths.INDEX:
-        return 200, HTML_TYPE, _html(pages.index_page(reader.summaries()))
-    parts = relative.split("/")
-    if len(parts) == 3 and parts[0] == "models":
-        name = next((n for n in reader.model_names() if paths.slug(n) == parts[1]), None)
-        if name is not None:
-            found = _model_file(reader, name, parts[2])
-            if found is not None:
-                return 200, HTML_TYPE, _html(found)
+    walk = Walk(reader)
+    for route in ROUTES:
+        found = route.find(walk, relative)
+        if found is not None:
+            return 200, route.content_type, found.encode("utf-8")
     return 404, HTML_TYPE, _html(error_page("Not found", f"No page at {path}."))
 
 
@@ -123,26 +103,6 @@ def error_page(title: str, text: str) -> str:
     """A page for the live server's errors (its stylesheet link is absolute: any depth)."""
     body = f'<h1>{esc(title)}</h1><p class="error">{esc(text)}</p>'
     return page(title, "/", [(None, title)], body)
-
-
-def _model_file(reader: Reader, name: str, file_name: str) -> str | None:
-    try:
-        detail = reader.model(name)
-    except NotFoundError:  # deleted between listing and reading
-        return None
-    if file_name == paths.INDEX:
-        return pages.model_page(detail)
-    stem, _, ext = file_name.partition(".")
-    if ext != "html" or not is_number_text(stem):
-        return None
-    numbers = [row.number for row in detail.versions]
-    if int(stem) not in numbers:
-        return None
-    position = numbers.index(int(stem))
-    previous = numbers[position - 1] if position else None
-    following = numbers[position + 1] if position + 1 < len(numbers) else None
-    version = reader.version(name, detail.versions[position])
-    return pages.version_page(version, previous, following)
 
 
 def _html(text: str) -> bytes:

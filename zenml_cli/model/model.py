@@ -24,7 +24,7 @@ from zenml_cli.enums import ModelStages
 from zenml_cli.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
     from zenml_cli.core.keywords import NewModel
     from zenml_cli.core.records import ModelVersionRecord
     from zenml_cli.core.refs import VersionRef

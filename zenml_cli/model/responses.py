@@ -20,7 +20,7 @@ from zenml_cli.enums import LinkKind, ModelStages
 from zenml_cli.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
     from zenml_cli.model.model import Model
     from zenml_cli.registry import Registry
 

@@ -6,7 +6,7 @@ ModelVersionResponse``), for type hints and ``isinstance`` checks in ported code
 out (run records bound to the registry, so step outputs load).
 """
 
-from zenml_cli.core.artifact_records import ArtifactVersionRecord as ArtifactVersionResponse
+from zenml_cli.core.artifacts.records import ArtifactVersionRecord as ArtifactVersionResponse
 from zenml_cli.model.responses import ModelResponse, ModelVersionResponse
 from zenml_cli.models.run_responses import (
     PipelineResponse,

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from zenml_cli.core.artifact_records import ArtifactVersionRecord
+from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 from zenml_cli.core.runs import RunRecord, StepRunRecord
 from zenml_cli.enums import ExecutionStatus
 from zenml_cli.errors import InvalidInputError, NotFoundError

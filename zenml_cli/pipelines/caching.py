@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from zenml_cli.pipelines.outputs import OutputSignature
+    from zenml_cli.pipelines.signature import OutputSignature
 
 
 def enabled(on_step: bool | None, on_pipeline: bool | None) -> bool:

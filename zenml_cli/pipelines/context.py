@@ -6,9 +6,10 @@ run context is a ``ContextVar``: threads and asyncio tasks started outside a run
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from zenml_cli.errors import StepContextError, ZenMLCliError
 
@@ -16,9 +17,28 @@ if TYPE_CHECKING:
     from zenml_cli.core.records import ModelVersionRecord
     from zenml_cli.core.runs import RunRecord, StepRunRecord
     from zenml_cli.model import Model
-    from zenml_cli.pipelines.outputs import OutputSignature
-    from zenml_cli.pipelines.pipeline import Pipeline
+    from zenml_cli.pipelines.run_config import StepConfig
+    from zenml_cli.pipelines.signature import OutputSignature
     from zenml_cli.registry import Registry
+
+
+class RunPipeline(Protocol):
+    """What a run reads of its ``Pipeline``. A protocol, not the class: ``pipeline.py``
+    imports this module, and not even a type-only import may close that circle."""
+
+    @property
+    def substitutions(self) -> Mapping[str, str]: ...
+    @property
+    def enable_cache(self) -> bool | None: ...
+    @property
+    def recorded(self) -> Mapping[str, Any]: ...
+    @property
+    def step_configs(self) -> Mapping[str, StepConfig]: ...
+    @property
+    def settings(self) -> Mapping[str, Any]: ...
+    @property
+    def extra(self) -> Mapping[str, Any]: ...
+
 
 _RUN: ContextVar[RunContext | None] = ContextVar("zenml_cli_run", default=None)
 _STEP: ContextVar[StepContext | None] = ContextVar("zenml_cli_step", default=None)
@@ -36,7 +56,7 @@ class RunContext:
         registry: Registry,
         run: RunRecord,
         pipeline_model: Model | None,
-        pipeline: Pipeline | None = None,
+        pipeline: RunPipeline | None = None,
     ) -> None:
         from zenml_cli.core.actor import from_timestamp
         from zenml_cli.core.templates import time_substitutions

@@ -9,33 +9,19 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 from zenml_cli.artifacts.artifact_config import ArtifactConfig
-from zenml_cli.core.artifact_types import effective_artifact_type
+from zenml_cli.core.artifacts.types import effective_artifact_type
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import InvalidInputError
 from zenml_cli.pipelines.context import StepContext, registry_in_context
+from zenml_cli.pipelines.signature import OutputSignature, OutputSpec
 
 if TYPE_CHECKING:
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 
 NO_ANNOTATION = object()
-
-
-@dataclass
-class OutputSpec:
-    name: str
-    config: ArtifactConfig
-
-
-@dataclass
-class OutputSignature:
-    outputs: list[OutputSpec]
-    is_tuple: bool
-    #: True when the step has no return annotation: its value decides whether it has an output.
-    implicit: bool = False
 
 
 def signature_of(func: Callable[..., Any]) -> OutputSignature:

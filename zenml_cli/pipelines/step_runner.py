@@ -3,24 +3,47 @@ saving its outputs (with the metadata logged for them while it ran)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from zenml_cli.errors import ZenMLCliError
 from zenml_cli.pipelines import caching
 from zenml_cli.pipelines import context as ctx
 from zenml_cli.pipelines.hooks import call_hook
-from zenml_cli.pipelines.outputs import OutputSignature, save_in_context, signature_of, split_values
+from zenml_cli.pipelines.outputs import save_in_context, signature_of, split_values
+from zenml_cli.pipelines.signature import OutputSignature
 
 if TYPE_CHECKING:
     from zenml_cli.core.runs import StepRunRecord
     from zenml_cli.model import Model
     from zenml_cli.pipelines.run_config import StepConfig
-    from zenml_cli.pipelines.step import Step
+
+
+class RunnableStep(Protocol):
+    """What running reads of a ``Step``. A protocol, not the class: ``step.py`` imports this
+    module, and not even a type-only import may close that circle."""
+
+    @property
+    def entrypoint(self) -> Callable[..., Any]: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def model(self) -> Model | None: ...
+    @property
+    def enable_cache(self) -> bool | None: ...
+    @property
+    def parameters(self) -> Mapping[str, Any]: ...
+    @property
+    def settings(self) -> Mapping[str, Any]: ...
+    @property
+    def extra(self) -> Mapping[str, Any]: ...
+    @property
+    def recorded(self) -> Mapping[str, Any]: ...
 
 
 class StepRunner:
     def __init__(
-        self, step: Step, run: ctx.RunContext, name: str, file_config: StepConfig | None
+        self, step: RunnableStep, run: ctx.RunContext, name: str, file_config: StepConfig | None
     ) -> None:
         self.step = step
         self.run_context = run
@@ -59,7 +82,7 @@ class StepRunner:
             "parameters": plain_data(_json_only(parameters)),
             "enable_cache": self.cache_enabled,
             "settings": settings_to_data(
-                merge_settings(file.settings if file else {}, self.step.settings)
+                merge_settings(file.settings if file else {}, dict(self.step.settings))
             ),
             "extra": plain_data({**(file.extra if file else {}), **self.step.extra}),
             **plain_data({**(file.recorded if file else {}), **self.step.recorded}),
@@ -217,7 +240,7 @@ class _CachedResult:
 
 def _artifact_id(run: ctx.RunContext, value: Any) -> str | None:
     """The artifact version id a step input stands for, if it is one."""
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 
     if isinstance(value, ArtifactVersionRecord):
         return value.id
@@ -249,7 +272,7 @@ def _loaded(
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Step inputs with artifact versions (``model.get_model_artifact("x")``,
     ``Client().get_artifact_version(...)``) replaced by their values, as ZenML passes them."""
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 
     def value(item: Any) -> Any:
         return item.load() if isinstance(item, ArtifactVersionRecord) else item

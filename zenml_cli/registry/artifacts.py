@@ -11,7 +11,7 @@ from zenml_cli.store import Store
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
     from zenml_cli.core.deletes import Deleted
     from zenml_cli.core.keywords import ArtifactFilters, NewArtifact
     from zenml_cli.core.listing import Page
@@ -71,10 +71,10 @@ class ArtifactsDoor(RegistryBase):
 
     def migrate_artifact_store(self, url: str) -> dict[str, Any]:
         """Copy every payload into the store at ``url``, then make it the project's store."""
-        from zenml_cli.core import artifacts
+        from zenml_cli.core.artifacts.migrate import migrate
 
         return self._write(
-            lambda store: artifacts.migrate(store, url), lambda _: f"move artifact store to {url}"
+            lambda store: migrate(store, url), lambda _: f"move artifact store to {url}"
         )
 
     def delete_artifact_versions(

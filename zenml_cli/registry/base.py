@@ -40,7 +40,7 @@ class RegistryBase:
             store = Store.locate(project_dir, require_store=require_store)
         self.store = store
         self.push = push
-        #: ``--branch`` / ``--push-option`` of a pushed write (``store/git_review.py``).
+        #: ``--branch`` / ``--push-option`` of a pushed write (``store/git/review.py``).
         self.review_branch: str | None = None
         self.push_options: tuple[str, ...] = ()
         #: One line per pushed write (the commit, and how to pull if the checkout stayed

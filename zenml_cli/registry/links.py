@@ -10,7 +10,7 @@ from zenml_cli.registry.base import RegistryBase
 from zenml_cli.store import Store
 
 if TYPE_CHECKING:
-    from zenml_cli.core.artifact_records import ArtifactVersionRecord
+    from zenml_cli.core.artifacts.records import ArtifactVersionRecord
     from zenml_cli.core.deletes import Deleted
     from zenml_cli.core.records import ModelVersionRecord
 

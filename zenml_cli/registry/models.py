@@ -76,7 +76,7 @@ class ModelsDoor(RegistryBase):
 
     def version_summary(self, model: ModelRecord) -> tuple[int, ModelVersionRecord | None]:
         """``(number of live versions, the latest or None)`` of a model record."""
-        from zenml_cli.core import model_views
+        from zenml_cli.core import model_describe as model_views
 
         return model_views.version_summary(self.store, model)
 
@@ -87,7 +87,7 @@ class ModelsDoor(RegistryBase):
         return versions.read_versions(self.store, model)
 
     def describe_model(self, name_or_id: str) -> dict[str, Any]:
-        from zenml_cli.core import model_views
+        from zenml_cli.core import model_describe as model_views
 
         return model_views.describe_model(self.store, str(name_or_id))
 

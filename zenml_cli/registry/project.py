@@ -9,7 +9,7 @@ from zenml_cli.registry.base import RegistryBase
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from zenml_cli.core.doctor import DoctorReport
+    from zenml_cli.core.doctor.checkup import DoctorReport
     from zenml_cli.core.keywords import ResolveOptions, StoreSettings
     from zenml_cli.core.merge.driver import DriverResult
     from zenml_cli.core.merge.report import MergeReport
@@ -47,11 +47,11 @@ class ProjectDoor(RegistryBase):
         commit's store (no version lost, renumbered or replaced, no history event removed or
         rewritten); ``staged`` compares the index instead of the working tree (against
         ``HEAD`` unless ``against`` names another commit)."""
-        from zenml_cli.core import doctor
+        from zenml_cli.core.doctor import checkup as doctor
 
         report = doctor.run(self.store, payloads=payloads)
         if against is not None or staged:
-            from zenml_cli.core import successor
+            from zenml_cli.core.doctor import successor
 
             found, files = successor.check_against(self.store, against or "HEAD", staged=staged)
             report.problems += found

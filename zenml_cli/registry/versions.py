@@ -14,11 +14,11 @@ from zenml_cli.store import Store
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from zenml_cli.core.gates import Gate, IfCurrent
     from zenml_cli.core.history import HistoryEvent
     from zenml_cli.core.keywords import NewModel, NewVersion, VersionChanges, VersionFilters
     from zenml_cli.core.listing import Page
     from zenml_cli.core.records import ModelVersionRecord
+    from zenml_cli.core.stages.gates import Gate, IfCurrent
     from zenml_cli.core.versions import VersionUpdate
 
 
@@ -85,7 +85,7 @@ class VersionsDoor(RegistryBase):
     def list_versions(
         self, model: str | None = None, **filters: Unpack[VersionFilters]
     ) -> Page[ModelVersionRecord]:
-        from zenml_cli.core import version_views
+        from zenml_cli.core import version_listing as version_views
 
         found = version_views.list_versions(self.store, model, **filters)
         if found.problems:  # Python callers get an error, never a page with a hole in it
@@ -98,7 +98,7 @@ class VersionsDoor(RegistryBase):
         """``list_versions`` in public (output) form, served from the store's index. Versions
         whose files cannot be read are left out and named in ``problems`` (the CLI shows the
         others, then exits 6 naming them)."""
-        from zenml_cli.core import version_views
+        from zenml_cli.core import version_listing as version_views
 
         return version_views.list_version_dicts(self.store, model, **filters)
 
@@ -115,7 +115,7 @@ class VersionsDoor(RegistryBase):
         Both are parsed here and checked in the core under the model's lock."""
         from zenml_cli.core import intents, versions
         from zenml_cli.core.commit_notes import describe_update
-        from zenml_cli.core.gates import Gate, IfCurrent
+        from zenml_cli.core.stages.gates import Gate, IfCurrent
 
         parsed = VersionRef.parse(ref)
         gate = None if if_better is None else Gate.parse(if_better)
@@ -134,9 +134,9 @@ class VersionsDoor(RegistryBase):
         self, model: str, stage: str | ModelStages = "production", *, message: str | None = None
     ) -> VersionUpdate:
         """Give ``stage`` back to its previous holder (from history), archiving the current
-        one, as one history event (see ``core/rollback.py``)."""
-        from zenml_cli.core import rollback
+        one, as one history event (see ``core/stages/rollback.py``)."""
         from zenml_cli.core.commit_notes import describe_update
+        from zenml_cli.core.stages import rollback
 
         return self._write(
             lambda store: rollback.rollback(store, str(model), stage, message=message),
@@ -183,12 +183,13 @@ class VersionsDoor(RegistryBase):
 
     def history(self, model: str, ref: RefInput = None) -> list[HistoryEvent]:
         """A model's events, oldest first; with ``ref``, only that version's."""
-        from zenml_cli.core import model_views
+        from zenml_cli.core import model_describe as model_views
 
         parsed = VersionRef.parse(ref) if ref is not None else None
         return model_views.history_of(self.store, str(model), parsed)
 
     def holders_at(self, model: str, moment: str) -> dict[str, int | None]:
-        from zenml_cli.core import history, model_views
+        from zenml_cli.core import history
+        from zenml_cli.core import model_describe as model_views
 
         return history.holders_at(model_views.history_of(self.store, str(model)), moment)

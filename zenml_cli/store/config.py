@@ -114,11 +114,11 @@ def is_seconds(value: object) -> bool:
 class StoreConfig:
     manifest_format: str = "yaml"
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
-    #: The project's promotion policy switches, as written: ``core/stages.py`` gives them
+    #: The project's promotion policy switches, as written: ``core/stages/policies.py`` gives them
     #: their meaning; the store only keeps them.
     policies: dict[str, Any] = field(default_factory=lambda: dict(NEW_STORE_POLICIES))
     #: Where artifact payloads go: a folder relative to the project root (git-ignored by
-    #: default) or an fsspec URL; see ``store/payloads.py``.
+    #: default) or an fsspec URL; see ``store/payloads/artifact_store.py``.
     artifact_store: str = DEFAULT_ARTIFACT_STORE
     git: GitSettings = field(default_factory=GitSettings)
     #: Passed to the fsspec filesystem of a URL store. Never secrets: the file is in git.

@@ -17,7 +17,6 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.config import StoreConfig
-from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint, atomic_replace
 from zenml_cli.store.layout import (
     CACHE_DIR,
     CONFIG_FILE,
@@ -31,6 +30,7 @@ from zenml_cli.store.layout import (
     is_safe_component,
     manifest_memo_file,
 )
+from zenml_cli.store.manifest_cache import FolderIndex, ManifestMemo, NextNumberHint, atomic_replace
 
 #: Reading this many files of one folder goes through the folder's cached index instead.
 INDEX_MIN_FILES = 32

@@ -10,8 +10,8 @@ from typing import Any
 from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.bounded import read_manifest
-from zenml_cli.store.index import FolderIndex
 from zenml_cli.store.layout import is_safe_component
+from zenml_cli.store.manifest_cache import FolderIndex
 from zenml_cli.store.store_base import (
     INDEX_MIN_FILES,
     Manifest,
@@ -56,7 +56,7 @@ class ModelFiles(StoreBase):
 
     def read_model(self, name: str) -> Manifest | None:
         """The model manifest of folder ``name``; None when there is none. Model manifests
-        come through the store's memo (``store/index.py``), validated on every read."""
+        come through the store's memo (``store/manifest_cache.py``), validated on every read."""
         if not is_safe_component(name):
             return None
         path = self.layout.model_file(name)
@@ -160,7 +160,7 @@ class ModelFiles(StoreBase):
     def read_versions(self, model: str, numbers: list[int]) -> list[Manifest | None]:
         """The manifests of versions ``numbers`` (None for a missing one): the hot path of
         listings. Many files of one folder come from the folder's index (see
-        ``store/index.py``): only files changed since the last call are parsed. Files the index
+        ``manifest_cache.py``): only files changed since the last call are parsed. Files the index
         could not decode are read directly, so their error names them as before."""
         folder = self.layout.versions_dir(model)
         names = [self.layout.version_file_name(number) for number in numbers]
@@ -197,7 +197,7 @@ class ModelFiles(StoreBase):
         self, model: str, fields: tuple[str, ...], numbers: list[int]
     ) -> dict[int, tuple[Any, ...]]:
         """``{number: (value of each field, None if absent)}`` for the model's version files,
-        from a small index of just those fields (``store/index.py``). Files that cannot be
+        from a small index of just those fields (``store/manifest_cache.py``). Files that cannot be
         decoded are left out: read them directly to get the error that names them. Empty when
         ``numbers`` (the versions the caller will look at) are too few to be worth an index."""
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from zenml_cli.errors import UsageError
-from zenml_cli.store.push_switch import push_enabled
+from zenml_cli.store.push_setting import push_enabled
 from zenml_cli.store.store import Store
 from zenml_cli.store.transacted import Transacted
 
 if TYPE_CHECKING:
     from zenml_cli.store.config import GitSettings
-    from zenml_cli.store.git_batch import Applier
+    from zenml_cli.store.git.batch import Applier
 
 T = TypeVar("T")
 
@@ -88,8 +88,8 @@ class LocalTransport:
 
 
 class GitTransport:
-    """The write as a transaction on the git remote (``store/git_remote.py``); on the default
-    branch through the queue (``store/git_batch.py``), which lands queued writes of other
+    """The write as a transaction on the git remote (``store/git/remote.py``); on the default
+    branch through the queue (``store/git/batch.py``), which lands queued writes of other
     runners with it."""
 
     def __init__(self, store: Store, settings: GitSettings, writer: Writer) -> None:
@@ -101,7 +101,8 @@ class GitTransport:
         describe: Callable[[T], str],
         request: QueuedWrite | None = None,
     ) -> Transacted[T]:
-        from zenml_cli.store import git_batch, git_remote
+        from zenml_cli.store.git import batch as git_batch
+        from zenml_cli.store.git import remote as git_remote
 
         home, clock, settings = self.store.root, self.store.clock, self.settings
 
@@ -132,7 +133,7 @@ def pick_transport(store: Store, route: Route, writer: Writer) -> Transport:
         if route.review_branch is not None or route.push_options:
             raise UsageError("--branch and --push-option send a pushed write; add --push")
         return LocalTransport(store)
-    from zenml_cli.store.git_remote import load_settings
+    from zenml_cli.store.git.remote import load_settings
 
     settings = load_settings(
         store.root, review_branch=route.review_branch, push_options=route.push_options

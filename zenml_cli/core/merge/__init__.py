@@ -1,7 +1,7 @@
 """``zenml resolve``'s planner: three ``.zenml/`` trees in, the merged tree out.
 
 Pure: it takes the files of the merge base, ours and theirs (paths relative to ``.zenml/``,
-as ``store/git_tree.py`` reads them from git) and returns the merged files; the registry
+as ``store/git/tree.py`` reads them from git) and returns the merged files; the registry
 layer writes and stages them. One side keeps its numbers (``keep``: the side that is or holds
 the default branch's tip, whichever side git calls ours), the other side's registry writes are
 re-planned on top of it (see ``core/merge/models.py`` and ``core/merge/artifacts.py``).

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zenml_cli.core.gates import Gate, check_gate
 from zenml_cli.core.history import RECONCILE, HistoryEvent
 from zenml_cli.core.merge.keys import merge_keys
 from zenml_cli.core.merge.report import MergeReport, Moved
 from zenml_cli.core.merge.state import ModelSide, VersionFiles
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord, StageHolders
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
-from zenml_cli.core.stages import Policies, plan
+from zenml_cli.core.stages.gates import Gate, check_gate
+from zenml_cli.core.stages.policies import Policies, plan
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
 from zenml_cli.errors import ConflictError, InvalidInputError
 from zenml_cli.store import codec

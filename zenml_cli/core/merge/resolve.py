@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from zenml_cli.core.merge import MergeReport, merge_stores
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, RemoteError
-from zenml_cli.store import Store, git_state, git_tree
-from zenml_cli.store.git_repo import Repo
+from zenml_cli.store import Store
+from zenml_cli.store.git import state as git_state
+from zenml_cli.store.git import tree as git_tree
+from zenml_cli.store.git.repo import Repo
 
 #: The one commit message a resolve commit carries (hooks look for it to avoid loops).
 COMMIT_SUBJECT = "zenml resolve: re-plan the merged branch's registry writes"

@@ -1,5 +1,5 @@
 """``zenml git install`` and the merge driver's file handling (the merge itself is in
-``core/merge/driver.py``; the git plumbing in ``store/git_hooks.py``)."""
+``core/merge/driver.py``; the git plumbing in ``store/git/hooks.py``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from typing import Any
 from zenml_cli.core.merge.driver import DriverResult
 from zenml_cli.core.merge.driver import merge_file as merge_one
 from zenml_cli.errors import InvalidInputError, RemoteError
-from zenml_cli.store import Store, git_hooks, git_tree
-from zenml_cli.store.git_repo import Repo
+from zenml_cli.store import Store
+from zenml_cli.store.git import hooks as git_hooks
+from zenml_cli.store.git import tree as git_tree
+from zenml_cli.store.git.repo import Repo
 
 
 def install(store: Store, zenml: str, *, chain: bool = False) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """One side of a merge: the ``.zenml/`` tree of a commit, as decoded registry records.
 
-``files`` maps paths relative to ``.zenml/`` to their bytes, as ``store/git_tree.py`` reads
+``files`` maps paths relative to ``.zenml/`` to their bytes, as ``store/git/tree.py`` reads
 them from git (never from a checkout). Only the registry's own files are decoded; every other
 file (config, git files) is carried as bytes.
 """

@@ -1,0 +1,131 @@
+"""Reading artifact versions: by name and version, by id, every version of a name, and
+listings. Lookups are exact: never by prefix."""
+
+from __future__ import annotations
+
+from zenml_cli.core.artifacts import retired as artifact_retired
+from zenml_cli.core.artifacts.records import ArtifactVersionRecord
+from zenml_cli.core.artifacts.types import parse_artifact_type
+from zenml_cli.core.listing import Page, check_paging, paginate, text_matcher
+from zenml_cli.core.names import (
+    id_key,
+    looks_like_id,
+)
+from zenml_cli.enums import ArtifactType
+from zenml_cli.errors import (
+    NotFoundError,
+)
+from zenml_cli.store import Manifest, Store
+
+
+def version_names(store: Store, name: str) -> list[str]:
+    """Version names of an artifact, from file names alone."""
+    return store.artifact_version_names(name)
+
+
+def artifact_names(store: Store) -> list[str]:
+    return sorted(store.artifact_names())
+
+
+def record_from(found: Manifest, store: Store) -> ArtifactVersionRecord:
+    return ArtifactVersionRecord.from_manifest(found.data, found.source, store)
+
+
+def read_version(store: Store, name: str, version: str) -> ArtifactVersionRecord | None:
+    if not _plausible(name) or not _plausible(version):
+        return None
+    found = store.read_artifact_version(name, version)
+    if found is None or name not in artifact_names(store):  # exact case, even on macOS
+        return None
+    record = record_from(found, store)
+    gone = artifact_retired.retired(store, name)
+    if artifact_retired.is_deleted(gone, name, version, record.id, found.source):
+        return None
+    return record
+
+
+def read_all(store: Store, name: str) -> list[ArtifactVersionRecord]:
+    """Every version of one artifact, oldest (lowest number) first."""
+    found = store.read_artifact_versions(name, version_names(store, name))
+    gone = artifact_retired.retired(store, name)
+    records = []
+    for manifest in found:
+        if manifest is None:
+            continue
+        record = record_from(manifest, store)
+        if gone and artifact_retired.is_deleted(
+            gone, name, record.version, record.id, manifest.source
+        ):
+            continue
+        records.append(record)
+    return sorted(records, key=lambda r: (r.number, r.created))
+
+
+def get(store: Store, name_or_id: str, version: str | int | None = None) -> ArtifactVersionRecord:
+    """An artifact version by exact name (``version=None``: the latest, i.e. highest number)
+    or, failing that, by id."""
+    name_or_id = str(name_or_id)
+    if version is not None:
+        found = read_version(store, name_or_id, str(version))
+        if found is None:
+            raise NotFoundError(_missing_version(store, name_or_id, str(version)))
+        return found
+    if name_or_id in artifact_names(store):
+        versions = read_all(store, name_or_id)
+        if versions:
+            return versions[-1]
+    if looks_like_id(name_or_id):
+        found = find_by_id(store, name_or_id)
+        if found is not None:
+            return found
+    raise NotFoundError(
+        f"no artifact named '{name_or_id}' and no artifact version with that id; "
+        "see 'zenml artifact list'"
+    )
+
+
+def find_by_id(store: Store, artifact_id: str) -> ArtifactVersionRecord | None:
+    wanted = id_key(artifact_id)
+    for name in artifact_names(store):
+        for record in read_all(store, name):
+            if id_key(record.id) == wanted:
+                return record
+    return None
+
+
+def list_versions(
+    store: Store,
+    *,
+    name: str | None = None,
+    artifact_type: ArtifactType | str | None = None,
+    tag: str | None = None,
+    page: int = 1,
+    size: int = 20,
+) -> Page[ArtifactVersionRecord]:
+    """Artifact versions by artifact name, then number; ``name`` takes ZenML's text filters."""
+    check_paging(page, size)
+    kind = parse_artifact_type(artifact_type)
+    match = text_matcher(name)
+    names = [n for n in artifact_names(store) if match is None or match(n)]
+    records = [record for n in names for record in read_all(store, n)]
+    if kind is not None:
+        records = [r for r in records if r.type == kind]
+    if tag is not None:
+        records = [r for r in records if tag in r.tags]
+    return paginate(records, page, size)
+
+
+# ------------------------------------------------------------------------------- helpers
+def _plausible(text: str) -> bool:
+    return bool(text) and "/" not in text and "\\" not in text and text not in (".", "..")
+
+
+def _missing_version(store: Store, name: str, version: str) -> str:
+    existing = sorted(version_names(store, name)) if _plausible(name) else []
+    if not existing:
+        return f"no artifact named '{name}'; see 'zenml artifact list'"
+    shown = ", ".join(existing[:10]) + (" ..." if len(existing) > 10 else "")
+    return (
+        f"artifact '{name}' has no version '{version}' (versions: {shown}); "
+        f"see 'zenml artifact describe {name}'"
+    )

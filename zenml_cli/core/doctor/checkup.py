@@ -1,0 +1,283 @@
+"""``zenml doctor``: check every manifest of the store and report each problem by file.
+
+Each check appends Problems instead of raising, so one run lists everything wrong (a git merge
+can break several files at once). ``error`` problems make the command exit non-zero;
+``warning`` problems are leftovers a crash can legitimately leave behind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from zenml_cli.core import history, identity
+from zenml_cli.core.doctor.problems import Check, Problem
+from zenml_cli.core.names import check_name, normal_form
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord
+from zenml_cli.core.refs import is_number_text, stage_word
+from zenml_cli.core.versions import number_mismatch
+from zenml_cli.errors import CorruptManifestError, InvalidInputError
+from zenml_cli.store import Store
+
+
+@dataclass
+class DoctorReport:
+    problems: list[Problem]
+    checked_files: int
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def run(store: Store, *, payloads: bool = False) -> DoctorReport:
+    """Check the whole store; with ``payloads``, also that every payload an artifact manifest
+    names is in the artifact store (RemoteError, exit 8, if the store cannot be reached)."""
+    store = store.uncached()  # check the files themselves, never a cache of them
+    problems: list[Problem] = []
+    checked = 0
+    try:
+        store.config  # noqa: B018 - parsing the config is the check
+        checked += 1
+    except CorruptManifestError as exc:
+        return DoctorReport([Problem(exc.path, exc.problem)], 1)
+    if not store.has_store_dir():
+        return DoctorReport([], 0)
+    checked += _check_models(store, problems)
+    for leftover in store.temp_leftovers():
+        problems.append(
+            Problem(
+                leftover,
+                "leftover temp file of an interrupted write; safe to delete (the next write "
+                "to its folder removes it once it is older than lock_timeout)",
+                "warning",
+            )
+        )
+    for check in _artifact_and_run_checks():
+        checked += check(store, problems)
+    if payloads:
+        from zenml_cli.core.doctor.artifacts import check_payloads
+
+        check_payloads(store, problems)
+    return DoctorReport(problems, checked)
+
+
+def _artifact_and_run_checks() -> list[Check]:
+    # Imported on use: only `zenml doctor` needs them, and every other command starts faster.
+    from zenml_cli.core import artifacts, links, runs
+    from zenml_cli.core.doctor import payloads as payload_checks
+
+    return [
+        artifacts.check_artifacts,
+        runs.check_runs,
+        links.check_links,
+        payload_checks.check_files_from_git,
+        payload_checks.check_store_options,
+    ]
+
+
+def _check_models(store: Store, problems: list[Problem]) -> int:
+    checked = 0
+    folded: dict[str, list[str]] = defaultdict(list)
+    ids: dict[str, list[str]] = defaultdict(list)
+    for name in sorted(store.model_names()):
+        folded[normal_form(name).casefold()].append(name)
+        checked += _check_model(store, name, problems, ids)
+    for found_id, sources in ids.items():
+        if len(sources) > 1:
+            problems.append(
+                Problem(
+                    sources[1],
+                    f"id {found_id} is also the id of {', '.join(sources[:1] + sources[2:])} "
+                    "(a copied folder?); ids must be unique: give the copy new ids",
+                )
+            )
+    for names in folded.values():
+        if len(names) > 1:
+            problems.append(
+                Problem(
+                    store.models_source(),
+                    f"models {', '.join(names)} differ only in case (names must be unique "
+                    "ignoring case); rename or delete all but one",
+                )
+            )
+    return checked
+
+
+def _check_model(
+    store: Store, name: str, problems: list[Problem], ids: dict[str, list[str]]
+) -> int:
+    folder = store.model_folder_source(name)
+    try:
+        if check_name(name, "model name") != name:
+            problems.append(Problem(folder, "model name is not in Unicode NFC; rename it"))
+    except InvalidInputError as exc:
+        problems.append(Problem(folder, str(exc)))
+    try:
+        manifest = store.read_model(name)
+        if manifest is None:
+            problems.append(Problem(folder, "model folder has no model manifest"))
+            return 0
+        record = ModelRecord.from_manifest(name, manifest.data, manifest.source)
+    except CorruptManifestError as exc:
+        problems.append(Problem(exc.path, exc.problem))
+        return 1
+    ids[record.id].append(manifest.source)
+    versions = _check_versions(store, record, problems)
+    for version in versions.values():
+        ids[version.id].append(store.version_source(name, version.number))
+    _check_stage_holders(store, record, versions, problems)
+    live_ids = {n: v.id for n, v in versions.items()}
+    identity.check_model(store, record, live_ids, problems)
+    _check_history(store, record, problems, live_ids)
+    return 1 + len(versions)
+
+
+def _check_history(
+    store: Store, model: ModelRecord, problems: list[Problem], live_ids: dict[int, str]
+) -> None:
+    """History is the journal of model.yaml's stage holders: replayed in sequence order it must
+    name the holders model.yaml names (an interrupted write, or a merge resolved for one side
+    of model.yaml, breaks this), and no two different events may share a sequence number."""
+    try:
+        events = history.read(store, model.name)
+    except CorruptManifestError as exc:
+        problems.append(Problem(exc.path, exc.problem))
+        return
+    source = store.history_source(model.name)
+    identity.check_history(model, events, live_ids, source, problems)
+    by_seq: dict[int, int] = defaultdict(int)
+    for event in events:
+        by_seq[event.seq] += 1
+    shared = sorted(seq for seq, count in by_seq.items() if count > 1)
+    if shared:
+        problems.append(
+            Problem(
+                source,
+                f"different events share sequence number(s) {', '.join(map(str, shared))} "
+                "(two branches merged by union?); the order is ambiguous: run 'zenml resolve' "
+                "in the merge (it replays one branch's events after the other's)",
+            )
+        )
+    if not any(event.event in ("stage", "delete") for event in events):
+        return  # nothing recorded to compare (a store written by hand or before history)
+    held = {"staging": model.stages.staging, "production": model.stages.production}
+    replayed = history.holders_at(events)
+    if replayed == held:
+        return
+    # Only the last event missing from model.yaml: the signature of a write interrupted between
+    # its event and model.yaml (events go first), which the next write reconciles.
+    ordered = history.replay_order(events)
+    interrupted = history.holders_at(ordered[:-1]) == held
+    for stage in ("staging", "production"):
+        if replayed[stage] == held[stage]:
+            continue
+        if interrupted:
+            problems.append(
+                Problem(
+                    source,
+                    f"the last event (seq {ordered[-1].seq}) gives {stage} to "
+                    f"{_holder(replayed[stage])} but {store.model_source(model.name)} says "
+                    f"{_holder(held[stage])}: a write was interrupted (or a merge kept "
+                    "model.yaml's side); the next stage change records model.yaml's holders",
+                    "warning",
+                )
+            )
+            continue
+        problems.append(
+            Problem(
+                source,
+                f"history says {stage} is held by {_holder(replayed[stage])} but "
+                f"{store.model_source(model.name)} says {_holder(held[stage])} (a merge "
+                "resolved for one side?); promote the right version again to record it",
+            )
+        )
+
+
+def _holder(number: int | None) -> str:
+    return "no version" if number is None else f"version {number}"
+
+
+def _check_versions(
+    store: Store, model: ModelRecord, problems: list[Problem]
+) -> dict[int, ModelVersionRecord]:
+    versions: dict[int, ModelVersionRecord] = {}
+    names: dict[str, list[int]] = defaultdict(list)
+    for entry, number in sorted(store.version_entries(model.name)):
+        path = store.version_entry_source(model.name, entry)
+        if number is None:
+            problems.append(Problem(path, "unexpected file (version files are <number>.<format>)"))
+            continue
+        try:
+            manifest = store.read_version_entry(model.name, entry)
+            version = ModelVersionRecord.from_manifest(model.name, manifest.data, path)
+        except CorruptManifestError as exc:
+            problems.append(Problem(exc.path, exc.problem))
+            continue
+        if version.number != number:
+            problems.append(Problem(path, number_mismatch(version.number, number)))
+            continue
+        if version.number in model.retired_numbers:
+            collision = identity.mismatch(model, version.number, version.id)
+            if collision is not None:
+                problems.append(Problem(path, collision))
+                continue
+            problems.append(
+                Problem(
+                    path,
+                    f"version {version.number} was deleted but its file remains "
+                    "(an interrupted delete); remove the file",
+                    "warning",
+                )
+            )
+            continue
+        _check_version_name(version, path, problems)
+        versions[version.number] = version
+        names[version.name].append(version.number)
+    for name, numbers in names.items():
+        if len(numbers) > 1:
+            problems.append(
+                Problem(
+                    store.versions_source(model.name),
+                    f"versions {', '.join(map(str, numbers))} share the name '{name}' "
+                    "(after a merge?); rename all but one",
+                )
+            )
+    return versions
+
+
+def _check_version_name(version: ModelVersionRecord, path: str, problems: list[Problem]) -> None:
+    try:
+        check_name(version.name, "version name")
+    except InvalidInputError as exc:
+        problems.append(Problem(path, str(exc)))
+        return
+    if is_number_text(version.name) and version.name != str(version.number):
+        problems.append(Problem(path, f"name '{version.name}' is a number other than its own"))
+    if stage_word(version.name) is not None:
+        problems.append(Problem(path, f"name '{version.name}' is a stage word"))
+
+
+def _check_stage_holders(
+    store: Store,
+    model: ModelRecord,
+    versions: dict[int, ModelVersionRecord],
+    problems: list[Problem],
+) -> None:
+    path = store.model_source(model.name)
+    holders = model.stages
+    named = {"staging": holders.staging, "production": holders.production}
+    for stage, number in named.items():
+        if number is not None and number not in versions:
+            problems.append(Problem(path, f"stage '{stage}' is held by missing version {number}"))
+    if holders.staging is not None and holders.staging == holders.production:
+        problems.append(
+            Problem(path, f"version {holders.staging} holds both staging and production")
+        )
+    for number in holders.archived:
+        if number in named.values():
+            problems.append(Problem(path, f"version {number} is archived and also holds a stage"))
+        elif number not in versions:
+            problems.append(Problem(path, f"archived version {number} does not exist"))
+    if len(holders.archived) != len(set(holders.archived)):
+        problems.append(Problem(path, "a version is listed twice under archived"))

@@ -1,0 +1,35 @@
+"""Doctor checks for what a commit could try with payloads (DESIGN section 12).
+
+A commit can force-add a file under the git-ignored artifact store or ``.zenml/.cache/``; the
+loader never uses such a file (``store/payloads/trust.py``), and this check names each one so
+that a reviewer or CI sees the attempt. Likewise ``artifact_store_options`` that would choose
+an endpoint, credentials or access control are reported before any upload is tried.
+"""
+
+from __future__ import annotations
+
+from zenml_cli.core.doctor.problems import Problem
+from zenml_cli.store import Store
+from zenml_cli.store.payloads import artifact_store as payloads
+
+
+def check_files_from_git(store: Store, problems: list[Problem]) -> int:
+    """Each file git tracks under the local artifact store or the cache is an error."""
+    for path in payloads.files_from_git(store):
+        problems.append(
+            Problem(
+                str(path),
+                "this payload or cache file is committed to git: a checkout wrote it, so it is "
+                "never loaded (it could be a planted pickle); remove it from the repository "
+                "with 'git rm --cached' and delete it",
+            )
+        )
+    return 0
+
+
+def check_store_options(store: Store, problems: list[Problem]) -> int:
+    """``artifact_store_options`` the configured store would refuse are an error."""
+    problem = payloads.options_problem(store)
+    if problem is not None:
+        problems.append(Problem(store.config_source(), problem))
+    return 0

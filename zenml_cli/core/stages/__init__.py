@@ -1,0 +1,1 @@
+"""Stages: policies and planning who moves where, the promotion gates, rollback."""

@@ -1,0 +1,110 @@
+"""Bringing the user's checkout up to date after a push, only when that cannot lose work.
+
+The push engine never needs this for correctness (the remote is the truth); it saves the user
+a ``git pull``. It runs only when the checkout's ``.zenml/`` is clean and HEAD is the pushed
+branch (or detached) at an ancestor of the new commit, and then does what ``git merge
+--ff-only`` does: a two-tree ``read-tree -m -u`` that keeps every other uncommitted or staged
+change and refuses if a locally changed file would be overwritten, then a compare-and-swap of
+the ref. Anything else leaves the checkout alone and returns how to pull.
+
+Two rules keep it from doing harm (issue 18.13, 18.14):
+
+- One fast-forward per clone at a time (a lock under the git dir). Two ``--push`` commands in
+  one clone used to interleave: one moved the files to its commit, the other moved HEAD past
+  it, and the first one's undo then staged a registered version's file for deletion.
+- It never runs a git filter (git-lfs, or any ``filter=`` driver this clone defines): when a
+  path that changed upstream has one, or ``.gitattributes`` itself changed, the user pulls. A
+  filter is a program of unbounded cost (a download); killed halfway it would leave
+  half-updated files.
+"""
+
+from __future__ import annotations
+
+from zenml_cli.store.git.repo import CHECKOUT_LOCK, TX_DIR, Repo
+
+#: Seconds to wait for another zenml command's fast-forward in this clone.
+CHECKOUT_LOCK_WAIT = 60.0
+_UNSET_FILTER = ("unspecified", "unset")
+
+
+def fast_forward(repo: Repo, branch: str, new: str) -> str | None:
+    """Move the checkout to ``new`` if safe; None when done, else a hint for stderr."""
+    import filelock
+
+    (repo.git_dir / TX_DIR).mkdir(exist_ok=True)
+    lock = filelock.FileLock(str(repo.git_dir / TX_DIR / CHECKOUT_LOCK))
+    try:
+        lock.acquire(timeout=CHECKOUT_LOCK_WAIT)
+    except filelock.Timeout:
+        return "another zenml command is updating your checkout; run 'git pull --ff-only'"
+    try:
+        return _fast_forward(repo, branch, new)
+    finally:
+        lock.release()
+
+
+def _fast_forward(repo: Repo, branch: str, new: str) -> str | None:
+    pull = "run 'git pull --ff-only'"
+    symbolic = repo.git("symbolic-ref", "-q", "HEAD")
+    head_ref = symbolic.out if symbolic.ok else None
+    if head_ref is not None and head_ref != f"refs/heads/{branch}":
+        return (
+            f"your checkout is on branch '{head_ref.removeprefix('refs/heads/')}', not '{branch}'"
+        )
+    head = repo.git("rev-parse", "-q", "--verify", "HEAD^{commit}")
+    if not head.ok:  # an unborn branch: nothing of the user's to keep in step with
+        return f"your checkout has no commits yet; {pull}"
+    if repo.git("merge-base", "--is-ancestor", new, head.out).ok:
+        return None  # already there: another command in this clone moved it further
+    if not repo.git("merge-base", "--is-ancestor", head.out, new).ok:
+        return "your branch has commits the remote lacks; run 'git pull' to merge them"
+    status = repo.git(
+        "--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--",
+        repo.store_path,
+    )  # fmt: skip
+    if not status.ok or status.out:
+        return f"your checkout has local changes in {repo.store_path}/; {pull}"
+    if _filtered_change(repo, head.out, new):
+        return f"files with a git filter (e.g. git-lfs) changed upstream; {pull}"
+    # A copied checkout (cp -r) has stale stat data in its index: refresh it first, or
+    # read-tree takes every file for a local change.
+    repo.git("update-index", "-q", "--refresh")
+    moved = repo.git("read-tree", "-m", "-u", head.out, new)
+    if not moved.ok:
+        if "index.lock" in moved.stderr:
+            return f"another git process is using your checkout; {pull}"
+        return f"a local change would be overwritten; {pull}"
+    if head_ref is None:
+        swapped = repo.git(
+            "update-ref", "--no-deref", "-m", "zenml: fast-forward", "HEAD", new, head.out
+        )
+    else:
+        swapped = repo.git("update-ref", "-m", "zenml: fast-forward", head_ref, new, head.out)
+    if not swapped.ok:  # HEAD moved (or its lock is held): put the files back where HEAD is
+        now = repo.git("rev-parse", "-q", "--verify", "HEAD^{commit}")
+        repo.git("read-tree", "-m", "-u", new, now.out if now.ok else head.out)
+        if now.ok and now.out == head.out:
+            return f"another git process holds your branch's lock; {pull}"
+        return f"your checkout moved meanwhile; {pull}"
+    return None
+
+
+def _filtered_change(repo: Repo, old: str, new: str) -> bool:
+    """Would moving from ``old`` to ``new`` run a filter? True when ``.gitattributes``
+    changed (the rules themselves move) or a changed path has a ``filter`` attribute."""
+    listed = repo.git("diff", "--no-renames", "--name-only", "-z", old, new).stdout
+    changed = [p for p in listed.split("\0") if p and not p.startswith(repo.store_path + "/")]
+    if not changed:
+        return False
+    if any(path.rsplit("/", 1)[-1] == ".gitattributes" for path in changed):
+        return True
+    asked = "".join(f"{path}\0" for path in changed)
+    answer = repo.check("check-attr", "-z", "--stdin", "filter", stdin=asked).split("\0")
+    # -z output: path, attribute, value, repeated; a driver this clone does not define runs
+    # nothing (git then checks the file out as it is)
+    names = {value for value in answer[2::3] if value and value not in _UNSET_FILTER}
+    return any(
+        repo.git("config", "--get", f"filter.{name}.{kind}").ok
+        for name in sorted(names)
+        for kind in ("smudge", "process")
+    )

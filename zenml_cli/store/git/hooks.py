@@ -1,0 +1,131 @@
+"""``zenml git install``: set up a clone so git merges the registry by itself, as
+``git lfs install`` sets up a clone for LFS. Everything goes into the clone's own
+``.git/`` (never a committed file): the committed ``.zenml/.gitattributes`` cannot name a
+driver that another clone has not installed.
+
+- ``.git/config``: ``merge.zenml.driver = <zenml> git merge-file %O %A %B %P``.
+- ``.git/info/attributes`` (which wins over any ``.gitattributes``): ``merge=zenml`` for the
+  store's model.yaml, history.jsonl and version, artifact and run manifests.
+- hooks ``post-merge`` and ``post-rewrite`` (a rebase) that run ``zenml resolve --hook``. A
+  hook the user already has is never overwritten: install refuses, naming it, unless asked to
+  ``chain`` (the user's hook moves to ``<name>.pre-zenml`` and runs first).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zenml_cli.errors import ConflictError
+from zenml_cli.store.git.repo import Repo
+
+MARKER = "# installed by 'zenml git install'"
+HOOKS = ("post-merge", "post-rewrite")
+CHAINED_SUFFIX = ".pre-zenml"
+ATTRIBUTES_BEGIN = "# zenml-cli registry merge (zenml git install) begin"
+ATTRIBUTES_END = "# zenml-cli registry merge (zenml git install) end"
+
+
+@dataclass
+class Installed:
+    driver: str
+    attributes_file: str
+    hooks: list[str] = field(default_factory=list)
+    chained: list[str] = field(default_factory=list)
+
+
+def install(repo: Repo, zenml: str, *, chain: bool = False) -> Installed:
+    """Install driver, attributes and hooks (idempotent: a second run rewrites its own)."""
+    hooks_dir = _hooks_dir(repo)
+    foreign = [name for name in HOOKS if _is_foreign(hooks_dir / name)]
+    if foreign and not chain:
+        raise ConflictError(
+            f"{', '.join(str(hooks_dir / n) for n in foreign)} already exist(s) and were not "
+            "written by zenml-cli; nothing was changed. Re-run with --chain to keep them and run "
+            "them first, or add 'zenml resolve --hook <name>' to them yourself"
+        )
+    command = f"{shlex.quote(zenml)} git merge-file %O %A %B %P"
+    repo.check("config", "--local", "merge.zenml.name", "zenml-cli registry merge")
+    repo.check("config", "--local", "merge.zenml.driver", command)
+    attributes = _write_attributes(repo)
+    done = Installed(driver=command, attributes_file=str(attributes))
+    for name in HOOKS:
+        path = hooks_dir / name
+        if _is_foreign(path):
+            chained = path.with_name(name + CHAINED_SUFFIX)
+            os.replace(path, chained)
+            done.chained.append(str(chained))
+        _write_hook(path, zenml, name)
+        done.hooks.append(str(path))
+    return done
+
+
+def _hooks_dir(repo: Repo) -> Path:
+    """``core.hooksPath`` when set (relative to the work tree's top), else ``.git/hooks``."""
+    configured = repo.git("config", "--get", "core.hooksPath").out
+    if configured:
+        return (repo.top / Path(configured).expanduser()).resolve()
+    return repo.git_dir / "hooks"
+
+
+def _is_foreign(path: Path) -> bool:
+    try:
+        return MARKER not in path.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        return False
+
+
+def _write_hook(path: Path, zenml: str, name: str) -> None:
+    chained = shlex.quote(str(path.with_name(name + CHAINED_SUFFIX)))
+    run = f'{shlex.quote(zenml)} resolve --hook {name} "$@"'
+    if name == "post-rewrite":  # git feeds the rewritten commits on stdin: give both a copy
+        body = f"""input=$(cat)
+if [ -x {chained} ]; then
+  printf '%s\\n' "$input" | {chained} "$@"
+fi
+printf '%s\\n' "$input" | {run}"""
+    else:  # post-merge reads nothing (never wait on a terminal's stdin)
+        body = f"""if [ -x {chained} ]; then
+  {chained} "$@" </dev/null
+fi
+{run} </dev/null"""
+    what = "a merge" if name == "post-merge" else "a rebase"
+    script = f"""#!/bin/sh
+{MARKER}: after {what}, re-plan registry writes that
+# collided (two branches' versions with one number); a no-op when nothing collided.
+{body}
+exit 0
+"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(script, encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+
+
+def _write_attributes(repo: Repo) -> Path:
+    """Our block in ``info/attributes`` (replaced whole on a re-install; other lines kept)."""
+    path = repo.git_dir / "info" / "attributes"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    if ATTRIBUTES_BEGIN in text and ATTRIBUTES_END in text:
+        head, _, rest = text.partition(ATTRIBUTES_BEGIN)
+        text = head + rest.partition(ATTRIBUTES_END)[2].lstrip("\n")
+    store = repo.store_path
+    patterns = (
+        "models/*/model.*",
+        "models/*/history.jsonl",
+        "models/*/versions/*",
+        "artifacts/*/*",
+        "runs/*",
+    )
+    block = "\n".join(f"{store}/{pattern} merge=zenml" for pattern in patterns)
+    text = (text.rstrip("\n") + "\n" if text.strip() else "") + (
+        f"{ATTRIBUTES_BEGIN}\n{block}\n{ATTRIBUTES_END}\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
