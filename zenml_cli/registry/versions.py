@@ -140,7 +140,7 @@ class VersionsDoor(RegistryBase):
 
         return self._write(
             lambda store: rollback.rollback(store, str(model), stage, message=message),
-            lambda done: describe_update(done, message, note="rollback"),
+            lambda done: describe_update(done, message, rollback=True),
         )
 
     def set_stage(
