@@ -30,7 +30,7 @@ def staged(client: Client) -> Registry:
 
 def test_a_promotion_is_one_sentence(staged: Registry) -> None:
     result = staged.update_version("iris", "1.0.5", stage="production")
-    assert describe_change(result) == [MOVED]
+    assert describe_change(result.version, result.stage_change, result.renamed_from) == [MOVED]
     assert result.describe() == [MOVED]
 
 

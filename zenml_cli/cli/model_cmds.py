@@ -33,7 +33,6 @@ from zenml_cli.cli.render import (
     render_write,
 )
 from zenml_cli.core.keywords import ModelText
-from zenml_cli.core.listing import paginate
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import UsageError
 
@@ -270,8 +269,7 @@ def _linked_lister(kind: LinkKind) -> Callable[..., None]:
         size: SizeOpt = DEFAULT_SIZE,
         output: ListOutputOpt = ListOutputFormat.TABLE,
     ) -> None:
-        found = registry(ctx).linked_artifacts(model, version, kind)
-        result = paginate(found, page, size)
+        result = registry(ctx).linked_artifacts(model, version, kind, page, size)
         items = [record.to_dict() for record in result]
         render_list(items, result.pagination(), output, ARTIFACT_COLUMNS, title=f"{kind} artifacts")
 
@@ -286,7 +284,7 @@ def _runs(
     size: SizeOpt = DEFAULT_SIZE,
     output: ListOutputOpt = ListOutputFormat.TABLE,
 ) -> None:
-    result = paginate(registry(ctx).runs_of_version(model, version), page, size)
+    result = registry(ctx).runs_of_version(model, version, page, size)
     items = [run.to_dict() for run in result]
     render_list(items, result.pagination(), output, RUN_COLUMNS, title="runs")
 

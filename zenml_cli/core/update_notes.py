@@ -11,18 +11,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from zenml_cli.core.versions import VersionUpdate
+    from zenml_cli.core.records import ModelVersionRecord
+    from zenml_cli.core.stages import StageChange
 
 
-def describe_change(result: VersionUpdate, *, rollback: bool = False) -> list[str]:
-    """E.g. ``["moved version 2 ('1.0.5') of 'iris' from staging to production; archived
-    version 1"]``; ``rollback`` words a stage change as the rollback it was."""
-    version, change = result.version, result.stage_change
+def describe_change(
+    version: ModelVersionRecord,
+    change: StageChange | None,
+    renamed_from: str | None,
+    *,
+    rollback: bool = False,
+) -> list[str]:
+    """What an update of ``version`` did (the parts of a ``VersionUpdate``), e.g.
+    ``["moved version 2 ('1.0.5') of 'iris' from staging to production; archived version
+    1"]``; ``rollback`` words a stage change as the rollback it was."""
     lines = []
-    if result.renamed_from is not None:
+    if renamed_from is not None:
         lines.append(
             f"renamed version {version.number} of '{version.model}' from "
-            f"'{result.renamed_from}' to '{version.name}'"
+            f"'{renamed_from}' to '{version.name}'"
         )
     if change is not None and (change.changed or rollback):
         archived = f"; archived version {change.archived}" if change.archived else ""

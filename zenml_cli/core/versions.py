@@ -88,7 +88,9 @@ class VersionUpdate:
         it (``core/update_notes.py``)."""
         from zenml_cli.core.update_notes import describe_change
 
-        return describe_change(self, rollback=rollback)
+        return describe_change(
+            self.version, self.stage_change, self.renamed_from, rollback=rollback
+        )
 
 
 def update_version(

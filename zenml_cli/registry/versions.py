@@ -189,6 +189,10 @@ class VersionsDoor(RegistryBase):
         return model_views.history_of(self.store, str(model), parsed)
 
     def holders_at(self, model: str, moment: str) -> dict[str, int | None]:
+        """Who held staging and production at ``moment``: ISO 8601 text as a user writes it
+        (``Z`` or an offset; without one, UTC); exit 5 if it is not a time."""
         from zenml_cli.core import history, model_views
+        from zenml_cli.core.actor import parse_time
 
-        return history.holders_at(model_views.history_of(self.store, str(model)), moment)
+        at = parse_time(moment)
+        return history.holders_at(model_views.history_of(self.store, str(model)), at)
