@@ -160,3 +160,10 @@ def test_model_name_templates_are_filled_by_the_core(project: Path) -> None:
         Registry.fill_model_reference(name, ref, {"date": "d"})
     with pytest.raises(InvalidInputError):
         Registry.model_reference("bad/name", None)
+
+
+def test_artifact_versions_are_sorted_by_the_core(door: Registry) -> None:
+    door.save_artifact([1], "a")
+    assert door.list_artifact_versions(sort_by="asc:number").total == 1
+    with pytest.raises(InvalidInputError, match="cannot sort artifact versions by 'name'"):
+        door.list_artifact_versions(sort_by="name")

@@ -251,12 +251,11 @@ class Client(RunsAndStack):
     ) -> Page[ArtifactVersionRecord]:
         """Artifact versions ordered by artifact name then number (``sort_by`` takes only
         ``number``); ``name``/``artifact_name`` take exact text or ZenML's text filters."""
-        if sort_by not in ("number", "asc:number"):
-            raise InvalidInputError(f"cannot sort artifact versions by {sort_by!r}; use number")
         return self.registry.list_artifact_versions(
             name=name or artifact_name,
             artifact_type=type,
             tag=tag,
+            sort_by=sort_by,
             page=page,
             size=size,
         )

@@ -115,6 +115,7 @@ class ArtifactFilters(TypedDict, total=False):
     name: str | None
     artifact_type: ArtifactType | str | None
     tag: str | None
+    sort_by: str
     page: int
     size: int
 
