@@ -167,3 +167,17 @@ def test_artifact_versions_are_sorted_by_the_core(door: Registry) -> None:
     assert door.list_artifact_versions(sort_by="asc:number").total == 1
     with pytest.raises(InvalidInputError, match="cannot sort artifact versions by 'name'"):
         door.list_artifact_versions(sort_by="name")
+
+
+def test_history_and_versions_are_pages_too(door: Registry) -> None:
+    model = door.create_model("iris")
+    for _ in range(3):
+        door.create_version("iris")
+    door.update_version("iris", 1, stage="production")
+    door.update_version("iris", 2, stage="production")
+    whole = door.history("iris")
+    assert isinstance(whole, Page) and whole.total == len(whole) >= 2
+    second = door.history("iris", page=2, size=1)
+    assert second.items == whole.items[1:2] and second.total_pages == whole.total
+    assert [v.number for v in door.versions_of(model)] == [1, 2, 3]
+    assert [v.number for v in door.versions_of(model, page=2, size=2)] == [3]

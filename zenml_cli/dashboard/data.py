@@ -191,7 +191,7 @@ class Reader:
 
     # ----------------------------------------------------------------------------- helpers
     def _events(self, model: str) -> list[Event]:
-        return self.registry.replay_order(self.registry.history(model))  # as the core replays
+        return self.registry.replay_order(self.registry.history(model).items)  # as replayed
 
     def _artifact(self, link: ArtifactRef) -> ArtifactView:
         key = (link.name, link.version)

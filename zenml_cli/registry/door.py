@@ -36,8 +36,9 @@ class Registry(
     ``rules``: the checks a front end applies before it has a store).
 
     Every listing returns a ``Page`` (``core/listing.py``: items, index, max_size, total):
-    front ends never filter or page themselves. A model's whole history, its versions
-    (``versions_of``) and the word lists completion offers are read whole, as lists."""
+    front ends never filter or page themselves. A model's history and ``versions_of`` are
+    one page of everything unless a size is asked for; only the word lists completion
+    offers (``model_names``, ``version_references``) are plain lists of names."""
 
     def __repr__(self) -> str:
         return f"Registry(project_dir={str(self.store.root)!r})"

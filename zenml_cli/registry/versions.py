@@ -181,12 +181,16 @@ class VersionsDoor(RegistryBase):
             f"no model version with id '{version_id}'; pass (model, version) instead"
         )
 
-    def history(self, model: str, ref: RefInput = None) -> list[HistoryEvent]:
-        """A model's events, oldest first; with ``ref``, only that version's."""
-        from zenml_cli.core import model_views
+    def history(
+        self, model: str, ref: RefInput = None, page: int = 1, size: int | None = None
+    ) -> Page[HistoryEvent]:
+        """A page of a model's events, oldest first (without ``size``: the whole history,
+        as one page); with ``ref``, only that version's."""
+        from zenml_cli.core import listing, model_views
 
         parsed = VersionRef.parse(ref) if ref is not None else None
-        return model_views.history_of(self.store, str(model), parsed)
+        found = model_views.history_of(self.store, str(model), parsed)
+        return listing.paginate(found, page, listing.EVERY_ITEM if size is None else size)
 
     def holders_at(self, model: str, moment: str) -> dict[str, int | None]:
         """Who held staging and production at ``moment``: ISO 8601 text as a user writes it
