@@ -68,7 +68,7 @@ def example_registry(root: Path) -> None:
     ]
     for actor, number, stage, message in promotions:
         os.environ["ZENML_ACTOR"] = actor
-        update_version(client.store, "iris", number, stage=stage, message=message)
+        update_version(client.registry.store, "iris", number, stage=stage, message=message)
     client.create_model("sentiment", description="Not trained yet.", tags=["nlp"])
 
     @step

@@ -34,9 +34,9 @@ def showcase(client: Client) -> None:
         Model(name="iris", version=version.number).log_metadata(metadata)
     from zenml_cli.core.versions import update_version
 
-    update_version(client.store, "iris", 1, stage="production", message="first release")
-    update_version(client.store, "iris", 2, stage="staging")
-    update_version(client.store, "iris", 2, stage="production", message="better recall")
+    update_version(client.registry.store, "iris", 1, stage="production", message="first release")
+    update_version(client.registry.store, "iris", 2, stage="staging")
+    update_version(client.registry.store, "iris", 2, stage="production", message="better recall")
     client.update_model_version("iris", 4, stage="staging")
     client.create_model(ODD_MODEL, description=HOSTILE, tags=[HOSTILE])
     client.create_model_version(ODD_MODEL, name="x#%y ü", description=HOSTILE)

@@ -63,7 +63,7 @@ def test_simultaneous_promotions_leave_one_holder_and_a_full_history(
     )
     from zenml_cli.core.model_describe import history_of
 
-    events = history_of(client.store, "iris")
+    events = history_of(client.registry.store, "iris")
     assert [e.seq for e in events] == list(range(1, 7))
     assert sorted(e.version for e in events) == [1, 2, 3, 4, 5, 6]
     previous = None

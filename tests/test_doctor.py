@@ -118,7 +118,7 @@ def test_every_bad_file_is_listed_in_one_run(store_dir: Path, cli: Cli) -> None:
 def test_an_interrupted_delete_is_only_a_warning(iris: Client, project: Path, cli: Cli) -> None:
     model = iris.get_model("iris")
     model.retired_numbers = [3]
-    iris.store.write_model("iris", model.to_manifest())
+    iris.registry.store.write_model("iris", model.to_manifest())
     code, problems = _doctor(cli)
     assert code == 0
     assert [p["severity"] for p in problems] == ["warning"]

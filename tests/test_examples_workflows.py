@@ -64,6 +64,6 @@ def test_the_workflows_zenml_steps_succeed_on_a_store(workflow: Path, client: Cl
     client.create_model("iris", description="published")
     client.create_model_version("iris")
     for argv in zenml_steps(load(workflow)):
-        result = run_zenml(*argv[1:], cwd=client.store.root, timeout=60)
+        result = run_zenml(*argv[1:], cwd=client.registry.store.root, timeout=60)
         assert result.returncode == 0, f"{argv}: {result.stderr}"
-    assert "published" in (client.store.root / "site" / "index.html").read_text()
+    assert "published" in (client.registry.store.root / "site" / "index.html").read_text()

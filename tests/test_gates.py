@@ -40,7 +40,7 @@ def test_metadata_on_create_is_in_the_first_write(client: Client, project: Path)
 
 
 def test_metadata_on_update_merges_with_other_changes_in_one_write(scored: Client) -> None:
-    reg = Registry(scored.store.root)
+    reg = Registry(scored.registry.store.root)
     result = reg.update_version("iris", 2, metadata={"auc": 0.95, "new": "x"}, add_tags=["best"])
     assert result.version.run_metadata == {"auc": 0.95, "loss": pytest.approx(0.1), "new": "x"}
     again = scored.get_model_version("iris", 2)
@@ -85,7 +85,7 @@ def test_sort_by_metadata_numbers_as_numbers_missing_last_both_ways(scored: Clie
     scored.create_model_version("iris", metadata={"auc": 10})  # 10 > 0.9, though "10" < "0.9"
     assert _numbers(scored, sort_by="metadata.auc") == [1, 3, 2, 5, 4]
     assert _numbers(scored, sort_by="desc:metadata.auc") == [5, 2, 3, 1, 4]
-    reg = Registry(scored.store.root)
+    reg = Registry(scored.registry.store.root)
     dicts = reg.list_version_dicts("iris", sort_by="desc:metadata.auc")
     assert [v["number"] for v in dicts] == [5, 2, 3, 1, 4]
 
@@ -115,7 +115,7 @@ def test_a_malformed_where_names_what_is_wrong(expression: str, problem: str) ->
 
 # ------------------------------------------------------------------------------- compare
 def test_compare_fields_tags_metadata_and_artifacts_by_hash(client: Client) -> None:
-    reg = Registry(client.store.root)
+    reg = Registry(client.registry.store.root)
     client.create_model("iris")
     client.create_model_version("iris", tags=["a", "b"], metadata={"auc": 0.8, "gone": 1})
     client.create_model_version("iris", tags=["b", "c"], metadata={"auc": 0.93, "new": "x"})
@@ -146,7 +146,7 @@ def test_compare_fields_tags_metadata_and_artifacts_by_hash(client: Client) -> N
 def test_gate_promotes_a_better_candidate_and_records_both_values(scored: Client) -> None:
     moved = scored.update_model_version("iris", 2, stage="production", if_better="auc")
     assert moved.stage == "production"
-    event = history.read(scored.store, "iris")[-1]
+    event = history.read(scored.registry.store, "iris")[-1]
     assert event.gate == {
         "key": "auc",
         "direction": "higher",
@@ -182,7 +182,7 @@ def test_gate_lower_is_better_and_an_empty_stage_passes(scored: Client) -> None:
 
 
 def test_gate_uses_metadata_given_in_the_same_update(scored: Client) -> None:
-    reg = Registry(scored.store.root)
+    reg = Registry(scored.registry.store.root)
     result = reg.update_version(
         "iris", 4, stage="production", metadata={"auc": 0.99}, if_better="auc"
     )
@@ -233,5 +233,5 @@ def test_gate_and_if_current_parse_once() -> None:
 
 
 def test_history_json_without_a_gate_is_unchanged(scored: Client) -> None:
-    event = history.read(scored.store, "iris")[-1].to_dict()
+    event = history.read(scored.registry.store, "iris")[-1].to_dict()
     assert "gate" not in event

@@ -150,6 +150,98 @@ def test_imports_point_down(path: Path) -> None:
         )
 
 
+#: Where the registry's rules live; every other module of the package is a front end (the
+#: CLI, the dashboard, the SDK surface: ``Client``, ``Model``, artifacts, pipelines, steps).
+BEHIND_THE_DOOR = {"core", "store", "registry"}
+#: Everything a front end may import from the core: records, enums-like values, the typed
+#: keyword sets of the door and constants. A rule (a function) is reached through
+#: ``Registry``, so a new import here is a decision someone makes in this list.
+FRONT_END_CORE_NAMES = {
+    "zenml_cli.core.records": {"ModelRecord", "ModelVersionRecord", "Tag"},
+    "zenml_cli.core.artifacts.records": {"ArtifactVersionRecord"},
+    "zenml_cli.core.runs": {"RunRecord", "StepRunRecord"},
+    "zenml_cli.core.history": {"HistoryEvent"},
+    "zenml_cli.core.versions": {"VersionUpdate"},
+    "zenml_cli.core.refs": {"VersionRef"},
+    "zenml_cli.core.listing": {"Page", "DEFAULT_PAGE_SIZE", "EVERY_ITEM"},
+    "zenml_cli.core.keywords": {"ModelText", "NewModel"},
+    "zenml_cli.core.schema": {"MODEL_TEXT_FIELDS"},
+}
+FRONT_ENDS = [
+    path
+    for path in MODULES
+    if _layer(path) not in BEHIND_THE_DOOR | LEAVES
+    and path.relative_to(PACKAGE).parts[0] not in BEHIND_THE_DOOR
+]
+
+
+def _core_imports(path: Path) -> list[str]:
+    """``module.name`` for every name a module imports from the core (type-only ones too);
+    a whole core module (``from zenml_cli.core import x``, ``import zenml_cli.core.x``)
+    shows as ``module.*``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [f"{a.name}.*" for a in node.names if a.name.startswith("zenml_cli.core")]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "zenml_cli" and any(a.name == "core" for a in node.names):
+                found.append("zenml_cli.core.*")
+            elif node.module == "zenml_cli.core":
+                found += [f"zenml_cli.core.{a.name}.*" for a in node.names]
+            elif node.module.startswith("zenml_cli.core."):
+                found += [f"{node.module}.{a.name}" for a in node.names]
+    return found
+
+
+def _allowed_from_core(name: str) -> bool:
+    module, _, imported = name.rpartition(".")
+    return imported in FRONT_END_CORE_NAMES.get(module, set())
+
+
+def test_the_front_ends_are_found() -> None:
+    names = {str(path.relative_to(PACKAGE)) for path in FRONT_ENDS}
+    assert {"client.py", "client_runs.py", "steps.py", "cli/commands/model.py"} <= names
+    assert {"model/model.py", "pipelines/pipeline.py", "dashboard/data.py"} <= names
+    assert not any(name.startswith(("core/", "store/", "registry/")) for name in names)
+
+
+@pytest.mark.parametrize("path", FRONT_ENDS, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_front_ends_import_only_records_and_constants_from_the_core(path: Path) -> None:
+    wrong = [name for name in _core_imports(path) if not _allowed_from_core(name)]
+    assert wrong == [], f"{path.relative_to(PACKAGE)} imports rules from the core: {wrong}"
+
+
+@pytest.mark.parametrize(
+    ("snippet", "allowed"),
+    [
+        ("from zenml_cli.core.records import ModelRecord", True),
+        ("from zenml_cli.core.listing import paginate", False),
+        ("from zenml_cli.core import templates", False),
+        ("import zenml_cli.core.names", False),
+        ("from zenml_cli import core", False),
+    ],
+)
+def test_the_front_end_check_tells_a_record_from_a_rule(
+    tmp_path: Path, snippet: str, allowed: bool
+) -> None:
+    module = tmp_path / "front.py"
+    module.write_text(snippet + "\n")
+    assert all(_allowed_from_core(name) for name in _core_imports(module)) is allowed
+
+
+@pytest.mark.parametrize("path", FRONT_ENDS, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_front_ends_never_touch_the_store(path: Path) -> None:
+    """``registry.store`` (or any ``.store``) is behind the door: the front ends ask the
+    ``Registry`` (``root``, ``store_dir``, its operations)."""
+    tree = ast.parse(path.read_text(), str(path))
+    touching = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "store"
+    ]
+    assert touching == [], f"{path.relative_to(PACKAGE)} uses .store on lines {touching}"
+
+
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     if parts[-1] == "__init__":

@@ -86,7 +86,7 @@ def test_rename_moves_versions_and_stages_and_is_recorded(iris: Client, project:
     assert (project / ".zenml/models/iris_v2/versions/3.yaml").exists()
     from zenml_cli.core.model_describe import history_of
 
-    assert history_of(iris.store, "iris_v2")[-1].event == "model_rename"
+    assert history_of(iris.registry.store, "iris_v2")[-1].event == "model_rename"
 
 
 def test_rename_to_a_case_variant_of_another_model_is_refused(client: Client) -> None:

@@ -160,7 +160,9 @@ def test_a_pushed_promotion_commit_is_a_full_audit_in_git_log(remote: Path, tmp_
                          env={"ZENML_ACTOR": "ci@runner-7"})  # fmt: skip
     assert promoted.returncode == 0, promoted.stderr
     subject = git(remote, "log", "-1", "--format=%s", "main")
-    assert subject == "zenml: iris version 2: none -> production, archive version 1"
+    said = "moved version 2 ('2') of 'iris' from none to production; archived version 1"
+    assert subject == f"zenml: {said}"
+    assert said in promoted.stderr.splitlines()  # the commit says what stderr said
     body = git(remote, "log", "-1", "--format=%b", "main")
     assert "beats production on the holdout set" in body
     assert "Gate auc:higher: version 2 has auc=0.95; production (version 1) has auc=0.9" in body

@@ -349,7 +349,7 @@ def test_log_metadata_targets() -> None:
 
 def test_step_outside_pipeline_runs_as_one_step_run() -> None:
     assert train([1, 1]) == {"weights": 2}
-    ids = runs.run_ids(Client().store)
+    ids = runs.run_ids(Client().registry.store)
     assert len(ids) == 1
     run = Client().get_pipeline_run(ids[0])
     assert run.pipeline == "train" and list(run.steps) == ["train"]

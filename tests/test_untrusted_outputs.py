@@ -249,8 +249,8 @@ def test_timeline_now_matches_history_at_after_a_reconciled_crash(
 
     with monkeypatch.context() as patch, pytest.raises(KeyboardInterrupt):
         patch.setattr(versions, "write_model", killed)
-        versions.update_version(iris3.store, "iris", 2, stage="production")
-    versions.update_version(iris3.store, "iris", 3, stage="staging")  # reconciles first
+        versions.update_version(iris3.registry.store, "iris", 2, stage="production")
+    versions.update_version(iris3.registry.store, "iris", 3, stage="staging")  # reconciles first
     at = run_zenml(
         "model",
         "version",

@@ -29,7 +29,9 @@ def big(client: Client, monkeypatch: pytest.MonkeyPatch) -> Client:
     client.update_model_version("iris", 7, stage="staging")
     client.update_model_version("iris", 9, stage="archived")
     # Every file is "old" from now on, so the index keeps it (files younger than 2 s are not).
-    monkeypatch.setattr(index, "clock_ns", lambda: os.stat(client.store.dir).st_mtime_ns + 10**10)
+    monkeypatch.setattr(
+        index, "clock_ns", lambda: os.stat(client.registry.store.dir).st_mtime_ns + 10**10
+    )
     return client
 
 
@@ -50,25 +52,25 @@ QUERIES = [
 @pytest.mark.parametrize("query", QUERIES, ids=str)
 def test_public_forms_equal_the_records_to_dict(big: Client, query: dict[str, object]) -> None:
     for _ in range(2):  # the first call builds the index, the second reads it
-        dicts = version_views.list_version_dicts(big.store, **query)  # type: ignore[arg-type]
-        records = version_views.list_versions(big.store, **query)  # type: ignore[arg-type]
+        dicts = version_views.list_version_dicts(big.registry.store, **query)  # type: ignore[arg-type]
+        records = version_views.list_versions(big.registry.store, **query)  # type: ignore[arg-type]
         assert dicts.items == [record.to_dict() for record in records]
         assert dicts.pagination() == records.pagination()
 
 
 def test_a_big_listing_is_served_from_the_index_of_public_forms(big: Client) -> None:
-    version_views.list_version_dicts(big.store, "iris", size=100)
-    assert [p.name for p in big.store.dir.glob(f".cache/**/*{PUBLIC_FORM_INDEX}*")]
+    version_views.list_version_dicts(big.registry.store, "iris", size=100)
+    assert [p.name for p in big.registry.store.dir.glob(f".cache/**/*{PUBLIC_FORM_INDEX}*")]
 
 
 def test_an_edit_on_disk_is_seen_by_the_next_listing(big: Client, project: Path) -> None:
-    version_views.list_version_dicts(big.store, "iris", size=100)
+    version_views.list_version_dicts(big.registry.store, "iris", size=100)
     path = project / ".zenml/models/iris/versions/3.yaml"
     stat = path.stat()
     text = path.read_text()
     path.write_text(text.replace("description: null", "description: edited by hand"))
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old mtime
-    listed = version_views.list_version_dicts(big.store, "iris", size=100)
+    listed = version_views.list_version_dicts(big.registry.store, "iris", size=100)
     assert [v["description"] for v in listed.items if v["number"] == 3] == ["edited by hand"]
 
 
@@ -77,8 +79,8 @@ def test_a_manifest_of_another_shape_falls_back_to_the_checking_path(
 ) -> None:
     path = project / ".zenml/models/iris/versions/4.yaml"
     path.write_text(path.read_text().replace("tags: []", "tags: []\nextra_field: 1"))
-    dicts = version_views.list_version_dicts(big.store, "iris", size=100)
-    records = version_views.list_versions(big.store, "iris", size=100)
+    dicts = version_views.list_version_dicts(big.registry.store, "iris", size=100)
+    records = version_views.list_versions(big.registry.store, "iris", size=100)
     assert dicts.items == [record.to_dict() for record in records]
 
 
@@ -87,7 +89,7 @@ def test_a_corrupt_manifest_still_names_its_file(big: Client, project: Path) -> 
     from zenml_cli import CorruptManifestError
 
     (project / ".zenml/models/iris/versions/6.yaml").write_text("format: 1\nid: [\n")
-    page = version_views.list_version_dicts(big.store, "iris", size=100)
+    page = version_views.list_version_dicts(big.registry.store, "iris", size=100)
     assert 6 not in [item["number"] for item in page.items] and len(page.items) > 1
     (problem,) = page.problems
     assert isinstance(problem, CorruptManifestError) and "6.yaml" in str(problem)
@@ -99,8 +101,8 @@ def _checked(client: Client, records: list[ModelVersionRecord]) -> list[dict[str
     """The same versions, each read from its manifest on the checking path."""
     out = []
     for record in records:
-        model = models.get_model(client.store, record.model)
-        (checked,) = versions.read_versions(client.store, model, [record.number])
+        model = models.get_model(client.registry.store, record.model)
+        (checked,) = versions.read_versions(client.registry.store, model, [record.number])
         out.append(checked.to_dict())
     return out
 
@@ -109,15 +111,15 @@ def _checked(client: Client, records: list[ModelVersionRecord]) -> list[dict[str
 def test_records_from_the_index_equal_records_from_the_manifests(
     big: Client, query: dict[str, object]
 ) -> None:
-    version_views.list_version_dicts(big.store, **query)  # type: ignore[arg-type]
-    records = version_views.list_versions(big.store, **query)  # type: ignore[arg-type]
+    version_views.list_version_dicts(big.registry.store, **query)  # type: ignore[arg-type]
+    records = version_views.list_versions(big.registry.store, **query)  # type: ignore[arg-type]
     assert records.items and [r.to_dict() for r in records] == _checked(big, records.items)
 
 
 def test_a_big_listing_builds_its_records_from_the_index(
     big: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    version_views.list_versions(big.store, "iris", size=100)  # builds the index
+    version_views.list_versions(big.registry.store, "iris", size=100)  # builds the index
     checked: list[int] = []
     real = ModelVersionRecord.from_manifest.__func__  # type: ignore[attr-defined]
 

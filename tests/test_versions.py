@@ -80,7 +80,7 @@ def test_duplicate_and_reserved_version_names_are_refused(iris: Client) -> None:
 def test_promotion_archives_the_previous_holder_in_one_write(iris: Client, project: Path) -> None:
     iris.update_model_version("iris", 1, stage="production")
     before = snapshot(project)
-    result = versions.update_version(iris.store, "iris", 2, stage="production")
+    result = versions.update_version(iris.registry.store, "iris", 2, stage="production")
     after = snapshot(project)
     assert result.stage_change is not None and result.stage_change.archived == 1
     changed = {path for path in after if before.get(path) != after[path]}
@@ -122,20 +122,22 @@ def test_registering_adds_one_file_and_rewrites_nothing(iris: Client, project: P
 
 def test_writing_the_same_state_twice_gives_identical_bytes(iris: Client, project: Path) -> None:
     before = snapshot(project)
-    model = iris.store.read_model("iris")
+    model = iris.registry.store.read_model("iris")
     assert model is not None
-    iris.store.write_model("iris", model.data)
-    version = versions.get_version(iris.store, "iris", 2)
-    versions.write_version(iris.store, version)
+    iris.registry.store.write_model("iris", model.data)
+    version = versions.get_version(iris.registry.store, "iris", 2)
+    versions.write_version(iris.registry.store, version)
     assert snapshot(project) == before
 
 
 def test_history_records_who_when_what_and_why(iris: Client) -> None:
-    versions.update_version(iris.store, "iris", 1, stage="production", message="first release")
-    versions.update_version(iris.store, "iris", 2, stage="production")
-    versions.update_version(iris.store, "iris", 3, name="three")
+    versions.update_version(
+        iris.registry.store, "iris", 1, stage="production", message="first release"
+    )
+    versions.update_version(iris.registry.store, "iris", 2, stage="production")
+    versions.update_version(iris.registry.store, "iris", 3, name="three")
     iris.delete_model_version("iris", 3)
-    events = model_views.history_of(iris.store, "iris")
+    events = model_views.history_of(iris.registry.store, "iris")
     assert [e.seq for e in events] == [1, 2, 3, 4]
     assert [e.event for e in events] == ["stage", "stage", "rename", "delete"]
     assert (events[0].from_, events[0].to, events[0].message) == (
@@ -146,7 +148,7 @@ def test_history_records_who_when_what_and_why(iris: Client) -> None:
     assert (events[1].version, events[1].archived) == (2, 1)
     assert (events[2].from_, events[2].to) == ("3", "three")
     assert all(e.actor == "tester" and e.time.endswith("Z") for e in events)
-    only_three = model_views.history_of(iris.store, "iris", VersionRef(number=3))
+    only_three = model_views.history_of(iris.registry.store, "iris", VersionRef(number=3))
     assert [e.version for e in only_three] == [3, 3]
 
 
@@ -155,7 +157,7 @@ def test_history_answers_what_was_in_production_at_a_time(project: Path) -> None
     store = Store(project, clock=lambda: next(moments))
     store.ensure_created()
     client = Client(project)
-    client.store = store
+    client.registry.store = store
     client.create_model("iris")
     for _ in range(3):
         client.create_model_version("iris")
@@ -174,8 +176,8 @@ def test_history_answers_what_was_in_production_at_a_time(project: Path) -> None
 
 def test_ci_run_id_is_recorded(iris: Client, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_RUN_ID", "4242")
-    versions.update_version(iris.store, "iris", 1, stage="staging")
-    assert model_views.history_of(iris.store, "iris")[-1].ci_run == "GITHUB_RUN_ID=4242"
+    versions.update_version(iris.registry.store, "iris", 1, stage="staging")
+    assert model_views.history_of(iris.registry.store, "iris")[-1].ci_run == "GITHUB_RUN_ID=4242"
 
 
 def _with_policies(project: Path, **policies: bool) -> Client:
@@ -233,7 +235,7 @@ def test_interrupted_delete_counts_as_deleted(iris: Client, project: Path) -> No
     that every reader treats as gone, and the number stays retired."""
     model = iris.get_model("iris")
     model.retired_numbers = [3]
-    iris.store.write_model("iris", model.to_manifest())
+    iris.registry.store.write_model("iris", model.to_manifest())
     assert [v.number for v in iris.list_model_versions("iris")] == [1, 2]
     with pytest.raises(NotFoundError):
         iris.get_model_version("iris", 3)

@@ -20,7 +20,6 @@ from zenml_cli.registry import Registry
 
 if TYPE_CHECKING:
     from zenml_cli.core.artifacts.records import ArtifactVersionRecord
-    from zenml_cli.store import Store
 
 
 class Client(RunsAndStack):
@@ -34,15 +33,6 @@ class Client(RunsAndStack):
         """``push=True`` makes every write of this client a transaction on the git remote
         (``None``: ``$ZENML_PUSH`` decides), as ``--push`` does for the CLI."""
         self.registry = Registry(project_dir, push=push)
-
-    @property
-    def store(self) -> Store:
-        """The project's store (for tests and tools; registry calls go through ``registry``)."""
-        return self.registry.store
-
-    @store.setter
-    def store(self, store: Store) -> None:
-        self.registry = Registry(store=store)
 
     # ------------------------------------------------------------------------- models
     def create_model(
@@ -261,12 +251,11 @@ class Client(RunsAndStack):
     ) -> Page[ArtifactVersionRecord]:
         """Artifact versions ordered by artifact name then number (``sort_by`` takes only
         ``number``); ``name``/``artifact_name`` take exact text or ZenML's text filters."""
-        if sort_by not in ("number", "asc:number"):
-            raise InvalidInputError(f"cannot sort artifact versions by {sort_by!r}; use number")
         return self.registry.list_artifact_versions(
             name=name or artifact_name,
             artifact_type=type,
             tag=tag,
+            sort_by=sort_by,
             page=page,
             size=size,
         )
@@ -310,7 +299,7 @@ class Client(RunsAndStack):
         return ModelVersionResponse.bind(record, self.registry)
 
     def __repr__(self) -> str:
-        return f"Client(project_dir={str(self.store.root)!r})"
+        return f"Client(project_dir={str(self.registry.root)!r})"
 
 
 def _each(page: Page[Any], bind: Any) -> Page[Any]:

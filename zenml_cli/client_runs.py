@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.core.listing import DEFAULT_PAGE_SIZE, Page
-from zenml_cli.errors import InvalidInputError, NotFoundError
+from zenml_cli.errors import NotFoundError
 
 if TYPE_CHECKING:
     from zenml_cli.models.run_responses import PipelineResponse, PipelineRunResponse
@@ -41,22 +41,14 @@ class RunsAndStack:
         """Runs, oldest first (``sort_by="desc:created"``: newest first), optionally of one
         pipeline (``pipeline_name``, or ``pipeline``/``pipeline_id`` by name or id), by exact
         run name or by status."""
-        from zenml_cli.core.listing import check_paging, paginate
         from zenml_cli.models.run_responses import PipelineRunResponse
 
-        check_paging(page, size)
-        if sort_by not in ("created", "asc:created", "desc:created"):
-            raise InvalidInputError(
-                f"cannot sort runs by {sort_by!r}; use asc:created or desc:created"
-            )
-        wanted = pipeline_name or self._pipeline_name(pipeline or pipeline_id)
-        runs = self.registry.list_runs(wanted)
-        runs = [r for r in runs if (name is None or r.name == name)]
-        runs = [r for r in runs if (status is None or r.status == status)]
-        if sort_by == "desc:created":
-            runs.reverse()
-        found = paginate(runs, page, size)
-        bound = [PipelineRunResponse.bind(run, self.registry) for run in found.items]
+        given = pipeline or pipeline_id
+        wanted = pipeline_name or (self._pipeline_name(given) if given is not None else None)
+        found = self.registry.list_runs(
+            wanted, name=name, status=status, sort_by=sort_by, page=page, size=size
+        )
+        bound = [PipelineRunResponse.bind(run, self.registry) for run in found]
         return Page(bound, found.index, found.max_size, found.total)
 
     def delete_pipeline_run(self, name_or_id: str) -> None:
@@ -69,7 +61,7 @@ class RunsAndStack:
         from zenml_cli.models.run_responses import PipelineResponse
 
         name = self._pipeline_name(name_id_or_prefix)
-        if name is None or not self.registry.list_runs(name):
+        if self.registry.list_pipelines(name, size=1).total == 0:
             raise NotFoundError(
                 f"no pipeline '{name_id_or_prefix}' has run in this project; a pipeline is "
                 "known once it has run (see Client().list_pipelines())"
@@ -80,25 +72,15 @@ class RunsAndStack:
         self, page: int = 1, size: int = DEFAULT_PAGE_SIZE, name: str | None = None
     ) -> Page[PipelineResponse]:
         """Every pipeline that has run here, by name."""
-        from zenml_cli.core.listing import check_paging, paginate
         from zenml_cli.models.run_responses import PipelineResponse
 
-        check_paging(page, size)
-        names = sorted({run.pipeline for run in self.registry.list_runs()})
-        found = [PipelineResponse(n, self.registry) for n in names if name in (None, n)]
-        return paginate(found, page, size)
+        found = self.registry.list_pipelines(name, page, size)
+        named = [PipelineResponse(name, self.registry) for name in found]
+        return Page(named, found.index, found.max_size, found.total)
 
-    def _pipeline_name(self, given: Any) -> str | None:
+    def _pipeline_name(self, given: Any) -> str:
         """A pipeline name from a name, a pipeline id, or a pipeline object."""
-        if given is None:
-            return None
-        from zenml_cli.models.run_responses import pipeline_id
-
-        text = str(getattr(given, "name", given))
-        for known in {run.pipeline for run in self.registry.list_runs()}:
-            if text in (known, pipeline_id(known)):
-                return known
-        return text
+        return self.registry.pipeline_name(str(getattr(given, "name", given)))
 
     # ------------------------------------------------------------------------- stack
     @property

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from zenml_cli.core.artifacts.types import effective_artifact_type, parse_artifact_type
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import InvalidInputError
 
@@ -36,8 +35,12 @@ class ArtifactConfig:
                 "an artifact is either a model or a deployment artifact, not both; "
                 "set only one of is_model_artifact / is_deployment_artifact"
             )
-        self.artifact_type = parse_artifact_type(self.artifact_type)
+        from zenml_cli.registry import Registry
+
+        self.artifact_type = Registry.artifact_type(self.artifact_type)
 
     @property
     def effective_type(self) -> ArtifactType | None:
-        return effective_artifact_type(self.artifact_type, self.is_model_artifact)
+        from zenml_cli.registry import Registry
+
+        return Registry.artifact_type(self.artifact_type, self.is_model_artifact)

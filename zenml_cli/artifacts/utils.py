@@ -132,8 +132,7 @@ def log_metadata(
                 "log_metadata outside a step needs a target: pass model_name= (and "
                 "model_version=) or artifact_name="
             )
-        step.step_run.run_metadata.update(_checked(metadata))
-        step.run_context.registry.write_run(step.pipeline_run)
+        registry.log_step_run_metadata(step.pipeline_run, step.step_run.name, metadata)
 
 
 def _is_running_output(artifact_name: str | None, artifact_version: str | None) -> bool:
@@ -142,12 +141,6 @@ def _is_running_output(artifact_name: str | None, artifact_version: str | None) 
     if step is None or artifact_name is None or artifact_version is not None:
         return False
     return step.output_name(artifact_name, "log_metadata") is not None
-
-
-def _checked(metadata: dict[str, Any]) -> dict[str, Any]:
-    from zenml_cli.core.metadata import checked_metadata
-
-    return checked_metadata(metadata)
 
 
 def log_model_metadata(
@@ -211,18 +204,16 @@ def log_step_metadata(
     if run_id is not None:
         run = registry.find_run(str(run_id))
     elif pipeline_name_id_or_prefix is not None:
-        runs = registry.list_runs(str(pipeline_name_id_or_prefix))
-        if not runs:
+        pipeline = registry.pipeline_name(str(pipeline_name_id_or_prefix))
+        newest = registry.list_runs(pipeline, sort_by="desc:created", size=1)
+        if not newest.items:
             raise MissingTargetError(f"pipeline '{pipeline_name_id_or_prefix}' has no runs")
-        run = runs[-1]
+        run = newest.items[0]
     elif step is not None:
         run = step.pipeline_run
     else:
         raise MissingTargetError("log_step_metadata(step_name=...) needs run_id= outside a run")
-    if step_name not in run.steps:
-        raise InvalidInputError(f"run '{run.name}' has no step '{step_name}'")
-    run.steps[step_name].run_metadata.update(_checked(metadata))
-    registry.write_run(run)
+    registry.log_step_run_metadata(run, step_name, metadata)
 
 
 def _step_model(what: str) -> Model:

@@ -205,7 +205,7 @@ def init(
         production_requires_staging=production_requires_staging,
     )
     render_write(config, output, verbose, title="config")
-    message(f"initialised {registry(ctx, for_init=True).store.dir}")
+    message(f"initialised {registry(ctx, for_init=True).store_dir}")
 
 
 def main() -> None:

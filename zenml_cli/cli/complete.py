@@ -111,13 +111,13 @@ def version_refs(ctx: Any, incomplete: str) -> list[str]:
 def offerable(name: str) -> bool:
     """Whether a model name or version reference from the store may be offered: a version
     number, or a name doctor accepts (no control characters, none of ``/\\:*?"<>|``, ...)."""
-    from zenml_cli.core.names import check_name
     from zenml_cli.errors import InvalidInputError
+    from zenml_cli.registry import Registry
 
     if is_number_text(name):
         return True
     try:
-        return check_name(name, "name") == name
+        return Registry.check_name(name, "name") == name
     except InvalidInputError:
         return False
 

@@ -45,11 +45,12 @@ def summarise_promotion(
     name: str,
     from_stage: str,
     to_stage: str,
-    archived: int | None,
+    described: str,
     gate: dict[str, Any] | None,
     why: str | None,
 ) -> None:
-    """Append a few lines on one promotion to ``$GITHUB_STEP_SUMMARY`` (nothing if unset)."""
+    """Append a few lines on one promotion to ``$GITHUB_STEP_SUMMARY`` (nothing if unset):
+    a heading, then ``described``, the sentence the CLI printed on stderr."""
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return
@@ -58,8 +59,7 @@ def summarise_promotion(
         f"### {code(model)} version {label}: {md(from_stage)} → **{md(to_stage)}**",
         "",
     ]
-    if archived:
-        lines.append(f"- archived version {md(archived)}")
+    lines.append(f"- {md(described)}")
     if gate:
         holder = gate["holder_value"] if gate["holder_value"] is not None else "nothing"
         rule = f"{gate['key']}:{gate['direction']}"

@@ -14,27 +14,21 @@ if TYPE_CHECKING:
 
 
 def describe_update(
-    result: VersionUpdate, message: str | None = None, *, note: str | None = None
+    result: VersionUpdate, message: str | None = None, *, rollback: bool = False
 ) -> str:
-    """Subject: what moved, what was archived, what was renamed (and ``note`` in brackets,
-    e.g. ``rollback``). Body: the message, then the gate's compared values."""
-    version = result.version
-    parts = []
-    change = result.stage_change
-    if change is not None and change.changed:
-        archived = f", archive version {change.archived}" if change.archived else ""
-        parts.append(f"{change.from_stage} -> {change.to_stage}{archived}")
-    if result.renamed_from is not None:
-        parts.append(f"rename '{result.renamed_from}' -> '{version.name}'")
-    what = "; ".join(parts) or "update fields"
+    """Subject: the update's description (``VersionUpdate.describe``, the same sentences the
+    CLI prints), marked ``(rollback)`` for one. Body: the message, then the gate's compared
+    values."""
+    what = "; ".join(result.describe(rollback=rollback))
+    if rollback:
+        what = f"{what} (rollback)"
     body = []
     if message and message.strip():
         body.append(message.strip())
+    change = result.stage_change
     if result.gate is not None and change is not None:
-        body.append(gate_line(result.gate, change.to_stage.value, version.number))
-    if note:
-        what = f"{what} ({note})"
-    return "\n\n".join([f"{version.model} version {version.number}: {what}", *body])
+        body.append(gate_line(result.gate, change.to_stage.value, result.version.number))
+    return "\n\n".join([what, *body])
 
 
 def gate_line(gate: dict[str, Any], stage: str, number: int) -> str:

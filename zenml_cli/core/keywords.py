@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
-    from zenml_cli.enums import ArtifactType, ModelStages
+    from zenml_cli.enums import ArtifactType, ExecutionStatus, ModelStages
 
 
 class ModelText(TypedDict, total=False):
@@ -47,6 +47,16 @@ class ModelFilters(TypedDict, total=False):
 
     name: str | None
     tag: str | None
+    sort_by: str
+    page: int
+    size: int
+
+
+class RunFilters(TypedDict, total=False):
+    """``core/run_listing.list_runs``."""
+
+    name: str | None
+    status: str | ExecutionStatus | None
     sort_by: str
     page: int
     size: int
@@ -105,6 +115,7 @@ class ArtifactFilters(TypedDict, total=False):
     name: str | None
     artifact_type: ArtifactType | str | None
     tag: str | None
+    sort_by: str
     page: int
     size: int
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -12,6 +13,8 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 20
+#: A page size that holds every item, for a Python caller that wants the whole list.
+EVERY_ITEM = sys.maxsize
 #: ZenML's name-filter operators: ``contains:abc``, ``startswith:x`` ... (plain text = equals).
 OPERATORS: dict[str, Callable[[str, str], bool]] = {
     "equals": lambda value, wanted: value == wanted,

@@ -168,9 +168,11 @@ def start_run(
     pipeline: str,
     run_name: str | None = None,
     substitutions: dict[str, str] | None = None,
+    config: dict[str, Any] | None = None,
 ) -> RunRecord:
     """A new run of ``pipeline``, written at once as ``running``. ``run_name`` may use
-    ``{date}``, ``{time}`` (of this start) and the keys of ``substitutions``."""
+    ``{date}``, ``{time}`` (of this start) and the keys of ``substitutions``; ``config`` is
+    the run's configuration as given."""
     from zenml_cli.core.names import check_name
     from zenml_cli.core.templates import substitute, time_substitutions
 
@@ -185,6 +187,7 @@ def start_run(
         pipeline=pipeline,
         start_time=timestamp(now),
         created_by=current_actor(),
+        config=dict(config or {}),
     )
     write_run(store, run)
     return run

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from string import Formatter
+from typing import TYPE_CHECKING
 
 from zenml_cli.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from zenml_cli.core.refs import VersionRef
+    from zenml_cli.enums import ModelStages
 
 
 def time_substitutions(moment: datetime) -> dict[str, str]:
@@ -45,3 +52,49 @@ def substitute(text: str, substitutions: dict[str, str], what: str = "name") -> 
             )
         out.append(str(substitutions[field]))
     return "".join(out)
+
+
+def run_substitutions(start_time: str, custom: Mapping[str, str]) -> dict[str, str]:
+    """A run's placeholders: ``{date}``, ``{time}`` of its start (a stored timestamp), then
+    the pipeline's own ``custom`` values."""
+    from zenml_cli.core.actor import from_timestamp
+
+    return {**time_substitutions(from_timestamp(start_time)), **custom}
+
+
+def model_reference(
+    name: str, version: str | int | ModelStages | None
+) -> tuple[str, VersionRef | None]:
+    """``Model(name, version)``'s name and version reference, checked now as far as they can
+    be: a version name with placeholders is checked once a run has filled them."""
+    from zenml_cli.core.names import check_name, check_version_name
+    from zenml_cli.core.refs import VersionRef
+
+    checked = check_name(name, "model name")
+    ref = VersionRef.parse(version) if version is not None else None
+    if ref is not None and ref.name is not None and not has_placeholders(ref.name):
+        check_version_name(ref.name)
+    return checked, ref
+
+
+def fill_model_reference(
+    name: str, ref: VersionRef | None, substitutions: dict[str, str] | None
+) -> tuple[str, VersionRef | None]:
+    """The model name and version reference with placeholders filled from
+    ``substitutions`` (``{date}`` and ``{time}`` of now when None, outside a run)."""
+    from zenml_cli.core.names import check_version_name
+    from zenml_cli.core.refs import VersionRef
+
+    named = ref is not None and ref.name is not None and has_placeholders(ref.name)
+    if not has_placeholders(name) and not named:
+        return name, ref
+    if substitutions is None:
+        from datetime import UTC
+
+        substitutions = time_substitutions(datetime.now(UTC))
+    name = substitute(name, substitutions, "model name")
+    if named and ref is not None and ref.name is not None:
+        ref = VersionRef.parse(substitute(ref.name, substitutions, "model version"))
+        if ref.name is not None:
+            check_version_name(ref.name)
+    return name, ref

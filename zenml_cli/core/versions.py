@@ -84,6 +84,15 @@ class VersionUpdate:
             data["gate"] = self.gate
         return data
 
+    def describe(self, *, rollback: bool = False) -> list[str]:
+        """One sentence per change, as stderr, the commit subject and the GitHub summary say
+        it (``core/update_notes.py``)."""
+        from zenml_cli.core.update_notes import describe_change
+
+        return describe_change(
+            self.version, self.stage_change, self.renamed_from, rollback=rollback
+        )
+
 
 def update_version(
     store: Store,

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from zenml_cli.core.history import HistoryEvent, replay, replay_order
+from zenml_cli.core.history import HistoryEvent
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.runs import RunRecord
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
@@ -25,7 +25,7 @@ from zenml_cli.registry import Registry
 #: already plain data, so the pages read it as it is.
 Event = HistoryEvent
 #: The core's one replay of a history (the timeline presents it, never re-derives it).
-replay_history = replay
+replay_history = Registry.replay
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ class Reader:
 
     # ----------------------------------------------------------------------------- helpers
     def _events(self, model: str) -> list[Event]:
-        return replay_order(self.registry.history(model))  # the order the core replays
+        return self.registry.replay_order(self.registry.history(model).items)  # as replayed
 
     def _artifact(self, link: ArtifactRef) -> ArtifactView:
         key = (link.name, link.version)
@@ -221,7 +221,7 @@ class Reader:
 def fresh_readers(registry: Registry) -> Callable[[], Reader]:
     """A factory of readers over a new Registry for the same project each call, so a
     long-lived server never answers from an object that cached an older config."""
-    root = registry.store.root
+    root = registry.root
     return lambda: Reader(Registry(root))
 
 

@@ -60,9 +60,9 @@ class Model:
         tags: list[str] | None = None,
         save_models_to_registry: bool = True,
     ) -> None:
-        from zenml_cli.core.names import check_name
+        from zenml_cli.registry import Registry
 
-        self.name = check_name(name, "model name")
+        self.name, _ = Registry.model_reference(name, None)
         #: The name as given: it may hold placeholders (``{team}_model``) filled per run.
         self._name_template = self.name
         self._set_version(version)
@@ -78,14 +78,9 @@ class Model:
         self._registry: Registry | None = None
 
     def _set_version(self, version: str | int | ModelStages | None) -> None:
-        from zenml_cli.core.names import check_version_name
-        from zenml_cli.core.refs import VersionRef
-        from zenml_cli.core.templates import has_placeholders
+        from zenml_cli.registry import Registry
 
-        ref = VersionRef.parse(version) if version is not None else None
-        named = ref.name if ref is not None else None
-        if named is not None and not has_placeholders(named):
-            check_version_name(named)
+        _, ref = Registry.model_reference(self._name_template, version)
         self._requested, self._ref = version, ref
         self._resolved: ModelVersionRecord | None = None
 
@@ -100,26 +95,9 @@ class Model:
     def _substituted(self, substitutions: dict[str, str] | None) -> tuple[str, VersionRef | None]:
         """The model name and version reference with placeholders filled: ``{date}`` and
         ``{time}`` (now, outside a run) and custom ``substitutions``."""
-        from zenml_cli.core.names import check_version_name
-        from zenml_cli.core.refs import VersionRef
-        from zenml_cli.core.templates import has_placeholders, substitute
+        from zenml_cli.registry import Registry
 
-        name, ref = self._name_template, self._ref
-        named = ref is not None and ref.name is not None and has_placeholders(ref.name)
-        if not has_placeholders(name) and not named:
-            return name, ref
-        if substitutions is None:
-            from datetime import UTC, datetime
-
-            from zenml_cli.core.templates import time_substitutions
-
-            substitutions = time_substitutions(datetime.now(UTC))
-        name = substitute(name, substitutions, "model name")
-        if named and ref is not None and ref.name is not None:
-            ref = VersionRef.parse(substitute(ref.name, substitutions, "model version"))
-            if ref.name is not None:
-                check_version_name(ref.name)
-        return name, ref
+        return Registry.fill_model_reference(self._name_template, self._ref, substitutions)
 
     def model_fields(self) -> NewModel:
         """The fields a missing model is created with (the text fields from the schema

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from zenml_cli.core.records import ModelRecord, ModelVersionRecord, as_tags
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord, Tag
 from zenml_cli.enums import LinkKind, ModelStages
 from zenml_cli.errors import NotFoundError
 
@@ -36,7 +36,7 @@ def _bound(cls: type[R], record: Any, registry: Registry) -> R:
     """A response of class ``cls`` holding ``record``'s fields, its tags as Tag objects, and
     the registry its methods call back into."""
     bound = cls(**_values(record))
-    bound.tags = as_tags(record.tags)
+    bound.tags = [Tag(tag) for tag in record.tags]
     bound._registry = registry
     return bound
 

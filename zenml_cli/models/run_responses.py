@@ -8,11 +8,11 @@ output) is exactly the core record's.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.core.artifacts.records import ArtifactVersionRecord
+from zenml_cli.core.listing import EVERY_ITEM
 from zenml_cli.core.runs import RunRecord, StepRunRecord
 from zenml_cli.enums import ExecutionStatus
 from zenml_cli.errors import InvalidInputError, NotFoundError
@@ -20,12 +20,13 @@ from zenml_cli.errors import InvalidInputError, NotFoundError
 if TYPE_CHECKING:
     from zenml_cli.registry import Registry
 
-#: Pipelines have no record of their own here: their id is derived from the name.
-PIPELINE_NAMESPACE = uuid.UUID("5b0c53f4-2a51-4b8e-9c7e-6f1d3a0c2b11")
-
 
 def pipeline_id(name: str) -> str:
-    return str(uuid.uuid5(PIPELINE_NAMESPACE, name))
+    """Pipelines have no record of their own here: their id is derived from the name
+    (``core/run_listing.pipeline_id``)."""
+    from zenml_cli.registry import Registry
+
+    return Registry.pipeline_id(name)
 
 
 class PipelineName(str):
@@ -152,8 +153,8 @@ class PipelineResponse:
     @property
     def runs(self) -> list[PipelineRunResponse]:
         """Its runs, newest first (as in ZenML)."""
-        found = self._registry.list_runs(self.name)
-        return [PipelineRunResponse.bind(run, self._registry) for run in reversed(found)]
+        found = self._registry.list_runs(self.name, sort_by="desc:created", size=EVERY_ITEM)
+        return [PipelineRunResponse.bind(run, self._registry) for run in found]
 
     def get_runs(self, **filters: Any) -> list[PipelineRunResponse]:
         """Its runs, newest first, filtered by exact field values (``status="completed"``)."""
@@ -165,7 +166,7 @@ class PipelineResponse:
 
     @property
     def num_runs(self) -> int:
-        return len(self._registry.list_runs(self.name))
+        return self._registry.list_runs(self.name, size=1).total
 
     @property
     def last_run(self) -> PipelineRunResponse:

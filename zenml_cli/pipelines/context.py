@@ -58,19 +58,14 @@ class RunContext:
         pipeline_model: Model | None,
         pipeline: RunPipeline | None = None,
     ) -> None:
-        from zenml_cli.core.actor import from_timestamp
-        from zenml_cli.core.templates import time_substitutions
-
         self.registry = registry
         self.run = run
         self.pipeline_model = pipeline_model
         self.pipeline = pipeline
-        started = from_timestamp(run.start_time)
         #: ``{date}``, ``{time}`` of the run's start and the pipeline's own substitutions.
-        self.substitutions = {
-            **time_substitutions(started),
-            **(pipeline.substitutions if pipeline is not None else {}),
-        }
+        self.substitutions = registry.run_substitutions(
+            run, pipeline.substitutions if pipeline is not None else {}
+        )
         self.finished_steps: set[str] = set()
         self._versions: dict[tuple[str, ...], ModelVersionRecord] = {}
         #: (model, number) of versions this run created, to mark them if the run fails.
@@ -108,15 +103,7 @@ class RunContext:
                 self.created.append((version.model, version.number))
             version = self.registry.attach_run(version.model, version.number, self.run.id)
             self._versions[key] = version
-            self.run.model_versions.append(
-                {
-                    "model": version.model,
-                    "number": version.number,
-                    "name": version.name,
-                    "id": version.id,
-                }
-            )
-            self.registry.write_run(self.run)
+            self.registry.record_run_model_version(self.run, version)
         # Pin it on the object too, so reading it after the run gives this run's version.
         model.pin(self._versions[key], self.registry)
         return self._versions[key]
@@ -195,13 +182,11 @@ class StepContext:
         """Metadata for one of this step's outputs (``output_name``; may be left out when the
         step has one output), attached to its artifact version when the step returns. A step
         without outputs keeps it as step run metadata (in the run manifest)."""
-        from zenml_cli.core.metadata import checked_metadata
-
-        checked = checked_metadata(metadata)
+        registry = self.run_context.registry
         if output_name is None and self.signature is not None and not self.signature.outputs:
-            self.step_run.run_metadata.update(checked)
-            self.run_context.registry.write_run(self.pipeline_run)
+            registry.log_step_run_metadata(self.pipeline_run, self.step_run.name, metadata)
             return
+        checked = registry.checked_metadata(metadata)
         target = self.output_name(output_name, "add_output_metadata")
         if target is None:
             raise StepContextError(f"step '{self.step_run.name}' has no output '{output_name}'")

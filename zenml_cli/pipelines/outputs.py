@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 from zenml_cli.artifacts.artifact_config import ArtifactConfig
-from zenml_cli.core.artifacts.types import effective_artifact_type
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import InvalidInputError
 from zenml_cli.pipelines.context import StepContext, registry_in_context
@@ -92,8 +91,8 @@ def save_in_context(
     is_deployment_artifact: bool = False,
 ) -> ArtifactVersionRecord:
     """Save, recording the producing run and step, and link to the step's model if any."""
-    artifact_type = effective_artifact_type(artifact_type, is_model_artifact)
     registry = step.run_context.registry if step else registry_in_context()
+    artifact_type = registry.artifact_type(artifact_type, is_model_artifact)
     record = registry.save_artifact(
         data,
         name,

@@ -155,41 +155,33 @@ class Pipeline:
         return {key: value for key, value in values.items() if value not in (None, {}, [])}
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from zenml_cli.core.names import check_name
-        from zenml_cli.enums import ExecutionStatus
         from zenml_cli.model import ACTIVE_SCOPE
         from zenml_cli.models.run_responses import PipelineRunResponse
         from zenml_cli.registry import Registry
 
         if ctx.current_run() is not None:  # composed into a running pipeline
             return self.entrypoint(*args, **self._arguments(args, kwargs))
-        check_name(self.name, "pipeline name")
+        Registry.check_name(self.name, "pipeline name")
         registry = Registry()
-        started = registry.start_run(self.name, self.run_name, self.substitutions)
+        started = registry.start_run(
+            self.name, self.run_name, self.substitutions, config=self.run_config()
+        )
         run_context = ctx.RunContext(registry, started, self.model, pipeline=self)
         run = run_context.run
-        run.config = self.run_config()
         token = ctx._RUN.set(run_context)
         scope_token = ACTIVE_SCOPE.set(run_context)
         try:
-            if run.config:
-                registry.write_run(run)
             if self.model is not None:
                 run_context.model_version_for(self.model)
             self.entrypoint(*args, **self._arguments(args, kwargs))
         except BaseException as exc:
-            run.status = ExecutionStatus.FAILED
             problems = run_context.mark_failed_versions()
-            run.error = "; ".join([f"{type(exc).__name__}: {exc}", *problems])
-            run.end_time = registry.now()
-            registry.write_run(run)
+            registry.fail_run(run, "; ".join([f"{type(exc).__name__}: {exc}", *problems]))
             raise
         finally:
             ACTIVE_SCOPE.reset(scope_token)
             ctx._RUN.reset(token)
-        run.status = ExecutionStatus.COMPLETED
-        run.end_time = registry.now()
-        registry.write_run(run)
+        registry.finish_run(run)
         return PipelineRunResponse.bind(run, registry)
 
     def __repr__(self) -> str:

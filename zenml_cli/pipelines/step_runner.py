@@ -98,7 +98,6 @@ class StepRunner:
     # ------------------------------------------------------------------------- running
     def run(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         from zenml_cli.core.runs import StepRunRecord
-        from zenml_cli.enums import ExecutionStatus
 
         run = self.run_context
         args, kwargs = _external(args), _external(kwargs)
@@ -108,10 +107,10 @@ class StepRunner:
         parameters = {k: v for k, v in arguments.items() if k not in inputs}
         key = caching.cache_key(self.step.entrypoint, parameters, inputs, self.signature)
         model = self.model
-        step_run = StepRunRecord(name=self.name, start_time=run.registry.now(), cache_key=key)
-        step_run.config = self._config_record(parameters)
-        run.run.steps[self.name] = step_run
-        run.registry.write_run(run.run)
+        step_run = StepRunRecord(
+            name=self.name, cache_key=key, config=self._config_record(parameters)
+        )
+        run.registry.start_step(run.run, step_run)
         context = ctx.StepContext(run.run, step_run, model, run, signature=self.signature)
         token = ctx._STEP.set(context)
         try:
@@ -131,20 +130,15 @@ class StepRunner:
                 self._save_outputs(context, result)
                 call_hook(self._hook("on_success"))
         except BaseException as exc:
-            step_run.status = ExecutionStatus.FAILED
-            step_run.error = f"{type(exc).__name__}: {exc}"
-            step_run.end_time = run.registry.now()
-            run.registry.write_run(run.run)
+            run.registry.fail_step(run.run, step_run, f"{type(exc).__name__}: {exc}")
             if isinstance(exc, Exception):
                 call_hook(self._hook("on_failure"), exc)
             raise
         finally:
             ctx._STEP.reset(token)
+        run.registry.finish_step(run.run, step_run)  # completed, or cached if it reused
         if reused is None:
-            step_run.status = ExecutionStatus.COMPLETED
             run.add_to_cache(step_run)
-        step_run.end_time = run.registry.now()
-        run.registry.write_run(run.run)
         run.finished_steps.update({self.name, self.step.name})
         return result
 

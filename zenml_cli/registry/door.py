@@ -21,15 +21,24 @@ from zenml_cli.registry.artifacts import ArtifactsDoor
 from zenml_cli.registry.links import LinksDoor
 from zenml_cli.registry.models import ModelsDoor
 from zenml_cli.registry.project import ProjectDoor
+from zenml_cli.registry.rules import RulesDoor
 from zenml_cli.registry.runs import RunsDoor
 from zenml_cli.registry.versions import VersionsDoor
 
 
-class Registry(ProjectDoor, ModelsDoor, VersionsDoor, LinksDoor, ArtifactsDoor, RunsDoor):
+class Registry(
+    ProjectDoor, ModelsDoor, VersionsDoor, LinksDoor, ArtifactsDoor, RunsDoor, RulesDoor
+):
     """The registry of one project (found like ``.git/`` unless ``project_dir`` is given).
 
     One class, written in rooms: ``registry/base.py`` (the store and the write), and a mixin
-    per area (``project``, ``models``, ``versions``, ``links``, ``artifacts``, ``runs``)."""
+    per area (``project``, ``models``, ``versions``, ``links``, ``artifacts``, ``runs``, and
+    ``rules``: the checks a front end applies before it has a store).
+
+    Every listing returns a ``Page`` (``core/listing.py``: items, index, max_size, total):
+    front ends never filter or page themselves. A model's history and ``versions_of`` are
+    one page of everything unless a size is asked for; only the word lists completion
+    offers (``model_names``, ``version_references``) are plain lists of names."""
 
     def __repr__(self) -> str:
         return f"Registry(project_dir={str(self.store.root)!r})"

@@ -12,6 +12,7 @@ from zenml_cli.store import Store
 if TYPE_CHECKING:
     from zenml_cli.core.artifacts.records import ArtifactVersionRecord
     from zenml_cli.core.deletes import Deleted
+    from zenml_cli.core.listing import Page
     from zenml_cli.core.records import ModelVersionRecord
 
 
@@ -62,11 +63,18 @@ class LinksDoor(RegistryBase):
         )
 
     def linked_artifacts(
-        self, model: str, ref: RefInput, kind: LinkKind | None = None
-    ) -> list[ArtifactVersionRecord]:
-        from zenml_cli.core import links
+        self,
+        model: str,
+        ref: RefInput,
+        kind: LinkKind | None = None,
+        page: int = 1,
+        size: int | None = None,
+    ) -> Page[ArtifactVersionRecord]:
+        """A page of the artifact versions linked to a model version (of ``kind``)."""
+        from zenml_cli.core import links, listing
 
-        return links.linked_artifacts(self.store, model, VersionRef.parse(ref), kind)
+        found = links.linked_artifacts(self.store, model, VersionRef.parse(ref), kind)
+        return listing.paginate(found, page, listing.DEFAULT_PAGE_SIZE if size is None else size)
 
     def find_linked(
         self,

@@ -80,11 +80,15 @@ class ModelsDoor(RegistryBase):
 
         return model_views.version_summary(self.store, model)
 
-    def versions_of(self, model: ModelRecord) -> list[ModelVersionRecord]:
-        """Every live version of a model record, by number."""
-        from zenml_cli.core import versions
+    def versions_of(
+        self, model: ModelRecord, page: int = 1, size: int | None = None
+    ) -> Page[ModelVersionRecord]:
+        """A page of the live versions of a model record, by number (without ``size``: all of
+        them, as one page)."""
+        from zenml_cli.core import listing, versions
 
-        return versions.read_versions(self.store, model)
+        found = versions.read_versions(self.store, model)
+        return listing.paginate(found, page, listing.EVERY_ITEM if size is None else size)
 
     def describe_model(self, name_or_id: str) -> dict[str, Any]:
         from zenml_cli.core import model_describe as model_views

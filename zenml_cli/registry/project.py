@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from zenml_cli.registry.base import RegistryBase
@@ -24,6 +25,16 @@ class ProjectDoor(RegistryBase):
         return self._write(
             lambda store: setup.init_store(store, **settings), lambda _: "initialise the store"
         )
+
+    @property
+    def root(self) -> Path:
+        """The project folder: the one that holds ``.zenml/``."""
+        return self.store.root
+
+    @property
+    def store_dir(self) -> Path:
+        """The ``.zenml/`` folder itself."""
+        return self.store.dir
 
     def environment(self) -> dict[str, str]:
         """What ``Client().active_stack`` / ``active_project`` / ``active_user`` describe:

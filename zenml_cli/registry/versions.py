@@ -140,7 +140,7 @@ class VersionsDoor(RegistryBase):
 
         return self._write(
             lambda store: rollback.rollback(store, str(model), stage, message=message),
-            lambda done: describe_update(done, message, note="rollback"),
+            lambda done: describe_update(done, message, rollback=True),
         )
 
     def set_stage(
@@ -181,15 +181,24 @@ class VersionsDoor(RegistryBase):
             f"no model version with id '{version_id}'; pass (model, version) instead"
         )
 
-    def history(self, model: str, ref: RefInput = None) -> list[HistoryEvent]:
-        """A model's events, oldest first; with ``ref``, only that version's."""
+    def history(
+        self, model: str, ref: RefInput = None, page: int = 1, size: int | None = None
+    ) -> Page[HistoryEvent]:
+        """A page of a model's events, oldest first (without ``size``: the whole history,
+        as one page); with ``ref``, only that version's."""
+        from zenml_cli.core import listing
         from zenml_cli.core import model_describe as model_views
 
         parsed = VersionRef.parse(ref) if ref is not None else None
-        return model_views.history_of(self.store, str(model), parsed)
+        found = model_views.history_of(self.store, str(model), parsed)
+        return listing.paginate(found, page, listing.EVERY_ITEM if size is None else size)
 
     def holders_at(self, model: str, moment: str) -> dict[str, int | None]:
+        """Who held staging and production at ``moment``: ISO 8601 text as a user writes it
+        (``Z`` or an offset; without one, UTC); exit 5 if it is not a time."""
         from zenml_cli.core import history
         from zenml_cli.core import model_describe as model_views
+        from zenml_cli.core.actor import parse_time
 
-        return history.holders_at(model_views.history_of(self.store, str(model)), moment)
+        at = parse_time(moment)
+        return history.holders_at(model_views.history_of(self.store, str(model)), at)

@@ -79,10 +79,7 @@ def _change(tags: list[str], target: dict[str, Any], *, remove: bool) -> None:
         if run is None and step is not None:
             run = step.pipeline_run
         assert run is not None
-        current = set(run.config.get("tags") or [])
-        changed = current - set(tags) if remove else current | set(tags)
-        run.config["tags"] = sorted(changed)
-        registry.write_run(run)
+        registry.tag_run(run, tags, remove=remove)
     else:
         raise MissingTargetError(
             "add_tags outside a step needs a target: artifact_name= (and artifact_version=), "

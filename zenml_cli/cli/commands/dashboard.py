@@ -65,7 +65,7 @@ def serve(
     from zenml_cli.dashboard.data import fresh_readers
     from zenml_cli.dashboard.serve import open_server
 
-    project = registry(ctx).store
+    project = registry(ctx)
     server = open_server(fresh_readers(registry(ctx)), host, port)
     try:
         url = server.url

@@ -23,6 +23,7 @@ from zenml_cli.cli.context import (
     confirm_or_refuse,
     registry,
 )
+from zenml_cli.cli.model_field_options import MODEL_FIELDS, with_model_field_options
 from zenml_cli.cli.render import (
     ListOutputFormat,
     OutputFormat,
@@ -31,8 +32,7 @@ from zenml_cli.cli.render import (
     render_record,
     render_write,
 )
-from zenml_cli.core.listing import paginate
-from zenml_cli.core.schema import MODEL_TEXT_FIELDS
+from zenml_cli.core.keywords import ModelText
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import UsageError
 
@@ -50,27 +50,6 @@ MODEL_PRIORITY = ("name", "production_version", "staging_version", "tags", "crea
 NameArg = Annotated[
     str,
     typer.Argument(help="Model name (or id).", show_default=False, autocompletion=model_names),
-]
-LicenseOpt = Annotated[
-    str | None, typer.Option("--license", "-l", help=MODEL_TEXT_FIELDS["license"])
-]
-DescriptionOpt = Annotated[
-    str | None, typer.Option("--description", "-d", help=MODEL_TEXT_FIELDS["description"])
-]
-AudienceOpt = Annotated[
-    str | None, typer.Option("--audience", "-a", help=MODEL_TEXT_FIELDS["audience"])
-]
-UseCasesOpt = Annotated[
-    str | None, typer.Option("--use-cases", "-u", help=MODEL_TEXT_FIELDS["use_cases"])
-]
-TradeoffsOpt = Annotated[
-    str | None, typer.Option("--tradeoffs", help=MODEL_TEXT_FIELDS["trade_offs"])
-]
-EthicalOpt = Annotated[
-    str | None, typer.Option("--ethical", "-e", help=MODEL_TEXT_FIELDS["ethics"])
-]
-LimitationsOpt = Annotated[
-    str | None, typer.Option("--limitations", help=MODEL_TEXT_FIELDS["limitations"])
 ]
 #: The older flag spelling, kept for scripts written against earlier releases.
 NoSaveOpt = Annotated[
@@ -117,6 +96,7 @@ def _boolean(value: str | None) -> bool | None:
 
 
 @app.command("register")
+@with_model_field_options
 def register(
     ctx: typer.Context,
     name_arg: Annotated[
@@ -125,13 +105,7 @@ def register(
     name: Annotated[
         str | None, typer.Option("--name", "-n", help="Model name (instead of the argument).")
     ] = None,
-    license: LicenseOpt = None,
-    description: DescriptionOpt = None,
-    audience: AudienceOpt = None,
-    use_cases: UseCasesOpt = None,
-    tradeoffs: TradeoffsOpt = None,
-    ethical: EthicalOpt = None,
-    limitations: LimitationsOpt = None,
+    fields: ModelText = MODEL_FIELDS,
     tag: TagOpt = None,
     save_models_to_registry: Annotated[
         str,
@@ -164,23 +138,17 @@ def register(
     chosen = name_arg if name_arg is not None else name
     if chosen is None:
         raise UsageError("missing model name; give it as NAME or --name")
-    fields: NewModel = {
-        "license": license,
-        "description": description,
-        "audience": audience,
-        "use_cases": use_cases,
-        "limitations": limitations,
-        "trade_offs": tradeoffs,
-        "ethics": ethical,
+    new: NewModel = {
+        **fields,
         "tags": tag,
         "save_models_to_registry": _boolean(save_models_to_registry) and not no_save,
     }
     project = registry(ctx, push=push, branch=branch, push_options=push_option)
     created = True
     if exist_ok:
-        record, created = project.ensure_model(chosen, **fields)
+        record, created = project.ensure_model(chosen, **new)
     else:
-        record = project.create_model(chosen, **fields)
+        record = project.create_model(chosen, **new)
     render_write(record.to_dict(), output, verbose, title=f"model {record.name}")
     if created:
         message(f"registered model '{record.name}'")
@@ -225,17 +193,12 @@ def describe(ctx: typer.Context, model: NameArg, output: OutputOpt = OutputForma
 
 
 @app.command("update")
+@with_model_field_options
 def update(
     ctx: typer.Context,
     model: NameArg,
     name: Annotated[str | None, typer.Option("--name", "-n", help="Rename the model.")] = None,
-    license: LicenseOpt = None,
-    description: DescriptionOpt = None,
-    audience: AudienceOpt = None,
-    use_cases: UseCasesOpt = None,
-    tradeoffs: TradeoffsOpt = None,
-    ethical: EthicalOpt = None,
-    limitations: LimitationsOpt = None,
+    fields: ModelText = MODEL_FIELDS,
     tag: TagOpt = None,
     remove_tag: Annotated[
         list[str] | None,
@@ -259,7 +222,7 @@ def update(
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Change a model's fields or tags, or rename it; unset options stay as they are."""
-    changes = (name, license, description, audience, use_cases, tradeoffs, ethical, limitations)
+    changes = (name, *fields.values())
     saving = False if no_save else _boolean(save_models_to_registry)
     if all(c is None for c in changes) and not tag and not remove_tag and (saving is None):
         raise UsageError("nothing to change; pass a field option, --name, --tag or --remove-tag")
@@ -269,13 +232,7 @@ def update(
         add_tags=tag,
         remove_tags=remove_tag,
         save_models_to_registry=saving,
-        license=license,
-        description=description,
-        audience=audience,
-        use_cases=use_cases,
-        trade_offs=tradeoffs,
-        ethics=ethical,
-        limitations=limitations,
+        **fields,
     )
     render_write(record.to_dict(), output, verbose, title=f"model {record.name}")
     message(f"updated model '{record.name}'")
@@ -312,8 +269,7 @@ def _linked_lister(kind: LinkKind) -> Callable[..., None]:
         size: SizeOpt = DEFAULT_SIZE,
         output: ListOutputOpt = ListOutputFormat.TABLE,
     ) -> None:
-        found = registry(ctx).linked_artifacts(model, version, kind)
-        result = paginate(found, page, size)
+        result = registry(ctx).linked_artifacts(model, version, kind, page, size)
         items = [record.to_dict() for record in result]
         render_list(items, result.pagination(), output, ARTIFACT_COLUMNS, title=f"{kind} artifacts")
 
@@ -328,7 +284,7 @@ def _runs(
     size: SizeOpt = DEFAULT_SIZE,
     output: ListOutputOpt = ListOutputFormat.TABLE,
 ) -> None:
-    result = paginate(registry(ctx).runs_of_version(model, version), page, size)
+    result = registry(ctx).runs_of_version(model, version, page, size)
     items = [run.to_dict() for run in result]
     render_list(items, result.pagination(), output, RUN_COLUMNS, title="runs")
 

@@ -37,13 +37,9 @@ def rollback(
     earlier holder. A second rollback returns to the version rolled back from. Use this, not
     git revert: history is append-only."""
     result = registry(ctx, push=push).rollback_version(model, stage, message=message_text)
-    moved, change = result.version, result.stage_change
-    assert change is not None  # a rollback always plans a stage change
-    archived = f"; archived version {change.archived}" if change.archived else ""
-    message(
-        f"rolled back {change.to_stage} of '{moved.model}' to version {moved.number} "
-        f"('{moved.name}'){archived}"
-    )
+    for line in result.describe(rollback=True):
+        message(line)
+    moved = result.version
     render_write(
         {**result.to_dict(), "rollback": True},
         output,

@@ -27,7 +27,6 @@ from zenml_cli.cli.render import (
     render_list,
     render_record,
 )
-from zenml_cli.core.actor import parse_time
 from zenml_cli.errors import UsageError
 
 VERSION_COLUMNS = ("model", "number", "name", "stage", "tags", "created", "created_by")
@@ -221,8 +220,7 @@ def history(
 ) -> None:
     """Show the model's stage changes, renames and deletes: who, when, from, to, why."""
     if at is not None:
-        moment = parse_time(at)
-        holders = {"model": model, "at": at, **registry(ctx).holders_at(model, moment)}
+        holders = {"model": model, "at": at, **registry(ctx).holders_at(model, at)}
         render_list([holders], None, output, list(holders), title=f"{model} at {at}")
         return
     events = registry(ctx).history(model, version)

@@ -135,36 +135,25 @@ def _refuse_empty_update(
 
 
 def _report_update(result: VersionUpdate, message_text: str | None) -> None:
-    """The stderr lines of an update (and the GitHub step summary of a promotion)."""
-    moved = result.version
-    change = result.stage_change
-    if result.renamed_from is not None:
-        message(
-            f"renamed version {moved.number} of '{moved.model}' from "
-            f"'{result.renamed_from}' to '{moved.name}'"
-        )
+    """The stderr lines of an update (the registry's description of it, then what a gate
+    compared), and the GitHub step summary of a promotion."""
+    described = result.describe()
+    for line in described:
+        message(line)
+    moved, change = result.version, result.stage_change
     if change is not None and change.changed:
-        archived = f"; archived version {change.archived}" if change.archived else ""
-        message(
-            f"moved version {moved.number} ('{moved.name}') of '{moved.model}' from "
-            f"{change.from_stage} to {change.to_stage}{archived}"
-        )
         summarise_promotion(
             moved.model,
             moved.number,
             moved.name,
             str(change.from_stage),
             str(change.to_stage),
-            change.archived,
+            described[-1],
             result.gate,
             message_text,
         )
-    elif change is not None:
-        message(f"version {moved.number} of '{moved.model}' is already in {change.to_stage}")
     if result.gate is not None:
         message(_gate_line(result.gate))
-    if not result.renamed_from and change is None:
-        message(f"updated version {moved.number} ('{moved.name}') of '{moved.model}'")
 
 
 def _gate_line(gate: dict[str, Any]) -> str:

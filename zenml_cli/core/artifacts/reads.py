@@ -13,6 +13,7 @@ from zenml_cli.core.names import (
 )
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import (
+    InvalidInputError,
     NotFoundError,
 )
 from zenml_cli.store import Manifest, Store
@@ -99,10 +100,14 @@ def list_versions(
     name: str | None = None,
     artifact_type: ArtifactType | str | None = None,
     tag: str | None = None,
+    sort_by: str = "number",
     page: int = 1,
     size: int = 20,
 ) -> Page[ArtifactVersionRecord]:
-    """Artifact versions by artifact name, then number; ``name`` takes ZenML's text filters."""
+    """Artifact versions by artifact name, then number (the only order: ``sort_by`` takes
+    ``number``); ``name`` takes ZenML's text filters."""
+    if sort_by not in ("number", "asc:number"):
+        raise InvalidInputError(f"cannot sort artifact versions by {sort_by!r}; use number")
     check_paging(page, size)
     kind = parse_artifact_type(artifact_type)
     match = text_matcher(name)
