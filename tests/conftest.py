@@ -1,20 +1,16 @@
-"""Shared fixtures: every test gets its own project folder and never touches the real cwd/home."""
+"""The one family of fixtures: every test gets its own project folder and never touches the
+real cwd or home. Helpers that are not fixtures live in ``tests/support/``."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from zenml_cli import Client
-from zenml_cli.cli.app import app
 from zenml_cli.core.actor import CI_USER_VARIABLES
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from support.running import Cli
 
 #: Suites that drive real processes, git remotes, servers or a browser: whole modules are
 #: ``slow`` so that ``pytest -m "not slow"`` (the fast loop in CONTRIBUTING.md) runs only the
@@ -77,7 +73,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Git without the developer's configuration, and editors that accept git's message
     (rebase --continue, merges). Suites with real git use it via ``usefixtures``."""
-    from git_support import isolated_git_env
+    from support.git import isolated_git_env
 
     for key, value in isolated_git_env(tmp_path).items():
         monkeypatch.setenv(key, value)
@@ -113,48 +109,22 @@ def iris(client: Client) -> Client:
     return client
 
 
-class Cli:
-    """Runs the Typer app in process, returning (exit_code, stdout, stderr)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, input: str | None = None) -> tuple[int, str, str]:
-        result = self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
-        return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture
 def cli(project: Path) -> Cli:
     return Cli(project)
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every committed-kind file under .zenml/ with its bytes (locks and caches excluded)."""
-    store = root / ".zenml"
-    files = {}
-    if store.exists():
-        for path in sorted(store.rglob("*")):
-            relative = path.relative_to(store).as_posix()
-            if path.is_file() and not relative.startswith((".locks/", ".cache/")):
-                files[relative] = path.read_bytes()
-    return files
+@pytest.fixture
+def sdk_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An initialised project folder for the SDK suites, made the current directory and
+    ``ZENML_PROJECT_DIR`` (subprocesses get the same isolation from ``support.sdk``)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("ZENML_PROJECT_DIR", str(root))
+    monkeypatch.setenv("ZENML_ACTOR", "tester")
+    monkeypatch.delenv("ZENML_LOCK_TIMEOUT", raising=False)
+    from zenml_cli.registry import Registry
 
-
-def run_zenml(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    """The installed console script in a real subprocess."""
-    full_env = {key: value for key, value in os.environ.items() if key != "ZENML_PROJECT_DIR"}
-    full_env.update({"ZENML_ACTOR": "tester", **(env or {})})
-    zenml = Path(sys.executable).with_name("zenml")
-    return subprocess.run(
-        [str(zenml), *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    Registry(root, require_store=False).init()  # an explicit project dir must hold a store
+    return root
