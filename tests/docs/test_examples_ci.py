@@ -1,6 +1,6 @@
 """The CI examples (GitHub Actions and GitLab) read right: they parse, trigger where they say,
 install zenml-cli from its source (it is not on PyPI), and hide no exit code. They are run
-step by step, copied into a fresh repository, in tests/test_examples_copied.py."""
+step by step, copied into a fresh repository, in tests/docs/test_examples_copied.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Issue 22: each CI example, copied alone into a fresh git repository (nothing else of this
 project there), runs its steps against a bare remote on a runner whose Python has no
-zenml-cli until a step installs it from the action's own source (tests/ci_runner.py).
+zenml-cli until a step installs it from the action's own source (tests/support/ci_runner.py).
 
 What it proves: every step fails with its failing command's exit code (a refused push is 8 in
 the step that pushed; a policy refusal is 4 in the promote step); an expected outcome (a stale

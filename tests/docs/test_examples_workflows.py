@@ -41,8 +41,8 @@ CI_WORKFLOWS = [
 
 
 def test_every_workflow_example_is_checked() -> None:
-    """The publish workflow here; the CI ones in tests/test_examples_ci.py and, copied into a
-    fresh repository and run, in tests/test_examples_copied.py."""
+    """The publish workflow here; the CI ones in tests/docs/test_examples_ci.py and, copied into a
+    fresh repository and run, in tests/docs/test_examples_copied.py."""
     assert sorted(WORKFLOWS) == sorted([PUBLISH, *CI_WORKFLOWS])
 
 
