@@ -87,8 +87,8 @@ def test_1_symlinked_lock_file_is_a_clear_error(store: Store, tmp_path: Path, cl
 
 
 # ---------------------------------------------------------------- 2. artifacts load by hash only
-# Covered by tests/store/test_artifact_stores.py::test_a_manifest_alone_never_runs_code (a manifest's
-# uri, or a hash naming a repository file, never makes load_artifact unpickle that file).
+# Covered by tests/store/test_artifact_stores.py::test_a_manifest_alone_never_runs_code (a
+# manifest's uri, or a hash naming a repository file, never makes load_artifact unpickle it).
 
 
 # ---------------------------------------------------------------- 3, 10, 17. strict YAML
