@@ -3,7 +3,9 @@ real cwd or home. Helpers that are not fixtures live in ``tests/support/``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -128,3 +130,12 @@ def sdk_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     Registry(root, require_store=False).init()  # an explicit project dir must hold a store
     return root
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium, one per module of browser tests (skips where it is missing)."""
+    from support.browser import headless_chromium
+
+    with headless_chromium() as driver:
+        yield driver

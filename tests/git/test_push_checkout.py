@@ -10,13 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_push_cli import zenml_popen
 
 from zenml_cli.errors import RemoteError
 from zenml_cli.store import git_cmd
 
 from support.git import clone, commit_elsewhere, git, make_remote, tip
-from support.running import run_zenml
+from support.running import run_zenml, zenml_popen
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 

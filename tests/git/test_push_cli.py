@@ -15,7 +15,7 @@ import pytest
 from zenml_cli import Client
 
 from support.git import clone, commit_elsewhere, git, make_remote, tip
-from support.running import run_zenml
+from support.running import run_zenml, zenml_popen
 
 pytestmark = pytest.mark.usefixtures("isolated_git")
 
@@ -23,16 +23,6 @@ pytestmark = pytest.mark.usefixtures("isolated_git")
 @pytest.fixture
 def remote(tmp_path: Path) -> Path:
     return make_remote(tmp_path)
-
-
-def zenml_popen(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    zenml = Path(sys.executable).with_name("zenml")
-    full = {k: v for k, v in os.environ.items() if k != "ZENML_PROJECT_DIR"}
-    full.update({"ZENML_ACTOR": cwd.name, **(env or {})})
-    return subprocess.Popen(
-        [str(zenml), *args], cwd=cwd, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
 
 
 def fresh_numbers(remote: Path, tmp_path: Path, model: str = "iris") -> list[int]:

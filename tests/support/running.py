@@ -15,7 +15,7 @@ from zenml_cli.cli.app import app
 
 from support.paths import REPO_ROOT
 
-__all__ = ["REPO_ROOT", "Cli", "run_zenml", "snapshot"]
+__all__ = ["REPO_ROOT", "Cli", "run_zenml", "snapshot", "zenml_popen"]
 
 
 class Cli:
@@ -58,3 +58,14 @@ def run_zenml(
         timeout=timeout,
         check=False,
     )
+
+
+def zenml_popen(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """The installed console script started in the background, acting as ``cwd``'s name."""
+    zenml = Path(sys.executable).with_name("zenml")
+    full = {k: v for k, v in os.environ.items() if k != "ZENML_PROJECT_DIR"}
+    full.update({"ZENML_ACTOR": cwd.name, **(env or {})})
+    return subprocess.Popen(
+        [str(zenml), *args], cwd=cwd, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip

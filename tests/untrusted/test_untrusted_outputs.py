@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import test_dashboard_browser
 
 from zenml_cli import Client
 from zenml_cli.dashboard import paths
@@ -25,8 +24,6 @@ from support.ci_runner import run_action_script as run_action
 from support.dashboard import serving
 from support.running import REPO_ROOT, run_zenml
 
-#: The module-scoped headless Chromium of the browser tests (skips where it is missing).
-browser = test_dashboard_browser.browser
 META_REFRESH = '<meta http-equiv="refresh" content="0;url=pwned.html">'
 
 
