@@ -3,6 +3,8 @@ real cwd or home. Helpers that are not fixtures live in ``tests/support/``."""
 
 from __future__ import annotations
 
+import socket
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -139,3 +141,37 @@ def browser() -> Iterator[Any]:
 
     with headless_chromium() as driver:
         yield driver
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server on a free port of 127.0.0.1; fails loudly if it does not answer."""
+    from moto.server import ThreadedMotoServer
+
+    from support.payload_stores import free_port
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except OSError as exc:
+        server.stop()
+        pytest.fail(f"the S3 test server did not start on {host}:{port}: {exc}")
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, object]]:
+    """A fresh bucket: (its s3:// URL with a prefix, an s3fs client)."""
+    import s3fs
+
+    from support.payload_stores import S3_ENV
+
+    for key, value in {**S3_ENV, "AWS_ENDPOINT_URL": s3_endpoint}.items():
+        monkeypatch.setenv(key, value)
+    fs = s3fs.S3FileSystem(skip_instance_cache=True)
+    bucket = f"zenml-{uuid.uuid4().hex[:12]}"
+    fs.mkdir(bucket)
+    yield f"s3://{bucket}/team/zenml", fs

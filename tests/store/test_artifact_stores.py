@@ -10,20 +10,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
-import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-S3_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
+from support.payload_stores import (
+    S3_ENV,
+    clone,
+    committed,
+    free_port,
+    git,
+    manifest,
+    py,
+    sha256_of,
+    zenml,
+)
 
 TRAIN = """
 from zenml_cli import Client, Model, save_artifact, step
@@ -54,65 +56,6 @@ LOAD = (
 )
 
 
-# ------------------------------------------------------------------------------ fixtures
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    """moto's S3 server on a free port of 127.0.0.1; fails loudly if it does not answer."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        socket.create_connection((host, port), timeout=10).close()
-    except OSError as exc:
-        server.stop()
-        pytest.fail(f"the S3 test server did not start on {host}:{port}: {exc}")
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, object]]:
-    """A fresh bucket: (its s3:// URL with a prefix, an s3fs client)."""
-    import s3fs
-
-    for key, value in {**S3_ENV, "AWS_ENDPOINT_URL": s3_endpoint}.items():
-        monkeypatch.setenv(key, value)
-    fs = s3fs.S3FileSystem(skip_instance_cache=True)
-    bucket = f"zenml-{uuid.uuid4().hex[:12]}"
-    fs.mkdir(bucket)
-    yield f"s3://{bucket}/team/zenml", fs
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENML_", "GITHUB_"))}
-    env.update({"ZENML_ACTOR": "tester", "GIT_AUTHOR_NAME": "t", "GIT_COMMITTER_NAME": "t"})
-    env.update({"GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_EMAIL": "t@t", **extra})
-    return env
-
-
-def py(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args], cwd=root, env=_env(**env), capture_output=True, text=True,
-        timeout=120, check=False,
-    )  # fmt: skip
-
-
-def zenml(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return py(root, "-m", "zenml_cli", *args, **env)
-
-
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, env=_env(), check=True, capture_output=True)
-
-
 def trained_project(tmp_path: Path, artifact_store: str | None) -> Path:
     """Clone A: a git repository whose training run saved into ``artifact_store``."""
     root = tmp_path / "a"
@@ -128,25 +71,6 @@ def trained_project(tmp_path: Path, artifact_store: str | None) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "train")
     return root
-
-
-def clone(source: Path, target: Path) -> Path:
-    git(source.parent, "clone", "-q", str(source), str(target))
-    return target
-
-
-def committed(root: Path) -> list[str]:
-    out = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True)
-    return out.stdout.split()
-
-
-def manifest(root: Path, name: str, version: str = "1") -> Path:
-    return root / ".zenml" / "artifacts" / name / f"{version}.yaml"
-
-
-def sha256_of(root: Path, name: str, version: str = "1") -> str:
-    line = next(x for x in manifest(root, name, version).read_text().splitlines() if "sha256" in x)
-    return line.split(":", 1)[1].strip()
 
 
 # ------------------------------------------------------------------------------ S3
@@ -213,7 +137,7 @@ def test_unreachable_s3_is_exit_8_and_writes_no_manifest(tmp_path: Path) -> None
     root = tmp_path / "p"
     (root / ".zenml").mkdir(parents=True)
     (root / ".zenml" / "config.yaml").write_text("format: 1\nartifact_store: s3://bucket/x\n")
-    env = {**S3_ENV, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{_free_port()}"}
+    env = {**S3_ENV, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
     saved = py(root, "-c", "from zenml_cli import save_artifact; save_artifact(1, 'a')", **env)
     assert saved.returncode == 1
     assert "artifact store s3://bucket/x failed" in saved.stderr and "RemoteError" in saved.stderr

@@ -23,16 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.store.test_artifact_stores import (
-    clone,
-    git,
-    manifest,
-    py,
-    s3,  # noqa: F401 - a fixture
-    s3_endpoint,  # noqa: F401 - a fixture
-    sha256_of,
-    zenml,
-)
+from support.payload_stores import clone, git, manifest, py, sha256_of, zenml
 
 EVIL_PICKLE = """
 import os, pickle, sys
