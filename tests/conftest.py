@@ -1,5 +1,7 @@
 """The one family of fixtures: every test gets its own project folder and never touches the
-real cwd or home. Helpers that are not fixtures live in ``tests/support/``."""
+real cwd or home. Helpers that are not fixtures live in ``tests/support/``. A module (or a
+test) that drives real processes, git remotes, servers or a browser is marked
+``pytest.mark.slow`` where it is written, so ``pytest -m "not slow"`` is the fast loop."""
 
 from __future__ import annotations
 
@@ -16,34 +18,16 @@ from zenml_cli.core.actor import CI_USER_VARIABLES
 
 from support.running import Cli
 
-#: Suites that drive real processes, git remotes, servers or a browser: whole modules are
-#: ``slow`` so that ``pytest -m "not slow"`` (the fast loop in CONTRIBUTING.md) runs only the
-#: in-process tests. One list, here, so a new real-process suite is added in one place.
-SLOW_MODULES = frozenset(
-    {
-        "test_artifact_stores",
-        "test_completion",
-        "test_concurrency",
-        "test_dashboard_browser",
-        "test_dashboard_serve",
-        "test_examples_ci",
-        "test_examples_sdk",
-        "test_examples_workflows",
-        "test_git_remote",
-        "test_installed",
-        "test_perf_imports",
-        "test_perf_prune",
-        "test_push_cli",
-        "test_sdk_concurrency",
-        "test_untrusted_git_settings",
-    }
-)
 
+@pytest.fixture(autouse=True)
+def _no_fsync() -> Iterator[None]:
+    """In-process writes skip fsync (``atomic.unsynced``): it guards against a power cut, which
+    no test survives, and on a busy disk it was half the fast loop's time. Writes stay atomic
+    (temp file + rename); tests that run the installed zenml in a process fsync as users do."""
+    from zenml_cli.store.atomic import unsynced
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.path.stem in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)
+    with unsynced():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,7 @@ def test_action_yml_is_a_composite_action_running_the_script() -> None:
     assert action["inputs"]["command"]["required"] is True
 
 
+@pytest.mark.slow
 def test_action_script_exposes_the_json_as_step_outputs(
     project: Path, client: Client, tmp_path: Path
 ) -> None:
@@ -53,6 +54,7 @@ def test_action_script_exposes_the_json_as_step_outputs(
     assert code == 4 and out["exit-code"] == "4"
 
 
+@pytest.mark.slow
 def test_promotion_writes_a_markdown_summary_when_github_asks(
     project: Path, client: Client, tmp_path: Path
 ) -> None:

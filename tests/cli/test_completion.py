@@ -14,6 +14,8 @@ from zenml_cli import Client
 
 from support.running import REPO_ROOT, run_zenml
 
+pytestmark = pytest.mark.slow  # real shells
+
 
 @pytest.fixture
 def store(project: Path, client: Client) -> Path:

@@ -137,6 +137,7 @@ def test_gate_refusals_exit_codes(
     assert (code, out) == (exit_code, "") and problem in err and err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_four_gated_promotions_at_once_leave_the_best_in_production(
     client: Client, project: Path
 ) -> None:

@@ -10,7 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from support.running import REPO_ROOT, run_zenml
+
+pytestmark = pytest.mark.slow  # the installed package in real processes
 
 
 def test_console_script_registers_promotes_and_lists(project: Path) -> None:

@@ -19,6 +19,8 @@ import pytest
 from zenml_cli.core import models, versions
 from zenml_cli.store import Store
 
+pytestmark = pytest.mark.slow  # fresh interpreters
+
 PROBE = """
 import json, sys
 argv = json.loads(sys.argv[1])

@@ -15,6 +15,8 @@ from zenml_cli.cli.prune import _command_path
 from zenml_cli.core import models, versions
 from zenml_cli.store import Store
 
+pytestmark = pytest.mark.slow  # fresh interpreters
+
 RUNNER = """
 import sys
 from zenml_cli.cli.app import app, main

@@ -19,6 +19,8 @@ from zenml_cli import Client, save_artifact
 from support.git import clone, git, isolated_git_env, make_remote, tip
 from support.running import REPO_ROOT, run_zenml, snapshot
 
+pytestmark = pytest.mark.slow  # the installed zenml in real processes
+
 
 def zenml(project: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return run_zenml(*args, cwd=project, env=env or None)

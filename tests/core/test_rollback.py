@@ -15,6 +15,8 @@ from zenml_cli.errors import InvalidInputError, NotFoundError
 from support.git import clone, git, isolated_git_env, make_remote
 from support.running import run_zenml, snapshot
 
+pytestmark = pytest.mark.slow  # the installed zenml in real processes
+
 
 @pytest.fixture
 def promoted(client: Client) -> Client:

@@ -18,6 +18,8 @@ from zenml_cli.dashboard import paths
 
 from support.dashboard import ACCURACY, HOSTILE, ODD_MODEL, serving, showcase
 
+pytestmark = pytest.mark.slow  # a real Chromium
+
 
 @pytest.fixture
 def site(client: Client, project: Path) -> Path:

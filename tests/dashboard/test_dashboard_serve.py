@@ -17,6 +17,8 @@ from zenml_cli.dashboard import paths
 from support.dashboard import START_TIMEOUT, serving, showcase
 from support.running import run_zenml
 
+pytestmark = pytest.mark.slow  # a real server
+
 
 def request(url: str, path: str, method: str = "GET") -> tuple[int, dict[str, str], str]:
     parts = urlsplit(url)

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 
 from support.running import REPO_ROOT
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = REPO_ROOT / "examples"
 CI_FILES = sorted([*EXAMPLES.rglob("*.yml"), REPO_ROOT / "action.yml"])

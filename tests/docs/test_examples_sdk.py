@@ -12,6 +12,8 @@ import pytest
 from support.paths import REPO_ROOT
 from support.sdk import run_in_project, zenml_json
 
+pytestmark = pytest.mark.slow  # each example in its own process
+
 EXAMPLES = sorted((REPO_ROOT / "examples").glob("*.py"))
 
 

@@ -14,6 +14,8 @@ from zenml_cli import Client
 
 from support.running import REPO_ROOT, run_zenml
 
+pytestmark = pytest.mark.slow  # the workflows' zenml steps in real processes
+
 WORKFLOWS = sorted((REPO_ROOT / "examples").rglob("*.yml"))
 PUBLISH = REPO_ROOT / "examples" / "github-pages" / "publish-dashboard.yml"
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from support.running import REPO_ROOT
@@ -42,6 +43,7 @@ def commands_with_expectations(text: str) -> list[tuple[str, str | None]]:
     return steps
 
 
+@pytest.mark.slow
 def test_the_tour_then_the_metrics_block_do_what_their_comments_say(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()

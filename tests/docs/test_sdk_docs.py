@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from support.paths import REPO_ROOT
 from support.sdk import run_in_project, zenml_json
+
+pytestmark = pytest.mark.slow  # the README's tour in a real process
 
 README = REPO_ROOT / "README.md"
 

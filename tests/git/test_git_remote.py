@@ -41,7 +41,7 @@ from support.git import (
 SETTINGS = GitSettings()
 
 
-pytestmark = pytest.mark.usefixtures("isolated_git")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
 
 @pytest.fixture

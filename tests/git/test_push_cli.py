@@ -17,7 +17,7 @@ from zenml_cli import Client
 from support.git import clone, commit_elsewhere, git, make_remote, tip
 from support.running import run_zenml, zenml_popen
 
-pytestmark = pytest.mark.usefixtures("isolated_git")
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
 
 @pytest.fixture

@@ -294,6 +294,7 @@ def test_pandas_frames_round_trip() -> None:
     assert load_artifact("frame").equals(frame)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="sklearn not installed")
 def test_sklearn_estimators_are_model_artifacts() -> None:
     from sklearn.linear_model import LinearRegression

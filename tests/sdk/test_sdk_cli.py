@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 from zenml_cli import ArtifactConfig, Model, pipeline, save_artifact, step
 from zenml_cli.cli.app import app
 
+pytestmark = pytest.mark.slow  # the installed zenml in real processes
+
 
 def zenml(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args), catch_exceptions=False)

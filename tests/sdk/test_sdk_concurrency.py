@@ -13,6 +13,8 @@ from zenml_cli import Client
 
 from support.sdk import subprocess_env
 
+pytestmark = pytest.mark.slow
+
 RUNNER = """
 import sys
 from typing import Annotated

@@ -27,6 +27,8 @@ from support.payload_stores import (
     zenml,
 )
 
+pytestmark = pytest.mark.slow  # real S3 server, git clones, separate processes
+
 TRAIN = """
 from zenml_cli import Client, Model, save_artifact, step
 

@@ -22,6 +22,8 @@ import pytest
 
 from zenml_cli import Client
 
+pytestmark = pytest.mark.slow  # real shells
+
 ZSH = shutil.which("zsh")
 FISH = shutil.which("fish")
 BASH = shutil.which("bash")

@@ -29,6 +29,7 @@ def _link(path: Path, target: Path) -> None:
     path.symlink_to(target)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("relative", "reader"),
     [
@@ -50,6 +51,7 @@ def test_a_store_file_linked_elsewhere_is_never_read(
     assert "symbolic link" in done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_a_committed_link_in_a_pull_request_is_refused_in_a_fresh_clone(
     iris: Client, project: Path, secret: Path, tmp_path: Path
 ) -> None:

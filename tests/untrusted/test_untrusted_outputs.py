@@ -24,6 +24,8 @@ from support.ci_runner import run_action_script as run_action
 from support.dashboard import serving
 from support.running import REPO_ROOT, run_zenml
 
+pytestmark = pytest.mark.slow  # the installed zenml and the action script in real processes
+
 META_REFRESH = '<meta http-equiv="refresh" content="0;url=pwned.html">'
 
 

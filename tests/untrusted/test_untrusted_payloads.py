@@ -365,6 +365,7 @@ def test_put_to_s3_replaces_a_same_size_impostor(tmp_path: Path, bucket: tuple[s
     assert load(root, "a").stdout.strip() == repr(data)
 
 
+@pytest.mark.slow
 def test_migrate_and_put_to_a_folder_replace_a_same_size_impostor(tmp_path: Path) -> None:
     root = tmp_path / "p"
     (root / ".zenml").mkdir(parents=True)
@@ -408,6 +409,7 @@ def sparse_archive(top: str, real_size: int) -> bytes:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_a_sparse_folder_payload_never_expands(tmp_path: Path) -> None:
     root = tmp_path / "p"
     (root / ".zenml").mkdir(parents=True)

@@ -44,6 +44,7 @@ def zenml(project: Path, *args: str) -> tuple[str, str]:
     return result.stdout, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [
@@ -66,6 +67,7 @@ def test_tables_show_escapes_as_text_and_start_no_workflow_command(
         assert "\\x1b]0;owned\\x07" in wide and "\\u202eevil" in wide
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["model", "version"])
 def test_yaml_starts_no_workflow_command_and_reads_back_exactly(
     hostile: Client, project: Path, kind: str
@@ -90,6 +92,7 @@ def test_json_escapes_c1_controls_and_reads_back_exactly(hostile: Client, projec
     assert json.loads(out)["run_metadata"] == {COMMAND: ESCAPES, "delta": -0.5}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
 def test_csv_cells_never_run_as_a_formula(hostile: Client, project: Path, fmt: str) -> None:
     out, _ = zenml(project, "model", "version", "list", "iris", "-o", fmt)
@@ -102,6 +105,7 @@ def test_csv_cells_never_run_as_a_formula(hostile: Client, project: Path, fmt: s
     assert row["name"] == "iris"
 
 
+@pytest.mark.slow
 def test_stderr_messages_carry_no_escape_or_workflow_command(
     hostile: Client, project: Path
 ) -> None:
