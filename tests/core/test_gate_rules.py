@@ -143,6 +143,8 @@ def test_a_better_candidate_passes_and_the_record_says_what_was_compared() -> No
         (0.2, 0.2, False, False),
         (0.3, 0.2, False, False),
         (2, 1.5, True, True),  # ints and floats compare
+        (10**400, 1e308, True, True),  # an int past float's range compares exactly
+        (1e308, 10**400, True, False),
     ],
 )
 def test_a_gate_passes_only_a_strictly_better_value(
@@ -213,6 +215,8 @@ def test_a_gate_needs_a_stage_with_one_holder() -> None:
         (-3, True),
         (0.5, True),
         (1e308, True),
+        (10**400, True),  # past float's range, still a finite number (no OverflowError)
+        (-(10**400), True),
         (math.nan, False),
         (math.inf, False),
         (True, False),

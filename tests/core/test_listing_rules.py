@@ -154,6 +154,8 @@ def test_a_metadata_condition_knows_its_key() -> None:
         (Condition("metadata.auc", ">=", "0.9"), 10, True),  # 10 > 0.9 as numbers, not text
         (Condition("metadata.auc", ">=", "0.9"), math.nan, False),
         (Condition("metadata.auc", ">=", "0.9"), math.inf, False),
+        (Condition("metadata.auc", ">=", "0.9"), 10**400, True),  # no OverflowError
+        (Condition("metadata.auc", "<", "0.9"), -(10**400), True),
         (Condition("metadata.auc", ">=", "0.9"), "0.95", False),  # text is not a measurement
         (Condition("metadata.auc", "!=", "0.9"), MISSING, False),  # missing never matches
         (Condition("metadata.auc", "==", "nan"), "nan", True),  # failed runs are findable
@@ -181,6 +183,12 @@ def test_metadata_sorts_put_failed_and_missing_measurements_last_both_ways() -> 
     descending = metadata_sort(list(values), values.__getitem__, descending=True)
     assert ascending == ["f", "a", "c", "e", "b", "d", "g"]
     assert descending == ["c", "a", "f", "b", "e", "d", "g"]
+
+
+def test_metadata_sorts_place_integers_past_floats_range_exactly() -> None:
+    values = {"big": 10**400, "max": 1e308, "neg": -(10**400), "zero": 0}
+    ordered = metadata_sort(list(values), values.__getitem__, descending=True)
+    assert ordered == ["big", "max", "zero", "neg"]
 
 
 def test_metadata_sorts_keep_ties_in_their_incoming_order() -> None:

@@ -5,6 +5,7 @@ or write through a link (store/atomic.py), and times keep one format (core/actor
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from zenml_cli.core.actor import (
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store.atomic import append_line, atomic_write, link_out_of
 from zenml_cli.store.config import GitSettings, StoreConfig
+from zenml_cli.store.git_intents import Intent
 from zenml_cli.store.layout import TEMP_PREFIX
 from zenml_cli.store.payload_options import ALLOWED, ENVIRONMENT, checked_options
 from zenml_cli.store.payloads import REMOTE_SCHEMES
@@ -290,3 +292,44 @@ def test_a_write_applied_for_someone_else_names_them(monkeypatch: pytest.MonkeyP
             assert (current_actor(), current_ci_run()) == ("inner", None)
         assert current_actor() == "owner"
     assert current_ci_run() == "GITHUB_RUN_ID=77.2"
+
+
+# ------------------------------------------------------------------ queued intents
+
+
+def intent_text(**changes: Any) -> str:
+    data = {"kind": "create_version", "args": {"model": "iris"}, "actor": "a", "ci_run": None}
+    data["expires"] = 1_900_000_000.5
+    return json.dumps({**data, **changes})
+
+
+def test_a_well_formed_intent_parses_and_writes_back_the_same_body() -> None:
+    intent = Intent.parse("id-1", "abc", intent_text())
+    assert intent is not None and (intent.kind, intent.actor, intent.expires) == (
+        "create_version",
+        "a",
+        1_900_000_000.5,
+    )
+    again = Intent.parse("id-1", "abc", intent.body())
+    assert again == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json",
+        "[]",
+        intent_text(kind=1),
+        intent_text(args=[]),
+        intent_text(actor=None),
+        intent_text(expires="soon"),
+        intent_text(expires=True),
+        intent_text(ci_run=5),
+        intent_text(expires=10**400),  # past float's range: ignored, not an OverflowError
+        intent_text(expires=-(10**400)),
+        '{"kind": "create_version", "args": {}, "actor": "a", "expires": NaN}',
+        '{"kind": "create_version", "args": {}, "actor": "a", "expires": Infinity}',
+    ],
+)
+def test_a_malformed_intent_from_the_remote_is_ignored(text: str) -> None:
+    assert Intent.parse("id-1", "abc", text) is None
