@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -40,21 +41,24 @@ def _plain(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
 
 
-def table(capsys: pytest.CaptureFixture[str], width: int, **kw: Any) -> tuple[str, str]:
-    import os
+@pytest.fixture
+def table(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., tuple[str, str]]:
+    """Renders ITEMS as a table at a width (stdout is piped: $COLUMNS is the width)."""
 
-    os.environ["COLUMNS"] = str(width)
-    try:
-        render.render_list(ITEMS, PAGE, "table", COLUMNS, title="versions", **kw)
-    finally:
-        del os.environ["COLUMNS"]
-    captured = capsys.readouterr()
-    return captured.out, captured.err
+    def draw(width: int, **options: Any) -> tuple[str, str]:
+        monkeypatch.setenv("COLUMNS", str(width))
+        render.render_list(ITEMS, PAGE, "table", COLUMNS, title="versions", **options)
+        captured = capsys.readouterr()
+        return captured.out, captured.err
+
+    return draw
 
 
 @pytest.mark.parametrize("width", [200, 100, 80, 60, 40])
-def test_a_table_fits_the_width_it_is_given(capsys: pytest.CaptureFixture[str], width: int) -> None:
-    out, err = table(capsys, width, priority=["number", "stage", "name"])
+def test_a_table_fits_the_width_it_is_given(table: Any, width: int) -> None:
+    out, err = table(width, priority=["number", "stage", "name"])
     lines = out.splitlines()
     assert lines[0] == "versions"
     assert all(len(line) <= width for line in lines), (width, out)
@@ -62,16 +66,16 @@ def test_a_table_fits_the_width_it_is_given(capsys: pytest.CaptureFixture[str], 
     assert "production" in out
 
 
-def test_dropped_columns_are_named_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
-    out, err = table(capsys, 24, priority=["number", "stage"])
+def test_dropped_columns_are_named_on_stderr(table: Any) -> None:
+    out, err = table(24, priority=["number", "stage"])
     header = out.splitlines()[1]
     assert header.split() == ["number", "stage"]
     assert "not shown at 24 columns" in err and "-o json" in err
     assert "description" in err and "by" in err  # created_by's short label
 
 
-def test_long_text_folds_onto_more_lines(capsys: pytest.CaptureFixture[str]) -> None:
-    out, _ = table(capsys, 80)
+def test_long_text_folds_onto_more_lines(table: Any) -> None:
+    out, _ = table(80)
     body = out.splitlines()[2:]
     assert len(body) > len(ITEMS)  # the descriptions folded
     assert not any(line.endswith(" ") for line in body)
@@ -94,16 +98,14 @@ def test_a_cell_folds_at_a_late_space_else_at_the_width(
     assert render._fold(text, width) == lines
 
 
-def test_a_wide_table_keeps_every_column_on_one_line_per_row(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    out, err = table(capsys, 400)
+def test_a_wide_table_keeps_every_column_on_one_line_per_row(table: Any) -> None:
+    out, err = table(400)
     assert len(out.splitlines()) == 2 + len(ITEMS)
     assert "not shown" not in err
 
 
-def test_paging_is_told_on_stderr_so_stdout_stays_data(capsys: pytest.CaptureFixture[str]) -> None:
-    _, err = table(capsys, 200, newest="desc:number")
+def test_paging_is_told_on_stderr_so_stdout_stays_data(table: Any) -> None:
+    _, err = table(200, newest="desc:number")
     assert "page 1 of 2 (5 in all); next: --page 2" in err
     assert "newest first: --sort-by desc:number" in err
 
