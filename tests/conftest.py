@@ -1,49 +1,33 @@
-"""Shared fixtures: every test gets its own project folder and never touches the real cwd/home."""
+"""The one family of fixtures: every test gets its own project folder and never touches the
+real cwd or home. Helpers that are not fixtures live in ``tests/support/``. A module (or a
+test) that drives real processes, git remotes, servers or a browser is marked
+``pytest.mark.slow`` where it is written, so ``pytest -m "not slow"`` is the fast loop."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import socket
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from zenml_cli import Client
-from zenml_cli.cli.app import app
 from zenml_cli.core.actor import CI_USER_VARIABLES
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-#: Suites that drive real processes, git remotes, servers or a browser: whole modules are
-#: ``slow`` so that ``pytest -m "not slow"`` (the fast loop in CONTRIBUTING.md) runs only the
-#: in-process tests. One list, here, so a new real-process suite is added in one place.
-SLOW_MODULES = frozenset(
-    {
-        "test_artifact_stores",
-        "test_completion",
-        "test_concurrency",
-        "test_dashboard_browser",
-        "test_dashboard_serve",
-        "test_examples_ci",
-        "test_examples_sdk",
-        "test_examples_workflows",
-        "test_git_remote",
-        "test_installed",
-        "test_perf_imports",
-        "test_perf_prune",
-        "test_push_cli",
-        "test_sdk_concurrency",
-        "test_untrusted_git_settings",
-    }
-)
+from support.running import Cli
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.path.stem in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)
+@pytest.fixture(autouse=True)
+def _no_fsync() -> Iterator[None]:
+    """In-process writes skip fsync (``atomic.unsynced``): it guards against a power cut, which
+    no test survives, and on a busy disk it was half the fast loop's time. Writes stay atomic
+    (temp file + rename); tests that run the installed zenml in a process fsync as users do."""
+    from zenml_cli.store.atomic import unsynced
+
+    with unsynced():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -77,7 +61,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Git without the developer's configuration, and editors that accept git's message
     (rebase --continue, merges). Suites with real git use it via ``usefixtures``."""
-    from git_support import isolated_git_env
+    from support.git import isolated_git_env
 
     for key, value in isolated_git_env(tmp_path).items():
         monkeypatch.setenv(key, value)
@@ -113,48 +97,65 @@ def iris(client: Client) -> Client:
     return client
 
 
-class Cli:
-    """Runs the Typer app in process, returning (exit_code, stdout, stderr)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.runner = CliRunner()
-
-    def __call__(self, *args: str, input: str | None = None) -> tuple[int, str, str]:
-        result = self.runner.invoke(app, list(args), input=input, catch_exceptions=False)
-        return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture
 def cli(project: Path) -> Cli:
     return Cli(project)
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every committed-kind file under .zenml/ with its bytes (locks and caches excluded)."""
-    store = root / ".zenml"
-    files = {}
-    if store.exists():
-        for path in sorted(store.rglob("*")):
-            relative = path.relative_to(store).as_posix()
-            if path.is_file() and not relative.startswith((".locks/", ".cache/")):
-                files[relative] = path.read_bytes()
-    return files
+@pytest.fixture
+def sdk_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An initialised project folder for the SDK suites, made the current directory and
+    ``ZENML_PROJECT_DIR`` (subprocesses get the same isolation from ``support.sdk``)."""
+    root = tmp_path / "project"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("ZENML_PROJECT_DIR", str(root))
+    monkeypatch.setenv("ZENML_ACTOR", "tester")
+    monkeypatch.delenv("ZENML_LOCK_TIMEOUT", raising=False)
+    from zenml_cli.registry import Registry
+
+    Registry(root, require_store=False).init()  # an explicit project dir must hold a store
+    return root
 
 
-def run_zenml(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess[str]:
-    """The installed console script in a real subprocess."""
-    full_env = {key: value for key, value in os.environ.items() if key != "ZENML_PROJECT_DIR"}
-    full_env.update({"ZENML_ACTOR": "tester", **(env or {})})
-    zenml = Path(sys.executable).with_name("zenml")
-    return subprocess.run(
-        [str(zenml), *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium, one per module of browser tests (skips where it is missing)."""
+    from support.browser import headless_chromium
+
+    with headless_chromium() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's S3 server on a free port of 127.0.0.1; fails loudly if it does not answer."""
+    from moto.server import ThreadedMotoServer
+
+    from support.payload_stores import free_port
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except OSError as exc:
+        server.stop()
+        pytest.fail(f"the S3 test server did not start on {host}:{port}: {exc}")
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, object]]:
+    """A fresh bucket: (its s3:// URL with a prefix, an s3fs client)."""
+    import s3fs
+
+    from support.payload_stores import S3_ENV
+
+    for key, value in {**S3_ENV, "AWS_ENDPOINT_URL": s3_endpoint}.items():
+        monkeypatch.setenv(key, value)
+    fs = s3fs.S3FileSystem(skip_instance_cache=True)
+    bucket = f"zenml-{uuid.uuid4().hex[:12]}"
+    fs.mkdir(bucket)
+    yield f"s3://{bucket}/team/zenml", fs

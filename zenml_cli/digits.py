@@ -2,7 +2,7 @@
 
 Only ASCII digits are numbers. ``str.isdigit`` also accepts ``"²"`` and ``"٣"``, which ``int``
 then refuses or reads as another number, so a bare ``.isdigit()`` anywhere else is a bug
-(``tests/test_rules.py`` finds one).
+(``tests/core/test_rules.py`` finds one).
 """
 
 from __future__ import annotations

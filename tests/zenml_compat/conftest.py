@@ -7,10 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sdk_support import sdk_project  # noqa: F401 - a fixture this one builds on
 
 
 @pytest.fixture(autouse=True)
-def fresh_project(sdk_project: Path) -> Path:  # noqa: F811 - the imported fixture
+def fresh_project(sdk_project: Path) -> Path:
     """Every case runs in its own new project folder (the SDK tests' fixture)."""
     return sdk_project

@@ -3,7 +3,7 @@
 ``Registry`` methods take these as ``**keywords: Unpack[...]``, so a front end that passes a
 misspelt or mistyped keyword fails ``mypy --strict`` instead of at run time, and the core
 function each one reaches checks the same set. Each mirrors that core function's keyword
-parameters (``tests/test_layers.py`` holds them equal).
+parameters (``tests/core/test_layers.py`` holds them equal).
 """
 
 from __future__ import annotations

@@ -72,7 +72,8 @@ def is_finite_number(value: Any) -> bool:
     never win a gate."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return math.isfinite(value)
+    # Every int is finite; math.isfinite would convert one past float's range and overflow.
+    return isinstance(value, int) or math.isfinite(value)
 
 
 #: What ``lookup`` returns for a key that is not there (None is a value a key can hold).

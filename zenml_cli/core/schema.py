@@ -4,7 +4,7 @@
 manifest, the checks, ``Model.model_fields`` and the CLI's help; ``VERSION_FIELDS`` drives a
 version manifest's encoding, its checked parsing and its fast parsing. The public Python
 signatures (``Client.create_model``, ``Model(...)``) still spell the ZenML parameters out, so
-that readers and type checkers see them; ``tests/test_schema.py`` keeps them equal to this.
+that readers and type checkers see them; ``tests/core/test_schema.py`` keeps them equal to this.
 
 Each field has a *kind*, which knows how to read it fast (``fast``: the value, or ``BAD`` when
 it is not exactly what zenml-cli writes, which sends the manifest down the checking path), how

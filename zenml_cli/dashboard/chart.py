@@ -35,10 +35,14 @@ def chart(key: str, rows: Sequence[Any], href: Any) -> str:
             return LEFT + (WIDTH - LEFT - RIGHT) / 2
         return LEFT + (number - x_low) / (x_high - x_low) * (WIDTH - LEFT - RIGHT)
 
+    # Halved: the span of two finite floats (1e308 - -1e308) would overflow to inf.
+    half_span = y_high / 2 - y_low / 2
+
     def y(value: float) -> float:
-        if y_high == y_low:
+        if half_span == 0:  # one value (or two too close to tell apart): a flat line
             return TOP + (HEIGHT - TOP - BOTTOM) / 2
-        return HEIGHT - BOTTOM - (value - y_low) / (y_high - y_low) * (HEIGHT - TOP - BOTTOM)
+        share = (value / 2 - y_low / 2) / half_span
+        return HEIGHT - BOTTOM - share * (HEIGHT - TOP - BOTTOM)
 
     coords = [(x(row.number), y(float(value))) for row, value in points]
     parts = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -97,7 +98,8 @@ def is_number(value: Any) -> bool:
     """Numeric for charts: int or finite float, and never bool."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return math.isfinite(value)
+    # A chart draws floats: an int past float's range cannot be placed (float() overflows).
+    return abs(value) <= sys.float_info.max if isinstance(value, int) else math.isfinite(value)
 
 
 def size_text(size: int | None) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -81,6 +82,8 @@ class Intent:
             return None
         if not isinstance(expires, int | float) or isinstance(expires, bool):
             return None
+        if isinstance(expires, int) and abs(expires) > sys.float_info.max:
+            return None  # a JSON integer past float's range (math.isfinite would overflow)
         if not math.isfinite(expires) or (ci_run is not None and not isinstance(ci_run, str)):
             return None
         return cls(intent_id, kind, args, actor, ci_run, float(expires), oid)

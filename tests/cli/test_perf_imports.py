@@ -1,0 +1,129 @@
+"""Import costs are part of the contract (DESIGN.md section 6): each check runs in a fresh
+interpreter and inspects ``sys.modules`` after the command, so nothing here is timed.
+
+- ``import zenml_cli`` imports neither typer nor rich (pipeline code pays for what it uses);
+- read-only commands never import filelock (only a write takes a lock);
+- the CLI never imports rich: not for tables (drawn by ``cli/render.py``), ``-o json`` or help.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zenml_cli.core import models, versions
+from zenml_cli.store import Store
+
+pytestmark = pytest.mark.slow  # fresh interpreters
+
+PROBE = """
+import json, sys
+argv = json.loads(sys.argv[1])
+if argv is None:
+    import zenml_cli
+    code = 0
+else:
+    from zenml_cli.cli.app import app
+    try:
+        app(argv)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code or 0
+watched = ("typer", "rich", "filelock", "yaml", "click")
+print(json.dumps({"code": code, "loaded": [m for m in watched if m in sys.modules]}))
+"""
+
+
+def loaded_after(argv: list[str] | None, project: Path) -> set[str]:
+    """Top-level packages among typer/rich/filelock/yaml/click loaded after running ``argv``."""
+    env = dict(os.environ, ZENML_PROJECT_DIR=str(project), ZENML_ACTOR="tester")
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(argv)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0, proc.stderr
+    return set(report["loaded"])
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("imports")
+    os.environ.setdefault("ZENML_ACTOR", "tester")
+    store = Store(root)
+    models.create_model(store, "iris")
+    for _ in range(3):
+        versions.create_version(store, "iris")
+    versions.update_version(store, "iris", 2, stage="production")
+    return root
+
+
+def test_import_zenml_cli_imports_neither_typer_nor_rich(project: Path) -> None:
+    loaded = loaded_after(None, project)
+    assert "typer" not in loaded
+    assert "rich" not in loaded
+    assert "click" not in loaded
+    assert "filelock" not in loaded
+
+
+READ_ONLY = [
+    ["model", "list", "-o", "json"],
+    ["model", "describe", "iris", "-o", "json"],
+    ["model", "version", "list", "--model", "iris", "-o", "json"],
+    ["model", "version", "list", "iris", "-o", "csv"],
+    ["model", "version", "describe", "iris", "latest", "-o", "json"],
+    ["model", "version", "describe", "iris", "production", "-o", "yaml"],
+    ["model", "version", "history", "iris", "-o", "json"],
+    ["doctor", "-o", "json"],
+    ["--help"],
+    ["model", "version", "list", "--help"],
+]
+
+
+@pytest.mark.parametrize("argv", READ_ONLY, ids=" ".join)
+def test_read_only_commands_import_neither_filelock_nor_rich(
+    argv: list[str], project: Path
+) -> None:
+    loaded = loaded_after(argv, project)
+    assert "filelock" not in loaded
+    assert "rich" not in loaded
+
+
+def test_table_output_does_not_import_rich(project: Path) -> None:
+    # Tables are drawn by cli/render.py itself: a 1,000-row table no longer costs rich's ~500 ms.
+    assert "rich" not in loaded_after(["model", "list"], project)
+
+
+def test_write_commands_take_a_lock(project: Path) -> None:
+    assert "filelock" in loaded_after(["model", "version", "create", "iris", "-o", "json"], project)
+
+
+def test_a_room_of_a_package_does_not_load_the_package_facade() -> None:
+    """``core/artifacts/__init__.py`` re-exports saving, reading and the doctor's checks
+    lazily: a step output needs only the artifact-type rule, not the rest of the package."""
+    probe = (
+        "import sys, json; import zenml_cli.pipelines.outputs; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('zenml_cli.core.'))))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded = set(json.loads(proc.stdout))
+    assert "zenml_cli.core.artifacts.types" in loaded
+    assert loaded.isdisjoint(
+        {
+            "zenml_cli.core.artifacts.saves",
+            "zenml_cli.core.artifacts.migrate",
+            "zenml_cli.core.doctor.artifacts",
+        }
+    )
