@@ -136,7 +136,10 @@ def test_demo_script_runs(project: Path) -> None:
     changed = [ln for ln in result.stdout.splitlines() if ln[:1] in "+-" and ln[:3] not in "---+++"]
     assert changed[0] == "-  staging: null" and len(changed) == 2
     assert re.fullmatch(r"\+  staging: \{number: 2, id: [0-9a-f-]{36}\}", changed[1])
-    assert "gate auc:higher passed: 0.94 (version 1 has 0.91)" in result.stderr
+    assert (
+        "gate auc:higher passed: version 2 has auc=0.94; production (version 1) has auc=0.91"
+        in result.stderr
+    )
     assert not (project / ".zenml").exists()  # the demo works in its own temp folder
     removed = result.stderr.strip().splitlines()[-1]
     assert removed.startswith("Done; the demo folder ")

@@ -15,9 +15,10 @@ import pytest
 import yaml
 
 from zenml_cli.cli import render
-from zenml_cli.core.commit_notes import describe_created, describe_update, gate_line
+from zenml_cli.core.commit_notes import describe_created, describe_update
 from zenml_cli.core.records import ModelVersionRecord
 from zenml_cli.core.stages.policies import StageChange
+from zenml_cli.core.update_notes import describe_gate
 from zenml_cli.core.versions import VersionUpdate
 from zenml_cli.enums import ModelStages
 
@@ -195,7 +196,7 @@ def test_a_gated_promotion_gives_the_compared_values_in_the_body() -> None:
             "holder_value": 0.91}  # fmt: skip
     text = describe_update(VersionUpdate(version(), change, gate=gate))
     assert text.split("\n\n")[1] == (
-        "Gate auc:higher: version 3 has auc=0.95; production (version 2) has auc=0.91"
+        "gate auc:higher passed: version 3 has auc=0.95; production (version 2) has auc=0.91"
     )
 
 
@@ -206,15 +207,18 @@ def test_a_gated_promotion_gives_the_compared_values_in_the_body() -> None:
         (3, None, "; it already held production"),
         (2, None, "; production (version 2) has no auc"),
         (2, 0.5, "; production (version 2) has auc=0.5"),
+        (2, "nan", "; production (version 2) has auc=nan, not a finite number: treated as missing"),
     ],
 )
 def test_a_gate_line_says_what_the_holder_had(
-    holder: int | None, holder_value: float | None, ending: str
+    holder: int | None, holder_value: float | str | None, ending: str
 ) -> None:
-    gate = {"key": "auc", "direction": "higher", "candidate": 0.9, "holder": holder,
-            "holder_value": holder_value}  # fmt: skip
-    line = gate_line(gate, "production", 3)
-    assert line == "Gate auc:higher: version 3 has auc=0.9" + ending
+    gate: dict[str, object] = {"key": "auc", "direction": "higher", "candidate": 0.9,
+                               "holder": holder, "holder_value": holder_value}  # fmt: skip
+    if isinstance(holder_value, str):  # what gates.py records for a value it could not use
+        gate.update(holder_value=None, holder_value_ignored=holder_value)
+    line = describe_gate(gate, "production", 3)
+    assert line == "gate auc:higher passed: version 3 has auc=0.9" + ending
 
 
 def test_a_registration_names_the_version_only_when_it_has_a_name() -> None:

@@ -165,6 +165,8 @@ def test_a_pushed_promotion_commit_is_a_full_audit_in_git_log(remote: Path, tmp_
     assert said in promoted.stderr.splitlines()  # the commit says what stderr said
     body = git(remote, "log", "-1", "--format=%b", "main")
     assert "beats production on the holdout set" in body
-    assert "Gate auc:higher: version 2 has auc=0.95; production (version 1) has auc=0.9" in body
+    gate = "gate auc:higher passed: version 2 has auc=0.95; production (version 1) has auc=0.9"
+    assert gate in body.splitlines()
+    assert gate in promoted.stderr.splitlines()  # the body says what stderr said
     actor = git(remote, "log", "-1", "--format=%(trailers:key=Zenml-Actor,valueonly)", "main")
     assert actor == "ci@runner-7"  # the message's forged line is not a trailer

@@ -25,24 +25,10 @@ def describe_update(
     body = []
     if message and message.strip():
         body.append(message.strip())
-    change = result.stage_change
-    if result.gate is not None and change is not None:
-        body.append(gate_line(result.gate, change.to_stage.value, result.version.number))
+    gate = result.describe_gate()
+    if gate is not None:
+        body.append(gate)
     return "\n\n".join([what, *body])
-
-
-def gate_line(gate: dict[str, Any], stage: str, number: int) -> str:
-    """``Gate auc:higher: version 3 has auc=0.95; production (version 2) has auc=0.91``."""
-    key = gate.get("key")
-    said = f"Gate {key}:{gate.get('direction')}: version {number} has {key}={gate.get('candidate')}"
-    holder = gate.get("holder")
-    if holder is None:
-        return f"{said}; {stage} was empty"
-    if holder == number:
-        return f"{said}; it already held {stage}"
-    if gate.get("holder_value") is None:
-        return f"{said}; {stage} (version {holder}) has no {key}"
-    return f"{said}; {stage} (version {holder}) has {key}={gate.get('holder_value')}"
 
 
 def describe_deleted(done: Deleted) -> str:

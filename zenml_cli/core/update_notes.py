@@ -8,7 +8,7 @@ different stories.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from zenml_cli.core.records import ModelVersionRecord
@@ -49,3 +49,28 @@ def describe_change(
     if not lines:
         lines.append(f"updated version {version.number} ('{version.name}') of '{version.model}'")
     return lines
+
+
+def describe_gate(gate: dict[str, Any], stage: str, number: int) -> str:
+    """What a passed ``--if-better`` gate compared, e.g. ``gate auc:higher passed: version 3
+    has auc=0.95; production (version 2) has auc=0.91``: the CLI's stderr line and the body
+    of a pushed commit."""
+    key = gate.get("key")
+    said = (
+        f"gate {key}:{gate.get('direction')} passed: version {number} has "
+        f"{key}={gate.get('candidate')}"
+    )
+    holder = gate.get("holder")
+    if holder is None:
+        return f"{said}; {stage} was empty"
+    if holder == number:
+        return f"{said}; it already held {stage}"
+    if "holder_value_ignored" in gate:
+        ignored = gate["holder_value_ignored"]
+        return (
+            f"{said}; {stage} (version {holder}) has {key}={ignored}, "
+            "not a finite number: treated as missing"
+        )
+    if gate.get("holder_value") is None:
+        return f"{said}; {stage} (version {holder}) has no {key}"
+    return f"{said}; {stage} (version {holder}) has {key}={gate.get('holder_value')}"

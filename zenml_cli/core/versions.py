@@ -93,6 +93,16 @@ class VersionUpdate:
             self.version, self.stage_change, self.renamed_from, rollback=rollback
         )
 
+    def describe_gate(self) -> str | None:
+        """What a passed ``--if-better`` gate compared, as stderr and the commit body say it;
+        None without a gate."""
+        from zenml_cli.core.update_notes import describe_gate
+
+        change = self.stage_change
+        if self.gate is None or change is None:
+            return None
+        return describe_gate(self.gate, str(change.to_stage), self.version.number)
+
 
 def update_version(
     store: Store,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -152,18 +152,6 @@ def _report_update(result: VersionUpdate, message_text: str | None) -> None:
             result.gate,
             message_text,
         )
-    if result.gate is not None:
-        message(_gate_line(result.gate))
-
-
-def _gate_line(gate: dict[str, Any]) -> str:
-    """What ``--if-better`` compared, for a passed gate."""
-    against = (
-        f"version {gate['holder']} has {gate['holder_value']}"
-        if gate["holder_value"] is not None
-        else f"version {gate['holder']} has {gate['key']}={gate['holder_value_ignored']}, "
-        "not a finite number: treated as missing"
-        if "holder_value_ignored" in gate
-        else "no value to beat"
-    )
-    return f"gate {gate['key']}:{gate['direction']} passed: {gate['candidate']} ({against})"
+    gate = result.describe_gate()
+    if gate is not None:
+        message(gate)
