@@ -110,9 +110,12 @@ def test_write_commands_take_a_lock(project: Path) -> None:
 
 def test_a_room_of_a_package_does_not_load_the_package_facade() -> None:
     """``core/artifacts/__init__.py`` re-exports saving, reading and the doctor's checks
-    lazily: a step output needs only the artifact-type rule, not the rest of the package."""
+    lazily: a step output needs only the artifact-type rule (``core/artifacts/types``, asked
+    through the registry's rules), not the rest of the package."""
     probe = (
         "import sys, json; import zenml_cli.pipelines.outputs; "
+        "from zenml_cli.registry.rules import RulesDoor; "
+        "RulesDoor.artifact_type(None, is_model_artifact=True); "
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('zenml_cli.core.'))))"
     )
     proc = subprocess.run(
