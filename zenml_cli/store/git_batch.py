@@ -49,7 +49,7 @@ from zenml_cli.store.git_remote import (
     commit_message,
     give_up_if_spent,
 )
-from zenml_cli.store.git_repo import Repo
+from zenml_cli.store.git_repo import Identity, Repo
 from zenml_cli.store.git_workspace import Workspace
 from zenml_cli.store.transacted import Transacted
 
@@ -96,6 +96,8 @@ class _Landing(Generic[T]):
     result: T | None = None
     own_landed: bool = False
     writes: int = 0
+    #: The tip the landing commit was built on.
+    parent: str | None = None
 
 
 @dataclass
@@ -103,7 +105,7 @@ class _Batched(Generic[T]):
     repo: Repo
     settings: GitSettings
     branch: str
-    identity: list[str]
+    identity: Identity
     actor: str
     ci_run: str | None
     applier: Applier
@@ -111,6 +113,8 @@ class _Batched(Generic[T]):
     clock: Callable[[], float]
     wall: Callable[[], float]
     rtt: float = field(default=1.0)
+    #: Local refs the last fetch left; None before the first fetch finished.
+    local_refs: tuple[str, ...] | None = None
 
     @property
     def where(self) -> str:
@@ -118,10 +122,12 @@ class _Batched(Generic[T]):
 
     def fetch(self) -> View:
         started = self.clock()
+        self.local_refs = None  # a failed fetch may leave refs: list them when dropping
         view = git_intents.fetch_view(
             self.repo, self.settings.remote, self.branch, self.tx, self.wall()
         )
         self.rtt = max(0.01, self.clock() - started)
+        self.local_refs = view.local_refs
         return view
 
     # ----------------------------------------------------------------------- one landing
@@ -190,13 +196,13 @@ class _Batched(Generic[T]):
             message = commit_message(lines[0], self.actor)
         else:
             message = git_intents.landing_message(lines, self.actor if own_op else None, landed)
-        commit = self.repo.commit_tree(tree, view.tip, message, self.identity)
+        commit = self.repo.commit_as(self.identity, tree, [view.tip], message)
         consumed = [(intent.ref, intent.oid) for intent, _ in landed] + list(view.garbage)
         pushed = git_intents.push_landing(
             self.repo, self.settings.remote, commit, self.branch, consumed
         )
         if pushed.ok:
-            landing.commit, landing.writes = commit, len(lines)
+            landing.commit, landing.writes, landing.parent = commit, len(lines), view.tip
             return landing
         if git_cmd.is_race(pushed):
             return None
@@ -254,8 +260,8 @@ class _Batched(Generic[T]):
             if rank == 0 or self._stalled(moved, rank):
                 landing = self._land_queued(self.fetch(), own)
                 if landing is not None and landing.own_landed and landing.commit:
-                    return Transacted(landing.result, landing.commit, polls,
-                                      self.note(landing.commit, writes=landing.writes))  # fmt: skip
+                    note = self.note(landing.commit, writes=landing.writes, parent=landing.parent)
+                    return Transacted(landing.result, landing.commit, polls, note)
                 continue  # lost the race (or landed others only): look again at once
             low, high = POLL_PAUSE
             sleep(low + (high - low) * rng() + POLL_PER_RANK * rank)
@@ -283,7 +289,10 @@ class _Batched(Generic[T]):
         finally:
             workspace.close()
 
-    def note(self, commit: str, *, attempts: int = 1, writes: int = 1, queued: bool = False) -> str:
+    def note(
+        self, commit: str, *, attempts: int = 1, writes: int = 1, queued: bool = False,
+        parent: str | None = None,
+    ) -> str:  # fmt: skip
         if queued:
             said = f"queued, landed in {commit[:7]} on {self.where} by another runner"
         else:
@@ -291,7 +300,7 @@ class _Batched(Generic[T]):
             more = f", with {writes - 1} queued write(s) of others" if writes > 1 else ""
             said = f"pushed {commit[:7]} to {self.where}{tries}{more}"
         try:
-            hint = fast_forward(self.repo, self.branch, commit)
+            hint = fast_forward(self.repo, self.branch, commit, parent)
         except (RemoteError, OSError) as exc:  # the write landed: exit 8 would say it had not
             hint = f"could not update your checkout ({exc}); run 'git pull --ff-only'"
         return said + (f"; {hint}" if hint else "")
@@ -329,11 +338,11 @@ def transact(
     landing carries the queued writes it finds."""
     if not queue_enabled():
         request = None
-    repo = Repo.of(project_root)
+    repo = Repo.of(project_root, settings.remote)
     repo.require_remote(settings.remote, settings.branch)
     branch = settings.branch or repo.default_branch(settings.remote)
     repo.sweep_stale_work_areas()
-    tx = _Batched[T](repo, settings, branch, repo.identity_args(), actor, ci_run, applier,
+    tx = _Batched[T](repo, settings, branch, Identity(), actor, ci_run, applier,
                      repo.new_tx_id(), clock, wall)  # fmt: skip
     deadline = clock() + settings.push_timeout
     try:
@@ -350,7 +359,8 @@ def transact(
             landing = tx.land(view, operation, describe, None)
             if landing is not None:
                 commit = landing.commit
-                note = tx.note(commit, attempts=number, writes=landing.writes) if commit else (
+                note = tx.note(commit, attempts=number, writes=landing.writes,
+                               parent=view.tip) if commit else (
                     f"no change to the registry; nothing pushed to {tx.where}"
                 )  # fmt: skip
                 return Transacted(landing.result, commit, number, note)  # type: ignore[arg-type]
@@ -363,4 +373,4 @@ def transact(
             give_up_if_spent(settings, number, tx.where, clock() + pause > deadline)
             sleep(pause)
     finally:
-        git_intents.drop_seen(repo, tx.tx)
+        git_intents.drop_seen(repo, tx.tx, tx.local_refs)

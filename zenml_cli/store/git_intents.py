@@ -29,7 +29,7 @@ from typing import Any
 from zenml_cli.digits import is_number_text
 from zenml_cli.store import git_cmd
 from zenml_cli.store.git_cmd import NETWORK_TIMEOUT, GitResult
-from zenml_cli.store.git_repo import Repo
+from zenml_cli.store.git_repo import Identity, Repo
 
 PENDING_PREFIX = "refs/zenml/pending/"
 #: Where one transaction keeps its fetched copy of the queue (pruned on every fetch).
@@ -115,6 +115,8 @@ class View:
     store_tree: str
     pending: tuple[Intent, ...]
     garbage: tuple[tuple[str, str], ...]  # (ref, oid)
+    #: The local refs this fetch left (the tip's and the queue's copies), for ``drop_seen``.
+    local_refs: tuple[str, ...] = ()
 
     def ids(self) -> frozenset[str]:
         return frozenset(intent.id for intent in self.pending)
@@ -146,7 +148,12 @@ def fetch_view(repo: Repo, remote: str, branch: str, tx: str, now: float) -> Vie
         else:
             pending.append(intent)
     pending.sort(key=lambda intent: intent.id)
-    return View(tip, tip_tree, store_tree, tuple(pending), tuple(garbage))
+    local = (
+        tip_ref,
+        *(seen + i.id for i in pending),
+        *(seen + r.removeprefix(PENDING_PREFIX) for r, _ in garbage),
+    )
+    return View(tip, tip_tree, store_tree, tuple(pending), tuple(garbage), local)
 
 
 def list_queue(repo: Repo, remote: str, branch: str) -> tuple[str, list[str]]:
@@ -171,20 +178,22 @@ def list_queue(repo: Repo, remote: str, branch: str) -> tuple[str, list[str]]:
     return tip, sorted(ids)
 
 
-def drop_seen(repo: Repo, tx: str) -> None:
-    """Forget one transaction's local copy of the queue and of the tip."""
-    refs = repo.git("for-each-ref", "--format=%(refname)", f"{SEEN_PREFIX}{tx}/").out.split()
-    lines = [f"delete {ref}" for ref in [*refs, f"refs/zenml/tx/{tx}"]]
+def drop_seen(repo: Repo, tx: str, refs: tuple[str, ...] | None = None) -> None:
+    """Forget one transaction's local copy of the queue and of the tip: ``refs``, the ones
+    its last fetch left (``View.local_refs``; each fetch prunes the queue's copies that left
+    the remote), so one process deletes them; None lists them first."""
+    if refs is None:
+        refs = tuple(
+            repo.git("for-each-ref", "--format=%(refname)", f"{SEEN_PREFIX}{tx}/").out.split()
+        )
+    lines = [f"delete {ref}" for ref in dict.fromkeys([*refs, f"refs/zenml/tx/{tx}"])]
     git_cmd.run(["update-ref", "--stdin"], cwd=repo.top, stdin="\n".join(lines) + "\n")
 
 
-def publish(repo: Repo, remote: str, intent: Intent, identity: list[str]) -> Intent | None:
+def publish(repo: Repo, remote: str, intent: Intent, identity: Identity) -> Intent | None:
     """Queue ``intent`` on the remote; the published intent, or None if the remote refused
     the ref (a server that allows only branches: the caller falls back to plain retries)."""
-    oid = git_cmd.check(
-        [*identity, "commit-tree", repo.empty_tree(), "-F", "-"], cwd=repo.top,
-        stdin=intent.body(),
-    )  # fmt: skip
+    oid = repo.commit_as(identity, repo.empty_tree(), [], intent.body())
     pushed = repo.git("push", "--porcelain", remote, f"{oid}:{intent.ref}", timeout=NETWORK_TIMEOUT)
     if not pushed.ok:
         return None
