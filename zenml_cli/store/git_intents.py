@@ -190,9 +190,14 @@ def drop_seen(repo: Repo, tx: str, refs: tuple[str, ...] | None = None) -> None:
     git_cmd.run(["update-ref", "--stdin"], cwd=repo.top, stdin="\n".join(lines) + "\n")
 
 
-def publish(repo: Repo, remote: str, intent: Intent, identity: Identity) -> Intent | None:
+def publish(
+    repo: Repo, remote: str, intent: Intent, identity: Identity | list[str]
+) -> Intent | None:
     """Queue ``intent`` on the remote; the published intent, or None if the remote refused
-    the ref (a server that allows only branches: the caller falls back to plain retries)."""
+    the ref (a server that allows only branches: the caller falls back to plain retries).
+    ``identity``: the transaction's (``Repo.commit_as``), or ``-c`` arguments as given."""
+    if not isinstance(identity, Identity):
+        identity = Identity(list(identity))
     oid = repo.commit_as(identity, repo.empty_tree(), [], intent.body())
     pushed = repo.git("push", "--porcelain", remote, f"{oid}:{intent.ref}", timeout=NETWORK_TIMEOUT)
     if not pushed.ok:

@@ -1,0 +1,121 @@
+"""How many git processes one ``--push`` write spawns (issue 21.2: "no more git processes per
+write than the work needs"), pinned so the count cannot creep back up.
+
+A ``git`` wrapper first on PATH logs every invocation and runs the real git; the installed
+``zenml`` writes through a real bare remote on local disk. Git's own children (upload-pack,
+index-pack, ...) run from git's exec path, not PATH, so only the processes zenml starts are
+counted: exactly what the engine can change.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from git_support import clone, git, make_remote
+
+from conftest import run_zenml
+
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
+
+#: Every git call of one pushed write on the default branch (queue on, nobody else writing),
+#: in order, and why it is there. 26 before issue 21.2 (27 with the ``ls-remote``).
+ONE_WRITE = [
+    "rev-parse",  # the repository, the project's prefix, the git dir, the remote's HEAD
+    "config",  # git.remote names a remote of this clone (never a URL: DESIGN section 12)
+    "fetch",  # the branch tip and the queue of pending writes, in one round trip
+    "cat-file",  # the tip's commit, root tree (for the graft) and .zenml tree, at once
+    "for-each-ref",  # the queued writes the fetch brought (their messages are the data)
+    "read-tree",  # the private work area moved to the tip's .zenml (only changed files)
+    "add",  # stage what the command wrote there
+    "write-tree",  # ... as the new .zenml tree
+    "mktree",  # the tip's root tree with .zenml replaced (one level: store at the top)
+    "commit-tree",  # the commit, on the tip
+    "push",  # the compare-and-swap on the remote branch (atomic with the queue's refs)
+    "rev-parse",  # the user's checkout: HEAD's branch and commit, under the checkout lock
+    "status",  # its .zenml/ is clean (and the index's stat data fresh) before moving it
+    "read-tree",  # the checkout's files moved to the new commit, as a fast-forward would
+    "update-ref",  # the branch moved, compare-and-swap on the old commit
+    "update-ref",  # the transaction's private refs (the fetched tip, the queue) dropped
+]
+
+
+def git_wrapper(folder: Path) -> dict[str, str]:
+    """A ``git`` on PATH that logs its arguments (one call a line) and runs the real git;
+    the environment that puts it first."""
+    real = shutil.which("git")
+    assert real is not None
+    folder.mkdir()
+    log = folder / "calls.log"
+    wrapper = folder / "git"
+    wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    return {"PATH": f"{folder}{os.pathsep}{os.environ['PATH']}", "ZENML_TEST_GIT_LOG": str(log)}
+
+
+def verbs(log: Path) -> list[str]:
+    """The git subcommand of each logged call (skipping ``--git-dir X --work-tree Y``)."""
+    found = []
+    for line in log.read_text().splitlines():
+        words = line.split()
+        while words and words[0].startswith("-"):
+            words = words[2:] if words[0] in ("--git-dir", "--work-tree", "-c") else words[1:]
+        found.append(words[0] if words else "")
+    return found
+
+
+def counted(mine: Path, env: dict[str, str], *args: str) -> list[str]:
+    log = Path(env["ZENML_TEST_GIT_LOG"])
+    log.write_text("")
+    done = run_zenml(*args, "--push", cwd=mine, env=env)
+    assert done.returncode == 0, done.stderr
+    return verbs(log)
+
+
+@pytest.fixture
+def mine(tmp_path: Path) -> Path:
+    remote = make_remote(tmp_path)
+    mine = clone(remote, tmp_path / "mine")
+    assert run_zenml("model", "register", "iris", "--push", cwd=mine).returncode == 0
+    return mine
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        ("model", "version", "create", "iris"),
+        ("model", "version", "update", "iris", "1", "--stage", "production"),
+        ("model", "register", "other"),
+    ],
+    ids=["create-version", "promote", "register-model"],
+)
+def test_one_pushed_write_spawns_only_the_git_processes_its_work_needs(
+    mine: Path, tmp_path: Path, write: tuple[str, ...]
+) -> None:
+    env = git_wrapper(tmp_path / "bin")
+    if write[2] == "update":
+        assert run_zenml("model", "version", "create", "iris", "--push", cwd=mine).returncode == 0
+    assert counted(mine, env, *write) == ONE_WRITE
+    assert git(mine, "status", "--porcelain") == ""  # the checkout followed the push
+
+
+def test_a_checkout_without_the_remotes_head_asks_the_remote_once_not_per_command(
+    mine: Path, tmp_path: Path
+) -> None:
+    """CI checkouts (``actions/checkout``) record no ``refs/remotes/origin/HEAD``: the
+    default branch is asked of the remote (``ls-remote``, a round trip) by the first write
+    and remembered, so the next write costs what it costs in a full clone."""
+    git(mine, "remote", "set-head", "origin", "--delete")
+    env = git_wrapper(tmp_path / "bin")
+    first = counted(mine, env, "model", "version", "create", "iris")
+    assert first == [*ONE_WRITE[:2], "ls-remote", *ONE_WRITE[2:]]
+    assert counted(mine, env, "model", "version", "create", "iris") == ONE_WRITE
+
+
+def test_a_write_to_a_configured_branch_adds_no_process(mine: Path, tmp_path: Path) -> None:
+    """``git.branch`` set: its name is checked without ``git check-ref-format`` when it is
+    plainly valid, and the remote's HEAD is not needed."""
+    env = {**git_wrapper(tmp_path / "bin"), "ZENML_GIT_BRANCH": "main"}
+    assert counted(mine, env, "model", "version", "create", "iris") == ONE_WRITE
