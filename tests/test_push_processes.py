@@ -20,25 +20,40 @@ from conftest import run_zenml
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
-#: Every git call of one pushed write on the default branch (queue on, nobody else writing),
-#: in order, and why it is there. 26 before issue 21.2 (27 with the ``ls-remote``).
-ONE_WRITE = [
+#: Every git call of one pushed write on the default branch (queue on, no race) from a clone
+#: whose previous write landed last (a pipeline run's writes, one after another), in order,
+#: and why it is there. 26 before issue 21.2 (27 with the ``ls-remote`` of a checkout
+#: without ``origin/HEAD``).
+AFTER_OWN_WRITE = [
     "rev-parse",  # the repository, the project's prefix, the git dir, the remote's HEAD
     "config",  # git.remote names a remote of this clone (never a URL: DESIGN section 12)
     "fetch",  # the branch tip and the queue of pending writes, in one round trip
     "cat-file",  # the tip's commit, root tree (for the graft) and .zenml tree, at once
     "for-each-ref",  # the queued writes the fetch brought (their messages are the data)
-    "read-tree",  # the private work area moved to the tip's .zenml (only changed files)
-    "add",  # stage what the command wrote there
+    # (no read-tree: the private work area already holds the tip's .zenml)
+    "add",  # stage what the command wrote in the work area
     "write-tree",  # ... as the new .zenml tree
     "mktree",  # the tip's root tree with .zenml replaced (one level: store at the top)
     "commit-tree",  # the commit, on the tip
     "push",  # the compare-and-swap on the remote branch (atomic with the queue's refs)
     "rev-parse",  # the user's checkout: HEAD's branch and commit, under the checkout lock
+    # (HEAD is the commit's parent: only .zenml/ moves, no ancestry or filter checks)
     "status",  # its .zenml/ is clean (and the index's stat data fresh) before moving it
     "read-tree",  # the checkout's files moved to the new commit, as a fast-forward would
     "update-ref",  # the branch moved, compare-and-swap on the old commit
     "update-ref",  # the transaction's private refs (the fetched tip, the queue) dropped
+]
+#: The same write when another clone wrote last: the work area and the checkout both have
+#: others' changes to take in.
+AFTER_ANOTHER_CLONE = [
+    *AFTER_OWN_WRITE[:5],
+    "read-tree",  # the private work area moved to the tip's .zenml (only changed files)
+    *AFTER_OWN_WRITE[5:11],
+    "merge-base",  # HEAD is an ancestor of the new commit (else the user must pull)
+    "status",
+    "diff",  # what else moves: a changed file with a git filter (git-lfs) is left to pull
+    "update-index",  # stat data of those files refreshed (a copied checkout)
+    *AFTER_OWN_WRITE[12:],
 ]
 
 
@@ -83,22 +98,28 @@ def mine(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(
-    "write",
+    "writes",
     [
-        ("model", "version", "create", "iris"),
-        ("model", "version", "update", "iris", "1", "--stage", "production"),
-        ("model", "register", "other"),
+        [("model", "version", "create", "iris")] * 2,
+        [
+            ("model", "version", "update", "iris", "1", "--stage", "production"),
+            ("model", "version", "update", "iris", "1", "--stage", "staging"),
+        ],
+        [("model", "register", "second"), ("model", "register", "third")],
     ],
     ids=["create-version", "promote", "register-model"],
 )
 def test_one_pushed_write_spawns_only_the_git_processes_its_work_needs(
-    mine: Path, tmp_path: Path, write: tuple[str, ...]
+    mine: Path, tmp_path: Path, writes: list[tuple[str, ...]]
 ) -> None:
+    assert run_zenml("model", "version", "create", "iris", "--push", cwd=mine).returncode == 0
     env = git_wrapper(tmp_path / "bin")
-    if write[2] == "update":
-        assert run_zenml("model", "version", "create", "iris", "--push", cwd=mine).returncode == 0
-    assert counted(mine, env, *write) == ONE_WRITE
+    assert counted(mine, env, *writes[0]) == AFTER_OWN_WRITE
     assert git(mine, "status", "--porcelain") == ""  # the checkout followed the push
+    other = clone(mine.parent / "remote.git", tmp_path / "other")
+    assert run_zenml("model", "register", "elsewhere", "--push", cwd=other).returncode == 0
+    assert counted(mine, env, *writes[1]) == AFTER_ANOTHER_CLONE
+    assert git(mine, "status", "--porcelain") == ""
 
 
 def test_a_checkout_without_the_remotes_head_asks_the_remote_once_not_per_command(
@@ -110,12 +131,12 @@ def test_a_checkout_without_the_remotes_head_asks_the_remote_once_not_per_comman
     git(mine, "remote", "set-head", "origin", "--delete")
     env = git_wrapper(tmp_path / "bin")
     first = counted(mine, env, "model", "version", "create", "iris")
-    assert first == [*ONE_WRITE[:2], "ls-remote", *ONE_WRITE[2:]]
-    assert counted(mine, env, "model", "version", "create", "iris") == ONE_WRITE
+    assert first == [*AFTER_OWN_WRITE[:2], "ls-remote", *AFTER_OWN_WRITE[2:]]
+    assert counted(mine, env, "model", "version", "create", "iris") == AFTER_OWN_WRITE
 
 
 def test_a_write_to_a_configured_branch_adds_no_process(mine: Path, tmp_path: Path) -> None:
     """``git.branch`` set: its name is checked without ``git check-ref-format`` when it is
     plainly valid, and the remote's HEAD is not needed."""
     env = {**git_wrapper(tmp_path / "bin"), "ZENML_GIT_BRANCH": "main"}
-    assert counted(mine, env, "model", "version", "create", "iris") == ONE_WRITE
+    assert counted(mine, env, "model", "version", "create", "iris") == AFTER_OWN_WRITE
