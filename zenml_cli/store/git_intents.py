@@ -133,7 +133,7 @@ def fetch_view(repo: Repo, remote: str, branch: str, tx: str, now: float) -> Vie
     if not fetched.ok:
         from zenml_cli.store.git_repo import fetch_failure
 
-        raise fetch_failure(fetched, remote, branch)
+        raise fetch_failure(fetched, remote, branch, repo)
     tip, tip_tree, store_tree = repo.tip_objects(tip_ref, f"{remote}/{branch}")
     listed = repo.check("for-each-ref", "--format=%(objectname) %(refname)%00%(contents)%00", seen)
     pending: list[Intent] = []

@@ -123,7 +123,7 @@ class Repo:
         name = known.removeprefix(f"refs/remotes/{remote}/")
         if known.startswith(f"refs/remotes/{remote}/") and name != "HEAD":
             return name
-        cache = self.git_dir / TX_DIR / (REMOTE_HEAD_FILE + remote.replace("/", "%"))
+        cache = self._remote_head_file(remote)
         with contextlib.suppress(OSError, UnicodeError):
             cached = cache.read_text().strip()
             if cached and _plain_branch(cached):
@@ -147,6 +147,13 @@ class Repo:
             "default branch and HEAD is detached); set git.branch or ZENML_GIT_BRANCH"
         )
 
+    def _remote_head_file(self, remote: str) -> Path:
+        return self.git_dir / TX_DIR / (REMOTE_HEAD_FILE + remote.replace("/", "%"))
+
+    def forget_remote_head(self, remote: str) -> None:
+        with contextlib.suppress(OSError):
+            self._remote_head_file(remote).unlink(missing_ok=True)
+
     def fetch_tip(self, remote: str, branch: str, ref: str) -> tuple[str, str, str]:
         """Fetch the branch into the private ``ref``; ``(commit, tree)`` of its tip.
 
@@ -158,7 +165,7 @@ class Repo:
             f"+refs/heads/{branch}:{ref}", timeout=NETWORK_TIMEOUT,
         )  # fmt: skip
         if not fetched.ok:
-            raise fetch_failure(fetched, remote, branch)
+            raise fetch_failure(fetched, remote, branch, self)
         return self.tip_objects(ref, f"{remote}/{branch}")
 
     def tip_objects(self, ref: str, where: str) -> tuple[str, str, str]:
@@ -323,10 +330,15 @@ def _plain_branch(name: str) -> bool:
     return not any(part.endswith((".", ".lock")) for part in name.split("/"))
 
 
-def fetch_failure(fetched: GitResult, remote: str, branch: str) -> RemoteError:
+def fetch_failure(
+    fetched: GitResult, remote: str, branch: str, repo: Repo | None = None
+) -> RemoteError:
     """What a failed fetch of ``remote``'s ``branch`` means, as one line: a branch the remote
-    does not have, or a remote that cannot be reached."""
+    does not have, or a remote that cannot be reached. A missing branch also forgets the
+    remote's default branch ``repo`` remembered (``default_branch``): it may have moved."""
     if "couldn't find remote ref" in fetched.stderr:
+        if repo is not None:
+            repo.forget_remote_head(remote)
         return RemoteError(
             f"remote '{remote}' has no branch '{branch}'; push it once "
             f"('git push -u {remote} {branch}') or set git.branch / ZENML_GIT_BRANCH"
