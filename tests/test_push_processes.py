@@ -140,3 +140,22 @@ def test_a_write_to_a_configured_branch_adds_no_process(mine: Path, tmp_path: Pa
     plainly valid, and the remote's HEAD is not needed."""
     env = {**git_wrapper(tmp_path / "bin"), "ZENML_GIT_BRANCH": "main"}
     assert counted(mine, env, "model", "version", "create", "iris") == AFTER_OWN_WRITE
+
+
+def test_a_remembered_default_branch_the_remote_no_longer_has_is_asked_again(
+    mine: Path, tmp_path: Path
+) -> None:
+    """The remembered answer is dropped when its branch is missing (the remote renamed its
+    default branch): that write exits 8 naming the branch, the next one asks again."""
+    git(mine, "remote", "set-head", "origin", "--delete")
+    assert run_zenml("model", "version", "create", "iris", "--push", cwd=mine).returncode == 0
+    remembered = mine / ".git" / "zenml-tx" / "remote-head-origin"
+    assert remembered.read_text().strip() == "main"
+    git(mine.parent / "remote.git", "branch", "-m", "main", "trunk")
+    lost = run_zenml("model", "version", "create", "iris", "--push", cwd=mine)
+    assert lost.returncode == 8 and "no branch 'main'" in lost.stderr
+    assert not remembered.exists()
+    again = run_zenml("model", "version", "create", "iris", "--push", cwd=mine)
+    assert again.returncode == 0, again.stderr
+    assert "origin/trunk" in again.stderr
+    assert remembered.read_text().strip() == "trunk"
