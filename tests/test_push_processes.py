@@ -159,3 +159,30 @@ def test_a_remembered_default_branch_the_remote_no_longer_has_is_asked_again(
     assert again.returncode == 0, again.stderr
     assert "origin/trunk" in again.stderr
     assert remembered.read_text().strip() == "trunk"
+
+
+def test_the_graft_built_from_the_tips_trees_keeps_every_other_entry(
+    mine: Path, tmp_path: Path
+) -> None:
+    """The root tree is rebuilt from the tree ``cat-file`` read (no ``ls-tree``): a link, an
+    executable, a gitlink (submodule), names with spaces and non-ASCII bytes, a nested
+    folder all come back with the same mode and object; only ``.zenml`` changes."""
+    (mine / "run.sh").write_text("#!/bin/sh\n")
+    (mine / "run.sh").chmod(0o755)
+    (mine / "link").symlink_to("run.sh")
+    (mine / "a name with spaces.txt").write_text("x\n")
+    (mine / "données é.txt").write_text("y\n")
+    (mine / "deep" / "er").mkdir(parents=True)
+    (mine / "deep" / "er" / "file").write_text("z\n")
+    git(mine, "add", "-A")
+    head = git(mine, "rev-parse", "HEAD")
+    git(mine, "update-index", "--add", "--cacheinfo", f"160000,{head},vendored")
+    git(mine, "commit", "-q", "-m", "odd entries")
+    git(mine, "push", "-q", "origin", "main")
+    before = git(mine, "ls-tree", "-z", "HEAD").split("\0")
+    done = run_zenml("model", "version", "create", "iris", "--push", cwd=mine)
+    assert done.returncode == 0, done.stderr
+    remote = mine.parent / "remote.git"
+    after = git(remote, "ls-tree", "-z", "main").split("\0")
+    changed = set(before) ^ set(after)
+    assert {entry.rsplit("\t", 1)[-1] for entry in changed} == {".zenml"}

@@ -46,7 +46,7 @@ def read_objects(top: Path, questions: Sequence[tuple[str, str]]) -> list[Found]
     at = 0
     for command, _ in questions:
         end = out.index(b"\n", at)
-        header = out[at:end].decode().split()
+        header = out[at:end].decode("utf-8", "replace").split()
         at = end + 1
         if len(header) != 3 or header[-1] == "missing":  # "<name> missing" / "ambiguous"
             answers.append(Found("", "missing", 0))
