@@ -221,9 +221,12 @@ class _Batched(Generic[T]):
         deadline: float,
         sleep: Callable[[float], None],
         rng: Callable[[], float],
+        ahead: frozenset[str] | None = None,
     ) -> Transacted[Any] | None:
         """Publish this write, then wait until it lands (by anyone); None if the remote
-        refused the queue's ref (the caller goes back to racing)."""
+        refused the queue's ref (the caller goes back to racing). ``ahead``: the queue the
+        fetch that found it just saw (at ``since``): the first look at the queue is that,
+        not an ``ls-remote`` of its own (a process and a round trip per queued runner)."""
         expires = self.wall() + self.settings.push_timeout + git_intents.EXPIRY_GRACE
         draft = Intent(
             git_intents.new_intent_id(expires), request.kind, request.args, self.actor,
@@ -233,9 +236,13 @@ class _Batched(Generic[T]):
         if own is None:
             return None
         moved, seen, polls = self.clock(), (since, frozenset[str]()), 0
+        known = None if ahead is None else (since, sorted({*ahead, own.id}))
         while True:
             polls += 1
-            tip, ids = git_intents.list_queue(self.repo, self.settings.remote, self.branch)
+            if known is not None:
+                (tip, ids), known = known, None
+            else:
+                tip, ids = git_intents.list_queue(self.repo, self.settings.remote, self.branch)
             if own.id not in ids:
                 view = self.fetch()
                 commit, outcome = git_intents.find_landed(self.repo, view.tip, since, own.id)
@@ -351,7 +358,7 @@ def transact(
             number += 1
             view = tx.fetch()
             if request is not None and view.pending:  # a queue exists: join it, do not race it
-                queued = tx.queue(request, view.tip, deadline, sleep, rng)
+                queued = tx.queue(request, view.tip, deadline, sleep, rng, view.ids())
                 if queued is not None:
                     return queued
                 request = None
