@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from git_support import clone, git, make_remote
+
+from zenml_cli.store.git_repo import plain_branch_name
 
 from conftest import run_zenml
 
@@ -186,3 +189,18 @@ def test_the_graft_built_from_the_tips_trees_keeps_every_other_entry(
     after = git(remote, "ls-tree", "-z", "main").split("\0")
     changed = set(before) ^ set(after)
     assert {entry.rsplit("\t", 1)[-1] for entry in changed} == {".zenml"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["main", "feature/x", "a.b", "_x", "a-", "release/2026.1", "HEAD", "a..b", "x.lock", "x.",
+     ".x", "-x", "a//b", "a/", "/a", "a@{b", "a b", "x/.y", "ü", "@", "a/b.lock/c"],
+)  # fmt: skip
+def test_a_branch_name_checked_without_git_is_one_git_accepts(name: str) -> None:
+    """The shortcut that saves a ``check-ref-format`` per write accepts only names git
+    accepts (it may leave a valid one to git, never pass an invalid one)."""
+    accepted = subprocess.run(
+        ["git", "check-ref-format", "--branch", name], capture_output=True, check=False
+    )
+    if plain_branch_name(name):
+        assert accepted.returncode == 0

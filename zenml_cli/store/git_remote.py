@@ -236,9 +236,8 @@ class _Attempt:
                 return None
             raise RemoteError(f"push to {where} refused: {_reason(pushed)}")
         finally:
-            self.repo.drop_ref(ref)
-            if self.review is not None:
-                self.repo.drop_ref(ref + git_review.REVIEW_REF_SUFFIX)
+            review = [] if self.review is None else [ref + git_review.REVIEW_REF_SUFFIX]
+            self.repo.drop_refs([ref, *review])
 
     def _start(self, ref: str) -> tuple[str, str, str]:
         """``(commit, root tree, store tree)`` this attempt builds on."""

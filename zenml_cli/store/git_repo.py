@@ -104,7 +104,7 @@ class Repo:
             )
         if (
             branch is not None
-            and not _plain_branch(branch)
+            and not plain_branch_name(branch)
             and (branch.startswith("-") or not self.git("check-ref-format", "--branch", branch).ok)
         ):
             raise InvalidInputError(
@@ -126,7 +126,7 @@ class Repo:
         cache = self._remote_head_file(remote)
         with contextlib.suppress(OSError, UnicodeError):
             cached = cache.read_text().strip()
-            if cached and _plain_branch(cached):
+            if cached and plain_branch_name(cached):
                 return cached
         listed = self.git("ls-remote", "--symref", remote, "HEAD", timeout=NETWORK_TIMEOUT)
         if not listed.ok:
@@ -243,8 +243,14 @@ class Repo:
     def drop_ref(self, ref: str) -> None:
         """Best effort: it runs after a push may have landed, where a failure must not turn
         into exit 8; a private ref left behind only keeps a fetched commit from gc."""
+        self.drop_refs([ref])
+
+    def drop_refs(self, refs: Sequence[str]) -> None:
+        """``drop_ref`` for several refs in one ``git update-ref --stdin`` (a ref that does
+        not exist is no error)."""
+        lines = "".join(f"delete {ref}\n" for ref in refs)
         with contextlib.suppress(RemoteError):
-            self.git("update-ref", "-d", ref)
+            git_cmd.run(["update-ref", "--stdin"], cwd=self.top, stdin=lines)
 
     def push(self, remote: str, commit: str, branch: str, options: Sequence[str] = ()) -> GitResult:
         """The compare-and-swap: a plain push succeeds only if the tip is still our parent.
@@ -321,11 +327,12 @@ class Identity:
     args: list[str] | None = None
 
 
-def _plain_branch(name: str) -> bool:
+def plain_branch_name(name: str) -> bool:
     """A branch name git surely accepts, decided without a process: letters, digits, ``_``,
     ``.``, ``-`` in ``/``-separated parts, none starting with ``.`` or ``-`` or ending in
-    ``.`` or ``.lock``, no ``..``. Anything else is left to ``git check-ref-format``."""
-    if not _PLAIN_BRANCH.fullmatch(name) or ".." in name:
+    ``.`` or ``.lock``, no ``..``, not ``HEAD``. Anything else is left to
+    ``git check-ref-format``."""
+    if not _PLAIN_BRANCH.fullmatch(name) or ".." in name or name == "HEAD":
         return False
     return not any(part.endswith((".", ".lock")) for part in name.split("/"))
 
