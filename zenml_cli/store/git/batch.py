@@ -50,7 +50,7 @@ from zenml_cli.store.git.remote import (
     commit_message,
     give_up_if_spent,
 )
-from zenml_cli.store.git.repo import Repo
+from zenml_cli.store.git.repo import Identity, Repo
 from zenml_cli.store.git.workspace import Workspace
 from zenml_cli.store.transacted import Transacted
 
@@ -97,6 +97,8 @@ class _Landing(Generic[T]):
     result: T | None = None
     own_landed: bool = False
     writes: int = 0
+    #: The tip the landing commit was built on.
+    parent: str | None = None
 
 
 @dataclass
@@ -104,7 +106,7 @@ class _Batched(Generic[T]):
     repo: Repo
     settings: GitSettings
     branch: str
-    identity: list[str]
+    identity: Identity
     actor: str
     ci_run: str | None
     applier: Applier
@@ -112,6 +114,8 @@ class _Batched(Generic[T]):
     clock: Callable[[], float]
     wall: Callable[[], float]
     rtt: float = field(default=1.0)
+    #: Local refs the last fetch left; None before the first fetch finished.
+    local_refs: tuple[str, ...] | None = None
 
     @property
     def where(self) -> str:
@@ -119,10 +123,12 @@ class _Batched(Generic[T]):
 
     def fetch(self) -> View:
         started = self.clock()
+        self.local_refs = None  # a failed fetch may leave refs: list them when dropping
         view = git_intents.fetch_view(
             self.repo, self.settings.remote, self.branch, self.tx, self.wall()
         )
         self.rtt = max(0.01, self.clock() - started)
+        self.local_refs = view.local_refs
         return view
 
     # ----------------------------------------------------------------------- one landing
@@ -191,13 +197,13 @@ class _Batched(Generic[T]):
             message = commit_message(lines[0], self.actor)
         else:
             message = git_intents.landing_message(lines, self.actor if own_op else None, landed)
-        commit = self.repo.commit_tree(tree, view.tip, message, self.identity)
+        commit = self.repo.commit_as(self.identity, tree, [view.tip], message)
         consumed = [(intent.ref, intent.oid) for intent, _ in landed] + list(view.garbage)
         pushed = git_intents.push_landing(
             self.repo, self.settings.remote, commit, self.branch, consumed
         )
         if pushed.ok:
-            landing.commit, landing.writes = commit, len(lines)
+            landing.commit, landing.writes, landing.parent = commit, len(lines), view.tip
             return landing
         if git_cmd.is_race(pushed):
             return None
@@ -216,9 +222,12 @@ class _Batched(Generic[T]):
         deadline: float,
         sleep: Callable[[float], None],
         rng: Callable[[], float],
+        ahead: frozenset[str] | None = None,
     ) -> Transacted[Any] | None:
         """Publish this write, then wait until it lands (by anyone); None if the remote
-        refused the queue's ref (the caller goes back to racing)."""
+        refused the queue's ref (the caller goes back to racing). ``ahead``: the queue the
+        fetch that found it just saw (at ``since``): the first look at the queue is that,
+        not an ``ls-remote`` of its own (a process and a round trip per queued runner)."""
         expires = self.wall() + self.settings.push_timeout + git_intents.EXPIRY_GRACE
         draft = Intent(
             git_intents.new_intent_id(expires), request.kind, request.args, self.actor,
@@ -228,9 +237,13 @@ class _Batched(Generic[T]):
         if own is None:
             return None
         moved, seen, polls = self.clock(), (since, frozenset[str]()), 0
+        known = None if ahead is None else (since, sorted({*ahead, own.id}))
         while True:
             polls += 1
-            tip, ids = git_intents.list_queue(self.repo, self.settings.remote, self.branch)
+            if known is not None:
+                (tip, ids), known = known, None
+            else:
+                tip, ids = git_intents.list_queue(self.repo, self.settings.remote, self.branch)
             if own.id not in ids:
                 view = self.fetch()
                 commit, outcome = git_intents.find_landed(self.repo, view.tip, since, own.id)
@@ -255,8 +268,8 @@ class _Batched(Generic[T]):
             if rank == 0 or self._stalled(moved, rank):
                 landing = self._land_queued(self.fetch(), own)
                 if landing is not None and landing.own_landed and landing.commit:
-                    return Transacted(landing.result, landing.commit, polls,
-                                      self.note(landing.commit, writes=landing.writes))  # fmt: skip
+                    note = self.note(landing.commit, writes=landing.writes, parent=landing.parent)
+                    return Transacted(landing.result, landing.commit, polls, note)
                 continue  # lost the race (or landed others only): look again at once
             low, high = POLL_PAUSE
             sleep(low + (high - low) * rng() + POLL_PER_RANK * rank)
@@ -284,7 +297,10 @@ class _Batched(Generic[T]):
         finally:
             workspace.close()
 
-    def note(self, commit: str, *, attempts: int = 1, writes: int = 1, queued: bool = False) -> str:
+    def note(
+        self, commit: str, *, attempts: int = 1, writes: int = 1, queued: bool = False,
+        parent: str | None = None,
+    ) -> str:  # fmt: skip
         if queued:
             said = f"queued, landed in {commit[:7]} on {self.where} by another runner"
         else:
@@ -292,7 +308,7 @@ class _Batched(Generic[T]):
             more = f", with {writes - 1} queued write(s) of others" if writes > 1 else ""
             said = f"pushed {commit[:7]} to {self.where}{tries}{more}"
         try:
-            hint = fast_forward(self.repo, self.branch, commit)
+            hint = fast_forward(self.repo, self.branch, commit, parent)
         except (RemoteError, OSError) as exc:  # the write landed: exit 8 would say it had not
             hint = f"could not update your checkout ({exc}); run 'git pull --ff-only'"
         return said + (f"; {hint}" if hint else "")
@@ -330,11 +346,11 @@ def transact(
     landing carries the queued writes it finds."""
     if not queue_enabled():
         request = None
-    repo = Repo.of(project_root)
+    repo = Repo.of(project_root, settings.remote)
     repo.require_remote(settings.remote, settings.branch)
     branch = settings.branch or repo.default_branch(settings.remote)
     repo.sweep_stale_work_areas()
-    tx = _Batched[T](repo, settings, branch, repo.identity_args(), actor, ci_run, applier,
+    tx = _Batched[T](repo, settings, branch, Identity(), actor, ci_run, applier,
                      repo.new_tx_id(), clock, wall)  # fmt: skip
     deadline = clock() + settings.push_timeout
     try:
@@ -343,7 +359,7 @@ def transact(
             number += 1
             view = tx.fetch()
             if request is not None and view.pending:  # a queue exists: join it, do not race it
-                queued = tx.queue(request, view.tip, deadline, sleep, rng)
+                queued = tx.queue(request, view.tip, deadline, sleep, rng, view.ids())
                 if queued is not None:
                     return queued
                 request = None
@@ -351,7 +367,8 @@ def transact(
             landing = tx.land(view, operation, describe, None)
             if landing is not None:
                 commit = landing.commit
-                note = tx.note(commit, attempts=number, writes=landing.writes) if commit else (
+                note = tx.note(commit, attempts=number, writes=landing.writes,
+                               parent=view.tip) if commit else (
                     f"no change to the registry; nothing pushed to {tx.where}"
                 )  # fmt: skip
                 return Transacted(landing.result, commit, number, note)  # type: ignore[arg-type]
@@ -364,4 +381,4 @@ def transact(
             give_up_if_spent(settings, number, tx.where, clock() + pause > deadline)
             sleep(pause)
     finally:
-        git_intents.drop_seen(repo, tx.tx)
+        git_intents.drop_seen(repo, tx.tx, tx.local_refs)

@@ -27,8 +27,11 @@ CHECKOUT_LOCK_WAIT = 60.0
 _UNSET_FILTER = ("unspecified", "unset")
 
 
-def fast_forward(repo: Repo, branch: str, new: str) -> str | None:
-    """Move the checkout to ``new`` if safe; None when done, else a hint for stderr."""
+def fast_forward(repo: Repo, branch: str, new: str, parent: str | None = None) -> str | None:
+    """Move the checkout to ``new`` if safe; None when done, else a hint for stderr.
+    ``parent``: the tip ``new`` was built on by grafting only the store (``Repo.graft``), so
+    when HEAD is there the move touches nothing outside the store and needs no ancestry or
+    filter checks."""
     import filelock
 
     (repo.git_dir / TX_DIR).mkdir(exist_ok=True)
@@ -38,52 +41,65 @@ def fast_forward(repo: Repo, branch: str, new: str) -> str | None:
     except filelock.Timeout:
         return "another zenml command is updating your checkout; run 'git pull --ff-only'"
     try:
-        return _fast_forward(repo, branch, new)
+        return _fast_forward(repo, branch, new, parent)
     finally:
         lock.release()
 
 
-def _fast_forward(repo: Repo, branch: str, new: str) -> str | None:
-    pull = "run 'git pull --ff-only'"
+def _head(repo: Repo) -> tuple[str | None, str | None]:
+    """``(HEAD's branch ref or None when detached, HEAD's commit or None when unborn)``,
+    in one git call (two when the branch is unborn)."""
+    both = repo.git("rev-parse", "HEAD", "--symbolic-full-name", "HEAD", "--")
+    lines = both.stdout.splitlines()
+    if both.ok and len(lines) >= 2:
+        return (lines[1] if lines[1].startswith("refs/") else None), lines[0]
     symbolic = repo.git("symbolic-ref", "-q", "HEAD")
-    head_ref = symbolic.out if symbolic.ok else None
+    return (symbolic.out if symbolic.ok else None), None
+
+
+def _fast_forward(repo: Repo, branch: str, new: str, parent: str | None) -> str | None:
+    pull = "run 'git pull --ff-only'"
+    head_ref, head = _head(repo)
     if head_ref is not None and head_ref != f"refs/heads/{branch}":
         return (
             f"your checkout is on branch '{head_ref.removeprefix('refs/heads/')}', not '{branch}'"
         )
-    head = repo.git("rev-parse", "-q", "--verify", "HEAD^{commit}")
-    if not head.ok:  # an unborn branch: nothing of the user's to keep in step with
+    if head is None:  # an unborn branch: nothing of the user's to keep in step with
         return f"your checkout has no commits yet; {pull}"
-    if repo.git("merge-base", "--is-ancestor", new, head.out).ok:
-        return None  # already there: another command in this clone moved it further
-    if not repo.git("merge-base", "--is-ancestor", head.out, new).ok:
-        return "your branch has commits the remote lacks; run 'git pull' to merge them"
-    status = repo.git(
-        "--no-optional-locks", "status", "--porcelain", "--untracked-files=all", "--",
-        repo.store_path,
-    )  # fmt: skip
+    if head == new:
+        return None
+    store_only = head == parent  # new is head plus a store change (see fast_forward)
+    if not store_only:
+        base = repo.git("merge-base", head, new)
+        if base.ok and base.out == new:
+            return None  # already there: another command in this clone moved it further
+        if not base.ok or base.out != head:
+            return "your branch has commits the remote lacks; run 'git pull' to merge them"
+    # status also refreshes the index's stat data of the store's files (and writes it when
+    # it can): a copied checkout (cp -r) has stale stat data, and read-tree would take
+    # every such file for a local change.
+    status = repo.git("status", "--porcelain", "--untracked-files=all", "--", repo.store_path)
     if not status.ok or status.out:
         return f"your checkout has local changes in {repo.store_path}/; {pull}"
-    if _filtered_change(repo, head.out, new):
-        return f"files with a git filter (e.g. git-lfs) changed upstream; {pull}"
-    # A copied checkout (cp -r) has stale stat data in its index: refresh it first, or
-    # read-tree takes every file for a local change.
-    repo.git("update-index", "-q", "--refresh")
-    moved = repo.git("read-tree", "-m", "-u", head.out, new)
+    if not store_only:
+        if _filtered_change(repo, head, new):
+            return f"files with a git filter (e.g. git-lfs) changed upstream; {pull}"
+        repo.git("update-index", "-q", "--refresh")  # files outside the store move too
+    moved = repo.git("read-tree", "-m", "-u", head, new)
     if not moved.ok:
         if "index.lock" in moved.stderr:
             return f"another git process is using your checkout; {pull}"
         return f"a local change would be overwritten; {pull}"
     if head_ref is None:
         swapped = repo.git(
-            "update-ref", "--no-deref", "-m", "zenml: fast-forward", "HEAD", new, head.out
+            "update-ref", "--no-deref", "-m", "zenml: fast-forward", "HEAD", new, head
         )
     else:
-        swapped = repo.git("update-ref", "-m", "zenml: fast-forward", head_ref, new, head.out)
+        swapped = repo.git("update-ref", "-m", "zenml: fast-forward", head_ref, new, head)
     if not swapped.ok:  # HEAD moved (or its lock is held): put the files back where HEAD is
         now = repo.git("rev-parse", "-q", "--verify", "HEAD^{commit}")
-        repo.git("read-tree", "-m", "-u", new, now.out if now.ok else head.out)
-        if now.ok and now.out == head.out:
+        repo.git("read-tree", "-m", "-u", new, now.out if now.ok else head)
+        if now.ok and now.out == head:
             return f"another git process holds your branch's lock; {pull}"
         return f"your checkout moved meanwhile; {pull}"
     return None

@@ -30,7 +30,7 @@ from typing import Any
 from zenml_cli.digits import is_number_text
 from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git.cmd import NETWORK_TIMEOUT, GitResult
-from zenml_cli.store.git.repo import Repo
+from zenml_cli.store.git.repo import Identity, Repo
 
 PENDING_PREFIX = "refs/zenml/pending/"
 #: Where one transaction keeps its fetched copy of the queue (pruned on every fetch).
@@ -118,6 +118,8 @@ class View:
     store_tree: str
     pending: tuple[Intent, ...]
     garbage: tuple[tuple[str, str], ...]  # (ref, oid)
+    #: The local refs this fetch left (the tip's and the queue's copies), for ``drop_seen``.
+    local_refs: tuple[str, ...] = ()
 
     def ids(self) -> frozenset[str]:
         return frozenset(intent.id for intent in self.pending)
@@ -134,7 +136,7 @@ def fetch_view(repo: Repo, remote: str, branch: str, tx: str, now: float) -> Vie
     if not fetched.ok:
         from zenml_cli.store.git.repo import fetch_failure
 
-        raise fetch_failure(fetched, remote, branch)
+        raise fetch_failure(fetched, remote, branch, repo)
     tip, tip_tree, store_tree = repo.tip_objects(tip_ref, f"{remote}/{branch}")
     listed = repo.check("for-each-ref", "--format=%(objectname) %(refname)%00%(contents)%00", seen)
     pending: list[Intent] = []
@@ -149,7 +151,12 @@ def fetch_view(repo: Repo, remote: str, branch: str, tx: str, now: float) -> Vie
         else:
             pending.append(intent)
     pending.sort(key=lambda intent: intent.id)
-    return View(tip, tip_tree, store_tree, tuple(pending), tuple(garbage))
+    local = (
+        tip_ref,
+        *(seen + i.id for i in pending),
+        *(seen + r.removeprefix(PENDING_PREFIX) for r, _ in garbage),
+    )
+    return View(tip, tip_tree, store_tree, tuple(pending), tuple(garbage), local)
 
 
 def list_queue(repo: Repo, remote: str, branch: str) -> tuple[str, list[str]]:
@@ -174,20 +181,27 @@ def list_queue(repo: Repo, remote: str, branch: str) -> tuple[str, list[str]]:
     return tip, sorted(ids)
 
 
-def drop_seen(repo: Repo, tx: str) -> None:
-    """Forget one transaction's local copy of the queue and of the tip."""
-    refs = repo.git("for-each-ref", "--format=%(refname)", f"{SEEN_PREFIX}{tx}/").out.split()
-    lines = [f"delete {ref}" for ref in [*refs, f"refs/zenml/tx/{tx}"]]
+def drop_seen(repo: Repo, tx: str, refs: tuple[str, ...] | None = None) -> None:
+    """Forget one transaction's local copy of the queue and of the tip: ``refs``, the ones
+    its last fetch left (``View.local_refs``; each fetch prunes the queue's copies that left
+    the remote), so one process deletes them; None lists them first."""
+    if refs is None:
+        refs = tuple(
+            repo.git("for-each-ref", "--format=%(refname)", f"{SEEN_PREFIX}{tx}/").out.split()
+        )
+    lines = [f"delete {ref}" for ref in dict.fromkeys([*refs, f"refs/zenml/tx/{tx}"])]
     git_cmd.run(["update-ref", "--stdin"], cwd=repo.top, stdin="\n".join(lines) + "\n")
 
 
-def publish(repo: Repo, remote: str, intent: Intent, identity: list[str]) -> Intent | None:
+def publish(
+    repo: Repo, remote: str, intent: Intent, identity: Identity | list[str]
+) -> Intent | None:
     """Queue ``intent`` on the remote; the published intent, or None if the remote refused
-    the ref (a server that allows only branches: the caller falls back to plain retries)."""
-    oid = git_cmd.check(
-        [*identity, "commit-tree", repo.empty_tree(), "-F", "-"], cwd=repo.top,
-        stdin=intent.body(),
-    )  # fmt: skip
+    the ref (a server that allows only branches: the caller falls back to plain retries).
+    ``identity``: the transaction's (``Repo.commit_as``), or ``-c`` arguments as given."""
+    if not isinstance(identity, Identity):
+        identity = Identity(list(identity))
+    oid = repo.commit_as(identity, repo.empty_tree(), [], intent.body())
     pushed = repo.git("push", "--porcelain", remote, f"{oid}:{intent.ref}", timeout=NETWORK_TIMEOUT)
     if not pushed.ok:
         return None

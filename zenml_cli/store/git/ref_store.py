@@ -4,7 +4,8 @@
 REF out would touch the user's files and run their filters. Instead: ``git diff --name-only``
 names the store's files that differ from REF (only those need comparing: an unchanged file
 cannot have lost anything), ``git ls-tree -r`` (or ``git ls-files -s`` for the index) gives
-their blob ids, and one ``git cat-file --batch`` reads them. A link or an oversized blob is
+their blob ids, and one ``git cat-file`` reads them (``git_objects``, the reader
+``zenml resolve`` uses too). A link or an oversized blob is
 reported, never followed or read whole (DESIGN section 12: the repository is untrusted input).
 """
 
@@ -15,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from zenml_cli.digits import is_number_text
-from zenml_cli.errors import CorruptManifestError, InvalidInputError, NotFoundError
+from zenml_cli.errors import CorruptManifestError, InvalidInputError, NotFoundError, RemoteError
 from zenml_cli.store import codec
 from zenml_cli.store.git import cmd as git_cmd
+from zenml_cli.store.git import objects as git_objects
 from zenml_cli.store.git.snapshot import Snapshot, kind_of
 from zenml_cli.store.layout import CONFIG_FILE, STORE_DIR
 from zenml_cli.store.store import Manifest
@@ -164,7 +166,10 @@ class RefStore:
                 snap.unreadable.append((source + path, f"is larger than {MAX_BLOB_BYTES} bytes"))
             else:
                 wanted[relative] = blob
-        contents = _cat(self.top, list(wanted.values()))
+        try:
+            contents = git_objects.read_blobs(self.top, list(wanted.values()))
+        except RemoteError as exc:
+            raise CorruptManifestError(self.top, str(exc)) from None
         config = contents.get(wanted.get(CONFIG_FILE, ""))
         ext = "." + _manifest_format(config, f"{source}{self.store_path}")
         for relative, blob in sorted(wanted.items()):
@@ -223,27 +228,3 @@ def _decode(snap: Snapshot, raw: bytes, ext: str, source: str) -> Manifest | Non
         return None
     snap.files += 1
     return Manifest(source, data)
-
-
-def _cat(top: Path, blobs: list[str]) -> dict[str, bytes]:
-    """Every blob's content, in one ``git cat-file --batch``."""
-    unique = list(dict.fromkeys(blobs))
-    if not unique:
-        return {}
-    code, out, err = git_cmd.run_bytes(
-        ["cat-file", "--batch"], cwd=top, stdin="".join(f"{b}\n" for b in unique).encode()
-    )
-    if code != 0:
-        raise CorruptManifestError(top, f"git cat-file failed: {git_cmd.condense(err.decode())}")
-    contents: dict[str, bytes] = {}
-    at = 0
-    for _ in unique:
-        end = out.index(b"\n", at)
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) != 3:  # "<blob> missing"
-            continue
-        size = int(header[2])
-        contents[header[0].decode()] = out[at : at + size]
-        at += size + 1
-    return contents

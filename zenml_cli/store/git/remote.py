@@ -33,7 +33,7 @@ from zenml_cli.store.config import GitSettings, is_seconds
 from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git import review as git_review
 from zenml_cli.store.git.checkout import fast_forward
-from zenml_cli.store.git.repo import TX_REF_PREFIX, Repo
+from zenml_cli.store.git.repo import TX_REF_PREFIX, Identity, Repo
 from zenml_cli.store.git.review import check_push_options
 from zenml_cli.store.git.workspace import Workspace
 from zenml_cli.store.push_setting import push_enabled
@@ -127,12 +127,12 @@ def transact(
     Raises RemoteError (exit 8) for any git failure, or when every attempt lost the race for
     ``settings.push_timeout`` seconds (or ``settings.retries`` attempts, when set).
     """
-    repo = Repo.of(project_root)
+    repo = Repo.of(project_root, settings.remote)
     repo.require_remote(settings.remote, settings.branch)
     branch = settings.branch or repo.default_branch(settings.remote)
     if settings.review_branch is not None:
         git_review.check_review_branch(repo, settings.review_branch, branch)
-    identity = repo.identity_args()
+    identity = Identity()
     repo.sweep_stale_work_areas()
     deadline = clock() + settings.push_timeout
     workspace = Workspace(repo.git_dir, repo.store_path, wait=settings.push_timeout)
@@ -199,12 +199,14 @@ class _Attempt:
     workspace: Workspace
     remote: str
     branch: str
-    identity: list[str]
+    identity: Identity
     actor: str | None
     #: Push to this branch instead of ``branch`` (``review.py``); how the last attempt began.
     review: str | None = None
     push_options: tuple[str, ...] = ()
     basis: str | None = None
+    #: The tip the last attempt built on: the pushed commit's parent.
+    parent: str | None = None
 
     @property
     def target(self) -> str:
@@ -219,13 +221,14 @@ class _Attempt:
         where = f"{self.remote}/{self.target}"
         try:
             tip, tip_tree, store_tree = self._start(ref)
+            self.parent = tip
             result = operation(self.workspace.checkout(store_tree))
             new_store = self.workspace.stage()
             if new_store == store_tree:
                 return result, None
             tree = self.repo.graft(tip_tree, new_store, where)
             message = commit_message(describe(result), self.actor)
-            commit = self.repo.commit_tree(tree, tip, message, self.identity)
+            commit = self.repo.commit_as(self.identity, tree, [tip], message)
             options = git_review.push_option_args(self.push_options)
             pushed = self.repo.push(self.remote, commit, self.target, options)
             if git_cmd.landed(pushed, f"refs/heads/{self.target}"):
@@ -234,9 +237,8 @@ class _Attempt:
                 return None
             raise RemoteError(f"push to {where} refused: {_reason(pushed)}")
         finally:
-            self.repo.drop_ref(ref)
-            if self.review is not None:
-                self.repo.drop_ref(ref + git_review.REVIEW_REF_SUFFIX)
+            review = [] if self.review is None else [ref + git_review.REVIEW_REF_SUFFIX]
+            self.repo.drop_refs([ref, *review])
 
     def _start(self, ref: str) -> tuple[str, str, str]:
         """``(commit, root tree, store tree)`` this attempt builds on."""
@@ -266,7 +268,7 @@ class _Attempt:
             head = self.repo.git("symbolic-ref", "-q", "HEAD")
             if not head.ok or head.out != f"refs/heads/{self.review}":
                 return None
-        return fast_forward(self.repo, self.target, commit)
+        return fast_forward(self.repo, self.target, commit, self.parent)
 
 
 def _reason(pushed: git_cmd.GitResult) -> str:

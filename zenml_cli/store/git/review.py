@@ -28,7 +28,7 @@ from __future__ import annotations
 from zenml_cli.errors import ConflictError, InvalidInputError, RemoteError
 from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git.cmd import NETWORK_TIMEOUT
-from zenml_cli.store.git.repo import Repo
+from zenml_cli.store.git.repo import Repo, plain_branch_name
 
 #: Suffix of the private ref a review branch's tip is fetched into (next to the attempt's).
 REVIEW_REF_SUFFIX = "-review"
@@ -41,7 +41,9 @@ BEHIND_BRANCH = "behind"
 
 def check_review_branch(repo: Repo, name: str, base: str) -> None:
     """A review branch is a valid branch name other than the registry branch (InvalidInput)."""
-    if name.startswith("-") or not repo.git("check-ref-format", "--branch", name).ok:
+    if not plain_branch_name(name) and (
+        name.startswith("-") or not repo.git("check-ref-format", "--branch", name).ok
+    ):
         raise InvalidInputError(
             f"review branch {name!r} is not a valid branch name ('git check-ref-format "
             "--branch' refuses it); give --branch, git.review_branch or "

@@ -2,19 +2,19 @@
 ``zenml resolve`` planned (which commits to read is ``store/git/state.py``'s job).
 
 Nothing here checks anything out: a side's files come from ``git ls-tree`` and one
-``git cat-file --batch`` (one process for any number of files).
+``git cat-file`` (``git_objects``, the one reader: one process for any number of files).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from zenml_cli.errors import InvalidInputError, RemoteError
 from zenml_cli.store.atomic import atomic_write, link_out_of
 from zenml_cli.store.git import cmd as git_cmd
+from zenml_cli.store.git import objects as git_objects
 from zenml_cli.store.git.repo import Repo
 from zenml_cli.store.layout import TEMP_PREFIX, is_safe_component
 
@@ -42,33 +42,11 @@ def read_tree(repo: Repo, commit: str) -> Files:
         parts = meta.split()
         if len(parts) == 3 and parts[1] == "blob" and path.startswith(prefix):
             blobs.append((path[len(prefix) :], parts[2]))
-    if not blobs:
-        return {}
-    request = "".join(f"{sha}\n" for _, sha in blobs).encode()
-    done = subprocess.run(
-        ["git", "cat-file", "--batch"],
-        cwd=repo.top,
-        env=git_cmd.git_env(),
-        input=request,
-        capture_output=True,
-        timeout=git_cmd.LOCAL_TIMEOUT,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RemoteError(f"git cat-file failed: {git_cmd.condense(done.stderr.decode())}")
-    return dict(zip((path for path, _ in blobs), _batch_bodies(done.stdout), strict=True))
-
-
-def _batch_bodies(out: bytes) -> list[bytes]:
-    """The object bodies of ``git cat-file --batch`` output (``<sha> blob <size>\\n<body>\\n``)."""
-    bodies = []
-    at = 0
-    while at < len(out):
-        end = out.index(b"\n", at)
-        size = int(out[at:end].split()[2])
-        bodies.append(out[end + 1 : end + 1 + size])
-        at = end + 1 + size + 1
-    return bodies
+    contents = git_objects.read_blobs(repo.top, [sha for _, sha in blobs])
+    missing = [path for path, sha in blobs if sha not in contents]
+    if missing:
+        raise RemoteError(f"git cat-file cannot read {missing[0]} of {commit}; fetch it again")
+    return {path: contents[sha] for path, sha in blobs}
 
 
 def stage_store(repo: Repo) -> None:

@@ -44,6 +44,9 @@ NEVER_STAGED = (
     f":(exclude,glob)**/{TEMP_PREFIX}*/**",
 )
 _CLEAN_MARK = "clean"
+#: The tree the last ``stage`` wrote: a clean work area already holding the tip's store
+#: (the previous write from this clone landed) needs no ``read-tree`` at all.
+_TREE_MARK = "tree"
 #: Present while the work area is written without fsync (``unsynced``); found at the next
 #: checkout, it means a machine crash may have torn a file git's index still trusts.
 _UNSYNCED_MARK = "unsynced"
@@ -103,8 +106,19 @@ class Workspace:
         if (self.dir / _UNSYNCED_MARK).exists():  # rewrite every file, trusting no stat
             (self.dir / "index").unlink(missing_ok=True)
             (self.dir / _UNSYNCED_MARK).unlink()
+        elif was_clean and self._staged_tree() == store_tree:
+            return self.project_root  # files, index and tree agree since that stage
         self._git("read-tree", "--reset", "-u", store_tree)
         return self.project_root
+
+    def _staged_tree(self) -> str | None:
+        """The tree the last finished ``stage`` wrote, when the index is still there."""
+        if not (self.dir / "index").exists():
+            return None
+        try:
+            return (self.dir / _TREE_MARK).read_text().strip() or None
+        except (OSError, UnicodeError):
+            return None
 
     @contextlib.contextmanager
     def unsynced(self) -> Iterator[None]:
@@ -127,6 +141,7 @@ class Workspace:
         """Stage what the command left and return the new store subtree."""
         self._git("add", "-A", "-f", "--", ".", *NEVER_STAGED)
         tree = self._git("write-tree")
+        (self.dir / _TREE_MARK).write_text(tree + "\n")
         (self.dir / _CLEAN_MARK).touch()
         return tree
 
