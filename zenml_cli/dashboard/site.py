@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenml_cli.dashboard import files, pages, paths
+from zenml_cli.dashboard import files, incremental, pages, paths
 from zenml_cli.dashboard.data import ModelDetail, Reader
 from zenml_cli.dashboard.markup import esc, page
 from zenml_cli.dashboard.style import CSS
@@ -52,19 +52,6 @@ class BuildResult:
         }
 
 
-def site_files(reader: Reader) -> Iterator[tuple[str, bytes]]:
-    """Every file of the site as (path relative to the root, bytes), models in name order
-    and versions in number order; the index comes last, from the models just read."""
-    yield paths.STYLE, CSS.encode("utf-8")
-    summaries = []
-    for name in reader.model_names():
-        detail = reader.model(name)
-        summaries.append(detail.summary)
-        yield paths.model_page(name), _html(pages.model_page(detail))
-        yield from _version_pages(reader, detail)
-    yield paths.INDEX, _html(pages.index_page(summaries))
-
-
 def _version_pages(reader: Reader, detail: ModelDetail) -> Iterator[tuple[str, bytes]]:
     rows, name = detail.versions, detail.summary.name
     for position, row in enumerate(rows):
@@ -74,32 +61,81 @@ def _version_pages(reader: Reader, detail: ModelDetail) -> Iterator[tuple[str, b
         yield paths.version_page(name, row.number), _html(html)
 
 
+class _Writer:
+    """Puts files into the site folder, rewriting only those whose bytes changed."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: list[str] = []
+        self.changed = 0
+        self._folders: set[Path] = set()
+
+    def put(self, relative: str, data: bytes) -> None:
+        target = self.out / relative
+        if target.parent not in self._folders:
+            files.make_folder(target.parent)
+            self._folders.add(target.parent)
+        if not files.same_bytes(target, data):
+            files.write_file(target, data)
+            self.changed += 1
+        self.written.append(relative)
+
+
 def build_site(reader: Reader, out: Path) -> BuildResult:
-    """Write the site into ``out`` (created if needed); see the module docstring."""
+    """Write the site into ``out`` (created if needed); see the module docstring. Models whose
+    files and pages are as the last build left them are not read again (``incremental``)."""
     out = Path(out)
     files.refuse_linked_path(out, MARKER)
     previous = _previous_build(out)  # refuses a folder an earlier build did not write
     files.refuse_links_inside(out)
-    written: list[str] = []
-    changed = versions = 0
-    folders: set[Path] = set()
-    for relative, data in site_files(reader):
-        target = out / relative
-        if target.parent not in folders:
-            files.make_folder(target.parent)
-            folders.add(target.parent)
-        if not files.same_bytes(target, data):
-            files.write_file(target, data)
-            changed += 1
-        written.append(relative)
-        if relative.startswith("models/") and not relative.endswith(paths.INDEX):
-            versions += 1
-    removed = _remove_stale(out, previous - set(written))
-    marker = MARKER_HEADER + "".join(f"{p}\n" for p in sorted(written))
+    kept = incremental.load(reader, out)
+    writer = _Writer(out)
+    writer.put(paths.STYLE, CSS.encode("utf-8"))
+    rows: list[list[str]] = []
+    total = 0
+    fresh: dict[str, incremental.Kept] = {}
+    for name in reader.model_names():
+        entry = kept.get(name)
+        if entry is not None and incremental.unchanged(reader, out, name, entry):
+            writer.written.extend(incremental.model_pages(name, entry.numbers))
+            fresh[name] = entry
+            row, count = entry.row, entry.versions
+        else:
+            drawn = _draw_model(reader, writer, name)
+            if drawn is None:
+                continue  # deleted since it was listed
+            row, count, entry = drawn
+            if entry is not None:
+                fresh[name] = entry
+        rows.append(row)
+        total += count
+    writer.put(paths.INDEX, _html(pages.index_page_of_rows(rows, total)))
+    removed = _remove_stale(out, previous - set(writer.written))
+    marker = MARKER_HEADER + "".join(f"{p}\n" for p in sorted(writer.written))
     files.write_file(out / MARKER, marker.encode("utf-8"))
-    pages_count = sum(1 for p in written if p.endswith(".html"))
-    models = sum(1 for p in written if p.startswith("models/") and p.endswith(paths.INDEX))
-    return BuildResult(out, pages_count, models, versions, changed, removed)
+    incremental.save(reader, out, fresh)
+    pages_count = len(writer.written) - 1  # every file but the stylesheet
+    return BuildResult(out, pages_count, len(rows), total, writer.changed, removed)
+
+
+def _draw_model(
+    reader: Reader, writer: _Writer, name: str
+) -> tuple[list[str], int, incremental.Kept | None] | None:
+    """Read and write one model's pages: ``(index row, versions, entry to keep or None)``,
+    or None when the model is gone."""
+    read_at = incremental.now_ns()
+    reader.forget_links()
+    try:
+        detail = reader.model(name)
+    except NotFoundError:
+        return None
+    writer.put(paths.model_page(name), _html(pages.model_page(detail)))
+    for relative, data in _version_pages(reader, detail):
+        writer.put(relative, data)
+    row = pages.index_row(detail.summary)
+    numbers = [version.number for version in detail.versions]
+    entry = incremental.record(reader, writer.out, name, numbers, row, read_at)
+    return row, len(numbers), entry
 
 
 def render(reader: Reader, path: str) -> tuple[int, str, bytes]:

@@ -54,14 +54,18 @@ class ModelFiles(StoreBase):
                 self._names_by_case = False  # cannot tell: keep the listing
         return self._names_by_case
 
-    def read_model(self, name: str) -> Manifest | None:
+    def read_model(self, name: str, *, memo: bool = True) -> Manifest | None:
         """The model manifest of folder ``name``; None when there is none. Model manifests
-        come through the store's memo (``store/index.py``), validated on every read."""
+        come through the store's memo (``store/index.py``), validated on every read; with
+        ``memo=False`` straight from the file (a reader of every model, such as a dashboard
+        build, would otherwise rewrite the memo once per model)."""
         if not is_safe_component(name):
             return None
         path = self.layout.model_file(name)
         relative = str(path)[len(str(self.dir)) + 1 :]
         try:
+            if not memo:
+                return Manifest(str(path), self._decode(read_manifest(path), path))
             return Manifest(str(path), self._memo_read(path, relative, self._decode))
         except FileNotFoundError:
             return None

@@ -1,0 +1,123 @@
+"""Fingerprints of the files a model's dashboard pages are drawn from, and the derived state
+file a build keeps between runs, so a rebuild re-reads and re-renders only the models whose
+files changed (issue 21.3).
+
+A fingerprint is a digest of the stat key ``(mtime_ns, ctime_ns, size, inode)`` of every
+input file (missing ones included, as missing): the config, the model's manifest and history,
+each file of its versions folder, and the artifact and run manifests its versions link. Any
+write replaces a file (new inode and ctime) and an in-place edit changes ctime, so a changed
+input changes the fingerprint. A file changed within ``RACY_NS`` of taking the fingerprint
+could change again within the same timestamp tick unseen; ``newest`` reports the latest
+change time so the caller can refuse to trust such a fingerprint (``index.py`` does the same
+for its entries).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import zlib
+from pathlib import Path
+from typing import Any
+
+from zenml_cli.store.bounded import read_cache
+from zenml_cli.store.index import atomic_replace, stat_key
+from zenml_cli.store.layout import CACHE_DIR, TEMP_PREFIX, is_safe_component
+from zenml_cli.store.store_base import StoreBase
+
+#: Bump when the state layout changes; an old state is then ignored (a full render).
+STATE_FORMAT = b"zenml-cli-dashboard-state-1\n"
+#: A state file larger than this is not one a build wrote (100,000 versions take ~10 MB).
+MAX_STATE_BYTES = 256 << 20
+
+
+class Fingerprint:
+    """Accumulates stat keys; ``digest`` names them all, ``newest`` is the latest change."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.blake2b(digest_size=16)
+        self.newest = 0
+
+    def add(self, path: str) -> None:
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            self._hash.update(f"{path}\0-\n".encode("utf-8", "surrogateescape"))
+            return
+        self._mix(path, st)
+
+    def add_folder(self, folder: str) -> None:
+        """Every entry of ``folder`` (temp files of a writer in progress left out)."""
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(
+                    (e for e in listing if not e.name.startswith(TEMP_PREFIX)),
+                    key=lambda e: e.name,
+                )
+                for entry in entries:
+                    self._mix(entry.path, entry.stat(follow_symlinks=False))
+        except OSError:
+            self._hash.update(f"{folder}\0-\n".encode("utf-8", "surrogateescape"))
+
+    def _mix(self, path: str, st: os.stat_result) -> None:
+        key = stat_key(st)
+        self._hash.update(f"{path}\0{key}\n".encode("utf-8", "surrogateescape"))
+        self.newest = max(self.newest, st.st_mtime_ns, st.st_ctime_ns)
+
+    def digest(self) -> bytes:
+        return self._hash.digest()
+
+
+def model_fingerprint(
+    store: StoreBase, name: str, artifacts: list[tuple[str, str]], runs: list[str]
+) -> tuple[bytes, int]:
+    """``(digest, newest change in ns)`` of what model ``name``'s pages are drawn from;
+    ``artifacts`` are the (name, version) pairs and ``runs`` the run ids its versions link
+    (as read the last time its pages were drawn)."""
+    layout = store.layout
+    found = Fingerprint()
+    found.add(str(layout.config_file))
+    if is_safe_component(name):
+        found.add(str(layout.model_dir(name)))  # a rename away and back changes its ctime
+        found.add(str(layout.model_file(name)))
+        found.add(str(layout.history_file(name)))
+        found.add_folder(str(layout.versions_dir(name)))
+    for artifact, version in artifacts:
+        if is_safe_component(artifact) and is_safe_component(version + layout.ext):
+            found.add(str(layout.artifact_dir(artifact)))
+            found.add(str(layout.artifact_file(artifact, version)))
+            found.add(str(layout.artifact_retired_file(artifact)))
+    for run in runs:
+        if is_safe_component(run + layout.ext):
+            found.add(str(layout.run_file(run)))
+    return found.digest(), found.newest
+
+
+def build_state_file(store: StoreBase, key: str) -> Path:
+    """Where the state of the build named ``key`` (its output folder) is kept."""
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=12)
+    return store.dir / CACHE_DIR / "dashboard" / f"{digest.hexdigest()}.state"
+
+
+def load_build_state(store: StoreBase, key: str) -> Any:
+    """The state ``save_build_state`` kept for ``key``, or None (missing, corrupt, foreign:
+    the caller then renders everything)."""
+    raw = read_cache(build_state_file(store, key), MAX_STATE_BYTES)
+    head = len(STATE_FORMAT)
+    if raw is None or raw[:head] != STATE_FORMAT:
+        return None
+    body = raw[head + 4 :]
+    if zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]:
+        return None
+    with contextlib.suppress(EOFError, ValueError, TypeError):
+        return marshal.loads(body)
+    return None
+
+
+def save_build_state(store: StoreBase, key: str, state: Any) -> None:
+    """Keep ``state`` (plain data) for the next build into ``key``; best effort."""
+    body = marshal.dumps(state)
+    header = STATE_FORMAT + zlib.crc32(body).to_bytes(4, "big")
+    atomic_replace(build_state_file(store, key), header + body)
