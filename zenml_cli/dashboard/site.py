@@ -75,9 +75,12 @@ class _Writer:
         if target.parent not in self._folders:
             files.make_folder(target.parent)
             self._folders.add(target.parent)
-        if not files.same_bytes(target, data):
+        same = files.same_bytes(target, data)
+        if same is None:
+            files.write_new_file(target, data)
+        elif not same:
             files.write_file(target, data)
-            self.changed += 1
+        self.changed += not same
         self.written.append(relative)
 
 
