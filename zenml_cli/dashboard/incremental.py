@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zenml_cli.dashboard import paths
 from zenml_cli.dashboard.data import Reader
 
 #: A fingerprint whose newest input changed this recently (2 s) before the model was read is
@@ -93,15 +94,16 @@ def save(reader: Reader, out: Path, kept: dict[str, Kept]) -> None:
     reader.save_state(state_key(out), {"code": code_key(), "models": models})
 
 
-def unchanged(reader: Reader, out: Path, name: str, entry: Kept | None) -> bool:
-    """Whether model ``name``'s pages in ``out`` are still what ``entry`` recorded, drawn from
-    files that have not changed since."""
+def unchanged(reader: Reader, out: Path, name: str, entry: Kept | None) -> list[str] | None:
+    """Model ``name``'s pages when those in ``out`` are still what ``entry`` recorded, drawn
+    from files that have not changed since; else None (draw the model again)."""
     if entry is None:
-        return False
+        return None
     inputs, _ = reader.fingerprint(name, entry.artifacts, entry.runs)
     if inputs != entry.inputs:
-        return False
-    return outputs_fingerprint(out, model_pages(name, entry.numbers)) == entry.outputs
+        return None
+    pages = model_pages(name, entry.numbers)
+    return pages if outputs_fingerprint(out, pages) == entry.outputs else None
 
 
 def record(
@@ -120,17 +122,18 @@ def record(
 
 
 def model_pages(name: str, numbers: list[int]) -> list[str]:
-    from zenml_cli.dashboard import paths
-
-    return [paths.model_page(name), *(paths.version_page(name, n) for n in numbers)]
+    """The model page and its version pages, relative to the site root."""
+    folder = f"models/{paths.slug(name)}/"
+    return [folder + paths.INDEX, *(f"{folder}{n}.html" for n in numbers)]
 
 
 def outputs_fingerprint(out: Path, pages: list[str]) -> bytes | None:
     """A digest of the stat keys of ``pages`` in ``out``; None if one is missing."""
     found = hashlib.blake2b(digest_size=16)
+    root = f"{out}{os.sep}"
     for relative in pages:
         try:
-            st = os.lstat(out / relative)
+            st = os.lstat(root + relative)
         except OSError:
             return None
         key = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)

@@ -99,8 +99,9 @@ def build_site(reader: Reader, out: Path) -> BuildResult:
     fresh: dict[str, incremental.Kept] = {}
     for name in reader.model_names():
         entry = kept.get(name)
-        if entry is not None and incremental.unchanged(reader, out, name, entry):
-            writer.written.extend(incremental.model_pages(name, entry.numbers))
+        same_pages = incremental.unchanged(reader, out, name, entry)
+        if entry is not None and same_pages is not None:
+            writer.written.extend(same_pages)
             fresh[name] = entry
             row, count = entry.row, entry.versions
         else:

@@ -84,7 +84,7 @@ class ModelFiles(StoreBase):
         renamed into place, so a crash never leaves a model folder without its manifest."""
         target = self._component_path(self.layout.model_dir, name)
         self.ensure_created()
-        self._sweep(self.layout.models_dir)
+        self._sweep_now_and_then(self.layout.models_dir)  # listing 10,000 models each time
         temp = self.layout.temp_in(self.layout.models_dir)
         self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
         os.rename(temp, target)
