@@ -3,6 +3,7 @@ files, and the cached projections that keep a listing of 10,000 versions cheap."
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.index import FolderIndex
 from zenml_cli.store.layout import is_safe_component
+from zenml_cli.store.model_names import NameCache
 from zenml_cli.store.store_base import (
     INDEX_MIN_FILES,
     Manifest,
@@ -27,6 +29,24 @@ class ModelFiles(StoreBase):
     def model_names(self) -> list[str]:
         """Names of every model folder (unsorted)."""
         return visible_entries(self.layout.models_dir)
+
+    def model_names_for_create(self, name: str, fold: Callable[[str], str]) -> list[str]:
+        """The model folders ``create_model``'s case-clash check must look at (models lock
+        held): none when a derived cache proves no name folds like ``name``
+        (``model_names.py``), so registering does not list every model folder; else all
+        (each listed once)."""
+        if not self.use_cache:
+            return self.model_names()
+        return self._name_cache.to_check(name, fold)
+
+    def model_folder_created(self, name: str, fold: Callable[[str], str]) -> None:
+        """Keep the name cache current after ``create_model`` added ``name``."""
+        if self.use_cache:
+            self._name_cache.created(name, fold)
+
+    @functools.cached_property
+    def _name_cache(self) -> NameCache:
+        return NameCache(self)
 
     def has_model_folder(self, name: str) -> bool:
         """True when a folder of exactly this name is listed (on a case-insensitive file
