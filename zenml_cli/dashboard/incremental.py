@@ -59,10 +59,13 @@ class Kept:
 
 
 def code_key() -> str:
-    """The dashboard's code, by the size and time of each of its modules: pages drawn by
-    other code are never reused."""
+    """The code that draws the pages: zenml-cli's version and the size and time of each
+    dashboard module (an edited checkout changes them too); pages drawn by other code are
+    never reused."""
+    from zenml_cli import __version__
+
     folder = Path(__file__).resolve().parent
-    parts = [str(STATE_VERSION)]
+    parts = [str(STATE_VERSION), __version__]
     for path in sorted(folder.glob("*.py")):
         st = path.stat()
         parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
