@@ -47,12 +47,12 @@ def refuse_links_inside(out: Path) -> None:
         return
     folders = [str(out)]
     while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.is_symlink():
-                    raise ConflictError(_link_message(Path(entry.path)))
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
+        with os.scandir(folders.pop()) as listing:
+            entries = list(listing)
+        links = [entry.path for entry in entries if entry.is_symlink()]
+        if links:
+            raise ConflictError(_link_message(Path(min(links))))  # the same one every time
+        folders.extend(sorted(e.path for e in entries if e.is_dir(follow_symlinks=False)))
 
 
 def is_site_file(relative: str) -> bool:

@@ -18,6 +18,7 @@ folder: a committed site is untrusted, and the state changes on every build.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import time
 from dataclasses import dataclass
@@ -132,16 +133,15 @@ def model_pages(name: str, numbers: list[int]) -> list[str]:
 
 def outputs_fingerprint(out: Path, pages: list[str]) -> bytes | None:
     """A digest of the stat keys of ``pages`` in ``out``; None if one is missing."""
-    found = hashlib.blake2b(digest_size=16)
     root = f"{out}{os.sep}"
-    for relative in pages:
-        try:
+    keys = []
+    try:
+        for relative in pages:
             st = os.lstat(root + relative)
-        except OSError:
-            return None
-        key = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode)
-        found.update(f"{relative}\0{key}\n".encode("utf-8", "surrogateescape"))
-    return found.digest()
+            keys.append((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino, st.st_mode))
+    except OSError:
+        return None
+    return hashlib.blake2b(marshal.dumps((pages, keys), 2), digest_size=16).digest()
 
 
 def now_ns() -> int:

@@ -197,8 +197,9 @@ def _previous_build(out: Path) -> set[str]:
     # is_file(): a regular file, never a FIFO or a device; a marker beyond the bound of a
     # manifest is not one this command wrote (a site of 100,000 pages lists ~5 MB)
     if out.is_dir() and marker.is_file() and marker.stat().st_size <= MAX_MANIFEST_BYTES:
-        lines = marker.read_text(encoding="utf-8").splitlines()[1:]
-        return {line for line in lines if files.is_site_file(line)}
+        # untrusted lines are kept as they are: only stale ones are acted on, and
+        # ``files.remove_file`` removes nothing but a page of a shape the build writes
+        return set(marker.read_text(encoding="utf-8").splitlines()[1:])
     if out.is_dir() and not any(out.iterdir()):
         return set()
     raise ConflictError(
