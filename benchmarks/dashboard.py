@@ -10,7 +10,8 @@ timelines are real) and kept in ``benchmarks/.stores/`` (git-ignored) for the ne
 store, each in a fresh ``zenml`` process: a cold build (no derived caches, empty folder), a
 rebuild with nothing changed, and a rebuild after one promotion (only that model's pages and
 the index change). Peak RSS is the process's own (``wait4``). Floors in the same run:
-``python -c "import typer"`` and copying the built site (the bytes any build must write).
+``python -c "import typer"``, copying the built site (the bytes any build must write) and
+parsing every manifest once (what any cold build must read).
 Then ``create_model`` in process, median per call at 100 / 1,000 / 10,000 existing models.
 Writes ``benchmarks/results-dashboard.json`` (git-ignored).
 """
@@ -105,6 +106,21 @@ def measured(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
+#: The floor of a cold build: read and parse every manifest once, in a fresh process.
+PARSE_FLOOR = """
+import os, sys
+from pathlib import Path
+from zenml_cli.store import codec
+root = Path(sys.argv[1]) / ".zenml" / "models"
+for model in os.listdir(root):
+    folder = root / model
+    versions = [folder / "versions" / v for v in os.listdir(folder / "versions")]
+    for path in [folder / "model.yaml", *versions]:
+        codec.decode(path.read_bytes(), "yaml", path)
+    (folder / "history.jsonl").read_bytes()
+"""
+
+
 def build_argv(root: Path, out: Path) -> list[str]:
     return [str(ZENML), "--project-dir", str(root), "dashboard", "build", "--out", str(out)]
 
@@ -121,6 +137,7 @@ def store_cases(root: Path, models: int, versions: int, tmp: Path, env: dict[str
     copy_started = time.perf_counter()
     shutil.copytree(out, tmp / f"copy-{models}-{versions}")
     copy = time.perf_counter() - copy_started
+    parse, _ = measured([PY, "-c", PARSE_FLOOR, str(root)], env)
     time.sleep(2.1)  # let the just-written derived caches settle, as between real builds
     unchanged, unchanged_rss = measured(build_argv(root, out), env)
     model = f"model-{models // 2:05d}"
@@ -136,6 +153,7 @@ def store_cases(root: Path, models: int, versions: int, tmp: Path, env: dict[str
         "rebuild_unchanged_s": unchanged,
         "rebuild_after_promotion_s": promoted,
         "floor_copy_site_s": copy,
+        "floor_parse_manifests_s": parse,
         "peak_rss_mib": max(cold_rss, unchanged_rss, promoted_rss),
         "cold_rss_mib": cold_rss,
     }
@@ -187,8 +205,9 @@ def main() -> None:
                 f"{case['models']:>6} models, {case['versions']:>7} versions: cold "
                 f"{case['cold_s']:.2f}s, unchanged {case['rebuild_unchanged_s']:.2f}s, after a "
                 f"promotion {case['rebuild_after_promotion_s']:.2f}s, peak RSS "
-                f"{case['peak_rss_mib']:.0f} MiB (floor, copying the site: "
-                f"{case['floor_copy_site_s']:.2f}s)"
+                f"{case['peak_rss_mib']:.0f} MiB (floors: copying the site "
+                f"{case['floor_copy_site_s']:.2f}s, parsing every manifest "
+                f"{case['floor_parse_manifests_s']:.2f}s)"
             )
         results["create_model_ms"] = create_model_costs(Path(tmp), [100, 1000, 10000])
     print(f"floor: import typer {results['floor_import_typer_s']:.3f}s")
