@@ -60,13 +60,11 @@ class Kept:
 
 
 def code_key() -> str:
-    """The code that draws the pages: zenml-cli's version and the size and time of each
-    dashboard module (an edited checkout changes them too); pages drawn by other code are
-    never reused."""
-    from zenml_cli import __version__
-
+    """The code that draws the pages: the size and time of each dashboard module (an
+    upgrade or an edited checkout writes them anew); pages drawn by other code are never
+    reused."""
     folder = Path(__file__).resolve().parent
-    parts = [str(STATE_VERSION), __version__]
+    parts = [str(STATE_VERSION)]
     for path in sorted(folder.glob("*.py")):
         st = path.stat()
         parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")

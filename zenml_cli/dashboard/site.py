@@ -138,6 +138,7 @@ def _draw_model(
         writer.put(relative, data)
     row = pages.index_row(detail.summary)
     numbers = [version.number for version in detail.versions]
+    del detail  # before the fingerprints: a model of 100,000 versions holds a lot
     entry = incremental.record(reader, writer.out, name, numbers, row, read_at)
     return row, len(numbers), entry
 
