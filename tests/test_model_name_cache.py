@@ -90,10 +90,12 @@ def test_a_folder_removed_behind_our_back_is_seen(store: Store, aged: None) -> N
 
 
 def test_a_folder_changed_moments_ago_is_listed_every_time(
-    store: Store, listings: list[str]
+    store: Store, listings: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the real clock the store was written just now: a change within the same
-    timestamp tick could keep the folder's stat key, so nothing is cached yet."""
+    """The store was written just now: a change within the same timestamp tick could keep
+    the folder's stat key, so nothing is cached yet. (The clock is set back rather than
+    left real, so a slow machine cannot make the folder look settled.)"""
+    monkeypatch.setattr(index_module, "clock_ns", lambda: time.time_ns() - 30_000_000_000)
     for index in range(3):
         models.create_model(Store(store.root), f"new-{index}")
     assert len(listings) == 3
