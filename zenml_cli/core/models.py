@@ -59,8 +59,9 @@ def create_model(
         created_by=current_actor(),
     )
     with store.lock(MODELS_LOCK):
-        _refuse_existing(store, name)
+        _refuse_existing(store, name, names=store.model_names_for_create(name, folded))
         store.create_model(name, record.to_manifest())
+        store.model_folder_created(name, folded)
     return record
 
 
@@ -203,8 +204,15 @@ def _rename(store: Store, old: str, new: str, change: Callable[[ModelRecord], No
     return get_model(store, new)
 
 
-def _refuse_existing(store: Store, name: str, ignoring: str | None = None) -> None:
-    existing = case_clash(name, store.model_names(), ignoring)
+def folded(name: str) -> str:
+    """How model names are told apart: normal form, ignoring case (see ``case_clash``)."""
+    return normal_form(name).casefold()
+
+
+def _refuse_existing(
+    store: Store, name: str, ignoring: str | None = None, names: list[str] | None = None
+) -> None:
+    existing = case_clash(name, store.model_names() if names is None else names, ignoring)
     if existing is not None:
         if existing == name:
             raise ConflictError(f"model '{name}' already exists; see 'zenml model describe {name}'")

@@ -146,6 +146,10 @@ class Reader:
         self.registry = registry
         self._artifacts: dict[tuple[str, str], ArtifactView | None] = {}
         self._runs: dict[str, RunView] = {}
+        #: The artifact versions and runs read since ``forget_links``: what a model's pages
+        #: drew from beyond its own folder (its fingerprint covers them).
+        self.artifacts_read: set[tuple[str, str]] = set()
+        self.runs_read: set[str] = set()
 
     # ----------------------------------------------------------------------------- models
     def model_names(self) -> list[str]:
@@ -166,7 +170,9 @@ class Reader:
 
     def model(self, name: str) -> ModelDetail:
         """One model with all its versions and history; NotFoundError if there is none."""
-        record = self.registry.get_model(name)
+        record = self.registry.read_model_file(name)  # a listed name: exact already
+        if record is None:
+            raise NotFoundError(f"no model '{name}'")
         versions = [_row(v) for v in self.registry.versions_of(record)]
         events = self._events(record.name)
         latest = versions[-1] if versions else None
@@ -189,12 +195,33 @@ class Reader:
             run_ids.insert(0, row.producing_run)
         return VersionDetail(model, row, artifacts, [self._run(run_id) for run_id in run_ids])
 
+    # ------------------------------------------------------------------- incremental builds
+    def forget_links(self) -> None:
+        """Start a new model: ``artifacts_read`` and ``runs_read`` begin empty again, and the
+        artifacts and runs read so far are dropped (a build's memory stays one model's)."""
+        self.artifacts_read, self.runs_read = set(), set()
+        self._artifacts.clear()
+        self._runs.clear()
+
+    def fingerprint(
+        self, name: str, artifacts: list[tuple[str, str]], runs: list[str]
+    ) -> tuple[bytes, int]:
+        """``(digest, newest change in ns)`` of the files model ``name``'s pages draw on."""
+        return self.registry.model_fingerprint(name, artifacts, runs)
+
+    def load_state(self, key: str) -> Any:
+        return self.registry.load_build_state(key)
+
+    def save_state(self, key: str, state: Any) -> None:
+        self.registry.save_build_state(key, state)
+
     # ----------------------------------------------------------------------------- helpers
     def _events(self, model: str) -> list[Event]:
-        return self.registry.replay_order(self.registry.history(model).items)  # as replayed
+        return self.registry.replay_order(self.registry.model_events(model))  # as replayed
 
     def _artifact(self, link: ArtifactRef) -> ArtifactView:
         key = (link.name, link.version)
+        self.artifacts_read.add(key)
         if key not in self._artifacts:
             record = self.registry.find_artifact_version(link.name, link.version)
             self._artifacts[key] = None if record is None else _artifact_view(record)
@@ -208,6 +235,7 @@ class Reader:
         return view
 
     def _run(self, run_id: str) -> RunView:
+        self.runs_read.add(run_id)
         if run_id not in self._runs:
             try:
                 run = self.registry.get_run(run_id)

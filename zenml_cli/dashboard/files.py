@@ -47,12 +47,12 @@ def refuse_links_inside(out: Path) -> None:
         return
     folders = [str(out)]
     while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                if entry.is_symlink():
-                    raise ConflictError(_link_message(Path(entry.path)))
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
+        with os.scandir(folders.pop()) as listing:
+            entries = list(listing)
+        links = [entry.path for entry in entries if entry.is_symlink()]
+        if links:
+            raise ConflictError(_link_message(Path(min(links))))  # the same one every time
+        folders.extend(sorted(e.path for e in entries if e.is_dir(follow_symlinks=False)))
 
 
 def is_site_file(relative: str) -> bool:
@@ -60,12 +60,13 @@ def is_site_file(relative: str) -> bool:
     return SITE_FILE.fullmatch(relative) is not None
 
 
-def same_bytes(path: Path, data: bytes) -> bool:
-    """Whether ``path`` is a regular file holding exactly ``data`` (a link never is)."""
+def same_bytes(path: Path, data: bytes) -> bool | None:
+    """Whether ``path`` is a regular file holding exactly ``data`` (a link never is); None
+    when nothing is there at all."""
     try:
         info = path.lstat()
     except FileNotFoundError:
-        return False
+        return None
     if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
         return False
     return path.read_bytes() == data
@@ -93,6 +94,19 @@ def write_file(path: Path, data: bytes) -> None:
         if isinstance(exc, IsADirectoryError):
             raise ConflictError(_in_the_way(path)) from None
         raise
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Create ``path``, where nothing was a moment ago, holding ``data``: no temp file and
+    rename (half the system calls of a cold build), and ``O_EXCL`` never opens whatever
+    appeared there meanwhile, which is then replaced as ``write_file`` does."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW, 0o666)
+    except FileExistsError:
+        write_file(path, data)
+        return
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def remove_file(out: Path, relative: str) -> bool:

@@ -40,7 +40,13 @@ MODEL_FIELDS = ("license", "audience", "use_cases", "limitations", "trade_offs",
 # ------------------------------------------------------------------------------- index
 def index_page(models: Sequence[ModelSummary]) -> str:
     total = sum(m.version_count for m in models)
-    rows = [_index_row(m) for m in models]
+    return index_page_of_rows([index_row(m) for m in models], total)
+
+
+def index_page_of_rows(rows: Sequence[Sequence[str]], total: int) -> str:
+    """The index from its rows (``index_row``), which a rebuild keeps for unchanged models;
+    ``total`` counts the versions of all models."""
+    models = rows
     body = f'<h1>Models</h1><p class="muted">{len(models)} model(s), {total} version(s)</p>' + (
         table(
             (
@@ -62,7 +68,7 @@ def index_page(models: Sequence[ModelSummary]) -> str:
     return page("Models", "", [], body)
 
 
-def _index_row(model: ModelSummary) -> list[str]:
+def index_row(model: ModelSummary) -> list[str]:
     def holder(number: int | None) -> str:
         if number is None:
             return DASH

@@ -86,7 +86,11 @@ class ModelRoute:
 
     def every(self, walk: Walk) -> Iterator[tuple[str, str]]:
         for name in walk.model_names():
-            yield paths.model_page(name), pages.model_page(walk.model(name))
+            yield from self.of_model(walk, walk.model(name))
+
+    def of_model(self, walk: Walk, detail: ModelDetail) -> Iterator[tuple[str, str]]:
+        """This route's pages of one model (a build redraws only the models that changed)."""
+        yield paths.model_page(detail.summary.name), pages.model_page(detail)
 
     def find(self, walk: Walk, relative: str) -> str | None:
         parts = relative.split("/")
@@ -103,9 +107,12 @@ class VersionRoute:
 
     def every(self, walk: Walk) -> Iterator[tuple[str, str]]:
         for name in walk.model_names():
-            detail = walk.model(name)
-            for position, row in enumerate(detail.versions):
-                yield paths.version_page(name, row.number), _version(walk, detail, position)
+            yield from self.of_model(walk, walk.model(name))
+
+    def of_model(self, walk: Walk, detail: ModelDetail) -> Iterator[tuple[str, str]]:
+        name = detail.summary.name
+        for position, row in enumerate(detail.versions):
+            yield paths.version_page(name, row.number), _version(walk, detail, position)
 
     def find(self, walk: Walk, relative: str) -> str | None:
         parts = relative.split("/")
@@ -130,6 +137,15 @@ class IndexRoute:
     def every(self, walk: Walk) -> Iterator[tuple[str, str]]:
         yield paths.INDEX, pages.index_page(walk.summaries())
 
+    def row(self, summary: ModelSummary) -> list[str]:
+        """A model's row of the index, kept by a rebuild that does not read it again."""
+        return pages.index_row(summary)
+
+    def from_rows(self, rows: list[list[str]], total: int) -> tuple[str, str]:
+        """The index from its rows (``pages.index_row``): a rebuild keeps the rows of the
+        models it did not read again."""
+        return paths.INDEX, pages.index_page_of_rows(rows, total)
+
     def find(self, walk: Walk, relative: str) -> str | None:
         return pages.index_page(walk.summaries()) if relative == paths.INDEX else None
 
@@ -142,5 +158,16 @@ def _version(walk: Walk, detail: ModelDetail, position: int) -> str:
     return pages.version_page(version, previous, following)
 
 
-#: Every page type, in the order a build writes them.
-ROUTES: tuple[Route, ...] = (StyleRoute(), ModelRoute(), VersionRoute(), IndexRoute())
+class ModelScoped(Route, Protocol):
+    """A route whose pages belong to one model: a build draws them model by model."""
+
+    def of_model(self, walk: Walk, detail: ModelDetail) -> Iterator[tuple[str, str]]: ...
+
+
+STYLE_ROUTE = StyleRoute()
+INDEX_ROUTE = IndexRoute()
+#: The pages of one model, in the order a build writes them.
+MODEL_ROUTES: tuple[ModelScoped, ...] = (ModelRoute(), VersionRoute())
+#: Every page type, in the order a build writes them: the stylesheet, each model's pages,
+#: the index last (drawn from the rows of every model).
+ROUTES: tuple[Route, ...] = (STYLE_ROUTE, *MODEL_ROUTES, INDEX_ROUTE)

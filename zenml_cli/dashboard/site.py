@@ -17,11 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenml_cli.dashboard import files, paths
+from zenml_cli.dashboard import files, incremental, paths
 from zenml_cli.dashboard.data import Reader
 from zenml_cli.dashboard.markup import esc, page
-from zenml_cli.dashboard.routes import HTML_TYPE, ROUTES, Walk
-from zenml_cli.errors import ConflictError
+from zenml_cli.dashboard.routes import (
+    HTML_TYPE,
+    INDEX_ROUTE,
+    MODEL_ROUTES,
+    ROUTES,
+    STYLE_ROUTE,
+    Walk,
+)
+from zenml_cli.errors import ConflictError, NotFoundError
 from zenml_cli.limits import MAX_MANIFEST_BYTES
 
 MARKER = ".zenml-dashboard"
@@ -59,32 +66,93 @@ def site_files(reader: Reader) -> Iterator[tuple[str, bytes]]:
             yield relative, text.encode("utf-8")
 
 
+class _Writer:
+    """Puts files into the site folder, rewriting only those whose bytes changed."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.written: list[str] = []
+        self.changed = 0
+        self._folders: set[Path] = set()
+
+    def put(self, relative: str, data: bytes) -> None:
+        target = self.out / relative
+        if target.parent not in self._folders:
+            files.make_folder(target.parent)
+            self._folders.add(target.parent)
+        same = files.same_bytes(target, data)
+        if same is None:
+            files.write_new_file(target, data)
+        elif not same:
+            files.write_file(target, data)
+        self.changed += not same
+        self.written.append(relative)
+
+
 def build_site(reader: Reader, out: Path) -> BuildResult:
-    """Write the site into ``out`` (created if needed); see the module docstring."""
+    """Write the site into ``out`` (created if needed); see the module docstring. Models whose
+    files and pages are as the last build left them are not read again (``incremental``)."""
     out = Path(out)
     files.refuse_linked_path(out, MARKER)
     previous = _previous_build(out)  # refuses a folder an earlier build did not write
     files.refuse_links_inside(out)
-    written: list[str] = []
-    changed = versions = 0
-    folders: set[Path] = set()
-    for relative, data in site_files(reader):
-        target = out / relative
-        if target.parent not in folders:
-            files.make_folder(target.parent)
-            folders.add(target.parent)
-        if not files.same_bytes(target, data):
-            files.write_file(target, data)
-            changed += 1
-        written.append(relative)
-        if relative.startswith("models/") and not relative.endswith(paths.INDEX):
-            versions += 1
-    removed = _remove_stale(out, previous - set(written))
-    marker = MARKER_HEADER + "".join(f"{p}\n" for p in sorted(written))
+    kept = incremental.load(reader, out)
+    writer = _Writer(out)
+    writer.put(*_encoded(STYLE_ROUTE.every(Walk(reader))))
+    rows: list[list[str]] = []
+    total = 0
+    fresh: dict[str, incremental.Kept] = {}
+    for name in reader.model_names():
+        entry = kept.get(name)
+        same_pages = incremental.unchanged(reader, out, name, entry)
+        if entry is not None and same_pages is not None:
+            writer.written.extend(same_pages)
+            fresh[name] = entry
+            row, count = entry.row, entry.versions
+        else:
+            drawn = _draw_model(reader, writer, name)
+            if drawn is None:
+                continue  # deleted since it was listed
+            row, count, entry = drawn
+            if entry is not None:
+                fresh[name] = entry
+        rows.append(row)
+        total += count
+    index, text = INDEX_ROUTE.from_rows(rows, total)
+    writer.put(index, _html(text))
+    removed = _remove_stale(out, previous - set(writer.written))
+    marker = MARKER_HEADER + "".join(f"{p}\n" for p in sorted(writer.written))
     files.write_file(out / MARKER, marker.encode("utf-8"))
-    pages_count = sum(1 for p in written if p.endswith(".html"))
-    models = sum(1 for p in written if p.startswith("models/") and p.endswith(paths.INDEX))
-    return BuildResult(out, pages_count, models, versions, changed, removed)
+    incremental.save(reader, out, fresh)
+    pages_count = len(writer.written) - 1  # every file but the stylesheet
+    return BuildResult(out, pages_count, len(rows), total, writer.changed, removed)
+
+
+def _draw_model(
+    reader: Reader, writer: _Writer, name: str
+) -> tuple[list[str], int, incremental.Kept | None] | None:
+    """Read and write one model's pages: ``(index row, versions, entry to keep or None)``,
+    or None when the model is gone."""
+    read_at = incremental.now_ns()
+    reader.forget_links()
+    try:
+        detail = reader.model(name)
+    except NotFoundError:
+        return None
+    walk = Walk(reader)
+    for route in MODEL_ROUTES:
+        for relative, text in route.of_model(walk, detail):
+            writer.put(relative, _html(text))
+    row = INDEX_ROUTE.row(detail.summary)
+    numbers = [version.number for version in detail.versions]
+    del detail  # before the fingerprints: a model of 100,000 versions holds a lot
+    entry = incremental.record(reader, writer.out, name, numbers, row, read_at)
+    return row, len(numbers), entry
+
+
+def _encoded(drawn: Iterator[tuple[str, str]]) -> tuple[str, bytes]:
+    relative, text = next(drawn)
+    return relative, _html(text)
 
 
 def render(reader: Reader, path: str) -> tuple[int, str, bytes]:
@@ -117,8 +185,9 @@ def _previous_build(out: Path) -> set[str]:
     # is_file(): a regular file, never a FIFO or a device; a marker beyond the bound of a
     # manifest is not one this command wrote (a site of 100,000 pages lists ~5 MB)
     if out.is_dir() and marker.is_file() and marker.stat().st_size <= MAX_MANIFEST_BYTES:
-        lines = marker.read_text(encoding="utf-8").splitlines()[1:]
-        return {line for line in lines if files.is_site_file(line)}
+        # untrusted lines are kept as they are: only stale ones are acted on, and
+        # ``files.remove_file`` removes nothing but a page of a shape the build writes
+        return set(marker.read_text(encoding="utf-8").splitlines()[1:])
     if out.is_dir() and not any(out.iterdir()):
         return set()
     raise ConflictError(

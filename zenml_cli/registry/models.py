@@ -9,6 +9,7 @@ from zenml_cli.registry.base import RegistryBase, model_on
 if TYPE_CHECKING:
     from typing import Unpack
 
+    from zenml_cli.core.history import HistoryEvent
     from zenml_cli.core.keywords import ModelChanges, ModelFilters, NewModel
     from zenml_cli.core.listing import Page
     from zenml_cli.core.records import ModelRecord, ModelVersionRecord
@@ -110,3 +111,41 @@ class ModelsDoor(RegistryBase):
             lambda store: models.delete_model(store, str(name_or_id)),
             lambda record: f"delete model {record.name}",
         )
+
+    # ---------------------------------------------------------- for the dashboard's build
+    def read_model_file(self, name: str) -> ModelRecord | None:
+        """The model in folder ``name`` as listed, parsed from its file without the store's
+        memo of model manifests: a reader of every model (a dashboard build) would otherwise
+        rewrite that memo once per model, which made reading 10,000 models quadratic."""
+        from zenml_cli.core.records import ModelRecord
+
+        found = self.store.read_model(name, memo=False)
+        if found is None:
+            return None
+        return ModelRecord.from_manifest(name, found.data, found.source)
+
+    def model_events(self, name: str) -> list[HistoryEvent]:
+        """The history of the model in folder ``name``, in file order (no name lookup)."""
+        from zenml_cli.core import history
+
+        return history.read(self.store, name)
+
+    def model_fingerprint(
+        self, name: str, artifacts: list[tuple[str, str]], runs: list[str]
+    ) -> tuple[bytes, int]:
+        """``(digest, newest change in ns)`` of the files model ``name``'s pages are drawn
+        from (see ``store/fingerprint.py``)."""
+        from zenml_cli.store import fingerprint
+
+        return fingerprint.model_fingerprint(self.store, name, artifacts, runs)
+
+    def load_build_state(self, key: str) -> Any:
+        """What the dashboard build into ``key`` kept for its next run, or None."""
+        from zenml_cli.store import fingerprint
+
+        return fingerprint.load_build_state(self.store, key)
+
+    def save_build_state(self, key: str, state: Any) -> None:
+        from zenml_cli.store import fingerprint
+
+        fingerprint.save_build_state(self.store, key, state)

@@ -3,6 +3,7 @@ files, and the cached projections that keep a listing of 10,000 versions cheap."
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.layout import is_safe_component
 from zenml_cli.store.manifest_cache import FolderIndex
+from zenml_cli.store.model_names import NameCache
 from zenml_cli.store.store_base import (
     INDEX_MIN_FILES,
     Manifest,
@@ -27,6 +29,24 @@ class ModelFiles(StoreBase):
     def model_names(self) -> list[str]:
         """Names of every model folder (unsorted)."""
         return visible_entries(self.layout.models_dir)
+
+    def model_names_for_create(self, name: str, fold: Callable[[str], str]) -> list[str]:
+        """The model folders ``create_model``'s case-clash check must look at (models lock
+        held): none when a derived cache proves no name folds like ``name``
+        (``model_names.py``), so registering does not list every model folder; else all
+        (each listed once)."""
+        if not self.use_cache:
+            return self.model_names()
+        return self._name_cache.to_check(name, fold)
+
+    def model_folder_created(self, name: str, fold: Callable[[str], str]) -> None:
+        """Keep the name cache current after ``create_model`` added ``name``."""
+        if self.use_cache:
+            self._name_cache.created(name, fold)
+
+    @functools.cached_property
+    def _name_cache(self) -> NameCache:
+        return NameCache(self)
 
     def has_model_folder(self, name: str) -> bool:
         """True when a folder of exactly this name is listed (on a case-insensitive file
@@ -54,14 +74,18 @@ class ModelFiles(StoreBase):
                 self._names_by_case = False  # cannot tell: keep the listing
         return self._names_by_case
 
-    def read_model(self, name: str) -> Manifest | None:
+    def read_model(self, name: str, *, memo: bool = True) -> Manifest | None:
         """The model manifest of folder ``name``; None when there is none. Model manifests
-        come through the store's memo (``store/manifest_cache.py``), validated on every read."""
+        come through the store's memo (``store/manifest_cache.py``), validated on every read; with
+        ``memo=False`` straight from the file (a reader of every model, such as a dashboard
+        build, would otherwise rewrite the memo once per model)."""
         if not is_safe_component(name):
             return None
         path = self.layout.model_file(name)
         relative = str(path)[len(str(self.dir)) + 1 :]
         try:
+            if not memo:
+                return Manifest(str(path), self._decode(read_manifest(path), path))
             return Manifest(str(path), self._memo_read(path, relative, self._decode))
         except FileNotFoundError:
             return None
@@ -80,7 +104,7 @@ class ModelFiles(StoreBase):
         renamed into place, so a crash never leaves a model folder without its manifest."""
         target = self._component_path(self.layout.model_dir, name)
         self.ensure_created()
-        self._sweep(self.layout.models_dir)
+        self._sweep_now_and_then(self.layout.models_dir)  # listing 10,000 models each time
         temp = self.layout.temp_in(self.layout.models_dir)
         self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
         os.rename(temp, target)
