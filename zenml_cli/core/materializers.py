@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import platform
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,9 @@ class Materialized:
     artifact_type: ArtifactType = ArtifactType.DATA
     data: bytes = b""
     source: Path | None = None
+    #: A serialiser that streams the payload into the file object it is given (a large value,
+    #: a numpy array, never held as bytes); then ``data`` is unused.
+    write: Callable[[Any], object] | None = None
     #: Versions the payload depends on (e.g. the Python version of a pickle).
     environment: dict[str, str] = field(default_factory=dict)
 
@@ -108,11 +112,44 @@ def _numpy(data: Any, kind: str) -> Materialized | None:
     numpy = sys.modules.get("numpy")
     if numpy is None or not isinstance(data, numpy.ndarray) or data.dtype.hasobject:
         return None
-    import io
 
-    buffer = io.BytesIO()
-    numpy.save(buffer, data, allow_pickle=False)
-    return Materialized("numpy", kind, data=buffer.getvalue(), environment=_env("numpy"))
+    def write(out: Any) -> None:  # the bytes numpy.save writes, in pieces of 16 MiB
+        numpy.lib.format.write_array(out, data, allow_pickle=False)
+
+    return Materialized("numpy", kind, write=write, environment=_env("numpy"))
+
+
+#: Materializers whose value is read straight from the payload stream (``read_streamed``).
+STREAMED = ("numpy",)
+
+
+def read_numpy(reader: Any) -> Any:
+    """An array read from a payload stream into its own memory: the header first (numpy's
+    own parser, which evaluates nothing), then the data in place. ``reader`` checks size and
+    sha256 before the array is returned (``store/payload_stream.py``), and refuses a header
+    that claims more data than the recorded size."""
+    import numpy
+
+    fmt = numpy.lib.format
+    version = fmt.read_magic(reader)
+    if version not in ((1, 0), (2, 0)):  # 3.0 (unicode field names): rare, read it whole
+        import io
+
+        whole = fmt.magic(*version) + reader.read()
+        return numpy.load(io.BytesIO(whole), allow_pickle=False)
+    read_header = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+    shape, fortran, dtype = read_header(reader)
+    if dtype.hasobject:
+        raise ValueError("Object arrays cannot be loaded when allow_pickle=False")
+    count = 1
+    for length in shape:
+        count *= length
+    reader.claim(count * dtype.itemsize)  # before allocating what the header asks for
+    array = numpy.empty(shape, dtype=dtype, order="F" if fortran else "C")
+    if array.nbytes:
+        in_order = array.T if fortran else array  # how the file lays the bytes out
+        reader.fill(in_order.reshape(-1).view(numpy.uint8).data)
+    return array
 
 
 def _pandas(data: Any, kind: str) -> Materialized | None:
