@@ -5,7 +5,13 @@ same bytes measured in the same run:
 
 - an array's save and load against ``shutil.copyfile`` + ``fsync`` of its ``.npy`` file
   (target: at most 2x each, with at most one extra in-memory copy of the data);
-- a folder's save and (cold) load against ``shutil.copytree`` of the folder (target: 1.5x).
+- a folder's save and (cold) load against ``shutil.copytree`` of the folder (target: 1.5x);
+- for S3, also the raw transfer of the same file with s3fs (``put_file`` / ``get_file``):
+  moto's server is pure Python, so it, not the disk, is the floor there.
+
+Each case's floors run just before it, and its ratio is the median of the paired ratios, so a
+disk that other work slows down slows both. S3 loads are cold (the payload cache is emptied
+first: the download is part of the load); local folder loads unpack for the first time.
 
     python benchmarks/payloads.py                    # 1 GiB array, 10,000 files, 3 rounds
     python benchmarks/payloads.py --mib 256 --files 2000 --rounds 1 --no-s3
@@ -23,6 +29,7 @@ import argparse
 import json
 import logging
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -36,6 +43,7 @@ import json, os, resource, shutil, sys, time
 from pathlib import Path
 
 case, work = sys.argv[1], Path(sys.argv[2])
+peak = None
 def peak_mib():
     # VmHWM, not getrusage's ru_maxrss: that one keeps the parent's peak across the exec
     for line in open("/proc/self/status"):
@@ -58,6 +66,16 @@ elif case == "copytree":
     shutil.copytree(work / "folder", work / "tree-copy")
     seconds = time.perf_counter() - start
     shutil.rmtree(work / "tree-copy")
+elif case in ("s3-put", "s3-get"):
+    import s3fs
+
+    fs = s3fs.S3FileSystem(skip_instance_cache=True)
+    start = time.perf_counter()
+    if case == "s3-put":
+        fs.put_file(str(work / "array.npy"), "bench/floor/array.npy")
+    else:
+        fs.get_file("bench/floor/array.npy", str(work / "got.npy"))
+    seconds = time.perf_counter() - start
 elif case.startswith("save-array"):
     array = np.load(work / "array.npy")
     base = peak_mib()  # the array itself is not the save's cost
@@ -68,6 +86,7 @@ elif case.startswith("load-array"):
     start = time.perf_counter()
     array = load_artifact(case.replace("load", "save"))
     seconds = time.perf_counter() - start
+    peak = peak_mib()  # before the check below maps the file in
     base += array.nbytes / 2**20  # the array returned is not the load's cost
     expected = np.load(work / "array.npy", mmap_mode="r")
     assert array.shape == expected.shape and bool((array[::4099] == expected[::4099]).all())
@@ -80,7 +99,9 @@ elif case.startswith("load-folder"):
     path = load_artifact(case.replace("load", "save"))
     seconds = time.perf_counter() - start
     assert len(os.listdir(path)) == len(os.listdir(work / "folder"))
-print(json.dumps({"seconds": seconds, "base_mib": base, "peak_mib": peak_mib()}))
+if peak is None:
+    peak = peak_mib()
+print(json.dumps({"seconds": seconds, "base_mib": base, "peak_mib": peak}))
 """
 
 S3_ENV = {
@@ -107,17 +128,31 @@ def main() -> None:
             stores["s3"] = _bucket(endpoint)
         samples: dict[str, list[dict[str, float]]] = {}
         for round_ in range(args.rounds):
-            for case in ("copy+fsync", "copytree"):
-                samples.setdefault(case, []).append(_child(case, work, None))
             for label, url in stores.items():
                 project = _project(work / f"{label}-{round_}", url)
                 for what in ("array", "folder"):
                     for step in ("save", "load"):
                         case = f"{step}-{what}-{label}"
+                        if label == "s3" and step == "load":  # cold: from the bucket
+                            shutil.rmtree(project / ".git" / "zenml" / "payloads" / "cache")
+                        for floor in FLOORS[case[: -len(label) - 1]] + S3_FLOORS.get(case, ()):
+                            sample = _child(floor, work, None)
+                            samples.setdefault(f"{case} floor {floor}", []).append(sample)
                         samples.setdefault(case, []).append(_child(case, project, work))
         if server is not None:
             server.stop()
         report(samples, args.mib)
+
+
+#: The floor each case is measured against, run just before it (so a busy disk slows both).
+FLOORS = {
+    "save-array": ("copy+fsync",),
+    "load-array": ("copy+fsync",),
+    "save-folder": ("copytree",),
+    "load-folder": ("copytree",),
+}
+#: For the S3 store, also the raw transfer of the same bytes to the same server (s3fs).
+S3_FLOORS = {"save-array-s3": ("s3-put",), "load-array-s3": ("s3-get",)}
 
 
 def _make_inputs(work: Path, mib: int, files: int) -> None:
@@ -174,19 +209,22 @@ def _child(case: str, cwd: Path, work: Path | None) -> dict[str, float]:
 
 
 def report(samples: dict[str, list[dict[str, float]]], mib: int) -> None:
-    median = {c: statistics.median(s["seconds"] for s in runs) for c, runs in samples.items()}
-    extra = {
-        c: statistics.median(s["peak_mib"] - s["base_mib"] for s in runs)
-        for c, runs in samples.items()
-    }
-    print(f"{'case (median)':22} {'seconds':>8} {'x floor':>8} {'extra MiB':>10} {'copies':>7}")
-    for case, seconds in median.items():
-        floor = median["copytree"] if "folder" in case or case == "copytree" else None
-        floor = floor or median["copy+fsync"]
-        print(
-            f"{case:22} {seconds:8.3f} {seconds / floor:8.2f} {extra[case]:10.0f} "
-            f"{extra[case] / mib:7.2f}"
-        )
+    def seconds(case: str) -> list[float]:
+        return [sample["seconds"] for sample in samples[case]]
+
+    print(f"{'case (median)':16} {'seconds':>8} {'floor':>12} {'floor s':>8} {'ratio':>6} "
+          f"{'extra MiB':>10} {'copies':>7}")  # fmt: skip
+    for case in (c for c in samples if " floor " not in c):
+        extra = statistics.median(s["peak_mib"] - s["base_mib"] for s in samples[case])
+        copies = f"{extra / mib:7.2f}" if "array" in case else ""
+        for floor in (c for c in samples if c.startswith(f"{case} floor ")):
+            ratio = statistics.median(
+                a / b for a, b in zip(seconds(case), seconds(floor), strict=True)
+            )
+            print(
+                f"{case:16} {statistics.median(seconds(case)):8.3f} {floor.split()[-1]:>12} "
+                f"{statistics.median(seconds(floor)):8.3f} {ratio:6.2f} {extra:10.0f} {copies}"
+            )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ Differs from ZenML: there is no materializer registry to extend; tuples and sets
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import sys
@@ -113,10 +114,45 @@ def _numpy(data: Any, kind: str) -> Materialized | None:
     if numpy is None or not isinstance(data, numpy.ndarray) or data.dtype.hasobject:
         return None
 
-    def write(out: Any) -> None:  # the bytes numpy.save writes, in pieces of 16 MiB
-        numpy.lib.format.write_array(out, data, allow_pickle=False)
+    return Materialized(
+        "numpy", kind, write=lambda out: write_numpy(out, data), environment=_env("numpy")
+    )
 
-    return Materialized("numpy", kind, write=write, environment=_env("numpy"))
+
+#: Pieces a large array is written in (each is hashed while the store writes it).
+PIECE = 16 << 20
+
+
+def write_numpy(out: Any, array: Any) -> None:
+    """The bytes ``numpy.save`` writes, streamed into ``out``: the header, then the array's
+    own memory in pieces, with no copy (numpy's writer copies each piece to ``bytes`` unless
+    it is given a real file, which the store's hashing writer is not)."""
+    import io
+
+    import numpy
+
+    fmt = numpy.lib.format
+    header = io.BytesIO()
+    raw = (array.flags.c_contiguous or array.flags.f_contiguous) and array.dtype.kind in RAW_KINDS
+    try:  # numpy.save's choice: version 1.0 when the header fits, else 2.0
+        if raw:
+            fmt.write_array_header_1_0(header, fmt.header_data_from_array_1_0(array))
+    except ValueError:
+        with contextlib.suppress(ValueError, UnicodeError):
+            header = io.BytesIO()
+            fmt.write_array_header_2_0(header, fmt.header_data_from_array_1_0(array))
+    if not raw or not header.tell():  # non-contiguous, or a header only numpy writes
+        fmt.write_array(out, array, allow_pickle=False)
+        return
+    out.write(header.getvalue())
+    in_order = array if array.flags.c_contiguous else array.T  # as the file lays it out
+    data = in_order.reshape(-1).view(numpy.uint8).data if array.nbytes else memoryview(b"")
+    for at in range(0, len(data), PIECE):
+        out.write(data[at : at + PIECE])
+
+
+#: dtype kinds whose values are their raw bytes (not objects, not numpy 2's new string type).
+RAW_KINDS = "biufcmMSUV"
 
 
 #: Materializers whose value is read straight from the payload stream (``read_streamed``).
