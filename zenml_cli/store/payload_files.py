@@ -227,7 +227,7 @@ def _unpack(tar: tarfile.TarFile, member: tarfile.TarInfo, path: Path, buffer: m
     assert source is not None
     mode = 0o555 if member.mode & stat.S_IXUSR else 0o444
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
-    with os.fdopen(fd, "wb", buffering=0) as handle:
+    with os.fdopen(fd, "wb") as handle:  # buffered: writes all it is given
         while count := source.readinto(buffer):  # type: ignore[attr-defined]
             handle.write(buffer[:count])
 

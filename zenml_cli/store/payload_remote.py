@@ -8,6 +8,9 @@ is the content's hash, so a concurrent upload of the same key writes the same by
 go to a temp file in the payload cache (in the git dir, see ``payload_trust.py``), only after
 the store reports the recorded size (a larger object is never fetched), are checked (size, then
 sha256) and only then renamed to ``<64 hex>`` there; a cached object is checked on every use.
+A large save is written into a temp file in the cache while it is hashed and uploaded from
+there in parts of ``UPLOAD_BLOCK``; a streamed load (``read_stream``) checks the download while
+it reads it into the value (``payload_stream.py``).
 """
 
 from __future__ import annotations

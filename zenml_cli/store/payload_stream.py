@@ -18,11 +18,13 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, BinaryIO, TypeVar
+from typing import IO, TYPE_CHECKING, BinaryIO, TypeVar
 
 from zenml_cli.store.payload_files import CHUNK, Digest, PayloadMismatchError, mismatch
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 #: From this size on, a piece is hashed on the worker thread while it is written or read.
 PARALLEL_MIN = 1 << 20
@@ -34,8 +36,19 @@ def _pool() -> ThreadPoolExecutor:
     """One hashing thread for the process, made on first use (small payloads never do)."""
     global _worker
     if _worker is None:
+        from concurrent.futures import ThreadPoolExecutor
+
         _worker = ThreadPoolExecutor(1, thread_name_prefix="zenml-hash")
     return _worker
+
+
+def _forget_pool() -> None:
+    """A forked child has no copy of the thread: its executor would never run a task."""
+    global _worker
+    _worker = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 class _OrderedHasher:
