@@ -206,15 +206,17 @@ def extract_tar(archive: Path, target: Path, where: str, limit: int) -> None:
     ``where``."""
     target.mkdir(parents=True)
     buffer = memoryview(bytearray(CHUNK))  # one for the archive, not one per file
+    made = {target}  # folders already there: one mkdir per folder, not one per file
     try:
         with tarfile.open(archive, mode="r:") as tar:
             for member, parts in _members(tar, where, limit):
                 path = target.joinpath(*parts)
-                if member.isdir():
-                    path.mkdir(parents=True, exist_ok=True)
-                    continue
-                path.parent.mkdir(parents=True, exist_ok=True)
-                _unpack(tar, member, path, buffer)
+                folder = path if member.isdir() else path.parent
+                if folder not in made:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    made.add(folder)
+                if not member.isdir():
+                    _unpack(tar, member, path, buffer)
     except (tarfile.TarError, OSError, MemoryError) as exc:  # MemoryError: see _BAD_HEADER
         raise PayloadMismatchError(
             where, _BAD_HEADER.format(exc=str(exc) or type(exc).__name__)
