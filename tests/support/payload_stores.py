@@ -4,10 +4,12 @@ a fixed git identity). The moto S3 server itself is a fixture (``s3``, tests/con
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 S3_ENV = {
@@ -62,3 +64,52 @@ def manifest(root: Path, name: str, version: str = "1") -> Path:
 def sha256_of(root: Path, name: str, version: str = "1") -> str:
     line = next(x for x in manifest(root, name, version).read_text().splitlines() if "sha256" in x)
     return line.split(":", 1)[1].strip()
+
+
+#: Loads an artifact by name in a separate process; exits with the error's code.
+LOAD = """
+import sys
+from zenml_cli import load_artifact
+from zenml_cli.errors import ZenMLCliError
+try:
+    value = load_artifact(sys.argv[1])
+except ZenMLCliError as exc:
+    print(exc)
+    sys.exit(exc.exit_code)
+print(value)
+"""
+
+
+def artifact_manifest(
+    name: str, sha: str, size: int, artifact_id: str | None = None, **extra: object
+) -> str:
+    fields = {
+        "format": 1, "id": artifact_id or str(uuid.uuid4()), "name": name, "version": "1",
+        "number": 1,
+        "type": "DataArtifact", "materializer": "pickle", "data_type": "builtins.object",
+        "sha256": sha, "size": size, **extra,
+    }  # fmt: skip
+    return "".join(f"{key}: {json.dumps(value)}\n" for key, value in fields.items())
+
+
+def new_repo(root: Path, config: str = "format: 1\n") -> Path:
+    (root / ".zenml").mkdir(parents=True)
+    (root / ".zenml" / "config.yaml").write_text(config)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "init")
+    return root
+
+
+def plant(root: Path, files: dict[str, bytes], message: str = "plant") -> None:
+    """A commit that force-adds ``files`` (paths relative to ``root``), as an attacker's."""
+    for relative, data in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    git(root, "add", "-f", *files)
+    git(root, "commit", "-q", "-m", message)
+
+
+def object_path(sha: str, store: str = ".zenml/artifact_store") -> str:
+    return f"{store}/sha256/{sha[:2]}/{sha}"

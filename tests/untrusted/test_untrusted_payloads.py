@@ -23,7 +23,19 @@ from typing import Any
 
 import pytest
 
-from support.payload_stores import clone, git, manifest, py, sha256_of, zenml
+from support.payload_stores import (
+    LOAD,
+    artifact_manifest,
+    clone,
+    git,
+    manifest,
+    new_repo,
+    object_path,
+    plant,
+    py,
+    sha256_of,
+    zenml,
+)
 
 EVIL_PICKLE = """
 import os, pickle, sys
@@ -33,17 +45,6 @@ class Boom:
 sys.stdout.buffer.write(pickle.dumps(Boom()))
 """
 #: Loads an artifact in a fresh process; exits with the error's exit code and prints it.
-LOAD = """
-import sys
-from zenml_cli import load_artifact
-from zenml_cli.errors import ZenMLCliError
-try:
-    value = load_artifact(sys.argv[1])
-except ZenMLCliError as exc:
-    print(exc)
-    sys.exit(exc.exit_code)
-print(value)
-"""
 
 
 @pytest.fixture
@@ -68,41 +69,6 @@ def evil_pickle(marker: Path) -> bytes:
 
 def load(root: Path, name: str) -> subprocess.CompletedProcess[str]:
     return py(root, "-c", LOAD, name)
-
-
-def artifact_manifest(
-    name: str, sha: str, size: int, artifact_id: str | None = None, **extra: object
-) -> str:
-    fields = {
-        "format": 1, "id": artifact_id or str(uuid.uuid4()), "name": name, "version": "1",
-        "number": 1,
-        "type": "DataArtifact", "materializer": "pickle", "data_type": "builtins.object",
-        "sha256": sha, "size": size, **extra,
-    }  # fmt: skip
-    return "".join(f"{key}: {json.dumps(value)}\n" for key, value in fields.items())
-
-
-def new_repo(root: Path, config: str = "format: 1\n") -> Path:
-    (root / ".zenml").mkdir(parents=True)
-    (root / ".zenml" / "config.yaml").write_text(config)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "init")
-    return root
-
-
-def plant(root: Path, files: dict[str, bytes], message: str = "plant") -> None:
-    """A commit that force-adds ``files`` (paths relative to ``root``), as an attacker's."""
-    for relative, data in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    git(root, "add", "-f", *files)
-    git(root, "commit", "-q", "-m", message)
-
-
-def object_path(sha: str, store: str = ".zenml/artifact_store") -> str:
-    return f"{store}/sha256/{sha[:2]}/{sha}"
 
 
 # ------------------------------------------------------------------------------ finding 3

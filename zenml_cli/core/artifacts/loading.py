@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from zenml_cli.core.artifacts import materializers
@@ -52,6 +53,8 @@ def load_payload(store: Store, record: StoredPayload) -> Any:
     source = store.artifact_source(record.name, record.version)
     with about(record, source):
         found = _read_payload(store, record)
+    if isinstance(found, _Value):
+        return found.value
     if not isinstance(found, bytes):
         return found
     return materializers.from_bytes(record.materializer, found, source)
@@ -79,8 +82,17 @@ def _read_payload(store: Store, record: StoredPayload) -> Any:
         assert record.entry is not None
         folder = record.materializer == "folder"
         return payloads.open_path(store, target, record.digest, record.entry, folder)
+    if record.materializer in materializers.STREAMED:  # a value, read as it is verified
+        return _Value(payloads.read_streamed(target, record.digest, materializers.read_numpy))
     code = record.materializer in materializers.CODE_MATERIALIZERS
     return payloads.read_object(target, record.digest, code)
+
+
+@dataclass(frozen=True)
+class _Value:
+    """A value a materializer already read from the payload stream (verified)."""
+
+    value: Any
 
 
 @contextmanager

@@ -15,9 +15,11 @@ Differs from ZenML: there is no materializer registry to extend; tuples and sets
 
 from __future__ import annotations
 
+import contextlib
 import json
 import platform
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,9 @@ class Materialized:
     artifact_type: ArtifactType = ArtifactType.DATA
     data: bytes = b""
     source: Path | None = None
+    #: A serialiser that streams the payload into the file object it is given (a large value,
+    #: a numpy array, never held as bytes); then ``data`` is unused.
+    write: Callable[[Any], object] | None = None
     #: Versions the payload depends on (e.g. the Python version of a pickle).
     environment: dict[str, str] = field(default_factory=dict)
 
@@ -108,11 +113,79 @@ def _numpy(data: Any, kind: str) -> Materialized | None:
     numpy = sys.modules.get("numpy")
     if numpy is None or not isinstance(data, numpy.ndarray) or data.dtype.hasobject:
         return None
+
+    return Materialized(
+        "numpy", kind, write=lambda out: write_numpy(out, data), environment=_env("numpy")
+    )
+
+
+#: Pieces a large array is written in (each is hashed while the store writes it).
+PIECE = 16 << 20
+
+
+def write_numpy(out: Any, array: Any) -> None:
+    """The bytes ``numpy.save`` writes, streamed into ``out``: the header, then the array's
+    own memory in pieces, with no copy (numpy's writer copies each piece to ``bytes`` unless
+    it is given a real file, which the store's hashing writer is not)."""
     import io
 
-    buffer = io.BytesIO()
-    numpy.save(buffer, data, allow_pickle=False)
-    return Materialized("numpy", kind, data=buffer.getvalue(), environment=_env("numpy"))
+    import numpy
+
+    fmt = numpy.lib.format
+    header = io.BytesIO()
+    raw = (array.flags.c_contiguous or array.flags.f_contiguous) and array.dtype.kind in RAW_KINDS
+    try:  # numpy.save's choice: version 1.0 when the header fits, else 2.0
+        if raw:
+            fmt.write_array_header_1_0(header, fmt.header_data_from_array_1_0(array))
+    except ValueError:
+        with contextlib.suppress(ValueError, UnicodeError):
+            header = io.BytesIO()
+            fmt.write_array_header_2_0(header, fmt.header_data_from_array_1_0(array))
+    if not raw or not header.tell():  # non-contiguous, or a header only numpy writes
+        fmt.write_array(out, array, allow_pickle=False)
+        return
+    out.write(header.getvalue())
+    in_order = array if array.flags.c_contiguous else array.T  # as the file lays it out
+    data = in_order.reshape(-1).view(numpy.uint8).data if array.nbytes else memoryview(b"")
+    for at in range(0, len(data), PIECE):
+        out.write(data[at : at + PIECE])
+
+
+#: dtype kinds whose values are their raw bytes (not objects, not numpy 2's new string type).
+RAW_KINDS = "biufcmMSUV"
+
+
+#: Materializers whose value is read straight from the payload stream (``read_streamed``).
+STREAMED = ("numpy",)
+
+
+def read_numpy(reader: Any) -> Any:
+    """An array read from a payload stream into its own memory: the header first (numpy's
+    own parser, which evaluates nothing), then the data in place. ``reader`` checks size and
+    sha256 before the array is returned (``store/payloads/stream.py``), and refuses a header
+    that claims more data than the recorded size."""
+    import numpy
+
+    fmt = numpy.lib.format
+    version = fmt.read_magic(reader)
+    if version not in ((1, 0), (2, 0)):  # 3.0 (unicode field names): rare, read it whole
+        import io
+
+        whole = fmt.magic(*version) + reader.read()
+        return numpy.load(io.BytesIO(whole), allow_pickle=False)
+    read_header = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+    shape, fortran, dtype = read_header(reader)
+    if dtype.hasobject:
+        raise ValueError("Object arrays cannot be loaded when allow_pickle=False")
+    count = 1
+    for length in shape:
+        count *= length
+    reader.claim(count * dtype.itemsize)  # before allocating what the header asks for
+    array = numpy.empty(shape, dtype=dtype, order="F" if fortran else "C")
+    if array.nbytes:
+        in_order = array.T if fortran else array  # how the file lays the bytes out
+        reader.fill(in_order.reshape(-1).view(numpy.uint8).data)
+    return array
 
 
 def _pandas(data: Any, kind: str) -> Materialized | None:

@@ -115,7 +115,11 @@ def _store_payload(
     target = payloads.open_payload_store(store)
     if materialized.source is None:
         code = materialized.materializer in materializers.CODE_MATERIALIZERS
-        digest = target.put_bytes(materialized.data, payloads.CODE if code else payloads.DATA)
+        kind = payloads.CODE if code else payloads.DATA
+        if materialized.write is not None:
+            digest = target.put_stream(materialized.write, kind)
+        else:
+            digest = target.put_bytes(materialized.data, kind)
         return materialized.materializer, digest, None
     digest, folder, entry = payloads.put_path(target, materialized.source)
     return ("folder" if folder else "path"), digest, entry

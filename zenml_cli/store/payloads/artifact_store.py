@@ -18,8 +18,9 @@ import importlib.util
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
@@ -34,6 +35,7 @@ from zenml_cli.store.payloads.local_files import (
     is_sha256,
 )
 from zenml_cli.store.payloads.local_store import LocalPayloadStore, legacy_digest
+from zenml_cli.store.payloads.stream import HashingWriter, VerifiedReader
 from zenml_cli.store.payloads.trust import cache_home, git_place, ledger_for, tracked_under
 from zenml_cli.store.store import Store
 
@@ -44,10 +46,12 @@ __all__ = [
     "PayloadMismatchError",
     "PayloadMissingError",
     "PayloadStore",
+    "VerifiedReader",
     "is_sha256",
     "open_payload_store",
 ]
 
+T = TypeVar("T")
 ENV_ARTIFACT_STORE = "ZENML_ARTIFACT_STORE"
 #: URL scheme -> (fsspec protocol, package that implements it, extra that installs it).
 REMOTE_SCHEMES = {
@@ -84,7 +88,13 @@ class PayloadStore(Protocol):
     def put_bytes(self, data: bytes, kind: str | None = None) -> Digest: ...
     def put_file(self, path: Path, kind: str | None = None) -> Digest: ...
     def put_folder(self, path: Path) -> Digest: ...
+    def put_stream(
+        self, write: Callable[[HashingWriter], object], kind: str | None = None
+    ) -> Digest: ...
     def read_bytes(self, digest: Digest, code: bool = False) -> bytes: ...
+    def read_stream(
+        self, digest: Digest, read: Callable[[VerifiedReader], T], code: bool = False
+    ) -> T: ...
     def open_file(self, digest: Digest, code: bool = False) -> Path: ...
     def exists(self, sha256: str) -> bool: ...
     def size(self, sha256: str) -> int | None: ...
@@ -256,6 +266,13 @@ def open_path(
         finally:
             shutil.rmtree(temp, ignore_errors=True)
     return final / entry
+
+
+def read_streamed(payloads: PayloadStore, digest: Digest, read: Callable[[VerifiedReader], T]) -> T:
+    """What ``read`` makes of an object it reads in pieces (into the value's own buffer),
+    returned only after size and sha256 matched. ``read`` must not run code the bytes name
+    (it is never used for a pickle): it sees them before they are verified."""
+    return payloads.read_stream(digest, read)
 
 
 def read_object(payloads: PayloadStore, digest: Digest, code: bool = False) -> bytes:

@@ -8,19 +8,27 @@ is the content's hash, so a concurrent upload of the same key writes the same by
 go to a temp file in the payload cache (in the git dir, see ``trust.py``), only after
 the store reports the recorded size (a larger object is never fetched), are checked (size, then
 sha256) and only then renamed to ``<64 hex>`` there; a cached object is checked on every use.
+A large save is written into a temp file in the cache while it is hashed and uploaded from
+there in parts of ``UPLOAD_BLOCK``; a streamed load (``read_stream``) checks the download while
+it reads it into the value (``stream.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from zenml_cli.errors import RemoteError, ZenMLCliError
 from zenml_cli.store.payloads import local_files as files
 from zenml_cli.store.payloads.local_files import Digest, PayloadMissingError
+from zenml_cli.store.payloads.stream import HashingWriter, VerifiedReader, read_verified
+
+#: One part of an upload: what is held in memory while a large object is sent.
+UPLOAD_BLOCK = 32 << 20
+T = TypeVar("T")
 
 
 class FsspecPayloadStore:
@@ -75,6 +83,14 @@ class FsspecPayloadStore:
     # ``kind`` and ``code`` are for a local store's ledger: a shared store is trusted as a
     # whole (README, "Trust boundary"), so they change nothing here.
     def put_bytes(self, data: bytes, kind: str | None = None) -> Digest:
+        if len(data) >= UPLOAD_BLOCK:  # large: through a file, never a second copy in memory
+            view = memoryview(data)
+
+            def write(out: HashingWriter) -> None:
+                for at in range(0, len(view), files.CHUNK):
+                    out.write(view[at : at + files.CHUNK])
+
+            return self.put_stream(write, kind)
         digest = Digest.of(data)
         if self._needs_upload(digest):
             with self._uploading():
@@ -87,9 +103,17 @@ class FsspecPayloadStore:
         return digest
 
     def put_folder(self, path: Path) -> Digest:
+        return self.put_stream(lambda out: files.write_tar(path, out), files.DATA)
+
+    def put_stream(
+        self, write: Callable[[HashingWriter], object], kind: str | None = None
+    ) -> Digest:
+        """Store what ``write`` writes: into a temp file in the cache while it is hashed (the
+        key is the hash, known only at the end), uploaded from there in parts, then kept as
+        the verified cached copy."""
         with files.temp_file(self.cache) as (temp, handle):
-            writer = files.HashingWriter(handle)
-            files.write_tar(path, writer)
+            writer = HashingWriter(handle)
+            write(writer)
             handle.flush()
             digest = writer.digest()
             self._upload(temp, digest)
@@ -97,9 +121,22 @@ class FsspecPayloadStore:
         return digest
 
     def _upload(self, path: Path, digest: Digest) -> None:
-        if self._needs_upload(digest):
-            with self._uploading():
-                self.fs.put_file(str(path), self._key(digest.sha256))
+        """Upload a local file through the store's file object, one part of UPLOAD_BLOCK at
+        a time (fsspec's ``put_file`` reads several parts into memory at once). An upload that
+        fails part way is aborted, never completed: the key would name bytes it does not hold."""
+        if not self._needs_upload(digest):
+            return
+        with self._uploading(), path.open("rb") as source:
+            out = self.fs.open(self._key(digest.sha256), "wb", block_size=UPLOAD_BLOCK)
+            try:
+                while piece := source.read(UPLOAD_BLOCK):
+                    out.write(piece)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    out.discard()  # aborts a multipart upload
+                out.closed = True  # so that closing (or collecting) it commits nothing
+                raise
+            out.close()
 
     def _needs_upload(self, digest: Digest) -> bool:
         if digest.sha256 in self._not_held:  # ``copy_payload`` asked ``holds`` a moment ago
@@ -130,6 +167,33 @@ class FsspecPayloadStore:
     def read_bytes(self, digest: Digest, code: bool = False) -> bytes:
         return self.open_file(digest).read_bytes()
 
+    def read_stream(
+        self, digest: Digest, read: Callable[[VerifiedReader], T], code: bool = False
+    ) -> T:
+        """What ``read`` makes of the object, streamed from the cached copy (downloaded first
+        if there is none) through a reader that checks size and sha256 as it goes."""
+        cached = self._cached(digest.sha256)
+        if cached.is_file() and cached.stat().st_size == digest.size:
+            try:
+                return read_verified(cached, digest, read, str(cached))
+            except files.PayloadMismatchError:
+                cached.unlink(missing_ok=True)  # a damaged cache entry: fetch it again
+        self._refuse_other_size(digest)
+        with files.temp_file(self.cache) as (temp, handle):
+            handle.close()
+            self._download(digest, temp)
+            value = read_verified(temp, digest, read, self.object_uri(digest.sha256))
+            os.replace(temp, cached)  # verified while it was read
+        return value
+
+    def _refuse_other_size(self, digest: Digest) -> None:
+        """Never fetch more than was recorded: an object of another size is refused first."""
+        found = self.size(digest.sha256)
+        if found is not None and found != digest.size:
+            raise files.mismatch(
+                self.object_uri(digest.sha256), digest, Digest(digest.sha256, found)
+            )
+
     def open_file(self, digest: Digest, code: bool = False) -> Path:
         """A verified local copy, downloaded once into the cache."""
         cached = self._cached(digest.sha256)
@@ -139,14 +203,11 @@ class FsspecPayloadStore:
                 return cached
             except files.PayloadMismatchError:
                 cached.unlink()  # a damaged cache entry: fetch it again
-        where = self.object_uri(digest.sha256)
-        found = self.size(digest.sha256)
-        if found is not None and found != digest.size:  # never fetch more than was recorded
-            raise files.mismatch(where, digest, Digest(digest.sha256, found))
+        self._refuse_other_size(digest)
         with files.temp_file(self.cache) as (temp, handle):
             handle.close()
             self._download(digest, temp)
-            files.verify_file(temp, digest, where)
+            files.verify_file(temp, digest, self.object_uri(digest.sha256))
             os.replace(temp, cached)
         return cached
 

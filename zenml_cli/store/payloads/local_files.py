@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import BinaryIO, Protocol
 
 from zenml_cli.errors import CorruptManifestError, InvalidInputError, NotFoundError
 from zenml_cli.store.layout import TEMP_PREFIX
@@ -27,6 +27,10 @@ from zenml_cli.store.layout import TEMP_PREFIX
 #: Large reads keep the copy and the hash near disk speed.
 CHUNK = 8 << 20
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
+
+
+class _Writable(Protocol):
+    def write(self, data: bytes, /) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -90,36 +94,10 @@ def mismatch(where: str, expected: Digest, found: Digest) -> PayloadMismatchErro
     )
 
 
-class HashingWriter:
-    """A write-only file object that hashes and counts what passes through it."""
-
-    def __init__(self, target: BinaryIO) -> None:
-        self.target = target
-        self.hasher = hashlib.sha256()
-        self.size = 0
-
-    def write(self, data: bytes | bytearray | memoryview) -> int:
-        self.hasher.update(data)
-        self.size += len(data)
-        return self.target.write(data)
-
-    def digest(self) -> Digest:
-        return Digest(self.hasher.hexdigest(), self.size)
-
-
 def hash_file(path: Path) -> Digest:
     with path.open("rb") as handle:
         hasher = hashlib.file_digest(handle, "sha256")
     return Digest(hasher.hexdigest(), path.stat().st_size)
-
-
-def copy_hashing(source: IO[bytes], target: BinaryIO) -> Digest:
-    writer = HashingWriter(target)
-    buffer = bytearray(CHUNK)
-    view = memoryview(buffer)
-    while count := source.readinto(buffer):  # type: ignore[attr-defined]
-        writer.write(view[:count])
-    return writer.digest()
 
 
 def verify_file(path: Path, expected: Digest, where: str) -> None:
@@ -172,7 +150,7 @@ def place_new(temp: Path, final: Path) -> None:
 
 
 # ------------------------------------------------------------------------------ archives
-def write_tar(source: Path, out: HashingWriter) -> None:
+def write_tar(source: Path, out: _Writable) -> None:
     """``source`` (a file or folder) as a deterministic tar whose one top entry is its name."""
     base = source.resolve()
     with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
@@ -227,23 +205,33 @@ def extract_tar(archive: Path, target: Path, where: str, limit: int) -> None:
     recorded size: what a plain tar holds fits in the tar). Anything else is refused naming
     ``where``."""
     target.mkdir(parents=True)
+    buffer = memoryview(bytearray(CHUNK))  # one for the archive, not one per file
+    made = {target}  # folders already there: one mkdir per folder, not one per file
     try:
         with tarfile.open(archive, mode="r:") as tar:
             for member, parts in _members(tar, where, limit):
                 path = target.joinpath(*parts)
-                if member.isdir():
-                    path.mkdir(parents=True, exist_ok=True)
-                    continue
-                path.parent.mkdir(parents=True, exist_ok=True)
-                source = tar.extractfile(member)
-                assert source is not None
-                with path.open("xb") as handle:
-                    copy_hashing(source, handle)
-                path.chmod(0o555 if member.mode & stat.S_IXUSR else 0o444)
+                folder = path if member.isdir() else path.parent
+                if folder not in made:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    made.add(folder)
+                if not member.isdir():
+                    _unpack(tar, member, path, buffer)
     except (tarfile.TarError, OSError, MemoryError) as exc:  # MemoryError: see _BAD_HEADER
         raise PayloadMismatchError(
             where, _BAD_HEADER.format(exc=str(exc) or type(exc).__name__)
         ) from exc
+
+
+def _unpack(tar: tarfile.TarFile, member: tarfile.TarInfo, path: Path, buffer: memoryview) -> None:
+    """One regular member into the new file ``path``, read-only (created so: no chmod)."""
+    source = tar.extractfile(member)
+    assert source is not None
+    mode = 0o555 if member.mode & stat.S_IXUSR else 0o444
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    with os.fdopen(fd, "wb") as handle:  # buffered: writes all it is given
+        while count := source.readinto(buffer):  # type: ignore[attr-defined]
+            handle.write(buffer[:count])
 
 
 def check_tar(archive: Path, where: str, limit: int) -> None:

@@ -13,16 +13,25 @@ see ``trust.py``): a file a commit planted there is refused before it is read.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.atomic import _fsync_dir
 from zenml_cli.store.payloads import local_files as files
 from zenml_cli.store.payloads.local_files import Digest, PayloadMissingError, UntrustedPayloadError
+from zenml_cli.store.payloads.stream import (
+    HashingWriter,
+    VerifiedReader,
+    copy_hashing,
+    read_verified,
+)
 from zenml_cli.store.payloads.trust import Ledger, tracked_under
 
 #: From this size on, a payload is written while it is hashed.
 OVERLAP_MIN = 8 << 20
+T = TypeVar("T")
 
 
 class LocalPayloadStore:
@@ -57,17 +66,26 @@ class LocalPayloadStore:
                     self._publish(temp, digest)
             self._record(digest, kind)
             return digest
-        # Large: write while hashing (both release the GIL), then put the file in place. Saves
-        # the hash's time on a big save; a duplicate costs a write.
-        import concurrent.futures
+        # Large: written while it is hashed, piece by piece; a duplicate costs a write.
+        view = memoryview(data)
 
+        def write(out: HashingWriter) -> None:
+            for at in range(0, len(view), files.CHUNK):
+                out.write(view[at : at + files.CHUNK])
+
+        return self.put_stream(write, kind)
+
+    def put_stream(
+        self, write: Callable[[HashingWriter], object], kind: str | None = None
+    ) -> Digest:
+        """Store what ``write`` writes (a serialiser streaming a large value), hashed as it is
+        written into a temp file, which is fsynced and then put in place under its hash."""
         with files.temp_file(self._staging()) as (temp, handle):
-            with concurrent.futures.ThreadPoolExecutor(1) as pool:
-                writing = pool.submit(handle.write, data)
-                digest = Digest.of(data)
-                writing.result()
+            writer = HashingWriter(handle)
+            write(writer)
             files.sync(handle)
-            self._publish(temp, digest)  # already written: replacing costs nothing more
+            digest = writer.digest()
+            self._publish(temp, digest)
         self._record(digest, kind)
         return digest
 
@@ -75,7 +93,7 @@ class LocalPayloadStore:
         """Copy a file in, hashing as it goes (one read of the source)."""
         staging = self._staging()
         with files.temp_file(staging) as (temp, handle), path.open("rb") as source:
-            digest = files.copy_hashing(source, handle)
+            digest = copy_hashing(source, handle)
             files.sync(handle)
             self._publish(temp, digest)
         self._record(digest, kind)
@@ -83,7 +101,7 @@ class LocalPayloadStore:
 
     def put_folder(self, path: Path) -> Digest:
         with files.temp_file(self._staging()) as (temp, handle):
-            writer = files.HashingWriter(handle)
+            writer = HashingWriter(handle)
             files.write_tar(path, writer)
             files.sync(handle)
             self._publish(temp, writer.digest())
@@ -137,6 +155,14 @@ class LocalPayloadStore:
         if found != digest:
             raise files.mismatch(str(path), digest, found)
         return data
+
+    def read_stream(
+        self, digest: Digest, read: Callable[[VerifiedReader], T], code: bool = False
+    ) -> T:
+        """What ``read`` makes of the object's bytes, streamed through a reader that checks
+        size and sha256: the value is returned only if both match (see stream.py)."""
+        path = self._existing(digest, code)
+        return read_verified(path, digest, read, str(path))
 
     def open_file(self, digest: Digest, code: bool = False) -> Path:
         """The object itself, after checking it: read it, never change it."""
