@@ -17,7 +17,8 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.config import StoreConfig
-from zenml_cli.store.index import FolderIndex, ManifestMemo, NextNumberHint, atomic_replace
+from zenml_cli.store.index import FolderIndex, NextNumberHint, atomic_replace
+from zenml_cli.store.journal import WriteJournal
 from zenml_cli.store.layout import (
     CACHE_DIR,
     CONFIG_FILE,
@@ -31,6 +32,7 @@ from zenml_cli.store.layout import (
     is_safe_component,
     manifest_memo_file,
 )
+from zenml_cli.store.memo import ManifestMemo
 
 #: Reading this many files of one folder goes through the folder's cached index instead.
 INDEX_MIN_FILES = 32
@@ -207,9 +209,18 @@ class StoreBase:
             raise InvalidInputError(f"{name!r} cannot be used as a file name in the store")
         return build(name)
 
-    def _write(self, path: Path, data: dict[str, Any]) -> None:
+    def _write(
+        self, path: Path, data: dict[str, Any], *, note: dict[str, Any] | None = None
+    ) -> None:
+        """Write manifest ``data`` to ``path``. With ``note`` (the projections of ``data`` the
+        writer has at hand, ``{index name: value}``, maybe none), also record it in the
+        folder's journal, so the next reader of the folder's indexes need not parse it
+        (``store/journal.py``)."""
         self.ensure_created()
-        self._write_bytes(path, self._encode(data))
+        raw = self._encode(data)
+        self._write_bytes(path, raw)
+        if note is not None and self.use_cache:
+            self._journal(path.parent).record(path.name, path, raw, data, note)
 
     def _write_bytes(self, path: Path, data: bytes) -> None:
         self._guard(path)
@@ -247,10 +258,13 @@ class StoreBase:
         it; else nothing, and the caller reads the few files directly."""
         if wanted < INDEX_MIN_FILES or not self.use_cache:
             return {}
-        return self._folder_index(folder).load(self._decode)
+        return self._folder_index(folder).load(self._decode, self._journal(folder).entries)
 
     def _folder_index(self, folder: Path) -> FolderIndex:
         return FolderIndex(folder, self.layout.cache_path(folder, ".index"), self.layout.ext)
+
+    def _journal(self, folder: Path) -> WriteJournal:
+        return WriteJournal(self.layout.cache_path(folder, ".written"))
 
     def _number_hint(self, model: str) -> NextNumberHint:
         folder = self.layout.versions_dir(model)

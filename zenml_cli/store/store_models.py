@@ -56,7 +56,7 @@ class ModelFiles(StoreBase):
 
     def read_model(self, name: str) -> Manifest | None:
         """The model manifest of folder ``name``; None when there is none. Model manifests
-        come through the store's memo (``store/index.py``), validated on every read."""
+        come through the store's memo (``store/memo.py``), validated on every read."""
         if not is_safe_component(name):
             return None
         path = self.layout.model_file(name)
@@ -174,21 +174,36 @@ class ModelFiles(StoreBase):
             results.append(Manifest(base + name, data) if data is not None else None)
         return results
 
-    def create_version(self, model: str, number: int, data: dict[str, Any]) -> None:
+    def create_version(
+        self,
+        model: str,
+        number: int,
+        data: dict[str, Any],
+        projections: dict[str, Any] | None = None,
+    ) -> None:
         """Write a new version file, which must not exist yet (FileExistsError otherwise), and
-        keep the number hint current (the caller holds the model's lock)."""
+        keep the number hint current (the caller holds the model's lock). ``projections``:
+        what ``version_projections`` indexes of it, by index name, if the caller has them (a
+        listing right after then neither parses nor projects the file)."""
         path = self.layout.version_file(model, number)
         if path.exists():
             raise FileExistsError(path)
         if number <= INDEX_MIN_FILES:  # small folders here; big ones on the model's next write
             self._sweep(path.parent)
-        self._write(path, data)
+        self._write(path, data, note=_noted(number, projections))
         if number >= INDEX_MIN_FILES:
             hint = self._number_hint(model)
             hint.put(number, hint.folder_key())
 
-    def write_version(self, model: str, number: int, data: dict[str, Any]) -> None:
-        self._write(self.layout.version_file(model, number), data)
+    def write_version(
+        self,
+        model: str,
+        number: int,
+        data: dict[str, Any],
+        projections: dict[str, Any] | None = None,
+    ) -> None:
+        """Rewrite a version file (``projections`` as for ``create_version``)."""
+        self._write(self.layout.version_file(model, number), data, note=_noted(number, projections))
 
     def remove_version(self, model: str, number: int) -> None:
         self.layout.version_file(model, number).unlink()
@@ -221,7 +236,9 @@ class ModelFiles(StoreBase):
             return {}
         folder = self.layout.versions_dir(model)
         cache = self.layout.cache_path(folder, "." + name)
-        loaded = FolderIndex(folder, cache, self.layout.ext, project).load(self._decode)
+        loaded = FolderIndex(folder, cache, self.layout.ext, project, name).load(
+            self._decode, self._journal(folder).entries
+        )
         cut = len(self.layout.ext)
         return {
             int(entry[:-cut]): value
@@ -240,3 +257,14 @@ class ModelFiles(StoreBase):
             if highest >= INDEX_MIN_FILES:  # a small folder is listed as fast as a hint is read
                 hint.put(highest, key)
         return highest
+
+
+#: Versions numbered up to this are not recorded in the journal: a small model gets no cache
+#: files, and once a folder is big enough to be indexed only its first few files are parsed.
+JOURNAL_FROM = INDEX_MIN_FILES // 4
+
+
+def _noted(number: int, projections: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What to record in the versions folder's journal for a write of version ``number``
+    (see ``JOURNAL_FROM``): the projections the writer has, maybe none; None for nothing."""
+    return None if number <= JOURNAL_FROM else projections or {}

@@ -1,0 +1,86 @@
+"""A memo of the store's decoded config and model manifests, so a command that reads only
+those never imports or runs PyYAML (the rules of trust are ``store/index.py``'s)."""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import zlib
+from pathlib import Path
+from typing import Any
+
+from zenml_cli.store import index
+from zenml_cli.store.bounded import read_cache, read_manifest
+from zenml_cli.store.index import Decoder, Entry
+
+
+class ManifestMemo:
+    """Decoded config and model manifests of the whole store, in one small cache file.
+
+    Every read still stats the manifest and uses the memo only while its stat key matches, as
+    ``FolderIndex`` does; a hit unmarshals its own bytes, so callers always get fresh objects.
+    The gain: a command that reads only cached manifests never imports or runs PyYAML.
+    """
+
+    MAX_ENTRIES = 4096
+
+    def __init__(self, cache_file: Path) -> None:
+        self.cache_file = cache_file
+        self._entries: dict[str, Entry] | None = None
+
+    def read(self, path: Path, name: str, decode: Decoder) -> dict[str, Any]:
+        """``path`` decoded (``name``: its key in the memo). FileNotFoundError passes through."""
+        st = os.stat(path)
+        key = index.stat_key(st)
+        if self._entries is None:
+            self._entries = self._load()
+        hit = self._entries.get(name)
+        racy = max(st.st_mtime_ns, st.st_ctime_ns) >= index.clock_ns() - index.RACY_NS
+        raw = None
+        if index.entry_ok(hit, False) and type(hit[1]) is bytes and hit[0] == key:
+            if len(hit) == 3:  # cached while racy: trusted only with the same bytes
+                raw = index.read_or_none(str(path))
+            if len(hit) == 2 or (raw is not None and zlib.crc32(raw) == hit[2]):
+                with contextlib.suppress(EOFError, ValueError, TypeError):
+                    data = marshal.loads(hit[1])
+                    if type(data) is dict:
+                        if len(hit) == 3 and not racy:  # settled: the stat key suffices now
+                            self._entries[name] = (key, hit[1])
+                            self._save(name)
+                        return data
+        raw = read_manifest(path) if raw is None else raw
+        data = decode(raw, path)
+        if index.marshals(data):
+            packed = marshal.dumps(data)
+            self._entries[name] = (key, packed, zlib.crc32(raw)) if racy else (key, packed)
+            self._save(name)
+        return data
+
+    def _load(self) -> dict[str, Entry]:
+        raw = read_cache(self.cache_file)
+        if raw is None:
+            return {}
+        head = len(index.CACHE_FORMAT)
+        body = raw[head + 4 :]
+        if (
+            raw[:head] != index.CACHE_FORMAT
+            or zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]
+        ):
+            return {}
+        try:
+            entries = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return {}
+        return entries if type(entries) is dict else {}
+
+    def _save(self, name: str) -> None:
+        assert self._entries is not None
+        merged = self._load()  # keep what other processes added meanwhile
+        if len(merged) >= self.MAX_ENTRIES:
+            merged = {}
+        merged[name] = self._entries[name]
+        body = marshal.dumps(merged)
+        index.atomic_replace(
+            self.cache_file, index.CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body
+        )
