@@ -159,10 +159,38 @@ def test_a_planted_or_damaged_journal_is_never_trusted(store: Store, parses: lis
     payload = marshal.dumps(
         (path.name, (1, 2, len(raw), 3), zlib.crc32(raw), marshal.dumps(forged), {})
     )
-    head = len(payload).to_bytes(4, "big") + zlib.crc32(payload).to_bytes(4, "big")
-    journal.path.write_bytes(head + payload + b"\x00\x00\x01torn")
+    journal.path.write_bytes(journal_module._frame(payload))
     assert listed(store)[COUNT] == str(COUNT)
     assert len(parses) == COUNT * 2  # both indexes parsed every file (the journal was replaced)
+    versions.update_version(store, "M", 3, name="three")  # a real record after a torn one
+    with journal.path.open("ab") as handle:
+        handle.write(b"\x00\x00\x01torn")
+    parses.clear()
+    assert listed(store)[3] == "three"
+    assert parses.count("3.yaml") == 2  # not trusted past the torn end: parsed by both indexes
+
+
+def test_a_full_journal_keeps_the_newest_record_of_each_file(
+    store: Store, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(COUNT):
+        versions.create_version(store, "M")
+    journal = store._journal(store.layout.versions_dir("M"))
+    size = journal.path.stat().st_size
+    monkeypatch.setattr(journal_module, "MAX_BYTES", 3 * size)
+    before = size
+    for round_ in range(4 * COUNT):  # rename one version until its records fill the journal
+        versions.update_version(store, "M", COUNT, name=f"n{round_}")
+        now = journal.path.stat().st_size
+        if now < before:
+            break  # compacted: one record per file is left
+        before = now
+    else:
+        pytest.fail("the journal was never compacted")
+    assert len(journal.entries({f"{n}.yaml" for n in range(1, COUNT + 1)})) == COUNT - JOURNAL_FROM
+    parses.clear()  # (each update read its version itself)
+    assert listed(store)[COUNT] == f"n{round_}"
+    assert set(parses) == {f"{n}.yaml" for n in range(1, JOURNAL_FROM + 1)}
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "json"])

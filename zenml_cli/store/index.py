@@ -60,6 +60,8 @@ StatKey = tuple[int, int, int, int]
 #: ``(stat key, value)``, or ``(stat key, value, crc32)`` for a file cached while racy.
 Entry = tuple[Any, ...]
 Decoder = Callable[[bytes, Path], dict[str, Any]]
+#: A file the cache could not vouch for: ``(path, name, stat, stat key, racy, bytes or None)``.
+_Miss = tuple[str, str, os.stat_result, StatKey, bool, bytes | None]
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -86,25 +88,23 @@ class FolderIndex:
         self.cache_file = cache_file
         self.suffix = suffix
         self.project = project
-        self._recent: Callable[[], dict[str, Entry]] | None = None
-        self._written: dict[str, Entry] | None = None
 
     def load(
-        self, decode: Decoder, recent: Callable[[], dict[str, Entry]] | None = None
+        self, decode: Decoder, recent: Callable[[set[str]], dict[str, Entry]] | None = None
     ) -> dict[str, Any]:
         """``{file name: decoded mapping}`` for every manifest in the folder, parsing only the
         files whose stat key changed since the cache was written. A file that fails to decode is
         left out (and never cached): reading it directly raises the error that names it.
 
-        ``recent`` gives what the store's writers just wrote (``store/journal.py``), as racy
-        entries: a file missing here is taken from there, without parsing, while its stat key
-        and the CRC-32 of its bytes are the recorded ones."""
+        ``recent(names)`` gives what the store's writers just wrote of those files
+        (``store/journal.py``), as racy entries: a file missing here is taken from there,
+        without parsing, while its stat key and the CRC-32 of its bytes are the recorded ones."""
         started = clock_ns()
         cached = self._read_cache()
-        self._recent, self._written = recent, None
         fresh: dict[str, Entry] = {}
         result: dict[str, Any] = {}
         changed = False
+        misses: list[_Miss] = []
         try:
             entries = list(os.scandir(self.folder))
         except FileNotFoundError:
@@ -133,27 +133,40 @@ class FolderIndex:
                     changed = changed or not racy
                     result[name] = hit[1]
                     continue
-            changed = True
+            misses.append((entry.path, name, st, key, racy, raw))
+        if misses:
+            written = recent({miss[1] for miss in misses}) if recent is not None else {}
+            self._read_misses(misses, written, decode, fresh, result)
+        if misses or changed or len(fresh) != len(cached):
+            self._write_cache(fresh)
+        return result
+
+    def _read_misses(
+        self,
+        misses: list[_Miss],
+        written: dict[str, Entry],
+        decode: Decoder,
+        fresh: dict[str, Entry],
+        result: dict[str, Any],
+    ) -> None:
+        """Read the files the cache could not vouch for into ``fresh`` and ``result``."""
+        for path, name, st, key, racy, raw in misses:
             try:
                 if raw is None:
-                    raw = read_as_stated(entry.path, st) or read_manifest(Path(entry.path))
+                    raw = read_as_stated(path, st) or read_manifest(Path(path))
                 crc = zlib.crc32(raw)
-                value = self._value(entry.path, key, raw, crc, decode)
+                value = self._value(written.get(name), path, key, raw, crc, decode)
             except Exception:  # unreadable or invalid: not cached; a direct read reports it
                 continue
             result[name] = value
             fresh[name] = (key, value, crc) if racy else (key, value)
-        if changed or len(fresh) != len(cached):
-            self._write_cache(fresh)
-        return result
 
-    def _value(self, path: str, key: StatKey, raw: bytes, crc: int, decode: Decoder) -> Any:
+    def _value(
+        self, noted: Entry | None, path: str, key: StatKey, raw: bytes, crc: int, decode: Decoder
+    ) -> Any:
         """What this index keeps for the manifest ``raw`` just read from ``path``: as the
-        store's writer recorded it, while the file's stat key and checksum are the recorded
-        ones (``store/journal.py``); else decoded (and projected) here."""
-        if self._written is None:
-            self._written = self._recent() if self._recent is not None else {}
-        noted = self._written.get(os.path.basename(path))
+        store's writer recorded it (``noted``), while the file's stat key and checksum are the
+        recorded ones (``store/journal.py``); else decoded (and projected) here."""
         if noted is not None and noted[0] == key and noted[2] == crc:
             with contextlib.suppress(ValueError):  # a damaged record: parse the file instead
                 if self.name and self.name in noted[3]:

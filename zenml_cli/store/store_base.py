@@ -220,7 +220,7 @@ class StoreBase:
         raw = self._encode(data)
         self._write_bytes(path, raw)
         if note is not None and self.use_cache:
-            self._journal(path.parent).record(path.name, path, raw, data, note)
+            self._journal(path.parent).record(path.name, raw, data, note)
 
     def _write_bytes(self, path: Path, data: bytes) -> None:
         self._guard(path)
@@ -264,7 +264,7 @@ class StoreBase:
         return FolderIndex(folder, self.layout.cache_path(folder, ".index"), self.layout.ext)
 
     def _journal(self, folder: Path) -> WriteJournal:
-        return WriteJournal(self.layout.cache_path(folder, ".written"))
+        return WriteJournal(self.layout.cache_path(folder, ".written"), folder)
 
     def _number_hint(self, model: str) -> NextNumberHint:
         folder = self.layout.versions_dir(model)
