@@ -8,7 +8,11 @@ rewrite files inside one emulated timestamp tick, the way ``test_perf_cache`` do
 
 from __future__ import annotations
 
+import json
 import marshal
+import os
+import subprocess
+import sys
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -220,3 +224,49 @@ def exact(value: Any) -> Any:
     if type(value) is list:
         return ("list", [exact(item) for item in value])
     return (type(value).__name__, repr(value))
+
+
+CREATE_MODELS = """
+import sys
+from zenml_cli import Client
+client = Client(sys.argv[1])
+for index in range(int(sys.argv[2])):
+    client.create_model(f"model-{index}", description="new", tags=["t"])
+"""
+
+LIST_MODELS = """
+import json, sys
+from zenml_cli import Client
+names = [m.name for m in Client(sys.argv[1]).list_models(size=100)]
+print(json.dumps({"names": names, "parsed": "yaml" in sys.modules}))
+"""
+
+
+def test_models_created_by_another_process_list_without_parsing(tmp_path: Path) -> None:
+    """The memo of model manifests has its own journal: a listing right after another
+    process created the models takes them from there, and never even imports PyYAML."""
+    Store(tmp_path).ensure_created()
+    env = {**os.environ, "ZENML_ACTOR": "tester"}
+    env.pop("ZENML_PROJECT_DIR", None)
+    subprocess.run([sys.executable, "-c", CREATE_MODELS, str(tmp_path), "30"], env=env, check=True)
+    listed = subprocess.run(
+        [sys.executable, "-c", LIST_MODELS, str(tmp_path)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    found = json.loads(listed.stdout)
+    assert found == {"names": sorted(f"model-{i}" for i in range(30)), "parsed": False}
+
+
+def test_a_model_rewritten_in_one_tick_after_its_journalled_write_is_seen(
+    store: Store, one_tick: None
+) -> None:
+    Client(store.root).update_model("M", description="abcd")
+    path = store.layout.model_file("M")
+    text = path.read_text()
+    with path.open("r+") as handle:  # by hand, in place: same inode, same size, same tick
+        handle.write(text.replace("abcd", "wxyz"))
+    assert Client(store.root).get_model("M").description == "wxyz"
+    assert models.get_model(Store(store.root), "M").description == "wxyz"

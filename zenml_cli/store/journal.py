@@ -146,6 +146,37 @@ class WriteJournal:
         atomic_replace(self.path, frames)
 
 
+class JournalLookup:
+    """One file at a time from a journal, for a reader that misses files one by one (the
+    memo of model manifests): the journal is read once, and its records are scanned from the
+    end back only as far as the names asked so far need (``LOOK_BACK`` records, plus two for
+    each name asked), remembering what it passed."""
+
+    def __init__(self, journal: WriteJournal) -> None:
+        self.journal = journal
+        self._frames: Iterator[tuple[str, Entry]] | None = None
+        self._seen: dict[str, Entry] = {}
+        self._budget = LOOK_BACK
+
+    def get(self, name: str) -> Entry | None:
+        """The newest record of file ``name`` (as ``WriteJournal.entries`` gives), or None."""
+        if name in self._seen:
+            return self._seen[name]
+        if self._frames is None:
+            raw = read_cache(self.journal.path, MAX_BYTES * 2) or b""
+            self._frames = _newest_first(memoryview(raw))
+        self._budget += 2
+        while self._budget > 0:
+            step = next(self._frames, None)
+            if step is None:
+                break
+            self._budget -= 1
+            self._seen.setdefault(*step)  # newest first: an older record never replaces it
+            if step[0] == name:
+                return self._seen[name]
+        return None
+
+
 def _frame(payload: bytes) -> bytes:
     return payload + zlib.crc32(payload).to_bytes(4, "big") + len(payload).to_bytes(4, "big")
 

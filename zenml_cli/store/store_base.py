@@ -128,9 +128,10 @@ class StoreBase:
         self._write_git_files()
         self._config = config
         self._layout = None
-        self._write_bytes(
-            self.dir / CONFIG_FILE, codec.encode(config.to_manifest(codec.FORMAT_VERSION), "yaml")
-        )
+        manifest = config.to_manifest(codec.FORMAT_VERSION)
+        raw = codec.encode(manifest, "yaml")
+        self._write_bytes(self.dir / CONFIG_FILE, raw)
+        self._note_manifest(self.dir / CONFIG_FILE, raw, manifest)
         self._config_stamp = _stamp(self.dir / CONFIG_FILE)
 
     def _write_git_files(self) -> None:
@@ -272,7 +273,14 @@ class StoreBase:
 
     @functools.cached_property
     def _manifest_memo(self) -> ManifestMemo:
-        return ManifestMemo(manifest_memo_file(self.dir))
+        return ManifestMemo(manifest_memo_file(self.dir), self.dir)
+
+    def _note_manifest(self, path: Path, raw: bytes, data: dict[str, Any]) -> None:
+        """Record a config or model manifest just written in the memo's journal, so the next
+        reader takes it from there instead of parsing it (``store/journal.py``)."""
+        if self.use_cache:
+            relative = str(path)[len(str(self.dir)) + 1 :]
+            self._manifest_memo.journal.record(relative, raw, data)
 
 
 def entries_under(folder: Path, child: str) -> list[str]:

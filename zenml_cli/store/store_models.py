@@ -82,12 +82,17 @@ class ModelFiles(StoreBase):
         self.ensure_created()
         self._sweep(self.layout.models_dir)
         temp = self.layout.temp_in(self.layout.models_dir)
-        self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
+        raw = self._encode(data)
+        self._write_bytes(temp / self.layout.model_file_name, raw)
         os.rename(temp, target)
+        self._note_manifest(target / self.layout.model_file_name, raw, data)
 
     def write_model(self, name: str, data: dict[str, Any]) -> None:
         path = self._component_path(self.layout.model_file, name)
-        self._write(path, data)
+        self.ensure_created()
+        raw = self._encode(data)
+        self._write_bytes(path, raw)
+        self._note_manifest(path, raw, data)
         self._sweep(path.parent)
         self._sweep_now_and_then(self.layout.versions_dir(name))
 
