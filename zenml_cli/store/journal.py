@@ -87,8 +87,11 @@ class WriteJournal:
         if through_link(self.path):
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, _FLAGS, 0o666)
+            try:
+                fd = os.open(self.path, _FLAGS, 0o666)
+            except FileNotFoundError:  # the first record of this folder
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, _FLAGS, 0o666)
         except OSError:  # a symbolic link (ELOOP) is never written through: no record
             return
         try:
