@@ -183,12 +183,20 @@ def fresh_models(root: Path, count: int) -> None:
 
 
 def prepare_cases(stores: dict[str, Path], big: int) -> dict[str, Callable[[], None]]:
-    """Untimed work run right before a case: the just-written cases write their store."""
+    """Untimed work run right before a case: the just-written cases write their store, then
+    flush it to disk (real registrations fsync each file; without this, the kernel's
+    write-back of the unsynced setup would land inside the timed call)."""
     with_versions = stores[f"v{big}"]
+
+    def synced(write: Callable[[], None]) -> Callable[[], None]:
+        return lambda: (write(), os.sync())[0]
+
     return {
-        JUST_WRITTEN_MODELS: lambda: fresh_models(stores["fresh100"], 100),
-        JUST_WRITTEN_VERSIONS.format(big=big): lambda: rewrite_versions(with_versions, "M"),
-        JUST_WRITTEN_PROMOTION.format(big=big): lambda: rewrite_versions(with_versions, "P"),
+        JUST_WRITTEN_MODELS: synced(lambda: fresh_models(stores["fresh100"], 100)),
+        JUST_WRITTEN_VERSIONS.format(big=big): synced(lambda: rewrite_versions(with_versions, "M")),
+        JUST_WRITTEN_PROMOTION.format(big=big): synced(
+            lambda: rewrite_versions(with_versions, "P")
+        ),
     }
 
 
