@@ -101,6 +101,7 @@ def test_an_update_right_after_is_listed_without_parsing(store: Store, parses: l
     assert parses == []
 
 
+@pytest.mark.slow  # six CLI processes
 def test_registrations_by_another_process_are_listed_without_parsing(
     store: Store, parses: list[str]
 ) -> None:
