@@ -1,66 +1,59 @@
-"""Reconciling history before a stage change replays only what was appended since this
-process last looked (core/history.py ``_holders_now``), and always agrees with a full replay:
-after appends by others, after a merge that rewrote the file, after an event that sorts
-before the ones already replayed."""
+"""The one replay of a model's history (core/history.py) and the dashboard's timeline, which
+presents it (issue 17, item 3): sequence order, not time; ``reconcile`` restores model.yaml's
+holders; the timeline's open terms are exactly ``holders_at`` now."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-import pytest
-
-from zenml_cli.core import history, models, versions
-from zenml_cli.core.history import holders_at
-from zenml_cli.store import Store
+from zenml_cli.core.history import RECONCILE, HistoryEvent, holders_at, replay, replay_order
+from zenml_cli.dashboard.timeline import tenures
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    monkeypatch.setenv("ZENML_ACTOR", "tester")
-    monkeypatch.delenv("ZENML_PROJECT_DIR", raising=False)
-    store = Store(tmp_path)
-    models.create_model(store, "M")
-    for _ in range(4):
-        versions.create_version(store, "M")
-    return store
+def event(seq: int, time: str, kind: str = "stage", **fields: object) -> HistoryEvent:
+    return HistoryEvent(seq=seq, time=f"2026-01-01T{time}:00Z", actor="a", event=kind, **fields)  # type: ignore[arg-type]
 
 
-def agrees(store: Store) -> history.Holders:
-    """The incremental answer, checked against a full replay of the file."""
-    now = history._holders_now(store, "M")
-    assert now == holders_at(history.read(store, "M"))
-    return now
+#: v1 to production; a crash after v2's event (model.yaml kept v1); the next write reconciles
+#: and moves v3 to staging. The clock of the last two writes ran an hour behind.
+CRASH = [
+    event(1, "10:00", version=1, to="production"),
+    event(2, "11:00", version=2, to="production", archived=1),
+    event(3, "09:30", RECONCILE, to={"staging": None, "production": 1}),
+    event(4, "09:31", version=3, to="staging"),
+]
 
 
-def stage_line(seq: int, version: int, to: str) -> bytes:
-    event = {"seq": seq, "time": "2026-01-01T00:00:00Z", "event": "stage", "version": version}
-    return json.dumps({**event, "actor": "x", "from": "none", "to": to}).encode()
+def test_replay_orders_by_sequence_and_applies_reconcile() -> None:
+    shuffled = [CRASH[2], CRASH[0], CRASH[3], CRASH[1]]
+    assert [e.seq for e in replay_order(shuffled)] == [1, 2, 3, 4]
+    steps = replay(shuffled)
+    assert [holders["production"] for _, holders in steps] == [1, 2, 1, 1]
+    assert holders_at(shuffled) == steps[-1][1] == {"staging": 3, "production": 1}
+    # time only picks where to stop: before the first event nothing was held
+    assert holders_at(shuffled, "2026-01-01T09:00:00Z") == {"staging": None, "production": None}
 
 
-def test_appends_since_the_last_replay_are_applied(store: Store) -> None:
-    versions.update_version(store, "M", 1, stage="staging")
-    assert agrees(store) == {"staging": 1, "production": None}
-    versions.update_version(store, "M", 2, stage="production")
-    versions.update_version(store, "M", 3, stage="staging")
-    store.append_history("M", stage_line(99, 4, "production"))  # as another process would
-    assert agrees(store) == {"staging": 3, "production": 4}
+def test_the_timeline_presents_the_replay() -> None:
+    terms = tenures(CRASH)
+    now = {t.stage: t.version for t in terms if t.end is None}
+    assert (
+        now
+        == {"staging": 3, "production": 1}
+        == {k: v for k, v in holders_at(CRASH).items() if v is not None}
+    )
+    v2 = next(t for t in terms if t.version == 2)
+    assert v2.ended_by is not None and v2.ended_by.startswith(RECONCILE)
+    assert [(t.stage, t.version) for t in terms] == [
+        ("production", 1),
+        ("production", 2),
+        ("production", 1),
+        ("staging", 3),
+    ]
 
 
-def test_a_rewritten_history_is_replayed_from_the_start(store: Store) -> None:
-    versions.update_version(store, "M", 1, stage="staging")
-    versions.update_version(store, "M", 2, stage="production")
-    assert agrees(store) == {"staging": 1, "production": 2}
-    path = store.layout.history_file("M")
-    lines = path.read_bytes().splitlines(keepends=True)
-    # a merge keeps the same number of lines but changes one the replay already saw
-    path.write_bytes(b"".join([stage_line(1, 3, "staging") + b"\n", *lines[1:]]))
-    assert agrees(store) == {"staging": 3, "production": 2}
-
-
-def test_an_event_sorting_before_the_replayed_ones_replays_all(store: Store) -> None:
-    versions.update_version(store, "M", 1, stage="staging")
-    versions.update_version(store, "M", 2, stage="staging")
-    assert agrees(store) == {"staging": 2, "production": None}
-    store.append_history("M", stage_line(1, 3, "staging"))  # a union merge: an older seq
-    assert agrees(store) == {"staging": 2, "production": None}
+def test_a_hand_edited_stage_of_the_wrong_shape_changes_no_holder() -> None:
+    odd = [*CRASH, event(5, "09:32", version=2, to=["production"])]  # a list is not a stage
+    assert holders_at(odd) == {"staging": 3, "production": 1}
+    assert {t.stage: t.version for t in tenures(odd) if t.end is None} == {
+        "staging": 3,
+        "production": 1,
+    }
