@@ -9,6 +9,7 @@ checks that rule).
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -207,12 +208,23 @@ def test_corrupt_manifest_still_names_the_file(store: Store, aged: None) -> None
 
 def test_values_marshal_cannot_keep_are_served_but_not_cached(store: Store, aged: None) -> None:
     path = store.layout.version_file("M", 2)
-    # (an unquoted date stays text now, which marshal keeps; a YAML set it cannot)
-    path.write_text(path.read_text().replace("metadata: {}", "metadata:\n  when: !!set {a: null}"))
+    # (an unquoted date stays text, which marshal keeps; an explicitly tagged one it cannot)
+    text = path.read_text().replace("metadata: {}", "metadata:\n  when: !!timestamp 2026-01-02")
+    path.write_text(text)
     found = {v.number: v for v in all_versions(store)}
-    assert found[2].run_metadata["when"] == {"a"}
+    assert found[2].run_metadata["when"] == datetime.date(2026, 1, 2)
     assert path.name not in cache_entries(store)
     assert len(cache_entries(store)) == COUNT - 1
+
+
+def test_values_marshal_keeps_exactly_are_cached(store: Store, aged: None) -> None:
+    """A YAML set comes back from marshal as the same set: cached, and served equal."""
+    path = store.layout.version_file("M", 2)
+    path.write_text(path.read_text().replace("metadata: {}", "metadata:\n  when: !!set {a: null}"))
+    first = {v.number: v for v in all_versions(store)}
+    assert path.name in cache_entries(store)
+    again = {v.number: v for v in all_versions(store)}
+    assert first[2].run_metadata["when"] == again[2].run_metadata["when"] == {"a"}
 
 
 def test_number_hint_sees_a_hand_deleted_highest_file(store: Store) -> None:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import re
-import string
 from typing import Any
 
 from zenml_cli.cli.inert_text import visible
 
 #: Every ASCII punctuation character can be backslash-escaped in CommonMark (and GFM).
-_MARKDOWN_ESCAPES = {ord(c): f"\\{c}" for c in string.punctuation}
+#: ``string.punctuation``, spelt out: importing ``string`` compiles a regex on every command.
+_PUNCTUATION = r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"""
+_MARKDOWN_ESCAPES = {ord(c): f"\\{c}" for c in _PUNCTUATION}
 
 
 def md(value: object) -> str:

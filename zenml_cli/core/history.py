@@ -8,6 +8,7 @@ a UTC time; together they answer "what was in production at time T".
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,8 +140,13 @@ def record(
 
 def read(store: Store, model: str) -> list[HistoryEvent]:
     """Every event of a model in file order (git's union merge may interleave branches)."""
+    return _parse(store, model, store.history_lines(model), 0)
+
+
+def _parse(store: Store, model: str, lines: list[bytes], skipped: int) -> list[HistoryEvent]:
+    """The events of ``lines``, which follow the history file's first ``skipped`` lines."""
     events = []
-    for number, line in enumerate(store.history_lines(model), start=1):
+    for number, line in enumerate(lines, start=skipped + 1):
         if line.startswith((b"<<<<<<<", b"=======", b">>>>>>>")):  # no union merge driver
             raise CorruptManifestError(f"{store.history_source(model)}:{number}", CONFLICT_PROBLEM)
         try:
@@ -286,7 +292,7 @@ def reconcile(
     if event.event not in ("stage", "delete"):
         return
     try:
-        replayed = holders_at(read(store, model))
+        replayed = _holders_now(store, model)
     except CorruptManifestError:
         return
     if replayed != held:
@@ -299,3 +305,32 @@ def reconcile(
             message="history was ahead of model.yaml (an interrupted write or a merge); "
             "model.yaml's holders stand" + (f"; {note}" if note else ""),
         )
+
+
+#: ``(store folder, model)`` -> ``(lines, CRC-32 of them, highest seq, holders after them)``:
+#: how far this process already replayed each history it reconciled.
+_REPLAYED: dict[tuple[str, str], tuple[int, int, int, Holders]] = {}
+
+
+def _holders_now(store: Store, model: str) -> Holders:
+    """``holders_at(read(store, model))``, replaying only the lines added since this process
+    last did, while the lines it replayed then are still the file's first ones, byte for byte
+    (checked by CRC-32), and no new event sorts before them. Every promotion reconciles, and
+    parsing a whole history of N events made the Nth promotion cost O(N) (issue 21)."""
+    lines = store.history_lines(model)
+    key = (str(store.dir), model)
+    holders: Holders = {"staging": None, "production": None}
+    done, top = 0, 0
+    memo = _REPLAYED.get(key)
+    if memo is not None and memo[0] <= len(lines):
+        count, crc, highest, held = memo
+        if zlib.crc32(b"\n".join(lines[:count])) == crc:
+            done, top, holders = count, highest, dict(held)
+    new = _parse(store, model, lines[done:], done)
+    if any(event.seq < top for event in new):  # a merge put an event before them: replay all
+        new, holders = read(store, model), {"staging": None, "production": None}
+    for event in replay_order(new):
+        holders = _apply(holders, event)
+        top = max(top, event.seq)
+    _REPLAYED[key] = (len(lines), zlib.crc32(b"\n".join(lines)), top, dict(holders))
+    return holders

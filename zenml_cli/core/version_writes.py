@@ -24,6 +24,7 @@ from zenml_cli.core.names import (
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import RefInput
 from zenml_cli.core.version_reads import refuse_taken_name, resolve
+from zenml_cli.core.version_records import PUBLIC_FORM_INDEX, public_form
 from zenml_cli.enums import SINGLE_HOLDER_STAGES
 from zenml_cli.errors import ConflictError
 from zenml_cli.store import Store
@@ -69,7 +70,8 @@ def create_version(
             producing_run=producing_run,
             run_metadata=checked_metadata(metadata or {}),
         )
-        store.create_version(record.name, number, version.to_manifest())
+        manifest = version.to_manifest()
+        store.create_version(record.name, number, manifest, indexed_forms(manifest))
     return version
 
 
@@ -121,7 +123,16 @@ def delete_version(
 
 def write_version(store: Store, version: ModelVersionRecord) -> None:
     """Rewrite one version manifest (caller holds the model's lock)."""
-    store.write_version(version.model, version.number, version.to_manifest())
+    manifest = version.to_manifest()
+    store.write_version(version.model, version.number, manifest, indexed_forms(manifest))
+
+
+def indexed_forms(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What the listings' index keeps of a version manifest this write is about to store: the
+    store records it beside the write, so a listing right after (in this process or another)
+    finds it ready instead of parsing the file and building the form again (issue 21.5)."""
+    form = public_form(manifest)
+    return {} if form is None else {PUBLIC_FORM_INDEX: form}
 
 
 # ------------------------------------------------------------------------------- helpers

@@ -26,7 +26,14 @@ if TYPE_CHECKING:
 
 
 def _values(record: Any) -> dict[str, Any]:
-    return {f.name: getattr(record, f.name) for f in fields(record)}
+    kind = type(record)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:  # looked up once a class: fields() a record was a third of binding one
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(record))
+    return {name: getattr(record, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 R = TypeVar("R", "ModelResponse", "ModelVersionResponse")

@@ -3,13 +3,15 @@ size, and never through a link (DESIGN section 12).
 
 A commit can replace a manifest, ``history.jsonl`` or a cache file with a link to
 ``/dev/zero`` (endless bytes), a FIFO (an ``open`` or ``read`` that never returns) or a
-gigabyte file. ``read_bounded`` refuses all three before reading: the file is checked by
-``stat`` before it is opened (no device is ever opened), opened non-blocking, checked again
-on the open handle (the file may have been swapped in between), and read up to its bound.
-A store file that is a symbolic link is refused too (``O_NOFOLLOW``): git checks out links a
-commit holds, and a manifest linked to ``~/.aws/credentials`` or ``/proc/self/environ`` must
-not be read into a pull request's CI log or dashboard. A path the user typed (``--metadata-file``,
-``config_path=``) is theirs to link: those readers pass ``follow_links=True``.
+gigabyte file. ``read_bounded`` refuses all three before reading. A store file that is a
+symbolic link is refused when opened (``O_NOFOLLOW``, so no link is ever followed to a
+device): git checks out links a commit holds, and a manifest linked to ``~/.aws/credentials``
+or ``/proc/self/environ`` must not be read into a pull request's CI log or dashboard. What does
+open is the entry itself (a commit makes it a regular file; git never checks out a device or
+FIFO), opened non-blocking and checked on the handle before a byte is read, then read up to its
+bound. A path the user typed (``--metadata-file``, ``config_path=``) is theirs to link: those
+readers pass ``follow_links=True``, and such a path is checked by ``stat`` before it is opened
+(no device is ever opened), then again on the handle (it may have been swapped in between).
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ def read_bounded(
                 break
             chunks.append(chunk)
             total += len(chunk)
+            if total == info.st_size:
+                break  # asked for a byte more than the file holds: the read stopped at its end
     finally:
         os.close(fd)
     if total > limit:
@@ -79,15 +83,48 @@ def read_bounded(
     return b"".join(chunks)
 
 
+def read_as_stated(
+    path: str, info: os.stat_result, limit: int = MAX_MANIFEST_BYTES
+) -> bytes | None:
+    """The bytes of store file ``path``, whose ``stat`` the caller just took (``info``, e.g.
+    from ``os.scandir``): read only if that says a regular file of at most ``limit`` bytes,
+    opened never through a link, in one read of at most its size plus one byte. None when it is
+    not such a file or no longer has that size (swapped or rewritten since): the caller then
+    reads it the checked way (``read_bounded``), which says what is wrong. The listing's path
+    for thousands of small files: three syscalls a file instead of four (issue 21.5)."""
+    if not _NOFOLLOW or not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+        return None
+    try:
+        fd = os.open(path, _FLAGS | _NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        data = os.read(fd, info.st_size + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) == info.st_size else None
+
+
 def _open(path: Path | str, limit: int, follow_links: bool) -> int:
-    """A descriptor of ``path`` after the checks that need no open (no device is opened)."""
-    info = os.stat(path) if follow_links else os.lstat(path)
-    if stat.S_ISLNK(info.st_mode):
-        raise ReadRefused(_LINK_PROBLEM)
-    _check(info, limit)
+    """A descriptor of ``path``, checked before opening where a link may lead to a device.
+
+    A store file (``follow_links`` False) is opened straight away with ``O_NOFOLLOW``: a link
+    fails to open (ELOOP), so what opens is the entry itself, which a commit can only make a
+    regular file (git checks out files and links, never devices or FIFOs), and the caller's
+    ``fstat`` of the handle checks it before a byte is read. One syscall fewer per manifest
+    than ``lstat`` first, on the path of every listing (issue 21)."""
+    if follow_links:
+        _check(os.stat(path), limit)  # a link the user named may lead to a device: never open one
+    elif not _NOFOLLOW:  # no O_NOFOLLOW (Windows): refuse a link by looking first
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            raise ReadRefused(_LINK_PROBLEM)
+        _check(info, limit)
     try:
         return os.open(path, _FLAGS if follow_links else _FLAGS | _NOFOLLOW)
-    except OSError as exc:  # ELOOP: swapped for a link since the lstat
+    except OSError as exc:  # ELOOP: a link (or swapped for one since the check)
         if exc.errno == errno.ELOOP:
             raise ReadRefused(_LINK_PROBLEM) from None
         raise

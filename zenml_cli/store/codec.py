@@ -89,6 +89,12 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
         raise
     if not isinstance(data, dict):
         raise CorruptManifestError(path, "expected a mapping at the top level")
+    return checked(data, path)
+
+
+def checked(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """``data`` once it passes what ``decode`` checks after parsing (depth, no unresolved
+    merge, a readable format); CorruptManifestError naming ``path`` otherwise."""
     if too_deep(data):
         raise CorruptManifestError(path, nesting_problem())
     if UNRESOLVED_KEY in data:

@@ -39,7 +39,13 @@ from typing import Any, TypeGuard
 
 from zenml_cli.digits import is_number_text
 from zenml_cli.limits import MAX_MANIFEST_BYTES
-from zenml_cli.store.bounded import ReadRefused, read_bounded, read_cache, read_manifest
+from zenml_cli.store.bounded import (
+    ReadRefused,
+    read_as_stated,
+    read_bounded,
+    read_cache,
+    read_manifest,
+)
 from zenml_cli.store.layout import CACHE_DIR, TEMP_PREFIX
 
 #: Bump when the cache layout changes; an old cache is then simply rebuilt.
@@ -54,6 +60,8 @@ StatKey = tuple[int, int, int, int]
 #: ``(stat key, value)``, or ``(stat key, value, crc32)`` for a file cached while racy.
 Entry = tuple[Any, ...]
 Decoder = Callable[[bytes, Path], dict[str, Any]]
+#: A file the cache could not vouch for: ``(path, name, stat, stat key, racy, bytes or None)``.
+_Miss = tuple[str, str, os.stat_result, StatKey, bool, bytes | None]
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -72,21 +80,31 @@ class FolderIndex:
         cache_file: Path,
         suffix: str,
         project: Callable[[dict[str, Any]], Any] | None = None,
+        name: str = "",
     ) -> None:
         self.folder = folder
+        #: The projection's name, under which a writer may have recorded its value.
+        self.name = name
         self.cache_file = cache_file
         self.suffix = suffix
         self.project = project
 
-    def load(self, decode: Decoder) -> dict[str, Any]:
+    def load(
+        self, decode: Decoder, recent: Callable[[set[str]], dict[str, Entry]] | None = None
+    ) -> dict[str, Any]:
         """``{file name: decoded mapping}`` for every manifest in the folder, parsing only the
         files whose stat key changed since the cache was written. A file that fails to decode is
-        left out (and never cached): reading it directly raises the error that names it."""
+        left out (and never cached): reading it directly raises the error that names it.
+
+        ``recent(names)`` gives what the store's writers just wrote of those files
+        (``store/journal.py``), as racy entries: a file missing here is taken from there,
+        without parsing, while its stat key and the CRC-32 of its bytes are the recorded ones."""
         started = clock_ns()
         cached = self._read_cache()
         fresh: dict[str, Entry] = {}
         result: dict[str, Any] = {}
         changed = False
+        misses: list[_Miss] = []
         try:
             entries = list(os.scandir(self.folder))
         except FileNotFoundError:
@@ -104,31 +122,60 @@ class FolderIndex:
             hit = cached.get(name)
             racy = max(st.st_mtime_ns, st.st_ctime_ns) >= started - RACY_NS
             raw = None
-            if _entry_ok(hit, self.project is None) and hit[0] == key:
+            if entry_ok(hit, self.project is None) and hit[0] == key:
                 if len(hit) == 2:
                     fresh[name] = hit
                     result[name] = hit[1]
                     continue
-                raw = _read_or_none(entry.path)
+                raw = read_as_stated(entry.path, st) or read_or_none(entry.path)
                 if raw is not None and zlib.crc32(raw) == hit[2]:  # same bytes as cached
                     fresh[name] = hit if racy else (key, hit[1])
                     changed = changed or not racy
                     result[name] = hit[1]
                     continue
-            changed = True
-            try:
-                path = Path(entry.path)
-                raw = read_manifest(path) if raw is None else raw
-                data = decode(raw, path)
-            except Exception:  # unreadable or invalid: not cached; a direct read reports it
-                continue
-            value = data if self.project is None else self.project(data)
-            result[name] = value
-            if _plain(value):
-                fresh[name] = (key, value, zlib.crc32(raw)) if racy else (key, value)
-        if changed or len(fresh) != len(cached):
+            misses.append((entry.path, name, st, key, racy, raw))
+        if misses:
+            written = recent({miss[1] for miss in misses}) if recent is not None else {}
+            self._read_misses(misses, written, decode, fresh, result)
+        if misses or changed or len(fresh) != len(cached):
             self._write_cache(fresh)
         return result
+
+    def _read_misses(
+        self,
+        misses: list[_Miss],
+        written: dict[str, Entry],
+        decode: Decoder,
+        fresh: dict[str, Entry],
+        result: dict[str, Any],
+    ) -> None:
+        """Read the files the cache could not vouch for into ``fresh`` and ``result``."""
+        for path, name, st, key, racy, raw in misses:
+            try:
+                if raw is None:
+                    raw = read_as_stated(path, st) or read_manifest(Path(path))
+                crc = zlib.crc32(raw)
+                value = self._value(written.get(name), path, key, raw, crc, decode)
+            except Exception:  # unreadable or invalid: not cached; a direct read reports it
+                continue
+            result[name] = value
+            fresh[name] = (key, value, crc) if racy else (key, value)
+
+    def _value(
+        self, noted: Entry | None, path: str, key: StatKey, raw: bytes, crc: int, decode: Decoder
+    ) -> Any:
+        """What this index keeps for the manifest ``raw`` just read from ``path``: as the
+        store's writer recorded it (``noted``), while the file's stat key and checksum are the
+        recorded ones (``store/journal.py``); else decoded (and projected) here."""
+        if noted is not None and noted[0] == key and noted[2] == crc:
+            with contextlib.suppress(ValueError):  # a damaged record: parse the file instead
+                if self.name and self.name in noted[3]:
+                    return unpack(noted[3][self.name])  # as the writer projected it
+                data = unpack(noted[1])  # what the writer wrote: these very bytes, decoded
+                if type(data) is dict:
+                    return data if self.project is None else self.project(data)
+        data = decode(raw, Path(path))
+        return data if self.project is None else self.project(data)
 
     def _read_cache(self) -> dict[str, Entry]:
         raw = read_cache(self.cache_file)
@@ -156,8 +203,9 @@ class FolderIndex:
     def _write_cache(self, entries: dict[str, Entry]) -> None:
         try:
             body = marshal.dumps((self.suffix, entries))
-        except ValueError:  # an unmarshallable value slipped through: skip caching
-            return
+        except ValueError:  # a value marshal cannot hold (YAML's dates): leave those out
+            entries = {name: entry for name, entry in entries.items() if marshals(entry)}
+            body = marshal.dumps((self.suffix, entries))
         atomic_replace(self.cache_file, CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body)
 
 
@@ -216,7 +264,7 @@ class NextNumberHint:
         if not hasattr(os, "pwrite"):  # Windows
             atomic_replace(self.cache_file, text.encode("ascii"))
             return
-        if _through_link(self.cache_file):
+        if through_link(self.cache_file):
             return
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
@@ -243,7 +291,7 @@ def atomic_replace(path: Path, data: bytes) -> None:
     path that passes through a symbolic link is not written (``os.replace`` would replace a
     link at ``path`` itself, but a linked folder would lead out of the store)."""
     tmp = path.with_name(f"{TEMP_PREFIX}{os.urandom(6).hex()}-{path.name}")
-    if _through_link(path):
+    if through_link(path):
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -258,7 +306,7 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
-def _entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[Any, ...]]:
+def entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[Any, ...]]:
     """True for a well-formed cache entry ``(stat key, value)`` or, for a file cached while
     racy, ``(stat key, value, crc32 of its bytes)``: a cache whose checksum holds
     can still be foreign or hand-made, and a malformed entry is ignored (and rebuilt), never
@@ -272,7 +320,7 @@ def _entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[Any, ...]]:
     )
 
 
-def _read_or_none(path: str) -> bytes | None:
+def read_or_none(path: str) -> bytes | None:
     """A manifest's bytes for the checksum check, or None (then the caller reads it the
     checked way, which names what is wrong): bounded, never through a link or a FIFO."""
     try:
@@ -281,7 +329,7 @@ def _read_or_none(path: str) -> bytes | None:
         return None
 
 
-def _through_link(path: Path) -> bool:
+def through_link(path: Path) -> bool:
     """True when a folder of ``path`` at or below the store's ``.cache`` is a symbolic link."""
     for folder in path.parents:
         if folder.is_symlink():
@@ -291,80 +339,32 @@ def _through_link(path: Path) -> bool:
     return False
 
 
-def _plain(value: Any) -> bool:
-    """True if ``value`` survives marshal unchanged (YAML can also yield dates, sets ...)."""
+def exactly_plain(value: Any) -> bool:
+    """True if ``value`` is built only of what decoding a manifest yields (mappings with text
+    keys, lists, text, numbers, booleans, None): no tuple, which would come back a list."""
     kind = type(value)
     if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
-    if kind is list or kind is tuple:
-        return all(_plain(item) for item in value)
+        return all(type(k) is str and exactly_plain(v) for k, v in value.items())
+    if kind is list:
+        return all(exactly_plain(item) for item in value)
     return kind in (str, int, float, bool, type(None))
 
 
-class ManifestMemo:
-    """Decoded config and model manifests of the whole store, in one small cache file.
+def unpack(packed: object) -> Any:
+    """A value packed by ``marshal`` in a journal record; ValueError when it is not one."""
+    if type(packed) is not bytes:
+        raise ValueError("not a packed value")
+    try:
+        return marshal.loads(packed)
+    except (EOFError, TypeError) as exc:
+        raise ValueError(str(exc)) from None
 
-    Every read still stats the manifest and uses the memo only while its stat key matches, as
-    ``FolderIndex`` does; a hit unmarshals its own bytes, so callers always get fresh objects.
-    The gain: a command that reads only cached manifests never imports or runs PyYAML.
-    """
 
-    MAX_ENTRIES = 4096
-
-    def __init__(self, cache_file: Path) -> None:
-        self.cache_file = cache_file
-        self._entries: dict[str, Entry] | None = None
-
-    def read(self, path: Path, name: str, decode: Decoder) -> dict[str, Any]:
-        """``path`` decoded (``name``: its key in the memo). FileNotFoundError passes through."""
-        st = os.stat(path)
-        key = stat_key(st)
-        if self._entries is None:
-            self._entries = self._load()
-        hit = self._entries.get(name)
-        racy = max(st.st_mtime_ns, st.st_ctime_ns) >= clock_ns() - RACY_NS
-        raw = None
-        if _entry_ok(hit, False) and type(hit[1]) is bytes and hit[0] == key:
-            if len(hit) == 3:  # cached while racy: trusted only with the same bytes
-                raw = _read_or_none(str(path))
-            if len(hit) == 2 or (raw is not None and zlib.crc32(raw) == hit[2]):
-                with contextlib.suppress(EOFError, ValueError, TypeError):
-                    data = marshal.loads(hit[1])
-                    if type(data) is dict:
-                        if len(hit) == 3 and not racy:  # settled: the stat key suffices now
-                            self._entries[name] = (key, hit[1])
-                            self._save(name)
-                        return data
-        raw = read_manifest(path) if raw is None else raw
-        data = decode(raw, path)
-        if _plain(data):
-            packed = marshal.dumps(data)
-            self._entries[name] = (key, packed, zlib.crc32(raw)) if racy else (key, packed)
-            self._save(name)
-        return data
-
-    def _load(self) -> dict[str, Entry]:
-        raw = read_cache(self.cache_file)
-        if raw is None:
-            return {}
-        head = len(CACHE_FORMAT)
-        body = raw[head + 4 :]
-        if (
-            raw[:head] != CACHE_FORMAT
-            or zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]
-        ):
-            return {}
-        try:
-            entries = marshal.loads(body)
-        except (EOFError, ValueError, TypeError):
-            return {}
-        return entries if type(entries) is dict else {}
-
-    def _save(self, name: str) -> None:
-        assert self._entries is not None
-        merged = self._load()  # keep what other processes added meanwhile
-        if len(merged) >= self.MAX_ENTRIES:
-            merged = {}
-        merged[name] = self._entries[name]
-        body = marshal.dumps(merged)
-        atomic_replace(self.cache_file, CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body)
+def marshals(value: Any) -> bool:
+    """True if marshal can hold ``value``; what it holds comes back unchanged, of the very same
+    types (it refuses dates, subclasses such as enums, and anything else YAML may yield)."""
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True

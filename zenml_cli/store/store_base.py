@@ -17,6 +17,7 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.config import StoreConfig
+from zenml_cli.store.journal import WriteJournal
 from zenml_cli.store.layout import (
     CACHE_DIR,
     CONFIG_FILE,
@@ -30,7 +31,8 @@ from zenml_cli.store.layout import (
     is_safe_component,
     manifest_memo_file,
 )
-from zenml_cli.store.manifest_cache import FolderIndex, ManifestMemo, NextNumberHint, atomic_replace
+from zenml_cli.store.manifest_cache import FolderIndex, NextNumberHint, atomic_replace
+from zenml_cli.store.memo import ManifestMemo
 
 #: Reading this many files of one folder goes through the folder's cached index instead.
 INDEX_MIN_FILES = 32
@@ -126,9 +128,10 @@ class StoreBase:
         self._write_git_files()
         self._config = config
         self._layout = None
-        self._write_bytes(
-            self.dir / CONFIG_FILE, codec.encode(config.to_manifest(codec.FORMAT_VERSION), "yaml")
-        )
+        manifest = config.to_manifest(codec.FORMAT_VERSION)
+        raw = codec.encode(manifest, "yaml")
+        self._write_bytes(self.dir / CONFIG_FILE, raw)
+        self._note_manifest(self.dir / CONFIG_FILE, raw, manifest)
         self._config_stamp = _stamp(self.dir / CONFIG_FILE)
 
     def _write_git_files(self) -> None:
@@ -207,9 +210,18 @@ class StoreBase:
             raise InvalidInputError(f"{name!r} cannot be used as a file name in the store")
         return build(name)
 
-    def _write(self, path: Path, data: dict[str, Any]) -> None:
+    def _write(
+        self, path: Path, data: dict[str, Any], *, note: dict[str, Any] | None = None
+    ) -> None:
+        """Write manifest ``data`` to ``path``. With ``note`` (the projections of ``data`` the
+        writer has at hand, ``{index name: value}``, maybe none), also record it in the
+        folder's journal, so the next reader of the folder's indexes need not parse it
+        (``store/journal.py``)."""
         self.ensure_created()
-        self._write_bytes(path, self._encode(data))
+        raw = self._encode(data)
+        self._write_bytes(path, raw)
+        if note is not None and self.use_cache:
+            self._journal(path.parent).record(path.name, raw, data, note)
 
     def _write_bytes(self, path: Path, data: bytes) -> None:
         self._guard(path)
@@ -247,10 +259,13 @@ class StoreBase:
         it; else nothing, and the caller reads the few files directly."""
         if wanted < INDEX_MIN_FILES or not self.use_cache:
             return {}
-        return self._folder_index(folder).load(self._decode)
+        return self._folder_index(folder).load(self._decode, self._journal(folder).entries)
 
     def _folder_index(self, folder: Path) -> FolderIndex:
         return FolderIndex(folder, self.layout.cache_path(folder, ".index"), self.layout.ext)
+
+    def _journal(self, folder: Path) -> WriteJournal:
+        return WriteJournal(self.layout.cache_path(folder, ".written"), folder)
 
     def _number_hint(self, model: str) -> NextNumberHint:
         folder = self.layout.versions_dir(model)
@@ -258,7 +273,14 @@ class StoreBase:
 
     @functools.cached_property
     def _manifest_memo(self) -> ManifestMemo:
-        return ManifestMemo(manifest_memo_file(self.dir))
+        return ManifestMemo(manifest_memo_file(self.dir), self.dir)
+
+    def _note_manifest(self, path: Path, raw: bytes, data: dict[str, Any]) -> None:
+        """Record a config or model manifest just written in the memo's journal, so the next
+        reader takes it from there instead of parsing it (``store/journal.py``)."""
+        if self.use_cache:
+            relative = str(path)[len(str(self.dir)) + 1 :]
+            self._manifest_memo.journal.record(relative, raw, data)
 
 
 def entries_under(folder: Path, child: str) -> list[str]:

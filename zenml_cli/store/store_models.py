@@ -76,9 +76,9 @@ class ModelFiles(StoreBase):
 
     def read_model(self, name: str, *, memo: bool = True) -> Manifest | None:
         """The model manifest of folder ``name``; None when there is none. Model manifests
-        come through the store's memo (``store/manifest_cache.py``), validated on every read; with
+        come through the store's memo (``store/memo.py``), validated on every read; with
         ``memo=False`` straight from the file (a reader of every model, such as a dashboard
-        build, would otherwise rewrite the memo once per model)."""
+        build, has no use for the memo)."""
         if not is_safe_component(name):
             return None
         path = self.layout.model_file(name)
@@ -106,12 +106,17 @@ class ModelFiles(StoreBase):
         self.ensure_created()
         self._sweep_now_and_then(self.layout.models_dir)  # listing 10,000 models each time
         temp = self.layout.temp_in(self.layout.models_dir)
-        self._write_bytes(temp / self.layout.model_file_name, self._encode(data))
+        raw = self._encode(data)
+        self._write_bytes(temp / self.layout.model_file_name, raw)
         os.rename(temp, target)
+        self._note_manifest(target / self.layout.model_file_name, raw, data)
 
     def write_model(self, name: str, data: dict[str, Any]) -> None:
         path = self._component_path(self.layout.model_file, name)
-        self._write(path, data)
+        self.ensure_created()
+        raw = self._encode(data)
+        self._write_bytes(path, raw)
+        self._note_manifest(path, raw, data)
         self._sweep(path.parent)
         self._sweep_now_and_then(self.layout.versions_dir(name))
 
@@ -198,21 +203,36 @@ class ModelFiles(StoreBase):
             results.append(Manifest(base + name, data) if data is not None else None)
         return results
 
-    def create_version(self, model: str, number: int, data: dict[str, Any]) -> None:
+    def create_version(
+        self,
+        model: str,
+        number: int,
+        data: dict[str, Any],
+        projections: dict[str, Any] | None = None,
+    ) -> None:
         """Write a new version file, which must not exist yet (FileExistsError otherwise), and
-        keep the number hint current (the caller holds the model's lock)."""
+        keep the number hint current (the caller holds the model's lock). ``projections``:
+        what ``version_projections`` indexes of it, by index name, if the caller has them (a
+        listing right after then neither parses nor projects the file)."""
         path = self.layout.version_file(model, number)
         if path.exists():
             raise FileExistsError(path)
         if number <= INDEX_MIN_FILES:  # small folders here; big ones on the model's next write
             self._sweep(path.parent)
-        self._write(path, data)
+        self._write(path, data, note=_noted(number, projections))
         if number >= INDEX_MIN_FILES:
             hint = self._number_hint(model)
             hint.put(number, hint.folder_key())
 
-    def write_version(self, model: str, number: int, data: dict[str, Any]) -> None:
-        self._write(self.layout.version_file(model, number), data)
+    def write_version(
+        self,
+        model: str,
+        number: int,
+        data: dict[str, Any],
+        projections: dict[str, Any] | None = None,
+    ) -> None:
+        """Rewrite a version file (``projections`` as for ``create_version``)."""
+        self._write(self.layout.version_file(model, number), data, note=_noted(number, projections))
 
     def remove_version(self, model: str, number: int) -> None:
         self.layout.version_file(model, number).unlink()
@@ -245,7 +265,9 @@ class ModelFiles(StoreBase):
             return {}
         folder = self.layout.versions_dir(model)
         cache = self.layout.cache_path(folder, "." + name)
-        loaded = FolderIndex(folder, cache, self.layout.ext, project).load(self._decode)
+        loaded = FolderIndex(folder, cache, self.layout.ext, project, name).load(
+            self._decode, self._journal(folder).entries
+        )
         cut = len(self.layout.ext)
         return {
             int(entry[:-cut]): value
@@ -264,3 +286,14 @@ class ModelFiles(StoreBase):
             if highest >= INDEX_MIN_FILES:  # a small folder is listed as fast as a hint is read
                 hint.put(highest, key)
         return highest
+
+
+#: Versions numbered up to this are not recorded in the journal: a small model gets no cache
+#: files, and once a folder is big enough to be indexed only its first few files are parsed.
+JOURNAL_FROM = INDEX_MIN_FILES // 4
+
+
+def _noted(number: int, projections: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What to record in the versions folder's journal for a write of version ``number``
+    (see ``JOURNAL_FROM``): the projections the writer has, maybe none; None for nothing."""
+    return None if number <= JOURNAL_FROM else projections or {}

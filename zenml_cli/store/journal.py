@@ -1,0 +1,216 @@
+"""What the store's own writers just wrote into a folder, so no reader parses it again.
+
+A listing right after a registration found every new version file missing from the folder's
+index, and parsed each one again (0.15 ms of YAML a file: 150 ms for 1,000 versions, where the
+warm listing costs 20 ms; issue 21.5). The writer knows what it wrote: ``WriteJournal.record``
+appends ``(file name, stat key after the write, CRC-32 of the bytes, decoded mapping, the
+projections an index keeps of it)`` to ``.zenml/.cache/<folder>.written``, one small
+``O_APPEND`` write, from this process or any other. ``FolderIndex.load`` takes a file it has
+no entry for from the journal instead of decoding it, under the same rule as its own racy
+entries: only while the file's stat key is the recorded one *and* its bytes (read, not
+parsed) have the recorded CRC-32. So a second write inside one timestamp tick, of the same
+size, is seen; a journal planted by a commit cannot match the inode and change time of a
+checked-out file; and the journal is never the source of truth.
+
+Each record is a frame ``marshal payload, CRC-32 of the payload, its length``, read from the
+end back: a reader looks only as far back as the files it misses (one new version costs one
+frame, not the whole journal), and the newest record of a file comes first. A torn or corrupt
+frame ends the reading (what lies before it is parsed from the files, never trusted). Past
+``MAX_BYTES`` the writer compacts the journal to the newest record of each file that still has
+its recorded stat key, or empties it: a reader that needed a dropped record parses that file,
+as it would with no journal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import marshal
+import os
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from zenml_cli.errors import CorruptManifestError
+from zenml_cli.store import codec
+from zenml_cli.store.bounded import read_cache
+from zenml_cli.store.manifest_cache import (
+    Entry,
+    atomic_replace,
+    exactly_plain,
+    stat_key,
+    through_link,
+)
+
+#: The journal is compacted by the write that makes it longer than this (about 20,000 records).
+MAX_BYTES = 16 * 1024 * 1024
+#: Records a reader looks back through beyond twice the number of files it misses.
+LOOK_BACK = 256
+_TAIL = 8
+_FLAGS = (
+    os.O_WRONLY
+    | os.O_APPEND
+    | os.O_CREAT
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+class WriteJournal:
+    """The journal file ``path`` of the manifests in ``folder`` (see the module docstring)."""
+
+    def __init__(self, path: Path, folder: Path) -> None:
+        self.path = path
+        self.folder = folder
+
+    def record(
+        self,
+        name: str,
+        raw: bytes,
+        data: dict[str, Any],
+        projections: dict[str, Any] | None = None,
+    ) -> None:
+        """Note that ``raw``, whose decoded form is ``data``, was just written to the folder's
+        file ``name``, with the ``projections`` a derived index keeps of it (``{index name:
+        value}``, computed by the writer, which has the record at hand).
+
+        Only what decoding ``raw`` would give back is noted: a mapping of exactly the types a
+        manifest decodes to, that passes the decoder's checks. Best effort: a journal that
+        cannot be written is skipped (the reader then parses the file)."""
+        if not exactly_plain(data) or codec.has_conflict_markers(raw):
+            return
+        path = self.folder / name
+        try:
+            codec.checked(data, path)
+            key = stat_key(os.lstat(path))
+            # each value packed on its own: a reader unpacks only the one its index keeps
+            packed = {index: marshal.dumps(value) for index, value in (projections or {}).items()}
+            payload = marshal.dumps((name, key, zlib.crc32(raw), marshal.dumps(data), packed))
+        except (CorruptManifestError, OSError, ValueError):
+            return
+        if through_link(self.path):
+            return
+        try:
+            try:
+                fd = os.open(self.path, _FLAGS, 0o666)
+            except FileNotFoundError:  # the first record of this folder
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, _FLAGS, 0o666)
+        except OSError:  # a symbolic link (ELOOP) is never written through: no record
+            return
+        try:
+            os.write(fd, _frame(payload))  # one write: concurrent appenders never interleave
+            full = os.fstat(fd).st_size > MAX_BYTES
+        except OSError:
+            full = False
+        finally:
+            os.close(fd)
+        if full:
+            self._compact()
+
+    def entries(self, wanted: set[str]) -> dict[str, Entry]:
+        """``{file name: (stat key, packed mapping, crc32, {index name: packed value})}``: the
+        newest record of each ``wanted`` file (values packed by ``marshal``), trusted under the
+        check of a racy index entry. Read from the end back until all are found, or for at
+        most twice as many records as wanted plus ``LOOK_BACK``: a file written long ago, or
+        not by zenml, costs a short look, never a read of the whole journal."""
+        raw = read_cache(self.path, MAX_BYTES * 2)
+        found: dict[str, Entry] = {}
+        if not raw:
+            return found
+        budget = 2 * len(wanted) + LOOK_BACK
+        enabled = gc.isenabled()
+        gc.disable()  # thousands of small dicts would otherwise trigger many GC passes
+        try:
+            for name, entry in _newest_first(memoryview(raw)):
+                if name in wanted and name not in found:
+                    found[name] = entry
+                    if len(found) == len(wanted):
+                        break
+                budget -= 1
+                if not budget:
+                    break
+        finally:
+            if enabled:
+                gc.enable()
+        return found
+
+    def _compact(self) -> None:
+        """Keep the newest record of each file that still has its recorded stat key; empty
+        the journal when even those fill half of ``MAX_BYTES``."""
+        raw = read_cache(self.path, MAX_BYTES * 2) or b""
+        kept: dict[str, bytes] = {}
+        size = 0
+        for name, entry in _newest_first(memoryview(raw)):
+            if name in kept:
+                continue
+            with contextlib.suppress(OSError):
+                key, data, crc, projections = entry
+                if stat_key(os.lstat(self.folder / name)) == key:
+                    kept[name] = _frame(marshal.dumps((name, key, crc, data, projections)))
+                    size += len(kept[name])
+        frames = b"".join(reversed(kept.values())) if size <= MAX_BYTES // 2 else b""
+        atomic_replace(self.path, frames)
+
+
+class JournalLookup:
+    """One file at a time from a journal, for a reader that misses files one by one (the
+    memo of model manifests): the journal is read once, and its records are scanned from the
+    end back only as far as the names asked so far need (``LOOK_BACK`` records, plus two for
+    each name asked), remembering what it passed."""
+
+    def __init__(self, journal: WriteJournal) -> None:
+        self.journal = journal
+        self._frames: Iterator[tuple[str, Entry]] | None = None
+        self._seen: dict[str, Entry] = {}
+        self._budget = LOOK_BACK
+
+    def get(self, name: str) -> Entry | None:
+        """The newest record of file ``name`` (as ``WriteJournal.entries`` gives), or None."""
+        if name in self._seen:
+            return self._seen[name]
+        if self._frames is None:
+            raw = read_cache(self.journal.path, MAX_BYTES * 2) or b""
+            self._frames = _newest_first(memoryview(raw))
+        self._budget += 2
+        while self._budget > 0:
+            step = next(self._frames, None)
+            if step is None:
+                break
+            self._budget -= 1
+            self._seen.setdefault(*step)  # newest first: an older record never replaces it
+            if step[0] == name:
+                return self._seen[name]
+        return None
+
+
+def _frame(payload: bytes) -> bytes:
+    return payload + zlib.crc32(payload).to_bytes(4, "big") + len(payload).to_bytes(4, "big")
+
+
+def _newest_first(view: memoryview) -> Iterator[tuple[str, Entry]]:
+    """``(file name, entry)`` of each well-formed frame, from the last back to a damaged one."""
+    end = len(view)
+    while end >= _TAIL:
+        size = int.from_bytes(view[end - 4 : end], "big")
+        start = end - _TAIL - size
+        if start < 0:
+            return
+        body = view[start : end - _TAIL]
+        if zlib.crc32(body) != int.from_bytes(view[end - _TAIL : end - 4], "big"):
+            return  # torn by a killed writer, or a foreign file: stop trusting here
+        end = start
+        try:
+            name, key, crc, data, projections = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return
+        if (
+            type(name) is str
+            and type(key) is tuple
+            and type(crc) is int
+            and type(data) is bytes
+            and type(projections) is dict
+        ):
+            yield name, (key, data, crc, projections)
