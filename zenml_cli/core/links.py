@@ -8,19 +8,22 @@ the file byte-for-byte unchanged (nothing is written at all).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zenml_cli.core import artifact_reads
 from zenml_cli.core.artifact_records import ArtifactVersionRecord
 from zenml_cli.core.metadata import checked_metadata
-from zenml_cli.core.models import get_model, model_lock, read_model_folder
+from zenml_cli.core.models import get_model, model_lock
 from zenml_cli.core.problems import Problem
 from zenml_cli.core.records import ArtifactLink, ModelVersionRecord
 from zenml_cli.core.refs import RefInput
-from zenml_cli.core.versions import read_versions, resolve, write_version
+from zenml_cli.core.versions import resolve, write_version
 from zenml_cli.enums import ArtifactType, LinkKind
 from zenml_cli.errors import CorruptManifestError, NotFoundError
 from zenml_cli.store import Store
+
+if TYPE_CHECKING:
+    from zenml_cli.core.doctor_facts import VersionFacts
 
 
 def link_kind(
@@ -148,36 +151,33 @@ def find_linked(
     return max(matches, key=lambda a: (a.number, a.created)) if matches else None
 
 
-def check_links(store: Store, problems: list[Problem]) -> int:
-    """Doctor check: every artifact link of every model version points at an artifact version
-    that exists and has the linked id."""
-    for model_name in sorted(store.model_names()):
-        try:
-            record = read_model_folder(store, model_name)
-            versions = read_versions(store, record) if record else []
-        except CorruptManifestError:
-            continue  # the model checks report the file itself
-        for version in versions:
-            path = store.version_source(model_name, version.number)
-            for kind, links in version.artifacts.items():
-                for link in links:
-                    try:
-                        target = artifact_reads.read_version(store, link.name, link.version)
-                    except CorruptManifestError:
-                        continue  # reported by the artifact check
-                    if target is not None and target.id != link.id:
-                        problems.append(
-                            Problem(path, _id_clash(link.name, link.version, link.id, target.id))
-                        )
-                    elif target is None:
-                        problems.append(
-                            Problem(
-                                path,
-                                f"{kind.value} artifact link '{link.name}' version "
-                                f"'{link.version}' points to a missing artifact version; "
-                                "restore it or remove the link",
-                            )
-                        )
+def check_link_facts(
+    store: Store, versions: list[tuple[str, VersionFacts]], problems: list[Problem]
+) -> int:
+    """Doctor check: every artifact link of every live model version (``(file, facts)``, in
+    the order doctor met them) points at an artifact version that exists and has the linked
+    id. Each artifact version is read once, however many versions link it."""
+    targets: dict[tuple[str, str], ArtifactVersionRecord | None | CorruptManifestError] = {}
+    for path, version in versions:
+        for kind, name, number, linked_id in version.links:
+            if (name, number) not in targets:
+                try:
+                    targets[(name, number)] = artifact_reads.read_version(store, name, number)
+                except CorruptManifestError as exc:
+                    targets[(name, number)] = exc
+            target = targets[(name, number)]
+            if isinstance(target, CorruptManifestError):
+                continue  # reported by the artifact check
+            if target is not None and target.id != linked_id:
+                problems.append(Problem(path, _id_clash(name, number, linked_id, target.id)))
+            elif target is None:
+                problems.append(
+                    Problem(
+                        path,
+                        f"{kind} artifact link '{name}' version '{number}' points to a "
+                        "missing artifact version; restore it or remove the link",
+                    )
+                )
     return 0
 
 
