@@ -71,14 +71,17 @@ def _dumper() -> Any:
     return ManifestDumper
 
 
-def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
+def decode(raw: bytes, fmt: str, path: Path | str) -> dict[str, Any]:
     """Parse one manifest and check it is a mapping of a format this code understands, nested
     no deeper than ``limits.MAX_NESTING`` (the one depth limit doctor and every reader share)."""
     if has_conflict_markers(raw):
         raise CorruptManifestError(path, CONFLICT_PROBLEM)
     try:
         text = raw.decode("utf-8")
-        data = json.loads(text) if fmt == "json" else _load_yaml(text, raw)
+        if fmt == "json":
+            data, shallow = json.loads(text), False
+        else:
+            data, shallow = _load_yaml_shallow(text, raw)
     except RecursionError:
         raise CorruptManifestError(path, nesting_problem()) from None
     except (UnicodeDecodeError, ValueError) as exc:
@@ -89,7 +92,7 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
         raise
     if not isinstance(data, dict):
         raise CorruptManifestError(path, "expected a mapping at the top level")
-    if too_deep(data):
+    if not shallow and too_deep(data):
         raise CorruptManifestError(path, nesting_problem())
     if UNRESOLVED_KEY in data:
         raise CorruptManifestError(
@@ -136,6 +139,12 @@ def _load_yaml(text: str, raw: bytes) -> Any:
     """Parse manifest YAML with a strict safe loader (see ``_strict_loader``). Text without
     ``&`` or ``*`` can hold no anchor or alias, so it takes the fast C parser; anything else
     goes through the Python composer, which sees anchors and refuses them."""
+    return _load_yaml_shallow(text, raw)[0]
+
+
+def _load_yaml_shallow(text: str, raw: bytes) -> tuple[Any, bool]:
+    """``_load_yaml``, and whether the value is already known to nest no deeper than
+    ``MAX_NESTING`` (the fast constructor measured it), so ``too_deep`` need not walk it."""
     import yaml  # imported here: a JSON-only store never pays for PyYAML
 
     may_alias = b"&" in raw or b"*" in raw
@@ -146,13 +155,13 @@ def _load_yaml(text: str, raw: bytes) -> Any:
     try:
         node = loader.get_single_node()
         if node is None:
-            return None
+            return None, True
         if not may_alias:
             try:
-                return _plain_value(loader, node, 0)
+                return _plain_value(loader, node, 0), True
             except _Unusual:
                 pass  # the full constructor decides (and names what is wrong)
-        return loader.construct_document(node)
+        return loader.construct_document(node), False
     finally:
         loader.dispose()
 
@@ -177,9 +186,9 @@ def _plain_value(loader: Any, node: Any, depth: int) -> Any:
     tag, kind = node.tag, node.id
     if tag == _STR and kind == "scalar":
         return node.value
-    if depth > MAX_NESTING:
-        raise _Unusual
     if tag == _MAP and kind == "mapping":
+        if depth >= MAX_NESTING:  # too deep for ``too_deep``: let it say so
+            raise _Unusual
         mapping: dict[Any, Any] = {}
         seen = set()
         for key_node, value_node in node.value:
@@ -193,6 +202,8 @@ def _plain_value(loader: Any, node: Any, depth: int) -> Any:
             )
         return mapping
     if tag == _SEQ and kind == "sequence":
+        if depth >= MAX_NESTING:
+            raise _Unusual
         return [_plain_value(loader, item, depth + 1) for item in node.value]
     if tag not in _SCALARS or kind != "scalar":
         raise _Unusual

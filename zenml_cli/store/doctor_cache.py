@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zenml_cli.limits import MAX_MANIFEST_BYTES
+from zenml_cli.store import codec
 from zenml_cli.store.bounded import read_cache, read_manifest
 from zenml_cli.store.index import atomic_replace
 from zenml_cli.store.layout import CACHE_DIR
@@ -93,6 +94,7 @@ class DoctorCache:
 
     def __init__(self, store: Store, checker: str, *, enabled: bool = True) -> None:
         self.store = store
+        self._format = store.config.manifest_format  # read once, not once per file
         self.enabled = enabled and bool(checker)
         self.path = cache_file(store.dir) if self.enabled else None
         self._header = {
@@ -101,7 +103,7 @@ class DoctorCache:
             # The folder as spelled (problems name files by it) and as resolved.
             "store": [str(store.dir), str(store.dir.resolve())] if self.enabled else [],
             "store_id": _folder_id(store.dir) if self.enabled else [],
-            "manifest_format": store.config.manifest_format,
+            "manifest_format": self._format,
         }
         self._old: dict[str, Any] = self._load() if self.enabled else {}
         self._new: dict[str, str] = {}
@@ -150,7 +152,7 @@ class DoctorCache:
 
     def decode(self, raw: bytes, path: str) -> dict[str, Any]:
         """A manifest's data from bytes ``read_version`` returned (CorruptManifestError)."""
-        return self.store._decode(raw, Path(path))
+        return codec.decode(raw, self._format, path)
 
     def remember(self, key: CacheKey | None, facts: Any) -> None:
         """Keep ``facts`` (JSON-able) for the bytes ``key`` names (those just read)."""
