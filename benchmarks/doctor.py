@@ -36,12 +36,13 @@ HERE = Path(__file__).resolve().parent
 PY = sys.executable
 ZENML = str(Path(PY).with_name("zenml"))
 
-#: Runs one command and prints "<exit code> <peak RSS KiB>" of it on stderr's last line.
+#: Runs one command; prints "<exit code> <peak RSS KiB> <CPU s>" of it on stderr's last line.
 LAUNCHER = """
 import os, subprocess, sys
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 _, status, usage = os.wait4(proc.pid, 0)
-sys.stderr.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}\\n")
+cpu = usage.ru_utime + usage.ru_stime
+sys.stderr.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss} {cpu}\\n")
 """
 
 BUILD = """
@@ -74,15 +75,15 @@ def build(root: Path, models: int, versions: int) -> None:
     (root / ".bench-complete").write_text(f"{models} {versions}\n")
 
 
-def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """(wall s, exit code, peak RSS KiB) of ``argv`` run through the launcher."""
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int, float]:
+    """(wall s, exit code, peak RSS KiB, CPU s) of ``argv`` run through the launcher."""
     started = time.perf_counter()
     proc = subprocess.run(
         [PY, "-c", LAUNCHER, *argv], capture_output=True, text=True, env=env, check=True
     )
     wall = time.perf_counter() - started
-    code, rss = proc.stderr.strip().splitlines()[-1].split()
-    return wall, int(code), int(rss)
+    code, rss, cpu = proc.stderr.strip().splitlines()[-1].split()
+    return wall, int(code), int(rss), float(cpu)
 
 
 def main() -> None:
@@ -95,6 +96,12 @@ def main() -> None:
         type=Path,
         help="where the built store is kept between runs (default: a folder in the temp dir "
         "named after the size)",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="also time 'zenml doctor' of another source tree (a folder holding an older "
+        "zenml_cli package, e.g. from 'git archive'), run with this interpreter",
     )
     parser.add_argument("--output", type=Path, default=HERE / "results-doctor.json")
     args = parser.parse_args()
@@ -116,29 +123,36 @@ def main() -> None:
         "doctor, nothing changed (cached)": zenml,
         "doctor --staged, nothing changed (pre-commit hook)": [*zenml, "--staged"],
     }
+    envs = dict.fromkeys(cases, env)
+    if args.before is not None:
+        before = f"doctor of {args.before} (before)"
+        cases[before] = [PY, "-m", "zenml_cli", "--project-dir", str(root), "doctor"]
+        envs[before] = dict(env, PYTHONPATH=str(args.before.resolve()))
     run_once(zenml, env)  # fills the cache and the page cache
-    samples: dict[str, dict[str, list[float]]] = {c: {"wall": [], "rss": []} for c in cases}
+    samples: dict[str, dict[str, list[float]]] = {
+        c: {"wall": [], "rss": [], "cpu": []} for c in cases
+    }
     names = list(cases)
     for round_ in range(args.rounds):
         shift = round_ % len(names)
         for case in names[shift:] + names[:shift]:
-            wall, code, rss = run_once(cases[case], env)
+            wall, code, rss, cpu = run_once(cases[case], envs[case])
             if code != 0:
                 raise SystemExit(f"{case} exited {code}")
             samples[case]["wall"].append(wall)
             samples[case]["rss"].append(rss / 1024)
+            samples[case]["cpu"].append(cpu)
         print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
-    typer_wall = statistics.median(samples["python -c 'import typer'"]["wall"])
-    typer_rss = statistics.median(samples["python -c 'import typer'"]["rss"])
+    floor = {k: statistics.median(v) for k, v in samples["python -c 'import typer'"].items()}
     rows = {}
     print(f"\n{total:,} versions ({args.models} models), medians of {args.rounds} rounds\n")
-    print(f"| case | wall s | x typer | peak RSS MiB | x typer |\n|---|---:|---:|---:|---:|")
+    print("| case | wall s | x typer | CPU s | x typer | peak RSS MiB | x typer |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for case, got in samples.items():
-        wall, rss = statistics.median(got["wall"]), statistics.median(got["rss"])
-        rows[case] = {"wall_s": wall, "rss_mib": rss, **got}
-        print(
-            f"| {case} | {wall:.2f} | {wall / typer_wall:.1f} | {rss:.0f} | {rss / typer_rss:.1f} |"
-        )
+        med = {k: statistics.median(v) for k, v in got.items()}
+        rows[case] = {"wall_s": med["wall"], "cpu_s": med["cpu"], "rss_mib": med["rss"], **got}
+        cells = [f"{med[k]:.2f} | {med[k] / floor[k]:.1f}" for k in ("wall", "cpu", "rss")]
+        print(f"| {case} | {' | '.join(cells)} |")
     machine = {
         "python": platform.python_version(),
         "platform": platform.platform(),
