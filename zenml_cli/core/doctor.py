@@ -70,10 +70,19 @@ def run(store: Store, *, payloads: bool = False, use_cache: bool = True) -> Doct
 def _checker() -> str:
     """Names the code that derives version facts (a cache made by other code is not used)."""
     import zenml_cli
-    from zenml_cli.core import doctor_facts, manifest_check, names, refs, version_records
+    from zenml_cli import digits, limits
+    from zenml_cli.core import (
+        doctor_facts,
+        manifest_check,
+        names,
+        refs,
+        version_reads,
+        version_records,
+    )
     from zenml_cli.store import codec
 
-    modules = (doctor_facts, manifest_check, names, refs, version_records, codec)
+    modules = [doctor_facts, manifest_check, names, refs, version_reads, version_records]
+    modules += [codec, digits, limits]
     files = [str(module.__file__) for module in modules]
     return checker_stamp(f"{zenml_cli.__version__}/{doctor_facts.FACTS_VERSION}", files)
 
@@ -149,9 +158,9 @@ def _check_model(
         return 1
     ids[record.id].append(manifest.source)
     versions = _check_versions(store, record, problems, cache)
-    folder, ext = cache.folder_prefix(name), store.layout.ext
+    prefix, ext = cache.folder_prefix(name), store.layout.ext
     for number, version in versions.items():
-        source = f"{folder}{number}{ext}"  # store.version_source, without a Path per file
+        source = f"{prefix}{number}{ext}"  # store.version_source, without a Path per file
         ids[version.id].append(source)
         if version.links:
             links.append((source, version))
