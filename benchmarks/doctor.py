@@ -79,7 +79,12 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int, int, flo
     """(wall s, exit code, peak RSS KiB, CPU s) of ``argv`` run through the launcher."""
     started = time.perf_counter()
     proc = subprocess.run(
-        [PY, "-c", LAUNCHER, *argv], capture_output=True, text=True, env=env, check=True
+        [PY, "-c", LAUNCHER, *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        cwd=tempfile.gettempdir(),  # not this checkout: `-m zenml_cli` would import it first
     )
     wall = time.perf_counter() - started
     code, rss, cpu = proc.stderr.strip().splitlines()[-1].split()
