@@ -230,6 +230,23 @@ def _strict_loader(yaml: Any, *, python: bool) -> type:
             first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
             for first, resolvers in base.yaml_implicit_resolvers.items()
         }
+        #: Tags of short scalars already resolved: manifests repeat the same keys and words
+        #: (``format``, ``id``, ``null``, ``bench`` ...), and matching each against the
+        #: implicit resolvers' regular expressions was a tenth of decoding. The tag depends
+        #: only on the node kind, the text and ``implicit`` (this loader has no path
+        #: resolvers), so a remembered tag is the tag.
+        _tags: dict[tuple[Any, str, Any], str] = {}
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if type(value) is not str or len(value) > 64:
+                return super().resolve(kind, value, implicit)
+            key = (kind, value, implicit)
+            tag = self._tags.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._tags) < 4096:
+                    self._tags[key] = tag
+            return tag
 
         def compose_node(self, parent: Any, index: Any) -> Any:  # Python composer only
             if self.check_event(yaml.AliasEvent):
