@@ -90,6 +90,18 @@ def test_a_rewrite_with_the_same_size_and_mtime_is_checked_again(registry: Path)
     assert any("3.yaml: name '1' is a number other than its own" in m for m in messages)
 
 
+def test_the_pre_commit_hook_sees_a_change_after_a_cached_run(in_git: Path, registry: Path) -> None:
+    """``doctor --staged`` (the pre-commit hook) uses the same cache: a staged rewrite that
+    keeps size and mtime is still checked."""
+    git(registry, "add", "-A")
+    git(registry, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "s")
+    assert _doctor(registry, "--staged")[0] == 0
+    _rewrite_keeping_stat(_versions(registry) / "3.yaml", "name: '3'", "name: '1'")
+    git(registry, "add", "-A")
+    report = _doctor(registry, "--staged")
+    assert report[0] == 6 and any("share the name '1'" in m for m in _messages(report))
+
+
 def test_a_deleted_file_is_seen(registry: Path) -> None:
     (_versions(registry) / "2.yaml").unlink()  # the production holder
     report = _doctor(registry)
@@ -184,15 +196,21 @@ def test_malformed_entries_in_a_matching_cache_are_checked_again(registry: Path)
 
 
 def test_a_cache_that_is_a_link_is_not_followed(registry: Path, tmp_path: Path) -> None:
+    """A cache replaced by a link (to a file that vouches for the bytes about to change) is
+    neither read through nor written through: the link itself is replaced."""
     cache = cache_file(registry / ".zenml")
     elsewhere = tmp_path / "elsewhere.json"
+    path = _versions(registry) / "3.yaml"
+    raw = path.read_bytes().replace(b"name: '3'", b"name: '1'")
     elsewhere.write_bytes(cache.read_bytes())
+    _forge_clean_entry(elsewhere, "models/iris/versions/3.yaml", raw, [3, "an id", "3"])
+    planted = elsewhere.read_bytes()
     cache.unlink()
     cache.symlink_to(elsewhere)
-    _rewrite_keeping_stat(_versions(registry) / "3.yaml", "name: '3'", "name: '1'")
+    _rewrite_keeping_stat(path, "name: '3'", "name: '1'")
     report = _doctor(registry)
     assert report[0] == 6 and any("share the name '1'" in m for m in _messages(report))
-    assert not cache.is_symlink() or elsewhere.read_bytes() == cache.read_bytes()
+    assert not cache.is_symlink() and elsewhere.read_bytes() == planted
 
 
 def test_no_cache_neither_reads_nor_writes_it(registry: Path) -> None:
