@@ -245,7 +245,10 @@ def _strict_loader(yaml: Any, *, python: bool) -> type:
             if tag is None:
                 tag = super().resolve(kind, value, implicit)
                 if len(self._tags) < 4096:
-                    self._tags[key] = tag
+                    # A copy of the text: the value itself goes into the decoded manifest, and
+                    # a second reference to it would change how marshal writes the caches
+                    # built from it (the same data must always give the same bytes).
+                    self._tags[(kind, (value + " ")[:-1], implicit)] = tag
             return tag
 
         def compose_node(self, parent: Any, index: Any) -> Any:  # Python composer only
