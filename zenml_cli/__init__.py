@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from zenml_cli.pipelines.step import step
     from zenml_cli.utils.tag_utils import Tag, add_tags, remove_tags
 
-__version__ = "0.1.0"
+from zenml_cli.version import __version__ as __version__
 
 #: Public name -> the module that defines it, imported when the name is first used.
 _LAZY = {

@@ -90,7 +90,7 @@ ONLY_THROUGH = {
 }  # fmt: skip
 #: The only modules of a room allowed to import another room at all.
 IMPORTERS = {("store", "store.git"): {"store.transport"}}
-LEAVES = {"errors", "enums", "digits", "limits"}
+LEAVES = {"errors", "enums", "digits", "limits", "version"}
 SDK_NEVER = ("cli", "cli.commands", "store", "store.git", "store.payloads", "dashboard")
 #: ``Client().store`` is typed, so the SDK may name the ``Store`` type, but never import the
 #: front ends or the engines, not even for a type.

@@ -130,10 +130,20 @@ def doctor(
             "against HEAD unless --against names another commit (the pre-commit hook).",
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Parse and check every file again, ignoring (and not updating) the cache of "
+            "files already checked; the report is the same either way.",
+        ),
+    ] = False,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
     """Check every manifest in .zenml/; exit 6 naming each bad file if any is broken."""
-    report = registry(ctx).doctor(payloads=payloads, against=against, staged=staged)
+    report = registry(ctx).doctor(
+        payloads=payloads, against=against, staged=staged, use_cache=not no_cache
+    )
     # file/severity/message is what linters report (and what CI annotations read); path and
     # problem stay for scripts written against the first shape.
     items = [

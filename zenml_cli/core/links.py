@@ -12,12 +12,11 @@ from typing import Any
 
 from zenml_cli.core.artifacts import reads as artifact_reads
 from zenml_cli.core.artifacts.records import ArtifactVersionRecord
-from zenml_cli.core.doctor.problems import Problem
 from zenml_cli.core.metadata import checked_metadata
-from zenml_cli.core.models import get_model, model_lock, read_model_folder
+from zenml_cli.core.models import get_model, model_lock
 from zenml_cli.core.records import ArtifactLink, ModelVersionRecord
 from zenml_cli.core.refs import RefInput
-from zenml_cli.core.versions import read_versions, resolve, write_version
+from zenml_cli.core.versions import resolve, write_version
 from zenml_cli.enums import ArtifactType, LinkKind
 from zenml_cli.errors import CorruptManifestError, NotFoundError
 from zenml_cli.store import Store
@@ -124,7 +123,7 @@ def linked_artifacts(
             if record.id != link.id:
                 raise CorruptManifestError(
                     store.version_source(version.model, version.number),
-                    _id_clash(link.name, link.version, link.id, record.id),
+                    id_clash(link.name, link.version, link.id, record.id),
                 )
             found.append(record)
     return found
@@ -148,40 +147,7 @@ def find_linked(
     return max(matches, key=lambda a: (a.number, a.created)) if matches else None
 
 
-def check_links(store: Store, problems: list[Problem]) -> int:
-    """Doctor check: every artifact link of every model version points at an artifact version
-    that exists and has the linked id."""
-    for model_name in sorted(store.model_names()):
-        try:
-            record = read_model_folder(store, model_name)
-            versions = read_versions(store, record) if record else []
-        except CorruptManifestError:
-            continue  # the model checks report the file itself
-        for version in versions:
-            path = store.version_source(model_name, version.number)
-            for kind, links in version.artifacts.items():
-                for link in links:
-                    try:
-                        target = artifact_reads.read_version(store, link.name, link.version)
-                    except CorruptManifestError:
-                        continue  # reported by the artifact check
-                    if target is not None and target.id != link.id:
-                        problems.append(
-                            Problem(path, _id_clash(link.name, link.version, link.id, target.id))
-                        )
-                    elif target is None:
-                        problems.append(
-                            Problem(
-                                path,
-                                f"{kind.value} artifact link '{link.name}' version "
-                                f"'{link.version}' points to a missing artifact version; "
-                                "restore it or remove the link",
-                            )
-                        )
-    return 0
-
-
-def _id_clash(name: str, version: str, linked_id: str, found_id: str) -> str:
+def id_clash(name: str, version: str, linked_id: str, found_id: str) -> str:
     return (
         f"artifact link '{name}' version '{version}' names id {linked_id}, but that artifact "
         f"version's id is {found_id}: two branches' artifact versions collided in a merge; "

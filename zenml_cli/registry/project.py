@@ -51,16 +51,22 @@ class ProjectDoor(RegistryBase):
         }
 
     def doctor(
-        self, *, payloads: bool = False, against: str | None = None, staged: bool = False
+        self,
+        *,
+        payloads: bool = False,
+        against: str | None = None,
+        staged: bool = False,
+        use_cache: bool = True,
     ) -> DoctorReport:
         """Check every manifest; with ``payloads``, also every payload they name; with
         ``against`` (a git revision), also that the store is a valid successor of that
         commit's store (no version lost, renumbered or replaced, no history event removed or
         rewritten); ``staged`` compares the index instead of the working tree (against
-        ``HEAD`` unless ``against`` names another commit)."""
+        ``HEAD`` unless ``against`` names another commit); ``use_cache=False`` parses every
+        version file again instead of reusing what an earlier run checked of the same bytes."""
         from zenml_cli.core.doctor import checkup as doctor
 
-        report = doctor.run(self.store, payloads=payloads)
+        report = doctor.run(self.store, payloads=payloads, use_cache=use_cache)
         if against is not None or staged:
             from zenml_cli.core.doctor import successor
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from zenml_cli.errors import CorruptManifestError
-from zenml_cli.limits import nesting_problem, too_deep
+from zenml_cli.limits import MAX_NESTING, nesting_problem, too_deep
 
 #: The on-disk format of version, artifact, run and config manifests. Bumped only with a
 #: migration.
@@ -71,14 +71,17 @@ def _dumper() -> Any:
     return ManifestDumper
 
 
-def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
+def decode(raw: bytes, fmt: str, path: Path | str) -> dict[str, Any]:
     """Parse one manifest and check it is a mapping of a format this code understands, nested
     no deeper than ``limits.MAX_NESTING`` (the one depth limit doctor and every reader share)."""
     if has_conflict_markers(raw):
         raise CorruptManifestError(path, CONFLICT_PROBLEM)
     try:
         text = raw.decode("utf-8")
-        data = json.loads(text) if fmt == "json" else _load_yaml(text, raw)
+        if fmt == "json":
+            data, shallow = json.loads(text), False
+        else:
+            data, shallow = _load_yaml_shallow(text, raw)
     except RecursionError:
         raise CorruptManifestError(path, nesting_problem()) from None
     except (UnicodeDecodeError, ValueError) as exc:
@@ -89,13 +92,14 @@ def decode(raw: bytes, fmt: str, path: Path) -> dict[str, Any]:
         raise
     if not isinstance(data, dict):
         raise CorruptManifestError(path, "expected a mapping at the top level")
-    return checked(data, path)
+    return checked(data, path, shallow=shallow)
 
 
-def checked(data: dict[str, Any], path: Path) -> dict[str, Any]:
+def checked(data: dict[str, Any], path: Path | str, *, shallow: bool = False) -> dict[str, Any]:
     """``data`` once it passes what ``decode`` checks after parsing (depth, no unresolved
-    merge, a readable format); CorruptManifestError naming ``path`` otherwise."""
-    if too_deep(data):
+    merge, a readable format); CorruptManifestError naming ``path`` otherwise. ``shallow``:
+    the parser already checked the depth (``_load_yaml_shallow``)."""
+    if not shallow and too_deep(data):
         raise CorruptManifestError(path, nesting_problem())
     if UNRESOLVED_KEY in data:
         raise CorruptManifestError(
@@ -142,13 +146,81 @@ def _load_yaml(text: str, raw: bytes) -> Any:
     """Parse manifest YAML with a strict safe loader (see ``_strict_loader``). Text without
     ``&`` or ``*`` can hold no anchor or alias, so it takes the fast C parser; anything else
     goes through the Python composer, which sees anchors and refuses them."""
+    return _load_yaml_shallow(text, raw)[0]
+
+
+def _load_yaml_shallow(text: str, raw: bytes) -> tuple[Any, bool]:
+    """``_load_yaml``, and whether the value is already known to nest no deeper than
+    ``MAX_NESTING`` (the fast constructor measured it), so ``too_deep`` need not walk it."""
     import yaml  # imported here: a JSON-only store never pays for PyYAML
 
     may_alias = b"&" in raw or b"*" in raw
-    loader = _LOADERS.get(may_alias)
-    if loader is None:
-        loader = _LOADERS[may_alias] = _strict_loader(yaml, python=may_alias)
-    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+    loader_class = _LOADERS.get(may_alias)
+    if loader_class is None:
+        loader_class = _LOADERS[may_alias] = _strict_loader(yaml, python=may_alias)
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, True
+        if not may_alias:
+            try:
+                return _plain_value(loader, node, 0), True
+            except _Unusual:
+                pass  # the full constructor decides (and names what is wrong)
+        return loader.construct_document(node), False
+    finally:
+        loader.dispose()
+
+
+class _Unusual(Exception):
+    """A node ``_plain_value`` leaves to PyYAML's own constructor."""
+
+
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_STR, _NULL, _BOOL = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+
+def _plain_value(loader: Any, node: Any, depth: int) -> Any:
+    """What the strict loader's constructor builds from ``node``, for the plain nodes every
+    manifest is made of (mappings with scalar keys, sequences, str/int/float/bool/null
+    scalars), several times faster: the generic constructor's bookkeeping (alias tracking,
+    generators, merge keys) is what decoding 100,000 manifests spent most of its time on.
+    Anything else (another tag, a merge key, a non-scalar or duplicate key, deep nesting, a
+    scalar its constructor refuses) raises ``_Unusual``, and the generic constructor builds
+    the whole document instead, so the result and every error stay exactly PyYAML's."""
+    tag, kind = node.tag, node.id
+    if tag == _STR and kind == "scalar":
+        return node.value
+    if tag == _MAP and kind == "mapping":
+        if depth >= MAX_NESTING:  # too deep for ``too_deep``: let it say so
+            raise _Unusual
+        mapping: dict[Any, Any] = {}
+        seen = set()
+        for key_node, value_node in node.value:
+            if key_node.id != "scalar" or key_node.tag not in _SCALARS:
+                raise _Unusual
+            if (key_node.tag, key_node.value) in seen:
+                raise _Unusual
+            seen.add((key_node.tag, key_node.value))
+            mapping[_plain_value(loader, key_node, depth)] = _plain_value(
+                loader, value_node, depth + 1
+            )
+        return mapping
+    if tag == _SEQ and kind == "sequence":
+        if depth >= MAX_NESTING:
+            raise _Unusual
+        return [_plain_value(loader, item, depth + 1) for item in node.value]
+    if tag not in _SCALARS or kind != "scalar":
+        raise _Unusual
+    try:
+        return loader.yaml_constructors[tag](loader, node)
+    except Exception:
+        raise _Unusual from None
+
+
+_SCALARS = frozenset((_STR, _NULL, _BOOL, _INT, _FLOAT))
 
 
 def _strict_loader(yaml: Any, *, python: bool) -> type:
@@ -165,6 +237,26 @@ def _strict_loader(yaml: Any, *, python: bool) -> type:
             first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
             for first, resolvers in base.yaml_implicit_resolvers.items()
         }
+        #: Tags of short scalars already resolved: manifests repeat the same keys and words
+        #: (``format``, ``id``, ``null``, ``bench`` ...), and matching each against the
+        #: implicit resolvers' regular expressions was a tenth of decoding. The tag depends
+        #: only on the node kind, the text and ``implicit`` (this loader has no path
+        #: resolvers), so a remembered tag is the tag.
+        _tags: dict[tuple[Any, str, Any], str] = {}
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if type(value) is not str or len(value) > 64:
+                return super().resolve(kind, value, implicit)
+            key = (kind, value, implicit)
+            tag = self._tags.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._tags) < 4096:
+                    # A copy of the text: the value itself goes into the decoded manifest, and
+                    # a second reference to it would change how marshal writes the caches
+                    # built from it (the same data must always give the same bytes).
+                    self._tags[(kind, (value + " ")[:-1], implicit)] = tag
+            return tag
 
         def compose_node(self, parent: Any, index: Any) -> Any:  # Python composer only
             if self.check_event(yaml.AliasEvent):

@@ -11,13 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from zenml_cli.core import history, identity
+from zenml_cli.core.doctor.facts import VersionFacts, read_facts
 from zenml_cli.core.doctor.problems import Check, Problem
 from zenml_cli.core.names import check_name, normal_form
-from zenml_cli.core.records import ModelRecord, ModelVersionRecord
-from zenml_cli.core.refs import is_number_text, stage_word
-from zenml_cli.core.versions import number_mismatch
+from zenml_cli.core.records import ModelRecord
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
+from zenml_cli.store.doctor_cache import DoctorCache, checker_stamp
 
 
 @dataclass
@@ -30,10 +30,12 @@ class DoctorReport:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def run(store: Store, *, payloads: bool = False) -> DoctorReport:
+def run(store: Store, *, payloads: bool = False, use_cache: bool = True) -> DoctorReport:
     """Check the whole store; with ``payloads``, also that every payload an artifact manifest
-    names is in the artifact store (RemoteError, exit 8, if the store cannot be reached)."""
-    store = store.uncached()  # check the files themselves, never a cache of them
+    names is in the artifact store (RemoteError, exit 8, if the store cannot be reached).
+    ``use_cache``: skip parsing version files whose exact bytes were checked before (see
+    ``core/doctor/facts.py``); the report is the same either way."""
+    store = store.uncached()  # check the files themselves, never the store's read caches
     problems: list[Problem] = []
     checked = 0
     try:
@@ -43,7 +45,10 @@ def run(store: Store, *, payloads: bool = False) -> DoctorReport:
         return DoctorReport([Problem(exc.path, exc.problem)], 1)
     if not store.has_store_dir():
         return DoctorReport([], 0)
-    checked += _check_models(store, problems)
+    cache = DoctorCache(store, _checker() if use_cache else "", enabled=use_cache)
+    links: list[tuple[str, VersionFacts]] = []
+    checked += _check_models(store, problems, cache, links)
+    cache.save()
     for leftover in store.temp_leftovers():
         problems.append(
             Problem(
@@ -53,7 +58,7 @@ def run(store: Store, *, payloads: bool = False) -> DoctorReport:
                 "warning",
             )
         )
-    for check in _artifact_and_run_checks():
+    for check in _artifact_and_run_checks(links):
         checked += check(store, problems)
     if payloads:
         from zenml_cli.core.doctor.artifacts import check_payloads
@@ -62,27 +67,47 @@ def run(store: Store, *, payloads: bool = False) -> DoctorReport:
     return DoctorReport(problems, checked)
 
 
-def _artifact_and_run_checks() -> list[Check]:
+def _checker() -> str:
+    """Names the code that derives version facts (a cache made by other code is not used)."""
+    from zenml_cli import digits, limits
+    from zenml_cli.core import manifest_check, names, refs, version_reads, version_records
+    from zenml_cli.core.doctor import facts as doctor_facts
+    from zenml_cli.store import codec
+    from zenml_cli.version import __version__
+
+    modules = [doctor_facts, manifest_check, names, refs, version_reads, version_records]
+    modules += [codec, digits, limits]
+    files = [str(module.__file__) for module in modules]
+    return checker_stamp(f"{__version__}/{doctor_facts.FACTS_VERSION}", files)
+
+
+def _artifact_and_run_checks(version_links: list[tuple[str, VersionFacts]]) -> list[Check]:
     # Imported on use: only `zenml doctor` needs them, and every other command starts faster.
-    from zenml_cli.core import artifacts, links, runs
+    from zenml_cli.core import artifacts, runs
+    from zenml_cli.core.doctor import links as link_checks
     from zenml_cli.core.doctor import payloads as payload_checks
 
     return [
         artifacts.check_artifacts,
         runs.check_runs,
-        links.check_links,
+        lambda store, problems: link_checks.check_link_facts(store, version_links, problems),
         payload_checks.check_files_from_git,
         payload_checks.check_store_options,
     ]
 
 
-def _check_models(store: Store, problems: list[Problem]) -> int:
+def _check_models(
+    store: Store,
+    problems: list[Problem],
+    cache: DoctorCache,
+    links: list[tuple[str, VersionFacts]],
+) -> int:
     checked = 0
     folded: dict[str, list[str]] = defaultdict(list)
     ids: dict[str, list[str]] = defaultdict(list)
     for name in sorted(store.model_names()):
         folded[normal_form(name).casefold()].append(name)
-        checked += _check_model(store, name, problems, ids)
+        checked += _check_model(store, name, problems, ids, cache, links)
     for found_id, sources in ids.items():
         if len(sources) > 1:
             problems.append(
@@ -105,7 +130,12 @@ def _check_models(store: Store, problems: list[Problem]) -> int:
 
 
 def _check_model(
-    store: Store, name: str, problems: list[Problem], ids: dict[str, list[str]]
+    store: Store,
+    name: str,
+    problems: list[Problem],
+    ids: dict[str, list[str]],
+    cache: DoctorCache,
+    links: list[tuple[str, VersionFacts]],
 ) -> int:
     folder = store.model_folder_source(name)
     try:
@@ -123,9 +153,13 @@ def _check_model(
         problems.append(Problem(exc.path, exc.problem))
         return 1
     ids[record.id].append(manifest.source)
-    versions = _check_versions(store, record, problems)
-    for version in versions.values():
-        ids[version.id].append(store.version_source(name, version.number))
+    versions = _check_versions(store, record, problems, cache)
+    prefix, ext = cache.folder_prefix(name), store.layout.ext
+    for number, version in versions.items():
+        source = f"{prefix}{number}{ext}"  # store.version_source, without a Path per file
+        ids[version.id].append(source)
+        if version.links:
+            links.append((source, version))
     _check_stage_holders(store, record, versions, problems)
     live_ids = {n: v.id for n, v in versions.items()}
     identity.check_model(store, record, live_ids, problems)
@@ -199,23 +233,23 @@ def _holder(number: int | None) -> str:
 
 
 def _check_versions(
-    store: Store, model: ModelRecord, problems: list[Problem]
-) -> dict[int, ModelVersionRecord]:
-    versions: dict[int, ModelVersionRecord] = {}
+    store: Store, model: ModelRecord, problems: list[Problem], cache: DoctorCache
+) -> dict[int, VersionFacts]:
+    """The model's live versions by number, from each file's facts (cached or read now),
+    after the checks that compare them with model.yaml and with each other."""
+    versions: dict[int, VersionFacts] = {}
     names: dict[str, list[int]] = defaultdict(list)
+    folder = cache.folder_prefix(model.name)
     for entry, number in sorted(store.version_entries(model.name)):
-        path = store.version_entry_source(model.name, entry)
+        path = folder + entry
         if number is None:
             problems.append(Problem(path, "unexpected file (version files are <number>.<format>)"))
             continue
-        try:
-            manifest = store.read_version_entry(model.name, entry)
-            version = ModelVersionRecord.from_manifest(model.name, manifest.data, path)
-        except CorruptManifestError as exc:
-            problems.append(Problem(exc.path, exc.problem))
+        version = read_facts(cache, model.name, entry, number, path)
+        if version is None:  # deleted while doctor ran
             continue
-        if version.number != number:
-            problems.append(Problem(path, number_mismatch(version.number, number)))
+        if version.broken:
+            problems.extend(Problem(where, problem) for where, problem in version.broken)
             continue
         if version.number in model.retired_numbers:
             collision = identity.mismatch(model, version.number, version.id)
@@ -231,7 +265,7 @@ def _check_versions(
                 )
             )
             continue
-        _check_version_name(version, path, problems)
+        problems.extend(Problem(path, problem) for problem in version.name_problems)
         versions[version.number] = version
         names[version.name].append(version.number)
     for name, numbers in names.items():
@@ -246,22 +280,10 @@ def _check_versions(
     return versions
 
 
-def _check_version_name(version: ModelVersionRecord, path: str, problems: list[Problem]) -> None:
-    try:
-        check_name(version.name, "version name")
-    except InvalidInputError as exc:
-        problems.append(Problem(path, str(exc)))
-        return
-    if is_number_text(version.name) and version.name != str(version.number):
-        problems.append(Problem(path, f"name '{version.name}' is a number other than its own"))
-    if stage_word(version.name) is not None:
-        problems.append(Problem(path, f"name '{version.name}' is a stage word"))
-
-
 def _check_stage_holders(
     store: Store,
     model: ModelRecord,
-    versions: dict[int, ModelVersionRecord],
+    versions: dict[int, VersionFacts],
     problems: list[Problem],
 ) -> None:
     path = store.model_source(model.name)

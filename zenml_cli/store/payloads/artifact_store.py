@@ -24,6 +24,7 @@ from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
+from zenml_cli.store.git_place import git_place
 from zenml_cli.store.layout import CACHE_DIR, STORE_DIR
 from zenml_cli.store.payloads import local_files as files
 from zenml_cli.store.payloads.local_files import (
@@ -36,7 +37,7 @@ from zenml_cli.store.payloads.local_files import (
 )
 from zenml_cli.store.payloads.local_store import LocalPayloadStore, legacy_digest
 from zenml_cli.store.payloads.stream import HashingWriter, VerifiedReader
-from zenml_cli.store.payloads.trust import cache_home, git_place, ledger_for, tracked_under
+from zenml_cli.store.payloads.trust import cache_home, ledger_for, tracked_under
 from zenml_cli.store.store import Store
 
 __all__ = [

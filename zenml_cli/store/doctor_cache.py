@@ -1,0 +1,210 @@
+"""The doctor's cache: what was already checked, keyed by each file's exact bytes.
+
+``zenml doctor`` reads every version file on every run (it must see each byte), but parsing
+and checking 100,000 YAML files is what costs; this cache lets a file whose bytes were checked
+before skip both. Each entry maps a store-relative path to ``[size, blake2b-128 of the bytes,
+facts]``, and is used only when the bytes read now have that size and digest: a file rewritten
+with the same size and mtime, a ``git checkout``, a hand edit, all change the digest, so the
+file is checked again. Nothing is trusted by stat. The facts are the per-file half of the
+checks (``core/doctor/facts.py``); every check that compares files runs on every run.
+
+Where it lives: no checkout may write it, or a commit could plant "this file is fine".
+Inside a git work tree it is ``<git common dir>/zenml/doctor/<key>.json`` (as the payload
+ledger, ``store/payload_trust.py``: git never checks out into the git dir); outside git it is
+``.zenml/.cache/doctor.json`` (git-ignored, and there is no checkout). It is read bounded and
+never through a link, and only used when its header names this code, this store folder and
+the folder's inode (a cache copied in with a project, or from another clone, names another
+inode); anything else in it (a truncated, corrupt, hand-made or foreign file, a malformed
+entry) is ignored and rebuilt, never an error. ``zenml doctor --no-cache`` neither reads nor
+writes it.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from zenml_cli.limits import MAX_MANIFEST_BYTES
+from zenml_cli.store import codec
+from zenml_cli.store.bounded import read_cache, read_manifest
+from zenml_cli.store.git_place import git_place
+from zenml_cli.store.layout import CACHE_DIR
+from zenml_cli.store.manifest_cache import atomic_replace
+
+if TYPE_CHECKING:
+    from zenml_cli.store.store import Store
+
+CACHE_FORMAT = 1
+_FILE = "doctor.json"
+
+
+class CacheKey(NamedTuple):
+    """A file's store-relative path and ``"<size> <digest> "`` of the bytes read."""
+
+    relative: str
+    stamp: str
+
+
+class VersionBytes(NamedTuple):
+    """What ``read_version`` read: the bytes, their key (None with the cache off) and the
+    facts cached for exactly those bytes (None on a miss)."""
+
+    raw: bytes
+    key: CacheKey | None
+    cached: object | None
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def cache_file(store_dir: Path) -> Path:
+    """Where the doctor's cache of ``store_dir`` (a ``.zenml`` folder) lives."""
+    place = git_place(store_dir.parent)
+    if place is None:
+        return store_dir / CACHE_DIR / _FILE
+    key = hashlib.sha256(str(store_dir.resolve()).encode("utf-8", "surrogateescape"))
+    return place.git_dir / "zenml" / "doctor" / f"{key.hexdigest()[:24]}.json"
+
+
+def checker_stamp(version: str, code_files: list[str]) -> str:
+    """Names the code that computed the facts: a changed check must not reuse old facts."""
+    parts = [version]
+    for name in code_files:
+        try:
+            info = os.stat(name)
+        except OSError:
+            return ""  # cannot tell which code this is: never match a cache
+        parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+    return "|".join(parts)
+
+
+class DoctorCache:
+    """One doctor run's view of the cache: read it (maybe), serve hits, collect the entries of
+    this run, and write them back. ``enabled=False`` reads every file and remembers nothing.
+
+    An entry is one string, ``"<size> <digest> <facts as JSON>"``: 100,000 of them load in a
+    fraction of a second and take a few tens of MiB, where nested lists took three times that.
+    """
+
+    def __init__(self, store: Store, checker: str, *, enabled: bool = True) -> None:
+        self.store = store
+        self._format = store.config.manifest_format  # read once, not once per file
+        self.enabled = enabled and bool(checker)
+        self.path = cache_file(store.dir) if self.enabled else None
+        self._header = {
+            "format": CACHE_FORMAT,
+            "checker": checker,
+            # The folder as spelled (problems name files by it) and as resolved.
+            "store": [str(store.dir), str(store.dir.resolve())] if self.enabled else [],
+            "store_id": _folder_id(store.dir) if self.enabled else [],
+            "manifest_format": self._format,
+        }
+        self._old: dict[str, Any] = self._load() if self.enabled else {}
+        self._new: dict[str, str] = {}
+        self._changed = False
+
+    def _load(self) -> dict[str, Any]:
+        assert self.path is not None
+        raw = read_cache(self.path)
+        if raw is None:
+            return {}
+        try:
+            loaded = json.loads(raw)
+        except (ValueError, RecursionError):
+            return {}
+        if not isinstance(loaded, dict) or not self._header["store_id"]:
+            return {}
+        if any(loaded.get(key) != value for key, value in self._header.items()):
+            return {}
+        files = loaded.get("files")
+        return files if isinstance(files, dict) else {}
+
+    def folder_prefix(self, model: str) -> str:
+        """The versions folder of ``model`` with a trailing separator (file sources are this
+        plus the file name, without building a path per file)."""
+        return f"{self.store.layout.versions_dir(model)}{os.sep}"
+
+    def read_version(self, model: str, entry: str, path: str) -> VersionBytes:
+        """The bytes of version file ``entry`` of ``model`` at ``path`` (bounded, never
+        through a link; CorruptManifestError naming it otherwise, FileNotFoundError when it is
+        gone) and the facts cached for exactly these bytes, or None."""
+        raw = _read_plain(path)
+        if not self.enabled:
+            return VersionBytes(raw, None, None)
+        relative = f"models/{model}/versions/{entry}"
+        stamp = f"{len(raw)} {_digest(raw)} "
+        hit = self._old.get(relative)
+        if isinstance(hit, str) and hit.startswith(stamp):
+            try:
+                facts = json.loads(hit[len(stamp) :])
+            except (ValueError, RecursionError):
+                facts = None
+            if facts is not None:
+                self._new[relative] = hit
+                return VersionBytes(raw, CacheKey(relative, stamp), facts)
+        return VersionBytes(raw, CacheKey(relative, stamp), None)
+
+    def decode(self, raw: bytes, path: str) -> dict[str, Any]:
+        """A manifest's data from bytes ``read_version`` returned (CorruptManifestError)."""
+        return codec.decode(raw, self._format, path)
+
+    def remember(self, key: CacheKey | None, facts: Any) -> None:
+        """Keep ``facts`` (JSON-able) for the bytes ``key`` names (those just read)."""
+        if key is not None:
+            self._new[key.relative] = key.stamp + json.dumps(facts, separators=(",", ":"))
+            self._changed = True
+
+    def save(self) -> None:
+        """Write this run's entries (files gone since the last run drop out), if anything
+        differs from what was read; best effort: a cache that cannot be written is skipped."""
+        if self.path is None or not (self._changed or len(self._new) != len(self._old)):
+            return
+        data = dict(self._header, files=self._new)
+        atomic_replace(self.path, json.dumps(data, separators=(",", ":")).encode())
+
+
+def _read_plain(path: str) -> bytes:
+    """``read_manifest`` in fewer system calls for the common case (a plain file read in one
+    ``read``); anything unusual (a link, a device, a huge or growing file) goes through
+    ``read_manifest`` itself, which refuses it with the usual message."""
+    info = os.lstat(path)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
+        return read_manifest(Path(path))
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # swapped for a link since the lstat
+            return read_manifest(Path(path))
+        raise
+    try:
+        size = os.fstat(fd).st_size
+        data = os.read(fd, size + 1)
+    finally:
+        os.close(fd)
+    if len(data) > size or size > MAX_MANIFEST_BYTES:
+        return read_manifest(Path(path))  # grew while read: the careful reader decides
+    return data
+
+
+_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _folder_id(folder: Path) -> list[int]:
+    """``[device, inode]`` of the store folder: a copy of the project (an archive, another
+    clone) has another, so a cache that came with it never matches."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return []
+    return [info.st_dev, info.st_ino]
