@@ -15,6 +15,7 @@ import pytest
 
 from zenml_cli import Client
 from zenml_cli.core.actor import CI_USER_VARIABLES
+from zenml_cli.store import Store
 
 from support.running import Cli
 
@@ -66,6 +67,17 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in isolated_git_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("GIT_EDITOR", "true")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """A store in ``tmp_path`` with one model 'M' and no versions, for tests of the core and
+    store below the registry (a module may override it, asking for this one by name)."""
+    from zenml_cli.core import models
+
+    made = Store(tmp_path)
+    models.create_model(made, "M")
+    return made
 
 
 @pytest.fixture

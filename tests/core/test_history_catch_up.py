@@ -6,21 +6,17 @@ before the ones already replayed."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from zenml_cli.core import history, models, versions
+from zenml_cli.core import history, versions
 from zenml_cli.core.history import holders_at
 from zenml_cli.store import Store
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    monkeypatch.setenv("ZENML_ACTOR", "tester")
-    monkeypatch.delenv("ZENML_PROJECT_DIR", raising=False)
-    store = Store(tmp_path)
-    models.create_model(store, "M")
+def store(store: Store) -> Store:
+    """The conftest store, with versions of 'M'."""
     for _ in range(4):
         versions.create_version(store, "M")
     return store

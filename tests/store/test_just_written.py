@@ -36,15 +36,6 @@ COUNT = 2 * INDEX_MIN_FILES
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    monkeypatch.setenv("ZENML_ACTOR", "tester")
-    monkeypatch.delenv("ZENML_PROJECT_DIR", raising=False)
-    store = Store(tmp_path)
-    models.create_model(store, "M")
-    return store
-
-
-@pytest.fixture
 def parses(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The names of the version files the store parses (decodes) from here on."""
     seen: list[str] = []

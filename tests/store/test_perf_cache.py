@@ -32,11 +32,8 @@ COUNT = INDEX_MIN_FILES + 8  # enough versions for listings to go through the in
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
-    monkeypatch.setenv("ZENML_ACTOR", "tester")
-    monkeypatch.delenv("ZENML_PROJECT_DIR", raising=False)
-    store = Store(tmp_path)
-    models.create_model(store, "M")
+def store(store: Store) -> Store:
+    """The conftest store, with versions of 'M'."""
     for _ in range(COUNT):
         versions.create_version(store, "M")
     return store
