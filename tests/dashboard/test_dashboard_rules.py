@@ -5,10 +5,12 @@ maps to safely and distinctly (dashboard/paths.py), the Host check that stops DN
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import pytest
 
+from zenml_cli.core import metadata
 from zenml_cli.dashboard import hosts, markup, paths
 
 # ------------------------------------------------------------------ page paths
@@ -166,3 +168,14 @@ def test_a_time_shows_to_the_second_and_keeps_the_full_value() -> None:
 )
 def test_only_finite_numbers_are_charted(value: Any, charted: bool) -> None:
     assert markup.is_number(value) is charted
+
+
+@pytest.mark.parametrize("value", [1, -2, 0.5, math.nan, math.inf, True, "1", None, 10**400])
+def test_the_chart_applies_the_cores_number_rule_and_only_adds_the_float_range(
+    value: Any,
+) -> None:
+    """One home for the rule: the dashboard charts what the core counts as a number (the
+    same function, reached through the registry), less the ints no float can hold."""
+    assert markup.is_finite_number is metadata.is_finite_number
+    fits_a_float = not isinstance(value, int) or abs(value) <= sys.float_info.max
+    assert markup.is_number(value) is (metadata.is_finite_number(value) and fits_a_float)

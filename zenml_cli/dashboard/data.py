@@ -26,6 +26,8 @@ from zenml_cli.registry import Registry
 Event = HistoryEvent
 #: The core's one replay of a history (the timeline presents it, never re-derives it).
 replay_history = Registry.replay
+#: The core's one rule for a usable number (the chart adds only that it must fit a float).
+is_finite_number = Registry.finite_number_rule()
 
 
 @dataclass(frozen=True)

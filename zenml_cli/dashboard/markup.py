@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
+from zenml_cli.dashboard.data import is_finite_number
+
 #: No scripts, no network: only the site's own stylesheet and inline SVG.
 CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; "
@@ -95,11 +97,11 @@ def number_text(value: int | float) -> str:
 
 
 def is_number(value: Any) -> bool:
-    """Numeric for charts: int or finite float, and never bool."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
+    """Numeric for charts: the core's finite number (an int or a finite float, never a bool;
+    the rule itself comes through ``data.py``), that also fits a float."""
     # A chart draws floats: an int past float's range cannot be placed (float() overflows).
-    return abs(value) <= sys.float_info.max if isinstance(value, int) else math.isfinite(value)
+    fits = not isinstance(value, int) or abs(value) <= sys.float_info.max
+    return is_finite_number(value) and fits
 
 
 def size_text(size: int | None) -> str:

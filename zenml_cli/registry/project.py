@@ -91,7 +91,13 @@ class ProjectDoor(RegistryBase):
         return install(self.store, zenml, chain=chain)
 
     def git_merge_file(self, base: str, ours: str, theirs: str, path: str) -> DriverResult:
-        """The merge driver: merge one store file into ``ours``; what it did."""
-        from zenml_cli.core.merge.setup import merge_file
+        """The merge driver: merge git's temp files ``base``/``ours``/``theirs`` of store file
+        ``path`` into ``ours``; what happened (a conflict, a collision left for ``zenml
+        resolve``). The store reads and writes the files, the core merges the bytes."""
+        from zenml_cli.core.merge.driver import format_of, merge_file
+        from zenml_cli.store.driver_files import read_side, replace_ours
 
-        return merge_file(base, ours, theirs, path)
+        sides = (read_side(base), read_side(ours), read_side(theirs))
+        result = merge_file(path, *sides, format_of(path))
+        replace_ours(ours, result.merged)
+        return result

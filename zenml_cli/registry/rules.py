@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from zenml_cli.core.history import HistoryEvent
     from zenml_cli.core.refs import VersionRef
@@ -61,6 +61,15 @@ class RulesDoor:
         from zenml_cli.core.metadata import checked_metadata
 
         return checked_metadata(metadata)
+
+    @staticmethod
+    def finite_number_rule() -> Callable[[Any], bool]:
+        """The core's one test of a usable number (``core/metadata.is_finite_number``: an int
+        or a finite float, never a bool), handed out as the function itself so a front end
+        applying it to every metadata value pays for the door once, not per value."""
+        from zenml_cli.core.metadata import is_finite_number
+
+        return is_finite_number
 
     @staticmethod
     def artifact_type(

@@ -1,2 +1,2 @@
-"""Every typer command module of ``zenml``: one module per command group (``app.py`` in
-``cli/`` mounts them)."""
+"""Every typer command of ``zenml``: one module per command group, the root's own commands
+in ``project.py`` and ``tool.py`` (``app.py`` in ``cli/`` mounts them)."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from zenml_cli.core.history import HistoryEvent
@@ -33,6 +32,12 @@ class DriverResult:
     conflict: str | None = None
     #: A collision left for ``zenml resolve`` (the file is marked, so every read says so).
     deferred: str | None = None
+
+
+def format_of(path: str) -> str:
+    """The encoding of store file ``path``, from its name: a driver may run where no store
+    can be located, so it cannot ask the store's config."""
+    return "json" if path.endswith(".json") else "yaml"
 
 
 def merge_file(path: str, base: bytes, ours: bytes, theirs: bytes, fmt: str) -> DriverResult:
@@ -160,4 +165,4 @@ def _stages(base: StageHolders, ours: StageHolders, theirs: StageHolders) -> Sta
 def _decode(raw: bytes, fmt: str, path: str) -> dict[str, Any]:
     if not raw.strip():
         return {}
-    return codec.decode(raw, fmt, Path(path))
+    return codec.decode(raw, fmt, path)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from zenml_cli.core.history import RECONCILE, HistoryEvent
@@ -51,7 +50,7 @@ class MergedModel:
         """The manifest of merged version ``number`` (decoding kept bytes on demand)."""
         value = self.versions[number]
         if isinstance(value, bytes):
-            value = self.versions[number] = codec.decode(value, self.fmt, Path(str(number)))
+            value = self.versions[number] = codec.decode(value, self.fmt, str(number))
         return value
 
 

@@ -11,7 +11,6 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from zenml_cli.core.history import HistoryEvent
@@ -136,7 +135,7 @@ def manifest_format(files: Files) -> str:
     raw = files.get("config.yaml")
     if raw is None:
         return "yaml"
-    data = codec.decode(raw, "yaml", Path(".zenml/config.yaml"))
+    data = codec.decode(raw, "yaml", ".zenml/config.yaml")
     fmt = data.get("manifest_format", "yaml")
     return fmt if fmt in codec.MANIFEST_FORMATS else "yaml"
 
@@ -219,4 +218,4 @@ def _events(raw: bytes, path: str) -> list[HistoryEvent]:
 
 
 def _decode(raw: bytes, fmt: str, path: str) -> dict[str, Any]:
-    return codec.decode(raw, fmt, Path(".zenml") / path)
+    return codec.decode(raw, fmt, f".zenml/{path}")

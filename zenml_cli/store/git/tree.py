@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from zenml_cli.errors import InvalidInputError, RemoteError
-from zenml_cli.store.atomic import atomic_write, link_out_of
+from zenml_cli.store.atomic import link_out_of
 from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git import objects as git_objects
 from zenml_cli.store.git.repo import Repo
@@ -132,19 +132,6 @@ def _inside(store_dir: Path, relative: str) -> Path:
     if not all(is_safe_component(part) for part in parts):
         raise InvalidInputError(f"{relative!r} is not a path inside the store")
     return store_dir.joinpath(*parts)
-
-
-def read_file(path: Path) -> bytes:
-    """A file git hands the merge driver (empty when git passes none)."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return b""
-
-
-def replace_file(path: Path, data: bytes) -> None:
-    """The merge driver's result, written where git reads it (``%A``)."""
-    atomic_write(path, data)
 
 
 def store_is_dirty_index(repo: Repo) -> bool:
