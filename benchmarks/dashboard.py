@@ -3,6 +3,7 @@
     python benchmarks/dashboard.py                    # 100 / 1,000 / 10,000 models; 100 x 1,000
     python benchmarks/dashboard.py --models 100 1000  # only these model counts
     python benchmarks/dashboard.py --no-big           # without the 100 x 1,000 versions store
+    python benchmarks/dashboard.py --models --big 1 100000  # only one model of 100,000 versions
 
 Stores are built once (manifests written through the Store and the record classes, as
 ``run.py`` does; every model also gets two promotions through the core, so the history and
@@ -184,8 +185,12 @@ def typer_floor(env: dict[str, str]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", type=int, nargs="+", default=[100, 1000, 10000])
-    parser.add_argument("--no-big", action="store_true", help="skip 100 models x 1,000 versions")
+    parser.add_argument("--models", type=int, nargs="*", default=[100, 1000, 10000])
+    parser.add_argument("--no-big", action="store_true", help="skip the big store")
+    parser.add_argument(
+        "--big", type=int, nargs=2, default=[100, 1000], metavar=("MODELS", "VERSIONS")
+    )
+    parser.add_argument("--no-create", action="store_true", help="skip the create_model case")
     parser.add_argument("--cache", type=Path, default=HERE / ".stores")
     parser.add_argument("--output", type=Path, default=HERE / "results-dashboard.json")
     args = parser.parse_args()
@@ -194,7 +199,7 @@ def main() -> None:
     env.pop("ZENML_PROJECT_DIR", None)
     shapes = [(m, VERSIONS_PER_MODEL) for m in args.models]
     if not args.no_big:
-        shapes.append((100, 1000))
+        shapes.append((args.big[0], args.big[1]))
     stores = {shape: cached_store(args.cache, *shape) for shape in shapes}
     results: dict = {"floor_import_typer_s": typer_floor(env), "stores": []}
     with tempfile.TemporaryDirectory(prefix="zenml-dash-bench-") as tmp:
@@ -209,9 +214,10 @@ def main() -> None:
                 f"{case['floor_copy_site_s']:.2f}s, parsing every manifest "
                 f"{case['floor_parse_manifests_s']:.2f}s)"
             )
-        results["create_model_ms"] = create_model_costs(Path(tmp), [100, 1000, 10000])
+        if not args.no_create:
+            results["create_model_ms"] = create_model_costs(Path(tmp), [100, 1000, 10000])
+            print("create_model ms at 100 / 1,000 / 10,000 models:", results["create_model_ms"])
     print(f"floor: import typer {results['floor_import_typer_s']:.3f}s")
-    print("create_model ms at 100 / 1,000 / 10,000 models:", results["create_model_ms"])
     results["machine"] = {
         "python": platform.python_version(),
         "platform": platform.platform(),
