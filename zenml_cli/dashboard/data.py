@@ -10,7 +10,7 @@ Artifact and run manifests are read once per reader, however many versions link 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from zenml_cli.core.history import HistoryEvent
@@ -18,6 +18,13 @@ from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.runs import RunRecord
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.dashboard.markup import is_number
+from zenml_cli.dashboard.views import ArtifactRef as ArtifactRef
+from zenml_cli.dashboard.views import ArtifactView as ArtifactView
+from zenml_cli.dashboard.views import ChartRow as ChartRow
+from zenml_cli.dashboard.views import RunView as RunView
+from zenml_cli.dashboard.views import StepView as StepView
+from zenml_cli.dashboard.views import VersionDetail as VersionDetail
+from zenml_cli.dashboard.views import VersionRow as VersionRow
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import NotFoundError
 from zenml_cli.registry import Registry
@@ -38,35 +45,6 @@ MODEL_PAGE_VERSIONS = 1000
 STREAM_BATCH = 24
 
 
-@dataclass(frozen=True)
-class ArtifactRef:
-    """A version's link to an artifact version, as written in its manifest."""
-
-    kind: str  # data | model | deployment
-    name: str
-    version: str
-    id: str
-
-
-@dataclass
-class VersionRow:
-    """One model version: what the model page shows per row, and the version page's fields."""
-
-    number: int
-    name: str
-    id: str
-    stage: str
-    description: str | None
-    tags: list[str]
-    created: str
-    created_by: str
-    producing_run: str | None
-    from_failed_run: bool
-    metadata: dict[str, Any]
-    links: list[ArtifactRef] = field(default_factory=list)
-    run_ids: list[str] = field(default_factory=list)
-
-
 @dataclass
 class ModelSummary:
     """One row of the index."""
@@ -81,16 +59,6 @@ class ModelSummary:
     latest_number: int | None
     latest_name: str | None
     last_promotion: Event | None
-
-
-@dataclass(frozen=True, slots=True)
-class ChartRow:
-    """What the charts need of one version, and no more: its number, name and numeric
-    metadata (a model of 100,000 versions keeps these, not 100,000 ``VersionRow``s)."""
-
-    number: int
-    name: str
-    metadata: dict[str, Any]
 
 
 @dataclass
@@ -115,62 +83,6 @@ class ModelDetail:
     def unlisted(self) -> int:
         """How many versions the model page leaves out of its table."""
         return len(self.charted) - len(self.versions)
-
-
-@dataclass
-class ArtifactView:
-    """A linked artifact version; ``missing`` when its manifest is gone (doctor reports it)."""
-
-    kind: str
-    name: str
-    version: str
-    id: str
-    missing: bool = False
-    type: str = ""
-    size: int | None = None
-    sha256: str = ""
-    materializer: str = ""
-    data_type: str = ""
-    producing_run: str | None = None
-    producing_run_name: str | None = None
-    producing_step: str | None = None
-    created: str = ""
-
-
-@dataclass
-class StepView:
-    name: str
-    status: str
-    start_time: str
-    end_time: str | None
-    outputs: list[str]
-    error: str | None
-
-
-@dataclass
-class RunView:
-    """A pipeline run that produced or used a version; ``missing`` when its manifest is gone."""
-
-    id: str
-    missing: bool = False
-    name: str = ""
-    pipeline: str = ""
-    status: str = ""
-    start_time: str = ""
-    end_time: str | None = None
-    created_by: str = ""
-    error: str | None = None
-    steps: list[StepView] = field(default_factory=list)
-
-
-@dataclass
-class VersionDetail:
-    """A version page."""
-
-    model: str
-    version: VersionRow
-    artifacts: list[ArtifactView]
-    runs: list[RunView]
 
 
 class Reader:
