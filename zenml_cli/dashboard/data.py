@@ -36,8 +36,8 @@ Event = HistoryEvent
 replay_history = Registry.replay
 #: The most versions a model page lists: the newest this many, plus the staging and
 #: production holders; a model with more says how many are left out (each version keeps its
-#: own page, and the charts still have a point for every version). Bounds the page (a table
-#: of 100,000 versions is 70 MB of HTML) and what a build holds of one model.
+#: own page, and the charts still have a point for every version). Bounds the page (its
+#: table of 100,000 versions was 40 MB of HTML) and what a build holds of one model.
 MODEL_PAGE_VERSIONS = 1000
 #: Versions read per batch from a model with more than ``MODEL_PAGE_VERSIONS``: fewer than the
 #: store's folder index threshold, so they are read file by file and only one batch of records
