@@ -3,6 +3,7 @@
     python benchmarks/dashboard.py                    # 100 / 1,000 / 10,000 models; 100 x 1,000
     python benchmarks/dashboard.py --models 100 1000  # only these model counts
     python benchmarks/dashboard.py --no-big           # without the 100 x 1,000 versions store
+    python benchmarks/dashboard.py --models --big 1 100000  # only one model of 100,000 versions
 
 Stores are built once (manifests written through the Store and the record classes, as
 ``run.py`` does; every model also gets two promotions through the core, so the history and
@@ -93,12 +94,17 @@ def cached_store(cache: Path, models: int, versions: int) -> Path:
     return root
 
 
+#: CPU seconds (user + system) of each process ``measured`` ran, by its argv's last words.
+CPU: dict[str, float] = {}
+
+
 def measured(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MiB) of one process."""
+    """(seconds, peak RSS in MiB) of one process; its CPU seconds go to ``CPU``."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
+    CPU[" ".join(argv[-3:])] = usage.ru_utime + usage.ru_stime
     proc.returncode = os.waitstatus_to_exitcode(status)
     _, err = proc.communicate()
     if proc.returncode != 0:
@@ -134,16 +140,19 @@ def store_cases(root: Path, models: int, versions: int, tmp: Path, env: dict[str
     shutil.rmtree(root / ".zenml" / ".cache", ignore_errors=True)
     out = tmp / f"site-{models}-{versions}"
     cold, cold_rss = measured(build_argv(root, out), env)
+    cold_cpu = CPU[" ".join(build_argv(root, out)[-3:])]
     copy_started = time.perf_counter()
     shutil.copytree(out, tmp / f"copy-{models}-{versions}")
     copy = time.perf_counter() - copy_started
     parse, _ = measured([PY, "-c", PARSE_FLOOR, str(root)], env)
     time.sleep(2.1)  # let the just-written derived caches settle, as between real builds
     unchanged, unchanged_rss = measured(build_argv(root, out), env)
+    unchanged_cpu = CPU[" ".join(build_argv(root, out)[-3:])]
     model = f"model-{models // 2:05d}"
     number = 1 + int(time.time()) % versions  # a different holder each run
     subprocess.run(promote_argv(root, model, number), env=env, capture_output=True, check=True)
     promoted, promoted_rss = measured(build_argv(root, out), env)
+    promoted_cpu = CPU[" ".join(build_argv(root, out)[-3:])]
     pages = sum(1 for _ in out.rglob("*.html"))
     return {
         "models": models,
@@ -152,6 +161,9 @@ def store_cases(root: Path, models: int, versions: int, tmp: Path, env: dict[str
         "cold_s": cold,
         "rebuild_unchanged_s": unchanged,
         "rebuild_after_promotion_s": promoted,
+        "cold_cpu_s": cold_cpu,
+        "rebuild_unchanged_cpu_s": unchanged_cpu,
+        "rebuild_after_promotion_cpu_s": promoted_cpu,
         "floor_copy_site_s": copy,
         "floor_parse_manifests_s": parse,
         "peak_rss_mib": max(cold_rss, unchanged_rss, promoted_rss),
@@ -184,8 +196,12 @@ def typer_floor(env: dict[str, str]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--models", type=int, nargs="+", default=[100, 1000, 10000])
-    parser.add_argument("--no-big", action="store_true", help="skip 100 models x 1,000 versions")
+    parser.add_argument("--models", type=int, nargs="*", default=[100, 1000, 10000])
+    parser.add_argument("--no-big", action="store_true", help="skip the big store")
+    parser.add_argument(
+        "--big", type=int, nargs=2, default=[100, 1000], metavar=("MODELS", "VERSIONS")
+    )
+    parser.add_argument("--no-create", action="store_true", help="skip the create_model case")
     parser.add_argument("--cache", type=Path, default=HERE / ".stores")
     parser.add_argument("--output", type=Path, default=HERE / "results-dashboard.json")
     args = parser.parse_args()
@@ -194,7 +210,7 @@ def main() -> None:
     env.pop("ZENML_PROJECT_DIR", None)
     shapes = [(m, VERSIONS_PER_MODEL) for m in args.models]
     if not args.no_big:
-        shapes.append((100, 1000))
+        shapes.append((args.big[0], args.big[1]))
     stores = {shape: cached_store(args.cache, *shape) for shape in shapes}
     results: dict = {"floor_import_typer_s": typer_floor(env), "stores": []}
     with tempfile.TemporaryDirectory(prefix="zenml-dash-bench-") as tmp:
@@ -203,15 +219,18 @@ def main() -> None:
             results["stores"].append(case)
             print(
                 f"{case['models']:>6} models, {case['versions']:>7} versions: cold "
-                f"{case['cold_s']:.2f}s, unchanged {case['rebuild_unchanged_s']:.2f}s, after a "
-                f"promotion {case['rebuild_after_promotion_s']:.2f}s, peak RSS "
+                f"{case['cold_s']:.2f}s ({case['cold_cpu_s']:.2f}s CPU), unchanged "
+                f"{case['rebuild_unchanged_s']:.2f}s, after a "
+                f"promotion {case['rebuild_after_promotion_s']:.2f}s ("
+                f"{case['rebuild_after_promotion_cpu_s']:.2f}s CPU), peak RSS "
                 f"{case['peak_rss_mib']:.0f} MiB (floors: copying the site "
                 f"{case['floor_copy_site_s']:.2f}s, parsing every manifest "
                 f"{case['floor_parse_manifests_s']:.2f}s)"
             )
-        results["create_model_ms"] = create_model_costs(Path(tmp), [100, 1000, 10000])
+        if not args.no_create:
+            results["create_model_ms"] = create_model_costs(Path(tmp), [100, 1000, 10000])
+            print("create_model ms at 100 / 1,000 / 10,000 models:", results["create_model_ms"])
     print(f"floor: import typer {results['floor_import_typer_s']:.3f}s")
-    print("create_model ms at 100 / 1,000 / 10,000 models:", results["create_model_ms"])
     results["machine"] = {
         "python": platform.python_version(),
         "platform": platform.platform(),

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from zenml_cli.core.history import HistoryEvent
+from zenml_cli.dashboard import chart as chart_module
 from zenml_cli.dashboard.chart import HEIGHT, WIDTH, chart, numeric_keys
 from zenml_cli.dashboard.timeline import tenures
 
@@ -48,6 +49,21 @@ def test_one_point_per_version_with_a_number_and_the_count_says_so() -> None:
     assert [n for n, _, _ in points(svg)] == [1, 3, 6]
     assert "3 of 6 version(s) have a number" in svg
     assert 'href="6.html"' in svg and 'href="2.html"' not in svg
+
+
+def test_above_max_points_the_line_keeps_every_point_and_a_sample_is_marked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(chart_module, "MAX_POINTS", 10)
+    values = [float(n % 7) for n in range(1, 101)]
+    values[40], values[60] = -5.0, 50.0  # the lowest and the highest, off the sample's grid
+    svg = chart("m", rows(*values), str)
+    marked = [n for n, _, _ in points(svg)]
+    assert len(marked) <= 10 and marked == sorted(marked)
+    assert {1, 100, 41, 61} <= set(marked)
+    line = re.search(r'<polyline class="line" points="([^"]+)"', svg)
+    assert line and len(line.group(1).split()) == 100
+    assert "100 of 100 version(s) have a number; 10 of them marked" in svg
 
 
 def test_higher_values_are_drawn_higher_and_later_versions_further_right() -> None:

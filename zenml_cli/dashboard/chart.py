@@ -3,6 +3,11 @@
 One ``<circle class="point" data-version="N">`` per version whose value for the key is a
 number (bool is not a number); each point links to its version page and carries a tooltip.
 The x axis is the version number, so gaps (versions without the key) stay visible.
+
+Above ``MAX_POINTS`` numbers the line still runs through every one of them, but only an
+evenly spaced sample of at most ``MAX_POINTS`` carries a circle (always the first, the last,
+the lowest and the highest): 100,000 linked circles would be tens of MB of SVG in a chart
+480 pixels wide, and every version has its own page anyway.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from zenml_cli.dashboard.markup import esc, is_number, number_text
 
 WIDTH, HEIGHT = 480, 200
 LEFT, RIGHT, TOP, BOTTOM = 56, 12, 12, 28
+#: The most circles (linked points with a tooltip) one chart draws.
+MAX_POINTS = 1000
 
 
 def numeric_keys(rows: Sequence[Any]) -> list[str]:
@@ -57,7 +64,8 @@ def chart(key: str, rows: Sequence[Any], href: Any) -> str:
     if len(coords) > 1:
         line = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
         parts.append(f'<polyline class="line" points="{line}"/>')
-    for (row, value), (cx, cy) in zip(points, coords, strict=True):
+    for at in _circled(values):
+        (row, value), (cx, cy) = points[at], coords[at]
         tip = f"version {row.number} ({row.name}): {key} = {number_text(value)}"
         parts.append(
             f'<a href="{esc(href(row))}"><circle class="point" data-version="{esc(row.number)}" '
@@ -68,8 +76,27 @@ def chart(key: str, rows: Sequence[Any], href: Any) -> str:
         f'<figure class="chart" data-key="{esc(key)}"><figcaption>{esc(key)}</figcaption>'
         f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{esc(key)} across {len(points)} version(s)">' + "".join(parts) + "</svg>"
-        f'<div class="muted">{len(points)} of {len(rows)} version(s) have a number</div></figure>'
+        f'<div class="muted">{len(points)} of {len(rows)} version(s) have a number'
+        f"{_sampled(len(points))}</div></figure>"
     )
+
+
+def _circled(values: list[float]) -> list[int]:
+    """Positions of the points drawn as circles: all, or ``MAX_POINTS`` spread evenly with
+    the first, last, lowest and highest among them (ascending)."""
+    count = len(values)
+    if count <= MAX_POINTS:
+        return list(range(count))
+    step = (count - 1) / (MAX_POINTS - 3)  # room for the lowest and the highest
+    chosen = {round(index * step) for index in range(MAX_POINTS - 2)}
+    chosen |= {values.index(min(values)), values.index(max(values))}
+    return sorted(chosen)
+
+
+def _sampled(count: int) -> str:
+    if count <= MAX_POINTS:
+        return ""
+    return f"; {MAX_POINTS} of them marked (the line runs through all)"
 
 
 def _label(x: float, y: float, anchor: str, text: str) -> str:

@@ -9,14 +9,22 @@ Artifact and run manifests are read once per reader, however many versions link 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from zenml_cli.core.history import HistoryEvent
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.runs import RunRecord
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
+from zenml_cli.dashboard.views import ArtifactRef as ArtifactRef
+from zenml_cli.dashboard.views import ArtifactView as ArtifactView
+from zenml_cli.dashboard.views import ChartRow as ChartRow
+from zenml_cli.dashboard.views import RunView as RunView
+from zenml_cli.dashboard.views import StepView as StepView
+from zenml_cli.dashboard.views import VersionDetail as VersionDetail
+from zenml_cli.dashboard.views import VersionRow as VersionRow
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import NotFoundError
 from zenml_cli.registry import Registry
@@ -28,35 +36,24 @@ Event = HistoryEvent
 replay_history = Registry.replay
 #: The core's one rule for a usable number (the chart adds only that it must fit a float).
 is_finite_number = Registry.finite_number_rule()
+#: The most versions a model page lists: the newest this many, plus the staging and
+#: production holders; a model with more says how many are left out (each version keeps its
+#: own page, and the charts still have a point for every version). Bounds the page (its
+#: table of 100,000 versions was 40 MB of HTML) and what a build holds of one model.
+MODEL_PAGE_VERSIONS = 1000
+#: Versions read per batch from a model with more than ``MODEL_PAGE_VERSIONS``: fewer than the
+#: store's folder index threshold, so they are read file by file and only one batch of records
+#: is alive at a time (the index would hold every manifest of the folder at once).
+STREAM_BATCH = 24
 
 
-@dataclass(frozen=True)
-class ArtifactRef:
-    """A version's link to an artifact version, as written in its manifest."""
-
-    kind: str  # data | model | deployment
-    name: str
-    version: str
-    id: str
-
-
-@dataclass
-class VersionRow:
-    """One model version: what the model page shows per row, and the version page's fields."""
-
-    number: int
-    name: str
-    id: str
-    stage: str
-    description: str | None
-    tags: list[str]
-    created: str
-    created_by: str
-    producing_run: str | None
-    from_failed_run: bool
-    metadata: dict[str, Any]
-    links: list[ArtifactRef] = field(default_factory=list)
-    run_ids: list[str] = field(default_factory=list)
+def is_number(value: Any) -> bool:
+    """Numeric for charts: the core's finite number (an int or a finite float, never a bool)
+    that also fits a float. Here, beside the rule it extends, so the charts and the rows
+    kept for them agree (``markup`` re-exports it for the page builders)."""
+    # A chart draws floats: an int past float's range cannot be placed (float() overflows).
+    fits = not isinstance(value, int) or abs(value) <= sys.float_info.max
+    return is_finite_number(value) and fits
 
 
 @dataclass
@@ -77,68 +74,26 @@ class ModelSummary:
 
 @dataclass
 class ModelDetail:
-    """A model page: the model's fields, every version (ascending number) and its history."""
+    """A model page: the model's fields, the versions it lists (ascending number: all of them,
+    or the newest ``MODEL_PAGE_VERSIONS`` and the stage holders), every version's chart row
+    and its history. ``record`` is what the version pages are read from (``Reader.rows``)."""
 
     summary: ModelSummary
     fields: dict[str, Any]
     versions: list[VersionRow]
     events: list[Event]
+    charted: list[ChartRow]
+    record: ModelRecord | None = None
 
+    @property
+    def numbers(self) -> list[int]:
+        """Every version's number, ascending."""
+        return [row.number for row in self.charted]
 
-@dataclass
-class ArtifactView:
-    """A linked artifact version; ``missing`` when its manifest is gone (doctor reports it)."""
-
-    kind: str
-    name: str
-    version: str
-    id: str
-    missing: bool = False
-    type: str = ""
-    size: int | None = None
-    sha256: str = ""
-    materializer: str = ""
-    data_type: str = ""
-    producing_run: str | None = None
-    producing_run_name: str | None = None
-    producing_step: str | None = None
-    created: str = ""
-
-
-@dataclass
-class StepView:
-    name: str
-    status: str
-    start_time: str
-    end_time: str | None
-    outputs: list[str]
-    error: str | None
-
-
-@dataclass
-class RunView:
-    """A pipeline run that produced or used a version; ``missing`` when its manifest is gone."""
-
-    id: str
-    missing: bool = False
-    name: str = ""
-    pipeline: str = ""
-    status: str = ""
-    start_time: str = ""
-    end_time: str | None = None
-    created_by: str = ""
-    error: str | None = None
-    steps: list[StepView] = field(default_factory=list)
-
-
-@dataclass
-class VersionDetail:
-    """A version page."""
-
-    model: str
-    version: VersionRow
-    artifacts: list[ArtifactView]
-    runs: list[RunView]
+    @property
+    def unlisted(self) -> int:
+        """How many versions the model page leaves out of its table."""
+        return len(self.charted) - len(self.versions)
 
 
 class Reader:
@@ -175,10 +130,15 @@ class Reader:
         record = self.registry.read_model_file(name)  # a listed name: exact already
         if record is None:
             raise NotFoundError(f"no model '{name}'")
-        versions = [_row(v) for v in self.registry.versions_of(record)]
+        numbers = self.registry.live_version_numbers(record)
+        if len(numbers) <= MODEL_PAGE_VERSIONS:
+            versions = [_row(v) for v in self.registry.read_version_numbers(record, numbers)]
+            charted = [_charted(row) for row in versions]
+        else:
+            versions, charted = self._bounded(record, numbers)
         events = self._events(record.name)
         latest = versions[-1] if versions else None
-        summary = _summary(record, len(versions), latest, events)
+        summary = _summary(record, len(charted), latest, events)
         fields: dict[str, Any] = {key: getattr(record, key) for key in MODEL_TEXT_FIELDS}
         fields.update(
             id=record.id,
@@ -187,7 +147,51 @@ class Reader:
             save_models_to_registry=record.save_models_to_registry,
             archived_versions=sorted(set(record.stages.archived)),
         )
-        return ModelDetail(summary, fields, versions, events)
+        return ModelDetail(summary, fields, versions, events, charted, record)
+
+    def rows(self, detail: ModelDetail) -> Iterator[VersionRow]:
+        """Every version of ``detail``'s model, ascending: the rows it holds when it holds all
+        of them, else read again in batches of ``STREAM_BATCH`` (each row dropped once drawn)."""
+        if detail.record is None or not detail.unlisted:
+            yield from detail.versions
+            return
+        for batch in _batches(detail.numbers):
+            for record in self.registry.read_version_numbers(detail.record, batch):
+                yield _row(record)
+
+    def version_at(
+        self, name: str, number: int
+    ) -> tuple[VersionRow, int | None, int | None] | None:
+        """``(row, previous number, next number)`` of version ``number`` of model ``name``,
+        reading that one file (the live server's version page), or None if there is none."""
+        record = self.registry.read_model_file(name)
+        if record is None:
+            return None
+        numbers = self.registry.live_version_numbers(record)
+        found = self.registry.read_version_numbers(record, [number]) if number in numbers else []
+        if not found:
+            return None
+        at = numbers.index(number)
+        previous = numbers[at - 1] if at else None
+        following = numbers[at + 1] if at + 1 < len(numbers) else None
+        return _row(found[0]), previous, following
+
+    def _bounded(
+        self, record: ModelRecord, numbers: list[int]
+    ) -> tuple[list[VersionRow], list[ChartRow]]:
+        """The rows a model page lists (``MODEL_PAGE_VERSIONS``) and every chart row, read in
+        batches so only one batch of records and the listed rows are held."""
+        holders = {record.stages.staging, record.stages.production}
+        listed = set(numbers[-MODEL_PAGE_VERSIONS:]) | holders
+        versions: list[VersionRow] = []
+        charted: list[ChartRow] = []
+        for batch in _batches(numbers):
+            for version in self.registry.read_version_numbers(record, batch):
+                row = _row(version)
+                charted.append(_charted(row))
+                if row.number in listed:
+                    versions.append(row)
+        return versions, charted
 
     def version(self, model: str, row: VersionRow) -> VersionDetail:
         """The version page of ``row`` (a row of ``model(model).versions``)."""
@@ -256,6 +260,19 @@ def fresh_readers(registry: Registry) -> Callable[[], Reader]:
 
 
 # ------------------------------------------------------------------------------- converting
+_NO_NUMBERS: dict[str, Any] = {}
+
+
+def _batches(numbers: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(numbers), STREAM_BATCH):
+        yield numbers[start : start + STREAM_BATCH]
+
+
+def _charted(row: VersionRow) -> ChartRow:
+    numeric = {key: value for key, value in row.metadata.items() if is_number(value)}
+    return ChartRow(row.number, row.name, numeric or _NO_NUMBERS)  # shared when empty
+
+
 def _summary(
     record: ModelRecord, count: int, latest: VersionRow | None, events: list[Event]
 ) -> ModelSummary:

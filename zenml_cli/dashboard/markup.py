@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
-from zenml_cli.dashboard.data import is_finite_number
+from zenml_cli.dashboard.data import is_number as is_number
 
 #: No scripts, no network: only the site's own stylesheet and inline SVG.
 CSP = (
@@ -94,14 +93,6 @@ def number_text(value: int | float) -> str:
     if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
         return f"{value:.1f}"
     return format(value, ".6g")
-
-
-def is_number(value: Any) -> bool:
-    """Numeric for charts: the core's finite number (an int or a finite float, never a bool;
-    the rule itself comes through ``data.py``), that also fits a float."""
-    # A chart draws floats: an int past float's range cannot be placed (float() overflows).
-    fits = not isinstance(value, int) or abs(value) <= sys.float_info.max
-    return is_finite_number(value) and fits
 
 
 def size_text(size: int | None) -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from zenml_cli.dashboard import paths
+from zenml_cli.dashboard import data, paths
 from zenml_cli.dashboard.chart import chart, numeric_keys
 from zenml_cli.dashboard.data import (
     ArtifactView,
+    ChartRow,
     Event,
     ModelDetail,
     ModelSummary,
@@ -117,14 +118,15 @@ def model_page(model: ModelDetail) -> str:
         ("id", f'<span class="hash">{esc(summary.id)}</span>'),
         ("save models to registry", esc(str(model.fields.get("save_models_to_registry")).lower())),
     ]
-    keys = numeric_keys(model.versions)
+    keys = numeric_keys(model.charted)
     body = (
         f"<h1>{esc(summary.name)}</h1><p>{tags(summary.tags)}</p>"
         + (f'<p class="description">{esc(summary.description)}</p>' if summary.description else "")
         + fields(field_pairs)
-        + _charts(model.versions, keys)
+        + _charts(model.charted, keys)
         + "<h2>Versions</h2>"
         + _version_table(model.versions)
+        + _unlisted(model)
         + "<h2>Stage timeline</h2>"
         + _timeline(summary.name, model.events)
         + "<h2>History</h2>"
@@ -139,7 +141,7 @@ def _holder(number: int | None) -> str:
     return link(f"{number}.html", f"version {number}")
 
 
-def _charts(rows: Sequence[VersionRow], keys: list[str]) -> str:
+def _charts(rows: Sequence[ChartRow], keys: list[str]) -> str:
     if not keys:
         return ""
     charts = "".join(chart(key, rows, lambda row: f"{row.number}.html") for key in keys)
@@ -164,6 +166,19 @@ def _version_table(rows: Sequence[VersionRow]) -> str:
         for row in reversed(rows)
     ]
     return table(headers, body, "versions")
+
+
+def _unlisted(model: ModelDetail) -> str:
+    """The line under a table that leaves versions out (``data.MODEL_PAGE_VERSIONS``)."""
+    if not model.unlisted:
+        return ""
+    oldest = model.numbers[0]
+    return (
+        f'<p class="muted" id="unlisted">{model.unlisted} more version(s) not listed: this '
+        f"table shows the newest {data.MODEL_PAGE_VERSIONS} and the "
+        "stage holders. Every version has its own page, linked from its neighbours (from "
+        f"{link(f'{oldest}.html', f'version {oldest}')}) and from the charts.</p>"
+    )
 
 
 def _version_link(model: str, number: int | None, name: str | None) -> str:

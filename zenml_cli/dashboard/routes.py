@@ -47,8 +47,11 @@ class Walk:
             return [self._details[name].summary for name in names]
         return self.reader.summaries()
 
+    def name_by_slug(self, slug: str) -> str | None:
+        return next((n for n in self.model_names() if paths.slug(n) == slug), None)
+
     def model_by_slug(self, slug: str) -> ModelDetail | None:
-        name = next((n for n in self.model_names() if paths.slug(n) == slug), None)
+        name = self.name_by_slug(slug)
         try:
             return None if name is None else self.model(name)
         except NotFoundError:  # deleted between listing and reading
@@ -110,9 +113,20 @@ class VersionRoute:
             yield from self.of_model(walk, walk.model(name))
 
     def of_model(self, walk: Walk, detail: ModelDetail) -> Iterator[tuple[str, str]]:
+        """Every version page, drawn one at a time from ``Reader.rows`` (a model of 100,000
+        versions is streamed, never held): each row waits for the next one's number."""
         name = detail.summary.name
-        for position, row in enumerate(detail.versions):
-            yield paths.version_page(name, row.number), _version(walk, detail, position)
+        rows = walk.reader.rows(detail)
+        previous: int | None = None
+        current = next(rows, None)
+        while current is not None:
+            following = next(rows, None)
+            after = following.number if following is not None else None
+            yield (
+                paths.version_page(name, current.number),
+                _version(walk, name, current, previous, after),
+            )
+            previous, current = current.number, following
 
     def find(self, walk: Walk, relative: str) -> str | None:
         parts = relative.split("/")
@@ -121,11 +135,14 @@ class VersionRoute:
         stem, _, ext = parts[2].partition(".")
         if ext != "html" or not is_number_text(stem):
             return None
-        detail = walk.model_by_slug(parts[1])
-        numbers = [row.number for row in detail.versions] if detail is not None else []
-        if detail is None or int(stem) not in numbers:
+        name = walk.name_by_slug(parts[1])
+        try:
+            found = None if name is None else walk.reader.version_at(name, int(stem))
+        except NotFoundError:  # deleted between listing and reading
             return None
-        return _version(walk, detail, numbers.index(int(stem)))
+        if name is None or found is None:
+            return None
+        return _version(walk, name, *found)
 
 
 class IndexRoute:
@@ -150,12 +167,10 @@ class IndexRoute:
         return pages.index_page(walk.summaries()) if relative == paths.INDEX else None
 
 
-def _version(walk: Walk, detail: ModelDetail, position: int) -> str:
-    rows: list[VersionRow] = list(detail.versions)
-    previous = rows[position - 1].number if position else None
-    following = rows[position + 1].number if position + 1 < len(rows) else None
-    version = walk.reader.version(detail.summary.name, rows[position])
-    return pages.version_page(version, previous, following)
+def _version(
+    walk: Walk, model: str, row: VersionRow, previous: int | None, following: int | None
+) -> str:
+    return pages.version_page(walk.reader.version(model, row), previous, following)
 
 
 class ModelScoped(Route, Protocol):

@@ -144,7 +144,7 @@ def _draw_model(
         for relative, text in route.of_model(walk, detail):
             writer.put(relative, _html(text))
     row = INDEX_ROUTE.row(detail.summary)
-    numbers = [version.number for version in detail.versions]
+    numbers = detail.numbers
     del detail  # before the fingerprints: a model of 100,000 versions holds a lot
     entry = incremental.record(reader, writer.out, name, numbers, row, read_at)
     return row, len(numbers), entry

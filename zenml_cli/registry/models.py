@@ -91,6 +91,22 @@ class ModelsDoor(RegistryBase):
         found = versions.read_versions(self.store, model)
         return listing.paginate(found, page, listing.EVERY_ITEM if size is None else size)
 
+    def live_version_numbers(self, model: ModelRecord) -> list[int]:
+        """The numbers of a model record's live versions, ascending (one folder listing)."""
+        from zenml_cli.core import versions
+
+        return versions.live_numbers(self.store, model)
+
+    def read_version_numbers(
+        self, model: ModelRecord, numbers: list[int]
+    ) -> list[ModelVersionRecord]:
+        """The records of versions ``numbers`` of a model record (a file gone since it was
+        listed is left out); fewer than the store's index threshold are read file by file, so
+        a caller reading a big model in small batches holds one batch at a time."""
+        from zenml_cli.core import versions
+
+        return versions.read_versions(self.store, model, numbers)
+
     def describe_model(self, name_or_id: str) -> dict[str, Any]:
         from zenml_cli.core import model_describe as model_views
 
