@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from zenml_cli.core import metadata
-from zenml_cli.dashboard import hosts, markup, paths
+from zenml_cli.dashboard import data, hosts, markup, paths
 
 # ------------------------------------------------------------------ page paths
 
@@ -176,6 +176,6 @@ def test_the_chart_applies_the_cores_number_rule_and_only_adds_the_float_range(
 ) -> None:
     """One home for the rule: the dashboard charts what the core counts as a number (the
     same function, reached through the registry), less the ints no float can hold."""
-    assert markup.is_finite_number is metadata.is_finite_number
+    assert data.is_finite_number is metadata.is_finite_number
     fits_a_float = not isinstance(value, int) or abs(value) <= sys.float_info.max
     assert markup.is_number(value) is (metadata.is_finite_number(value) and fits_a_float)
