@@ -18,13 +18,11 @@ import contextlib
 import hashlib
 import marshal
 import os
-import zlib
 from pathlib import Path
 from typing import Any
 
-from zenml_cli.store.bounded import read_cache
 from zenml_cli.store.layout import CACHE_DIR, HISTORY_FILE, TEMP_PREFIX, is_safe_component
-from zenml_cli.store.manifest_cache import atomic_replace
+from zenml_cli.store.manifest_cache import read_checked_cache, write_checked_cache
 from zenml_cli.store.store_base import StoreBase
 
 #: Bump when the state layout changes; an old state is then ignored (a full render).
@@ -111,12 +109,8 @@ def build_state_file(store: StoreBase, key: str) -> Path:
 def load_build_state(store: StoreBase, key: str) -> Any:
     """The state ``save_build_state`` kept for ``key``, or None (missing, corrupt, foreign:
     the caller then renders everything)."""
-    raw = read_cache(build_state_file(store, key), MAX_STATE_BYTES)
-    head = len(STATE_FORMAT)
-    if raw is None or raw[:head] != STATE_FORMAT:
-        return None
-    body = raw[head + 4 :]
-    if zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]:
+    body = read_checked_cache(build_state_file(store, key), STATE_FORMAT, MAX_STATE_BYTES)
+    if body is None:
         return None
     with contextlib.suppress(EOFError, ValueError, TypeError):
         return marshal.loads(body)
@@ -125,6 +119,4 @@ def load_build_state(store: StoreBase, key: str) -> Any:
 
 def save_build_state(store: StoreBase, key: str, state: Any) -> None:
     """Keep ``state`` (plain data) for the next build into ``key``; best effort."""
-    body = marshal.dumps(state)
-    header = STATE_FORMAT + zlib.crc32(body).to_bytes(4, "big")
-    atomic_replace(build_state_file(store, key), header + body)
+    write_checked_cache(build_state_file(store, key), STATE_FORMAT, marshal.dumps(state))

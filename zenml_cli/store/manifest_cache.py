@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from zenml_cli.digits import is_number_text
-from zenml_cli.limits import MAX_MANIFEST_BYTES
+from zenml_cli.limits import MAX_CACHE_BYTES, MAX_MANIFEST_BYTES
 from zenml_cli.store.bounded import (
     ReadRefused,
     read_as_stated,
@@ -178,15 +178,9 @@ class FolderIndex:
         return data if self.project is None else self.project(data)
 
     def _read_cache(self) -> dict[str, Entry]:
-        raw = read_cache(self.cache_file)
-        if raw is None:
-            return {}
-        head = len(CACHE_FORMAT)
-        if raw[:head] != CACHE_FORMAT or len(raw) < head + 4:
-            return {}
-        body = raw[head + 4 :]
-        if zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]:
-            return {}  # torn or corrupt: ignore and rebuild
+        body = read_checked_cache(self.cache_file, CACHE_FORMAT)
+        if body is None:
+            return {}  # missing, foreign, torn or corrupt: ignore and rebuild
         enabled = gc.isenabled()
         gc.disable()  # loading 10,000 small dicts would otherwise trigger many GC passes
         try:
@@ -206,7 +200,7 @@ class FolderIndex:
         except ValueError:  # a value marshal cannot hold (YAML's dates): leave those out
             entries = {name: entry for name, entry in entries.items() if marshals(entry)}
             body = marshal.dumps((self.suffix, entries))
-        atomic_replace(self.cache_file, CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body)
+        write_checked_cache(self.cache_file, CACHE_FORMAT, body)
 
 
 class NextNumberHint:
@@ -282,6 +276,26 @@ class NextNumberHint:
 
 def _hint_checksum(values: tuple[int, ...]) -> int:
     return zlib.crc32(" ".join(map(str, values)).encode("ascii"))
+
+
+def write_checked_cache(path: Path, header: bytes, body: bytes) -> None:
+    """A derived cache file as ``header``, the CRC-32 of ``body``, then ``body``: what
+    ``read_checked_cache`` accepts (written with ``atomic_replace``, best effort)."""
+    atomic_replace(path, header + zlib.crc32(body).to_bytes(4, "big") + body)
+
+
+def read_checked_cache(path: Path, header: bytes, limit: int = MAX_CACHE_BYTES) -> bytes | None:
+    """The body of a cache file ``write_checked_cache`` wrote under ``header``; None when the
+    file is missing, over ``limit``, another format's, torn or corrupt (its caller then
+    rebuilds: a cache is never needed)."""
+    raw = read_cache(path, limit)
+    head = len(header)
+    if raw is None or raw[:head] != header or len(raw) < head + 4:
+        return None
+    body = raw[head + 4 :]
+    if zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]:
+        return None
+    return body
 
 
 def atomic_replace(path: Path, data: bytes) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from zenml_cli.store import manifest_cache as index
-from zenml_cli.store.bounded import read_cache, read_manifest
+from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.journal import JournalLookup, WriteJournal
 from zenml_cli.store.manifest_cache import Decoder, Entry
 
@@ -94,15 +94,8 @@ class ManifestMemo:
 
 
 def _load(cache_file: Path) -> dict[str, Entry]:
-    raw = read_cache(cache_file)
-    if raw is None:
-        return {}
-    head = len(index.CACHE_FORMAT)
-    body = raw[head + 4 :]
-    if (
-        raw[:head] != index.CACHE_FORMAT
-        or zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]
-    ):
+    body = index.read_checked_cache(cache_file, index.CACHE_FORMAT)
+    if body is None:
         return {}
     try:
         entries = marshal.loads(body)
@@ -121,7 +114,4 @@ def _flush(cache_file: Path, pending: dict[str, Entry]) -> None:
         merged = {}
     merged.update(pending)
     pending.clear()
-    body = marshal.dumps(merged)
-    index.atomic_replace(
-        cache_file, index.CACHE_FORMAT + zlib.crc32(body).to_bytes(4, "big") + body
-    )
+    index.write_checked_cache(cache_file, index.CACHE_FORMAT, marshal.dumps(merged))

@@ -26,14 +26,12 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import zlib
 from collections.abc import Callable
 from typing import Any
 
 from zenml_cli.store import manifest_cache as index
-from zenml_cli.store.bounded import read_cache
 from zenml_cli.store.layout import CACHE_DIR
-from zenml_cli.store.manifest_cache import RACY_NS, atomic_replace
+from zenml_cli.store.manifest_cache import RACY_NS, read_checked_cache, write_checked_cache
 from zenml_cli.store.store_base import StoreBase, visible_entries
 
 FORMAT = b"zenml-cli-model-names-2\n"
@@ -104,12 +102,8 @@ class NameCache:
         return self._current[1], names
 
     def _load(self) -> tuple[Key, str] | None:
-        raw = read_cache(self.file)
-        head = len(FORMAT)
-        if raw is None or raw[:head] != FORMAT:
-            return None
-        body = raw[head + 4 :]
-        if zlib.crc32(body).to_bytes(4, "big") != raw[head : head + 4]:
+        body = read_checked_cache(self.file, FORMAT)
+        if body is None:
             return None
         data: Any = None
         with contextlib.suppress(EOFError, ValueError, TypeError):
@@ -128,5 +122,4 @@ class NameCache:
         return None
 
     def _save(self, key: Key, folded: str) -> None:
-        body = marshal.dumps((key, folded))
-        atomic_replace(self.file, FORMAT + zlib.crc32(body).to_bytes(4, "big") + body)
+        write_checked_cache(self.file, FORMAT, marshal.dumps((key, folded)))
