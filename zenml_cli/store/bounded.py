@@ -144,7 +144,7 @@ def _too_big(size: int, limit: int) -> str:
     return f"is {size:,} bytes, more than the {limit:,} zenml reads from one such file"
 
 
-def read_manifest(path: Path) -> bytes:
+def read_manifest(path: Path | str) -> bytes:
     """A manifest's bytes: a regular file of at most ``MAX_MANIFEST_BYTES`` (a link to a
     device, a FIFO or a huge file is a corrupt manifest, exit 6 naming it, never a hang).
     FileNotFoundError passes through."""

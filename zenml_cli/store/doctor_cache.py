@@ -21,15 +21,12 @@ writes it.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from zenml_cli.limits import MAX_MANIFEST_BYTES
 from zenml_cli.store import codec
 from zenml_cli.store.bounded import read_cache, read_manifest
 from zenml_cli.store.git_place import git_place
@@ -134,7 +131,7 @@ class DoctorCache:
         """The bytes of version file ``entry`` of ``model`` at ``path`` (bounded, never
         through a link; CorruptManifestError naming it otherwise, FileNotFoundError when it is
         gone) and the facts cached for exactly these bytes, or None."""
-        raw = _read_plain(path)
+        raw = read_manifest(path)
         if not self.enabled:
             return VersionBytes(raw, None, None)
         relative = f"models/{model}/versions/{entry}"
@@ -167,37 +164,6 @@ class DoctorCache:
             return
         data = dict(self._header, files=self._new)
         atomic_replace(self.path, json.dumps(data, separators=(",", ":")).encode())
-
-
-def _read_plain(path: str) -> bytes:
-    """``read_manifest`` in fewer system calls for the common case (a plain file read in one
-    ``read``); anything unusual (a link, a device, a huge or growing file) goes through
-    ``read_manifest`` itself, which refuses it with the usual message."""
-    info = os.lstat(path)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
-        return read_manifest(Path(path))
-    try:
-        fd = os.open(path, _FLAGS)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:  # swapped for a link since the lstat
-            return read_manifest(Path(path))
-        raise
-    try:
-        size = os.fstat(fd).st_size
-        data = os.read(fd, size + 1)
-    finally:
-        os.close(fd)
-    if len(data) > size or size > MAX_MANIFEST_BYTES:
-        return read_manifest(Path(path))  # grew while read: the careful reader decides
-    return data
-
-
-_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_BINARY", 0)
-)
 
 
 def _folder_id(folder: Path) -> list[int]:
