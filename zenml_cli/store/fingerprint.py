@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from zenml_cli.store.layout import CACHE_DIR, HISTORY_FILE, TEMP_PREFIX, is_safe_component
-from zenml_cli.store.manifest_cache import read_checked_cache, write_checked_cache
+from zenml_cli.store.manifest_cache import read_checked_cache, stat_key, write_checked_cache
 from zenml_cli.store.store_base import StoreBase
 
 #: Bump when the state layout changes; an old state is then ignored (a full render).
@@ -47,7 +47,7 @@ class Fingerprint:
         except OSError:
             self._keys.append((path,))  # missing: a file appearing changes the digest
             return
-        self._keys.append((path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
+        self._keys.append((path, *stat_key(st)))
         self.newest = max(self.newest, st.st_mtime_ns, st.st_ctime_ns)
 
     def add_folder(self, folder: str) -> None:
@@ -63,7 +63,7 @@ class Fingerprint:
             self._keys.append((folder,))
             return
         found.sort(key=lambda pair: pair[0])
-        keys = [(n, s.st_mtime_ns, s.st_ctime_ns, s.st_size, s.st_ino) for n, s in found]
+        keys = [(n, *stat_key(s)) for n, s in found]
         self._keys.append((folder,))
         self._keys.extend(keys)
         if keys:
