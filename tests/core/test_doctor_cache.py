@@ -275,3 +275,29 @@ def test_the_report_is_the_same_with_and_without_the_cache(registry: Path, case:
         got = [(d.returncode, d.stdout, d.stderr) for d in (fresh, filling, cached)]
         assert got[0] == got[1] == got[2], got
         assert (fresh.returncode == 0) == (case == "healthy"), got[0]
+
+
+def test_a_run_deletes_the_caches_of_removed_worktrees(
+    in_git: Path, registry: Path, tmp_path: Path
+) -> None:
+    git(registry, "add", "-A")
+    git(registry, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "-m", "registry")
+    other = tmp_path / "other-worktree"
+    git(registry, "worktree", "add", "-q", "-b", "other", str(other))
+    assert _doctor(other)[0] == 0
+    theirs, ours = cache_file(other / ".zenml"), cache_file(registry / ".zenml")
+    assert theirs.parent == ours.parent and theirs != ours and theirs.is_file()
+    stale = ours.parent / ("0" * 24 + ".json")  # a cache of an older format
+    stale.write_text('{"format":1,"store":[]}')
+    git(registry, "worktree", "remove", str(other))
+    assert _doctor(registry)[0] == 0
+    assert theirs.exists() and stale.exists()  # nothing changed here: no write, no pruning
+    Client(registry).create_model_version("iris")
+    assert _doctor(registry)[0] == 0
+    assert ours.is_file() and not theirs.exists() and not stale.exists()
+    # a live worktree's cache is kept
+    git(registry, "worktree", "add", "-q", "-b", "third", str(other))
+    assert _doctor(other)[0] == 0
+    Client(registry).create_model_version("iris")
+    assert _doctor(registry)[0] == 0
+    assert cache_file(other / ".zenml").is_file()

@@ -11,7 +11,10 @@ checks (``core/doctor/facts.py``); every check that compares files runs on every
 Where it lives: no checkout may write it, or a commit could plant "this file is fine".
 Inside a git work tree it is ``<git common dir>/zenml/doctor/<key>.json`` (as the payload
 ledger, ``store/payload_trust.py``: git never checks out into the git dir); outside git it is
-``.zenml/.cache/doctor.json`` (git-ignored, and there is no checkout). It is read bounded and
+``.zenml/.cache/doctor.json`` (git-ignored, and there is no checkout). Every worktree of a
+clone keeps its own file in the shared git dir, so a run that writes its cache also deletes
+those of store folders that no longer exist (a removed worktree): at 100,000 versions each is
+tens of MiB, and nothing else would ever remove them. It is read bounded and
 never through a link, and only used when its header names this code, this store folder and
 the folder's inode (a cache copied in with a project, or from another clone, names another
 inode); anything else in it (a truncated, corrupt, hand-made or foreign file, a malformed
@@ -21,14 +24,17 @@ writes it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from zenml_cli.store import codec
-from zenml_cli.store.bounded import read_cache, read_manifest
+from zenml_cli.store.bounded import ReadRefused, open_bounded, read_cache, read_manifest
 from zenml_cli.store.git_place import git_place
 from zenml_cli.store.layout import CACHE_DIR
 from zenml_cli.store.manifest_cache import atomic_replace
@@ -36,8 +42,14 @@ from zenml_cli.store.manifest_cache import atomic_replace
 if TYPE_CHECKING:
     from zenml_cli.store.store import Store
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 _FILE = "doctor.json"
+#: The names ``cache_file`` gives inside the git dir (temp files and anything else are left).
+_KEYED_NAME = re.compile(r"[0-9a-f]{24}\.json")
+#: Every cache file starts with its store folder: ``{"store":["<as spelled>","<resolved>"]``.
+_STORE_HEAD = '{"store":'
+#: How much of a sibling's start is read to find its store folder (two paths, JSON-escaped).
+_HEAD_BYTES = 64 * 1024
 
 
 class CacheKey(NamedTuple):
@@ -95,10 +107,11 @@ class DoctorCache:
         self.enabled = enabled and bool(checker)
         self.path = cache_file(store.dir) if self.enabled else None
         self._header = {
+            # First, so a run of another worktree finds it cheaply (``_prune_siblings``):
+            # the folder as spelled (problems name files by it) and as resolved.
+            "store": [str(store.dir), str(store.dir.resolve())] if self.enabled else [],
             "format": CACHE_FORMAT,
             "checker": checker,
-            # The folder as spelled (problems name files by it) and as resolved.
-            "store": [str(store.dir), str(store.dir.resolve())] if self.enabled else [],
             "store_id": _folder_id(store.dir) if self.enabled else [],
             "manifest_format": self._format,
         }
@@ -164,6 +177,43 @@ class DoctorCache:
             return
         data = dict(self._header, files=self._new)
         atomic_replace(self.path, json.dumps(data, separators=(",", ":")).encode())
+        if self.path.parent.name == "doctor":  # the shared place in the git dir
+            _prune_siblings(self.path)
+
+
+def _prune_siblings(ours: Path) -> None:
+    """Delete the caches beside ``ours`` whose store folder is gone, or whose start is not a
+    cache of this format (an older one, or a torn write): best effort, only files named as
+    ``cache_file`` names them, never through a link."""
+    try:
+        siblings = [e for e in os.scandir(ours.parent) if _KEYED_NAME.fullmatch(e.name)]
+    except OSError:
+        return
+    for entry in siblings:
+        if entry.name == ours.name or entry.is_symlink():
+            continue
+        try:
+            with open_bounded(entry.path, sys.maxsize) as handle:
+                head = handle.read(_HEAD_BYTES)
+        except (OSError, ReadRefused):
+            continue  # gone meanwhile, or not a plain file: not ours to judge
+        folder = _store_folder(head)
+        if folder is None or not os.path.isdir(folder):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _store_folder(head: bytes) -> str | None:
+    """The resolved store folder a cache file starts by naming, or None."""
+    text = head.decode("utf-8", "replace")
+    if not text.startswith(_STORE_HEAD):
+        return None
+    try:
+        folders, _ = json.JSONDecoder().raw_decode(text, len(_STORE_HEAD))
+    except ValueError:
+        return None
+    ok = type(folders) is list and len(folders) == 2 and all(type(f) is str for f in folders)
+    return folders[1] if ok else None
 
 
 def _folder_id(folder: Path) -> list[int]:
