@@ -14,6 +14,7 @@ from zenml_cli.core.listing import (
     Condition,
     Page,
     check_paging,
+    gc_paused,
     metadata_sort,
     paginate,
     parse_sort,
@@ -114,22 +115,35 @@ def _consistent(
     version file that was listed but gone when read (a rename or delete running meanwhile)
     makes the listing start again; if it keeps happening, an error, never a page with a hole
     (issue 18 finding 18: ``items: 0, total: 5``)."""
-    model, stage, number, page, size = where_to
-    for _ in range(LIST_ATTEMPTS):
-        log = _ReadLog()
-        candidates = _candidates(store, model, stage, number, query, page, size, log)
-        result = _select(candidates, partial(load, store, log), field, query, page, size)
-        if log.model_names is not None and sorted(store.model_names()) != log.model_names:
-            # a folder renamed meanwhile: a directory read during a rename may have missed
-            # it under both names, so the models listed may not be the models there are
-            log.vanished = True
-        if not log.vanished:
-            result.problems = log.problems
-            return result
+    with gc_paused():
+        for _ in range(LIST_ATTEMPTS):
+            result, log = _attempt(store, query, where_to, load, field)
+            if not log.vanished:
+                result.problems = log.problems
+                return result
     raise ConflictError(
         f"versions kept moving while they were listed ({LIST_ATTEMPTS} attempts): a rename "
         "or delete of the model is running; run the command again"
     )
+
+
+def _attempt(
+    store: Store,
+    query: _Query,
+    where_to: tuple[str | None, str | ModelStages | None, int | None, int, int],
+    load: Loader[T],
+    field: Callable[[T, str], Any],
+) -> tuple[Page[T], _ReadLog]:
+    """One listing, and what it met (``log.vanished``: start again)."""
+    model, stage, number, page, size = where_to
+    log = _ReadLog()
+    candidates = _candidates(store, model, stage, number, query, page, size, log)
+    result = _select(candidates, partial(load, store, log), field, query, page, size)
+    if log.model_names is not None and sorted(store.model_names()) != log.model_names:
+        # a folder renamed meanwhile: a directory read during a rename may have missed
+        # it under both names, so the models listed may not be the models there are
+        log.vanished = True
+    return result, log
 
 
 class _Query:
@@ -310,23 +324,24 @@ def _read_indexed(
     lists from), else (small folders, manifests that need the checking path) from records.
     A version file that cannot be read is logged and left out, as is one that is gone (the
     log says so: the caller lists again)."""
-    read: dict[tuple[str, int], T] = {}
+    read: dict[str, dict[int, T]] = {}
     for record, numbers in _by_model(candidates):
         forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
         # a form whose number is not its file's goes down the checking path, which names it
-        found = [(n, forms[n]) for n in numbers if n in forms and forms[n]["number"] == n]
+        found = [(n, form) for n in numbers if (form := forms.get(n)) and form["number"] == n]
         if record.version_ids:
             identity.check_forms(record, forms, store.versions_source(record.name))
-        for (number, _), item in zip(found, from_forms(record, found), strict=True):
-            read[(record.name, number)] = item
-        indexed = {n for n, _ in found}
-        missing = [n for n in numbers if n not in indexed]
-        for version in _read_each(store, record, missing, log):
-            read[(record.name, version.number)] = from_record(version)
-    items = [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
-    if len(items) + len(log.unreadable) < len(candidates):
+        items = read[record.name] = dict(
+            zip([n for n, _ in found], from_forms(record, found), strict=True)
+        )
+        if len(items) < len(numbers):
+            missing = [n for n in numbers if n not in items]
+            for version in _read_each(store, record, missing, log):
+                items[version.number] = from_record(version)
+    listed = [item for r, n in candidates if (item := read[r.name].get(n)) is not None]
+    if len(listed) + len(log.unreadable) < len(candidates):
         log.vanished = True
-    return items
+    return listed
 
 
 def _read_each(
