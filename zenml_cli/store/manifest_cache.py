@@ -55,6 +55,9 @@ RACY_NS = 2_000_000_000
 clock_ns: Callable[[], int] = time.time_ns
 
 StatKey = tuple[int, int, int, int]
+#: Where ``os.scandir`` takes a folder's handle (not Windows), a listing reads through one.
+_BY_HANDLE = os.scandir in os.supports_fd and os.open in os.supports_dir_fd
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
 #: No value yet (a journal record that could not be used).
 _UNSET: Any = object()
 #: ``(stat key, value)``, or ``(stat key, value, crc32)`` for a file cached while racy.
@@ -115,15 +118,34 @@ class FolderIndex:
         settled_before: int,
     ) -> dict[str, Any]:
         cached = self._read_cache()
+        try:  # files are stat'ed and opened through the folder's handle: no path walk each
+            handle = os.open(self.folder, _FOLDER_FLAGS) if _BY_HANDLE else None
+        except FileNotFoundError:
+            return {}
+        try:
+            return self._scan(cached, handle, decode, recent, settled_before)
+        finally:
+            if handle is not None:
+                os.close(handle)
+
+    def _scan(
+        self,
+        cached: dict[str, Entry],
+        handle: int | None,
+        decode: Decoder,
+        recent: Callable[[set[str]], dict[str, Entry]] | None,
+        settled_before: int,
+    ) -> dict[str, Any]:
         fresh: dict[str, Entry] = {}
         result: dict[str, Any] = {}
         changed = False
         misses: list[_Miss] = []
         try:
-            entries = list(os.scandir(self.folder))
+            entries = list(os.scandir(self.folder if handle is None else handle))
         except FileNotFoundError:
             return {}
         suffix, mapping, key_of = self.suffix, self.project is None, stat_key
+        base = os.path.join(self.folder, "")
         for entry in entries:
             name = entry.name
             if not name.endswith(suffix) or name.startswith(TEMP_PREFIX):
@@ -142,7 +164,7 @@ class FolderIndex:
                     fresh[name] = hit
                     result[name] = hit[1]
                     continue
-                raw = read_as_stated(entry.path, st) or read_or_none(entry.path)
+                raw = read_as_stated(name, st, dir_fd=handle) or read_or_none(base + name)
                 if raw is not None and zlib.crc32(raw) == hit[2]:  # same bytes as cached
                     if racy:
                         fresh[name] = hit
@@ -151,10 +173,10 @@ class FolderIndex:
                         changed = True
                     result[name] = hit[1]
                     continue
-            misses.append((entry.path, name, st, key, racy, raw))
+            misses.append((base + name, name, st, key, racy, raw))
         if misses:
             written = recent({miss[1] for miss in misses}) if recent is not None else {}
-            self._read_misses(misses, written, decode, fresh, result)
+            self._read_misses(misses, written, decode, fresh, result, handle)
         if misses or changed or len(fresh) != len(cached):
             self._write_cache(fresh)
         return result
@@ -166,6 +188,7 @@ class FolderIndex:
         decode: Decoder,
         fresh: dict[str, Entry],
         result: dict[str, Any],
+        handle: int | None,
     ) -> None:
         """Read the files the cache could not vouch for into ``fresh`` and ``result``: each
         as the store's writer recorded it (``written``), while the file's stat key and checksum
@@ -173,7 +196,7 @@ class FolderIndex:
         for path, name, st, key, racy, raw in misses:
             try:
                 if raw is None:
-                    raw = read_as_stated(path, st) or read_manifest(Path(path))
+                    raw = read_as_stated(name, st, dir_fd=handle) or read_manifest(Path(path))
                 crc = zlib.crc32(raw)
                 noted = written.get(name)
                 value = _UNSET
