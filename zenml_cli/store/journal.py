@@ -46,8 +46,8 @@ from zenml_cli.store.manifest_cache import (
 #: The journal is compacted by the write that makes it longer than this (about 50,000 records
 #: of a version: its manifest, public form and JSON pieces take about 1.3 KB).
 MAX_BYTES = 64 * 1024 * 1024
-#: What a reader first reads per record it may look at (the journal's end, not all of it).
-USUAL_RECORD = 2048
+#: What a reader first reads per record it looks for (the journal's end, not all of it).
+USUAL_RECORD = 1536
 #: Records a reader looks back through beyond twice the number of files it misses.
 LOOK_BACK = 256
 _TAIL = 8
@@ -118,10 +118,10 @@ class WriteJournal:
         newest record of each ``wanted`` file (values packed by ``marshal``), trusted under the
         check of a racy index entry. Read from the end back until all are found, or for at
         most twice as many records as wanted plus ``LOOK_BACK``: a file written long ago, or
-        not by zenml, costs a short look, never a read of the whole journal (only its end is
-        read, as much as that many records usually take)."""
+        not by zenml, costs a short look, never a read of the whole journal (first only its end,
+        as much as the records looked for and ``LOOK_BACK`` more usually take)."""
         budget = 2 * len(wanted) + LOOK_BACK
-        end = read_cache_end(self.path, budget * USUAL_RECORD, MAX_BYTES * 2)
+        end = read_cache_end(self.path, (len(wanted) + LOOK_BACK) * USUAL_RECORD, MAX_BYTES * 2)
         if end is None:
             return {}
         found, left = _look_back(end[0], wanted, budget)
