@@ -216,3 +216,19 @@ def test_the_journal_is_never_read_through_a_link(store: Store, parses: list[str
     texts = version_views.list_version_json(store, "M", size=1000)
     assert texts is not None and len(texts.items) == COUNT
     assert len(set(parses)) == COUNT  # every file parsed: the linked journal was not read
+
+
+def test_a_record_from_its_public_form_is_the_record_itself(store: Store) -> None:
+    """``from_public_form`` fills a plain record's fields without calling ``__init__``:
+    the record must be equal, field for field, to the one read from the manifest."""
+    from zenml_cli.core.models import get_model
+    from zenml_cli.core.records import ModelVersionRecord, public_form
+
+    odd_versions(store)
+    model = get_model(store, "M")
+    for record in versions.read_versions(store, model, [4, 5, 20]):
+        form = public_form(record.to_manifest())
+        assert form is not None
+        built = ModelVersionRecord.from_public_form(form, "M", model.id, record.stage)
+        assert built == record and vars(built) == vars(record)
+        assert type(built) is ModelVersionRecord
