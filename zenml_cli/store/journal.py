@@ -43,9 +43,10 @@ from zenml_cli.store.manifest_cache import (
     through_link,
 )
 
-#: The journal is compacted by the write that makes it longer than this (about 50,000 records
-#: of a version: its manifest, public form and JSON pieces take about 1.3 KB).
-MAX_BYTES = 64 * 1024 * 1024
+#: The journal is compacted by the write that makes it longer than this (about 25,000 records
+#: of a version: its manifest, public form and JSON pieces take about 1.3 KB), keeping a burst
+#: of up to about 12,000 writes whole.
+MAX_BYTES = 32 * 1024 * 1024
 #: What a reader first reads per record it looks for (the journal's end, not all of it).
 USUAL_RECORD = 1536
 #: Records a reader looks back through beyond twice the number of files it misses.
