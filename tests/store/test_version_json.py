@@ -232,3 +232,22 @@ def test_a_record_from_its_public_form_is_the_record_itself(store: Store) -> Non
         built = ModelVersionRecord.from_public_form(form, "M", model.id, record.stage)
         assert built == record and vars(built) == vars(record)
         assert type(built) is ModelVersionRecord
+
+
+def test_without_folder_handles_files_are_read_by_their_paths(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where ``os.scandir`` takes no folder handle (Windows), the index reads each file by its
+    whole path: the same listing, and a same-size rewrite by hand still seen."""
+    monkeypatch.setattr(index_module, "_BY_HANDLE", False)
+    odd_versions(store)
+    texts = version_views.list_version_json(store, "M", size=1000)
+    assert texts is not None and texts.items == as_dumped(store, size=1000)
+    path = store.layout.version_file("M", 9)
+    text = path.read_text()
+    assert "name: '9'" in text
+    with path.open("r+") as handle:  # in place, same size, moments after it was written
+        handle.write(text.replace("name: '9'", "name: 'x'"))
+    again = version_views.list_version_json(store, "M", size=1000)
+    assert again is not None and again.items == as_dumped(store, size=1000)
+    assert json.loads(again.items[8])["name"] == "x"

@@ -164,7 +164,8 @@ class FolderIndex:
                     fresh[name] = hit
                     result[name] = hit[1]
                     continue
-                raw = read_as_stated(name, st, dir_fd=handle) or read_or_none(base + name)
+                where = name if handle is not None else base + name  # in the folder, or whole
+                raw = read_as_stated(where, st, dir_fd=handle) or read_or_none(base + name)
                 if raw is not None and zlib.crc32(raw) == hit[2]:  # same bytes as cached
                     if racy:
                         fresh[name] = hit
@@ -196,7 +197,8 @@ class FolderIndex:
         for path, name, st, key, racy, raw in misses:
             try:
                 if raw is None:
-                    raw = read_as_stated(name, st, dir_fd=handle) or read_manifest(Path(path))
+                    where = name if handle is not None else path
+                    raw = read_as_stated(where, st, dir_fd=handle) or read_manifest(Path(path))
                 crc = zlib.crc32(raw)
                 noted = written.get(name)
                 value = _UNSET
