@@ -6,6 +6,7 @@ unchanged. Each method is one call through the registry facade, the same call th
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -303,4 +304,11 @@ class Client(RunsAndStack):
 
 
 def _each(page: Page[Any], bind: Any) -> Page[Any]:
-    return replace(page, items=[bind(item) for item in page.items])
+    # thousands of responses, all kept: a cyclic GC pass would free nothing (as in listing)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return replace(page, items=[bind(item) for item in page.items])
+    finally:
+        if enabled:
+            gc.enable()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from zenml_cli import Client
 from zenml_cli.config import DockerSettings, ResourceSettings, settings_to_data
 from zenml_cli.types import CSVString, HTMLString, JSONString, MarkdownString
 
@@ -54,3 +55,39 @@ def test_integrations_raise_one_line_import_error(module: str) -> None:
 def test_from_integrations_import_name_says_so() -> None:
     with pytest.raises(ImportError, match="'sklearn' was imported"):
         from zenml_cli.integrations import sklearn  # noqa: F401
+
+
+def test_a_bound_version_is_the_one_init_would_build(client: Client) -> None:
+    """``ModelVersionResponse.bind`` takes a plain record's attributes over without calling
+    ``__init__`` (speed); the response must be exactly what ``__init__`` builds from them."""
+    from zenml_cli.core.records import ArtifactLink, ModelVersionRecord
+    from zenml_cli.enums import LinkKind, ModelStages
+    from zenml_cli.model.responses import ModelVersionResponse, _bound
+
+    record = ModelVersionRecord(
+        model="iris",
+        number=3,
+        name="v3",
+        id="an-id",
+        model_id="model-id",
+        stage=ModelStages.STAGING,
+        description="third",
+        tags=["b", "a"],
+        created="2026-01-01T00:00:00.000000Z",
+        created_by="me",
+        producing_run="run-id",
+        from_failed_run=True,
+        run_metadata={"auc": 0.9},
+        artifacts={kind: [ArtifactLink("data", "1", "art-id")] for kind in LinkKind},
+        pipeline_run_ids=["r1", "r2"],
+    )
+    fast = ModelVersionResponse.bind(record, client.registry)
+    slow = _bound(ModelVersionResponse, record, client.registry)
+    assert vars(fast) == vars(slow)
+    assert fast == slow and fast.to_dict() == record.to_dict()
+    assert fast.stage is ModelStages.STAGING and [t.name for t in fast.tags] == ["b", "a"]
+    assert fast._run_ids == ["r1", "r2"] and fast._run_ids is not record.pipeline_run_ids
+    unstaged = ModelVersionResponse.bind(
+        ModelVersionRecord(model="iris", number=1, name="1", id="x"), client.registry
+    )
+    assert unstaged.stage is None and unstaged.to_dict()["stage"] == "none"

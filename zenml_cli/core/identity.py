@@ -41,14 +41,6 @@ def check_version(model: ModelRecord, number: int, version_id: str, source: str)
         raise CorruptManifestError(source, problem)
 
 
-def check_forms(model: ModelRecord, forms: dict[int, dict[str, Any]], source: str) -> None:
-    """``check_version`` over indexed public forms, looking only at referenced numbers."""
-    for number in model.version_ids:
-        form = forms.get(number)
-        if form is not None:
-            check_version(model, number, form["id"], source)
-
-
 def retired_collisions(store: Store, model: ModelRecord, files: Iterable[int]) -> list[str]:
     """Problems for files that sit on a retired number with another id: a version of another
     branch, not the leftover of a delete. Reads only files on retired numbers (rare)."""

@@ -4,16 +4,22 @@ versions live in ``versions``; a single model's description and history in ``mod
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
-from zenml_cli.core import identity
+from zenml_cli.core.indexed_versions import (
+    JSON_FORMS,
+    PUBLIC_FORMS,
+    Candidate,
+    ReadLog,
+    read_indexed,
+)
 from zenml_cli.core.listing import (
     METADATA_PREFIX,
     Condition,
     Page,
     check_paging,
+    gc_paused,
     metadata_sort,
     paginate,
     parse_sort,
@@ -22,14 +28,10 @@ from zenml_cli.core.listing import (
 )
 from zenml_cli.core.metadata import lookup
 from zenml_cli.core.models import LIST_ATTEMPTS, get_model, read_model_folder
-from zenml_cli.core.records import (
-    PUBLIC_FORM_INDEX,
-    ModelRecord,
-    ModelVersionRecord,
-    public_form,
-)
+from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.stages.policies import parse_stage
-from zenml_cli.core.versions import live_numbers, read_versions
+from zenml_cli.core.version_json import from_json_forms, record_json
+from zenml_cli.core.versions import live_numbers
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
@@ -84,23 +86,33 @@ def list_version_dicts(
     return _consistent(store, query, where_to, _read_public_forms, _item)
 
 
-Candidate = tuple[ModelRecord, int]
+def list_version_json(
+    store: Store,
+    model: str | None = None,
+    *,
+    name: str | None = None,
+    stage: str | ModelStages | None = None,
+    number: int | None = None,
+    tag: str | None = None,
+    sort_by: str = "number",
+    page: int = 1,
+    size: int = 20,
+    where: list[str] | None = None,
+) -> Page[str] | None:
+    """``list_version_dicts`` with each item as its compact JSON text (what ``json.dumps(item,
+    ensure_ascii=False)`` writes), joined from an index of JSON pieces (``version_json``);
+    None when a filter or the order needs the versions' contents (then list the dicts)."""
+    query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
+    if query.needs_contents:
+        return None
+    where_to = (model, stage, number, page, size)
+    return _consistent(store, query, where_to, _read_json, _no_field)
+
+
 T = TypeVar("T")
 
 
-@dataclass
-class _ReadLog:
-    """What one listing attempt met: files that cannot be read (reported, left out), and
-    whether anything listed was gone when read (a concurrent rename or delete)."""
-
-    problems: list[CorruptManifestError] = field(default_factory=list)
-    unreadable: set[tuple[str, int]] = field(default_factory=set)
-    vanished: bool = False
-    #: The model folders an all-models listing started from (None: one model was named).
-    model_names: list[str] | None = None
-
-
-Loader = Callable[[Store, _ReadLog, list[Candidate]], list[T]]
+Loader = Callable[[Store, ReadLog, list[Candidate]], list[T]]
 
 
 def _consistent(
@@ -114,22 +126,35 @@ def _consistent(
     version file that was listed but gone when read (a rename or delete running meanwhile)
     makes the listing start again; if it keeps happening, an error, never a page with a hole
     (issue 18 finding 18: ``items: 0, total: 5``)."""
-    model, stage, number, page, size = where_to
-    for _ in range(LIST_ATTEMPTS):
-        log = _ReadLog()
-        candidates = _candidates(store, model, stage, number, query, page, size, log)
-        result = _select(candidates, partial(load, store, log), field, query, page, size)
-        if log.model_names is not None and sorted(store.model_names()) != log.model_names:
-            # a folder renamed meanwhile: a directory read during a rename may have missed
-            # it under both names, so the models listed may not be the models there are
-            log.vanished = True
-        if not log.vanished:
-            result.problems = log.problems
-            return result
+    with gc_paused():
+        for _ in range(LIST_ATTEMPTS):
+            result, log = _attempt(store, query, where_to, load, field)
+            if not log.vanished:
+                result.problems = log.problems
+                return result
     raise ConflictError(
         f"versions kept moving while they were listed ({LIST_ATTEMPTS} attempts): a rename "
         "or delete of the model is running; run the command again"
     )
+
+
+def _attempt(
+    store: Store,
+    query: _Query,
+    where_to: tuple[str | None, str | ModelStages | None, int | None, int, int],
+    load: Loader[T],
+    field: Callable[[T, str], Any],
+) -> tuple[Page[T], ReadLog]:
+    """One listing, and what it met (``log.vanished``: start again)."""
+    model, stage, number, page, size = where_to
+    log = ReadLog()
+    candidates = _candidates(store, model, stage, number, query, page, size, log)
+    result = _select(candidates, partial(load, store, log), field, query, page, size)
+    if log.model_names is not None and sorted(store.model_names()) != log.model_names:
+        # a folder renamed meanwhile: a directory read during a rename may have missed
+        # it under both names, so the models listed may not be the models there are
+        log.vanished = True
+    return result, log
 
 
 class _Query:
@@ -167,7 +192,7 @@ def _candidates(
     query: _Query,
     page: int,
     size: int,
-    log: _ReadLog,
+    log: ReadLog,
 ) -> list[Candidate]:
     """(model, number) pairs that pass the filters answerable without opening a version."""
     check_paging(page, size)
@@ -247,6 +272,10 @@ def _item(item: dict[str, Any], key: str) -> Any:
     return item[key]
 
 
+def _no_field(item: str, key: str) -> Any:
+    raise AssertionError("JSON texts are listed only when no field decides")
+
+
 def _stage_filter(stage: str | ModelStages | None) -> ModelStages | None:
     if stage is None:
         return None
@@ -262,7 +291,7 @@ def _stage_sort_key(candidate: tuple[ModelRecord, int]) -> tuple[str, str, int]:
 
 
 def _read_candidates(
-    store: Store, log: _ReadLog, candidates: list[Candidate]
+    store: Store, log: ReadLog, candidates: list[Candidate]
 ) -> list[ModelVersionRecord]:
     """Records of the candidates (each form in the index passed the fast path's checks when it
     was indexed, so a record is built from it without checking again)."""
@@ -273,11 +302,11 @@ def _read_candidates(
         build, stage_of = ModelVersionRecord.from_public_form, record.stages.stage_of
         return [build(form, record.name, record.id, stage_of(n)) for n, form in found]
 
-    return _read_indexed(store, log, candidates, from_forms, lambda version: version)
+    return read_indexed(store, log, candidates, PUBLIC_FORMS, from_forms, lambda v: v)
 
 
 def _read_public_forms(
-    store: Store, log: _ReadLog, candidates: list[Candidate]
+    store: Store, log: ReadLog, candidates: list[Candidate]
 ) -> list[dict[str, Any]]:
     """Public forms (``to_dict()``) of the candidates."""
 
@@ -291,74 +320,17 @@ def _read_public_forms(
             for n, form in found
         ]
 
-    return _read_indexed(store, log, candidates, from_forms, ModelVersionRecord.to_dict)
+    return read_indexed(
+        store, log, candidates, PUBLIC_FORMS, from_forms, ModelVersionRecord.to_dict
+    )
 
 
-#: Turns one model's indexed public forms ``[(number, form)]`` into output items, in order
-#: (a whole model at a time: one call per item would cost ~10 ms at 10,000 versions).
-FromForms = Callable[[ModelRecord, list[tuple[int, dict[str, Any]]]], list[T]]
+def _read_json(store: Store, log: ReadLog, candidates: list[Candidate]) -> list[str]:
+    """The candidates' compact JSON texts (see ``version_json``)."""
+    return read_indexed(store, log, candidates, JSON_FORMS, from_json_forms, record_json)
 
 
-def _read_indexed(
-    store: Store,
-    log: _ReadLog,
-    candidates: list[Candidate],
-    from_forms: FromForms[T],
-    from_record: Callable[[ModelVersionRecord], T],
-) -> list[T]:
-    """The candidates, from the index of public forms where a folder has one (the index the CLI
-    lists from), else (small folders, manifests that need the checking path) from records.
-    A version file that cannot be read is logged and left out, as is one that is gone (the
-    log says so: the caller lists again)."""
-    read: dict[tuple[str, int], T] = {}
-    for record, numbers in _by_model(candidates):
-        forms = store.version_projections(record.name, PUBLIC_FORM_INDEX, public_form, numbers)
-        # a form whose number is not its file's goes down the checking path, which names it
-        found = [(n, forms[n]) for n in numbers if n in forms and forms[n]["number"] == n]
-        if record.version_ids:
-            identity.check_forms(record, forms, store.versions_source(record.name))
-        for (number, _), item in zip(found, from_forms(record, found), strict=True):
-            read[(record.name, number)] = item
-        indexed = {n for n, _ in found}
-        missing = [n for n in numbers if n not in indexed]
-        for version in _read_each(store, record, missing, log):
-            read[(record.name, version.number)] = from_record(version)
-    items = [read[(r.name, n)] for r, n in candidates if (r.name, n) in read]
-    if len(items) + len(log.unreadable) < len(candidates):
-        log.vanished = True
-    return items
-
-
-def _read_each(
-    store: Store, record: ModelRecord, numbers: list[int], log: _ReadLog
-) -> list[ModelVersionRecord]:
-    """``read_versions``, except that a file that cannot be read goes to the log instead of
-    failing the others (all at once first: the common case, where every file is fine)."""
-    if not numbers:
-        return []
-    try:
-        return read_versions(store, record, numbers)
-    except CorruptManifestError:
-        pass
-    found = []
-    for number in numbers:
-        try:
-            found.extend(read_versions(store, record, [number]))
-        except CorruptManifestError as exc:
-            log.problems.append(exc)
-            log.unreadable.add((record.name, number))
-    return found
-
-
-def _by_model(candidates: list[Candidate]) -> list[tuple[ModelRecord, list[int]]]:
-    """The candidates grouped per model, in first-seen order, so each folder is read once."""
-    grouped: dict[str, tuple[ModelRecord, list[int]]] = {}
-    for record, number in candidates:
-        grouped.setdefault(record.name, (record, []))[1].append(number)
-    return list(grouped.values())
-
-
-def _all_models(store: Store, log: _ReadLog) -> list[ModelRecord]:
+def _all_models(store: Store, log: ReadLog) -> list[ModelRecord]:
     """Every model that can be read; an unreadable model.yaml (a merge conflict) is logged
     and its model left out, never hiding the other models' versions."""
     found = []

@@ -104,27 +104,32 @@ class ModelVersionRecord:
         manifest that passed every check of the fast path, and its index is named after the
         fields of ``to_dict`` (``PUBLIC_FORM_INDEX``). Takes the form's lists and mappings
         without copying: hand it a form nobody else keeps."""
-        return cls(
-            model=model,
-            number=form["number"],
-            name=form["name"],
-            id=form["id"],
-            model_id=model_id,
-            stage=stage,
-            description=form["description"],
-            tags=form["tags"],
-            created=form["created"],
-            created_by=form["created_by"],
-            producing_run=form["producing_run"],
-            from_failed_run=form["from_failed_run"],
-            run_metadata=form["run_metadata"],
-            artifacts={
-                _DATA: [_link(item) for item in form["data_artifacts"]],
-                _MODEL: [_link(item) for item in form["model_artifacts"]],
-                _DEPLOYMENT: [_link(item) for item in form["deployment_artifacts"]],
+        values = {
+            "model": model,
+            "number": form["number"],
+            "name": form["name"],
+            "id": form["id"],
+            "model_id": model_id,
+            "stage": stage,
+            "description": form["description"],
+            "tags": form["tags"],
+            "created": form["created"],
+            "created_by": form["created_by"],
+            "producing_run": form["producing_run"],
+            "from_failed_run": form["from_failed_run"],
+            "run_metadata": form["run_metadata"],
+            "artifacts": {
+                _DATA: list(map(_link, form["data_artifacts"])),
+                _MODEL: list(map(_link, form["model_artifacts"])),
+                _DEPLOYMENT: list(map(_link, form["deployment_artifacts"])),
             },
-            pipeline_run_ids=form["pipeline_run_ids"],
-        )
+            "pipeline_run_ids": form["pipeline_run_ids"],
+        }
+        if cls is not ModelVersionRecord:  # a subclass's __init__ may do more
+            return cls(**values)
+        record = cls.__new__(cls)  # every field, as __init__ would set it, without its calls
+        record.__dict__.update(values)
+        return record
 
     def to_dict(self) -> dict[str, Any]:
         return {

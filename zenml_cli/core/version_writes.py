@@ -23,6 +23,7 @@ from zenml_cli.core.names import (
 )
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import RefInput
+from zenml_cli.core.version_json import JSON_FORM_INDEX, json_pieces
 from zenml_cli.core.version_reads import refuse_taken_name, resolve
 from zenml_cli.core.version_records import PUBLIC_FORM_INDEX, public_form
 from zenml_cli.enums import SINGLE_HOLDER_STAGES
@@ -132,7 +133,7 @@ def indexed_forms(manifest: dict[str, Any]) -> dict[str, Any]:
     store records it beside the write, so a listing right after (in this process or another)
     finds it ready instead of parsing the file and building the form again (issue 21.5)."""
     form = public_form(manifest)
-    return {} if form is None else {PUBLIC_FORM_INDEX: form}
+    return {} if form is None else {PUBLIC_FORM_INDEX: form, JSON_FORM_INDEX: json_pieces(form)}
 
 
 # ------------------------------------------------------------------------------- helpers

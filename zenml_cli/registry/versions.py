@@ -102,6 +102,16 @@ class VersionsDoor(RegistryBase):
 
         return version_views.list_version_dicts(self.store, model, **filters)
 
+    def list_version_json(
+        self, model: str | None = None, **filters: Unpack[VersionFilters]
+    ) -> Page[str] | None:
+        """``list_version_dicts`` with each item as its compact JSON text, for the CLI's piped
+        ``-o json``; None when the filters or order need the versions' contents (then list
+        the dicts). ``problems`` as for ``list_version_dicts``."""
+        from zenml_cli.core import version_listing as version_views
+
+        return version_views.list_version_json(self.store, model, **filters)
+
     def update_version(
         self,
         model: str,

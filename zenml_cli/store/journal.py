@@ -16,9 +16,9 @@ Each record is a frame ``marshal payload, CRC-32 of the payload, its length``, r
 end back: a reader looks only as far back as the files it misses (one new version costs one
 frame, not the whole journal), and the newest record of a file comes first. A torn or corrupt
 frame ends the reading (what lies before it is parsed from the files, never trusted). Past
-``MAX_BYTES`` the writer compacts the journal to the newest record of each file that still has
-its recorded stat key, or empties it: a reader that needed a dropped record parses that file,
-as it would with no journal.
+``MAX_BYTES`` the writer compacts the journal to the newest records of the files that still
+have their recorded stat keys, newest first, up to half of ``MAX_BYTES``: a reader that needed
+a dropped record parses that file, as it would with no journal.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import Any
 
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import codec
-from zenml_cli.store.bounded import read_cache
+from zenml_cli.store.bounded import read_cache, read_cache_end
 from zenml_cli.store.manifest_cache import (
     Entry,
     atomic_replace,
@@ -43,8 +43,12 @@ from zenml_cli.store.manifest_cache import (
     through_link,
 )
 
-#: The journal is compacted by the write that makes it longer than this (about 20,000 records).
-MAX_BYTES = 16 * 1024 * 1024
+#: The journal is compacted by the write that makes it longer than this (about 25,000 records
+#: of a version: its manifest, public form and JSON pieces take about 1.3 KB), keeping a burst
+#: of up to about 12,000 writes whole.
+MAX_BYTES = 32 * 1024 * 1024
+#: What a reader first reads per record it looks for (the journal's end, not all of it).
+USUAL_RECORD = 1536
 #: Records a reader looks back through beyond twice the number of files it misses.
 LOOK_BACK = 256
 _TAIL = 8
@@ -115,44 +119,39 @@ class WriteJournal:
         newest record of each ``wanted`` file (values packed by ``marshal``), trusted under the
         check of a racy index entry. Read from the end back until all are found, or for at
         most twice as many records as wanted plus ``LOOK_BACK``: a file written long ago, or
-        not by zenml, costs a short look, never a read of the whole journal."""
-        raw = read_cache(self.path, MAX_BYTES * 2)
-        found: dict[str, Entry] = {}
-        if not raw:
-            return found
+        not by zenml, costs a short look, never a read of the whole journal (first only its end,
+        as much as the records looked for and ``LOOK_BACK`` more usually take)."""
         budget = 2 * len(wanted) + LOOK_BACK
-        enabled = gc.isenabled()
-        gc.disable()  # thousands of small dicts would otherwise trigger many GC passes
-        try:
-            for name, entry in _newest_first(memoryview(raw)):
-                if name in wanted and name not in found:
-                    found[name] = entry
-                    if len(found) == len(wanted):
-                        break
-                budget -= 1
-                if not budget:
-                    break
-        finally:
-            if enabled:
-                gc.enable()
+        end = read_cache_end(self.path, (len(wanted) + LOOK_BACK) * USUAL_RECORD, MAX_BYTES * 2)
+        if end is None:
+            return {}
+        found, left = _look_back(end[0], wanted, budget)
+        if left and end[1] and len(found) < len(wanted):  # bigger records: read them all
+            raw = read_cache(self.path, MAX_BYTES * 2)
+            found, _ = _look_back(raw or b"", wanted, budget)
         return found
 
     def _compact(self) -> None:
-        """Keep the newest record of each file that still has its recorded stat key; empty
-        the journal when even those fill half of ``MAX_BYTES``."""
+        """Keep the newest record of each file that still has its recorded stat key, newest
+        first, up to half of ``MAX_BYTES``: the records of a burst of writes just made are
+        kept, the oldest are dropped (a reader that needs one parses that file)."""
         raw = read_cache(self.path, MAX_BYTES * 2) or b""
-        kept: dict[str, bytes] = {}
+        seen: set[str] = set()
+        kept: list[bytes] = []
         size = 0
         for name, entry in _newest_first(memoryview(raw)):
-            if name in kept:
+            if name in seen:
                 continue
+            seen.add(name)
             with contextlib.suppress(OSError):
                 key, data, crc, projections = entry
                 if stat_key(os.lstat(self.folder / name)) == key:
-                    kept[name] = _frame(marshal.dumps((name, key, crc, data, projections)))
-                    size += len(kept[name])
-        frames = b"".join(reversed(kept.values())) if size <= MAX_BYTES // 2 else b""
-        atomic_replace(self.path, frames)
+                    frame = _frame(marshal.dumps((name, key, crc, data, projections)))
+                    if size + len(frame) > MAX_BYTES // 2:
+                        break
+                    kept.append(frame)
+                    size += len(frame)
+        atomic_replace(self.path, b"".join(reversed(kept)))
 
 
 class JournalLookup:
@@ -184,6 +183,27 @@ class JournalLookup:
             if step[0] == name:
                 return self._seen[name]
         return None
+
+
+def _look_back(raw: bytes, wanted: set[str], budget: int) -> tuple[dict[str, Entry], int]:
+    """The newest record of each ``wanted`` file in ``raw`` (journal frames), looking at most
+    ``budget`` records back; and what is left of the budget."""
+    found: dict[str, Entry] = {}
+    enabled = gc.isenabled()
+    gc.disable()  # thousands of small dicts would otherwise trigger many GC passes
+    try:
+        for name, entry in _newest_first(memoryview(raw)):
+            if name in wanted and name not in found:
+                found[name] = entry
+                if len(found) == len(wanted):
+                    break
+            budget -= 1
+            if not budget:
+                break
+    finally:
+        if enabled:
+            gc.enable()
+    return found, budget
 
 
 def _frame(payload: bytes) -> bytes:

@@ -21,8 +21,7 @@ source of truth and never stale:
   corrupt, partial or foreign cache is ignored and rebuilt. Concurrent writers of the cache
   race harmlessly: each writes a complete, self-validating snapshot.
 
-``NextNumberHint`` is the same idea for allocation: the highest version number in a folder,
-trusted while the folder's own stat key is unchanged, so registering does not list the folder.
+``store/number_hint.py`` is the same idea for allocation.
 """
 
 from __future__ import annotations
@@ -37,7 +36,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from zenml_cli.digits import is_number_text
 from zenml_cli.limits import MAX_CACHE_BYTES, MAX_MANIFEST_BYTES
 from zenml_cli.store.bounded import (
     ReadRefused,
@@ -57,6 +55,11 @@ RACY_NS = 2_000_000_000
 clock_ns: Callable[[], int] = time.time_ns
 
 StatKey = tuple[int, int, int, int]
+#: Where ``os.scandir`` takes a folder's handle (not Windows), a listing reads through one.
+_BY_HANDLE = os.scandir in os.supports_fd and os.open in os.supports_dir_fd
+_FOLDER_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+#: No value yet (a journal record that could not be used).
+_UNSET: Any = object()
 #: ``(stat key, value)``, or ``(stat key, value, crc32)`` for a file cached while racy.
 Entry = tuple[Any, ...]
 Decoder = Callable[[bytes, Path], dict[str, Any]]
@@ -99,44 +102,82 @@ class FolderIndex:
         ``recent(names)`` gives what the store's writers just wrote of those files
         (``store/journal.py``), as racy entries: a file missing here is taken from there,
         without parsing, while its stat key and the CRC-32 of its bytes are the recorded ones."""
-        started = clock_ns()
+        settled_before = clock_ns() - RACY_NS
+        enabled = gc.isenabled()
+        gc.disable()  # thousands of small objects would otherwise trigger many GC passes
+        try:
+            return self._load(decode, recent, settled_before)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _load(
+        self,
+        decode: Decoder,
+        recent: Callable[[set[str]], dict[str, Entry]] | None,
+        settled_before: int,
+    ) -> dict[str, Any]:
         cached = self._read_cache()
+        try:  # files are stat'ed and opened through the folder's handle: no path walk each
+            handle = os.open(self.folder, _FOLDER_FLAGS) if _BY_HANDLE else None
+        except FileNotFoundError:
+            return {}
+        try:
+            return self._scan(cached, handle, decode, recent, settled_before)
+        finally:
+            if handle is not None:
+                os.close(handle)
+
+    def _scan(
+        self,
+        cached: dict[str, Entry],
+        handle: int | None,
+        decode: Decoder,
+        recent: Callable[[set[str]], dict[str, Entry]] | None,
+        settled_before: int,
+    ) -> dict[str, Any]:
         fresh: dict[str, Entry] = {}
         result: dict[str, Any] = {}
         changed = False
         misses: list[_Miss] = []
         try:
-            entries = list(os.scandir(self.folder))
+            entries = list(os.scandir(self.folder if handle is None else handle))
         except FileNotFoundError:
             return {}
+        suffix, mapping, key_of = self.suffix, self.project is None, stat_key
+        base = os.path.join(self.folder, "")
         for entry in entries:
             name = entry.name
-            if not name.endswith(self.suffix) or name.startswith(TEMP_PREFIX):
+            if not name.endswith(suffix) or name.startswith(TEMP_PREFIX):
                 continue
             try:
                 st = entry.stat()  # follows a symlink: the target's key counts
             except FileNotFoundError:  # deleted while we scanned
                 changed = True
                 continue
-            key = stat_key(st)
+            key = key_of(st)
+            racy = st.st_mtime_ns >= settled_before or st.st_ctime_ns >= settled_before
             hit = cached.get(name)
-            racy = max(st.st_mtime_ns, st.st_ctime_ns) >= started - RACY_NS
             raw = None
-            if entry_ok(hit, self.project is None) and hit[0] == key:
+            if hit is not None and entry_ok(hit, mapping) and hit[0] == key:
                 if len(hit) == 2:
                     fresh[name] = hit
                     result[name] = hit[1]
                     continue
-                raw = read_as_stated(entry.path, st) or read_or_none(entry.path)
+                where = name if handle is not None else base + name  # in the folder, or whole
+                raw = read_as_stated(where, st, dir_fd=handle) or read_or_none(base + name)
                 if raw is not None and zlib.crc32(raw) == hit[2]:  # same bytes as cached
-                    fresh[name] = hit if racy else (key, hit[1])
-                    changed = changed or not racy
+                    if racy:
+                        fresh[name] = hit
+                    else:
+                        fresh[name] = (key, hit[1])
+                        changed = True
                     result[name] = hit[1]
                     continue
-            misses.append((entry.path, name, st, key, racy, raw))
+            misses.append((base + name, name, st, key, racy, raw))
         if misses:
             written = recent({miss[1] for miss in misses}) if recent is not None else {}
-            self._read_misses(misses, written, decode, fresh, result)
+            self._read_misses(misses, written, decode, fresh, result, handle)
         if misses or changed or len(fresh) != len(cached):
             self._write_cache(fresh)
         return result
@@ -148,33 +189,42 @@ class FolderIndex:
         decode: Decoder,
         fresh: dict[str, Entry],
         result: dict[str, Any],
+        handle: int | None,
     ) -> None:
-        """Read the files the cache could not vouch for into ``fresh`` and ``result``."""
+        """Read the files the cache could not vouch for into ``fresh`` and ``result``: each
+        as the store's writer recorded it (``written``), while the file's stat key and checksum
+        are the recorded ones (``store/journal.py``); else decoded (and projected) here."""
         for path, name, st, key, racy, raw in misses:
             try:
                 if raw is None:
-                    raw = read_as_stated(path, st) or read_manifest(Path(path))
+                    where = name if handle is not None else path
+                    raw = read_as_stated(where, st, dir_fd=handle) or read_manifest(Path(path))
                 crc = zlib.crc32(raw)
-                value = self._value(written.get(name), path, key, raw, crc, decode)
+                noted = written.get(name)
+                value = _UNSET
+                if noted is not None and noted[0] == key and noted[2] == crc:
+                    value = self._noted(noted)
+                if value is _UNSET:
+                    data = decode(raw, Path(path))
+                    value = data if self.project is None else self.project(data)
             except Exception:  # unreadable or invalid: not cached; a direct read reports it
                 continue
             result[name] = value
             fresh[name] = (key, value, crc) if racy else (key, value)
 
-    def _value(
-        self, noted: Entry | None, path: str, key: StatKey, raw: bytes, crc: int, decode: Decoder
-    ) -> Any:
-        """What this index keeps for the manifest ``raw`` just read from ``path``: as the
-        store's writer recorded it (``noted``), while the file's stat key and checksum are the
-        recorded ones (``store/journal.py``); else decoded (and projected) here."""
-        if noted is not None and noted[0] == key and noted[2] == crc:
-            with contextlib.suppress(ValueError):  # a damaged record: parse the file instead
-                if self.name and self.name in noted[3]:
-                    return unpack(noted[3][self.name])  # as the writer projected it
-                data = unpack(noted[1])  # what the writer wrote: these very bytes, decoded
-                if type(data) is dict:
-                    return data if self.project is None else self.project(data)
-        data = decode(raw, Path(path))
+    def _noted(self, noted: Entry) -> Any:
+        """What this index keeps of a journal record whose file is unchanged: the writer's
+        projection for it, else the record's mapping (these very bytes, decoded), projected
+        here; ``_UNSET`` for a damaged record (the caller then parses the file)."""
+        packed = noted[3].get(self.name) if self.name else None
+        try:
+            if packed is not None:
+                return unpack(packed)  # as the writer projected it
+            data = unpack(noted[1])
+        except ValueError:
+            return _UNSET
+        if type(data) is not dict:
+            return _UNSET
         return data if self.project is None else self.project(data)
 
     def _read_cache(self) -> dict[str, Entry]:
@@ -201,81 +251,6 @@ class FolderIndex:
             entries = {name: entry for name, entry in entries.items() if marshals(entry)}
             body = marshal.dumps((self.suffix, entries))
         write_checked_cache(self.cache_file, CACHE_FORMAT, body)
-
-
-class NextNumberHint:
-    """The highest ``<number><suffix>`` file of a folder, cached with the folder's stat key.
-
-    Adding, removing or renaming a file changes the folder's mtime, so an unchanged key means
-    the file names are unchanged. Callers also check that the hinted file exists and the next
-    one does not, which catches a change inside one timestamp tick that touched those names.
-    """
-
-    def __init__(self, folder: Path, cache_file: Path, suffix: str) -> None:
-        self.folder = folder
-        self.cache_file = cache_file
-        self.suffix = suffix
-
-    #: Fixed width, so every hint has the same size and an in-place rewrite never truncates.
-    WIDTH = 20
-
-    def get(self) -> int | None:
-        """The cached highest number, or None when the hint is missing or out of date."""
-        try:
-            key = stat_key(os.stat(self.folder))
-            text = (read_cache(self.cache_file, 4096) or b"").decode("ascii")
-        except (OSError, ValueError):
-            return None
-        parts = text.split()
-        if len(parts) != 6 or not all(is_number_text(p) for p in parts):
-            return None
-        *saved, highest, check = (int(p) for p in parts)
-        if check != _hint_checksum((*saved, highest)) or tuple(saved) != key:
-            return None  # torn by a concurrent rewrite, or the folder changed
-        if highest and not (self.folder / f"{highest}{self.suffix}").exists():
-            return None
-        if (self.folder / f"{highest + 1}{self.suffix}").exists():
-            return None
-        return highest
-
-    def folder_key(self) -> StatKey | None:
-        try:
-            return stat_key(os.stat(self.folder))
-        except OSError:
-            return None
-
-    def put(self, highest: int, key: StatKey | None) -> None:
-        """Record ``highest`` for the folder as it was when ``key`` was taken: before listing
-        it, or just after this process wrote into it (under the model's lock).
-
-        Rewritten in place with one fixed-size ``pwrite`` (creating a file per registration
-        cost a fifth of registering); a reader that catches a half-written hint fails its
-        checksum and lists the folder instead."""
-        if key is None:
-            return
-        values = (*key, highest)
-        text = " ".join(f"{v:0{self.WIDTH}d}" for v in (*values, _hint_checksum(values)))
-        if not hasattr(os, "pwrite"):  # Windows
-            atomic_replace(self.cache_file, text.encode("ascii"))
-            return
-        if through_link(self.cache_file):
-            return
-        try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            # non-blocking: a FIFO checked out at this path must not hold the write forever
-            fd = os.open(self.cache_file, os.O_WRONLY | os.O_CREAT | _NOFOLLOW | _NONBLOCK, 0o666)
-        except OSError:  # a symbolic link (ELOOP) is never written through: no hint this time
-            return
-        try:
-            os.pwrite(fd, (text + "\n").encode("ascii"), 0)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-
-
-def _hint_checksum(values: tuple[int, ...]) -> int:
-    return zlib.crc32(" ".join(map(str, values)).encode("ascii"))
 
 
 def write_checked_cache(path: Path, header: bytes, body: bytes) -> None:
@@ -314,10 +289,6 @@ def atomic_replace(path: Path, data: bytes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
-
-
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[Any, ...]]:

@@ -31,8 +31,9 @@ from zenml_cli.store.layout import (
     is_safe_component,
     manifest_memo_file,
 )
-from zenml_cli.store.manifest_cache import FolderIndex, NextNumberHint, atomic_replace
+from zenml_cli.store.manifest_cache import FolderIndex, atomic_replace
 from zenml_cli.store.memo import ManifestMemo
+from zenml_cli.store.number_hint import NextNumberHint
 
 #: Reading this many files of one folder goes through the folder's cached index instead.
 INDEX_MIN_FILES = 32

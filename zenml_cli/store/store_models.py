@@ -6,13 +6,14 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.layout import is_safe_component
-from zenml_cli.store.manifest_cache import FolderIndex
+from zenml_cli.store.manifest_cache import Entry, FolderIndex
 from zenml_cli.store.model_names import NameCache
 from zenml_cli.store.store_base import (
     INDEX_MIN_FILES,
@@ -266,7 +267,7 @@ class ModelFiles(StoreBase):
         folder = self.layout.versions_dir(model)
         cache = self.layout.cache_path(folder, "." + name)
         loaded = FolderIndex(folder, cache, self.layout.ext, project, name).load(
-            self._decode, self._journal(folder).entries
+            self._decode, self._recent(folder)
         )
         cut = len(self.layout.ext)
         return {
@@ -274,6 +275,18 @@ class ModelFiles(StoreBase):
             for entry, value in loaded.items()
             if is_number_text(entry[:-cut])
         }
+
+    def _recent(self, folder: Path) -> Callable[[set[str]], dict[str, Entry]]:
+        """The journal's records of a versions folder's files (``WriteJournal.entries``),
+        not looked for the first ``JOURNAL_FROM`` versions, which are never recorded (looking
+        for a file that is not there reads back through the whole journal)."""
+        journal, ext = self._journal(folder), self.layout.ext
+
+        def recorded(name: str) -> bool:
+            stem = name[: -len(ext)]
+            return not (is_number_text(stem) and int(stem) <= JOURNAL_FROM)
+
+        return lambda names: journal.entries({name for name in names if recorded(name)})
 
     def highest_version_number(self, model: str) -> int:
         """The highest number among the model's version files (0 if none), from a validated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -23,7 +24,9 @@ from zenml_cli.cli.context import (
 from zenml_cli.cli.render import (
     ListOutputFormat,
     OutputFormat,
+    compact_json,
     message,
+    render_json_texts,
     render_list,
     render_record,
 )
@@ -95,27 +98,37 @@ def list_(
     """List model versions (of one model, or of all), sorted by number."""
     if model_arg and model and model_arg != model:
         raise UsageError(f"two models given ({model_arg!r} and --model {model!r}); give one")
-    result = registry(ctx).list_version_dicts(
-        model_arg or model,
-        name=name,
-        stage=stage,
-        number=number,
-        tag=tag,
-        sort_by=sort_by or "number",
-        page=page,
-        size=size,
-        where=where,
-    )
-    items = result.items
-    render_list(
-        items,
-        result.pagination(),
-        output,
-        VERSION_COLUMNS,
-        title="model versions",
-        newest="desc:number",
-        priority=VERSION_PRIORITY,
-    )
+
+    def listed(lister: Callable[..., Any]) -> Any:
+        return lister(
+            model_arg or model,
+            name=name,
+            stage=stage,
+            number=number,
+            tag=tag,
+            sort_by=sort_by or "number",
+            page=page,
+            size=size,
+            where=where,
+        )
+
+    door = registry(ctx)
+    texts = None
+    if output == "json" and compact_json():  # joined from ready JSON text where it can be
+        texts = listed(door.list_version_json)
+    result = texts if texts is not None else listed(door.list_version_dicts)
+    if texts is not None:
+        render_json_texts(texts.items, texts.pagination())
+    else:
+        render_list(
+            result.items,
+            result.pagination(),
+            output,
+            VERSION_COLUMNS,
+            title="model versions",
+            newest="desc:number",
+            priority=VERSION_PRIORITY,
+        )
     if result.problems:  # the others are listed; the unreadable ones are named, exit 6
         for problem in result.problems:
             message(f"Error: {problem}")
