@@ -157,11 +157,13 @@ def test_a_planted_or_damaged_journal_is_never_trusted(store: Store, parses: lis
         (path.name, (1, 2, len(raw), 3), zlib.crc32(raw), marshal.dumps(forged), {})
     )
     journal.path.write_bytes(journal_module._frame(payload))
+    journal_module._written_here.clear()  # read as another process, which wrote none of it
     assert listed(store)[COUNT] == str(COUNT)
     assert len(parses) == COUNT * 2  # both indexes parsed every file (the journal was replaced)
     versions.update_version(store, "M", 3, name="three")  # a real record after a torn one
     with journal.path.open("ab") as handle:
         handle.write(b"\x00\x00\x01torn")
+    journal_module._written_here.clear()
     parses.clear()
     assert listed(store)[3] == "three"
     assert parses.count("3.yaml") == 2  # not trusted past the torn end: parsed by both indexes
@@ -263,3 +265,22 @@ def test_a_model_rewritten_in_one_tick_after_its_journalled_write_is_seen(
         handle.write(text.replace("abcd", "wxyz"))
     assert Client(store.root).get_model("M").description == "wxyz"
     assert models.get_model(Store(store.root), "M").description == "wxyz"
+
+
+def test_this_process_takes_its_own_records_from_memory_and_others_from_the_journal(
+    store: Store, parses: list[str]
+) -> None:
+    for _ in range(COUNT):
+        versions.create_version(store, "M")
+    journal = store._journal(store.layout.versions_dir("M"))
+    journal.path.unlink()  # this process's records are still known to it
+    assert len(listed(store)) == COUNT
+    assert set(parses) == {f"{n}.yaml" for n in range(1, JOURNAL_FROM + 1)}
+    parses.clear()
+    # Another process renames a version this one recorded: its own record is then stale
+    # (another stat key), and the journal has the other process's.
+    done = run_zenml("model", "version", "update", "M", str(COUNT - 1), "--name", "other",
+                     cwd=store.root)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert listed(store)[COUNT - 1] == "other"
+    assert parses == []

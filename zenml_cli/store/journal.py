@@ -14,7 +14,9 @@ checked-out file; and the journal is never the source of truth.
 
 Each record is a frame ``marshal payload, CRC-32 of the payload, its length``, read from the
 end back: a reader looks only as far back as the files it misses (one new version costs one
-frame, not the whole journal), and the newest record of a file comes first. A torn or corrupt
+frame, not the whole journal), and the newest record of a file comes first. The process that
+wrote the records keeps them in memory too, so its own listing right after its writes does not
+read them back (the same entries, under the same check). A torn or corrupt
 frame ends the reading (what lies before it is parsed from the files, never trusted). Past
 ``MAX_BYTES`` the writer compacts the journal to the newest records of the files that still
 have their recorded stat keys, newest first, up to half of ``MAX_BYTES``: a reader that needed
@@ -28,7 +30,7 @@ import gc
 import marshal
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,7 @@ from zenml_cli.store import codec
 from zenml_cli.store.bounded import read_cache, read_cache_end
 from zenml_cli.store.manifest_cache import (
     Entry,
+    StatKey,
     atomic_replace,
     exactly_plain,
     stat_key,
@@ -91,7 +94,8 @@ class WriteJournal:
             key = stat_key(os.lstat(path))
             # each value packed on its own: a reader unpacks only the one its index keeps
             packed = {index: marshal.dumps(value) for index, value in (projections or {}).items()}
-            payload = marshal.dumps((name, key, zlib.crc32(raw), marshal.dumps(data), packed))
+            entry = (key, marshal.dumps(data), zlib.crc32(raw), packed)
+            payload = marshal.dumps((name, entry[0], entry[2], entry[1], packed))
         except (CorruptManifestError, OSError, ValueError):
             return
         if through_link(self.path):
@@ -107,6 +111,7 @@ class WriteJournal:
         try:
             os.write(fd, _frame(payload))  # one write: concurrent appenders never interleave
             full = os.fstat(fd).st_size > MAX_BYTES
+            _remember(str(self.path), name, entry)
         except OSError:
             full = False
         finally:
@@ -114,22 +119,34 @@ class WriteJournal:
         if full:
             self._compact()
 
-    def entries(self, wanted: set[str]) -> dict[str, Entry]:
+    def entries(
+        self, wanted: set[str], keys: Mapping[str, StatKey] | None = None
+    ) -> dict[str, Entry]:
         """``{file name: (stat key, packed mapping, crc32, {index name: packed value})}``: the
         newest record of each ``wanted`` file (values packed by ``marshal``), trusted under the
         check of a racy index entry. Read from the end back until all are found, or for at
         most twice as many records as wanted plus ``LOOK_BACK``: a file written long ago, or
         not by zenml, costs a short look, never a read of the whole journal (first only its end,
         as much as the records looked for and ``LOOK_BACK`` more usually take)."""
+        found = _recorded_here(str(self.path), wanted, keys) if keys else {}
+        if len(found) == len(wanted):
+            return found
+        wanted = wanted - found.keys()
         budget = 2 * len(wanted) + LOOK_BACK
         end = read_cache_end(self.path, (len(wanted) + LOOK_BACK) * USUAL_RECORD, MAX_BYTES * 2)
         if end is None:
-            return {}
-        found, left = _look_back(end[0], wanted, budget)
-        if left and end[1] and len(found) < len(wanted):  # bigger records: read them all
+            return found
+        read, left = _look_back(end[0], wanted, budget)
+        if left and end[1] and len(read) < len(wanted):  # bigger records: read them all
             raw = read_cache(self.path, MAX_BYTES * 2)
-            found, _ = _look_back(raw or b"", wanted, budget)
+            read, _ = _look_back(raw or b"", wanted, budget)
+        found.update(read)
         return found
+
+    def recent(self, keys: Mapping[str, StatKey]) -> dict[str, Entry]:
+        """``entries`` of the files ``keys`` names, given their stat keys now
+        (``manifest_cache.Recent``)."""
+        return self.entries(set(keys), keys)
 
     def _compact(self) -> None:
         """Keep the newest record of each file that still has its recorded stat key, newest
@@ -183,6 +200,39 @@ class JournalLookup:
             if step[0] == name:
                 return self._seen[name]
         return None
+
+
+#: The records this process appended, per journal: ``{journal path: {file name: entry}}``. A
+#: listing right after this process's own writes takes them from here instead of reading the
+#: journal's frames back (the same entries, under the same check: a record of a file that
+#: another process has since rewritten no longer matches its stat key and checksum, and that
+#: file is parsed). At most ``REMEMBERED`` of them; past that, forgotten all at once.
+_written_here: dict[str, dict[str, Entry]] = {}
+REMEMBERED = 20_000
+_remembered = [0]
+
+
+def _remember(journal: str, name: str, entry: Entry) -> None:
+    if _remembered[0] >= REMEMBERED:
+        _written_here.clear()
+        _remembered[0] = 0
+    _written_here.setdefault(journal, {})[name] = entry
+    _remembered[0] += 1
+
+
+def _recorded_here(journal: str, wanted: set[str], keys: Mapping[str, StatKey]) -> dict[str, Entry]:
+    """The record this process appended to ``journal`` of each ``wanted`` file whose stat key
+    is still the recorded one (``keys``: the files' keys now); a file rewritten since by
+    another process is looked up in the journal, where that process recorded it."""
+    mine = _written_here.get(journal)
+    if not mine:
+        return {}
+    found = {}
+    for name in wanted:
+        entry = mine.get(name)
+        if entry is not None and entry[0] == keys.get(name):
+            found[name] = entry
+    return found
 
 
 def _look_back(raw: bytes, wanted: set[str], budget: int) -> tuple[dict[str, Entry], int]:

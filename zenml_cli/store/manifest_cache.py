@@ -63,6 +63,9 @@ _UNSET: Any = object()
 #: ``(stat key, value)``, or ``(stat key, value, crc32)`` for a file cached while racy.
 Entry = tuple[Any, ...]
 Decoder = Callable[[bytes, Path], dict[str, Any]]
+#: What the store's writers just wrote (``store/journal.py``) of the files named, given each
+#: file's stat key now: ``{file name: journal entry}``.
+Recent = Callable[[dict[str, StatKey]], dict[str, Entry]]
 #: A file the cache could not vouch for: ``(path, name, stat, stat key, racy, bytes or None)``.
 _Miss = tuple[str, str, os.stat_result, StatKey, bool, bytes | None]
 
@@ -93,13 +96,15 @@ class FolderIndex:
         self.project = project
 
     def load(
-        self, decode: Decoder, recent: Callable[[set[str]], dict[str, Entry]] | None = None
+        self,
+        decode: Decoder,
+        recent: Recent | None = None,
     ) -> dict[str, Any]:
         """``{file name: decoded mapping}`` for every manifest in the folder, parsing only the
         files whose stat key changed since the cache was written. A file that fails to decode is
         left out (and never cached): reading it directly raises the error that names it.
 
-        ``recent(names)`` gives what the store's writers just wrote of those files
+        ``recent({name: stat key})`` gives what the store's writers just wrote of those files
         (``store/journal.py``), as racy entries: a file missing here is taken from there,
         without parsing, while its stat key and the CRC-32 of its bytes are the recorded ones."""
         settled_before = clock_ns() - RACY_NS
@@ -114,7 +119,7 @@ class FolderIndex:
     def _load(
         self,
         decode: Decoder,
-        recent: Callable[[set[str]], dict[str, Entry]] | None,
+        recent: Recent | None,
         settled_before: int,
     ) -> dict[str, Any]:
         cached = self._read_cache()
@@ -133,7 +138,7 @@ class FolderIndex:
         cached: dict[str, Entry],
         handle: int | None,
         decode: Decoder,
-        recent: Callable[[set[str]], dict[str, Entry]] | None,
+        recent: Recent | None,
         settled_before: int,
     ) -> dict[str, Any]:
         fresh: dict[str, Entry] = {}
@@ -176,7 +181,7 @@ class FolderIndex:
                     continue
             misses.append((base + name, name, st, key, racy, raw))
         if misses:
-            written = recent({miss[1] for miss in misses}) if recent is not None else {}
+            written = recent({miss[1]: miss[3] for miss in misses}) if recent is not None else {}
             self._read_misses(misses, written, decode, fresh, result, handle)
         if misses or changed or len(fresh) != len(cached):
             self._write_cache(fresh)

@@ -260,7 +260,10 @@ class StoreBase:
         it; else nothing, and the caller reads the few files directly."""
         if wanted < INDEX_MIN_FILES or not self.use_cache:
             return {}
-        return self._folder_index(folder).load(self._decode, self._journal(folder).entries)
+        journal = self._journal(folder)
+        return self._folder_index(folder).load(
+            self._decode, lambda keys: journal.entries(set(keys), keys)
+        )
 
     def _folder_index(self, folder: Path) -> FolderIndex:
         return FolderIndex(folder, self.layout.cache_path(folder, ".index"), self.layout.ext)

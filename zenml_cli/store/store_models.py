@@ -13,7 +13,7 @@ from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.layout import is_safe_component
-from zenml_cli.store.manifest_cache import Entry, FolderIndex
+from zenml_cli.store.manifest_cache import FolderIndex, Recent
 from zenml_cli.store.model_names import NameCache
 from zenml_cli.store.store_base import (
     INDEX_MIN_FILES,
@@ -276,7 +276,7 @@ class ModelFiles(StoreBase):
             if is_number_text(entry[:-cut])
         }
 
-    def _recent(self, folder: Path) -> Callable[[set[str]], dict[str, Entry]]:
+    def _recent(self, folder: Path) -> Recent:
         """The journal's records of a versions folder's files (``WriteJournal.entries``),
         not looked for the first ``JOURNAL_FROM`` versions, which are never recorded (looking
         for a file that is not there reads back through the whole journal)."""
@@ -286,7 +286,7 @@ class ModelFiles(StoreBase):
             stem = name[: -len(ext)]
             return not (is_number_text(stem) and int(stem) <= JOURNAL_FROM)
 
-        return lambda names: journal.entries({name for name in names if recorded(name)})
+        return lambda keys: journal.entries({name for name in keys if recorded(name)}, keys)
 
     def highest_version_number(self, model: str) -> int:
         """The highest number among the model's version files (0 if none), from a validated
