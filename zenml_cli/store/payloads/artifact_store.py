@@ -18,7 +18,7 @@ import importlib.util
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -36,7 +36,7 @@ from zenml_cli.store.payloads.local_files import (
     is_sha256,
 )
 from zenml_cli.store.payloads.local_store import LocalPayloadStore, legacy_digest
-from zenml_cli.store.payloads.stream import HashingWriter, VerifiedReader
+from zenml_cli.store.payloads.stream import Buffer, HashingWriter, VerifiedReader
 from zenml_cli.store.payloads.trust import cache_home, ledger_for, tracked_under
 from zenml_cli.store.store import Store
 
@@ -92,6 +92,7 @@ class PayloadStore(Protocol):
     def put_stream(
         self, write: Callable[[HashingWriter], object], kind: str | None = None
     ) -> Digest: ...
+    def put_pieces(self, pieces: Sequence[Buffer], kind: str | None = None) -> Digest: ...
     def read_bytes(self, digest: Digest, code: bool = False) -> bytes: ...
     def read_stream(
         self, digest: Digest, read: Callable[[VerifiedReader], T], code: bool = False

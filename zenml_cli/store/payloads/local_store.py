@@ -13,7 +13,7 @@ see ``trust.py``): a file a commit planted there is refused before it is read.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -22,10 +22,12 @@ from zenml_cli.store.atomic import _fsync_dir
 from zenml_cli.store.payloads import local_files as files
 from zenml_cli.store.payloads.local_files import Digest, PayloadMissingError, UntrustedPayloadError
 from zenml_cli.store.payloads.stream import (
+    Buffer,
     HashingWriter,
     VerifiedReader,
     copy_hashing,
     read_verified,
+    write_kept,
 )
 from zenml_cli.store.payloads.trust import Ledger, tracked_under
 
@@ -66,14 +68,17 @@ class LocalPayloadStore:
                     self._publish(temp, digest)
             self._record(digest, kind)
             return digest
-        # Large: written while it is hashed, piece by piece; a duplicate costs a write.
-        view = memoryview(data)
+        return self.put_pieces([data], kind)  # large: a duplicate costs a write, not a read
 
-        def write(out: HashingWriter) -> None:
-            for at in range(0, len(view), files.CHUNK):
-                out.write(view[at : at + files.CHUNK])
-
-        return self.put_stream(write, kind)
+    def put_pieces(self, pieces: Sequence[Buffer], kind: str | None = None) -> Digest:
+        """Store the concatenation of ``pieces``, memory that stays unchanged meanwhile (an
+        array's own buffer): written into a temp file and fsynced while the worker hashes
+        it (``stream.write_kept``), then put in place under its hash."""
+        with files.temp_file(self._staging()) as (temp, handle):
+            digest = write_kept(handle, pieces, durable=True)
+            self._publish(temp, digest)
+        self._record(digest, kind)
+        return digest
 
     def put_stream(
         self, write: Callable[[HashingWriter], object], kind: str | None = None
