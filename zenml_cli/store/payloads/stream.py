@@ -41,7 +41,8 @@ T = TypeVar("T")
 
 
 def _pool() -> ThreadPoolExecutor:
-    """One hashing thread for the process, made on first use (small payloads never do)."""
+    """One hashing thread for the process, made on first use (small payloads never do). One,
+    not more: ``_OrderedHasher`` relies on its tasks running in the order they were queued."""
     global _worker
     if _worker is None:
         from concurrent.futures import ThreadPoolExecutor
@@ -60,28 +61,35 @@ os.register_at_fork(after_in_child=_forget_pool)
 
 
 class _OrderedHasher:
-    """sha256 fed piece by piece; a large piece may be hashed in the background, and the
-    next piece waits for it, so the order (and the digest) is that of the stream."""
+    """sha256 fed piece by piece. A large piece may be queued on the worker, which is one
+    thread taking tasks first in, first out, so queued pieces are hashed in the order they were
+    given; a piece hashed here waits for the queue first. The digest is that of the stream."""
 
     def __init__(self) -> None:
         self.hasher = hashlib.sha256()
         self.size = 0
-        self._pending: Future[None] | None = None
+        self._pending: list[Future[None]] = []
 
     def update(self, piece: bytes | bytearray | memoryview, background: bool = False) -> None:
-        """Hash ``piece``; ``background``: on the worker, and the caller keeps it unchanged
-        until ``wait`` (or the next ``update``) returns."""
-        self.wait()
+        """Hash ``piece``; ``background``: queued on the worker, and the caller keeps it
+        unchanged until ``wait`` returns (queueing never waits for the pieces before it, so a
+        reader can fill the next piece while the worker hashes the queue)."""
         self.size += len(piece)
         if background and len(piece) >= PARALLEL_MIN:
-            self._pending = _pool().submit(self.hasher.update, piece)
+            self._pending.append(_pool().submit(self.hasher.update, piece))
         else:
+            self.wait()
             self.hasher.update(piece)
 
     def wait(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.result()
+        """Return once every queued piece is hashed (the worker is done reading them)."""
+        if self._pending:
+            from concurrent.futures import wait
+
+            pending, self._pending = self._pending, []
+            wait(pending)
+            for future in pending:
+                future.result()
 
     def digest(self) -> Digest:
         self.wait()
@@ -202,18 +210,22 @@ class VerifiedReader:
             )
 
     def fill(self, buffer: memoryview) -> None:
-        """Fill all of ``buffer`` (the value's own memory), hashing each piece while the next
-        one is read. The caller leaves ``buffer`` alone until this returns."""
+        """Fill all of ``buffer`` (the value's own memory), each piece queued for hashing as
+        soon as it is read, so the worker hashes while the rest is read and the two threads
+        meet once at the end, not at every piece. The caller leaves ``buffer`` alone until this
+        returns (also on failure: the worker is done with it then)."""
         self.claim(len(buffer))
         offset = 0
-        while offset < len(buffer):
-            piece = buffer[offset : offset + CHUNK]
-            count = _read_into(self.source, piece)
-            if count == 0:
-                raise self._short(self.position)
-            self._hash.update(piece[:count], background=True)
-            offset += count
-        self._hash.wait()
+        try:
+            while offset < len(buffer):
+                piece = buffer[offset : offset + CHUNK]
+                count = _read_into(self.source, piece)
+                if count == 0:
+                    raise self._short(self.position)
+                self._hash.update(piece[:count], background=True)
+                offset += count
+        finally:
+            self._hash.wait()
 
     def finish(self) -> None:
         """Read what is left, then check size and sha256: PayloadMismatchError unless both
