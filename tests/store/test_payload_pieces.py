@@ -1,7 +1,8 @@
 """Issue 21, item 6: a value already in memory (a numpy array's own buffer, a large ``bytes``)
-is stored as it is, through ``put_pieces``: written (and fsynced by a folder store) while the
-worker hashes the same memory, never copied. Every backend stores exactly the concatenation of
-the pieces under its sha256, and a piece that cannot be written leaves nothing behind.
+is stored as it is, through ``put_pieces``: written (and fsynced by a folder store, past the
+page cache when it is large) while the worker hashes the same memory, never copied. Every
+backend stores exactly the concatenation of the pieces under its sha256, and a piece that cannot
+be written leaves nothing behind.
 
 In process, on the real backends: a folder store and an fsspec store (fsspec's in-memory
 filesystem; the S3 round trips are in test_payload_streams.py). Speed is measured by
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ import pytest
 
 from zenml_cli.core.artifacts.materializers import materialize
 from zenml_cli.store.payloads.artifact_store import PayloadStore
+from zenml_cli.store.payloads.direct import BLOCK, DIRECT_MIN
 from zenml_cli.store.payloads.fsspec_store import FsspecPayloadStore
 from zenml_cli.store.payloads.local_files import CHUNK, Digest
 from zenml_cli.store.payloads.local_store import LocalPayloadStore
@@ -125,3 +128,37 @@ def test_an_array_that_is_not_one_run_of_memory_is_written_by_numpy() -> None:
     out = io.BytesIO()
     materialized.write(out)
     assert out.getvalue() == _npy(array)
+
+
+# ------------------------------------------------------------------------------ direct I/O
+def _large_pieces() -> list[bytes | memoryview]:
+    """Over DIRECT_MIN, not a multiple of the buffer or of a block, and a header of its own."""
+    data = np.random.default_rng(5).integers(0, 255, DIRECT_MIN + BLOCK + 12345, dtype=np.uint8)
+    return [b"h" * 128, memoryview(data)]
+
+
+def test_a_large_payload_is_written_past_the_page_cache_byte_for_byte(tmp_path: Path) -> None:
+    """O_DIRECT where the filesystem has it: whole buffers, the last one padded to the block
+    and cut back, so the object is exactly the pieces and nothing else is left in the store."""
+    local = LocalPayloadStore(tmp_path / "local", (tmp_path / "local").as_uri())
+    pieces = _large_pieces()
+    expected = b"".join(bytes(piece) for piece in pieces)
+    digest = local.put_pieces(pieces)
+    assert digest == Digest.of(expected)
+    path = Path(local.object_uri(digest.sha256))
+    assert path.stat().st_size == len(expected) and path.read_bytes() == expected
+    assert [p.name for p in (local.root / "sha256").rglob("*") if p.is_file()] == [digest.sha256]
+
+
+def test_without_direct_io_a_large_payload_takes_the_ordinary_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on macOS or Windows, which have no O_DIRECT: the same object, written through the
+    page cache."""
+    monkeypatch.delattr(os, "O_DIRECT", raising=False)
+    local = LocalPayloadStore(tmp_path / "local", (tmp_path / "local").as_uri())
+    pieces = _large_pieces()
+    expected = b"".join(bytes(piece) for piece in pieces)
+    digest = local.put_pieces(pieces)
+    assert digest == Digest.of(expected)
+    assert Path(local.object_uri(digest.sha256)).read_bytes() == expected

@@ -30,6 +30,7 @@ from zenml_cli.store.payloads.stream import (
     VerifiedReader,
     read_verified,
     write_kept,
+    write_pieces,
 )
 
 #: One part of an upload: what is held in memory while a large object is sent.
@@ -125,7 +126,7 @@ class FsspecPayloadStore:
         array's own buffer) as ``put_stream`` does: into a temp file in the cache while the
         worker hashes it, uploaded from there, then kept as the verified cached copy."""
         with files.temp_file(self.cache) as (temp, handle):
-            digest = write_kept(handle, pieces, durable=False)  # a cache: no fsync
+            digest = write_kept(pieces, lambda kept: write_pieces(handle, kept, durable=False))
             self._upload(temp, digest)
             os.replace(temp, self._cached(digest.sha256))
         return digest

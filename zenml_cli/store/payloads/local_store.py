@@ -20,6 +20,7 @@ from typing import TypeVar
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.atomic import _fsync_dir
 from zenml_cli.store.payloads import local_files as files
+from zenml_cli.store.payloads.direct import write_durably
 from zenml_cli.store.payloads.local_files import Digest, PayloadMissingError, UntrustedPayloadError
 from zenml_cli.store.payloads.stream import (
     Buffer,
@@ -72,10 +73,11 @@ class LocalPayloadStore:
 
     def put_pieces(self, pieces: Sequence[Buffer], kind: str | None = None) -> Digest:
         """Store the concatenation of ``pieces``, memory that stays unchanged meanwhile (an
-        array's own buffer): written into a temp file and fsynced while the worker hashes
-        it (``stream.write_kept``), then put in place under its hash."""
+        array's own buffer): written into a temp file (a large one past the page cache, see
+        ``direct.py``) and fsynced while the worker hashes it (``stream.write_kept``), then put
+        in place under its hash."""
         with files.temp_file(self._staging()) as (temp, handle):
-            digest = write_kept(handle, pieces, durable=True)
+            digest = write_kept(pieces, lambda kept: write_durably(temp, handle, kept))
             self._publish(temp, digest)
         self._record(digest, kind)
         return digest

@@ -130,28 +130,29 @@ def copy_hashing(source: IO[bytes], target: BinaryIO) -> Digest:
     return writer.digest()
 
 
-def write_kept(target: BinaryIO, pieces: Sequence[Buffer], durable: bool) -> Digest:
-    """Write ``pieces`` in order to ``target``, flush it and, if ``durable``, fsync it, while
-    the worker hashes them: the digest of their concatenation.
+def write_kept(pieces: Sequence[Buffer], write: Callable[[Sequence[Buffer]], object]) -> Digest:
+    """Run ``write(pieces)`` (which writes them, in order, where they belong) while the worker
+    hashes them: the digest of their concatenation.
 
     The pieces must stay unchanged until this returns (a value's own memory the caller holds,
     or ``bytes``): the worker reads them while they are written, and this returns (or raises)
     only once it is done with them."""
     size = sum(memoryview(piece).nbytes for piece in pieces)
     if size < PARALLEL_MIN:  # not worth a hand-off
-        _write_all(target, pieces, durable)
+        write(pieces)
         return _hash_all(pieces)
     from concurrent.futures import wait
 
     hashing = _pool().submit(_hash_all, pieces)
     try:
-        _write_all(target, pieces, durable)
+        write(pieces)
     finally:
         wait([hashing])  # even when the write failed: the caller may reuse the pieces after
     return hashing.result()
 
 
-def _write_all(target: BinaryIO, pieces: Sequence[Buffer], durable: bool) -> None:
+def write_pieces(target: BinaryIO, pieces: Sequence[Buffer], durable: bool) -> None:
+    """Write ``pieces`` in order to ``target``, flush it and, if ``durable``, fsync it."""
     for piece in pieces:
         view = memoryview(piece).cast("B")
         for at in range(0, len(view), CHUNK):  # a file object may buffer what it is given
