@@ -21,11 +21,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from zenml_cli.core.artifacts.materializers import materialize
+from zenml_cli.core.artifacts.materializers import materialize, read_numpy
 from zenml_cli.store.payloads.artifact_store import PayloadStore
 from zenml_cli.store.payloads.direct import BLOCK, DIRECT_MIN
 from zenml_cli.store.payloads.fsspec_store import FsspecPayloadStore
-from zenml_cli.store.payloads.local_files import CHUNK, Digest
+from zenml_cli.store.payloads.local_files import CHUNK, Digest, PayloadMismatchError
 from zenml_cli.store.payloads.local_store import LocalPayloadStore
 from zenml_cli.store.payloads.stream import PARALLEL_MIN
 
@@ -162,3 +162,36 @@ def test_without_direct_io_a_large_payload_takes_the_ordinary_write(
     digest = local.put_pieces(pieces)
     assert digest == Digest.of(expected)
     assert Path(local.object_uri(digest.sha256)).read_bytes() == expected
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_a_large_array_loads_back_past_the_page_cache(tmp_path: Path, order: str) -> None:
+    """Read the same way it was written (whole aligned blocks, the header's block shared with
+    the data), into the array's own memory, hashed as it goes."""
+    local = LocalPayloadStore(tmp_path / "local", (tmp_path / "local").as_uri())
+    rows = (DIRECT_MIN + BLOCK) // (8 * 1000) + 7
+    array = np.asarray(np.random.default_rng(9).random((rows, 1000)), order=order)
+    materialized = materialize(array)
+    assert materialized.pieces is not None
+    digest = local.put_pieces(materialized.pieces)
+    loaded = local.read_stream(digest, read_numpy)
+    assert loaded.flags.owndata and loaded.flags[f"{order}_CONTIGUOUS"]
+    assert np.array_equal(loaded, array)
+
+
+@pytest.mark.parametrize("change", ["the last byte", "a byte of the first block"])
+def test_a_large_object_changed_on_disk_is_refused_when_read_past_the_page_cache(
+    tmp_path: Path, change: str
+) -> None:
+    local = LocalPayloadStore(tmp_path / "local", (tmp_path / "local").as_uri())
+    array = np.arange((DIRECT_MIN + 4099) // 8, dtype="<i8")
+    materialized = materialize(array)
+    assert materialized.pieces is not None
+    digest = local.put_pieces(materialized.pieces)
+    path = Path(local.object_uri(digest.sha256))
+    at = path.stat().st_size - 1 if change == "the last byte" else 200
+    with path.open("r+b") as handle:
+        handle.seek(at)
+        handle.write(b"\xee")
+    with pytest.raises(PayloadMismatchError):
+        local.read_stream(digest, read_numpy)

@@ -177,10 +177,15 @@ class VerifiedReader:
     ``read`` is for small headers; ``fill`` reads a large buffer in place. Nothing read is
     trusted until ``finish`` returns."""
 
-    def __init__(self, source: BinaryIO, expected: Digest, where: str) -> None:
+    def __init__(
+        self, source: BinaryIO, expected: Digest, where: str, direct: bool = False
+    ) -> None:
         self.source = source
         self.expected = expected
         self.where = where
+        #: ``source`` is a file a folder store keeps: ``fill`` may read a large buffer of it
+        #: past the page cache (``direct.py``).
+        self.direct = direct
         self._hash = _OrderedHasher()
 
     @property
@@ -218,6 +223,8 @@ class VerifiedReader:
         self.claim(len(buffer))
         offset = 0
         try:
+            if self.direct:
+                offset = self._fill_direct(buffer)
             while offset < len(buffer):
                 piece = buffer[offset : offset + CHUNK]
                 count = _read_into(self.source, piece)
@@ -227,6 +234,20 @@ class VerifiedReader:
                 offset += count
         finally:
             self._hash.wait()
+
+    def _fill_direct(self, buffer: memoryview) -> int:
+        """Bytes of ``buffer`` filled (and queued for hashing) past the page cache; the rest,
+        if any (direct I/O refused, or the file ended), is for the ordinary read, from where
+        this left ``source``."""
+        from zenml_cli.store.payloads.direct import read_direct
+
+        start = self.position
+        filled = read_direct(
+            self.source.fileno(), start, buffer, lambda piece: self._hash.update(piece, True)
+        )
+        if filled:
+            self.source.seek(start + filled)
+        return filled
 
     def finish(self) -> None:
         """Read what is left, then check size and sha256: PayloadMismatchError unless both
@@ -249,7 +270,11 @@ class VerifiedReader:
 
 
 def read_verified(
-    path: Path, expected: Digest, read: Callable[[VerifiedReader], T], where: str
+    path: Path,
+    expected: Digest,
+    read: Callable[[VerifiedReader], T],
+    where: str,
+    direct: bool = False,
 ) -> T:
     """What ``read`` makes of the file's bytes, returned only once size and sha256 matched
     ``expected`` (the size is checked before a byte is read). If ``read`` fails (a header it
@@ -259,7 +284,7 @@ def read_verified(
         size = os.fstat(handle.fileno()).st_size
         if size != expected.size:
             raise mismatch(where, expected, Digest(expected.sha256, size))
-        reader = VerifiedReader(handle, expected, where)
+        reader = VerifiedReader(handle, expected, where, direct)
         try:
             value = read(reader)
         except Exception:
