@@ -30,13 +30,14 @@ from zenml_cli.store.payloads import local_files as files
 from zenml_cli.store.payloads.local_files import (
     CODE,
     DATA,
+    Buffer,
     Digest,
     PayloadMismatchError,
     PayloadMissingError,
     is_sha256,
 )
 from zenml_cli.store.payloads.local_store import LocalPayloadStore, legacy_digest
-from zenml_cli.store.payloads.stream import Buffer, HashingWriter, VerifiedReader
+from zenml_cli.store.payloads.stream import HashingWriter, VerifiedReader
 from zenml_cli.store.payloads.trust import cache_home, ledger_for, tracked_under
 from zenml_cli.store.store import Store
 

@@ -30,9 +30,8 @@ import mmap
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
-from zenml_cli.store.payloads.stream import Buffer, write_pieces
+from zenml_cli.store.payloads.local_files import Buffer
 
 #: From this size on, a payload is written with O_DIRECT where the filesystem allows it.
 DIRECT_MIN = 64 << 20
@@ -42,21 +41,14 @@ BLOCK = 8 << 20
 ALIGN = 4096
 
 
-def write_durably(path: Path, handle: BinaryIO, pieces: Sequence[Buffer]) -> None:
-    """Write ``pieces`` in order into the new, empty file ``path`` (open as ``handle``) and
-    fsync it: past the page cache when the payload is large and the filesystem allows it,
-    through ``handle`` otherwise."""
-    size = sum(memoryview(piece).nbytes for piece in pieces)
-    if size >= DIRECT_MIN and _write_direct(path, pieces, size):
-        return
-    write_pieces(handle, pieces, durable=True)
-
-
-def _write_direct(path: Path, pieces: Sequence[Buffer], size: int) -> bool:
-    """True once ``pieces`` are written and fsynced with O_DIRECT; False, with the file left
-    empty, where direct I/O is refused. Any other failure (a full disk) is raised."""
+def write_direct(path: Path, pieces: Sequence[Buffer]) -> bool:
+    """Write ``pieces`` in order into the new, empty file ``path`` with O_DIRECT and fsync it:
+    True once done; False, with the file left empty, for a payload under ``DIRECT_MIN`` or
+    where direct I/O is refused (the caller writes it the ordinary way). Any other failure (a
+    full disk) is raised."""
     flag = getattr(os, "O_DIRECT", 0)
-    if not flag:
+    size = sum(memoryview(piece).nbytes for piece in pieces)
+    if not flag or size < DIRECT_MIN:
         return False
     try:
         fd = os.open(path, os.O_WRONLY | flag | getattr(os, "O_NOFOLLOW", 0))

@@ -23,9 +23,8 @@ from typing import Any, TypeVar
 
 from zenml_cli.errors import RemoteError, ZenMLCliError
 from zenml_cli.store.payloads import local_files as files
-from zenml_cli.store.payloads.local_files import Digest, PayloadMissingError
+from zenml_cli.store.payloads.local_files import Buffer, Digest, PayloadMissingError
 from zenml_cli.store.payloads.stream import (
-    Buffer,
     HashingWriter,
     VerifiedReader,
     read_verified,

@@ -15,20 +15,25 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.atomic import _fsync_dir
 from zenml_cli.store.payloads import local_files as files
-from zenml_cli.store.payloads.direct import write_durably
-from zenml_cli.store.payloads.local_files import Digest, PayloadMissingError, UntrustedPayloadError
-from zenml_cli.store.payloads.stream import (
+from zenml_cli.store.payloads.direct import write_direct
+from zenml_cli.store.payloads.local_files import (
     Buffer,
+    Digest,
+    PayloadMissingError,
+    UntrustedPayloadError,
+)
+from zenml_cli.store.payloads.stream import (
     HashingWriter,
     VerifiedReader,
     copy_hashing,
     read_verified,
     write_kept,
+    write_pieces,
 )
 from zenml_cli.store.payloads.trust import Ledger, tracked_under
 
@@ -77,7 +82,7 @@ class LocalPayloadStore:
         ``direct.py``) and fsynced while the worker hashes it (``stream.write_kept``), then put
         in place under its hash."""
         with files.temp_file(self._staging()) as (temp, handle):
-            digest = write_kept(pieces, lambda kept: write_durably(temp, handle, kept))
+            digest = write_kept(pieces, lambda kept: _write_durably(temp, handle, kept))
             self._publish(temp, digest)
         self._record(digest, kind)
         return digest
@@ -255,6 +260,13 @@ class LocalPayloadStore:
     def legacy_folder(self, name: str, artifact_id: str) -> Path:
         """Where zenml-cli before content addressing kept a payload: ``<root>/<name>/<id>/``."""
         return self.root / name / artifact_id
+
+
+def _write_durably(path: Path, handle: BinaryIO, pieces: Sequence[Buffer]) -> None:
+    """Write ``pieces`` into the new temp file ``path`` (open as ``handle``) and fsync it: past
+    the page cache when large and allowed (``direct.py``), through ``handle`` otherwise."""
+    if not write_direct(path, pieces):
+        write_pieces(handle, pieces, durable=True)
 
 
 def _no_link(folder: Path) -> Path:

@@ -27,15 +27,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO, TypeVar
 
-from zenml_cli.store.payloads.local_files import CHUNK, Digest, PayloadMismatchError, mismatch
+from zenml_cli.store.payloads.direct import read_direct
+from zenml_cli.store.payloads.local_files import (
+    CHUNK,
+    Buffer,
+    Digest,
+    PayloadMismatchError,
+    mismatch,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
 #: From this size on, a piece is hashed on the worker thread while it is written or read.
 PARALLEL_MIN = 1 << 20
-#: A buffer ``write_kept`` takes: bytes, or a byte view of a value's memory.
-Buffer = bytes | bytearray | memoryview
 _worker: ThreadPoolExecutor | None = None
 T = TypeVar("T")
 
@@ -239,8 +244,6 @@ class VerifiedReader:
         """Bytes of ``buffer`` filled (and queued for hashing) past the page cache; the rest,
         if any (direct I/O refused, or the file ended), is for the ordinary read, from where
         this left ``source``."""
-        from zenml_cli.store.payloads.direct import read_direct
-
         start = self.position
         filled = read_direct(
             self.source.fileno(), start, buffer, lambda piece: self._hash.update(piece, True)
