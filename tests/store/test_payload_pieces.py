@@ -165,9 +165,9 @@ def test_without_direct_io_a_large_payload_takes_the_ordinary_write(
 
 
 @pytest.mark.parametrize("order", ["C", "F"])
-def test_a_large_array_loads_back_past_the_page_cache(tmp_path: Path, order: str) -> None:
-    """Read the same way it was written (whole aligned blocks, the header's block shared with
-    the data), into the array's own memory, hashed as it goes."""
+def test_a_large_array_loads_back_without_the_page_cache(tmp_path: Path, order: str) -> None:
+    """Read in blocks straight into the array's own memory (the first one after the header),
+    each dropped from the cache and hashed as it comes."""
     local = LocalPayloadStore(tmp_path / "local", (tmp_path / "local").as_uri())
     rows = (DIRECT_MIN + BLOCK) // (8 * 1000) + 7
     array = np.asarray(np.random.default_rng(9).random((rows, 1000)), order=order)
@@ -180,7 +180,7 @@ def test_a_large_array_loads_back_past_the_page_cache(tmp_path: Path, order: str
 
 
 @pytest.mark.parametrize("change", ["the last byte", "a byte of the first block"])
-def test_a_large_object_changed_on_disk_is_refused_when_read_past_the_page_cache(
+def test_a_large_object_changed_on_disk_is_refused_when_read_without_the_cache(
     tmp_path: Path, change: str
 ) -> None:
     local = LocalPayloadStore(tmp_path / "local", (tmp_path / "local").as_uri())

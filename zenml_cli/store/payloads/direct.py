@@ -1,4 +1,5 @@
-"""Writing (and reading) a large payload of a folder store past the page cache (``O_DIRECT``).
+"""A large payload of a folder store: written past the page cache (``O_DIRECT``), read without
+filling it.
 
 Written the ordinary way, a 1 GiB array is first copied into 1 GiB of freshly allocated page
 cache, which ``fsync`` then writes out. Where memory is slow to hand out (a VM whose host takes
@@ -17,10 +18,12 @@ with EINVAL when the file is opened or first written), the ordinary write runs i
 the start. Payloads under ``DIRECT_MIN`` always take the ordinary write: their page cache is
 cheap, and a load soon after finds them there.
 
-A large load reads the same way (``read_direct``): an object saved past the page cache is not
-in it, and reading it the ordinary way would fill a gigabyte of cache (the cost the save
-avoided) on top of the value's own memory. The reads come through the same kind of buffer,
-which is copied into the value; sha256, not the disk, is the slow part of a load either way.
+A large load reads the object straight into the value's memory with ordinary reads (so the
+kernel reads ahead while the worker hashes), and drops each block from the page cache once it
+is read (``read_uncached``): the cache recycles the same few pages instead of filling a gigabyte,
+the cost the save avoided, and a payload read once does not push other files out. An object
+read this way is not kept in the cache for the next load; sha256, not the disk, is the slow
+part of a load either way.
 """
 
 from __future__ import annotations
@@ -97,54 +100,25 @@ def _write_at(fd: int, view: memoryview, offset: int) -> None:
         done += os.pwrite(fd, view[done:], offset + done)
 
 
-def read_direct(
+def read_uncached(
     fd: int, start: int, view: memoryview, filled_piece: Callable[[memoryview], object]
 ) -> int:
-    """Fill ``view`` with the bytes of the file ``fd`` from offset ``start``, read past the
-    page cache through one aligned buffer, calling ``filled_piece`` with each part of ``view``
-    as soon as it holds its bytes: how many bytes were filled. Fewer than ``len(view)`` where
-    the file ends, or where direct I/O is refused (0 if it is refused at once): the caller
-    reads the rest the ordinary way. The file's position and flags are left as they were.
-
-    Only for a large read (``DIRECT_MIN``): a load just after a direct save finds nothing in
-    the page cache, and filling it would cost the fresh gigabyte the save avoided."""
-    flag = getattr(os, "O_DIRECT", 0)
-    if not flag or len(view) < DIRECT_MIN:
+    """Fill ``view`` with the bytes of the file ``fd`` from offset ``start``, straight into
+    ``view`` ``BLOCK`` bytes at a time (ordinary reads, so the kernel reads ahead while the
+    previous block is hashed), dropping each block's pages from the page cache once it is
+    read, and calling ``filled_piece`` with each part of ``view`` as it is filled: how many
+    bytes were filled. Fewer than ``len(view)`` where the file ends, 0 for a read under
+    ``DIRECT_MIN`` or where the platform cannot drop pages (the caller reads the rest the
+    ordinary way). The file's position is left as it was."""
+    if len(view) < DIRECT_MIN or not hasattr(os, "posix_fadvise"):
         return 0
-    import fcntl
-
-    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
-    try:
-        fcntl.fcntl(fd, fcntl.F_SETFL, flags | flag)
-    except OSError:  # this filesystem has no direct I/O
-        return 0
-    try:
-        return _read_in(fd, start, view, filled_piece)
-    finally:
-        fcntl.fcntl(fd, fcntl.F_SETFL, flags)
-
-
-def _read_in(
-    fd: int, start: int, view: memoryview, filled_piece: Callable[[memoryview], object]
-) -> int:
-    bounce = memoryview(mmap.mmap(-1, BLOCK))
-    offset = start - start % ALIGN  # the block that holds ``start``
-    skip = start - offset
+    os.posix_fadvise(fd, start, len(view), os.POSIX_FADV_SEQUENTIAL)
     filled = 0
     while filled < len(view):
-        want = min(BLOCK, -(-(skip + len(view) - filled) // ALIGN) * ALIGN)
-        try:
-            got = os.preadv(fd, [bounce[:want]], offset)
-        except OSError as exc:
-            if exc.errno == errno.EINVAL:
-                break  # refused: the ordinary read takes over from ``filled``
-            raise
-        count = min(got - skip, len(view) - filled)
-        if count <= 0:
+        count = os.preadv(fd, [view[filled : filled + BLOCK]], start + filled)
+        if count == 0:
             break  # the file ended
-        view[filled : filled + count] = bounce[skip : skip + count]
         filled_piece(view[filled : filled + count])
-        filled, offset, skip = filled + count, offset + got, 0
-        if got < want:
-            break  # the file ended (or a short read left an unaligned offset)
+        os.posix_fadvise(fd, start + filled, count, os.POSIX_FADV_DONTNEED)
+        filled += count
     return filled

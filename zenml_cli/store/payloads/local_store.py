@@ -174,7 +174,7 @@ class LocalPayloadStore:
         """What ``read`` makes of the object's bytes, streamed through a reader that checks
         size and sha256: the value is returned only if both match (see stream.py)."""
         path = self._existing(digest, code)
-        return read_verified(path, digest, read, str(path), direct=True)
+        return read_verified(path, digest, read, str(path), uncached=True)
 
     def open_file(self, digest: Digest, code: bool = False) -> Path:
         """The object itself, after checking it: read it, never change it."""

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO, TypeVar
 
-from zenml_cli.store.payloads.direct import read_direct
+from zenml_cli.store.payloads.direct import read_uncached
 from zenml_cli.store.payloads.local_files import (
     CHUNK,
     Buffer,
@@ -183,14 +183,14 @@ class VerifiedReader:
     trusted until ``finish`` returns."""
 
     def __init__(
-        self, source: BinaryIO, expected: Digest, where: str, direct: bool = False
+        self, source: BinaryIO, expected: Digest, where: str, uncached: bool = False
     ) -> None:
         self.source = source
         self.expected = expected
         self.where = where
         #: ``source`` is a file a folder store keeps: ``fill`` may read a large buffer of it
-        #: past the page cache (``direct.py``).
-        self.direct = direct
+        #: without filling the page cache (``direct.py``).
+        self.uncached = uncached
         self._hash = _OrderedHasher()
 
     @property
@@ -228,8 +228,8 @@ class VerifiedReader:
         self.claim(len(buffer))
         offset = 0
         try:
-            if self.direct:
-                offset = self._fill_direct(buffer)
+            if self.uncached:
+                offset = self._fill_uncached(buffer)
             while offset < len(buffer):
                 piece = buffer[offset : offset + CHUNK]
                 count = _read_into(self.source, piece)
@@ -240,12 +240,12 @@ class VerifiedReader:
         finally:
             self._hash.wait()
 
-    def _fill_direct(self, buffer: memoryview) -> int:
-        """Bytes of ``buffer`` filled (and queued for hashing) past the page cache; the rest,
-        if any (direct I/O refused, or the file ended), is for the ordinary read, from where
-        this left ``source``."""
+    def _fill_uncached(self, buffer: memoryview) -> int:
+        """Bytes of ``buffer`` filled (and queued for hashing) without filling the page cache;
+        the rest, if any (the file ended, or no way to drop pages here), is for the ordinary
+        read, from where this left ``source``."""
         start = self.position
-        filled = read_direct(
+        filled = read_uncached(
             self.source.fileno(), start, buffer, lambda piece: self._hash.update(piece, True)
         )
         if filled:
@@ -277,7 +277,7 @@ def read_verified(
     expected: Digest,
     read: Callable[[VerifiedReader], T],
     where: str,
-    direct: bool = False,
+    uncached: bool = False,
 ) -> T:
     """What ``read`` makes of the file's bytes, returned only once size and sha256 matched
     ``expected`` (the size is checked before a byte is read). If ``read`` fails (a header it
@@ -287,7 +287,7 @@ def read_verified(
         size = os.fstat(handle.fileno()).st_size
         if size != expected.size:
             raise mismatch(where, expected, Digest(expected.sha256, size))
-        reader = VerifiedReader(handle, expected, where, direct)
+        reader = VerifiedReader(handle, expected, where, uncached)
         try:
             value = read(reader)
         except Exception:
