@@ -38,7 +38,8 @@ from zenml_cli.store.payloads.local_files import Buffer
 
 #: From this size on, a payload is written with O_DIRECT where the filesystem allows it.
 DIRECT_MIN = 64 << 20
-#: The buffer the disk reads from: a multiple of every block size in use (512 B to 64 KiB).
+#: The buffer a direct write goes through, and a large read's step: a multiple of every block
+#: size in use (512 B to 64 KiB).
 BLOCK = 8 << 20
 #: The last write is padded to this (4 KiB: the largest common logical block).
 ALIGN = 4096
