@@ -15,7 +15,6 @@ Differs from ZenML: there is no materializer registry to extend; tuples and sets
 
 from __future__ import annotations
 
-import contextlib
 import json
 import platform
 import sys
@@ -45,6 +44,10 @@ class Materialized:
     #: A serialiser that streams the payload into the file object it is given (a large value,
     #: a numpy array, never held as bytes); then ``data`` is unused.
     write: Callable[[Any], object] | None = None
+    #: The payload as buffers, of which the large ones are the value's own memory (an array's
+    #: header, then its data): stored as they are, never copied; then ``data`` and ``write``
+    #: are unused. The value must not change until it is stored.
+    pieces: list[bytes | memoryview] | None = None
     #: Versions the payload depends on (e.g. the Python version of a pickle).
     environment: dict[str, str] = field(default_factory=dict)
 
@@ -113,42 +116,42 @@ def _numpy(data: Any, kind: str) -> Materialized | None:
     numpy = sys.modules.get("numpy")
     if numpy is None or not isinstance(data, numpy.ndarray) or data.dtype.hasobject:
         return None
+    pieces = numpy_pieces(data)
+    if pieces is None:  # numpy's own writer: it copies, piece by piece, into the store's file
+        import numpy.lib.format as fmt
 
-    return Materialized(
-        "numpy", kind, write=lambda out: write_numpy(out, data), environment=_env("numpy")
-    )
+        def write(out: Any) -> None:
+            fmt.write_array(out, data, allow_pickle=False)
+
+        return Materialized("numpy", kind, write=write, environment=_env("numpy"))
+    return Materialized("numpy", kind, pieces=pieces, environment=_env("numpy"))
 
 
-#: Pieces a large array is written in (each is hashed while the store writes it).
-PIECE = 16 << 20
-
-
-def write_numpy(out: Any, array: Any) -> None:
-    """The bytes ``numpy.save`` writes, streamed into ``out``: the header, then the array's
-    own memory in pieces, with no copy (numpy's writer copies each piece to ``bytes`` unless
-    it is given a real file, which the store's hashing writer is not)."""
+def numpy_pieces(array: Any) -> list[bytes | memoryview] | None:
+    """The bytes ``numpy.save`` writes for ``array``, as its header and a view of the array's
+    own memory (no copy); None where numpy's writer must make them (not contiguous, a dtype
+    whose values are not their raw bytes, a header that only numpy writes)."""
     import io
 
     import numpy
 
     fmt = numpy.lib.format
+    if not (array.flags.c_contiguous or array.flags.f_contiguous):
+        return None
+    if array.dtype.kind not in RAW_KINDS:
+        return None
     header = io.BytesIO()
-    raw = (array.flags.c_contiguous or array.flags.f_contiguous) and array.dtype.kind in RAW_KINDS
     try:  # numpy.save's choice: version 1.0 when the header fits, else 2.0
-        if raw:
-            fmt.write_array_header_1_0(header, fmt.header_data_from_array_1_0(array))
+        fmt.write_array_header_1_0(header, fmt.header_data_from_array_1_0(array))
     except ValueError:
-        with contextlib.suppress(ValueError, UnicodeError):
+        try:
             header = io.BytesIO()
             fmt.write_array_header_2_0(header, fmt.header_data_from_array_1_0(array))
-    if not raw or not header.tell():  # non-contiguous, or a header only numpy writes
-        fmt.write_array(out, array, allow_pickle=False)
-        return
-    out.write(header.getvalue())
+        except (ValueError, UnicodeError):
+            return None
     in_order = array if array.flags.c_contiguous else array.T  # as the file lays it out
     data = in_order.reshape(-1).view(numpy.uint8).data if array.nbytes else memoryview(b"")
-    for at in range(0, len(data), PIECE):
-        out.write(data[at : at + PIECE])
+    return [header.getvalue(), data]
 
 
 #: dtype kinds whose values are their raw bytes (not objects, not numpy 2's new string type).

@@ -116,7 +116,9 @@ def _store_payload(
     if materialized.source is None:
         code = materialized.materializer in materializers.CODE_MATERIALIZERS
         kind = payloads.CODE if code else payloads.DATA
-        if materialized.write is not None:
+        if materialized.pieces is not None:
+            digest = target.put_pieces(materialized.pieces, kind)
+        elif materialized.write is not None:
             digest = target.put_stream(materialized.write, kind)
         else:
             digest = target.put_bytes(materialized.data, kind)

@@ -18,7 +18,7 @@ import importlib.util
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -30,6 +30,7 @@ from zenml_cli.store.payloads import local_files as files
 from zenml_cli.store.payloads.local_files import (
     CODE,
     DATA,
+    Buffer,
     Digest,
     PayloadMismatchError,
     PayloadMissingError,
@@ -92,6 +93,7 @@ class PayloadStore(Protocol):
     def put_stream(
         self, write: Callable[[HashingWriter], object], kind: str | None = None
     ) -> Digest: ...
+    def put_pieces(self, pieces: Sequence[Buffer], kind: str | None = None) -> Digest: ...
     def read_bytes(self, digest: Digest, code: bool = False) -> bytes: ...
     def read_stream(
         self, digest: Digest, read: Callable[[VerifiedReader], T], code: bool = False

@@ -17,14 +17,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from zenml_cli.errors import RemoteError, ZenMLCliError
 from zenml_cli.store.payloads import local_files as files
-from zenml_cli.store.payloads.local_files import Digest, PayloadMissingError
-from zenml_cli.store.payloads.stream import HashingWriter, VerifiedReader, read_verified
+from zenml_cli.store.payloads.local_files import Buffer, Digest, PayloadMissingError
+from zenml_cli.store.payloads.stream import (
+    HashingWriter,
+    VerifiedReader,
+    read_verified,
+    write_kept,
+    write_pieces,
+)
 
 #: One part of an upload: what is held in memory while a large object is sent.
 UPLOAD_BLOCK = 32 << 20
@@ -84,13 +90,7 @@ class FsspecPayloadStore:
     # whole (README, "Trust boundary"), so they change nothing here.
     def put_bytes(self, data: bytes, kind: str | None = None) -> Digest:
         if len(data) >= UPLOAD_BLOCK:  # large: through a file, never a second copy in memory
-            view = memoryview(data)
-
-            def write(out: HashingWriter) -> None:
-                for at in range(0, len(view), files.CHUNK):
-                    out.write(view[at : at + files.CHUNK])
-
-            return self.put_stream(write, kind)
+            return self.put_pieces([data], kind)
         digest = Digest.of(data)
         if self._needs_upload(digest):
             with self._uploading():
@@ -118,6 +118,16 @@ class FsspecPayloadStore:
             digest = writer.digest()
             self._upload(temp, digest)
             os.replace(temp, self._cached(digest.sha256))  # verified by construction
+        return digest
+
+    def put_pieces(self, pieces: Sequence[Buffer], kind: str | None = None) -> Digest:
+        """Store the concatenation of ``pieces`` (memory that stays unchanged meanwhile, an
+        array's own buffer) as ``put_stream`` does: into a temp file in the cache while the
+        worker hashes it, uploaded from there, then kept as the verified cached copy."""
+        with files.temp_file(self.cache) as (temp, handle):
+            digest = write_kept(pieces, lambda kept: write_pieces(handle, kept, durable=False))
+            self._upload(temp, digest)
+            os.replace(temp, self._cached(digest.sha256))
         return digest
 
     def _upload(self, path: Path, digest: Digest) -> None:

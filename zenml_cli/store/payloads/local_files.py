@@ -26,6 +26,8 @@ from zenml_cli.store.layout import TEMP_PREFIX
 
 #: Large reads keep the copy and the hash near disk speed.
 CHUNK = 8 << 20
+#: A payload piece held in memory: bytes, or a byte view of a value's memory.
+Buffer = bytes | bytearray | memoryview
 SHA256_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 

@@ -13,19 +13,27 @@ see ``trust.py``): a file a commit planted there is refused before it is read.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store.atomic import _fsync_dir
 from zenml_cli.store.payloads import local_files as files
-from zenml_cli.store.payloads.local_files import Digest, PayloadMissingError, UntrustedPayloadError
+from zenml_cli.store.payloads.direct import write_direct
+from zenml_cli.store.payloads.local_files import (
+    Buffer,
+    Digest,
+    PayloadMissingError,
+    UntrustedPayloadError,
+)
 from zenml_cli.store.payloads.stream import (
     HashingWriter,
     VerifiedReader,
     copy_hashing,
     read_verified,
+    write_kept,
+    write_pieces,
 )
 from zenml_cli.store.payloads.trust import Ledger, tracked_under
 
@@ -66,14 +74,18 @@ class LocalPayloadStore:
                     self._publish(temp, digest)
             self._record(digest, kind)
             return digest
-        # Large: written while it is hashed, piece by piece; a duplicate costs a write.
-        view = memoryview(data)
+        return self.put_pieces([data], kind)  # large: a duplicate costs a write, not a read
 
-        def write(out: HashingWriter) -> None:
-            for at in range(0, len(view), files.CHUNK):
-                out.write(view[at : at + files.CHUNK])
-
-        return self.put_stream(write, kind)
+    def put_pieces(self, pieces: Sequence[Buffer], kind: str | None = None) -> Digest:
+        """Store the concatenation of ``pieces``, memory that stays unchanged meanwhile (an
+        array's own buffer): written into a temp file (a large one past the page cache, see
+        ``direct.py``) and fsynced while the worker hashes it (``stream.write_kept``), then put
+        in place under its hash."""
+        with files.temp_file(self._staging()) as (temp, handle):
+            digest = write_kept(pieces, lambda kept: _write_durably(temp, handle, kept))
+            self._publish(temp, digest)
+        self._record(digest, kind)
+        return digest
 
     def put_stream(
         self, write: Callable[[HashingWriter], object], kind: str | None = None
@@ -162,7 +174,7 @@ class LocalPayloadStore:
         """What ``read`` makes of the object's bytes, streamed through a reader that checks
         size and sha256: the value is returned only if both match (see stream.py)."""
         path = self._existing(digest, code)
-        return read_verified(path, digest, read, str(path))
+        return read_verified(path, digest, read, str(path), uncached=True)
 
     def open_file(self, digest: Digest, code: bool = False) -> Path:
         """The object itself, after checking it: read it, never change it."""
@@ -248,6 +260,13 @@ class LocalPayloadStore:
     def legacy_folder(self, name: str, artifact_id: str) -> Path:
         """Where zenml-cli before content addressing kept a payload: ``<root>/<name>/<id>/``."""
         return self.root / name / artifact_id
+
+
+def _write_durably(path: Path, handle: BinaryIO, pieces: Sequence[Buffer]) -> None:
+    """Write ``pieces`` into the new temp file ``path`` (open as ``handle``) and fsync it: past
+    the page cache when large and allowed (``direct.py``), through ``handle`` otherwise."""
+    if not write_direct(path, pieces):
+        write_pieces(handle, pieces, durable=True)
 
 
 def _no_link(folder: Path) -> Path:

@@ -7,6 +7,12 @@ slowest part on a fast disk, so for large pieces it runs on a worker thread whil
 is written (or the next one read): ``hashlib`` and file I/O both release the GIL. Hashing stays
 in order, one piece after the other, so the digest is exactly that of the whole payload.
 
+A payload that already sits in memory that stays unchanged while it is stored (an array's own
+buffer, a ``bytes``) goes through ``write_kept`` instead: the worker hashes all of it in one
+task while the caller writes it and has the disk sync it, so the sync, which otherwise only
+starts once the last piece is hashed, runs under the hash, and the two threads meet once
+rather than twice per piece (on a busy machine each meeting waits for the scheduler).
+
 A ``VerifiedReader`` hands out bytes before they are known to be right: whatever reads them
 must only copy them (an array's raw contents, never a pickle), and must call ``finish`` before
 the value is used: it reads what is left, and raises ``PayloadMismatchError`` unless size and
@@ -17,11 +23,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, BinaryIO, TypeVar
 
-from zenml_cli.store.payloads.local_files import CHUNK, Digest, PayloadMismatchError, mismatch
+from zenml_cli.store.payloads.direct import read_uncached
+from zenml_cli.store.payloads.local_files import (
+    CHUNK,
+    Buffer,
+    Digest,
+    PayloadMismatchError,
+    mismatch,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,7 +46,8 @@ T = TypeVar("T")
 
 
 def _pool() -> ThreadPoolExecutor:
-    """One hashing thread for the process, made on first use (small payloads never do)."""
+    """One hashing thread for the process, made on first use (small payloads never do). One,
+    not more: ``_OrderedHasher`` relies on its tasks running in the order they were queued."""
     global _worker
     if _worker is None:
         from concurrent.futures import ThreadPoolExecutor
@@ -52,28 +66,35 @@ os.register_at_fork(after_in_child=_forget_pool)
 
 
 class _OrderedHasher:
-    """sha256 fed piece by piece; a large piece may be hashed in the background, and the
-    next piece waits for it, so the order (and the digest) is that of the stream."""
+    """sha256 fed piece by piece. A large piece may be queued on the worker, which is one
+    thread taking tasks first in, first out, so queued pieces are hashed in the order they were
+    given; a piece hashed here waits for the queue first. The digest is that of the stream."""
 
     def __init__(self) -> None:
         self.hasher = hashlib.sha256()
         self.size = 0
-        self._pending: Future[None] | None = None
+        self._pending: list[Future[None]] = []
 
     def update(self, piece: bytes | bytearray | memoryview, background: bool = False) -> None:
-        """Hash ``piece``; ``background``: on the worker, and the caller keeps it unchanged
-        until ``wait`` (or the next ``update``) returns."""
-        self.wait()
+        """Hash ``piece``; ``background``: queued on the worker, and the caller keeps it
+        unchanged until ``wait`` returns (queueing never waits for the pieces before it, so a
+        reader can fill the next piece while the worker hashes the queue)."""
         self.size += len(piece)
         if background and len(piece) >= PARALLEL_MIN:
-            self._pending = _pool().submit(self.hasher.update, piece)
+            self._pending.append(_pool().submit(self.hasher.update, piece))
         else:
+            self.wait()
             self.hasher.update(piece)
 
     def wait(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.result()
+        """Return once every queued piece is hashed (the worker is done reading them)."""
+        if self._pending:
+            from concurrent.futures import wait
+
+            pending, self._pending = self._pending, []
+            wait(pending)
+            for future in pending:
+                future.result()
 
     def digest(self) -> Digest:
         self.wait()
@@ -114,16 +135,62 @@ def copy_hashing(source: IO[bytes], target: BinaryIO) -> Digest:
     return writer.digest()
 
 
+def write_kept(pieces: Sequence[Buffer], write: Callable[[Sequence[Buffer]], object]) -> Digest:
+    """Run ``write(pieces)`` (which writes them, in order, where they belong) while the worker
+    hashes them: the digest of their concatenation.
+
+    The pieces must stay unchanged until this returns (a value's own memory the caller holds,
+    or ``bytes``): the worker reads them while they are written, and this returns (or raises)
+    only once it is done with them."""
+    size = sum(memoryview(piece).nbytes for piece in pieces)
+    if size < PARALLEL_MIN:  # not worth a hand-off
+        write(pieces)
+        return _hash_all(pieces)
+    from concurrent.futures import wait
+
+    hashing = _pool().submit(_hash_all, pieces)
+    try:
+        write(pieces)
+    finally:
+        wait([hashing])  # even when the write failed: the caller may reuse the pieces after
+    return hashing.result()
+
+
+def write_pieces(target: BinaryIO, pieces: Sequence[Buffer], durable: bool) -> None:
+    """Write ``pieces`` in order to ``target``, flush it and, if ``durable``, fsync it."""
+    for piece in pieces:
+        view = memoryview(piece).cast("B")
+        for at in range(0, len(view), CHUNK):  # a file object may buffer what it is given
+            target.write(view[at : at + CHUNK])
+    target.flush()
+    if durable:
+        os.fsync(target.fileno())
+
+
+def _hash_all(pieces: Sequence[Buffer]) -> Digest:
+    hasher = hashlib.sha256()
+    size = 0
+    for piece in pieces:
+        hasher.update(piece)
+        size += memoryview(piece).nbytes
+    return Digest(hasher.hexdigest(), size)
+
+
 class VerifiedReader:
     """Reads one payload of ``expected.size`` bytes from ``source``, hashing as it goes.
 
     ``read`` is for small headers; ``fill`` reads a large buffer in place. Nothing read is
     trusted until ``finish`` returns."""
 
-    def __init__(self, source: BinaryIO, expected: Digest, where: str) -> None:
+    def __init__(
+        self, source: BinaryIO, expected: Digest, where: str, uncached: bool = False
+    ) -> None:
         self.source = source
         self.expected = expected
         self.where = where
+        #: ``source`` is a file a folder store keeps: ``fill`` may read a large buffer of it
+        #: without filling the page cache (``direct.py``).
+        self.uncached = uncached
         self._hash = _OrderedHasher()
 
     @property
@@ -154,18 +221,36 @@ class VerifiedReader:
             )
 
     def fill(self, buffer: memoryview) -> None:
-        """Fill all of ``buffer`` (the value's own memory), hashing each piece while the next
-        one is read. The caller leaves ``buffer`` alone until this returns."""
+        """Fill all of ``buffer`` (the value's own memory), each piece queued for hashing as
+        soon as it is read, so the worker hashes while the rest is read and the two threads
+        meet once at the end, not at every piece. The caller leaves ``buffer`` alone until this
+        returns (also on failure: the worker is done with it then)."""
         self.claim(len(buffer))
         offset = 0
-        while offset < len(buffer):
-            piece = buffer[offset : offset + CHUNK]
-            count = _read_into(self.source, piece)
-            if count == 0:
-                raise self._short(self.position)
-            self._hash.update(piece[:count], background=True)
-            offset += count
-        self._hash.wait()
+        try:
+            if self.uncached:
+                offset = self._fill_uncached(buffer)
+            while offset < len(buffer):
+                piece = buffer[offset : offset + CHUNK]
+                count = _read_into(self.source, piece)
+                if count == 0:
+                    raise self._short(self.position)
+                self._hash.update(piece[:count], background=True)
+                offset += count
+        finally:
+            self._hash.wait()
+
+    def _fill_uncached(self, buffer: memoryview) -> int:
+        """Bytes of ``buffer`` filled (and queued for hashing) without filling the page cache;
+        the rest, if any (the file ended, or no way to drop pages here), is for the ordinary
+        read, from where this left ``source``."""
+        start = self.position
+        filled = read_uncached(
+            self.source.fileno(), start, buffer, lambda piece: self._hash.update(piece, True)
+        )
+        if filled:
+            self.source.seek(start + filled)
+        return filled
 
     def finish(self) -> None:
         """Read what is left, then check size and sha256: PayloadMismatchError unless both
@@ -188,7 +273,11 @@ class VerifiedReader:
 
 
 def read_verified(
-    path: Path, expected: Digest, read: Callable[[VerifiedReader], T], where: str
+    path: Path,
+    expected: Digest,
+    read: Callable[[VerifiedReader], T],
+    where: str,
+    uncached: bool = False,
 ) -> T:
     """What ``read`` makes of the file's bytes, returned only once size and sha256 matched
     ``expected`` (the size is checked before a byte is read). If ``read`` fails (a header it
@@ -198,7 +287,7 @@ def read_verified(
         size = os.fstat(handle.fileno()).st_size
         if size != expected.size:
             raise mismatch(where, expected, Digest(expected.sha256, size))
-        reader = VerifiedReader(handle, expected, where)
+        reader = VerifiedReader(handle, expected, where, uncached)
         try:
             value = read(reader)
         except Exception:
