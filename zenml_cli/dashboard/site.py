@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from zenml_cli.dashboard import files, incremental, paths
+from zenml_cli.dashboard import files, incremental, parallel, paths
 from zenml_cli.dashboard.data import Reader
 from zenml_cli.dashboard.markup import esc, page
 from zenml_cli.dashboard.routes import (
@@ -89,9 +89,17 @@ class _Writer:
         self.written.append(relative)
 
 
-def build_site(reader: Reader, out: Path) -> BuildResult:
+#: One model's part of a build, as plain data (a second process sends it through a pipe):
+#: (its row of the index, its number of versions, what to keep of it for the next build or
+#: None, the pages it has, how many of them changed). None for a model gone since listed.
+Drawn = tuple[list[str], int, tuple[Any, ...] | None, list[str], int] | None
+
+
+def build_site(reader: Reader, out: Path, *, processes: int | None = None) -> BuildResult:
     """Write the site into ``out`` (created if needed); see the module docstring. Models whose
-    files and pages are as the last build left them are not read again (``incremental``)."""
+    files and pages are as the last build left them are not read again (``incremental``).
+    ``processes``: how many draw the models (default: two for a big store on a machine with
+    two cores, ``parallel.processes_for``); the site is the same either way."""
     out = Path(out)
     files.refuse_linked_path(out, MARKER)
     previous = _previous_build(out)  # refuses a folder an earlier build did not write
@@ -99,23 +107,22 @@ def build_site(reader: Reader, out: Path) -> BuildResult:
     kept = incremental.load(reader, out)
     writer = _Writer(out)
     writer.put(*_encoded(STYLE_ROUTE.every(Walk(reader))))
+    names = reader.model_names()
+    if processes is None:
+        processes = parallel.processes_for(len(names))
+    drawn = parallel.split_map(names, lambda name: _model(reader, out, kept, name), processes)
     rows: list[list[str]] = []
     total = 0
     fresh: dict[str, incremental.Kept] = {}
-    for name in reader.model_names():
-        entry = kept.get(name)
-        same_pages = incremental.unchanged(reader, out, name, entry)
-        if entry is not None and same_pages is not None:
-            writer.written.extend(same_pages)
+    for name, found in zip(names, drawn, strict=True):
+        if found is None:
+            continue  # deleted since it was listed
+        row, count, plain, pages, changed = found
+        entry = None if plain is None else incremental.from_plain(plain)
+        if entry is not None:
             fresh[name] = entry
-            row, count = entry.row, entry.versions
-        else:
-            drawn = _draw_model(reader, writer, name)
-            if drawn is None:
-                continue  # deleted since it was listed
-            row, count, entry = drawn
-            if entry is not None:
-                fresh[name] = entry
+        writer.written.extend(pages)
+        writer.changed += changed
         rows.append(row)
         total += count
     index, text = INDEX_ROUTE.from_rows(rows, total)
@@ -126,6 +133,22 @@ def build_site(reader: Reader, out: Path) -> BuildResult:
     incremental.save(reader, out, fresh)
     pages_count = len(writer.written) - 1  # every file but the stylesheet
     return BuildResult(out, pages_count, len(rows), total, writer.changed, removed)
+
+
+def _model(reader: Reader, out: Path, kept: dict[str, incremental.Kept], name: str) -> Drawn:
+    """Model ``name``'s part of a build: kept as it is when its files and pages are as the
+    last build left them, else read and drawn again."""
+    entry = kept.get(name)
+    same_pages = incremental.unchanged(reader, out, name, entry)
+    if entry is not None and same_pages is not None:
+        return entry.row, entry.versions, entry.to_plain(), same_pages, 0
+    writer = _Writer(out)
+    drawn = _draw_model(reader, writer, name)
+    if drawn is None:
+        return None
+    row, count, fresh = drawn
+    plain = None if fresh is None else fresh.to_plain()
+    return row, count, plain, writer.written, writer.changed
 
 
 def _draw_model(
