@@ -73,14 +73,14 @@ class _Writer:
         self.out = out
         self.written: list[str] = []
         self.changed = 0
-        self._folders: set[Path] = set()
+        self._folders: dict[Path, bool] = {}  # folder: made by this writer (so was empty)
 
     def put(self, relative: str, data: bytes) -> None:
         target = self.out / relative
-        if target.parent not in self._folders:
-            files.make_folder(target.parent)
-            self._folders.add(target.parent)
-        same = files.same_bytes(target, data)
+        new_folder = self._folders.get(target.parent)
+        if new_folder is None:
+            new_folder = self._folders[target.parent] = files.make_folder(target.parent)
+        same = None if new_folder else files.same_bytes(target, data)
         if same is None:
             files.write_new_file(target, data)
         elif not same:
