@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from zenml_cli.dashboard import files, incremental, parallel, paths
 from zenml_cli.dashboard.data import Reader
@@ -91,8 +91,9 @@ class _Writer:
 
 #: One model's part of a build, as plain data (a second process sends it through a pipe):
 #: (its row of the index, its number of versions, what to keep of it for the next build or
-#: None, the pages it has, how many of them changed). None for a model gone since listed.
-Drawn = tuple[list[str], int, tuple[Any, ...] | None, list[str], int] | None
+#: None, the pages it has, how many of them changed); True for a model kept as the last build
+#: drew it (its entry says all that), None for one gone since listed.
+Drawn = tuple[list[str], int, tuple[Any, ...] | None, list[str], int] | Literal[True] | None
 
 
 def build_site(reader: Reader, out: Path, *, processes: int | None = None) -> BuildResult:
@@ -117,6 +118,12 @@ def build_site(reader: Reader, out: Path, *, processes: int | None = None) -> Bu
     for name, found in zip(names, drawn, strict=True):
         if found is None:
             continue  # deleted since it was listed
+        if found is True:  # unchanged: as kept
+            same = fresh[name] = kept[name]
+            writer.written.extend(incremental.model_pages(name, same.numbers))
+            rows.append(same.row)
+            total += same.versions
+            continue
         row, count, plain, pages, changed = found
         entry = None if plain is None else incremental.from_plain(plain)
         if entry is not None:
@@ -138,10 +145,8 @@ def build_site(reader: Reader, out: Path, *, processes: int | None = None) -> Bu
 def _model(reader: Reader, out: Path, kept: dict[str, incremental.Kept], name: str) -> Drawn:
     """Model ``name``'s part of a build: kept as it is when its files and pages are as the
     last build left them, else read and drawn again."""
-    entry = kept.get(name)
-    same_pages = incremental.unchanged(reader, out, name, entry)
-    if entry is not None and same_pages is not None:
-        return entry.row, entry.versions, entry.to_plain(), same_pages, 0
+    if incremental.unchanged(reader, out, name, kept.get(name)) is not None:
+        return True
     writer = _Writer(out)
     drawn = _draw_model(reader, writer, name)
     if drawn is None:
