@@ -72,12 +72,25 @@ def same_bytes(path: Path, data: bytes) -> bool | None:
     return path.read_bytes() == data
 
 
-def make_folder(folder: Path) -> None:
-    """Create ``folder`` and its parents; ConflictError if a file stands where one goes."""
+def make_folder(folder: Path) -> bool:
+    """Create ``folder`` and its parents; True when ``folder`` itself is new (so empty: what
+    goes into it needs no comparing). ConflictError if a file stands where one goes."""
+    try:
+        os.mkdir(folder)
+        return True
+    except FileExistsError:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            raise ConflictError(_in_the_way(folder)) from None
+        return False
+    except FileNotFoundError:
+        pass  # a parent is missing
+    except NotADirectoryError:
+        raise ConflictError(_in_the_way(folder)) from None
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise ConflictError(_in_the_way(folder)) from None
+    return True
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -85,8 +98,10 @@ def write_file(path: Path, data: bytes) -> None:
     tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.part"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW, 0o666)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -105,8 +120,18 @@ def write_new_file(path: Path, data: bytes) -> None:
     except FileExistsError:
         write_file(path, data)
         return
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+    try:
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """``data`` into ``fd`` with plain ``write`` calls (a file object would first ask whether
+    the descriptor is a terminal and where it stands: two calls more per page)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def remove_file(out: Path, relative: str) -> bool:

@@ -85,7 +85,7 @@ def load(reader: Reader, out: Path) -> dict[str, Kept]:
         return {}
     kept = {}
     for name, plain in models.items():
-        entry = _entry(plain)
+        entry = from_plain(plain)
         if type(name) is str and entry is not None:
             kept[name] = entry
     return kept
@@ -146,7 +146,7 @@ def now_ns() -> int:
     return time.time_ns()
 
 
-def _entry(plain: Any) -> Kept | None:
+def from_plain(plain: Any) -> Kept | None:
     """A state entry checked field by field (the state is a cache: odd ones are dropped)."""
     if type(plain) is not tuple or len(plain) != 7:
         return None

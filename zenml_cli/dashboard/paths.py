@@ -5,6 +5,7 @@ keeps, never collide. Version pages are named by number, unique within a model."
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -13,6 +14,7 @@ INDEX = "index.html"
 _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 
+@functools.lru_cache(maxsize=1024)  # a model's pages name its folder a dozen times
 def slug(model: str) -> str:
     readable = _UNSAFE.sub("-", model.lower()).strip("-.")[:40].strip("-.") or "model"
     digest = hashlib.sha256(model.encode("utf-8")).hexdigest()[:10]

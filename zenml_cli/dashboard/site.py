@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from zenml_cli.dashboard import files, incremental, paths
+from zenml_cli.dashboard import files, incremental, parallel, paths
 from zenml_cli.dashboard.data import Reader
 from zenml_cli.dashboard.markup import esc, page
 from zenml_cli.dashboard.routes import (
@@ -73,14 +73,14 @@ class _Writer:
         self.out = out
         self.written: list[str] = []
         self.changed = 0
-        self._folders: set[Path] = set()
+        self._folders: dict[Path, bool] = {}  # folder: made by this writer (so was empty)
 
     def put(self, relative: str, data: bytes) -> None:
         target = self.out / relative
-        if target.parent not in self._folders:
-            files.make_folder(target.parent)
-            self._folders.add(target.parent)
-        same = files.same_bytes(target, data)
+        new_folder = self._folders.get(target.parent)
+        if new_folder is None:
+            new_folder = self._folders[target.parent] = files.make_folder(target.parent)
+        same = None if new_folder else files.same_bytes(target, data)
         if same is None:
             files.write_new_file(target, data)
         elif not same:
@@ -89,9 +89,18 @@ class _Writer:
         self.written.append(relative)
 
 
-def build_site(reader: Reader, out: Path) -> BuildResult:
+#: One model's part of a build, as plain data (a second process sends it through a pipe):
+#: (its row of the index, its number of versions, what to keep of it for the next build or
+#: None, the pages it has, how many of them changed); True for a model kept as the last build
+#: drew it (its entry says all that), None for one gone since listed.
+Drawn = tuple[list[str], int, tuple[Any, ...] | None, list[str], int] | Literal[True] | None
+
+
+def build_site(reader: Reader, out: Path, *, processes: int | None = None) -> BuildResult:
     """Write the site into ``out`` (created if needed); see the module docstring. Models whose
-    files and pages are as the last build left them are not read again (``incremental``)."""
+    files and pages are as the last build left them are not read again (``incremental``).
+    ``processes``: how many draw the models (default: two for a big store on a machine with
+    two cores, ``parallel.processes_for``); the site is the same either way."""
     out = Path(out)
     files.refuse_linked_path(out, MARKER)
     previous = _previous_build(out)  # refuses a folder an earlier build did not write
@@ -99,23 +108,28 @@ def build_site(reader: Reader, out: Path) -> BuildResult:
     kept = incremental.load(reader, out)
     writer = _Writer(out)
     writer.put(*_encoded(STYLE_ROUTE.every(Walk(reader))))
+    names = reader.model_names()
+    if processes is None:
+        processes = parallel.processes_for(len(names))
+    drawn = parallel.split_map(names, lambda name: _model(reader, out, kept, name), processes)
     rows: list[list[str]] = []
     total = 0
     fresh: dict[str, incremental.Kept] = {}
-    for name in reader.model_names():
-        entry = kept.get(name)
-        same_pages = incremental.unchanged(reader, out, name, entry)
-        if entry is not None and same_pages is not None:
-            writer.written.extend(same_pages)
+    for name, found in zip(names, drawn, strict=True):
+        if found is None:
+            continue  # deleted since it was listed
+        if found is True:  # unchanged: as kept
+            same = fresh[name] = kept[name]
+            writer.written.extend(incremental.model_pages(name, same.numbers))
+            rows.append(same.row)
+            total += same.versions
+            continue
+        row, count, plain, pages, changed = found
+        entry = None if plain is None else incremental.from_plain(plain)
+        if entry is not None:
             fresh[name] = entry
-            row, count = entry.row, entry.versions
-        else:
-            drawn = _draw_model(reader, writer, name)
-            if drawn is None:
-                continue  # deleted since it was listed
-            row, count, entry = drawn
-            if entry is not None:
-                fresh[name] = entry
+        writer.written.extend(pages)
+        writer.changed += changed
         rows.append(row)
         total += count
     index, text = INDEX_ROUTE.from_rows(rows, total)
@@ -126,6 +140,20 @@ def build_site(reader: Reader, out: Path) -> BuildResult:
     incremental.save(reader, out, fresh)
     pages_count = len(writer.written) - 1  # every file but the stylesheet
     return BuildResult(out, pages_count, len(rows), total, writer.changed, removed)
+
+
+def _model(reader: Reader, out: Path, kept: dict[str, incremental.Kept], name: str) -> Drawn:
+    """Model ``name``'s part of a build: kept as it is when its files and pages are as the
+    last build left them, else read and drawn again."""
+    if incremental.unchanged(reader, out, name, kept.get(name)) is not None:
+        return True
+    writer = _Writer(out)
+    drawn = _draw_model(reader, writer, name)
+    if drawn is None:
+        return None
+    row, count, fresh = drawn
+    plain = None if fresh is None else fresh.to_plain()
+    return row, count, plain, writer.written, writer.changed
 
 
 def _draw_model(

@@ -15,6 +15,7 @@ from typing import Any
 
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.limits import MAX_NESTING, nesting_problem, too_deep
+from zenml_cli.store import plain_yaml
 
 #: The on-disk format of version, artifact, run and config manifests. Bumped only with a
 #: migration.
@@ -155,6 +156,10 @@ def _load_yaml_shallow(text: str, raw: bytes) -> tuple[Any, bool]:
     import yaml  # imported here: a JSON-only store never pays for PyYAML
 
     may_alias = b"&" in raw or b"*" in raw
+    if not may_alias:  # the shapes zenml writes, read without PyYAML's parser
+        found = plain_yaml.parse(text, _plain_scalar())
+        if found is not plain_yaml.UNKNOWN:
+            return found, True
     loader_class = _LOADERS.get(may_alias)
     if loader_class is None:
         loader_class = _LOADERS[may_alias] = _strict_loader(yaml, python=may_alias)
@@ -171,6 +176,39 @@ def _load_yaml_shallow(text: str, raw: bytes) -> tuple[Any, bool]:
         return loader.construct_document(node), False
     finally:
         loader.dispose()
+
+
+@functools.cache
+def _plain_scalar() -> plain_yaml.Scalar:
+    """``(tag, value)`` of one plain scalar, typed as the strict loader types it (its resolver,
+    timestamps left out, and its constructors), for ``plain_yaml``."""
+    import yaml
+
+    if False not in _LOADERS:
+        _LOADERS[False] = _strict_loader(yaml, python=False)
+    loader = _LOADERS[False]("")
+    resolve, constructors, node, implicit = (
+        loader.resolve,
+        loader.yaml_constructors,
+        yaml.ScalarNode,
+        (True, False),
+    )
+
+    tags: dict[str, str] = {}
+
+    def scalar(text: str) -> tuple[str, Any]:
+        tag = tags.get(text)
+        if tag is None:
+            tag = resolve(node, text, implicit)
+            if len(tags) < 4096:
+                tags[(text + " ")[:-1]] = tag  # a copy: see ``resolve`` of the loader
+        if tag == _STR:
+            return tag, text
+        if tag not in _SCALARS:
+            raise _Unusual  # a merge key or another tag: PyYAML decides
+        return tag, constructors[tag](loader, node(tag, text))
+
+    return scalar
 
 
 class _Unusual(Exception):
