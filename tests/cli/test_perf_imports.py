@@ -109,7 +109,9 @@ def test_an_uncontended_write_does_not_import_filelock(project: Path) -> None:
     # The model's lock file exists and is free: one flock (store/locks.py); filelock is
     # imported only to create a lock file, wait for a held lock or fall back (issue 21).
     argv = ["model", "version", "update", "iris", "3", "--stage", "staging", "-o", "json"]
-    assert "filelock" not in loaded_after(argv, project)
+    loaded = loaded_after(argv, project)
+    assert "filelock" not in loaded
+    assert "yaml" not in loaded  # plain manifests: store/plain_yaml.py reads and writes them
     assert "filelock" not in loaded_after(["model", "version", "create", "iris"], project)
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.limits import MAX_NESTING, nesting_problem, too_deep
+from zenml_cli.store import plain_yaml
 
 #: The on-disk format of version, artifact, run and config manifests. Bumped only with a
 #: migration.
@@ -35,9 +37,18 @@ def encode(data: dict[str, Any], fmt: str) -> bytes:
     """Serialise one manifest. ``fmt`` is ``yaml`` or ``json``."""
     if fmt == "json":
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    text = plain_yaml.dump(data)  # PyYAML's very bytes, without importing it
+    if text is None:
+        text = pyyaml_dump(data)
+    return text.encode("utf-8")
+
+
+def pyyaml_dump(data: dict[str, Any]) -> str:
+    """A manifest's YAML as PyYAML writes it (``plain_yaml.dump`` writes the same text for
+    plain manifests, and is held to it by a test)."""
     import yaml  # imported here: a JSON-only store never pays for PyYAML
 
-    text = yaml.dump(
+    text: str = yaml.dump(
         data,
         Dumper=_dumper(),
         sort_keys=False,
@@ -45,11 +56,11 @@ def encode(data: dict[str, Any], fmt: str) -> bytes:
         default_flow_style=False,
         width=1_000_000,  # never fold long descriptions: folding would make diffs noisy
     )
-    return text.encode("utf-8")
+    return text
 
 
 #: The keys of a version reference (``model.yaml``'s holders, archived and retired lists).
-_REFERENCE_KEYS = ("number", "id")
+_REFERENCE_KEYS = plain_yaml.REFERENCE_KEYS
 
 
 @functools.cache
@@ -81,7 +92,7 @@ def decode(raw: bytes, fmt: str, path: Path | str) -> dict[str, Any]:
         if fmt == "json":
             data, shallow = json.loads(text), False
         else:
-            data, shallow = _load_yaml_shallow(text, raw)
+            data, shallow = _load_manifest_yaml(text, raw)
     except RecursionError:
         raise CorruptManifestError(path, nesting_problem()) from None
     except (UnicodeDecodeError, ValueError) as exc:
@@ -133,6 +144,23 @@ def has_conflict_markers(raw: bytes) -> bool:
 
 
 _LOADERS: dict[bool, type] = {}
+#: How many manifests a process reads with ``plain_yaml`` before it imports PyYAML: its C
+#: parser is faster per file, so a bulk read pays the import once; a single write's reads
+#: (a version, model.yaml) never do (the import costs about as much as 100 plain reads).
+PLAIN_READS = 16
+_plain_reads = [0]
+
+
+def _load_manifest_yaml(text: str, raw: bytes) -> tuple[Any, bool]:
+    """``_load_yaml_shallow`` for a manifest: the first ``PLAIN_READS`` of a process that has
+    not imported PyYAML try ``plain_yaml.load``, which reads only text exactly as PyYAML
+    dumps it (and so reads it as PyYAML would)."""
+    if _plain_reads[0] < PLAIN_READS and "yaml" not in sys.modules:
+        _plain_reads[0] += 1
+        found = plain_yaml.load(text)
+        if found is not None:
+            return found, False
+    return _load_yaml_shallow(text, raw)
 
 
 def load_yaml(text: str) -> Any:
