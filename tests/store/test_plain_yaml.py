@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from zenml_cli.store import codec, plain_yaml
+from zenml_cli.store import codec, plain_yaml, yaml_resolver
 
 #: Strings each quoting rule of PyYAML's emitter and resolver catches (and some it does not).
 ODD_STRINGS = [
@@ -202,3 +202,22 @@ def test_decode_reads_plain_manifests_without_pyyaml(tmp_path: Path) -> None:
     )
     data = {"format": 1, "n": 2, "tags": ["a"]}
     assert json.loads(found.stdout) == [data, False, data, True]
+
+
+def test_the_resolver_shortcuts_agree_with_pyyaml() -> None:
+    """``resolved_tag`` answers common texts (words, digits, times, ids) without PyYAML's
+    patterns: its tag must be PyYAML's resolver's for every text, odd ones and random ones."""
+    import yaml
+
+    resolver = yaml.resolver.Resolver()
+    rng = random.Random(7)
+    alphabet = "0123456789-+._:eEabxoOTtZ nN"
+    texts = [*ODD_STRINGS, "2026-12-07T05:43:55.476050Z", "2026-12-07T05:43:55.476050", "0"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(5000)]
+    stamp = "2026-12-07T05:43:55.476050Z"
+    texts += [stamp[:i] + char + stamp[i + 1 :] for i in range(len(stamp)) for char in "0a-:.T "]
+    for text in texts:
+        if not text.isascii() or not text.isprintable():
+            continue
+        expected = resolver.resolve(yaml.ScalarNode, text, (True, False))
+        assert "tag:yaml.org,2002:" + yaml_resolver.resolved_tag(text) == expected, text

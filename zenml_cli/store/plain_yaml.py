@@ -15,8 +15,9 @@ hand, written by another tool, unusual in any way) returns None and PyYAML reads
 
 from __future__ import annotations
 
-import functools
 from typing import Any
+
+from zenml_cli.store.yaml_resolver import resolved_tag
 
 #: The keys of a version reference, written on one line (``codec._dumper``).
 REFERENCE_KEYS = ("number", "id")
@@ -124,7 +125,7 @@ def _float(value: float) -> str:
     text = repr(value).lower()
     if "." not in text and "e" in text:
         text = text.replace("e", ".0e", 1)
-    if _resolved_tag(text) != "float":  # PyYAML would add an explicit tag
+    if resolved_tag(text) != "float":  # PyYAML would add an explicit tag
         raise _NotPlain
     return text
 
@@ -134,7 +135,7 @@ def _text(value: str, *, flow: bool) -> str:
     quotes. Text that is empty, not printable ASCII or multi-line is left to PyYAML."""
     if not value or not value.isascii() or not value.isprintable():
         raise _NotPlain
-    if _plain_allowed(value, flow=flow) and _resolved_tag(value) == "str":
+    if _plain_allowed(value, flow=flow) and resolved_tag(value) == "str":
         return value
     return "'" + value.replace("'", "''") + "'"
 
@@ -167,71 +168,6 @@ def _plain_allowed(value: str, *, flow: bool) -> bool:
             elif char == "#" and value[index - 1] == " ":
                 return False
     return True
-
-
-def _resolved_tag(value: str) -> str:
-    """The tag PyYAML's resolver gives ``value`` written plain (only the part of the name
-    after ``tag:yaml.org,2002:``): anything but ``str`` makes the dumper quote text."""
-    for tag, pattern in _resolvers().get(value[:1], ()):
-        if pattern.match(value):
-            return tag
-    return "str"
-
-
-@functools.cache
-def _resolvers() -> dict[str, list[tuple[str, Any]]]:
-    """PyYAML's implicit resolvers (``yaml/resolver.py``), by first character, compiled on
-    first use: most keys and words start with a letter none of them looks at."""
-    import re
-
-    found: dict[str, list[tuple[str, Any]]] = {}
-    for tag, pattern, firsts in _RESOLVERS:
-        compiled = re.compile(pattern, re.X)
-        for first in firsts:
-            found.setdefault(first, []).append((tag, compiled))
-    return found
-
-
-_RESOLVERS: tuple[tuple[str, str, list[str]], ...] = (
-    (
-        "bool",
-        r"""^(?:yes|Yes|YES|no|No|NO
-        |true|True|TRUE|false|False|FALSE
-        |on|On|ON|off|Off|OFF)$""",
-        list("yYnNtTfFoO"),
-    ),
-    (
-        "float",
-        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
-        |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
-        |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
-        |[-+]?\.(?:inf|Inf|INF)
-        |\.(?:nan|NaN|NAN))$""",
-        list("-+0123456789."),
-    ),
-    (
-        "int",
-        r"""^(?:[-+]?0b[0-1_]+
-        |[-+]?0[0-7_]+
-        |[-+]?(?:0|[1-9][0-9_]*)
-        |[-+]?0x[0-9a-fA-F_]+
-        |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
-        list("-+0123456789"),
-    ),
-    ("merge", r"^(?:<<)$", ["<"]),
-    ("null", r"""^(?: ~ |null|Null|NULL | )$""", ["~", "n", "N", ""]),
-    (
-        "timestamp",
-        r"""^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]
-        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?
-         (?:[Tt]|[ \t]+)[0-9][0-9]?
-         :[0-9][0-9] :[0-9][0-9] (?:\.[0-9]*)?
-         (?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$""",
-        list("0123456789"),
-    ),
-    ("value", r"^(?:=)$", ["="]),
-    ("yaml", r"^(?:!|&|\*)$", list("!&*")),
-)
 
 
 # --------------------------------------------------------------------------------- reading
@@ -357,7 +293,7 @@ def _read_scalar(text: str) -> Any:
         if _quote_end(text, 0) != len(text):
             raise _NotPlain
         return _unquote(text)
-    tag = _resolved_tag(text)
+    tag = resolved_tag(text)
     if tag == "str":
         return text
     if tag == "null":
