@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from zenml_cli.digits import is_number_text
+
 
 def resolved_tag(value: str) -> str:
     """The tag PyYAML's resolver gives ``value`` written plain (only the part of the name
@@ -53,16 +55,16 @@ def _number_shortcut(value: str) -> str | None:
     """The tag of the commonest texts that start like a number, without the float, int and
     timestamp patterns (compiling them was a tenth of a promotion's own work); None when the
     patterns must decide. Each rule is a necessary condition read off those patterns."""
-    if value.isdigit() and value.isascii():  # only the int pattern takes bare digits
+    if is_number_text(value):  # only the int pattern takes bare digits
         octal = all(char in "01234567" for char in value[1:])
         return "int" if value == "0" or value[0] != "0" or octal else "str"
     if _is_stamp(value):
         return "timestamp"
     body = value[1:] if value[0] in "+-" else value
     head, dot, tail = body.partition(".")
-    if dot and head.isdigit() and (tail.isdigit() or not tail) and value.isascii():
+    if dot and is_number_text(head) and (not tail or is_number_text(tail)):
         return "float"  # "0.9", "-10.", the commonest floats
-    if value[0] == "." and not value[1:2].isdigit() and value not in _DOT_FLOATS:
+    if value[0] == "." and not is_number_text(value[1:2]) and value not in _DOT_FLOATS:
         return "str"  # only ".5", ".inf" and ".nan" are numbers among texts starting "."
     if "." in value or value[4:5] == "-":  # float needs a dot, a timestamp "dddd-"
         return None
@@ -81,9 +83,8 @@ def _is_stamp(value: str) -> bool:
         and value[13] == value[16] == ":"
         and value[19] == "."
         and value[26] == "Z"
-        and (value[:4] + value[5:7] + value[8:10] + value[11:13] + value[14:16]).isdigit()
-        and (value[17:19] + value[20:26]).isdigit()
-        and value.isascii()
+        and is_number_text(value[:4] + value[5:7] + value[8:10] + value[11:13] + value[14:16])
+        and is_number_text(value[17:19] + value[20:26])
     )
 
 
