@@ -221,3 +221,14 @@ def test_the_resolver_shortcuts_agree_with_pyyaml() -> None:
             continue
         expected = resolver.resolve(yaml.ScalarNode, text, (True, False))
         assert "tag:yaml.org,2002:" + yaml_resolver.resolved_tag(text) == expected, text
+
+
+def test_very_long_or_very_deep_values_are_left_to_pyyaml() -> None:
+    deep: dict[str, Any] = {"leaf": 1}
+    for _ in range(2000):
+        deep = {"a": deep}
+    assert plain_yaml.dump(deep) is None  # past Python's recursion limit: not written here
+    assert plain_yaml.dump({"long": "x" * 100_001}) is None
+    assert _check_dump({"long": "x " * 50_000}) is not None
+    text = "a:\n" + "".join(" " * (2 * i + 2) + "a:\n" for i in range(1500)) + " " * 3002 + "b: 1\n"
+    assert plain_yaml.load(text) is None

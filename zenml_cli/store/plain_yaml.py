@@ -23,6 +23,8 @@ from zenml_cli.store.yaml_resolver import resolved_tag
 REFERENCE_KEYS = ("number", "id")
 #: Keys longer than this are left to PyYAML (a long key is written as a complex key).
 _MAX_KEY = 100
+#: Texts longer than this are left to PyYAML (which folds a line past its width).
+_MAX_TEXT = 100_000
 #: First characters at which PyYAML quotes a plain scalar (``Emitter.analyze_scalar``).
 _FIRST_INDICATORS = frozenset("#,[]{}&*!|>'\"%@`")
 _FLOW_INDICATORS = frozenset(",?[]{}")
@@ -39,7 +41,7 @@ def dump(data: Any) -> str | None:
         if not data:
             return "{}\n"
         _mapping(data, 0, out, first_inline=False)
-    except _NotPlain:
+    except (_NotPlain, RecursionError):  # nested past Python's limit: PyYAML decides
         return None
     return "".join(out)
 
@@ -132,9 +134,11 @@ def _float(value: float) -> str:
 
 def _text(value: str, *, flow: bool) -> str:
     """A text scalar as PyYAML's emitter writes it: plain where PyYAML would, else in single
-    quotes. Text that is empty, not printable ASCII or multi-line is left to PyYAML."""
-    if not value or not value.isascii() or not value.isprintable():
+    quotes. Text that is not printable ASCII (so multi-line) or very long is left to PyYAML."""
+    if not value.isascii() or not value.isprintable() or len(value) > _MAX_TEXT:
         raise _NotPlain
+    if not value:
+        return "''"
     if _plain_allowed(value, flow=flow) and resolved_tag(value) == "str":
         return value
     return "'" + value.replace("'", "''") + "'"
@@ -181,7 +185,7 @@ def load(text: str) -> dict[str, Any] | None:
     except (_NotPlain, ValueError, IndexError, RecursionError):
         return None
     if end != len(lines) or type(value) is not dict or dump(value) != text:
-        return None
+        return None  # (dump is None for a value too deep to write back)
     return value
 
 
