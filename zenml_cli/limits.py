@@ -11,6 +11,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+#: Items in a page of a listing when no size is asked (said here, in a leaf, so the CLI's
+#: options need not import the listing core: a write never lists).
+DEFAULT_PAGE_SIZE = 20
+
 #: Deepest nesting of mappings and lists a manifest, a history event or metadata may have.
 #: Real manifests nest 3-4 levels (metadata of metadata); deep nesting only serves to make a
 #: reader recurse past Python's limit (or a renderer, or a JSON writer after it).

@@ -1,12 +1,15 @@
 """Locks at the store boundary (store/locks.py), in one process: a second holder waits for
 at most its timeout and is told which lock and what to do (exit 7), a timeout that would wait
 forever is refused before anything is locked, and a lock path a commit replaced with a link,
-a folder or a FIFO is never opened."""
+a folder or a FIFO is never opened. Across processes: a free lock file taken with one
+``flock`` (filelock not imported) excludes filelock's lock on it, as filelock's own does."""
 
 from __future__ import annotations
 
 import math
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -88,3 +91,50 @@ def test_a_lock_that_is_a_folder_or_fifo_is_refused(tmp_path: Path) -> None:
     for path in (folder, fifo):
         with pytest.raises(CorruptManifestError, match="not a plain file"), hold(path, 1):
             pass
+
+
+#: A child that tries filelock's own lock on argv[1] for a tenth of a second and says whether
+#: it got it: the lock ``hold`` takes must exclude filelock's, whichever path took it.
+TRY_FILELOCK = (
+    "import filelock, sys\n"
+    "try:\n"
+    "    filelock.FileLock(sys.argv[1], timeout=0.1).acquire()\n"
+    "    print('got it')\n"
+    "except filelock.Timeout:\n"
+    "    print('timed out')\n"
+)
+
+
+def _filelock_in_child(lock: Path) -> str:
+    found = subprocess.run(
+        [sys.executable, "-c", TRY_FILELOCK, str(lock)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return found.stdout.strip()
+
+
+def test_a_held_lock_excludes_filelock_in_another_process(tmp_path: Path) -> None:
+    lock = tmp_path / "x.lock"
+    with hold(lock, 1):  # a new lock file: filelock creates and takes it
+        assert _filelock_in_child(lock) == "timed out"
+    assert lock.is_file()
+    with hold(lock, 1):  # the file exists and is free: one flock, filelock not asked
+        assert _filelock_in_child(lock) == "timed out"
+    assert _filelock_in_child(lock) == "got it"  # released on leaving
+
+
+def test_a_free_existing_lock_is_taken_without_importing_filelock(tmp_path: Path) -> None:
+    lock = tmp_path / "x.lock"
+    with hold(lock, 1):
+        pass
+    probe = (
+        "import sys\nfrom pathlib import Path\nfrom zenml_cli.store.locks import hold\n"
+        "with hold(Path(sys.argv[1]), 1):\n    print('filelock' in sys.modules)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe, str(lock)], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "False"

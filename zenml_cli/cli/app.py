@@ -1,7 +1,9 @@
 """The ``zenml`` command: the root app and its global options; it mounts every command of
-``cli/commands/`` (the root's own ones too: version, completion, doctor, init)."""
+``cli/commands/`` (the root's own ones too: version, completion, doctor, init).
 
-from __future__ import annotations
+No ``from __future__ import annotations``: typer builds the root callback of every call from
+annotation objects made once at import, instead of compiling each annotation's text.
+"""
 
 import gc
 import os

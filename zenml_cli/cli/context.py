@@ -10,8 +10,8 @@ import typer
 from typer.core import TyperArgument, TyperGroup
 
 from zenml_cli.cli.render import ListOutputFormat, OutputFormat, message, render_record
-from zenml_cli.core.listing import DEFAULT_PAGE_SIZE
 from zenml_cli.errors import RefusedError, UsageError, ZenMLCliError
+from zenml_cli.limits import DEFAULT_PAGE_SIZE
 from zenml_cli.registry import Registry
 
 

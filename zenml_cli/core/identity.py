@@ -11,12 +11,14 @@ reports it. The checks here are cheap: they look only at the few numbers model.y
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from zenml_cli.core.doctor.problems import Problem
 from zenml_cli.core.records import ModelRecord
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import Store
+
+if TYPE_CHECKING:
+    from zenml_cli.core.doctor.problems import Problem
 
 RESOLVE_HINT = "two branches' versions collided in a merge; run 'zenml resolve'"
 
@@ -77,6 +79,8 @@ def check_model(
     store: Store, model: ModelRecord, live_ids: dict[int, str], problems: list[Problem]
 ) -> None:
     """Doctor: every id model.yaml names against the file at that number."""
+    from zenml_cli.core.doctor.problems import Problem  # doctor's, not every write's
+
     source = store.model_source(model.name)
     for number, version_id in sorted(live_ids.items()):
         problem = mismatch(model, number, version_id)
@@ -102,6 +106,8 @@ def check_history(
 ) -> None:
     """Doctor: each event's ``version_id`` against the version at its number (live, or
     retired with its id); the first disagreement is reported."""
+    from zenml_cli.core.doctor.problems import Problem
+
     for event in events:
         number, wanted = event.version, event.version_id
         if not isinstance(number, int) or wanted is None:

@@ -12,9 +12,9 @@ from typing import Any, Generic, TypeVar
 
 from zenml_cli.core.metadata import MISSING, is_finite_number
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
+from zenml_cli.limits import DEFAULT_PAGE_SIZE as DEFAULT_PAGE_SIZE
 
 T = TypeVar("T")
-DEFAULT_PAGE_SIZE = 20
 #: A page size that holds every item, for a Python caller that wants the whole list.
 EVERY_ITEM = sys.maxsize
 #: ZenML's name-filter operators: ``contains:abc``, ``startswith:x`` ... (plain text = equals).

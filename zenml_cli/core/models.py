@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import nullcontext
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.identity import complete_ids
-from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
 from zenml_cli.core.names import (
     case_clash,
     check_name,
@@ -23,6 +22,9 @@ from zenml_cli.core.records import ModelRecord
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
+
+if TYPE_CHECKING:
+    from zenml_cli.core.listing import Page
 
 MODELS_LOCK = "models"
 MODEL_SORT_KEYS = ("name", "created")
@@ -91,6 +93,9 @@ def list_models(
     size: int = 20,
 ) -> Page[ModelRecord]:
     """A page of models. Sorting by name without filters reads only the page's manifests."""
+    # imported here: a write (which never lists) need not load the listing core
+    from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
+
     key, descending = parse_sort(sort_by, MODEL_SORT_KEYS)
     check_paging(page, size)
     tag = tag or None  # "" is no filter, as for versions (and in ZenML)

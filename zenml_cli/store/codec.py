@@ -36,9 +36,18 @@ def encode(data: dict[str, Any], fmt: str) -> bytes:
     """Serialise one manifest. ``fmt`` is ``yaml`` or ``json``."""
     if fmt == "json":
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    text = plain_yaml.dump(data)  # PyYAML's very bytes, without importing it
+    if text is None:
+        text = pyyaml_dump(data)
+    return text.encode("utf-8")
+
+
+def pyyaml_dump(data: dict[str, Any]) -> str:
+    """A manifest's YAML as PyYAML writes it (``plain_yaml.dump`` writes the same text for
+    plain manifests, and is held to it by a test)."""
     import yaml  # imported here: a JSON-only store never pays for PyYAML
 
-    text = yaml.dump(
+    text: str = yaml.dump(
         data,
         Dumper=_dumper(),
         sort_keys=False,
@@ -46,11 +55,11 @@ def encode(data: dict[str, Any], fmt: str) -> bytes:
         default_flow_style=False,
         width=1_000_000,  # never fold long descriptions: folding would make diffs noisy
     )
-    return text.encode("utf-8")
+    return text
 
 
 #: The keys of a version reference (``model.yaml``'s holders, archived and retired lists).
-_REFERENCE_KEYS = ("number", "id")
+_REFERENCE_KEYS = plain_yaml.REFERENCE_KEYS
 
 
 @functools.cache
@@ -82,7 +91,7 @@ def decode(raw: bytes, fmt: str, path: Path | str) -> dict[str, Any]:
         if fmt == "json":
             data, shallow = json.loads(text), False
         else:
-            data, shallow = _load_yaml_shallow(text, raw)
+            data, shallow = _load_manifest_yaml(text, raw)
     except RecursionError:
         raise CorruptManifestError(path, nesting_problem()) from None
     except (UnicodeDecodeError, ValueError) as exc:
@@ -136,6 +145,17 @@ def has_conflict_markers(raw: bytes) -> bool:
 _LOADERS: dict[bool, type] = {}
 
 
+def _load_manifest_yaml(text: str, raw: bytes) -> tuple[Any, bool]:
+    """``_load_yaml_shallow`` for a manifest: the YAML zenml writes is read by
+    ``plain_yaml.parse`` (exactly as PyYAML reads it, without importing PyYAML); anything
+    else by PyYAML. A text with ``&`` or ``*`` may hold anchors: PyYAML refuses them."""
+    if b"&" not in raw and b"*" not in raw:
+        found = plain_yaml.parse(text)
+        if found is not plain_yaml.UNKNOWN:
+            return found, True  # (the reader refuses to nest deeper than MAX_NESTING)
+    return _load_yaml_shallow(text, raw)
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML (or JSON, which is YAML) from outside the store with the manifests' strict
     loader: no anchors or aliases (a few hundred bytes could expand without bound), no
@@ -156,10 +176,6 @@ def _load_yaml_shallow(text: str, raw: bytes) -> tuple[Any, bool]:
     import yaml  # imported here: a JSON-only store never pays for PyYAML
 
     may_alias = b"&" in raw or b"*" in raw
-    if not may_alias:  # the shapes zenml writes, read without PyYAML's parser
-        found = plain_yaml.parse(text, _plain_scalar())
-        if found is not plain_yaml.UNKNOWN:
-            return found, True
     loader_class = _LOADERS.get(may_alias)
     if loader_class is None:
         loader_class = _LOADERS[may_alias] = _strict_loader(yaml, python=may_alias)
@@ -176,39 +192,6 @@ def _load_yaml_shallow(text: str, raw: bytes) -> tuple[Any, bool]:
         return loader.construct_document(node), False
     finally:
         loader.dispose()
-
-
-@functools.cache
-def _plain_scalar() -> plain_yaml.Scalar:
-    """``(tag, value)`` of one plain scalar, typed as the strict loader types it (its resolver,
-    timestamps left out, and its constructors), for ``plain_yaml``."""
-    import yaml
-
-    if False not in _LOADERS:
-        _LOADERS[False] = _strict_loader(yaml, python=False)
-    loader = _LOADERS[False]("")
-    resolve, constructors, node, implicit = (
-        loader.resolve,
-        loader.yaml_constructors,
-        yaml.ScalarNode,
-        (True, False),
-    )
-
-    tags: dict[str, str] = {}
-
-    def scalar(text: str) -> tuple[str, Any]:
-        tag = tags.get(text)
-        if tag is None:
-            tag = resolve(node, text, implicit)
-            if len(tags) < 4096:
-                tags[(text + " ")[:-1]] = tag  # a copy: see ``resolve`` of the loader
-        if tag == _STR:
-            return tag, text
-        if tag not in _SCALARS:
-            raise _Unusual  # a merge key or another tag: PyYAML decides
-        return tag, constructors[tag](loader, node(tag, text))
-
-    return scalar
 
 
 class _Unusual(Exception):

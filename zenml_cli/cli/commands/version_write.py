@@ -1,6 +1,8 @@
-"""``zenml model version create | delete``."""
+"""``zenml model version create | delete``.
 
-from __future__ import annotations
+No ``from __future__ import annotations``: typer builds the command from annotation objects
+made once at import, instead of compiling each annotation's text (``version_update.py``).
+"""
 
 from typing import Annotated
 

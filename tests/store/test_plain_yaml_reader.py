@@ -47,7 +47,7 @@ def decoded(raw: bytes) -> tuple[str, Any]:
 
 def without_fast_reader(raw: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[str, Any]:
     with monkeypatch.context() as patched:
-        patched.setattr(plain_yaml, "parse", lambda text, scalar: plain_yaml.UNKNOWN)
+        patched.setattr(plain_yaml, "parse", lambda text: plain_yaml.UNKNOWN)
         return decoded(raw)
 
 
@@ -101,9 +101,7 @@ def test_manifests_zenml_writes_decode_as_pyyaml_decodes_them(
         raw = codec.encode(manifest(rng), "yaml")
         expected = without_fast_reader(raw, monkeypatch)
         assert decoded(raw) == expected, raw
-        fast += (
-            plain_yaml.parse(raw.decode("utf-8"), codec._plain_scalar()) is not plain_yaml.UNKNOWN
-        )
+        fast += plain_yaml.parse(raw.decode("utf-8")) is not plain_yaml.UNKNOWN
     assert fast > 300  # many took the fast reader, so it was what was compared
 
 
@@ -174,7 +172,7 @@ def test_it_reads_a_model_manifest_without_pyyaml() -> None:
         "created: '2026-01-01T00:00:00.000000Z'\nstages:\n"
         "  staging: {number: 3, id: 1b6f}\n  archived: []\nretired: []\n"
     )
-    found = plain_yaml.parse(raw, codec._plain_scalar())
+    found = plain_yaml.parse(raw)
     assert found == {
         "format": 2,
         "id": "7201d85a",
