@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from zenml_cli.core import keywords, models, setup, version_writes, versions
-from zenml_cli.core import version_listing as version_views
 from zenml_cli.core.artifacts import reads as artifact_reads
 from zenml_cli.core.artifacts import saves as artifact_saves
 from zenml_cli.core.merge import resolve
@@ -40,8 +39,6 @@ def keyword_parameters(function: Callable[..., Any], skip: int) -> set[str]:
         (keywords.ModelFilters, models.list_models, 1, set()),
         (keywords.NewVersion, version_writes.create_version, 3, set()),
         (keywords.VersionChanges, versions.update_version, 3, {"if_better", "if_current"}),
-        (keywords.VersionFilters, version_views.list_versions, 2, set()),
-        (keywords.VersionFilters, version_views.list_version_dicts, 2, set()),
         (keywords.NewArtifact, artifact_saves.save, 3, set()),
         (keywords.ArtifactFilters, artifact_reads.list_versions, 1, set()),
         (keywords.StoreSettings, setup.init_store, 1, set()),
@@ -77,3 +74,21 @@ def test_a_misspelt_keyword_is_a_type_error(tmp_path: Path) -> None:
     assert 'Unexpected keyword argument "licence"' in checked.stdout
     assert 'Unexpected keyword argument "forse"' in checked.stdout
     assert '"page"' in checked.stdout and "incompatible type" in checked.stdout
+
+
+def test_the_version_listings_take_exactly_the_version_filters() -> None:
+    """``list_versions``, ``list_version_dicts`` and ``list_version_json`` are declared with
+    ``**filters: Unpack[VersionFilters]``: the one set of keywords, never three copies."""
+    from typing import get_type_hints
+
+    from zenml_cli.core import version_listing
+
+    for function in (
+        version_listing.list_versions,
+        version_listing.list_version_dicts,
+        version_listing.list_version_json,
+    ):
+        filters = list(inspect.signature(function).parameters.values())[-1]
+        assert filters.kind is filters.VAR_KEYWORD
+        hint = get_type_hints(function)[filters.name]
+        assert getattr(hint, "__args__", None) == (keywords.VersionFilters,)

@@ -85,7 +85,7 @@ class VersionChanges(TypedDict, total=False):
 
 
 class VersionFilters(TypedDict, total=False):
-    """``core/version_listing.list_versions`` and ``list_version_dicts``."""
+    """``core/version_listing.list_versions``, ``list_version_dicts`` and ``list_version_json``."""
 
     name: str | None
     stage: str | ModelStages | None

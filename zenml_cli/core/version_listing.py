@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, TypeVar, Unpack
 
 from zenml_cli.core.indexed_versions import (
     JSON_FORMS,
@@ -14,6 +14,7 @@ from zenml_cli.core.indexed_versions import (
     ReadLog,
     read_indexed,
 )
+from zenml_cli.core.keywords import VersionFilters
 from zenml_cli.core.listing import (
     METADATA_PREFIX,
     Condition,
@@ -45,70 +46,53 @@ WHERE_FIELDS: tuple[str, ...] = (
 
 
 def list_versions(
-    store: Store,
-    model: str | None = None,
-    *,
-    name: str | None = None,
-    stage: str | ModelStages | None = None,
-    number: int | None = None,
-    tag: str | None = None,
-    sort_by: str = "number",
-    page: int = 1,
-    size: int = 20,
-    where: list[str] | None = None,
+    store: Store, model: str | None = None, **filters: Unpack[VersionFilters]
 ) -> Page[ModelVersionRecord]:
     """A page of versions of one model (or of every model). Filters that need only file names
     and model.yaml (stage, number) are applied before any version file is read, and without a
     name/tag filter or a sort on file contents only the page's files are read."""
-    query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
-    where_to = (model, stage, number, page, size)
+    query, where_to = _planned(model, filters)
     return _consistent(store, query, where_to, _read_candidates, _attribute)
 
 
 def list_version_dicts(
-    store: Store,
-    model: str | None = None,
-    *,
-    name: str | None = None,
-    stage: str | ModelStages | None = None,
-    number: int | None = None,
-    tag: str | None = None,
-    sort_by: str = "number",
-    page: int = 1,
-    size: int = 20,
-    where: list[str] | None = None,
+    store: Store, model: str | None = None, **filters: Unpack[VersionFilters]
 ) -> Page[dict[str, Any]]:
     """``list_versions`` with each version already in its public form (``to_dict()``), for
     output. Large folders are served from an index of public forms, so listing 10,000
     versions neither parses nor re-validates 10,000 manifests, nor builds records."""
-    query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
-    where_to = (model, stage, number, page, size)
+    query, where_to = _planned(model, filters)
     return _consistent(store, query, where_to, _read_public_forms, _item)
 
 
 def list_version_json(
-    store: Store,
-    model: str | None = None,
-    *,
-    name: str | None = None,
-    stage: str | ModelStages | None = None,
-    number: int | None = None,
-    tag: str | None = None,
-    sort_by: str = "number",
-    page: int = 1,
-    size: int = 20,
-    where: list[str] | None = None,
+    store: Store, model: str | None = None, **filters: Unpack[VersionFilters]
 ) -> Page[str] | None:
     """``list_version_dicts`` with each item as its compact JSON text (what ``json.dumps(item,
     ensure_ascii=False)`` writes), joined from an index of JSON pieces (``version_json``);
     None when a filter or the order needs the versions' contents (then list the dicts)."""
-    query = _Query(name, tag, sort_by, [parse_where(w, WHERE_FIELDS) for w in where or ()])
+    query, where_to = _planned(model, filters)
     if query.needs_contents:
         return None
-    where_to = (model, stage, number, page, size)
     return _consistent(store, query, where_to, _read_json, _no_field)
 
 
+def _planned(model: str | None, filters: VersionFilters) -> tuple[_Query, _WhereTo]:
+    """A listing's query on contents and its filters on file names and model.yaml (by
+    default: sorted by number, the first page of 20)."""
+    wheres = [parse_where(w, WHERE_FIELDS) for w in filters.get("where") or ()]
+    query = _Query(
+        filters.get("name"), filters.get("tag"), filters.get("sort_by", "number"), wheres
+    )
+    where_to = (
+        model, filters.get("stage"), filters.get("number"), filters.get("page", 1),
+        filters.get("size", 20),
+    )  # fmt: skip
+    return query, where_to
+
+
+#: ``(model, stage, number, page, size)``: what a listing narrows to before reading a version.
+_WhereTo = tuple[str | None, str | ModelStages | None, int | None, int, int]
 T = TypeVar("T")
 
 
@@ -118,7 +102,7 @@ Loader = Callable[[Store, ReadLog, list[Candidate]], list[T]]
 def _consistent(
     store: Store,
     query: _Query,
-    where_to: tuple[str | None, str | ModelStages | None, int | None, int, int],
+    where_to: _WhereTo,
     load: Loader[T],
     field: Callable[[T, str], Any],
 ) -> Page[T]:
@@ -141,7 +125,7 @@ def _consistent(
 def _attempt(
     store: Store,
     query: _Query,
-    where_to: tuple[str | None, str | ModelStages | None, int | None, int, int],
+    where_to: _WhereTo,
     load: Loader[T],
     field: Callable[[T, str], Any],
 ) -> tuple[Page[T], ReadLog]:
