@@ -114,7 +114,8 @@ def test_racy_entries_settle_to_plain_ones_once_old(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     all_versions(store)
-    assert all(len(entry) == 3 for entry in cache_entries(store).values())
+    # parsed files are racy; the journal's records their writer settled are plain already
+    assert any(len(entry) == 3 for entry in cache_entries(store).values())
     monkeypatch.setattr(index_module, "clock_ns", lambda: time.time_ns() + 10_000_000_000)
     all_versions(store)
     assert all(len(entry) == 2 for entry in cache_entries(store).values())

@@ -66,8 +66,9 @@ Decoder = Callable[[bytes, Path], dict[str, Any]]
 #: What the store's writers just wrote (``store/journal.py``) of the files named, given each
 #: file's stat key now: ``{file name: journal entry}``.
 Recent = Callable[[dict[str, StatKey]], dict[str, Entry]]
-#: A file the cache could not vouch for: ``(path, name, stat, stat key, racy, bytes or None)``.
-_Miss = tuple[str, str, os.stat_result, StatKey, bool, bytes | None]
+#: A file the cache could not vouch for: ``(path, name, stat, stat key, racy, bytes or None,
+#: a symbolic link)``.
+_Miss = tuple[str, str, os.stat_result, StatKey, bool, bytes | None, bool]
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -179,7 +180,7 @@ class FolderIndex:
                         changed = True
                     result[name] = hit[1]
                     continue
-            misses.append((base + name, name, st, key, racy, raw))
+            misses.append((base + name, name, st, key, racy, raw, entry.is_symlink()))
         if misses:
             written = recent({miss[1]: miss[3] for miss in misses}) if recent is not None else {}
             self._read_misses(misses, written, decode, fresh, result, handle)
@@ -198,14 +199,21 @@ class FolderIndex:
     ) -> None:
         """Read the files the cache could not vouch for into ``fresh`` and ``result``: each
         as the store's writer recorded it (``written``), while the file's stat key and checksum
-        are the recorded ones (``store/journal.py``); else decoded (and projected) here."""
-        for path, name, st, key, racy, raw in misses:
+        are the recorded ones (``store/journal.py``), or its stat key alone for a record its
+        writer settled (the file is then not read); else decoded (and projected) here."""
+        for path, name, st, key, racy, raw, link in misses:
+            noted = written.get(name)
+            if noted is not None and not link and noted[0] == key and settled(noted):
+                value = self._noted(noted)
+                if value is not _UNSET:
+                    result[name] = value
+                    fresh[name] = (key, value)  # settled: the stat key suffices from now on
+                    continue
             try:
                 if raw is None:
                     where = name if handle is not None else path
                     raw = read_as_stated(where, st, dir_fd=handle) or read_manifest(Path(path))
                 crc = zlib.crc32(raw)
-                noted = written.get(name)
                 value = _UNSET
                 if noted is not None and noted[0] == key and noted[2] == crc:
                     value = self._noted(noted)
@@ -308,6 +316,12 @@ def entry_ok(hit: object, mapping: bool) -> TypeGuard[tuple[Any, ...]]:
         and len(hit[0]) == 4
         and (not mapping or type(hit[1]) is dict)
     )
+
+
+def settled(noted: Entry) -> bool:
+    """True for a journal record (``store/journal.py``) its writer proved settled: while the
+    file's stat key is the recorded one, so are its bytes."""
+    return len(noted) > 4 and noted[4] is True
 
 
 def read_or_none(path: str) -> bytes | None:

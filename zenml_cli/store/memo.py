@@ -58,21 +58,35 @@ class ManifestMemo:
                             self._entries[name] = (key, hit[1])
                             self._save(name)
                         return data
-        raw = read_manifest(path) if raw is None else raw
+        if raw is None:
+            data = self._recorded(name, key, None)
+            if data is not None:  # settled by its writer: the stat key suffices, no read
+                self._keep(name, key, data, None)
+                return data
+            raw = read_manifest(path)
         data = self._recorded(name, key, raw) or decode(raw, path)
-        if index.marshals(data):
-            packed = marshal.dumps(data)
-            self._entries[name] = (key, packed, zlib.crc32(raw)) if racy else (key, packed)
-            self._save(name)
+        self._keep(name, key, data, zlib.crc32(raw) if racy else None)
         return data
 
-    def _recorded(self, name: str, key: index.StatKey, raw: bytes) -> dict[str, Any] | None:
+    def _keep(self, name: str, key: index.StatKey, data: dict[str, Any], crc: int | None) -> None:
+        """Memo ``data`` under the file's stat key (and ``crc``, the checksum of its bytes,
+        for a file that could still change within its timestamp tick)."""
+        assert self._entries is not None
+        if index.marshals(data):
+            packed = marshal.dumps(data)
+            self._entries[name] = (key, packed) if crc is None else (key, packed, crc)
+            self._save(name)
+
+    def _recorded(self, name: str, key: index.StatKey, raw: bytes | None) -> dict[str, Any] | None:
         """The manifest as its writer recorded it, while the file's stat key and checksum are
-        the recorded ones (never parsed: a just-created model lists without PyYAML)."""
+        the recorded ones, or (``raw`` None: the file not read) its stat key alone for a record
+        its writer settled (never parsed: a just-created model lists without PyYAML)."""
         if self._recent is None:
             self._recent = JournalLookup(self.journal)
         noted = self._recent.get(name)
-        if noted is None or noted[0] != key or noted[2] != zlib.crc32(raw):
+        if noted is None or noted[0] != key:
+            return None
+        if not (index.settled(noted) if raw is None else noted[2] == zlib.crc32(raw)):
             return None
         with contextlib.suppress(ValueError):
             data = index.unpack(noted[1])
