@@ -44,6 +44,7 @@ import contextlib
 import gc
 import marshal
 import os
+import struct
 import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -70,6 +71,8 @@ USUAL_RECORD = 1536
 #: Records a reader looks back through beyond twice the number of files it misses.
 LOOK_BACK = 256
 _TAIL = 8
+#: A frame's tail: the CRC-32 of its payload, then the payload's length.
+_TAIL_FORMAT = struct.Struct(">II")
 _FLAGS = (
     os.O_WRONLY
     | os.O_APPEND
@@ -330,19 +333,19 @@ def _newest_first(view: memoryview) -> Iterator[tuple[str, Entry]]:
     marks: set[tuple[str, StatKey]] = set()
     end = len(view)
     while end >= _TAIL:
-        size = int.from_bytes(view[end - 4 : end], "big")
+        checksum, size = _TAIL_FORMAT.unpack_from(view, end - _TAIL)
         start = end - _TAIL - size
         if start < 0:
             return
         body = view[start : end - _TAIL]
-        if zlib.crc32(body) != int.from_bytes(view[end - _TAIL : end - 4], "big"):
+        if zlib.crc32(body) != checksum:
             return  # torn by a killed writer, or a foreign file: stop trusting here
         end = start
         try:
             name, key, crc, data, projections, *rest = marshal.loads(body)
         except (EOFError, ValueError, TypeError):
             return
-        if rest and type(rest[0]) is tuple:  # (a journal from before settling has no marks)
+        if rest and rest[0] and type(rest[0]) is tuple:  # (none in a journal from before)
             marks.update(mark for mark in rest[0] if _is_mark(mark))
         if (
             type(name) is str
