@@ -254,7 +254,7 @@ def _settle_pending(
     for other, (key, crc) in list(pending.items()):
         if key[1] >= clock:
             continue  # changed in this very tick: a rewrite could still keep its stat key
-        del pending[other]
+        pending.pop(other, None)  # (another thread of this process may have taken it)
         path = folder / other
         with contextlib.suppress(OSError):
             st = os.lstat(path)
@@ -283,7 +283,7 @@ def _remember(
     pending = _pending.setdefault(journal, {})
     pending[name] = (entry[0], entry[2])
     if len(pending) > PENDING:
-        del pending[next(iter(pending))]
+        pending.pop(next(iter(pending)), None)
 
 
 def _recorded_here(journal: str, wanted: set[str], keys: Mapping[str, StatKey]) -> dict[str, Entry]:
