@@ -15,6 +15,11 @@ the index change). Peak RSS is the process's own (``wait4``). Floors in the same
 parsing every manifest once (what any cold build must read).
 Then ``create_model`` in process, median per call at 100 / 1,000 / 10,000 existing models.
 Writes ``benchmarks/results-dashboard.json`` (git-ignored).
+
+A cold build's time depends on what the file system deleted in the last minutes: on ext4
+without a journal (this VM) a new inode skips every recently freed one of its group, so a cold
+build within about five minutes of deleting a site (this script's own clean-up at the end of
+the previous run) spends seconds more in the kernel. Compare runs spaced the same way.
 """
 
 from __future__ import annotations

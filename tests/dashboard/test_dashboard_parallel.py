@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from zenml_cli import Client
-from zenml_cli.dashboard import incremental, parallel
+from zenml_cli.dashboard import files, incremental, parallel
 from zenml_cli.dashboard.data import ModelDetail, Reader
 from zenml_cli.dashboard.site import BuildResult, build_site
 from zenml_cli.errors import CorruptManifestError
@@ -96,6 +96,35 @@ def test_a_child_that_dies_leaves_its_models_to_this_process(
     build(shown, project / "split", 2)
     assert drawn == [*NAMES[0::2], *NAMES[1::2]]  # its own, then the child's
     assert site_bytes(project / "split") == site_bytes(project / "alone")
+
+
+def test_a_child_that_dies_mid_page_leaves_a_correct_site(
+    shown: Client, project: Path, drawn: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child writes its own models' pages: one that dies halfway through a page leaves
+    a page cut short and a folder behind, which this process, drawing the child's models
+    again, must replace (a folder it did not make is compared, not taken as empty)."""
+    alone = build(shown, project / "alone", 1)
+    parent = os.getpid()
+    whole = files.write_new_file
+    in_child: list[Path] = []
+
+    def cut_short(path: Path, data: bytes) -> None:
+        if os.getpid() != parent:
+            if in_child:  # the child's second page: half of it, then gone
+                whole(path, data[: len(data) // 2])
+                os._exit(9)
+            in_child.append(path)
+        whole(path, data)
+
+    monkeypatch.setattr(files, "write_new_file", cut_short)
+    drawn.clear()
+    split = build(shown, project / "split", 2)
+    assert drawn == [*NAMES[0::2], *NAMES[1::2]]  # its own, then the child's
+    assert counts(split)[:3] == counts(alone)[:3]
+    assert site_bytes(project / "split") == site_bytes(project / "alone")
+    drawn.clear()
+    assert build(shown, project / "split", 2).written == 0 and drawn == []  # all kept
 
 
 def test_small_stores_are_drawn_in_one_process() -> None:

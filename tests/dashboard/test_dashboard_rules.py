@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import sys
+from html import escape
 from typing import Any
 
 import pytest
@@ -109,6 +110,17 @@ def test_only_hosts_the_server_stands_for_are_answered(
 )
 def test_user_text_is_escaped_for_content_and_attributes(value: object, html: str) -> None:
     assert markup.esc(value) == html
+
+
+def test_esc_is_html_escape_whether_or_not_text_needs_it() -> None:
+    """``esc`` skips ``html.escape`` for text without a special character: every character
+    ``escape`` replaces must still be found, anywhere in the text, of any type."""
+    samples: list[object] = ["", "plain", "model-00042", "\u00e9\u2192", 0, -1.5, True]
+    for special in "&<>\"'":
+        samples += [special, f"a{special}", f"{special}b", f"x{special}y{special}"]
+    samples.append(type("Text", (str,), {"__str__": lambda self: "<sub>"})("sub"))
+    for value in samples:
+        assert markup.esc(value) == escape(str(value), quote=True), value
 
 
 def test_a_link_escapes_both_its_target_and_its_text() -> None:

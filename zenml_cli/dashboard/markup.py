@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -22,9 +23,15 @@ CSP = (
 )
 
 
+#: The characters ``escape`` replaces: most text on a page has none of them, and one search
+#: costs about half of ``escape``'s five replacements (a model's pages call ``esc`` ~300 times).
+_SPECIAL = re.compile("[&<>\"']").search
+
+
 def esc(value: object) -> str:
     """Text for HTML content or a double-quoted attribute."""
-    return escape("" if value is None else str(value), quote=True)
+    text = value if type(value) is str else "" if value is None else str(value)
+    return escape(text, quote=True) if _SPECIAL(text) else text
 
 
 def link(href: str, text: object, cls: str = "") -> str:
