@@ -172,3 +172,31 @@ def test_a_held_branch_lock_leaves_the_checkout_as_it_was_and_says_why(
     assert git(mine, "rev-parse", "HEAD") == head
     assert git(mine, "status", "--porcelain") == ""
     assert git(remote, "cat-file", "-e", "main:.zenml/models/iris/model.yaml") == ""
+
+
+@pytest.mark.parametrize("upstream", ["outside the store", "only the store"])
+def test_a_copied_checkout_is_fast_forwarded_past_a_teammates_push(
+    remote: Path, tmp_path: Path, upstream: str
+) -> None:
+    """A checkout copied with ``cp -r`` has stale stat data in every index entry: the store's
+    are refreshed by the status check, the rest only when files outside the store move (a
+    teammate's push that changed only the store needs no refresh of the whole index)."""
+    import shutil
+
+    first = clone(remote, tmp_path / "first")
+    assert run_zenml("model", "register", "iris", "--push", cwd=first).returncode == 0
+    git(first, "pull", "-q", "--ff-only")
+    mine = tmp_path / "mine"
+    shutil.copytree(first, mine)  # new inodes and times: every index entry looks changed
+    if upstream == "outside the store":
+        commit_elsewhere(remote, tmp_path / "other", "README.md", "changed upstream\n")
+    else:
+        done = run_zenml("model", "version", "create", "iris", "--push", cwd=first)
+        assert done.returncode == 0, done.stderr
+    done = run_zenml("model", "version", "create", "iris", "--push", cwd=mine)
+    assert done.returncode == 0, done.stderr
+    assert "git pull" not in done.stderr, done.stderr  # the checkout moved by itself
+    assert git(mine, "rev-parse", "HEAD") == tip(remote)
+    assert git(mine, "status", "--porcelain") == ""
+    expected = "changed upstream\n" if upstream == "outside the store" else "project\n"
+    assert (mine / "README.md").read_text() == expected

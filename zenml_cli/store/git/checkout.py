@@ -82,9 +82,11 @@ def _fast_forward(repo: Repo, branch: str, new: str, parent: str | None) -> str 
     if not status.ok or status.out:
         return f"your checkout has local changes in {repo.store_path}/; {pull}"
     if not store_only:
-        if _filtered_change(repo, head, new):
+        outside = _changed_outside_store(repo, head, new)
+        if _filtered_change(repo, outside):
             return f"files with a git filter (e.g. git-lfs) changed upstream; {pull}"
-        repo.git("update-index", "-q", "--refresh")  # files outside the store move too
+        if outside:  # they move too: their stat data must be current (status did the store's)
+            repo.git("update-index", "-q", "--refresh")
     moved = repo.git("read-tree", "-m", "-u", head, new)
     if not moved.ok:
         if "index.lock" in moved.stderr:
@@ -105,11 +107,16 @@ def _fast_forward(repo: Repo, branch: str, new: str, parent: str | None) -> str 
     return None
 
 
-def _filtered_change(repo: Repo, old: str, new: str) -> bool:
-    """Would moving from ``old`` to ``new`` run a filter? True when ``.gitattributes``
-    changed (the rules themselves move) or a changed path has a ``filter`` attribute."""
+def _changed_outside_store(repo: Repo, old: str, new: str) -> list[str]:
+    """The paths outside the store that differ between commits ``old`` and ``new``."""
     listed = repo.git("diff", "--no-renames", "--name-only", "-z", old, new).stdout
-    changed = [p for p in listed.split("\0") if p and not p.startswith(repo.store_path + "/")]
+    return [p for p in listed.split("\0") if p and not p.startswith(repo.store_path + "/")]
+
+
+def _filtered_change(repo: Repo, changed: list[str]) -> bool:
+    """Would moving the ``changed`` paths (outside the store) run a filter? True when a
+    ``.gitattributes`` changed (the rules themselves move) or one has a ``filter``
+    attribute."""
     if not changed:
         return False
     if any(path.rsplit("/", 1)[-1] == ".gitattributes" for path in changed):
