@@ -105,6 +105,13 @@ def test_table_output_does_not_import_rich(project: Path) -> None:
     assert "rich" not in loaded_after(["model", "list"], project)
 
 
+def test_listing_models_loads_neither_versions_nor_history(project: Path) -> None:
+    # Every module is ~1 ms of a command that costs ~1.5x ``import typer`` (issue 21.5).
+    loaded = loaded_after(["model", "list", "-o", "json"], project)
+    assert "zenml_cli.core.version_records" not in loaded
+    assert "zenml_cli.core.history" not in loaded
+
+
 def test_an_uncontended_write_does_not_import_filelock(project: Path) -> None:
     # The model's lock file exists and is free: one flock (store/locks.py); filelock is
     # imported only to create a lock file, wait for a held lock or fall back (issue 21).

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from zenml_cli.core.records import ModelRecord
+from zenml_cli.core.model_records import ModelRecord
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import Store
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, cast
 
-from zenml_cli.core import history
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.identity import complete_ids
+from zenml_cli.core.model_records import ModelRecord
 from zenml_cli.core.names import (
     case_clash,
     check_name,
@@ -18,7 +18,6 @@ from zenml_cli.core.names import (
     looks_like_id,
     normal_form,
 )
-from zenml_cli.core.records import ModelRecord
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
@@ -203,6 +202,8 @@ def _rename(store: Store, old: str, new: str, change: Callable[[ModelRecord], No
         record = get_model(store, old)  # a racing rename or delete may have moved it meanwhile
         _refuse_existing(store, new, ignoring=old)
         change(record)
+        from zenml_cli.core import history  # (only a rename writes history here: 1 ms of import)
+
         history.record(store, old, "model_rename", from_=old, to=new)
         write_model(store, record)
         store.rename_model(old, new)
