@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +26,8 @@ from zenml_cli.store import manifest_cache as index_module
 from zenml_cli.store import memo as memo_module
 from zenml_cli.store.store import INDEX_MIN_FILES
 from zenml_cli.store.store_models import JOURNAL_FROM
+
+from support.ticks import next_tick
 
 COUNT = 2 * INDEX_MIN_FILES
 #: The versions never journalled (a small model gets no cache files): always read.
@@ -57,20 +58,6 @@ def as_another_process() -> None:
     """Forget this process's own records: a reader in another process has only the journal."""
     journal_module._written_here.clear()
     journal_module._pending.clear()
-
-
-def next_tick(folder: Path) -> None:
-    """Wait until the filesystem's clock has moved past the change time of the files in
-    ``folder`` written so far (a new file's change time is later)."""
-    probe = folder / "tick-probe"
-    probe.write_bytes(b"")
-    first = probe.stat().st_ctime_ns
-    while True:
-        time.sleep(0.005)
-        probe.write_bytes(b"x")
-        if probe.stat().st_ctime_ns > first:
-            break
-    probe.unlink()
 
 
 def listed(store: Store) -> dict[int, str]:

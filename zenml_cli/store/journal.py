@@ -238,6 +238,9 @@ _remembered = [0]
 #: clock is coarse, the oldest are dropped: they stay unsettled, and are read back as before).
 _pending: dict[str, dict[str, tuple[StatKey, int]]] = {}
 PENDING = 64
+#: The files this process recorded in each journal since their records were last folded into
+#: the folder's indexes (``unfolded``): ``{journal path: {file name}}``.
+_unfolded: dict[str, set[str]] = {}
 
 
 def _settle_pending(
@@ -272,6 +275,7 @@ def _remember(
     and mark the records that write settled."""
     if _remembered[0] >= REMEMBERED:
         _written_here.clear()
+        _unfolded.clear()
         _remembered[0] = 0
     mine = _written_here.setdefault(journal, {})
     for other, key in settles:
@@ -280,10 +284,24 @@ def _remember(
             mine[other] = (*kept[:4], True)
     mine[name] = entry
     _remembered[0] += 1
+    _unfolded.setdefault(journal, set()).add(name)
     pending = _pending.setdefault(journal, {})
     pending[name] = (entry[0], entry[2])
     if len(pending) > PENDING:
         pending.pop(next(iter(pending)), None)
+
+
+def unfolded_count(journal: Path) -> int:
+    """How many files this process recorded in ``journal`` since the last ``unfolded``."""
+    return len(_unfolded.get(str(journal), ()))
+
+
+def unfolded(journal: Path) -> dict[str, Entry]:
+    """This process's current records of the files it recorded in ``journal`` since the last
+    call (those it still remembers), to be folded into the folder's indexes."""
+    names = _unfolded.pop(str(journal), set())
+    mine = _written_here.get(str(journal), {})
+    return {name: mine[name] for name in names if name in mine}
 
 
 def _recorded_here(journal: str, wanted: set[str], keys: Mapping[str, StatKey]) -> dict[str, Entry]:

@@ -240,6 +240,22 @@ class FolderIndex:
             return _UNSET
         return data if self.project is None else self.project(data)
 
+    def fold(self, written: dict[str, Entry]) -> None:
+        """Put records of files this process just wrote (``{file name: journal entry}``,
+        ``store/journal.py``) into the cache file, as entries a reader checks as it checks its
+        own: by stat key alone for a settled record, else also by the checksum of the bytes.
+        A burst of writes then reads warm without its journal (issue 21.5). A projection
+        index takes only records that carry its projection (it never projects here)."""
+        cached = self._read_cache()
+        for name, noted in written.items():
+            if self.name and self.name not in noted[3]:
+                continue
+            value = self._noted(noted)
+            if value is _UNSET or not entry_ok((noted[0], value), not self.name):
+                continue
+            cached[name] = (noted[0], value) if settled(noted) else (noted[0], value, noted[2])
+        self._write_cache(cached)
+
     def _read_cache(self) -> dict[str, Entry]:
         body = read_checked_cache(self.cache_file, CACHE_FORMAT)
         if body is None:

@@ -5,9 +5,11 @@ one guarded way to read and write a manifest. The record families (``store_model
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import stat
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -18,7 +20,7 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import atomic, codec, locks
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.config import StoreConfig
-from zenml_cli.store.journal import WriteJournal
+from zenml_cli.store.journal import WriteJournal, unfolded, unfolded_count
 from zenml_cli.store.layout import (
     CACHE_DIR,
     CONFIG_FILE,
@@ -77,6 +79,7 @@ class StoreBase:
         self._names_by_case: bool | None = None
         #: False: every manifest is parsed from its file (doctor checks files, not caches).
         self.use_cache = use_cache
+        self._recorded_in: dict[Path, Layout] | None = None
 
     # ----------------------------------------------------------------------------- config
     @property
@@ -225,7 +228,20 @@ class StoreBase:
         raw = self._encode(data)
         self._write_bytes(path, raw)
         if note is not None and self.use_cache:
-            self._journal(path.parent).record(path.name, raw, data, note)
+            folder = path.parent
+            journal = self._journal(folder)
+            journal.record(path.name, raw, data, note)
+            self._burst_folders()[folder] = self.layout
+            if unfolded_count(journal.path) >= FOLD_EVERY:
+                fold_records(self.layout, folder)
+
+    def _burst_folders(self) -> dict[Path, Layout]:
+        """The folders this store recorded writes in: their records are folded into the
+        folders' indexes when the store is dropped (or at exit), after a burst."""
+        if self._recorded_in is None:
+            self._recorded_in = {}
+            weakref.finalize(self, fold_bursts, self._recorded_in)
+        return self._recorded_in
 
     def _write_bytes(self, path: Path, data: bytes) -> None:
         self._guard(path)
@@ -288,6 +304,36 @@ class StoreBase:
         if self.use_cache:
             relative = str(path)[len(str(self.dir)) + 1 :]
             self._manifest_memo.journal.record(relative, raw, data)
+
+
+#: A store that recorded this many writes in one folder folds their journal records into the
+#: folder's indexes (``FolderIndex.fold``), and again every as many; when the store is
+#: dropped (or at exit), a folder with at least ``FOLD_FROM`` unfolded records is folded too.
+#: A burst of registrations then lists warm, without reading its journal back; one write (a
+#: CLI registration) never pays for rewriting an index of 10,000 entries.
+FOLD_EVERY = 1000
+FOLD_FROM = 64
+
+
+def fold_records(layout: Layout, folder: Path) -> None:
+    """Fold this process's unfolded journal records of ``folder`` into each of its indexes
+    (the whole manifests', and each projection the records carry). Best effort: a folder
+    gone meanwhile (a deleted project) is left alone, an index not written is rebuilt."""
+    records = unfolded(layout.cache_path(folder, ".written"))
+    if not records or not folder.is_dir():
+        return
+    names = {""} | {name for entry in records.values() for name in entry[3]}
+    for name in sorted(names):
+        cache = layout.cache_path(folder, "." + name if name else ".index")
+        with contextlib.suppress(OSError, ValueError):  # a cache is never needed
+            FolderIndex(folder, cache, layout.ext, None, name).fold(records)
+
+
+def fold_bursts(folders: dict[Path, Layout]) -> None:
+    """``fold_records`` for each folder with at least ``FOLD_FROM`` unfolded records."""
+    for folder, layout in list(folders.items()):
+        if unfolded_count(layout.cache_path(folder, ".written")) >= FOLD_FROM:
+            fold_records(layout, folder)
 
 
 def entries_under(folder: Path, child: str) -> list[str]:
