@@ -1,7 +1,7 @@
 """A burst's journal records are folded into the folder's indexes (store/store_base.py).
 
 A store that recorded a burst of writes puts this process's records into the versions
-folder's indexes when it is dropped (and every ``FOLD_EVERY`` records), so the next reader,
+folder's indexes when it is dropped (or at exit), so the next reader,
 in any process, lists the burst from the index without reading the journal back. These tests
 delete the journal after the fold (what is listed then came from the index), and change files
 by hand at the moments an index entry could go stale.
@@ -84,22 +84,6 @@ def test_a_dropped_store_folds_its_burst_into_the_indexes(store: Store, parses: 
     found = listed(store.root)
     assert found == {n: str(n) for n in range(1, COUNT + 2)}
     assert set(parses) <= UNRECORDED | {f"{COUNT + 1}.yaml"}  # the last, unsettled, is read
-
-
-def test_a_long_burst_is_folded_as_it_goes(
-    store: Store, parses: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(store_base, "FOLD_EVERY", 32)
-    writer = Store(store.root)
-    for _ in range(JOURNAL_FROM + 40):
-        versions.create_version(writer, "M")  # the 32nd record folds them
-    drop_journal(store)
-    found = listed(store.root)
-    assert len(found) == JOURNAL_FROM + 40
-    folded = {f"{n}.yaml" for n in range(JOURNAL_FROM + 1, JOURNAL_FROM + 33)}
-    assert not folded & set(parses)
-    assert {f"{n}.yaml" for n in range(JOURNAL_FROM + 33, JOURNAL_FROM + 41)} <= set(parses)
-    del writer
 
 
 def test_a_short_burst_is_not_folded(store: Store) -> None:
