@@ -55,7 +55,7 @@ AFTER_ANOTHER_CLONE = [
     "merge-base",  # HEAD is an ancestor of the new commit (else the user must pull)
     "status",
     "diff",  # what else moves: a changed file with a git filter (git-lfs) is left to pull
-    "update-index",  # stat data of those files refreshed (a copied checkout)
+    # (no "update-index": only the store moved, whose stat data status refreshed)
     *AFTER_OWN_WRITE[12:],
 ]
 
