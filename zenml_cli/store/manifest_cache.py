@@ -203,19 +203,21 @@ class FolderIndex:
         writer settled (the file is then not read); else decoded (and projected) here."""
         for path, name, st, key, racy, raw, link in misses:
             noted = written.get(name)
-            if noted is not None and not link and noted[0] == key and settled(noted):
-                value = self._noted(noted)
-                if value is not _UNSET:
-                    result[name] = value
-                    fresh[name] = (key, value)  # settled: the stat key suffices from now on
-                    continue
+            if noted is not None and noted[0] != key:
+                noted = None  # a record of what the file held before
             try:
+                if noted is not None and not link and settled(noted):
+                    value = self._noted(noted)
+                    if value is not _UNSET:
+                        result[name] = value
+                        fresh[name] = (key, value)  # settled: the stat key suffices from now on
+                        continue
                 if raw is None:
                     where = name if handle is not None else path
                     raw = read_as_stated(where, st, dir_fd=handle) or read_manifest(Path(path))
                 crc = zlib.crc32(raw)
                 value = _UNSET
-                if noted is not None and noted[0] == key and noted[2] == crc:
+                if noted is not None and noted[2] == crc:
                     value = self._noted(noted)
                 if value is _UNSET:
                     data = decode(raw, Path(path))
