@@ -283,10 +283,10 @@ class StoreBase:
         )
 
     def _folder_index(self, folder: Path) -> FolderIndex:
-        return FolderIndex(folder, self.layout.cache_path(folder, ".index"), self.layout.ext)
+        return FolderIndex(folder, index_path(self.layout, folder), self.layout.ext)
 
     def _journal(self, folder: Path) -> WriteJournal:
-        return WriteJournal(self.layout.cache_path(folder, ".written"), folder)
+        return WriteJournal(journal_path(self.layout, folder), folder)
 
     def _number_hint(self, model: str) -> NextNumberHint:
         folder = self.layout.versions_dir(model)
@@ -304,6 +304,17 @@ class StoreBase:
             self._manifest_memo.journal.record(relative, raw, data)
 
 
+def journal_path(layout: Layout, folder: Path) -> Path:
+    """Where the journal of what was just written into ``folder`` lives (``store/journal.py``)."""
+    return layout.cache_path(folder, ".written")
+
+
+def index_path(layout: Layout, folder: Path, name: str = "") -> Path:
+    """Where ``folder``'s derived index ``name`` lives: the whole manifests' without a name,
+    else the projection's of that name (``manifest_cache.FolderIndex``)."""
+    return layout.cache_path(folder, "." + name if name else ".index")
+
+
 #: When a store is dropped (or at exit), the journal records it made in a folder, if at least
 #: this many, are folded into the folder's indexes (``FolderIndex.fold``): a burst of
 #: registrations then lists warm in any process, without reading its journal back. Never
@@ -316,12 +327,12 @@ def fold_records(layout: Layout, folder: Path) -> None:
     """Fold this process's unfolded journal records of ``folder`` into each of its indexes
     (the whole manifests', and each projection the records carry). Best effort: a folder
     gone meanwhile (a deleted project) is left alone, an index not written is rebuilt."""
-    records = unfolded(layout.cache_path(folder, ".written"))
+    records = unfolded(journal_path(layout, folder))
     if not records or not folder.is_dir():
         return
     names = {""} | {name for entry in records.values() for name in entry[3]}
     for name in sorted(names):
-        cache = layout.cache_path(folder, "." + name if name else ".index")
+        cache = index_path(layout, folder, name)
         with contextlib.suppress(OSError, ValueError):  # a cache is never needed
             FolderIndex(folder, cache, layout.ext, None, name).fold(records)
 
@@ -329,7 +340,7 @@ def fold_records(layout: Layout, folder: Path) -> None:
 def fold_bursts(folders: dict[Path, Layout]) -> None:
     """``fold_records`` for each folder with at least ``FOLD_FROM`` unfolded records."""
     for folder, layout in list(folders.items()):
-        if unfolded_count(layout.cache_path(folder, ".written")) >= FOLD_FROM:
+        if unfolded_count(journal_path(layout, folder)) >= FOLD_FROM:
             fold_records(layout, folder)
 
 

@@ -20,6 +20,7 @@ from zenml_cli.store.store_base import (
     Manifest,
     StoreBase,
     entries_under,
+    index_path,
     visible_entries,
 )
 
@@ -265,7 +266,7 @@ class ModelFiles(StoreBase):
         if len(numbers) < INDEX_MIN_FILES or not self.use_cache:
             return {}
         folder = self.layout.versions_dir(model)
-        cache = self.layout.cache_path(folder, "." + name)
+        cache = index_path(self.layout, folder, name)
         loaded = FolderIndex(folder, cache, self.layout.ext, project, name).load(
             self._decode, self._recent(folder)
         )
