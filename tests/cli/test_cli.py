@@ -14,9 +14,11 @@ import pytest
 import typer
 import yaml
 
-from zenml_cli.cli.app import app
+from zenml_cli.cli.app import mount
 
 from support.running import Cli, snapshot
+
+app = mount()  # every command, as the whole CLI has them
 
 #: A child process that takes a lock, says so, and keeps it until its stdin closes.
 HOLD_LOCK = (

@@ -15,9 +15,11 @@ from typer.testing import CliRunner
 
 from zenml_cli import Client, __version__
 from zenml_cli.cli import render
-from zenml_cli.cli.app import app
+from zenml_cli.cli.app import mount
 
 from support.running import run_zenml
+
+app = mount()  # every command, as the whole CLI has them
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -11,7 +11,7 @@ import pytest
 import typer
 
 from zenml_cli import Client
-from zenml_cli.cli.app import app
+from zenml_cli.cli.app import mount
 from zenml_cli.cli.model_field_options import (
     CLI_SPELLING,
     MODEL_FIELDS,
@@ -21,6 +21,8 @@ from zenml_cli.core.keywords import ModelText
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
 
 from support.running import Cli
+
+app = mount()  # every command, as the whole CLI has them
 
 VALUES = {field: f"{field} text" for field in MODEL_TEXT_FIELDS}
 

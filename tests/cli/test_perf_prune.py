@@ -1,6 +1,7 @@
-"""``cli/prune.py`` builds only the invoked command; the CLI must behave exactly as if the
-whole command tree had been built. Each case runs twice in fresh interpreters, pruned (the real
-``main``) and unpruned (``app()`` directly), and compares exit code, stdout and stderr."""
+"""``cli/app.mount`` imports only the invoked family of commands and ``cli/prune.py`` builds
+only the invoked command; the CLI must behave exactly as if the whole command tree had been
+built. Each case runs twice in fresh interpreters, pruned (the real ``main``) and whole
+(``mount()`` then ``app()``), and compares exit code, stdout and stderr."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from zenml_cli.cli.prune import _command_path
+from zenml_cli.cli.prune import command_path
 from zenml_cli.core import models, versions
 from zenml_cli.store import Store
 
@@ -19,10 +20,10 @@ pytestmark = pytest.mark.slow  # fresh interpreters
 
 RUNNER = """
 import sys
-from zenml_cli.cli.app import app, main
+from zenml_cli.cli.app import main, mount
 mode = sys.argv.pop(1)
 sys.argv[0] = "zenml"
-main() if mode == "pruned" else app(prog_name="zenml")
+main() if mode == "pruned" else mount()(prog_name="zenml")
 """
 
 
@@ -73,6 +74,16 @@ CASES = [
     ["--bogus", "model", "list"],
     ["model", "list", "-o", "json", "extra", "words"],
     ["doctor", "-o", "json"],
+    ["model", "lst"],
+    ["modle", "list"],
+    ["model", "version"],
+    ["model", "version", "rollback", "--help"],
+    ["git", "--help"],
+    ["resolve", "--help"],
+    ["version"],
+    ["init", "--help"],
+    ["artifact", "list", "-o", "json"],
+    ["completion", "--help"],
 ]
 
 
@@ -84,13 +95,13 @@ def test_pruned_cli_behaves_like_the_full_tree(args: list[str], project: Path) -
 
 
 def test_command_path() -> None:
-    assert _command_path(["model", "version", "list", "-o", "json"]) == [
+    assert command_path(["model", "version", "list", "-o", "json"]) == [
         "model",
         "version",
         "list",
     ]
-    assert _command_path(["--project-dir", "x", "model", "list"]) == ["model", "list"]
-    assert _command_path(["--project-dir=x", "doctor"]) == ["doctor"]
-    assert _command_path(["--help"]) == []
-    assert _command_path(["--unknown", "model"]) == []
-    assert _command_path([]) == []
+    assert command_path(["--project-dir", "x", "model", "list"]) == ["model", "list"]
+    assert command_path(["--project-dir=x", "doctor"]) == ["doctor"]
+    assert command_path(["--help"]) == []
+    assert command_path(["--unknown", "model"]) == []
+    assert command_path([]) == []

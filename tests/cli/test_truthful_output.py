@@ -181,9 +181,9 @@ def test_the_missing_store_hint_works_as_typed(tmp_path: Path) -> None:
 
 
 def test_usage_lines_name_arguments_in_capitals() -> None:
-    from zenml_cli.cli.app import app
+    from zenml_cli.cli.app import mount
 
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(mount())
 
     def usages(command: typer.core.TyperGroup, path: list[str]) -> list[str]:
         found = []

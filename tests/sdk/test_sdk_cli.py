@@ -12,7 +12,9 @@ import typer
 from typer.testing import CliRunner
 
 from zenml_cli import ArtifactConfig, Model, pipeline, save_artifact, step
-from zenml_cli.cli.app import app
+from zenml_cli.cli.app import mount
+
+app = mount()  # every command, as the whole CLI has them
 
 pytestmark = pytest.mark.slow  # the installed zenml in real processes
 

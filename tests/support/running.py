@@ -11,9 +11,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from zenml_cli.cli.app import app
+from zenml_cli.cli.app import mount
 
 from support.paths import REPO_ROOT
+
+app = mount()  # every command, as the whole CLI has them
 
 __all__ = ["REPO_ROOT", "Cli", "run_zenml", "snapshot", "zenml_popen"]
 

@@ -10,9 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from zenml_cli import Client, Model, link_artifact_to_model, save_artifact
-from zenml_cli.cli.app import app
+from zenml_cli.cli.app import mount
 from zenml_cli.enums import ModelStages
 from zenml_cli.model.utils import log_model_metadata
+
+app = mount()  # every command, as the whole CLI has them
 
 
 # --------------------------------------------------------------------------- linking (6)

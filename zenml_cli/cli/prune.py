@@ -22,12 +22,12 @@ def keep_only_invoked(app: Any, args: list[str]) -> None:
     Call once per process, just before ``app()``; a failure to understand the tree (another
     typer version) leaves it untouched."""
     try:
-        _prune(app, _command_path(args))
+        _prune(app, command_path(args))
     except AttributeError:  # pragma: no cover - typer internals moved; build everything
         return
 
 
-def _command_path(args: list[str]) -> list[str]:
+def command_path(args: list[str]) -> list[str]:
     """The leading command words of ``args``, after the root's own options."""
     index = 0
     while index < len(args) and args[index].startswith("-"):
@@ -50,7 +50,7 @@ def _prune(typer_app: Any, path: list[str]) -> None:
     current = typer_app
     for word in path:
         groups = [g for g in current.registered_groups if g.name == word]
-        commands = [c for c in current.registered_commands if _command_name(c) == word]
+        commands = [c for c in current.registered_commands if command_name(c) == word]
         if len(groups) + len(commands) != 1 or any(not g.name for g in current.registered_groups):
             return
         if commands:
@@ -60,7 +60,7 @@ def _prune(typer_app: Any, path: list[str]) -> None:
         current = groups[0].typer_instance
 
 
-def _command_name(command: Any) -> str:
+def command_name(command: Any) -> str:
     # typer's own rule (typer.main.get_command_name) for commands registered without a name
     name = command.name or command.callback.__name__
     return str(name).lower().replace("_", "-")
