@@ -116,6 +116,15 @@ def test_listing_models_loads_neither_versions_nor_history(project: Path) -> Non
     assert "zenml_cli.core.history" not in loaded
 
 
+def test_listing_versions_loads_none_of_the_update_path(project: Path) -> None:
+    # Listing reads through core/version_reads; core/versions (updates), the history, the
+    # stage policies and the gates cost ~6 ms of a listing and are for writes (issue 21).
+    loaded = loaded_after(["model", "version", "list", "iris", "-o", "json"], project, every=True)
+    assert "zenml_cli.core.version_listing" in loaded  # (the probe saw the listing)
+    for module in ("versions", "history", "stages.policies", "stages.gates"):
+        assert f"zenml_cli.core.{module}" not in loaded
+
+
 def test_a_command_imports_only_its_own_family_of_commands(project: Path) -> None:
     # cli/app.mount: importing and building a family's commands cost ~3.5 ms of `model list`.
     loaded = loaded_after(["model", "list", "-o", "json"], project, every=True)

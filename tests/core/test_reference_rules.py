@@ -20,8 +20,7 @@ from zenml_cli.core.names import (
     looks_like_id,
     normal_form,
 )
-from zenml_cli.core.refs import STAGE_WORDS, VersionRef, stage_word
-from zenml_cli.core.stages.policies import parse_stage
+from zenml_cli.core.refs import STAGE_WORDS, VersionRef, parse_stage, stage_word
 from zenml_cli.core.templates import has_placeholders, substitute, time_substitutions
 from zenml_cli.digits import is_number_text
 from zenml_cli.enums import ArtifactType, ModelStages

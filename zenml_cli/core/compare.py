@@ -10,7 +10,7 @@ from zenml_cli.core.models import get_model
 from zenml_cli.core.records import ModelVersionRecord
 from zenml_cli.core.refs import RefInput
 from zenml_cli.core.stages.gates import is_number
-from zenml_cli.core.versions import resolve
+from zenml_cli.core.version_reads import resolve
 from zenml_cli.enums import LinkKind
 from zenml_cli.store import Store
 

@@ -17,7 +17,7 @@ from zenml_cli.core.records import (
     public_form,
 )
 from zenml_cli.core.version_json import JSON_FORM_INDEX, json_form
-from zenml_cli.core.versions import read_versions
+from zenml_cli.core.version_reads import read_versions
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import Store
 

@@ -9,7 +9,7 @@ from zenml_cli.core import history
 from zenml_cli.core.models import get_model
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import VersionRef
-from zenml_cli.core.versions import live_numbers, read_number, resolve
+from zenml_cli.core.version_reads import live_numbers, read_number, resolve
 from zenml_cli.store import Store
 
 

@@ -10,10 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from zenml_cli.digits import is_number_text
-from zenml_cli.enums import ModelStages
+from zenml_cli.enums import STORABLE_STAGES, ModelStages
 from zenml_cli.errors import InvalidInputError
 
-__all__ = ["STAGE_WORDS", "RefInput", "VersionRef", "is_number_text", "stage_word"]
+__all__ = [
+    "STAGE_CHOICES",
+    "STAGE_WORDS",
+    "RefInput",
+    "VersionRef",
+    "is_number_text",
+    "parse_stage",
+    "stage_word",
+]
 
 STAGE_WORDS = frozenset(stage.value for stage in ModelStages)
 
@@ -23,6 +31,23 @@ def stage_word(text: str) -> ModelStages | None:
     The one place that decides whether a word is a stage word."""
     folded = text.strip().casefold()
     return ModelStages(folded) if folded in STAGE_WORDS else None
+
+
+STAGE_CHOICES = ", ".join(stage.value for stage in STORABLE_STAGES)
+
+
+def parse_stage(value: str | ModelStages) -> ModelStages:
+    """A stage from user input, case-insensitively; ``latest`` is refused (it is virtual)."""
+    text = value.value if isinstance(value, ModelStages) else str(value)
+    stage = stage_word(text)
+    if stage is None:
+        raise InvalidInputError(f"unknown stage {text!r}; choose one of: {STAGE_CHOICES}")
+    if stage == ModelStages.LATEST:
+        raise InvalidInputError(
+            f"'latest' is a virtual stage (the highest number) and cannot be set; "
+            f"choose one of: {STAGE_CHOICES}"
+        )
+    return stage
 
 
 @dataclass(frozen=True)

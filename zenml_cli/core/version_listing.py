@@ -30,9 +30,9 @@ from zenml_cli.core.listing import (
 from zenml_cli.core.metadata import lookup
 from zenml_cli.core.models import LIST_ATTEMPTS, get_model, read_model_folder
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
-from zenml_cli.core.stages.policies import parse_stage
+from zenml_cli.core.refs import parse_stage
 from zenml_cli.core.version_json import from_json_forms, record_json
-from zenml_cli.core.versions import live_numbers
+from zenml_cli.core.version_reads import live_numbers
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store

@@ -25,7 +25,7 @@ from zenml_cli.core.names import (
     check_version_name,
 )
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord, StageHolders
-from zenml_cli.core.refs import RefInput
+from zenml_cli.core.refs import RefInput, parse_stage
 from zenml_cli.core.stages import policies as stages
 from zenml_cli.core.stages.gates import Gate, IfCurrent, check_gate, check_if_current
 from zenml_cli.core.version_reads import (
@@ -128,7 +128,7 @@ def update_version(
     ``if_current`` and ``if_better`` are preconditions on the promotion, checked here on the
     state just read (``if_better`` on the metadata as merged by this same update).
     """
-    target = stages.parse_stage(stage) if stage is not None else None
+    target = parse_stage(stage) if stage is not None else None
     if target is None and (if_better is not None or if_current is not None):
         raise InvalidInputError("--if-better and --if-current guard a promotion; add --stage")
     new_name = check_version_name(name) if name is not None else None

@@ -1,4 +1,5 @@
-"""Stage transitions: parsing a stage, checking policies, and planning who moves where.
+"""Stage transitions: checking policies and planning who moves where (a stage from user input
+is parsed by ``core/refs.parse_stage``).
 
 Pure functions over StageHolders: the caller reads model.yaml, plans here, and writes the
 result back in one atomic write, so the new holder and the archived old holder change together.
@@ -11,9 +12,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from zenml_cli.core.records import StageHolders
-from zenml_cli.core.refs import stage_word
-from zenml_cli.enums import SINGLE_HOLDER_STAGES, STORABLE_STAGES, ModelStages
-from zenml_cli.errors import InvalidInputError, RefusedError, StageOccupiedError
+from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
+from zenml_cli.errors import RefusedError, StageOccupiedError
 
 
 @dataclass(frozen=True)
@@ -36,23 +36,6 @@ class Policies:
 
     def to_config(self) -> dict[str, bool]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
-
-
-STAGE_CHOICES = ", ".join(stage.value for stage in STORABLE_STAGES)
-
-
-def parse_stage(value: str | ModelStages) -> ModelStages:
-    """A stage from user input, case-insensitively; ``latest`` is refused (it is virtual)."""
-    text = value.value if isinstance(value, ModelStages) else str(value)
-    stage = stage_word(text)
-    if stage is None:
-        raise InvalidInputError(f"unknown stage {text!r}; choose one of: {STAGE_CHOICES}")
-    if stage == ModelStages.LATEST:
-        raise InvalidInputError(
-            f"'latest' is a virtual stage (the highest number) and cannot be set; "
-            f"choose one of: {STAGE_CHOICES}"
-        )
-    return stage
 
 
 @dataclass

@@ -20,6 +20,7 @@ from typing import Any
 from zenml_cli.core import history
 from zenml_cli.core.models import get_model, model_lock
 from zenml_cli.core.names import check_text
+from zenml_cli.core.refs import parse_stage
 from zenml_cli.core.stages import policies as stages
 from zenml_cli.core.versions import VersionUpdate, apply_stage_change, read_number
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
@@ -76,7 +77,7 @@ def rollback(
     """Return ``stage`` (staging or production) to its previous holder, archiving the current
     one, as one history event. NotFoundError (exit 3) when there is no previous holder, or it
     was deleted since; nothing is written then."""
-    target = stages.parse_stage(stage)
+    target = parse_stage(stage)
     if target not in SINGLE_HOLDER_STAGES:
         raise InvalidInputError(
             f"rollback works on staging or production (a stage with one holder), "
