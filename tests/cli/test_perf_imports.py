@@ -114,6 +114,7 @@ def test_listing_models_loads_neither_versions_nor_history(project: Path) -> Non
     assert "zenml_cli.core.model_records" in loaded  # (the probe sees our modules)
     assert "zenml_cli.core.version_records" not in loaded
     assert "zenml_cli.core.history" not in loaded
+    assert "zenml_cli.core.keywords" not in loaded  # typed dicts: for the type checker only
 
 
 def test_listing_versions_loads_none_of_the_update_path(project: Path) -> None:
@@ -123,6 +124,9 @@ def test_listing_versions_loads_none_of_the_update_path(project: Path) -> None:
     assert "zenml_cli.core.version_listing" in loaded  # (the probe saw the listing)
     for module in ("versions", "history", "stages.policies", "stages.gates"):
         assert f"zenml_cli.core.{module}" not in loaded
+    assert "zenml_cli.core.keywords" not in loaded
+    register = loaded_after(["model", "register", "wine", "--license", "MIT"], project, every=True)
+    assert "zenml_cli.core.keywords" not in register
 
 
 def test_a_command_imports_only_its_own_family_of_commands(project: Path) -> None:

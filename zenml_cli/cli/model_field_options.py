@@ -12,12 +12,14 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from zenml_cli.core.keywords import ModelText
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
+
+if TYPE_CHECKING:
+    from zenml_cli.core.keywords import ModelText
 
 #: Field -> (the command's parameter name, its flags), in the order the help lists them.
 #: ZenML's CLI spells two fields its own way (``--tradeoffs``, ``--ethical``).
@@ -51,7 +53,10 @@ def _options() -> list[inspect.Parameter]:
 def with_model_field_options(command: Callable[..., None]) -> Callable[..., None]:
     """``command`` with its ``fields: ModelText`` parameter shown to typer as one option per
     model text field; the values come back to it as that one ``fields`` keyword."""
-    signature = inspect.signature(command, eval_str=True)
+    # The command module imports ``ModelText`` for the type checker only (core/keywords'
+    # typed dicts cost ~1 ms to build): ``fields``' annotation, which typer never sees, is
+    # evaluated against a stand-in.
+    signature = inspect.signature(command, eval_str=True, locals={"ModelText": dict})
     parameters = list(signature.parameters.values())
     at = [parameter.name for parameter in parameters].index("fields")
     shown = [*parameters[:at], *_options(), *parameters[at + 1 :]]
@@ -59,7 +64,7 @@ def with_model_field_options(command: Callable[..., None]) -> Callable[..., None
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> None:
         given = {field: kwargs.pop(name, None) for field, (name, _) in CLI_SPELLING.items()}
-        command(*args, fields=cast(ModelText, given), **kwargs)
+        command(*args, fields=cast("ModelText", given), **kwargs)
 
     run.__signature__ = signature.replace(parameters=shown)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in shown} | {"return": None}

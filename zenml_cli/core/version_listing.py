@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack
 
 from zenml_cli.core.indexed_versions import (
     JSON_FORMS,
@@ -14,7 +14,6 @@ from zenml_cli.core.indexed_versions import (
     ReadLog,
     read_indexed,
 )
-from zenml_cli.core.keywords import VersionFilters
 from zenml_cli.core.listing import (
     METADATA_PREFIX,
     Condition,
@@ -36,6 +35,9 @@ from zenml_cli.core.version_reads import live_numbers
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
+
+if TYPE_CHECKING:
+    from zenml_cli.core.keywords import VersionFilters
 
 VERSION_SORT_KEYS = ("number", "name", "created", "stage")
 #: Plain fields a ``--where`` can test (besides ``metadata.KEY``).

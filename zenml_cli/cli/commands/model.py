@@ -32,12 +32,11 @@ from zenml_cli.cli.render import (
     render_record,
     render_write,
 )
-from zenml_cli.core.keywords import ModelText
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import UsageError
 
 if TYPE_CHECKING:
-    from zenml_cli.core.keywords import NewModel
+    from zenml_cli.core.keywords import ModelText, NewModel
 
 app = typer.Typer(help="Register, list, describe, update and delete models.", no_args_is_help=True)
 
