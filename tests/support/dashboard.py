@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import selectors
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -114,6 +115,7 @@ def serving(root: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], st
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_interruptible,
     )
     try:
         url = _first_line(proc)
@@ -122,6 +124,13 @@ def serving(root: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], st
         if proc.poll() is None:
             proc.kill()
         proc.communicate(timeout=START_TIMEOUT)
+
+
+def _interruptible() -> None:
+    """Ctrl-C reaches the server as it does from a terminal, even when the suite itself runs
+    with SIGINT ignored (a background job of a non-interactive shell): a child inherits that
+    disposition, and Python keeps an ignored SIGINT ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _first_line(proc: subprocess.Popen[str]) -> str:
