@@ -3,6 +3,9 @@
 A reference is a number (``3`` or ``"3"``), a stage word (``latest``, ``staging``,
 ``production``, ``archived``, ``none``, any case; ``latest`` is the highest number), or else a
 name (or id). The facade parses what the user gave; nothing downstream re-reads text.
+Stage words are decided here too: ``stage_word`` (does a word name a stage) and
+``parse_stage`` (a stage a version can be moved to, from user input), so a reader of stages
+needs neither the update path nor the stage policies.
 """
 
 from __future__ import annotations
