@@ -79,7 +79,7 @@ class StoreBase:
         self._names_by_case: bool | None = None
         #: False: every manifest is parsed from its file (doctor checks files, not caches).
         self.use_cache = use_cache
-        self._recorded_in: dict[Path, Layout] | None = None
+        self._recorded_in: set[Path] | None = None
 
     # ----------------------------------------------------------------------------- config
     @property
@@ -231,14 +231,14 @@ class StoreBase:
             folder = path.parent
             journal = self._journal(folder)
             journal.record(path.name, raw, data, note)
-            self._burst_folders()[folder] = self.layout
+            self._burst_folders().add(folder)
 
-    def _burst_folders(self) -> dict[Path, Layout]:
+    def _burst_folders(self) -> set[Path]:
         """The folders this store recorded writes in: their records are folded into the
         folders' indexes when the store is dropped (or at exit), after a burst."""
         if self._recorded_in is None:
-            self._recorded_in = {}
-            weakref.finalize(self, fold_bursts, self._recorded_in)
+            self._recorded_in = set()
+            weakref.finalize(self, fold_bursts, self.layout, self._recorded_in)
         return self._recorded_in
 
     def _write_bytes(self, path: Path, data: bytes) -> None:
@@ -337,9 +337,10 @@ def fold_records(layout: Layout, folder: Path) -> None:
             FolderIndex(folder, cache, layout.ext, None, name).fold(records)
 
 
-def fold_bursts(folders: dict[Path, Layout]) -> None:
-    """``fold_records`` for each folder with at least ``FOLD_FROM`` unfolded records."""
-    for folder, layout in list(folders.items()):
+def fold_bursts(layout: Layout, folders: set[Path]) -> None:
+    """``fold_records`` for each of a store's ``folders`` with at least ``FOLD_FROM`` unfolded
+    records."""
+    for folder in list(folders):
         if unfolded_count(journal_path(layout, folder)) >= FOLD_FROM:
             fold_records(layout, folder)
 
