@@ -56,6 +56,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch) -> None:
     ):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("ZENML_ACTOR", "tester")
+    # Every pushed write, in process or in a child, is also staged the general way
+    # (git add -A) and fails on a difference: a store write that is not noted is a bug.
+    monkeypatch.setenv("ZENML_CHECK_STAGE", "1")
 
 
 @pytest.fixture

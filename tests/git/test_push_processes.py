@@ -33,9 +33,10 @@ AFTER_OWN_WRITE = [
     "fetch",  # the branch tip and the queue of pending writes, in one round trip
     "cat-file",  # the tip's commit, root tree (for the graft) and .zenml tree, at once
     "for-each-ref",  # the queued writes the fetch brought (their messages are the data)
-    # (no read-tree: the private work area already holds the tip's .zenml)
-    "add",  # stage what the command wrote in the work area
-    "write-tree",  # ... as the new .zenml tree
+    # (nothing moves the private work area: it already holds the tip's .zenml)
+    "hash-object",  # the files the command changed, as blobs (no index of every file)
+    "cat-file",  # the tip's folders on the way to them
+    "hash-object",  # ... rebuilt as the new trees, up to the new .zenml tree
     "mktree",  # the tip's root tree with .zenml replaced (one level: store at the top)
     "commit-tree",  # the commit, on the tip
     "push",  # the compare-and-swap on the remote branch (atomic with the queue's refs)
@@ -50,13 +51,14 @@ AFTER_OWN_WRITE = [
 #: others' changes to take in.
 AFTER_ANOTHER_CLONE = [
     *AFTER_OWN_WRITE[:5],
-    "read-tree",  # the private work area moved to the tip's .zenml (only changed files)
-    *AFTER_OWN_WRITE[5:11],
+    "diff-tree",  # what differs between the work area's tree and the tip's .zenml
+    "cat-file",  # ... those files, written into the work area (nothing else is)
+    *AFTER_OWN_WRITE[5:12],
     "merge-base",  # HEAD is an ancestor of the new commit (else the user must pull)
     "status",
     "diff",  # what else moves: a changed file with a git filter (git-lfs) is left to pull
     # (no "update-index": only the store moved, whose stat data status refreshed)
-    *AFTER_OWN_WRITE[12:],
+    *AFTER_OWN_WRITE[13:],
 ]
 
 
@@ -90,6 +92,12 @@ def counted(mine: Path, env: dict[str, str], *args: str) -> list[str]:
     done = run_zenml(*args, "--push", cwd=mine, env=env)
     assert done.returncode == 0, done.stderr
     return verbs(log)
+
+
+@pytest.fixture(autouse=True)
+def _product_staging_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite's second, general staging of each write (conftest) is not the product's."""
+    monkeypatch.delenv("ZENML_CHECK_STAGE")
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from zenml_cli.errors import CorruptManifestError
+from zenml_cli.store import written
 from zenml_cli.store.layout import TEMP_PREFIX
 
 #: Never follow a symbolic link when opening a file to write (0 where the OS has no such flag).
@@ -42,6 +43,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     The temp file lives beside the target so ``os.replace`` never crosses a filesystem, and its
     name starts with ``.tmp-`` so readers and ``.gitignore`` skip it if a crash leaves it behind.
     """
+    written.note(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f"{TEMP_PREFIX}{os.urandom(8).hex()}.part"
     # 0o666 filtered by the umask, like any file an editor or git writes (mkstemp's 0600 is not)
@@ -70,6 +72,7 @@ def append_line(path: Path, line: bytes) -> None:
     """
     if not line.endswith(b"\n"):
         line += b"\n"
+    written.note(path)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | O_NOFOLLOW, 0o666)
     except OSError as exc:

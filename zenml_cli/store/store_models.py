@@ -11,6 +11,7 @@ from typing import Any
 
 from zenml_cli.digits import is_number_text
 from zenml_cli.errors import CorruptManifestError
+from zenml_cli.store import written
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.layout import is_safe_component
 from zenml_cli.store.manifest_cache import FolderIndex, Recent
@@ -110,6 +111,7 @@ class ModelFiles(StoreBase):
         temp = self.layout.temp_in(self.layout.models_dir)
         raw = self._encode(data)
         self._write_bytes(temp / self.layout.model_file_name, raw)
+        written.note(target)
         os.rename(temp, target)
         self._note_manifest(target / self.layout.model_file_name, raw, data)
 
@@ -123,10 +125,11 @@ class ModelFiles(StoreBase):
         self._sweep_now_and_then(self.layout.versions_dir(name))
 
     def rename_model(self, old: str, new: str) -> None:
-        os.rename(
-            self._component_path(self.layout.model_dir, old),
-            self._component_path(self.layout.model_dir, new),
-        )
+        source = self._component_path(self.layout.model_dir, old)
+        target = self._component_path(self.layout.model_dir, new)
+        written.note(source)
+        written.note(target)
+        os.rename(source, target)
 
     def delete_model(self, name: str) -> None:
         """Delete a model folder so that a crash leaves it either whole or gone: rename it into
@@ -135,7 +138,9 @@ class ModelFiles(StoreBase):
 
         trash = self.layout.temp_in(self.layout.trash_dir)
         trash.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(self._component_path(self.layout.model_dir, name), trash)
+        folder = self._component_path(self.layout.model_dir, name)
+        written.note(folder)
+        os.rename(folder, trash)
         shutil.rmtree(trash, ignore_errors=True)
 
     # ----------------------------------------------------------------------------- versions
@@ -237,7 +242,9 @@ class ModelFiles(StoreBase):
         self._write(self.layout.version_file(model, number), data, note=_noted(number, projections))
 
     def remove_version(self, model: str, number: int) -> None:
-        self.layout.version_file(model, number).unlink()
+        path = self.layout.version_file(model, number)
+        written.note(path)
+        path.unlink()
 
     def version_fields(
         self, model: str, fields: tuple[str, ...], numbers: list[int]

@@ -8,7 +8,7 @@ from typing import Any
 
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.limits import MAX_HISTORY_BYTES
-from zenml_cli.store import atomic
+from zenml_cli.store import atomic, written
 from zenml_cli.store.bounded import ReadRefused, open_bounded, read_bounded
 from zenml_cli.store.layout import is_safe_component
 from zenml_cli.store.store_base import Manifest, StoreBase, visible_entries
@@ -84,17 +84,21 @@ class RecordFiles(StoreBase):
     def remove_run(self, run_id: str) -> None:
         """Remove a run's manifest (gone already is fine)."""
         if is_safe_component(run_id):
-            self.layout.run_file(run_id).unlink(missing_ok=True)
+            path = self.layout.run_file(run_id)
+            written.note(path)
+            path.unlink(missing_ok=True)
 
     # ----------------------------------------------------------------------------- artifacts
     def remove_artifact_version(self, name: str, version: str) -> None:
         """Remove one artifact version's manifest, and the artifact's folder once empty (never
         while it keeps the list of deleted versions, which keeps their numbers retired)."""
         path = self._artifact_target(name, version)
+        written.note(path)
         path.unlink(missing_ok=True)
         if self.layout.artifact_retired_file(name).exists():
             return
         if not self.artifact_version_names(name):
+            written.note(path.parent)
             try:
                 path.parent.rmdir()
             except OSError:  # hidden files (an index) left: remove those, then the folder

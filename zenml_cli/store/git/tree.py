@@ -97,7 +97,7 @@ def write_store(store_dir: Path, files: Files, remove: list[str]) -> tuple[int, 
         if path.is_file() or path.is_symlink():
             path.unlink()
             removed += 1
-            _remove_empty_folders(path.parent, store_dir)
+            remove_empty_folders(path.parent, store_dir)
     return written, removed
 
 
@@ -115,7 +115,7 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def _remove_empty_folders(folder: Path, store_dir: Path) -> None:
+def remove_empty_folders(folder: Path, store_dir: Path) -> None:
     """A model whose files all went must not leave a folder doctor would call broken."""
     while folder != store_dir and store_dir in folder.parents:
         visible = (
