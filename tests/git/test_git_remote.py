@@ -31,7 +31,6 @@ from support.git import (
     clone,
     commit_elsewhere,
     git,
-    make_remote,
     promote,
     register_next,
     start_workers,
@@ -42,16 +41,6 @@ SETTINGS = GitSettings()
 
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    return make_remote(tmp_path)
-
-
-@pytest.fixture
-def mine(remote: Path, tmp_path: Path) -> Path:
-    return clone(remote, tmp_path / "mine")
 
 
 def no_sleep(seconds: float) -> None:

@@ -14,15 +14,10 @@ import pytest
 from zenml_cli.errors import RemoteError
 from zenml_cli.store.git import cmd as git_cmd
 
-from support.git import clone, commit_elsewhere, git, make_remote, tip
+from support.git import clone, commit_elsewhere, git, tip
 from support.running import run_zenml, zenml_popen
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    return make_remote(tmp_path)
 
 
 def wait_for(condition: Callable[[], bool], what: str, limit: float = 120.0) -> None:

@@ -18,7 +18,7 @@ import pytest
 from zenml_cli.store.git import intents as git_intents
 from zenml_cli.store.git.repo import Repo
 
-from support.git import clone, git, make_remote, tip
+from support.git import clone, git, tip
 from support.running import run_zenml
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
@@ -34,11 +34,6 @@ for arg in "$@"; do
 done
 exec {git} "$@"
 """
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    return make_remote(tmp_path)
 
 
 @pytest.fixture

@@ -8,15 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from support.git import PROTECT_MAIN, clone, git, make_remote, tip
+from support.git import PROTECT_MAIN, clone, git, tip
 from support.running import run_zenml
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    return make_remote(tmp_path)
 
 
 def hook(remote: Path, text: str) -> None:

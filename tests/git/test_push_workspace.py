@@ -17,21 +17,11 @@ from zenml_cli.store.git import tree_edit
 from zenml_cli.store.git.remote import transact
 from zenml_cli.store.git.workspace import ENV_CHECK_STAGE
 
-from support.git import clone, git, make_remote, register_next, tip
+from support.git import clone, git, register_next, tip
 
 SETTINGS = GitSettings()
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
-
-
-@pytest.fixture
-def remote(tmp_path: Path) -> Path:
-    return make_remote(tmp_path)
-
-
-@pytest.fixture
-def mine(remote: Path, tmp_path: Path) -> Path:
-    return clone(remote, tmp_path / "mine")
 
 
 def area(repo: Path) -> Path:
@@ -214,3 +204,18 @@ def test_edited_trees_are_the_trees_git_writes(tmp_path: Path, object_format: st
                 found[file.relative_to(repo).as_posix()] = ("100644", oid)
         git_dir = repo / ".git"
         assert tree_edit.edit_tree(git_dir, tmp_path, before, found, cleared) == expected, round_
+
+
+def test_a_splice_finds_entries_by_their_start_not_by_bytes_inside_an_object_id() -> None:
+    """An object id is 20 arbitrary bytes: one that holds `` b\\0`` must not be taken for
+    the entry ``b``; a tree out of git's order gets no second entry of a name it has."""
+    tricky = b" b\0" + b"\x01" * 17
+    a = b"100644 a\0" + tricky
+    b = b"100644 b\0" + b"\x02" * 20
+    assert tree_edit.splice(a + b, 20, {b"b": None}) == a
+    assert tree_edit.splice(a + b, 20, {b"ab": (b"100644", b"\x03" * 20)}) == (
+        a + b"100644 ab\0" + b"\x03" * 20 + b
+    )
+    unsorted = b + a
+    replaced = tree_edit.splice(unsorted, 20, {b"a": (b"100644", b"\x04" * 20)})
+    assert replaced == b + b"100644 a\0" + b"\x04" * 20

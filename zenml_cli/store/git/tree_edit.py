@@ -2,16 +2,20 @@
 
 ``git write-tree`` needs an index of every file; at 10,000 versions reading and writing that
 index was most of an attempt's cost. Here only the folders on the way to a changed path are
-read (one ``git cat-file``) and rebuilt; every other subtree keeps its object id. Tree ids
-are computed as git computes them (``tree <size>\\0`` + sorted entries, SHA-1 or SHA-256) so
-a folder can name its new subfolders before they are written; all new trees are then
-written in one ``git hash-object -t tree``, which prints the ids git computed. Those must equal
-ours, else nothing is used (``edit_tree`` returns None and the caller stages the slow way).
+read (one ``git cat-file``) and edited as bytes (``splice``: the entries that stay are
+never parsed, 4 ms instead of 47 for a folder of 10,000 versions on the shared VM); every
+other subtree keeps its object id. Tree ids are computed as git computes them (``tree
+<size>\\0`` + the entries, SHA-1 or SHA-256) so a folder can name its new subfolders before
+they are written; all new trees are then written in one ``git hash-object -t tree``, which
+prints the ids git computed. Those must equal ours, else nothing is used (``edit_tree``
+returns None and the caller stages the slow way).
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from zenml_cli.errors import RemoteError
@@ -19,10 +23,11 @@ from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git import objects as git_objects
 
 #: Mode of a folder inside a tree object (``ls-tree`` and ``mktree`` print it as 040000).
-_TREE = "40000"
+_TREE = b"40000"
+_FOLDER_MODES = (_TREE, b"0" + _TREE)
 
-#: ``(mode as a tree object holds it, object id)`` by entry name.
-Entries = dict[str, tuple[str, str]]
+#: A new entry ``(mode, raw object id)`` by name, or None to remove the name.
+Changes = dict[bytes, "tuple[bytes, bytes] | None"]
 
 
 def edit_tree(
@@ -45,32 +50,100 @@ def edit_tree(
     asked = [("contents", f"{base}:{folder}" if folder else base) for folder in wanted]
     found = git_objects.read_objects(git_dir, asked)
     width = len(base) // 2
-    old: dict[str, Entries] = {folder: {} for folder in fresh}
+    old = {folder: b"" for folder in fresh}
     for folder, got in zip(wanted, found, strict=True):
-        old[folder] = _parse(got.body, width) if got.kind == "tree" else {}
+        old[folder] = got.body if got.kind == "tree" else b""
     built: dict[str, str | None] = {}
-    written: list[tuple[str, Entries]] = []
+    written: list[tuple[str, bytes]] = []
     for folder in sorted(folders, key=lambda f: -f.count("/") - bool(f)):
-        entries = {n: e for n, e in old[folder].items() if _join(folder, n) not in cleared}
-        for path, entry in files.items():
+        changes: Changes = {}
+        for path in cleared:
             parent, _, name = path.rpartition("/")
             if parent == folder:
-                entries[name] = entry
+                changes[_raw(name)] = None
+        for path, (mode, oid) in files.items():
+            parent, _, name = path.rpartition("/")
+            if parent == folder:
+                changes[_raw(name)] = (mode.encode(), bytes.fromhex(oid))
         for child in folders:  # a file written where a folder was wins: it is what is there
             if child and child.rpartition("/")[0] == folder and child not in files:
-                name, tree = child.rpartition("/")[2], built[child]
-                if tree is None:
-                    entries.pop(name, None)
-                else:
-                    entries[name] = (_TREE, tree)
-        if not entries:
-            built[folder] = None
-            continue
-        built[folder] = _object_id(_body(entries), width)
-        written.append((built[folder] or "", entries))
+                tree = built[child]
+                entry = None if tree is None else (_TREE, bytes.fromhex(tree))
+                changes[_raw(child.rpartition("/")[2])] = entry
+        body = splice(old[folder], width, changes)
+        built[folder] = _object_id(body, width) if body else None
+        if body:
+            written.append((built[folder] or "", body))
     if not _write_trees(git_dir, scratch, written):
         return None
     return built[""] or git_objects.empty_tree("0" * width * 2)
+
+
+def splice(body: bytes, width: int, changes: Changes) -> bytes:
+    """The raw tree ``body`` with each named entry replaced, added or removed, without
+    parsing the entries that stay (a folder of 10,000 versions is one of them): an entry is
+    found by its bytes (`` name\0`` at an entry's start), a new one goes where git's order
+    puts it. A base tree out of git's order stays as it is around the edit, and a name is
+    never doubled."""
+    starts = _starts(body, width)
+    at_start = set(starts)
+    cuts: list[tuple[int, int, bytes, bytes]] = []  # (from, to, new bytes, sort key)
+    for name, entry in changes.items():
+        new = b"" if entry is None else entry[0] + b" " + name + b"\0" + entry[1]
+        key = b"" if entry is None else _key(name, entry[0])
+        span = _find(body, name, at_start, width)
+        if span is not None:
+            cuts.append((span[0], span[1], new, key))
+        elif new:
+            at = starts[bisect.bisect_left(range(len(starts) - 1), key, key=_key_at(body, starts))]
+            cuts.append((at, at, new, key))
+    pieces, done = [], 0
+    for start, end, new, _ in sorted(cuts, key=lambda cut: (cut[0], cut[1], cut[3])):
+        pieces += [body[done:start], new]
+        done = end
+    pieces.append(body[done:])
+    return b"".join(pieces)
+
+
+def _starts(body: bytes, width: int) -> list[int]:
+    """Where each entry begins, and the body's end last."""
+    starts, at, end, find = [], 0, len(body), body.index
+    while at < end:
+        starts.append(at)
+        at = find(b"\0", at) + 1 + width
+    starts.append(end)
+    return starts
+
+
+def _find(body: bytes, name: bytes, at_start: set[int], width: int) -> tuple[int, int] | None:
+    """``(start, end)`` of the entry called ``name``: its `` name\0`` found where a mode
+    of digits ends at an entry's start (an object id's bytes may hold the same bytes)."""
+    needle = b" " + name + b"\0"
+    at = body.find(needle)
+    while at != -1:
+        for start in (at - 5, at - 6):
+            if start in at_start and body[start:at].isdigit():
+                return start, at + len(needle) + width
+        at = body.find(needle, at + 1)
+    return None
+
+
+def _key(name: bytes, mode: bytes) -> bytes:
+    """git's order: a folder sorts as if its name ended in ``/``."""
+    return name + b"/" if mode in _FOLDER_MODES else name
+
+
+def _key_at(body: bytes, starts: list[int]) -> Callable[[int], bytes]:
+    def key(index: int) -> bytes:
+        start = starts[index]
+        space = body.index(b" ", start)
+        return _key(body[space + 1 : body.index(b"\0", space)], body[start:space])
+
+    return key
+
+
+def _raw(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape")
 
 
 def _under(path: str, cleared: set[str]) -> bool:
@@ -78,49 +151,21 @@ def _under(path: str, cleared: set[str]) -> bool:
     return any("/".join(parts[:depth]) in cleared for depth in range(1, len(parts) + 1))
 
 
-def _join(folder: str, name: str) -> str:
-    return f"{folder}/{name}" if folder else name
-
-
-def _parse(body: bytes, width: int) -> Entries:
-    return {
-        name: (mode.lstrip("0"), oid)
-        for mode, _, oid, name in git_objects.tree_entries(body, width)
-    }
-
-
-def _body(entries: Entries) -> bytes:
-    """A tree object's content: entries in git's order, where a folder sorts as if its name
-    ended in ``/``."""
-
-    def key(name: str) -> bytes:
-        raw = name.encode("utf-8", "surrogateescape")
-        return raw + b"/" if entries[name][0] == _TREE else raw
-
-    return b"".join(
-        f"{entries[name][0]} ".encode()
-        + name.encode("utf-8", "surrogateescape")
-        + b"\0"
-        + bytes.fromhex(entries[name][1])
-        for name in sorted(entries, key=key)
-    )
-
-
 def _object_id(body: bytes, width: int) -> str:
     digest = hashlib.sha256 if width == 32 else hashlib.sha1
     return digest(b"tree %d\0" % len(body) + body).hexdigest()
 
 
-def _write_trees(git_dir: Path, scratch: Path, trees: list[tuple[str, Entries]]) -> bool:
+def _write_trees(git_dir: Path, scratch: Path, trees: list[tuple[str, bytes]]) -> bool:
     """Write the new trees in one ``git hash-object -t tree --stdin-paths`` (which checks
     each is a well-formed tree; at 10,000 entries twice as fast as ``mktree`` parsing
     text). True when git computed the ids we did."""
     if not trees:
         return True
     paths = []
-    for number, (_, entries) in enumerate(trees):
+    for number, (_, body) in enumerate(trees):
         path = scratch / f"tree-{number}"
-        path.write_bytes(_body(entries))
+        path.write_bytes(body)
         paths.append(f"{path}\n")
     try:
         code, out, err = git_cmd.run_bytes(
