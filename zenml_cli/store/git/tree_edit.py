@@ -121,8 +121,8 @@ def _find(body: bytes, name: bytes, at_start: set[int], width: int) -> tuple[int
     needle = b" " + name + b"\0"
     at = body.find(needle)
     while at != -1:
-        for start in (at - 5, at - 6):
-            if start in at_start and body[start:at].isdigit():
+        for start in (at - 5, at - 6):  # after a mode of five or six digits
+            if start in at_start and body.find(b" ", start) == at:
                 return start, at + len(needle) + width
         at = body.find(needle, at + 1)
     return None
