@@ -82,7 +82,7 @@ def edit_tree(
 def splice(body: bytes, width: int, changes: Changes) -> bytes:
     """The raw tree ``body`` with each named entry replaced, added or removed, without
     parsing the entries that stay (a folder of 10,000 versions is one of them): an entry is
-    found by its bytes (`` name\0`` at an entry's start), a new one goes where git's order
+    found by its bytes (`` name\\0`` at an entry's start), a new one goes where git's order
     puts it. A base tree out of git's order stays as it is around the edit, and a name is
     never doubled."""
     starts = _starts(body, width)
@@ -116,8 +116,8 @@ def _starts(body: bytes, width: int) -> list[int]:
 
 
 def _find(body: bytes, name: bytes, at_start: set[int], width: int) -> tuple[int, int] | None:
-    """``(start, end)`` of the entry called ``name``: its `` name\0`` found where a mode
-    of digits ends at an entry's start (an object id's bytes may hold the same bytes)."""
+    """``(start, end)`` of the entry called ``name``: its `` name\\0`` found right after
+    the mode at an entry's start (an object id's bytes may hold the same bytes)."""
     needle = b" " + name + b"\0"
     at = body.find(needle)
     while at != -1:
