@@ -117,33 +117,45 @@ def count_processes(
     return counts
 
 
+def cpu_seconds() -> float:
+    """User + system CPU of this process and every finished child (git, and the remote's
+    receive-pack and upload-pack under it): steadier than wall time on a shared VM."""
+    import resource
+
+    own, children = (resource.getrusage(who) for who in
+                     (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))  # fmt: skip
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def in_process(ours_clone: Path, by_hand_clone: Path, env: dict[str, str], rounds: int
-               ) -> tuple[list[float], list[float]]:  # fmt: skip
+               ) -> dict[str, list[float]]:  # fmt: skip
     """The same two writes without a Python start-up each: ours through
     ``Client(push=True)``, by hand as git commands around an in-process ``Client`` write.
     Python's start-up is most of a CLI write on a slow machine (``import typer`` alone took
-    0.2 s on the shared VM some days), which hides what the engine and git cost."""
+    0.2 s on the shared VM some days), which hides what the engine and git cost. Wall and
+    CPU seconds of each write, by side."""
     from zenml_cli.client import Client
 
     saved = dict(os.environ)
     os.environ.update(env)
-    ours: list[float] = []
-    by_hand: list[float] = []
+    times: dict[str, list[float]] = {"ours": [], "by_hand": [], "ours_cpu": [], "by_hand_cpu": []}
     try:
         for _ in range(rounds):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), cpu_seconds()
             Client(ours_clone, push=True).create_model_version("iris")
-            ours.append(time.perf_counter() - started)
-            started = time.perf_counter()
+            times["ours"].append(time.perf_counter() - started)
+            times["ours_cpu"].append(cpu_seconds() - cpu)
+            started, cpu = time.perf_counter(), cpu_seconds()
             sh("git fetch -q origin main && git merge -q --ff-only FETCH_HEAD", by_hand_clone, env)
             Client(by_hand_clone, push=False).create_model_version("iris")
             sh("git add .zenml && git commit -qm 'register iris' && git push -q origin main",
                by_hand_clone, env)  # fmt: skip
-            by_hand.append(time.perf_counter() - started)
+            times["by_hand"].append(time.perf_counter() - started)
+            times["by_hand_cpu"].append(cpu_seconds() - cpu)
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return ours, by_hand
+    return times
 
 
 def measure(versions: int, rounds: int, inside: bool = False) -> dict[str, object]:
@@ -157,8 +169,12 @@ def measure(versions: int, rounds: int, inside: bool = False) -> dict[str, objec
         ours: list[float] = []
         by_hand: list[float] = []
         manual = MANUAL.format(zenml=ZENML)
+        cpu: dict[str, float] = {}
         if inside:
-            ours, by_hand = in_process(ours_clone, by_hand_clone, env, rounds)
+            times = in_process(ours_clone, by_hand_clone, env, rounds)
+            ours, by_hand = times["ours"], times["by_hand"]
+            cpu = {side: statistics.median(times[f"{side}_cpu"]) * 1000
+                   for side in ("ours", "by_hand")}  # fmt: skip
         for _ in range(0 if inside else rounds):
             started = time.perf_counter()
             sh(f"{ZENML} model version create iris --push", ours_clone, env)
@@ -170,7 +186,7 @@ def measure(versions: int, rounds: int, inside: bool = False) -> dict[str, objec
     ours_ms, by_hand_ms = statistics.median(ours) * 1000, statistics.median(by_hand) * 1000
     return {"versions": versions, "rounds": rounds, "ours_ms": ours_ms,
             "by_hand_ms": by_hand_ms, "ratio": ours_ms / by_hand_ms,
-            "git_processes": counts}  # fmt: skip
+            "git_processes": counts, "cpu_ms": cpu}  # fmt: skip
 
 
 def main() -> None:
@@ -188,6 +204,11 @@ def main() -> None:
         print(f"{run['versions']:>6} versions: --push {run['ours_ms']:7.1f} ms, by hand "
               f"{run['by_hand_ms']:7.1f} ms (median of {args.rounds}): "
               f"{run['ratio']:.2f}x (target <= {TARGET}x) -> {verdict}")  # fmt: skip
+        cpu = run["cpu_ms"]
+        assert isinstance(cpu, dict)
+        if cpu:
+            print(f"        CPU (with git's): --push {cpu['ours']:7.1f} ms, by hand "
+                  f"{cpu['by_hand']:7.1f} ms: {cpu['ours'] / cpu['by_hand']:.2f}x")  # fmt: skip
         counts = run["git_processes"]
         assert isinstance(counts, dict)
         for kind, seen in counts.items():
@@ -197,6 +218,10 @@ def main() -> None:
             print(f"        git processes, {kind}: {after}")
     if len(runs) > 1:
         growth = float(runs[-1]["ours_ms"]) / float(runs[0]["ours_ms"])  # type: ignore[arg-type]
+        first, last = runs[0]["cpu_ms"], runs[-1]["cpu_ms"]
+        if isinstance(first, dict) and isinstance(last, dict) and first:
+            print(f"CPU growth: --push {last['ours'] / first['ours']:.2f}x, by hand "
+                  f"{last['by_hand'] / first['by_hand']:.2f}x")  # fmt: skip
         verdict = "ok" if growth <= GROWTH_TARGET else "MISSED"
         print(f"{runs[-1]['versions']} vs {runs[0]['versions']} versions: {growth:.2f}x "
               f"(target <= {GROWTH_TARGET}x) -> {verdict}")  # fmt: skip

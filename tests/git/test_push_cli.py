@@ -189,3 +189,22 @@ def test_if_current_is_checked_on_the_tip_not_the_stale_checkout(
     assert refused.returncode == 4, refused.stderr
     assert "held by version 2" in refused.stderr
     assert tip(remote) == before
+
+
+def test_delete_with_yes_finds_the_version_and_model_on_the_tip_not_in_the_checkout(
+    remote: Path, tmp_path: Path
+) -> None:
+    """Like every pushed write, ``delete -y --push`` decides on the remote's tip: a version
+    or a model another clone pushed is deleted even though this checkout has not pulled."""
+    seed, other = clone(remote, tmp_path / "seed-cli"), clone(remote, tmp_path / "other")
+    assert run_zenml("model", "register", "iris", "--push", cwd=seed).returncode == 0
+    for args in (("model", "version", "create", "iris"), ("model", "register", "setosa")):
+        assert run_zenml(*args, "--push", cwd=other).returncode == 0
+    deleted = run_zenml("model", "version", "delete", "iris", "1", "-y", "--push", cwd=seed)
+    assert deleted.returncode == 0, deleted.stderr
+    assert fresh_numbers(remote, tmp_path) == []
+    gone = run_zenml("model", "delete", "setosa", "-y", "--push", cwd=seed)
+    assert gone.returncode == 0, gone.stderr
+    assert "setosa" not in git(remote, "ls-tree", "-r", "--name-only", "main")
+    missing = run_zenml("model", "version", "delete", "iris", "7", "-y", "--push", cwd=seed)
+    assert missing.returncode == 3 and missing.stderr.count("\n") == 1, missing.stderr

@@ -250,9 +250,10 @@ def delete(
 ) -> None:
     """Delete a model with all its versions and history (asks first unless -y)."""
     door = registry(ctx, push=push, branch=branch, push_options=push_option)
-    target = door.get_model(model)
-    confirm_or_refuse(f"Delete model '{target.name}' and all its versions?", yes)
-    record = door.delete_model(target.name)
+    if not yes:  # with -y the model is found where the write runs (with --push: the tip)
+        model = door.get_model(model).name
+        confirm_or_refuse(f"Delete model '{model}' and all its versions?", yes)
+    record = door.delete_model(model)
     render_write(record.to_dict(), output, verbose, title=f"deleted model {record.name}")
     message(f"deleted model '{record.name}'")
 

@@ -85,9 +85,13 @@ def delete(
 ) -> None:
     """Delete one version (asks first unless -y). Its number is never reused."""
     door = registry(ctx, push=push, branch=branch, push_options=push_option)
-    target = door.get_version(model, version)
-    confirm_or_refuse(f"Delete version {target.number} ('{target.name}') of '{target.model}'?", yes)
-    deleted = door.delete_version(target.model, target.number, force=force)
+    if yes:  # nothing to show first: the version is found where the write runs (the tip)
+        deleted = door.delete_version(model, version, force=force)
+    else:
+        target = door.get_version(model, version)
+        question = f"Delete version {target.number} ('{target.name}') of '{target.model}'?"
+        confirm_or_refuse(question, yes)
+        deleted = door.delete_version(target.model, target.number, force=force)
     render_write(
         deleted.to_dict(),
         output,
