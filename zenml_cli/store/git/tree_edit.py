@@ -53,30 +53,28 @@ def edit_tree(
     old = {folder: b"" for folder in fresh}
     for folder, got in zip(wanted, found, strict=True):
         old[folder] = got.body if got.kind == "tree" else b""
-    built: dict[str, str | None] = {}
+    changes: dict[str, Changes] = {folder: {} for folder in folders}
+    for path in cleared:
+        parent, _, name = path.rpartition("/")
+        changes[parent][_raw(name)] = None
+    for path, (mode, oid) in files.items():
+        parent, _, name = path.rpartition("/")
+        changes[parent][_raw(name)] = (mode.encode(), bytes.fromhex(oid))
+    root: str | None = None
     written: list[tuple[str, bytes]] = []
-    for folder in sorted(folders, key=lambda f: -f.count("/") - bool(f)):
-        changes: Changes = {}
-        for path in cleared:
-            parent, _, name = path.rpartition("/")
-            if parent == folder:
-                changes[_raw(name)] = None
-        for path, (mode, oid) in files.items():
-            parent, _, name = path.rpartition("/")
-            if parent == folder:
-                changes[_raw(name)] = (mode.encode(), bytes.fromhex(oid))
-        for child in folders:  # a file written where a folder was wins: it is what is there
-            if child and child.rpartition("/")[0] == folder and child not in files:
-                tree = built[child]
-                entry = None if tree is None else (_TREE, bytes.fromhex(tree))
-                changes[_raw(child.rpartition("/")[2])] = entry
-        body = splice(old[folder], width, changes)
-        built[folder] = _object_id(body, width) if body else None
-        if body:
-            written.append((built[folder] or "", body))
+    for folder in sorted(folders, key=lambda f: -f.count("/") - bool(f)):  # deepest first
+        body = splice(old[folder], width, changes[folder])
+        tree = _object_id(body, width) if body else None
+        if tree is not None:
+            written.append((tree, body))
+        if not folder:
+            root = tree
+        elif folder not in files:  # a file written where a folder was wins: it is what is there
+            parent, _, name = folder.rpartition("/")
+            changes[parent][_raw(name)] = None if tree is None else (_TREE, bytes.fromhex(tree))
     if not _write_trees(git_dir, scratch, written):
         return None
-    return built[""] or git_objects.empty_tree("0" * width * 2)
+    return root or git_objects.empty_tree("0" * width * 2)
 
 
 def splice(body: bytes, width: int, changes: Changes) -> bytes:
