@@ -72,6 +72,13 @@ class CorruptManifestError(ZenMLCliError):
         super().__init__(f"{self.path}: {problem}; fix or restore the file (see 'zenml doctor')")
 
 
+class UntrustedSettingError(ZenMLCliError):
+    """A setting read from the repository that would choose where data goes (the artifact
+    store) and that this clone has not accepted (exit 6, like any repository content refused)."""
+
+    exit_code = 6
+
+
 class LockTimeoutError(ZenMLCliError):
     """Another process held a lock for longer than the configured timeout (exit 7)."""
 

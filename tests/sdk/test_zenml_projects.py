@@ -243,6 +243,9 @@ def test_a_teammates_run_is_reused_only_when_its_payloads_are_shared(
             "artifact_store: .zenml/artifact_store", f"artifact_store: {store_url}"
         )
         config.write_text(text)
+        for clone_ in (mine, theirs):  # each teammate accepts the team's store once
+            subprocess.run([sys.executable, "-m", "zenml_cli", "artifact", "trust", store_url],
+                           cwd=clone_, check=True, capture_output=True)  # fmt: skip
     (mine / "prep.py").write_text(TEAMMATE_PROGRAM)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZENML_")}
     env["ZENML_ACTOR"] = "tester"

@@ -21,6 +21,7 @@ from zenml_cli.store.payloads.local_store import LocalPayloadStore
 
 from support.payload_stores import (
     S3_ENV,
+    accept,
     clone,
     committed,
     free_port,
@@ -72,6 +73,8 @@ def trained_project(tmp_path: Path, artifact_store: str | None) -> Path:
         )
     (root / "train.py").write_text(TRAIN)
     git(root, "init", "-q")
+    if artifact_store is not None:
+        accept(root, artifact_store)  # the team's store, accepted once per clone
     done = py(root, "train.py")
     assert done.returncode == 0, done.stderr
     git(root, "add", "-A")
@@ -85,7 +88,7 @@ def test_s3_train_in_one_clone_load_in_another(tmp_path: Path, s3: tuple[str, ob
     a = trained_project(tmp_path, url)
     assert not any(p.name.startswith("s3") for p in a.iterdir())  # no folder named after a URL
     assert not [f for f in committed(a) if "sha256" in f or "artifact_store" in f]
-    b = clone(a, tmp_path / "b")
+    b = clone(a, tmp_path / "b", accepting=url)
     loaded = py(b, "-c", LOAD)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "6"
@@ -107,7 +110,7 @@ def test_s3_replaced_object_fails_load_and_deleted_one_fails_doctor(
     key += sha256_of(a, "fraud_clf")
     original = fs.cat_file(key)  # type: ignore[attr-defined]
     fs.pipe_file(key, original.replace(b"Scaler", b"Scalar"))  # type: ignore[attr-defined]
-    b = clone(a, tmp_path / "b")
+    b = clone(a, tmp_path / "b", accepting=url)
     loaded = py(b, "-c", LOAD)
     assert loaded.returncode == 1
     assert "artifact 'fraud_clf' version '1'" in loaded.stderr and "sha256" in loaded.stderr
@@ -135,7 +138,7 @@ def test_migrate_local_to_s3_then_fresh_clone_loads(tmp_path: Path, s3: tuple[st
     assert (again["objects_copied"], again["objects_present"]) == (0, 2)  # idempotent
     assert f"artifact_store: {url}" in (a / ".zenml" / "config.yaml").read_text()
     git(a, "commit", "-q", "-am", "move payloads to S3")
-    b = clone(a, tmp_path / "b")
+    b = clone(a, tmp_path / "b", accepting=url)
     assert py(b, "-c", LOAD).stdout.strip() == "6"
 
 
@@ -190,7 +193,7 @@ def test_a_missing_bucket_is_one_line_naming_the_store_from_cli_and_sdk(
 def test_file_url_shared_folder_between_clones(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     a = trained_project(tmp_path, f"file://{shared}")
-    b = clone(a, tmp_path / "b")
+    b = clone(a, tmp_path / "b", accepting=f"file://{shared}")
     assert py(b, "-c", LOAD).stdout.strip() == "6"
     assert len(list((shared / "sha256").glob("*/*"))) == 2
     target = shared / "sha256" / sha256_of(a, "blob")[:2] / sha256_of(a, "blob")

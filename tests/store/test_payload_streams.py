@@ -92,8 +92,9 @@ def _record(root: Path, name: str) -> dict[str, Any]:
     return found
 
 
-def _saved(tmp_path: Path, config: str = "format: 1\n") -> Path:
-    root = new_repo(tmp_path / "a", config)
+def _saved(tmp_path: Path, store: str | None = None) -> Path:
+    config = "format: 1\n" if store is None else f"format: 1\nartifact_store: {store}\n"
+    root = new_repo(tmp_path / "a", config, accepting=store)
     done = py(root, "-c", SAVE)
     assert done.returncode == 0, done.stderr
     git(root, "add", "-A")  # the manifests, for a clone
@@ -129,11 +130,11 @@ def test_arrays_round_trip_through_s3_cold_and_cached(
     s3: tuple[str, Any],  # noqa: F811 - the fixture
 ) -> None:
     url, fs = s3
-    root = _saved(tmp_path, f"format: 1\nartifact_store: {url}\n")
+    root = _saved(tmp_path, url)
     big = _record(root, "big")
     key = f"{url.removeprefix('s3://')}/sha256/{big['sha256'][:2]}/{big['sha256']}"
     assert fs.cat_file(key) == _npy(_arrays()["big"])  # uploaded in parts, byte for byte
-    fresh = clone(root, tmp_path / "b")  # no cache: every object comes from the bucket
+    fresh = clone(root, tmp_path / "b", accepting=url)  # no cache: every object from the bucket
     _check(fresh)
     cache = fresh / ".git/zenml/payloads/cache"
     assert (cache / big["sha256"]).read_bytes() == _npy(_arrays()["big"])
@@ -198,11 +199,11 @@ def test_an_altered_s3_object_is_refused_and_never_cached(
     change: str,
 ) -> None:
     url, fs = s3
-    root = _saved(tmp_path, f"format: 1\nartifact_store: {url}\n")
+    root = _saved(tmp_path, url)
     record = _record(root, "big")
     key = f"{url.removeprefix('s3://')}/sha256/{record['sha256'][:2]}/{record['sha256']}"
     fs.pipe_file(key, ALTERATIONS[change](fs.cat_file(key)))
-    fresh = clone(root, tmp_path / "b")
+    fresh = clone(root, tmp_path / "b", accepting=url)
     loaded = py(fresh, "-c", LOAD, "big")
     assert loaded.returncode == 6, (loaded.stdout, loaded.stderr)
     cache = fresh / ".git/zenml/payloads/cache"
@@ -214,7 +215,7 @@ def test_a_damaged_cached_copy_of_an_s3_object_is_fetched_again(
     s3: tuple[str, Any],  # noqa: F811 - the fixture
 ) -> None:
     url, _ = s3
-    root = _saved(tmp_path, f"format: 1\nartifact_store: {url}\n")
+    root = _saved(tmp_path, url)
     record = _record(root, "big")
     cached = root / ".git/zenml/payloads/cache" / record["sha256"]
     data = cached.read_bytes()  # the save kept its verified copy

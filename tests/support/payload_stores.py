@@ -47,9 +47,21 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, env=_env(), check=True, capture_output=True)
 
 
-def clone(source: Path, target: Path) -> Path:
+def clone(source: Path, target: Path, accepting: str | None = None) -> Path:
+    """A fresh clone; ``accepting``: the artifact store (outside the project) it accepts, as a
+    teammate runs ``zenml artifact trust`` once in a new clone."""
     git(source.parent, "clone", "-q", str(source), str(target))
+    if accepting is not None:
+        accept(target, accepting)
     return target
+
+
+def accept(root: Path, store: str) -> None:
+    """What ``zenml artifact trust STORE`` does in ``root`` (in process: many tests need it;
+    tests/untrusted/test_untrusted_store_choice.py runs the command itself)."""
+    from zenml_cli.store.payloads import consent
+
+    consent.accept(root, store)
 
 
 def committed(root: Path) -> list[str]:
@@ -92,10 +104,13 @@ def artifact_manifest(
     return "".join(f"{key}: {json.dumps(value)}\n" for key, value in fields.items())
 
 
-def new_repo(root: Path, config: str = "format: 1\n") -> Path:
+def new_repo(root: Path, config: str = "format: 1\n", accepting: str | None = None) -> Path:
+    """A git repository whose first commit holds ``config``; ``accepting`` as in ``clone``."""
     (root / ".zenml").mkdir(parents=True)
     (root / ".zenml" / "config.yaml").write_text(config)
     git(root, "init", "-q", "-b", "main")
+    if accepting is not None:
+        accept(root, accepting)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "init")
     return root

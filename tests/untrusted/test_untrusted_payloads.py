@@ -92,7 +92,8 @@ def test_a_planted_object_never_loads_in_a_fresh_clone(
         object_path(sha, store): data,
         ".zenml/artifacts/model/1.yaml": artifact_manifest("model", sha, len(data)).encode(),
     })  # fmt: skip
-    victim = clone(attacker, tmp_path / "victim")
+    # the victim even accepted the store's URL: what the checkout wrote is still never used
+    victim = clone(attacker, tmp_path / "victim", accepting=setting)
     assert (victim / object_path(sha, store)).is_file()  # the checkout wrote it
     loaded = load(victim, "model")
     assert loaded.returncode == 6, loaded.stderr
@@ -169,7 +170,8 @@ def test_a_store_from_before_the_ledger_keeps_loading(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_planted_unpacked_folder_in_the_cache_is_never_returned(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
-    upstream = new_repo(tmp_path / "upstream", f"format: 1\nartifact_store: file://{shared}\n")
+    upstream = new_repo(tmp_path / "upstream", f"format: 1\nartifact_store: file://{shared}\n",
+                        accepting=f"file://{shared}")  # fmt: skip
     (tmp_path / "model").mkdir()
     (tmp_path / "model" / "weights.txt").write_text("genuine")
     assert save(upstream, f"Path({str(tmp_path / 'model')!r})", "m").returncode == 0
@@ -180,7 +182,7 @@ def test_a_planted_unpacked_folder_in_the_cache_is_never_returned(tmp_path: Path
         f".zenml/.cache/payloads/trees/{sha}/model/weights.txt": b"planted",
         f".zenml/.cache/payloads/trees/{sha}/model/run.py": b"import os; os.system('x')",
     })  # fmt: skip
-    victim = clone(upstream, tmp_path / "victim")
+    victim = clone(upstream, tmp_path / "victim", accepting=f"file://{shared}")
     show = (
         "from zenml_cli import load_artifact; p = load_artifact('m'); print(p); "
         "print(sorted(x.name for x in p.iterdir())); print((p / 'weights.txt').read_text())"
@@ -207,7 +209,7 @@ def test_a_planted_download_cache_entry_is_never_loaded(
         f".zenml/.cache/payloads/{sha}": data,
         ".zenml/artifacts/model/1.yaml": artifact_manifest("model", sha, len(data)).encode(),
     })  # fmt: skip
-    victim = clone(attacker, tmp_path / "victim")
+    victim = clone(attacker, tmp_path / "victim", accepting=url)  # the team's bucket
     loaded = load(victim, "model")
     assert loaded.returncode == 3 and "missing from the artifact store" in loaded.stdout
     assert not marker.exists()
@@ -233,7 +235,7 @@ def test_committed_options_cannot_choose_endpoint_credentials_or_acl(
 ) -> None:
     url, fs = bucket
     config = {"format": 1, "artifact_store": url, "artifact_store_options": options}
-    root = new_repo(tmp_path / "p", json.dumps(config))
+    root = new_repo(tmp_path / "p", json.dumps(config), accepting=url)  # the store, not options
     saved = save(root, "[1]", "a")
     key = next(iter(options))
     assert saved.returncode == 1 and f"'{key}'" in saved.stderr, saved.stderr
@@ -325,7 +327,7 @@ def test_put_to_s3_replaces_a_same_size_impostor(tmp_path: Path, bucket: tuple[s
     sha = hashlib.sha256(data).hexdigest()
     key = f"{url.removeprefix('s3://')}/sha256/{sha[:2]}/{sha}"
     fs.pipe_file(key, _wrong_same_size(data))  # type: ignore[attr-defined]
-    root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: {url}\n")
+    root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: {url}\n", accepting=url)
     assert save(root, repr(data), "a").returncode == 0
     assert fs.cat_file(key) == data  # type: ignore[attr-defined]
     assert load(root, "a").stdout.strip() == repr(data)
@@ -452,7 +454,7 @@ def test_a_remote_object_larger_than_recorded_is_never_downloaded(
     tmp_path: Path, bucket: tuple[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
     url, fs = bucket
-    root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: {url}\n")
+    root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: {url}\n", accepting=url)
     assert save(root, "b'small'", "a").returncode == 0
     sha = sha256_of(root, "a")
     key = f"{url.removeprefix('s3://')}/sha256/{sha[:2]}/{sha}"
@@ -491,7 +493,8 @@ def test_migrate_into_the_work_tree_copies_over_an_object_it_did_not_write(
     """A target folder in the work tree that already has the object, but not from this
     machine, would serve nothing after the switch: migrate copies it again (and records it)."""
     shared = tmp_path / "shared"
-    root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: file://{shared}\n")
+    root = new_repo(tmp_path / "p", f"format: 1\nartifact_store: file://{shared}\n",
+                    accepting=f"file://{shared}")  # fmt: skip
     assert save(root, "b'abc'", "a").returncode == 0
     sha = sha256_of(root, "a")
     plant(root, {object_path(sha, "payloads"): b"abc"})  # the same bytes, through git

@@ -77,6 +77,13 @@ class ArtifactsDoor(RegistryBase):
             lambda store: migrate(store, url), lambda _: f"move artifact store to {url}"
         )
 
+    def trust_artifact_store(self, url: str | None = None) -> dict[str, Any]:
+        """Accept ``url`` (default: the store ``config.yaml`` names now) as an artifact store
+        this clone may use when ``config.yaml`` names it (``store/payloads/consent.py``)."""
+        from zenml_cli.core.artifacts.migrate import trust
+
+        return trust(self.store, url)
+
     def delete_artifact_versions(
         self,
         name_or_id: str,

@@ -1,4 +1,4 @@
-"""``zenml artifact list|describe|migrate``: the artifact versions pipeline code saved, and
+"""``zenml artifact list|describe|migrate|trust``: the artifact versions pipeline code saved, and
 where their payloads live."""
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ from zenml_cli.cli.render import (
 ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created", "id")
 
 app = typer.Typer(
-    help="List and describe artifact versions; move their payloads.", no_args_is_help=True
+    help="List and describe artifact versions; move their payloads; accept a store.",
+    no_args_is_help=True,
 )
 
 
@@ -103,4 +104,39 @@ def migrate(
         message(
             f"migrated the artifact store to {to} ({copied} object(s) copied, "
             f"{present} already there)"
+        )
+
+
+@app.command("trust")
+def trust(
+    ctx: typer.Context,
+    url: Annotated[
+        str | None,
+        typer.Argument(
+            help="The store to accept, exactly as config.yaml names it (default: what it names "
+            "now). CI should pass its own value, so a pull request cannot choose it.",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: VerboseOpt = False,
+    output: OutputOpt = OutputFormat.TABLE,
+) -> None:
+    """Let this clone use an artifact store outside the project when config.yaml names it.
+
+    A commit can change config.yaml, so a store outside the project (an absolute folder,
+    file://, s3://, gs://, az://) is used only once this clone accepted that exact value
+    (kept in the git dir, never committed); ZENML_ARTIFACT_STORE needs no acceptance."""
+    result = registry(ctx).trust_artifact_store(url)
+    render_write(result, output, verbose, title="artifact store")
+    store = result["accepted"]
+    if not result["needs_acceptance"]:
+        message(f"the artifact store {store} needs no acceptance (a folder in the project)")
+    elif result["newly_accepted"]:
+        message(f"this clone now accepts the artifact store {store}")
+    else:
+        message(f"this clone already accepts the artifact store {store}")
+    if not result["configured_usable"]:
+        message(
+            f"config.yaml names {result['configured']}, which this clone has not accepted; "
+            "payloads cannot be saved or loaded until it is"
         )

@@ -1,5 +1,6 @@
-"""Moving the artifact store (``zenml artifact-store migrate``): copy every payload, upgrade
-old-layout manifests, then point the config at the new store."""
+"""Moving the artifact store (``zenml artifact migrate``): copy every payload, upgrade
+old-layout manifests, then point the config at the new store; and accepting the store a commit
+named (``zenml artifact trust``, see ``store/payloads/consent.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 from zenml_cli.core.artifacts.saves import artifact_lock
 from zenml_cli.store import Store
 from zenml_cli.store.payloads import artifact_store as payloads
+from zenml_cli.store.payloads import consent
 
 
 # ------------------------------------------------------------------------------- migrating
@@ -41,6 +43,7 @@ def migrate(store: Store, url: str) -> dict[str, Any]:
     for record, digest, folder in upgrades:
         _upgrade_manifest(store, record, digest, folder)
     store.set_config(replace(store.config, artifact_store=url))
+    consent.accept(store.payload_home, url)  # this user chose it: no need to trust it again
     return {
         "from": source.describe(),
         "to": target.describe(),
@@ -62,3 +65,19 @@ def _upgrade_manifest(
         if record.materializer in materializers.PATH_MATERIALIZERS:
             record.materializer = "folder" if folder else "path"
         store.write_artifact_version(record.name, record.version, record.to_manifest())
+
+
+# ------------------------------------------------------------------------------- accepting
+def trust(store: Store, url: str | None = None) -> dict[str, Any]:
+    """Accept ``url`` (default: the store ``config.yaml`` names now) for this clone. Writes
+    only the clone's git dir, never the store, so there is nothing to push."""
+    configured = store.config.artifact_store
+    chosen = url if url is not None else configured
+    recorded = consent.accept(store.payload_home, chosen)
+    return {
+        "accepted": chosen,
+        "needs_acceptance": consent.needs_consent(store.payload_home, chosen),
+        "newly_accepted": recorded,
+        "configured": configured,
+        "configured_usable": consent.is_accepted(store.payload_home, configured),
+    }

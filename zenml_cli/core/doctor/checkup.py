@@ -93,6 +93,7 @@ def _artifact_and_run_checks(version_links: list[tuple[str, VersionFacts]]) -> l
         lambda store, problems: link_checks.check_link_facts(store, version_links, problems),
         payload_checks.check_files_from_git,
         payload_checks.check_store_options,
+        payload_checks.check_store_accepted,
     ]
 
 

@@ -3,7 +3,9 @@
 A commit can force-add a file under the git-ignored artifact store or ``.zenml/.cache/``; the
 loader never uses such a file (``store/payloads/trust.py``), and this check names each one so
 that a reviewer or CI sees the attempt. Likewise ``artifact_store_options`` that would choose
-an endpoint, credentials or access control are reported before any upload is tried.
+an endpoint, credentials or access control are reported before any upload is tried, and a
+store outside the project that this clone has not accepted (``store/payloads/consent.py``) is
+named as a warning: saves and loads refuse it, but reading the registry does not need it.
 """
 
 from __future__ import annotations
@@ -32,4 +34,23 @@ def check_store_options(store: Store, problems: list[Problem]) -> int:
     problem = payloads.options_problem(store)
     if problem is not None:
         problems.append(Problem(store.config_source(), problem))
+    return 0
+
+
+def check_store_accepted(store: Store, problems: list[Problem]) -> int:
+    """A configured store this clone has not accepted is a warning (a fresh clone of a team
+    that shares an S3 store is not broken; a commit that moved the store shows up here)."""
+    from zenml_cli.store.payloads import consent
+
+    setting = store.config.artifact_store
+    if not consent.environment_store() and not consent.is_accepted(store.payload_home, setting):
+        problems.append(
+            Problem(
+                store.config_source(),
+                f"artifact_store {setting} is outside the project and this clone has not "
+                "accepted it, so saves and loads refuse it; if it is your team's store, run "
+                f"'zenml artifact trust {setting}'",
+                "warning",
+            )
+        )
     return 0

@@ -6,9 +6,9 @@ relative to the project root, or a URL: ``file:///shared/path`` is a folder too;
 with the extra of the same name. Every store is content-addressed: an object's name is the
 sha256 of its bytes, a manifest names its payload by that hash (and size) alone, and every read
 is checked against both before anything is deserialised. A store folder inside the git work
-tree uses only objects this machine wrote (``trust.py``). Verified copies of remote
-objects and unpacked folders live where no checkout writes: ``<git dir>/zenml/payloads/cache/``
-(``.zenml/.cache/payloads/`` outside git); safe to delete.
+tree uses only objects this machine wrote (``trust.py``), and one outside the project only once
+this clone accepted it (``consent.py``). Copies of remote objects and unpacked folders live
+where no checkout writes: ``<git dir>/zenml/payloads/cache/`` (``.zenml/.cache/payloads/``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store.git_place import git_place
 from zenml_cli.store.layout import CACHE_DIR, STORE_DIR
 from zenml_cli.store.payloads import local_files as files
+from zenml_cli.store.payloads.consent import chosen_store, environment_store
 from zenml_cli.store.payloads.local_files import (
     CODE,
     DATA,
@@ -54,7 +55,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-ENV_ARTIFACT_STORE = "ZENML_ARTIFACT_STORE"
 #: URL scheme -> (fsspec protocol, package that implements it, extra that installs it).
 REMOTE_SCHEMES = {
     "s3": ("s3", "s3fs", "s3"),
@@ -110,12 +110,13 @@ class PayloadStore(Protocol):
 
 # --------------------------------------------------------------------------------- factory
 def store_setting(store: Store) -> str:
-    return os.environ.get(ENV_ARTIFACT_STORE) or store.config.artifact_store
+    """The store's name for display and doctor's file checks (no acceptance is asked)."""
+    return environment_store() or store.config.artifact_store
 
 
 def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
-    """The payload store ``url`` names (default: the project's ``artifact_store``)."""
-    url = url or store_setting(store)
+    """The payload store ``url`` names (default: the one ``consent.chosen_store`` allows)."""
+    url = url or chosen_store(store.payload_home, store.config.artifact_store)
     cache = _cache(store)
     match = _SCHEME.match(url)
     if match is None:

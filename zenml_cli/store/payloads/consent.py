@@ -1,0 +1,148 @@
+"""Which artifact store a clone has agreed to use: a commit cannot choose where payloads go.
+
+``artifact_store:`` lives in ``config.yaml``, which is in git, so a teammate's commit or a pull
+request that CI runs on can change it. Followed blindly, that one line would send every payload
+CI saves to a bucket or folder the commit's author picked (with the machine's own credentials),
+and make loads read from a store they fill: a pickle there, named by a committed manifest,
+would run on the machine that loads it. So a store the configuration names is used only when:
+
+- it is a folder inside the project (the default ``.zenml/artifact_store``, or a relative
+  path that stays in the project and out of ``.git``, links resolved): there, objects that
+  a checkout could plant are refused by the ledger (``trust.py``);
+- or this clone accepted exactly that value: ``zenml artifact trust URL`` (what
+  ``mise trust`` and ``direnv allow`` do for their files), or ``zenml artifact migrate --to
+  URL``, which is this user's own choice. The accepted values live in
+  ``<git dir>/zenml/payloads/accepted-stores``, one per line: no clone, checkout, reset or
+  stash writes there, so a fresh clone (a CI job) accepts nothing until its own script says
+  so, and a pulled commit that changes the value is refused until it is accepted again;
+- or the environment chose it (``ZENML_ARTIFACT_STORE``, checked before this module).
+
+Outside a git work tree nothing is checked out, so nothing is asked (as with the ledger).
+``artifact_store_options`` are not part of the value: they cannot change endpoints,
+credentials or ACLs (``options.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from pathlib import Path
+
+from zenml_cli.errors import InvalidInputError, UntrustedSettingError
+from zenml_cli.store.atomic import atomic_write
+from zenml_cli.store.git_place import GitPlace, git_place
+
+__all__ = [
+    "ENV_ARTIFACT_STORE",
+    "accept",
+    "accepted_stores",
+    "check_consent",
+    "chosen_store",
+    "environment_store",
+    "is_accepted",
+    "needs_consent",
+]
+
+#: This machine's own choice of store: it wins over ``config.yaml`` and needs no acceptance.
+ENV_ARTIFACT_STORE = "ZENML_ARTIFACT_STORE"
+
+ACCEPTED = ("zenml", "payloads", "accepted-stores")
+#: A URL scheme (``s3://``, ``file://``): anything else is a folder.
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+#: The accepted list is machine-local and small; a bigger file is read only this far.
+_MAX_BYTES = 64 * 1024
+
+
+def environment_store() -> str | None:
+    """The store ``ZENML_ARTIFACT_STORE`` names (None when unset or empty)."""
+    return os.environ.get(ENV_ARTIFACT_STORE) or None
+
+
+def chosen_store(payload_home: Path, configured: str) -> str:
+    """The store to use: the environment's, else ``configured`` (``config.yaml``'s) if this
+    clone may use it (else exit 6, see ``check_consent``)."""
+    from_environment = environment_store()
+    if from_environment is not None:
+        return from_environment
+    check_consent(payload_home, configured)
+    return configured
+
+
+def needs_consent(payload_home: Path, setting: str) -> bool:
+    """True when ``setting`` (the configuration's ``artifact_store``) names a place outside
+    the project, in a project that is in git."""
+    if git_place(payload_home) is None:
+        return False
+    return not _inside_project(payload_home, setting)
+
+
+def is_accepted(payload_home: Path, setting: str) -> bool:
+    """May this clone use ``setting`` when the configuration names it?"""
+    if not needs_consent(payload_home, setting):
+        return True
+    place = git_place(payload_home)
+    return place is not None and _key(setting) in accepted_stores(place)
+
+
+def check_consent(payload_home: Path, setting: str) -> None:
+    """Refuse (exit 6) a configured store outside the project that this clone never accepted."""
+    if is_accepted(payload_home, setting):
+        return
+    shown = setting if setting.isprintable() else repr(setting)
+    raise UntrustedSettingError(
+        f"config.yaml names the artifact store {shown}, which this clone has not accepted "
+        "(a commit can change that file); if it is your team's store, run "
+        f"'zenml artifact trust {shown}', or set ZENML_ARTIFACT_STORE"
+    )
+
+
+def accepted_stores(place: GitPlace) -> set[str]:
+    """The values this clone accepted."""
+    path = place.git_dir.joinpath(*ACCEPTED)
+    try:
+        with path.open("rb") as handle:
+            text = handle.read(_MAX_BYTES).decode("utf-8", errors="replace")
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+    return {line for line in text.splitlines() if line}
+
+
+def accept(payload_home: Path, setting: str) -> bool:
+    """Record that this clone accepts ``setting``; False when nothing needed recording (a
+    project outside git, a folder inside the project, or a value already accepted)."""
+    if not setting.strip() or not setting.isprintable():
+        raise InvalidInputError(
+            f"artifact store {setting!r}: give one line of printable text, e.g. s3://bucket/zenml"
+        )
+    place = git_place(payload_home)
+    if place is None or not needs_consent(payload_home, setting):
+        return False
+    known = accepted_stores(place)
+    if _key(setting) in known:
+        return False
+    path = place.git_dir.joinpath(*ACCEPTED)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = "".join(f"{value}\n" for value in sorted(known | {_key(setting)}))
+    atomic_write(path, lines.encode("utf-8"))
+    return True
+
+
+def _key(setting: str) -> str:
+    """The form a value is compared in: ``s3://b/p/`` and ``s3://b/p`` are one store."""
+    stripped = setting.strip()
+    return stripped.rstrip("/") or stripped
+
+
+def _inside_project(payload_home: Path, setting: str) -> bool:
+    """A relative folder that stays in the project, out of any ``.git``, links resolved."""
+    if _SCHEME.match(setting) is not None or setting.startswith("~"):
+        return False
+    relative = Path(setting)
+    if relative.is_absolute() or any(part in ("..", ".git") for part in relative.parts):
+        return False
+    home = Path(os.path.abspath(payload_home))
+    folder = home / relative
+    with contextlib.suppress(OSError):
+        home, folder = home.resolve(), folder.resolve()
+    return folder == home or home in folder.parents and ".git" not in folder.relative_to(home).parts
