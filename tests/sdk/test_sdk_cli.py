@@ -144,7 +144,7 @@ def test_every_new_command_and_option_has_help() -> None:
     group = command.commands["model"]  # type: ignore[attr-defined]
     targets = [group.commands[name] for name in new]
     targets += list(command.commands["artifact"].commands.values())  # type: ignore[attr-defined]
-    assert len(targets) == 7  # artifact list, describe, migrate
+    assert len(targets) == 8  # artifact list, describe, migrate, trust
     for cmd in targets:
         assert cmd.help, cmd.name
         for param in cmd.params:

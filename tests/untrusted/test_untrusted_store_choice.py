@@ -18,6 +18,7 @@ import pytest
 
 from support.payload_stores import (
     LOAD,
+    accept,
     artifact_manifest,
     clone,
     git,
@@ -171,3 +172,22 @@ def test_a_value_that_is_not_one_printable_line_is_refused(tmp_path: Path) -> No
         assert done.returncode == 5 and done.stderr.count("\n") == 1, (bad, done.stderr)
     assert not accepted.exists()
     assert snapshot(project) == untouched
+
+
+def test_a_store_folder_among_the_registrys_own_folders_is_refused(tmp_path: Path) -> None:
+    """Objects written into ``.zenml/models/`` would make a model named ``sha256``."""
+    project = new_repo(tmp_path / "project")
+    assert save(project, "[1]", "a").returncode == 0  # the default, .zenml/artifact_store
+    config = project / ".zenml/config.yaml"
+    inside = f"file://{project}/.zenml/models"
+    accept(project, inside)  # even a value this clone accepted
+    for setting in (".zenml", ".zenml/models", "./.zenml/artifacts/x", ".zenml/runs", inside):
+        config.write_text(f"format: 1\nartifact_store: {setting}\n")
+        untouched = snapshot(project)
+        done = save(project, "[2]", "b")
+        assert done.returncode != 0 and "the registry's own folder" in done.stderr, setting
+        assert snapshot(project) == untouched
+        doctor = zenml(project, "doctor", "-o", "json")
+        assert doctor.returncode == 6 and "the registry's own folder" in doctor.stdout, setting
+    made = {path.relative_to(project) for path in project.glob(".zenml/**/sha256")}
+    assert made == {Path(".zenml/artifact_store/sha256")}

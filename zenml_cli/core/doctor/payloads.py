@@ -30,9 +30,15 @@ def check_files_from_git(store: Store, problems: list[Problem]) -> int:
 
 
 def check_store_options(store: Store, problems: list[Problem]) -> int:
-    """``artifact_store_options`` the configured store would refuse are an error."""
+    """``artifact_store_options`` the configured store would refuse are an error, and so is a
+    store folder among the registry's own folders."""
+    from zenml_cli.store.payloads import consent
+
     problem = payloads.options_problem(store)
     if problem is not None:
+        problems.append(Problem(store.config_source(), problem))
+    root = payloads.local_root(store)
+    if root is not None and (problem := consent.folder_problem(store.payload_home, root)):
         problems.append(Problem(store.config_source(), problem))
     return 0
 

@@ -27,7 +27,7 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store.git_place import git_place
 from zenml_cli.store.layout import CACHE_DIR, STORE_DIR
 from zenml_cli.store.payloads import local_files as files
-from zenml_cli.store.payloads.consent import chosen_store, environment_store
+from zenml_cli.store.payloads.consent import check_folder, chosen_store, environment_store
 from zenml_cli.store.payloads.local_files import (
     CODE,
     DATA,
@@ -117,19 +117,15 @@ def store_setting(store: Store) -> str:
 def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
     """The payload store ``url`` names (default: the one ``consent.chosen_store`` allows)."""
     url = url or chosen_store(store.payload_home, store.config.artifact_store)
-    cache = _cache(store)
+    folder = _folder(url, store.payload_home)
+    if folder is not None:
+        return _local(folder, url, store.payload_home)
     match = _SCHEME.match(url)
-    if match is None:
-        folder = Path(url).expanduser()
-        return _local(folder if folder.is_absolute() else store.payload_home / folder, url)
-    scheme = match.group(1).lower()
+    scheme = match.group(1).lower() if match else ""
     if scheme == "file":
-        path = urlsplit(url).path
-        if not url.lower().startswith("file://") or not path.startswith("/"):
-            raise InvalidInputError(
-                f"artifact_store {url}: a file URL needs an absolute path, e.g. file:///shared/zenml"
-            )
-        return _local(Path(path), url)
+        raise InvalidInputError(
+            f"artifact_store {url}: a file URL needs an absolute path, e.g. file:///shared/zenml"
+        )
     if scheme not in REMOTE_SCHEMES or "://" not in url:
         raise InvalidInputError(
             f"artifact_store {url}: unknown protocol '{scheme}'; use a folder, file:///path, "
@@ -141,12 +137,13 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
             f"artifact_store {url} needs {package} (zenml-cli's {extra} extra): "
             f"pip install {package}"
         )
-    return _remote(protocol, url, store, cache)
+    return _remote(protocol, url, store, _cache(store))
 
 
-def _local(root: Path, url: str) -> LocalPayloadStore:
-    """A folder store; inside a git work tree (however ``root`` is spelled: the folder itself
-    decides), it uses only the objects this machine wrote."""
+def _local(root: Path, url: str, payload_home: Path) -> LocalPayloadStore:
+    """A folder store (never among the manifests); inside a git work tree (however ``root`` is
+    spelled: the folder decides), it uses only the objects this machine wrote."""
+    check_folder(payload_home, root)
     return LocalPayloadStore(root, url, ledger_for(root))
 
 
@@ -177,8 +174,7 @@ def display_uri(store: Store, sha256: str, legacy_uri: str | None = None) -> str
         return str(store.payload_home / legacy_uri)
     setting = store_setting(store)
     if _SCHEME.match(setting) is None:
-        folder = Path(setting).expanduser()
-        base = str(folder if folder.is_absolute() else store.payload_home / folder)
+        base = str(_folder(setting, store.payload_home))
     else:
         base = setting.rstrip("/")
     return f"{base}/sha256/{sha256[:2]}/{sha256}"
@@ -192,7 +188,7 @@ def files_from_git(store: Store) -> list[Path]:
     if place is None:
         return []
     folders = [store.payload_home / STORE_DIR / CACHE_DIR / "payloads"]
-    root = _local_root(store)
+    root = local_root(store)
     if root is not None:
         folders.append(root)
     return [place.top / name for name in tracked_under(place, folders) or []]
@@ -215,12 +211,16 @@ def options_problem(store: Store) -> str | None:
     return None
 
 
-def _local_root(store: Store) -> Path | None:
+def local_root(store: Store) -> Path | None:
     """The folder of a local ``artifact_store`` setting (None for a URL store or a bad one)."""
-    setting = store_setting(store)
+    return _folder(store_setting(store), store.payload_home)
+
+
+def _folder(setting: str, payload_home: Path) -> Path | None:
+    """The folder a setting names (a path from the project root, or file:///path), else None."""
     if _SCHEME.match(setting) is None:
         folder = Path(setting).expanduser()
-        return folder if folder.is_absolute() else store.payload_home / folder
+        return folder if folder.is_absolute() else payload_home / folder
     if setting.lower().startswith("file://") and urlsplit(setting).path.startswith("/"):
         return Path(urlsplit(setting).path)
     return None

@@ -32,14 +32,17 @@ from pathlib import Path
 from zenml_cli.errors import InvalidInputError, UntrustedSettingError
 from zenml_cli.store.atomic import atomic_write
 from zenml_cli.store.git_place import GitPlace, git_place
+from zenml_cli.store.layout import DEFAULT_ARTIFACT_STORE, STORE_DIR
 
 __all__ = [
     "ENV_ARTIFACT_STORE",
     "accept",
     "accepted_stores",
     "check_consent",
+    "check_folder",
     "chosen_store",
     "environment_store",
+    "folder_problem",
     "is_accepted",
     "needs_consent",
 ]
@@ -128,6 +131,38 @@ def accept(payload_home: Path, setting: str) -> bool:
     return True
 
 
+def folder_problem(payload_home: Path, root: Path) -> str | None:
+    """Why a folder store at ``root`` may not be used, whoever chose it: inside ``.zenml/``
+    only ``.zenml/artifact_store`` holds payloads (objects written into ``.zenml/models/``
+    would make a model named ``sha256``)."""
+    registry, folder = _resolved(payload_home / STORE_DIR), _resolved(root)
+    default = _resolved(payload_home / DEFAULT_ARTIFACT_STORE)
+    if not _within(folder, registry) or _within(folder, default):
+        return None
+    return (
+        f"artifact_store {root} is inside the registry's own folder {STORE_DIR}/; use "
+        f"{DEFAULT_ARTIFACT_STORE} or a folder outside {STORE_DIR}/"
+    )
+
+
+def check_folder(payload_home: Path, root: Path) -> None:
+    """Refuse (exit 5) a folder store among the registry's manifests (``folder_problem``)."""
+    problem = folder_problem(payload_home, root)
+    if problem is not None:
+        raise InvalidInputError(problem)
+
+
+def _resolved(path: Path) -> Path:
+    absolute = Path(os.path.abspath(path))
+    with contextlib.suppress(OSError):
+        return absolute.resolve()
+    return absolute
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def _key(setting: str) -> str:
     """The form a value is compared in: ``s3://b/p/`` and ``s3://b/p`` are one store."""
     stripped = setting.strip()
@@ -141,8 +176,6 @@ def _inside_project(payload_home: Path, setting: str) -> bool:
     relative = Path(setting)
     if relative.is_absolute() or any(part in ("..", ".git") for part in relative.parts):
         return False
-    home = Path(os.path.abspath(payload_home))
-    folder = home / relative
-    with contextlib.suppress(OSError):
-        home, folder = home.resolve(), folder.resolve()
-    return folder == home or home in folder.parents and ".git" not in folder.relative_to(home).parts
+    home = _resolved(payload_home)
+    folder = _resolved(payload_home / relative)
+    return _within(folder, home) and ".git" not in folder.relative_to(home).parts
