@@ -128,3 +128,20 @@ def plant(root: Path, files: dict[str, bytes], message: str = "plant") -> None:
 
 def object_path(sha: str, store: str = ".zenml/artifact_store") -> str:
     return f"{store}/sha256/{sha[:2]}/{sha}"
+
+
+EVIL_PICKLE = """
+import os, pickle, sys
+class Boom:
+    def __reduce__(self):
+        return (os.system, ("touch " + sys.argv[1],))
+sys.stdout.buffer.write(pickle.dumps(Boom()))
+"""
+
+
+def evil_pickle(marker: Path) -> bytes:
+    """A pickle that, when loaded, creates ``marker`` (proof that a load ran code)."""
+    done = subprocess.run(
+        [sys.executable, "-c", EVIL_PICKLE, str(marker)], capture_output=True, check=True
+    )
+    return done.stdout

@@ -15,7 +15,6 @@ import json
 import logging
 import shutil
 import subprocess
-import sys
 import tarfile
 import uuid
 from pathlib import Path
@@ -27,6 +26,7 @@ from support.payload_stores import (
     LOAD,
     artifact_manifest,
     clone,
+    evil_pickle,
     git,
     manifest,
     new_repo,
@@ -37,13 +37,6 @@ from support.payload_stores import (
     zenml,
 )
 
-EVIL_PICKLE = """
-import os, pickle, sys
-class Boom:
-    def __reduce__(self):
-        return (os.system, ("touch " + sys.argv[1],))
-sys.stdout.buffer.write(pickle.dumps(Boom()))
-"""
 #: Loads an artifact in a fresh process; exits with the error's exit code and prints it.
 
 
@@ -58,13 +51,6 @@ def save(root: Path, value: str, name: str) -> subprocess.CompletedProcess[str]:
     """``save_artifact(<value>, name)`` in a fresh process; ``value`` is Python source."""
     code = "from pathlib import Path; from zenml_cli import save_artifact; "
     return py(root, "-c", code + f"save_artifact({value}, {name!r})")
-
-
-def evil_pickle(marker: Path) -> bytes:
-    done = subprocess.run(
-        [sys.executable, "-c", EVIL_PICKLE, str(marker)], capture_output=True, check=True
-    )
-    return done.stdout
 
 
 def load(root: Path, name: str) -> subprocess.CompletedProcess[str]:

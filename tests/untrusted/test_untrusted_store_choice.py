@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from support.payload_stores import (
     accept,
     artifact_manifest,
     clone,
+    evil_pickle,
     git,
     new_repo,
     object_path,
@@ -30,14 +30,6 @@ from support.payload_stores import (
 )
 
 pytestmark = pytest.mark.slow
-
-EVIL_PICKLE = """
-import os, pickle, sys
-class Boom:
-    def __reduce__(self):
-        return (os.system, ("touch " + sys.argv[1],))
-sys.stdout.buffer.write(pickle.dumps(Boom()))
-"""
 
 
 def save(root: Path, value: str, name: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -69,8 +61,7 @@ def test_a_pulled_commit_cannot_send_saves_elsewhere_or_make_a_load_run_code(
     upstream = new_repo(tmp_path / "upstream")
     victim = clone(upstream, tmp_path / "victim")
     assert save(victim, "[1, 2]", "own").returncode == 0  # the default store, inside
-    data = subprocess.run([sys.executable, "-c", EVIL_PICKLE, str(marker)],
-                          capture_output=True, check=True).stdout  # fmt: skip
+    data = evil_pickle(marker)
     sha = hashlib.sha256(data).hexdigest()
     (elsewhere / object_path(sha, "store")).parent.mkdir(parents=True)
     (elsewhere / object_path(sha, "store")).write_bytes(data)
