@@ -11,8 +11,11 @@ named as a warning: saves and loads refuse it, but reading the registry does not
 from __future__ import annotations
 
 from zenml_cli.core.doctor.problems import Problem
+from zenml_cli.errors import InvalidInputError
 from zenml_cli.store import Store
 from zenml_cli.store.payloads import artifact_store as payloads
+from zenml_cli.store.payloads import consent
+from zenml_cli.store.payloads.options import checked_options
 
 
 def check_files_from_git(store: Store, problems: list[Problem]) -> int:
@@ -32,9 +35,7 @@ def check_files_from_git(store: Store, problems: list[Problem]) -> int:
 def check_store_options(store: Store, problems: list[Problem]) -> int:
     """``artifact_store_options`` the configured store would refuse are an error, and so is a
     store folder among the registry's own folders."""
-    from zenml_cli.store.payloads import consent
-
-    problem = payloads.options_problem(store)
+    problem = _options_problem(store)
     if problem is not None:
         problems.append(Problem(store.config_source(), problem))
     root = payloads.local_root(store)
@@ -46,8 +47,6 @@ def check_store_options(store: Store, problems: list[Problem]) -> int:
 def check_store_accepted(store: Store, problems: list[Problem]) -> int:
     """A configured store this clone has not accepted is a warning (a fresh clone of a team
     that shares an S3 store is not broken; a commit that moved the store shows up here)."""
-    from zenml_cli.store.payloads import consent
-
     setting = store.config.artifact_store
     if not consent.environment_store() and not consent.is_accepted(store.payload_home, setting):
         problems.append(
@@ -60,3 +59,19 @@ def check_store_accepted(store: Store, problems: list[Problem]) -> int:
             )
         )
     return 0
+
+
+def _options_problem(store: Store) -> str | None:
+    """Why the committed ``artifact_store_options`` would be refused for the configured
+    store (None if they would not, or the store is a folder, which takes no options)."""
+    setting = payloads.store_setting(store)
+    match = consent.URL_SCHEME.match(setting)
+    scheme = match.group(1).lower() if match else ""
+    if scheme not in payloads.REMOTE_SCHEMES:
+        return None
+    try:
+        protocol = payloads.REMOTE_SCHEMES[scheme][0]
+        checked_options(protocol, store.config.artifact_store_options, setting)
+    except InvalidInputError as exc:
+        return str(exc)
+    return None

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import re
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,7 +26,12 @@ from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store.git_place import git_place
 from zenml_cli.store.layout import CACHE_DIR, STORE_DIR
 from zenml_cli.store.payloads import local_files as files
-from zenml_cli.store.payloads.consent import check_folder, chosen_store, environment_store
+from zenml_cli.store.payloads.consent import (
+    URL_SCHEME,
+    check_folder,
+    chosen_store,
+    environment_store,
+)
 from zenml_cli.store.payloads.local_files import (
     CODE,
     DATA,
@@ -63,7 +67,6 @@ REMOTE_SCHEMES = {
     "az": ("az", "adlfs", "azure"),
     "abfs": ("abfs", "adlfs", "azure"),
 }
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 #: What the materializers of earlier versions named their single payload file.
 LEGACY_FILES = {
     "json": "data.json",
@@ -120,7 +123,7 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
     folder = _folder(url, store.payload_home)
     if folder is not None:
         return _local(folder, url, store.payload_home)
-    match = _SCHEME.match(url)
+    match = URL_SCHEME.match(url)
     scheme = match.group(1).lower() if match else ""
     if scheme == "file":
         raise InvalidInputError(
@@ -173,7 +176,7 @@ def display_uri(store: Store, sha256: str, legacy_uri: str | None = None) -> str
     if legacy_uri is not None:
         return str(store.payload_home / legacy_uri)
     setting = store_setting(store)
-    if _SCHEME.match(setting) is None:
+    if URL_SCHEME.match(setting) is None:
         base = str(_folder(setting, store.payload_home))
     else:
         base = setting.rstrip("/")
@@ -194,23 +197,6 @@ def files_from_git(store: Store) -> list[Path]:
     return [place.top / name for name in tracked_under(place, folders) or []]
 
 
-def options_problem(store: Store) -> str | None:
-    """Why the committed ``artifact_store_options`` would be refused for the configured
-    store (None if they would not, or the store is a folder, which takes no options)."""
-    from zenml_cli.store.payloads.options import checked_options
-
-    setting = store_setting(store)
-    match = _SCHEME.match(setting)
-    scheme = match.group(1).lower() if match else ""
-    if scheme not in REMOTE_SCHEMES:
-        return None
-    try:
-        checked_options(REMOTE_SCHEMES[scheme][0], store.config.artifact_store_options, setting)
-    except InvalidInputError as exc:
-        return str(exc)
-    return None
-
-
 def local_root(store: Store) -> Path | None:
     """The folder of a local ``artifact_store`` setting (None for a URL store or a bad one)."""
     return _folder(store_setting(store), store.payload_home)
@@ -218,7 +204,7 @@ def local_root(store: Store) -> Path | None:
 
 def _folder(setting: str, payload_home: Path) -> Path | None:
     """The folder a setting names (a path from the project root, or file:///path), else None."""
-    if _SCHEME.match(setting) is None:
+    if URL_SCHEME.match(setting) is None:
         folder = Path(setting).expanduser()
         return folder if folder.is_absolute() else payload_home / folder
     if setting.lower().startswith("file://") and urlsplit(setting).path.startswith("/"):

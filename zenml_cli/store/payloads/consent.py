@@ -36,6 +36,7 @@ from zenml_cli.store.layout import DEFAULT_ARTIFACT_STORE, STORE_DIR
 
 __all__ = [
     "ENV_ARTIFACT_STORE",
+    "URL_SCHEME",
     "accept",
     "accepted_stores",
     "check_consent",
@@ -51,8 +52,9 @@ __all__ = [
 ENV_ARTIFACT_STORE = "ZENML_ARTIFACT_STORE"
 
 ACCEPTED = ("zenml", "payloads", "accepted-stores")
-#: A URL scheme (``s3://``, ``file://``): anything else is a folder.
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+#: A setting that starts with a scheme (``s3://``, ``file:``, even ``s3:bucket``) is a URL;
+#: anything else is a folder.
+URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 #: The accepted list is machine-local and small; a bigger file is read only this far.
 _MAX_BYTES = 64 * 1024
 
@@ -171,7 +173,7 @@ def _key(setting: str) -> str:
 
 def _inside_project(payload_home: Path, setting: str) -> bool:
     """A relative folder that stays in the project, out of any ``.git``, links resolved."""
-    if _SCHEME.match(setting) is not None or setting.startswith("~"):
+    if URL_SCHEME.match(setting) is not None or setting.startswith("~"):
         return False
     relative = Path(setting)
     if relative.is_absolute() or any(part in ("..", ".git") for part in relative.parts):
