@@ -182,3 +182,29 @@ def test_a_store_folder_among_the_registrys_own_folders_is_refused(tmp_path: Pat
         assert doctor.returncode == 6 and "the registry's own folder" in doctor.stdout, setting
     made = {path.relative_to(project) for path in project.glob(".zenml/**/sha256")}
     assert made == {Path(".zenml/artifact_store/sha256")}
+
+
+def test_a_committed_link_in_place_of_the_default_store_is_not_followed(tmp_path: Path) -> None:
+    """``.zenml/artifact_store`` committed as a link to a folder the attacker can write (a
+    shared runner's /tmp): the ledger cannot see there, so the link itself needs acceptance."""
+    marker, elsewhere = tmp_path / "marker", tmp_path / "elsewhere"
+    data = evil_pickle(marker)
+    sha = hashlib.sha256(data).hexdigest()
+    (elsewhere / object_path(sha, ".")).parent.mkdir(parents=True)
+    (elsewhere / object_path(sha, ".")).write_bytes(data)
+    attacker = new_repo(tmp_path / "attacker")
+    (attacker / ".zenml/artifact_store").symlink_to(elsewhere)
+    plant(attacker, {
+        ".zenml/artifacts/model/1.yaml": artifact_manifest("model", sha, len(data)).encode(),
+    })  # fmt: skip
+    git(attacker, "add", "-f", ".zenml/artifact_store")
+    git(attacker, "commit", "-q", "-m", "link the store")
+    victim = clone(attacker, tmp_path / "victim")
+    assert (victim / ".zenml/artifact_store").is_symlink()
+    before = files_under(elsewhere)
+    loaded = load(victim, "model")
+    assert loaded.returncode == 6 and "through a link" in loaded.stdout, loaded.stdout
+    assert not marker.exists()
+    saved = save(victim, "[1]", "a")
+    assert saved.returncode != 0 and "through a link" in saved.stderr
+    assert files_under(elsewhere) == before

@@ -77,9 +77,7 @@ def chosen_store(payload_home: Path, configured: str) -> str:
 def needs_consent(payload_home: Path, setting: str) -> bool:
     """True when ``setting`` (the configuration's ``artifact_store``) names a place outside
     the project, in a project that is in git."""
-    if git_place(payload_home) is None:
-        return False
-    return not _inside_project(payload_home, setting)
+    return not _inside_project(payload_home, setting) and git_place(payload_home) is not None
 
 
 def is_accepted(payload_home: Path, setting: str) -> bool:
@@ -95,6 +93,12 @@ def check_consent(payload_home: Path, setting: str) -> None:
     if is_accepted(payload_home, setting):
         return
     shown = setting if setting.isprintable() else repr(setting)
+    if _through_a_link(payload_home, setting):  # a committed link can lead anywhere
+        raise UntrustedSettingError(
+            f"config.yaml's artifact store {shown} leads out of the project through a link "
+            f"(to {_resolved(payload_home / setting)}), which this clone has not accepted; "
+            f"remove the link, or if you made it, run 'zenml artifact trust {shown}'"
+        )
     raise UntrustedSettingError(
         f"config.yaml names the artifact store {shown}, which this clone has not accepted "
         "(a commit can change that file); if it is your team's store, run "
@@ -169,6 +173,14 @@ def _key(setting: str) -> str:
     """The form a value is compared in: ``s3://b/p/`` and ``s3://b/p`` are one store."""
     stripped = setting.strip()
     return stripped.rstrip("/") or stripped
+
+
+def _through_a_link(payload_home: Path, setting: str) -> bool:
+    """A relative folder that stays in the project as written but not once links resolve."""
+    relative = Path(setting)
+    if URL_SCHEME.match(setting) or setting.startswith("~") or relative.is_absolute():
+        return False
+    return ".." not in relative.parts and not _inside_project(payload_home, setting)
 
 
 def _inside_project(payload_home: Path, setting: str) -> bool:
