@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -182,6 +183,13 @@ def test_a_store_folder_among_the_registrys_own_folders_is_refused(tmp_path: Pat
         assert doctor.returncode == 6 and "the registry's own folder" in doctor.stdout, setting
     made = {path.relative_to(project) for path in project.glob(".zenml/**/sha256")}
     assert made == {Path(".zenml/artifact_store/sha256")}
+    # the default folder itself, as a link back among the manifests
+    config.write_text("format: 1\n")
+    shutil.rmtree(project / ".zenml/artifact_store")
+    (project / ".zenml/artifact_store").symlink_to("models")
+    done = save(project, "[3]", "c")
+    assert done.returncode != 0 and "the registry's own folder" in done.stderr
+    assert not (project / ".zenml/models/sha256").exists()
 
 
 def test_a_committed_link_in_place_of_the_default_store_is_not_followed(tmp_path: Path) -> None:
