@@ -216,3 +216,8 @@ def test_a_committed_link_in_place_of_the_default_store_is_not_followed(tmp_path
     saved = save(victim, "[1]", "a")
     assert saved.returncode != 0 and "through a link" in saved.stderr
     assert files_under(elsewhere) == before
+    doctor = zenml(victim, "doctor", "-o", "json")  # review sees the planted link: an error
+    assert doctor.returncode == 6, doctor.stdout
+    [problem] = json.loads(doctor.stdout)["items"]
+    assert problem["severity"] == "error" and problem["file"].endswith(".zenml/artifact_store")
+    assert "through a link" in problem["message"]

@@ -46,18 +46,15 @@ def check_store_options(store: Store, problems: list[Problem]) -> int:
 
 def check_store_accepted(store: Store, problems: list[Problem]) -> int:
     """A configured store this clone has not accepted is a warning (a fresh clone of a team
-    that shares an S3 store is not broken; a commit that moved the store shows up here)."""
+    that shares an S3 store is not broken; a commit that moved the store shows up here), and
+    an error when the store folder is a link out of the project (what a planted link does)."""
     setting = store.config.artifact_store
-    if not consent.environment_store() and not consent.is_accepted(store.payload_home, setting):
-        problems.append(
-            Problem(
-                store.config_source(),
-                f"artifact_store {setting} is outside the project and this clone has not "
-                "accepted it, so saves and loads refuse it; if it is your team's store, run "
-                f"'zenml artifact trust {setting}'",
-                "warning",
-            )
-        )
+    refused = None if consent.environment_store() else consent.refusal(store.payload_home, setting)
+    if refused is not None:
+        if consent.through_a_link(store.payload_home, setting):
+            problems.append(Problem(str(store.payload_home / setting), refused))
+        else:
+            problems.append(Problem(store.config_source(), refused, "warning"))
     return 0
 
 

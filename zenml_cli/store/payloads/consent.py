@@ -45,6 +45,8 @@ __all__ = [
     "folder_problem",
     "is_accepted",
     "needs_consent",
+    "refusal",
+    "through_a_link",
 ]
 
 #: This machine's own choice of store: it wins over ``config.yaml`` and needs no acceptance.
@@ -89,16 +91,23 @@ def is_accepted(payload_home: Path, setting: str) -> bool:
 
 def check_consent(payload_home: Path, setting: str) -> None:
     """Refuse (exit 6) a configured store outside the project that this clone never accepted."""
+    refused = refusal(payload_home, setting)
+    if refused is not None:
+        raise UntrustedSettingError(refused)
+
+
+def refusal(payload_home: Path, setting: str) -> str | None:
+    """Why ``setting`` may not be used yet (one line saying what to do), or None."""
     if is_accepted(payload_home, setting):
-        return
+        return None
     shown = setting if setting.isprintable() else repr(setting)
-    if _through_a_link(payload_home, setting):  # a committed link can lead anywhere
-        raise UntrustedSettingError(
+    if through_a_link(payload_home, setting):  # a committed link can lead anywhere
+        return (
             f"config.yaml's artifact store {shown} leads out of the project through a link "
             f"(to {_resolved(payload_home / setting)}), which this clone has not accepted; "
             f"remove the link, or if you made it, run 'zenml artifact trust {shown}'"
         )
-    raise UntrustedSettingError(
+    return (
         f"config.yaml names the artifact store {shown}, which this clone has not accepted "
         "(a commit can change that file); if it is your team's store, run "
         f"'zenml artifact trust {shown}', or set ZENML_ARTIFACT_STORE"
@@ -174,7 +183,7 @@ def _key(setting: str) -> str:
     return stripped.rstrip("/") or stripped
 
 
-def _through_a_link(payload_home: Path, setting: str) -> bool:
+def through_a_link(payload_home: Path, setting: str) -> bool:
     """A relative folder that stays in the project as written but not once links resolve."""
     relative = Path(setting)
     if URL_SCHEME.match(setting) or setting.startswith("~") or relative.is_absolute():
