@@ -31,7 +31,7 @@ from pathlib import Path
 from zenml_cli.errors import InvalidInputError, UntrustedSettingError
 from zenml_cli.store.atomic import atomic_write
 from zenml_cli.store.git_place import GitPlace, git_place
-from zenml_cli.store.layout import DEFAULT_ARTIFACT_STORE, STORE_DIR
+from zenml_cli.store.layout import DEFAULT_ARTIFACT_STORE, DEFAULT_PAYLOAD_DIR, STORE_DIR
 
 __all__ = [
     "ENV_ARTIFACT_STORE",
@@ -83,10 +83,10 @@ def needs_consent(payload_home: Path, setting: str) -> bool:
 
 def is_accepted(payload_home: Path, setting: str) -> bool:
     """May this clone use ``setting`` when the configuration names it?"""
-    if not needs_consent(payload_home, setting):
+    if _inside_project(payload_home, setting):
         return True
     place = git_place(payload_home)
-    return place is not None and _key(setting) in accepted_stores(place)
+    return place is None or _key(setting) in accepted_stores(place)
 
 
 def check_consent(payload_home: Path, setting: str) -> None:
@@ -133,7 +133,7 @@ def accept(payload_home: Path, setting: str) -> bool:
             f"artifact store {setting!r}: give one line of printable text, e.g. s3://bucket/zenml"
         )
     place = git_place(payload_home)
-    if place is None or not needs_consent(payload_home, setting):
+    if place is None or _inside_project(payload_home, setting):
         return False
     known = accepted_stores(place)
     if _key(setting) in known:
@@ -151,7 +151,7 @@ def folder_problem(payload_home: Path, root: Path) -> str | None:
     would make a model named ``sha256``). The default is taken as spelled: a link there that
     leads back among the manifests is refused too."""
     registry, folder = _resolved(payload_home / STORE_DIR), _resolved(root)
-    default = os.path.join(registry, DEFAULT_ARTIFACT_STORE.removeprefix(f"{STORE_DIR}/"))
+    default = os.path.join(registry, DEFAULT_PAYLOAD_DIR)
     if not _within(folder, registry) or _within(folder, default):
         return None
     return (
