@@ -145,3 +145,14 @@ def evil_pickle(marker: Path) -> bytes:
         [sys.executable, "-c", EVIL_PICKLE, str(marker)], capture_output=True, check=True
     )
     return done.stdout
+
+
+def save(root: Path, value: str, name: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``save_artifact(<value>, name)`` in a fresh process; ``value`` is Python source."""
+    code = "from pathlib import Path; from zenml_cli import save_artifact; "
+    return py(root, "-c", code + f"save_artifact({value}, {name!r})", **env)
+
+
+def load(root: Path, name: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``load_artifact(name)`` in a fresh process (``LOAD``: exit code and message of an error)."""
+    return py(root, "-c", LOAD, name, **env)

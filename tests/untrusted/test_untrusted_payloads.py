@@ -14,7 +14,6 @@ import io
 import json
 import logging
 import shutil
-import subprocess
 import tarfile
 import uuid
 from pathlib import Path
@@ -23,16 +22,17 @@ from typing import Any
 import pytest
 
 from support.payload_stores import (
-    LOAD,
     artifact_manifest,
     clone,
     evil_pickle,
     git,
+    load,
     manifest,
     new_repo,
     object_path,
     plant,
     py,
+    save,
     sha256_of,
     zenml,
 )
@@ -45,16 +45,6 @@ def bucket(request: pytest.FixtureRequest) -> tuple[str, Any]:
     """The moto bucket of ``test_artifact_stores``: (its s3:// URL, an s3fs client)."""
     found: tuple[str, Any] = request.getfixturevalue("s3")
     return found
-
-
-def save(root: Path, value: str, name: str) -> subprocess.CompletedProcess[str]:
-    """``save_artifact(<value>, name)`` in a fresh process; ``value`` is Python source."""
-    code = "from pathlib import Path; from zenml_cli import save_artifact; "
-    return py(root, "-c", code + f"save_artifact({value}, {name!r})")
-
-
-def load(root: Path, name: str) -> subprocess.CompletedProcess[str]:
-    return py(root, "-c", LOAD, name)
 
 
 # ------------------------------------------------------------------------------ finding 3

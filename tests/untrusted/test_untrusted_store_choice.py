@@ -11,35 +11,25 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from support.payload_stores import (
-    LOAD,
     accept,
     artifact_manifest,
     clone,
     evil_pickle,
     git,
+    load,
     new_repo,
     object_path,
     plant,
-    py,
+    save,
     zenml,
 )
 
 pytestmark = pytest.mark.slow
-
-
-def save(root: Path, value: str, name: str, **env: str) -> subprocess.CompletedProcess[str]:
-    code = "from zenml_cli import save_artifact; "
-    return py(root, "-c", code + f"save_artifact({value}, {name!r})", **env)
-
-
-def load(root: Path, name: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return py(root, "-c", LOAD, name, **env)
 
 
 def files_under(folder: Path) -> list[Path]:
