@@ -4,8 +4,9 @@
     python benchmarks/push.py --versions 0 --rounds 20
     python benchmarks/push.py --in-process             # the same writes, no start-up each
 
-Builds a bare repository on local disk as the remote and two clones of it. Each round times,
-in alternation so machine noise hits both alike:
+Builds, for each registry size, a bare repository on local disk as the remote and two clones
+of it; then each round times, for every size in turn and in alternation so machine noise
+hits all alike:
 
 - ours: ``zenml model version create iris --push`` in clone A (fetch, apply on the tip in a
   private work area, commit ``.zenml/``, push, fast-forward the checkout);
@@ -24,6 +25,7 @@ and the counts, and writes ``benchmarks/results-push.json`` (git-ignored).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -127,66 +129,73 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def in_process(ours_clone: Path, by_hand_clone: Path, env: dict[str, str], rounds: int
-               ) -> dict[str, list[float]]:  # fmt: skip
-    """The same two writes without a Python start-up each: ours through
-    ``Client(push=True)``, by hand as git commands around an in-process ``Client`` write.
-    Python's start-up is most of a CLI write on a slow machine (``import typer`` alone took
-    0.2 s on the shared VM some days), which hides what the engine and git cost. Wall and
-    CPU seconds of each write, by side."""
+def one_round(ours_clone: Path, by_hand_clone: Path, env: dict[str, str], inside: bool,
+              times: dict[str, list[float]]) -> None:  # fmt: skip
+    """One write each way, appended to ``times`` (wall seconds; CPU seconds in process).
+
+    In process (``inside``): ours through ``Client(push=True)``, by hand as git commands
+    around an in-process ``Client`` write, without a Python start-up each. Python's start-up
+    is most of a CLI write on a slow machine (``import typer`` alone took 0.2 s on the shared
+    VM some days), which hides what the engine and git cost."""
+    if not inside:
+        started = time.perf_counter()
+        sh(f"{ZENML} model version create iris --push", ours_clone, env)
+        times["ours"].append(time.perf_counter() - started)
+        started = time.perf_counter()
+        sh(MANUAL.format(zenml=ZENML), by_hand_clone, env)
+        times["by_hand"].append(time.perf_counter() - started)
+        return
     from zenml_cli.client import Client
 
     saved = dict(os.environ)
     os.environ.update(env)
-    times: dict[str, list[float]] = {"ours": [], "by_hand": [], "ours_cpu": [], "by_hand_cpu": []}
     try:
-        for _ in range(rounds):
-            started, cpu = time.perf_counter(), cpu_seconds()
-            Client(ours_clone, push=True).create_model_version("iris")
-            times["ours"].append(time.perf_counter() - started)
-            times["ours_cpu"].append(cpu_seconds() - cpu)
-            started, cpu = time.perf_counter(), cpu_seconds()
-            sh("git fetch -q origin main && git merge -q --ff-only FETCH_HEAD", by_hand_clone, env)
-            Client(by_hand_clone, push=False).create_model_version("iris")
-            sh("git add .zenml && git commit -qm 'register iris' && git push -q origin main",
-               by_hand_clone, env)  # fmt: skip
-            times["by_hand"].append(time.perf_counter() - started)
-            times["by_hand_cpu"].append(cpu_seconds() - cpu)
+        started, cpu = time.perf_counter(), cpu_seconds()
+        Client(ours_clone, push=True).create_model_version("iris")
+        times["ours"].append(time.perf_counter() - started)
+        times["ours_cpu"].append(cpu_seconds() - cpu)
+        started, cpu = time.perf_counter(), cpu_seconds()
+        sh("git fetch -q origin main && git merge -q --ff-only FETCH_HEAD", by_hand_clone, env)
+        Client(by_hand_clone, push=False).create_model_version("iris")
+        sh("git add .zenml && git commit -qm 'register iris' && git push -q origin main",
+           by_hand_clone, env)  # fmt: skip
+        times["by_hand"].append(time.perf_counter() - started)
+        times["by_hand_cpu"].append(cpu_seconds() - cpu)
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return times
 
 
-def measure(versions: int, rounds: int, inside: bool = False) -> dict[str, object]:
-    with tempfile.TemporaryDirectory(prefix="zenml-push-bench-") as folder:
-        base = Path(folder)
-        (base / "gitconfig").touch()
-        env = {**os.environ, "GIT_CONFIG_GLOBAL": str(base / "gitconfig"),
-               "GIT_CONFIG_NOSYSTEM": "1", "ZENML_ACTOR": "bench"}  # fmt: skip
-        env.pop("ZENML_PROJECT_DIR", None)
-        ours_clone, by_hand_clone = build(base, env, versions)
-        ours: list[float] = []
-        by_hand: list[float] = []
-        manual = MANUAL.format(zenml=ZENML)
-        cpu: dict[str, float] = {}
-        if inside:
-            times = in_process(ours_clone, by_hand_clone, env, rounds)
-            ours, by_hand = times["ours"], times["by_hand"]
-            cpu = {side: statistics.median(times[f"{side}_cpu"]) * 1000
-                   for side in ("ours", "by_hand")}  # fmt: skip
-        for _ in range(0 if inside else rounds):
-            started = time.perf_counter()
-            sh(f"{ZENML} model version create iris --push", ours_clone, env)
-            ours.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            sh(manual, by_hand_clone, env)
-            by_hand.append(time.perf_counter() - started)
-        counts = count_processes(base, ours_clone, by_hand_clone, env)
-    ours_ms, by_hand_ms = statistics.median(ours) * 1000, statistics.median(by_hand) * 1000
-    return {"versions": versions, "rounds": rounds, "ours_ms": ours_ms,
-            "by_hand_ms": by_hand_ms, "ratio": ours_ms / by_hand_ms,
-            "git_processes": counts, "cpu_ms": cpu}  # fmt: skip
+def measure(sizes: list[int], rounds: int, inside: bool = False) -> list[dict[str, object]]:
+    """Every registry size built first, then the rounds run across the sizes in turn, so
+    the growth between sizes compares writes timed in the same minutes (measured one size
+    after the other, machine drift alone moved it between 1.2x and 2.1x)."""
+    with contextlib.ExitStack() as stack:
+        setups = []
+        for versions in sizes:
+            base = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="zenml-push-")))
+            (base / "gitconfig").touch()
+            env = {**os.environ, "GIT_CONFIG_GLOBAL": str(base / "gitconfig"),
+                   "GIT_CONFIG_NOSYSTEM": "1", "ZENML_ACTOR": "bench"}  # fmt: skip
+            env.pop("ZENML_PROJECT_DIR", None)
+            setups.append((versions, base, env, *build(base, env, versions)))
+        times = {versions: {key: [] for key in ("ours", "by_hand", "ours_cpu", "by_hand_cpu")}
+                 for versions in sizes}  # fmt: skip
+        for _ in range(rounds):
+            for versions, _base, env, ours_clone, by_hand_clone in setups:
+                one_round(ours_clone, by_hand_clone, env, inside, times[versions])
+        runs = []
+        for versions, base, env, ours_clone, by_hand_clone in setups:
+            taken = times[versions]
+            ours_ms = statistics.median(taken["ours"]) * 1000
+            by_hand_ms = statistics.median(taken["by_hand"]) * 1000
+            cpu = {side: statistics.median(taken[f"{side}_cpu"]) * 1000
+                   for side in ("ours", "by_hand")} if inside else {}  # fmt: skip
+            counts = count_processes(base, ours_clone, by_hand_clone, env)
+            runs.append({"versions": versions, "rounds": rounds, "ours_ms": ours_ms,
+                         "by_hand_ms": by_hand_ms, "ratio": ours_ms / by_hand_ms,
+                         "git_processes": counts, "cpu_ms": cpu})  # fmt: skip
+    return runs
 
 
 def main() -> None:
@@ -198,7 +207,7 @@ def main() -> None:
                         help="time writes in this process (no start-up per write)")  # fmt: skip
     args = parser.parse_args()
     loads = os.getloadavg()
-    runs = [measure(versions, args.rounds, args.in_process) for versions in args.versions]
+    runs = measure(args.versions, args.rounds, args.in_process)
     for run in runs:
         verdict = "ok" if float(run["ratio"]) <= TARGET else "MISSED"  # type: ignore[arg-type]
         print(f"{run['versions']:>6} versions: --push {run['ours_ms']:7.1f} ms, by hand "

@@ -216,19 +216,49 @@ def test_user_changes_and_stash_survive_and_a_clean_checkout_fast_forwards(
     assert git(mine, "status", "--porcelain", ".zenml") == ""
 
 
-def test_a_dirty_store_in_the_checkout_is_left_alone_with_a_pull_hint(
+def test_a_local_change_elsewhere_in_the_store_is_kept_as_the_checkout_follows(
     remote: Path, mine: Path
 ) -> None:
-    head = git(mine, "rev-parse", "HEAD")
+    """As ``git merge --ff-only``: a local edit of a store file the push does not change
+    stays, uncommitted, and the checkout moves to the pushed commit."""
     attributes = mine / ".zenml/.gitattributes"
     attributes.write_text(attributes.read_text() + "# mine\n")
     done = transact(mine, register_next, lambda n: f"register {n}", settings=SETTINGS)
-    assert git(mine, "rev-parse", "HEAD") == head
-    assert not (mine / ".zenml/models").exists()
+    assert done.commit is not None
+    assert done.note == f"pushed {done.commit[:7]} to origin/{BRANCH}"
+    assert git(mine, "rev-parse", "HEAD") == done.commit == tip(remote)
+    assert (mine / ".zenml/models/iris/versions/1.yaml").is_file()
     assert attributes.read_text().endswith("# mine\n")
-    assert done.note is not None and done.commit is not None
-    assert done.note.startswith(f"pushed {done.commit[:7]} to origin/{BRANCH}; ")
-    assert "local changes in .zenml/" in done.note and "git pull --ff-only" in done.note
+    assert git(mine, "diff", "--name-only") == ".zenml/.gitattributes"  # still uncommitted
+
+
+@pytest.mark.parametrize("change", ["edited", "untracked"])
+def test_a_local_change_to_a_file_the_push_changes_leaves_the_checkout_alone(
+    remote: Path, mine: Path, change: str
+) -> None:
+    """The pushed commit changes a file the checkout changed too (a promotion rewrites the
+    edited model.yaml), or adds one where an untracked file stands (the next version's):
+    nothing moves, the local file is kept, and the hint names it."""
+    seed_versions(mine, 1)
+    head = git(mine, "rev-parse", "HEAD")
+    if change == "edited":
+        local, operation = mine / ".zenml/models/iris/model.yaml", promote(1)
+        local.write_text(local.read_text() + "# mine\n")
+    else:
+        local, operation = mine / ".zenml/models/iris/versions/2.yaml", register_next
+        local.write_text("# mine\n")
+    before = local.read_bytes()
+    done = transact(mine, operation, lambda _: "the write", settings=SETTINGS)
+    assert done.commit is not None and done.commit == tip(remote)  # the push itself landed
+    assert git(mine, "rev-parse", "HEAD") == head
+    assert local.read_bytes() == before
+    relative = local.relative_to(mine).as_posix()
+    assert done.note == (
+        f"pushed {done.commit[:7]} to origin/{BRANCH}; your checkout has a local change to "
+        f"'{relative}' that the pushed commit changes; commit or stash it, then run "
+        "'git pull --ff-only'"
+    )
+    assert_no_leftovers(mine)
 
 
 def test_a_checkout_on_another_branch_is_left_alone(remote: Path, mine: Path) -> None:

@@ -42,7 +42,8 @@ AFTER_OWN_WRITE = [
     "push",  # the compare-and-swap on the remote branch (atomic with the queue's refs)
     "rev-parse",  # the user's checkout: HEAD's branch and commit, under the checkout lock
     # (HEAD is the commit's parent: only .zenml/ moves, no ancestry or filter checks)
-    "status",  # its .zenml/ is clean (and the index's stat data fresh) before moving it
+    # (no "status": read-tree itself refuses a move over a local change, as git merge
+    # --ff-only does, and only a refusal refreshes the index's stat data to try again)
     "read-tree",  # the checkout's files moved to the new commit, as a fast-forward would
     "update-ref",  # the branch moved, compare-and-swap on the old commit
     "update-ref",  # the transaction's private refs (the fetched tip, the queue) dropped
@@ -55,10 +56,8 @@ AFTER_ANOTHER_CLONE = [
     "cat-file",  # ... those files, written into the work area (nothing else is)
     *AFTER_OWN_WRITE[5:12],
     "merge-base",  # HEAD is an ancestor of the new commit (else the user must pull)
-    "status",
     "diff",  # what else moves: a changed file with a git filter (git-lfs) is left to pull
-    # (no "update-index": only the store moved, whose stat data status refreshed)
-    *AFTER_OWN_WRITE[13:],
+    *AFTER_OWN_WRITE[12:],
 ]
 
 
