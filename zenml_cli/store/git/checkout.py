@@ -129,9 +129,12 @@ def _move_files(repo: Repo, head: str, new: str) -> str | None:
 
 
 def _changed_outside_store(repo: Repo, old: str, new: str) -> list[str]:
-    """The paths outside the store that differ between commits ``old`` and ``new``."""
-    listed = repo.git("diff", "--no-renames", "--name-only", "-z", old, new).stdout
-    return [p for p in listed.split("\0") if p and not p.startswith(repo.store_path + "/")]
+    """The paths outside the store that differ between commits ``old`` and ``new`` (the
+    store's folder excluded by pathspec, so git never compares its trees: a flat folder of
+    10,000 versions made this diff twice as slow)."""
+    outside = ("--", ".", f":(exclude,literal){repo.store_path}")
+    listed = repo.git("diff", "--no-renames", "--name-only", "-z", old, new, *outside).stdout
+    return [path for path in listed.split("\0") if path]
 
 
 def _filtered_change(repo: Repo, changed: list[str]) -> bool:
