@@ -5,6 +5,7 @@ remote, clones are the machines, real processes race. No git call is mocked; onl
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -259,6 +260,34 @@ def test_a_local_change_to_a_file_the_push_changes_leaves_the_checkout_alone(
         "'git pull --ff-only'"
     )
     assert_no_leftovers(mine)
+
+
+def test_a_checkout_git_cannot_move_is_left_alone_with_gits_reason(
+    remote: Path, mine: Path
+) -> None:
+    """A refusal that names no changed file (here an untracked folder where the new version's
+    file goes): the push landed, the checkout stays, and the hint gives git's own words; a
+    held index lock is named as such."""
+    seed_versions(mine, 1)
+    head = git(mine, "rev-parse", "HEAD")
+    obstacle = mine / ".zenml/models/iris/versions/2.yaml"
+    obstacle.mkdir()
+    (obstacle / "keep.txt").write_text("mine\n")
+    done = transact(mine, register_next, lambda n: f"register {n}", settings=SETTINGS)
+    assert done.commit is not None and done.commit == tip(remote)
+    assert git(mine, "rev-parse", "HEAD") == head
+    assert (obstacle / "keep.txt").read_text() == "mine\n"
+    assert done.note is not None and "; git could not move your checkout (" in done.note
+    assert "2.yaml" in done.note and "local change" not in done.note
+    shutil.rmtree(obstacle)
+    (mine / ".git/index.lock").write_text("")  # another git process holds the index
+    again = transact(mine, register_next, lambda n: f"register {n}", settings=SETTINGS)
+    assert again.commit is not None and again.commit == tip(remote)
+    assert again.note == (
+        f"pushed {again.commit[:7]} to origin/{BRANCH}; another git process is using your "
+        "checkout; run 'git pull --ff-only'"
+    )
+    assert git(mine, "rev-parse", "HEAD") == head
 
 
 def test_a_checkout_on_another_branch_is_left_alone(remote: Path, mine: Path) -> None:

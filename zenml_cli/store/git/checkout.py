@@ -29,14 +29,22 @@ from __future__ import annotations
 
 import re
 
+from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git.repo import CHECKOUT_LOCK, TX_DIR, Repo
 
 #: Seconds to wait for another zenml command's fast-forward in this clone.
 CHECKOUT_LOCK_WAIT = 60.0
 _UNSET_FILTER = ("unspecified", "unset")
-#: The path in read-tree's refusal ("Entry 'p' not uptodate", "Untracked working tree file
-#: 'p' would be overwritten").
-_REFUSED_PATH = re.compile(r"^error: [^']*'(.+)'", re.MULTILINE)
+#: How git says another process holds the index ("Unable to create '.../index.lock': File
+#: exists.").
+_INDEX_LOCKED = "index.lock': File exists"
+#: The path in read-tree's refusal of a move over a local change ("Entry 'p' not uptodate.
+#: Cannot merge.", "Entry 'p' would be overwritten by merge.", "Untracked working tree file
+#: 'p' would be overwritten by merge."); git runs with LC_ALL=C (``git/cmd.py``).
+_REFUSED_PATH = re.compile(
+    r"^error: (?:Entry|Untracked working tree file) '(.+)' (?:not uptodate|would be overwritten)",
+    re.MULTILINE,
+)
 
 
 def fast_forward(repo: Repo, branch: str, new: str, parent: str | None = None) -> str | None:
@@ -112,19 +120,21 @@ def _move_files(repo: Repo, head: str, new: str) -> str | None:
     """The checkout's index and files from commit ``head`` to ``new`` (``read-tree -m -u``);
     None when moved, else a hint. A refusal is tried once more after refreshing the index's
     stat data (stale in a copied checkout, where git takes every file for changed)."""
+    pull = "run 'git pull --ff-only'"
     moved = repo.git("read-tree", "-m", "-u", head, new)
-    if not moved.ok and "index.lock" not in moved.stderr:
+    if not moved.ok and _INDEX_LOCKED not in moved.stderr:
         repo.git("update-index", "-q", "--refresh")
         moved = repo.git("read-tree", "-m", "-u", head, new)
     if moved.ok:
         return None
-    if "index.lock" in moved.stderr:
-        return "another git process is using your checkout; run 'git pull --ff-only'"
+    if _INDEX_LOCKED in moved.stderr:
+        return f"another git process is using your checkout; {pull}"
     named = _REFUSED_PATH.search(moved.stderr)
-    what = f"'{named.group(1)}'" if named else "a file"
+    if named is None:  # not a local change (a full disk, a damaged index): git's own words
+        return f"git could not move your checkout ({git_cmd.condense(moved.stderr)}); {pull}"
     return (
-        f"your checkout has a local change to {what} that the pushed commit changes; "
-        "commit or stash it, then run 'git pull --ff-only'"
+        f"your checkout has a local change to '{named.group(1)}' that the pushed commit "
+        f"changes; commit or stash it, then {pull}"
     )
 
 
