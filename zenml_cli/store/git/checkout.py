@@ -10,9 +10,9 @@ compare-and-swap of the ref. Anything else leaves the checkout alone and returns
 Local changes elsewhere, in ``.zenml/`` too, are kept as ``git pull --ff-only`` keeps them
 (DESIGN section 7 asked for a clean ``.zenml/``; that check stat'ed every file of the store on
 every push, 20 ms at 10,000 versions, to refuse exactly the moves the hint then told the user
-to make by hand). Only a refusal is checked again: the index's stat data of the files that
-move may be stale (a copied checkout), which git takes for a change, so they are refreshed
-and the move tried once more.
+to make by hand). Only a refusal is checked again: the index's stat data may be stale (a
+copied checkout), which git takes for a change, so it is refreshed and the move tried once
+more.
 
 Two rules keep it from doing harm (issue 18.13, 18.14):
 
