@@ -35,6 +35,8 @@ from zenml_cli.store.git.repo import CHECKOUT_LOCK, TX_DIR, Repo
 #: Seconds to wait for another zenml command's fast-forward in this clone.
 CHECKOUT_LOCK_WAIT = 60.0
 _UNSET_FILTER = ("unspecified", "unset")
+#: What every hint ends with when the checkout was left where it was.
+_PULL = "run 'git pull --ff-only'"
 #: How git says another process holds the index ("Unable to create '.../index.lock': File
 #: exists.").
 _INDEX_LOCKED = "index.lock': File exists"
@@ -59,7 +61,7 @@ def fast_forward(repo: Repo, branch: str, new: str, parent: str | None = None) -
     try:
         lock.acquire(timeout=CHECKOUT_LOCK_WAIT)
     except filelock.Timeout:
-        return "another zenml command is updating your checkout; run 'git pull --ff-only'"
+        return f"another zenml command is updating your checkout; {_PULL}"
     try:
         return _fast_forward(repo, branch, new, parent)
     finally:
@@ -78,14 +80,13 @@ def _head(repo: Repo) -> tuple[str | None, str | None]:
 
 
 def _fast_forward(repo: Repo, branch: str, new: str, parent: str | None) -> str | None:
-    pull = "run 'git pull --ff-only'"
     head_ref, head = _head(repo)
     if head_ref is not None and head_ref != f"refs/heads/{branch}":
         return (
             f"your checkout is on branch '{head_ref.removeprefix('refs/heads/')}', not '{branch}'"
         )
     if head is None:  # an unborn branch: nothing of the user's to keep in step with
-        return f"your checkout has no commits yet; {pull}"
+        return f"your checkout has no commits yet; {_PULL}"
     if head == new:
         return None
     store_only = head == parent  # new is head plus a store change (see fast_forward)
@@ -97,7 +98,7 @@ def _fast_forward(repo: Repo, branch: str, new: str, parent: str | None) -> str 
             return "your branch has commits the remote lacks; run 'git pull' to merge them"
         outside = _changed_outside_store(repo, head, new)
         if _filtered_change(repo, outside):
-            return f"files with a git filter (e.g. git-lfs) changed upstream; {pull}"
+            return f"files with a git filter (e.g. git-lfs) changed upstream; {_PULL}"
     refused = _move_files(repo, head, new)
     if refused is not None:
         return refused
@@ -111,8 +112,8 @@ def _fast_forward(repo: Repo, branch: str, new: str, parent: str | None) -> str 
         now = repo.git("rev-parse", "-q", "--verify", "HEAD^{commit}")
         repo.git("read-tree", "-m", "-u", new, now.out if now.ok else head)
         if now.ok and now.out == head:
-            return f"another git process holds your branch's lock; {pull}"
-        return f"your checkout moved meanwhile; {pull}"
+            return f"another git process holds your branch's lock; {_PULL}"
+        return f"your checkout moved meanwhile; {_PULL}"
     return None
 
 
@@ -120,7 +121,6 @@ def _move_files(repo: Repo, head: str, new: str) -> str | None:
     """The checkout's index and files from commit ``head`` to ``new`` (``read-tree -m -u``);
     None when moved, else a hint. A refusal is tried once more after refreshing the index's
     stat data (stale in a copied checkout, where git takes every file for changed)."""
-    pull = "run 'git pull --ff-only'"
     moved = repo.git("read-tree", "-m", "-u", head, new)
     if not moved.ok and _INDEX_LOCKED not in moved.stderr:
         repo.git("update-index", "-q", "--refresh")
@@ -128,13 +128,13 @@ def _move_files(repo: Repo, head: str, new: str) -> str | None:
     if moved.ok:
         return None
     if _INDEX_LOCKED in moved.stderr:
-        return f"another git process is using your checkout; {pull}"
+        return f"another git process is using your checkout; {_PULL}"
     named = _REFUSED_PATH.search(moved.stderr)
     if named is None:  # not a local change (a full disk, a damaged index): git's own words
-        return f"git could not move your checkout ({git_cmd.condense(moved.stderr)}); {pull}"
+        return f"git could not move your checkout ({git_cmd.condense(moved.stderr)}); {_PULL}"
     return (
         f"your checkout has a local change to '{named.group(1)}' that the pushed commit "
-        f"changes; commit or stash it, then {pull}"
+        f"changes; commit or stash it, then {_PULL}"
     )
 
 
