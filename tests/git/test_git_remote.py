@@ -254,9 +254,14 @@ def test_a_local_change_to_a_file_the_push_changes_leaves_the_checkout_alone(
     assert git(mine, "rev-parse", "HEAD") == head
     assert local.read_bytes() == before
     relative = local.relative_to(mine).as_posix()
+    hint = {
+        "edited": f"has a local change to '{relative}' that the pushed commit changes; commit "
+        "or stash it",
+        "untracked": f"has an untracked '{relative}' where the pushed commit adds a file; move "
+        "it away (or 'git stash -u')",
+    }[change]
     assert done.note == (
-        f"pushed {done.commit[:7]} to origin/{BRANCH}; your checkout has a local change to "
-        f"'{relative}' that the pushed commit changes; commit or stash it, then run "
+        f"pushed {done.commit[:7]} to origin/{BRANCH}; your checkout {hint}, then run "
         "'git pull --ff-only'"
     )
     assert_no_leftovers(mine)
@@ -348,6 +353,21 @@ def test_an_unreachable_remote(mine: Path, tmp_path: Path) -> None:
         lambda: transact(mine, register_next, str, settings=SETTINGS, sleep=no_sleep)
     )
     assert "cannot reach remote 'origin'" in message
+
+
+def test_a_fetch_failing_in_this_clone_is_not_blamed_on_the_remote(
+    remote: Path, mine: Path
+) -> None:
+    """git fetch reads the clone's index: a damaged one fails the fetch, and the error says
+    the failure is here (the remote answered), in git's words, with nothing pushed."""
+    before = tip(remote)
+    (mine / ".git/index").write_bytes(b"garbage")
+    message = _failure(
+        lambda: transact(mine, register_next, str, settings=SETTINGS, sleep=no_sleep)
+    )
+    assert message.startswith("git fetch failed in this clone, not on remote 'origin': ")
+    assert "index file smaller than expected" in message and "cannot reach" not in message
+    assert tip(remote) == before
 
 
 def test_a_branch_missing_on_the_remote_is_named(mine: Path) -> None:

@@ -44,7 +44,7 @@ _INDEX_LOCKED = "index.lock': File exists"
 #: Cannot merge.", "Entry 'p' would be overwritten by merge.", "Untracked working tree file
 #: 'p' would be overwritten by merge."); git runs with LC_ALL=C (``git/cmd.py``).
 _REFUSED_PATH = re.compile(
-    r"^error: (?:Entry|Untracked working tree file) '(.+)' (?:not uptodate|would be overwritten)",
+    r"^error: (Entry|Untracked working tree file) '(.+)' (?:not uptodate|would be overwritten)",
     re.MULTILINE,
 )
 
@@ -132,9 +132,15 @@ def _move_files(repo: Repo, head: str, new: str) -> str | None:
     named = _REFUSED_PATH.search(moved.stderr)
     if named is None:  # not a local change (a full disk, a damaged index): git's own words
         return f"git could not move your checkout ({git_cmd.condense(moved.stderr)}); {_PULL}"
-    return (
-        f"your checkout has a local change to '{named.group(1)}' that the pushed commit "
-        f"changes; commit or stash it, then {_PULL}"
+    kind, path = named.groups()
+    if kind == "Entry":
+        return (
+            f"your checkout has a local change to '{path}' that the pushed commit changes; "
+            f"commit or stash it, then {_PULL}"
+        )
+    return (  # 'git stash' alone would not take an untracked file away
+        f"your checkout has an untracked '{path}' where the pushed commit adds a file; move "
+        f"it away (or 'git stash -u'), then {_PULL}"
     )
 
 

@@ -35,6 +35,17 @@ RACE_MARKERS = (
 )
 #: Push output meaning "the server said no": retrying cannot help, so report it at once.
 REFUSAL_MARKERS = ("hook declined", "permission", "denied", "protected branch", "forbidden")
+#: What git says when a fetch or ``ls-remote`` failed in this clone, not on the way to the
+#: remote (fetch reads the index and writes objects and refs here): a damaged index, a full
+#: or read-only disk, a ref lock another git process holds.
+LOCAL_MARKERS = (
+    "index file",
+    "no space left on device",
+    "read-only file system",
+    "unable to create temporary file",
+    "insufficient permission for adding an object",
+    "cannot lock ref",
+)
 #: ``git push --porcelain`` flags of a ref the remote updated (fast-forward, forced, new, same).
 _UPDATED = (" ", "+", "*", "=")
 _NOISE = re.compile(r"^(remote|error|fatal|hint|warning):\s*", re.IGNORECASE)
@@ -160,6 +171,19 @@ def condense(text: str, limit: int = 400) -> str:
             kept.append(line)
     joined = "; ".join(kept) or "no message from git"
     return joined if len(joined) <= limit else joined[: limit - 3] + "..."
+
+
+def unreachable(remote: str, step: str, stderr: str) -> RemoteError:
+    """A failed ``git STEP`` of ``remote`` as one line: "cannot reach remote", unless git's
+    words say the failure is in this clone (``LOCAL_MARKERS``), which the user must repair
+    here (retrying or checking the network would not help)."""
+    reason = condense(stderr)
+    if any(marker in stderr.lower() for marker in LOCAL_MARKERS):
+        return RemoteError(
+            f"git {step} failed in this clone, not on remote '{remote}': {reason}; repair "
+            "the clone ('git status' names what is wrong) and run the command again"
+        )
+    return RemoteError(f"cannot reach remote '{remote}' (git {step}): {reason}")
 
 
 def is_race(result: GitResult) -> bool:

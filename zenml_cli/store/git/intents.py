@@ -166,11 +166,7 @@ def list_queue(repo: Repo, remote: str, branch: str) -> tuple[str, list[str]]:
         "ls-remote", remote, f"refs/heads/{branch}", f"{PENDING_PREFIX}*", timeout=NETWORK_TIMEOUT
     )
     if not listed.ok:
-        from zenml_cli.errors import RemoteError
-
-        raise RemoteError(
-            f"cannot reach remote '{remote}' (git ls-remote): {git_cmd.condense(listed.stderr)}"
-        )
+        raise git_cmd.unreachable(remote, "ls-remote", listed.stderr)
     tip, ids = "", []
     for line in listed.stdout.splitlines():
         oid, _, ref = line.partition("\t")

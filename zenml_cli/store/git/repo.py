@@ -131,7 +131,7 @@ class Repo:
                 return cached
         listed = self.git("ls-remote", "--symref", remote, "HEAD", timeout=NETWORK_TIMEOUT)
         if not listed.ok:
-            raise RemoteError(f"cannot reach remote '{remote}': {git_cmd.condense(listed.stderr)}")
+            raise git_cmd.unreachable(remote, "ls-remote", listed.stderr)
         for line in listed.stdout.splitlines():
             target, _, name = line.partition("\t")
             if name == "HEAD" and target.startswith("ref: refs/heads/"):
@@ -342,7 +342,8 @@ def fetch_failure(
     fetched: GitResult, remote: str, branch: str, repo: Repo | None = None
 ) -> RemoteError:
     """What a failed fetch of ``remote``'s ``branch`` means, as one line: a branch the remote
-    does not have, or a remote that cannot be reached. A missing branch also forgets the
+    does not have, or a remote that cannot be reached (or a failure in this clone, as
+    ``cmd.unreachable`` tells them apart). A missing branch also forgets the
     remote's default branch ``repo`` remembered (``default_branch``): it may have moved."""
     if "couldn't find remote ref" in fetched.stderr:
         if repo is not None:
@@ -351,6 +352,4 @@ def fetch_failure(
             f"remote '{remote}' has no branch '{branch}'; push it once "
             f"('git push -u {remote} {branch}') or set git.branch / ZENML_GIT_BRANCH"
         )
-    return RemoteError(
-        f"cannot reach remote '{remote}' (git fetch): {git_cmd.condense(fetched.stderr)}"
-    )
+    return git_cmd.unreachable(remote, "fetch", fetched.stderr)

@@ -25,7 +25,7 @@ and ``ZENML_GIT_PUSH_OPTIONS``, never from config.yaml, and reach git as
 
 from __future__ import annotations
 
-from zenml_cli.errors import ConflictError, InvalidInputError, RemoteError
+from zenml_cli.errors import ConflictError, InvalidInputError
 from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git.cmd import NETWORK_TIMEOUT
 from zenml_cli.store.git.repo import Repo, plain_branch_name
@@ -89,9 +89,7 @@ def start(
     if not fetched.ok:
         if "couldn't find remote ref" in fetched.stderr:
             return tip, NEW_BRANCH
-        raise RemoteError(
-            f"cannot reach remote '{remote}' (git fetch): {git_cmd.condense(fetched.stderr)}"
-        )
+        raise git_cmd.unreachable(remote, "fetch", fetched.stderr)
     branch_tip = repo.tip_objects(review_ref, f"{remote}/{review}")
     if repo.git("merge-base", "--is-ancestor", tip[0], branch_tip[0]).ok:
         return branch_tip, EXISTING_BRANCH
