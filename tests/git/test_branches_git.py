@@ -244,3 +244,71 @@ def test_cherry_pick_of_a_registration_onto_main(tmp_path: Path) -> None:
     git(alice, "cherry-pick", "--continue")
     doctor_clean(alice)
     assert [version_file(alice, n)["id"] for n in (3, 4)] == [theirs["id"], picked["id"]]
+
+
+def test_git_install_then_a_cherry_pick_needs_no_manual_step(tmp_path: Path) -> None:
+    """The driver lets a single cherry-pick commit (a collision marked for ``zenml resolve``)
+    and no merge or rewrite hook follows a cherry-pick: the post-commit hook resolves it
+    while git still holds CHERRY_PICK_HEAD, and an ordinary commit gets nothing added."""
+    _, (alice, bob) = team(tmp_path)
+    zenml(alice, "git", "install")
+    branch(alice, "experiment")
+    picked = register(alice, "auc=0.3")
+    zenml(alice, "model", "version", "update", "iris", "3", "--stage", "staging")
+    pick = commit(alice, "experiment: 3 to staging")
+    theirs = register(bob)
+    zenml(bob, "model", "version", "update", "iris", "3", "--stage", "production")
+    commit(bob, "main: 3 to production")
+    push(bob, BRANCH)
+    git(alice, "checkout", "-q", BRANCH)
+    git(alice, "pull", "-q", "origin", BRANCH)
+    picking = _git_all(alice, "cherry-pick", pick)
+    assert "CONFLICT" not in picking and "zenml resolve" in picking, picking
+    assert not git(alice, "status", "--porcelain")
+    assert git(alice, "log", "-2", "--format=%s").splitlines() == [
+        "zenml resolve: re-plan the merged branch's registry writes",
+        "experiment: 3 to staging",
+    ]
+    doctor_clean(alice)
+    assert [version_file(alice, n)["id"] for n in (3, 4)] == [theirs["id"], picked["id"]]
+    stages = model_file(alice)["stages"]
+    assert stages["production"] == {"number": 3, "id": theirs["id"]}
+    assert stages["staging"] == {"number": 4, "id": picked["id"]}
+    (alice / "notes.txt").write_text("plain\n")
+    commit(alice, "an ordinary commit")
+    assert git(alice, "log", "-1", "--format=%s") == "an ordinary commit"
+
+
+def test_git_install_a_cherry_pick_of_several_commits_stops_at_each_collision(
+    tmp_path: Path,
+) -> None:
+    """Git commits each pick of a sequence and goes straight on, so a hook cannot resolve
+    between two picks: the driver stops the pick that collides, naming 'zenml resolve' and
+    'git cherry-pick --continue', and the sequence then ends with every version kept."""
+    _, (alice, bob) = team(tmp_path)
+    zenml(alice, "git", "install")
+    branch(alice, "experiment")
+    first = register(alice)
+    commit(alice, "experiment: 3")
+    second = register(alice)
+    commit(alice, "experiment: 4")
+    theirs = register(bob)
+    commit(bob, "main: 3")
+    push(bob, BRANCH)
+    git(alice, "checkout", "-q", BRANCH)
+    git(alice, "pull", "-q", "origin", BRANCH)
+    stopped = _git_all(alice, "cherry-pick", "experiment~1", "experiment")
+    assert "CONFLICT" in stopped and "'git cherry-pick --continue'" in stopped, stopped
+    report = zenml_json(alice, "resolve")
+    assert report["operation"] == "cherry-pick"
+    assert [(m["old"], m["new"]) for m in report["moved"]] == [("3", "4")]
+    again = _git_all(alice, "cherry-pick", "--continue")
+    assert "CONFLICT" in again, again  # the second pick's 4 is now taken too
+    assert git(alice, "log", "-1", "--format=%s") == "experiment: 3"  # no commit between picks
+    zenml(alice, "resolve")
+    _git_all(alice, "cherry-pick", "--continue")
+    assert not git(alice, "status", "--porcelain")
+    assert git(alice, "log", "-1", "--format=%s") == "experiment: 4"
+    doctor_clean(alice)
+    ids = [version_file(alice, n)["id"] for n in (3, 4, 5)]
+    assert ids == [theirs["id"], first["id"], second["id"]]

@@ -52,8 +52,8 @@ def resolve(
         str | None,
         typer.Option(
             "--hook",
-            help="Run as the installed git hook NAME (post-merge, post-rewrite): quiet when "
-            "nothing collided, commits the result.",
+            help="Run as the installed git hook NAME (post-merge, post-rewrite, post-commit): "
+            "quiet when nothing collided, commits the result.",
         ),
     ] = None,
     hook_args: Annotated[
@@ -135,8 +135,8 @@ def install(
         bool,
         typer.Option(
             "--chain",
-            help="Keep existing post-merge/post-rewrite hooks (renamed NAME.pre-zenml) and run "
-            "them first, instead of refusing.",
+            help="Keep existing post-merge/post-rewrite/post-commit hooks (renamed "
+            "NAME.pre-zenml) and run them first, instead of refusing.",
         ),
     ] = False,
     output: OutputOpt = OutputFormat.TABLE,

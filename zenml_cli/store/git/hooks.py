@@ -6,9 +6,12 @@ driver that another clone has not installed.
 - ``.git/config``: ``merge.zenml.driver = <zenml> git merge-file %O %A %B %P``.
 - ``.git/info/attributes`` (which wins over any ``.gitattributes``): ``merge=zenml`` for the
   store's model.yaml, history.jsonl and version, artifact and run manifests.
-- hooks ``post-merge`` and ``post-rewrite`` (a rebase) that run ``zenml resolve --hook``. A
-  hook the user already has is never overwritten: install refuses, naming it, unless asked to
-  ``chain`` (the user's hook moves to ``<name>.pre-zenml`` and runs first).
+- hooks ``post-merge``, ``post-rewrite`` (a rebase) and ``post-commit`` (a cherry-pick: the
+  driver lets it commit, and no other hook follows one) that run ``zenml resolve --hook``.
+  ``post-commit`` runs on every commit (a rebase's steps too), so it starts zenml only
+  inside a single cherry-pick (one ``git rev-parse`` otherwise). A hook the user already has is
+  never overwritten: install refuses, naming it, unless asked to ``chain`` (the user's hook
+  moves to ``<name>.pre-zenml`` and runs first).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from zenml_cli.errors import ConflictError
 from zenml_cli.store.git.repo import Repo
 
 MARKER = "# installed by 'zenml git install'"
-HOOKS = ("post-merge", "post-rewrite")
+HOOKS = ("post-merge", "post-rewrite", "post-commit")
 CHAINED_SUFFIX = ".pre-zenml"
 ATTRIBUTES_BEGIN = "# zenml-cli registry merge (zenml git install) begin"
 ATTRIBUTES_END = "# zenml-cli registry merge (zenml git install) end"
@@ -87,12 +90,22 @@ if [ -x {chained} ]; then
   printf '%s\\n' "$input" | {chained} "$@"
 fi
 printf '%s\\n' "$input" | {run}"""
+    elif name == "post-commit":  # every commit: zenml starts only inside a cherry-pick
+        body = f"""if [ -x {chained} ]; then
+  {chained} "$@" </dev/null
+fi
+{{ read -r picked; read -r rebasing; read -r several; }} <<PATHS
+$(git rev-parse --git-path CHERRY_PICK_HEAD --git-path rebase-merge --git-path sequencer/todo)
+PATHS
+if [ -f "$picked" ] && [ ! -d "$rebasing" ] && [ ! -f "$several" ]; then
+  {run} </dev/null
+fi"""
     else:  # post-merge reads nothing (never wait on a terminal's stdin)
         body = f"""if [ -x {chained} ]; then
   {chained} "$@" </dev/null
 fi
 {run} </dev/null"""
-    what = "a merge" if name == "post-merge" else "a rebase"
+    what = {"post-merge": "a merge", "post-rewrite": "a rebase"}.get(name, "a cherry-pick")
     script = f"""#!/bin/sh
 {MARKER}: after {what}, re-plan registry writes that
 # collided (two branches' versions with one number); a no-op when nothing collided.

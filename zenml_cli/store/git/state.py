@@ -1,6 +1,7 @@
 """The git state ``zenml resolve`` works in: which commits are the merge base, ours and
 theirs, read from what git leaves behind: ``MERGE_HEAD`` (a merge), ``REBASE_HEAD`` (a rebase
-step), ``CHERRY_PICK_HEAD``, a ``git stash pop`` that stopped (git keeps the stash), or a
+step), ``CHERRY_PICK_HEAD`` (also while git runs the post-commit hook of a cherry-pick it
+committed), a ``git stash pop`` that stopped (git keeps the stash), or a
 merge or rebase that just finished (HEAD's parents; the reflog's ``(start)``/``(finish)``
 entries and ``ORIG_HEAD``). Also the merge ``zenml resolve --onto`` starts and finishes.
 """
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zenml_cli.errors import ConflictError, InvalidInputError
+from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git.repo import Repo
 from zenml_cli.store.git.tree import read_tree
 
@@ -30,7 +32,9 @@ class MergeInputs:
 
 def hook_inputs(repo: Repo, hook: str) -> MergeInputs | None:
     """What a hook should resolve: the merge commit git just made (``post-merge``), the
-    rebase that just finished (``post-rewrite``); None when there is nothing of the kind."""
+    rebase that just finished (``post-rewrite``), the commit a cherry-pick just made
+    (``post-commit``, while git still holds ``CHERRY_PICK_HEAD``); None when there is
+    nothing of the kind."""
     if hook == "post-merge":
         if not _ref(repo, "HEAD^2"):
             return None  # a fast-forward or a squash: nothing was merged into a new commit
@@ -38,7 +42,19 @@ def hook_inputs(repo: Repo, hook: str) -> MergeInputs | None:
         return MergeInputs(**{**inputs.__dict__, "finished": True})
     if hook == "post-rewrite":
         return _finished_rebase(repo, require_finish=False)
-    raise InvalidInputError(f"--hook {hook!r}: zenml installs post-merge and post-rewrite only")
+    if hook == "post-commit":
+        picked = _ref(repo, "CHERRY_PICK_HEAD")
+        before = _ref(repo, "HEAD^1")
+        if picked is None or before is None or _rebasing(repo) or picking_several(repo.top):
+            # an ordinary commit; a rebase's step (its post-rewrite hook resolves the whole
+            # rebase); a pick of several (the driver stops those)
+            return None
+        return MergeInputs(
+            "cherry-pick (committed)", _ref(repo, f"{picked}^"), before, picked, finished=True
+        )
+    raise InvalidInputError(
+        f"--hook {hook!r}: zenml installs post-merge, post-rewrite and post-commit only"
+    )
 
 
 def find_inputs(
@@ -135,6 +151,24 @@ def _finished_rebase(repo: Repo, require_finish: bool = True) -> MergeInputs | N
     return MergeInputs(
         "rebase (finished)", _merge_base(repo, onto, before), onto, before, finished=True
     )
+
+
+def picking_several(top: Path) -> bool:
+    """True while ``git cherry-pick`` of several commits runs in the work tree at ``top``
+    (its sequencer lists picks). Git commits each pick and goes straight on to the next, so
+    a collision must stop it there (``zenml resolve``, then ``git cherry-pick --continue``):
+    a hook that committed a resolution between two picks would leave git's next pick on a
+    HEAD it did not expect ("your local changes would be overwritten"). A single pick has no
+    sequencer; its post-commit hook resolves it."""
+    found = git_cmd.run(["rev-parse", "--git-path", "sequencer/todo"], cwd=top)
+    if not found.ok:
+        return False
+    try:
+        with open(top / found.out, encoding="utf-8", errors="replace") as todo:
+            first = todo.readline()
+    except OSError:
+        return False
+    return first.startswith(("pick ", "p "))
 
 
 def _rebasing(repo: Repo) -> bool:
