@@ -95,17 +95,10 @@ class ProjectDoor(RegistryBase):
         ``path`` into ``ours``; what happened (a conflict, a collision left for ``zenml
         resolve``, or made a conflict where no hook could resolve it before git goes on).
         The store reads and writes the files, the core merges the bytes."""
-        from zenml_cli.core.merge.driver import format_of, merge_file
+        from zenml_cli.core.merge.driver import format_of, merge_file, stop_where_no_hook_follows
         from zenml_cli.store.driver_files import read_side, replace_ours
-        from zenml_cli.store.git.state import picking_several
 
         sides = (read_side(base), read_side(ours), read_side(theirs))
         result = merge_file(path, *sides, format_of(path))
         replace_ours(ours, result.merged)
-        if result.deferred is not None and picking_several(Path.cwd()):  # git runs us at top
-            result.conflict = (
-                f"{result.deferred}; a cherry-pick of several commits stops here: run 'zenml "
-                "resolve', then 'git cherry-pick --continue'"
-            )
-            result.deferred = None
-        return result
+        return stop_where_no_hook_follows(result, Path.cwd())  # git runs a driver at the top

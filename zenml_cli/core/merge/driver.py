@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from zenml_cli.core.history import HistoryEvent
@@ -20,6 +21,7 @@ from zenml_cli.core.merge.keys import merge_keys
 from zenml_cli.core.records import ModelRecord, StageHolders
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import codec
+from zenml_cli.store.git.state import picking_several
 from zenml_cli.store.layout import ARTIFACT_RETIRED_FILE
 
 HINT = "run 'zenml resolve' (it renumbers the other branch's version and rewrites its references)"
@@ -132,6 +134,19 @@ def _merge_model(
     wanted = result.referenced_numbers()
     result.version_ids = {n: i for n, i in result.version_ids.items() if n in wanted}
     return DriverResult(codec.encode(result.to_manifest(), fmt))
+
+
+def stop_where_no_hook_follows(result: DriverResult, top: Path) -> DriverResult:
+    """``result``, with a deferred collision made a conflict (git stops) while a cherry-pick
+    of several commits runs in the work tree at ``top``: git commits each pick and goes on
+    to the next, and no hook may commit a resolution in between (``picking_several``)."""
+    if result.deferred is None or not picking_several(top):
+        return result
+    return DriverResult(
+        result.merged,
+        conflict=f"{result.deferred}; a cherry-pick of several commits stops here: run "
+        "'zenml resolve', then 'git cherry-pick --continue'",
+    )
 
 
 def _defer(mine: dict[str, Any], fmt: str, why: str) -> DriverResult:
