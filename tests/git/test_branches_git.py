@@ -312,3 +312,36 @@ def test_git_install_a_cherry_pick_of_several_commits_stops_at_each_collision(
     doctor_clean(alice)
     ids = [version_file(alice, n)["id"] for n in (3, 4, 5)]
     assert ids == [theirs["id"], first["id"], second["id"]]
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_a_squash_merge_of_a_colliding_branch(tmp_path: Path, installed: bool) -> None:
+    """``git merge --squash`` writes no MERGE_HEAD and commits nothing: with ``zenml git
+    install`` its post-merge hook resolves and stages the store (the user commits it, as git
+    says); without it git stops on the collision, and ``zenml resolve`` finds the squashed
+    branch in SQUASH_MSG."""
+    _, (alice, bob) = team(tmp_path)
+    if installed:
+        zenml(alice, "git", "install")
+    branch(bob, "b")
+    theirs = register(bob)
+    zenml(bob, "model", "version", "update", "iris", "3", "--stage", "staging")
+    commit(bob, "b: 3 to staging")
+    push(bob, "b")
+    ours = register(alice)
+    commit(alice, "main: 3")
+    git(alice, "fetch", "-q", "origin")
+    squashed = _git_all(alice, "merge", "--squash", "origin/b")
+    if installed:
+        assert "CONFLICT" not in squashed and "squash merge: 1 version(s)" in squashed, squashed
+    else:
+        assert "CONFLICT" in squashed, squashed
+        report = zenml_json(alice, "resolve")
+        assert report["operation"] == "squash merge"
+        assert [(m["old"], m["new"]) for m in report["moved"]] == [("3", "4")]
+    assert not git(alice, "diff", "--name-only")  # resolved and staged, nothing left over
+    git(alice, "commit", "-q", "-m", "squash b")
+    assert len(git(alice, "log", "-1", "--format=%p").split()) == 1  # one commit, one parent
+    doctor_clean(alice)
+    assert [version_file(alice, n)["id"] for n in (3, 4)] == [ours["id"], theirs["id"]]
+    assert model_file(alice)["stages"]["staging"] == {"number": 4, "id": theirs["id"]}

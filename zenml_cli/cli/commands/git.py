@@ -61,9 +61,9 @@ def resolve(
     ] = None,
     output: OutputOpt = OutputFormat.TABLE,
 ) -> None:
-    """Re-plan the other branch's registry writes on top of ours after a merge, rebase step,
-    cherry-pick or stash pop: colliding versions get fresh numbers, references follow by id,
-    stage events replay; writes .zenml/ and stages it (git add)."""
+    """Re-plan the other branch's registry writes on top of ours after a merge (a squash
+    too), rebase step, cherry-pick or stash pop: colliding versions get fresh numbers,
+    references follow by id, stage events replay; writes .zenml/ and stages it (git add)."""
     if hook is not None:
         _run_hook(ctx, hook, hook_args or [])
         return
@@ -85,8 +85,6 @@ def resolve(
 
 def _run_hook(ctx: typer.Context, hook: str, args: list[str]) -> None:
     """A hook must never fail the git command that ran it: report and exit 0."""
-    if hook == "post-merge" and args[:1] == ["1"]:
-        return  # a squash merge commits nothing to resolve yet
     if hook == "post-rewrite" and args[:1] != ["rebase"]:
         return  # an amend
     if hook == "post-rewrite" and not sys.stdin.isatty():

@@ -1,9 +1,10 @@
 """The git state ``zenml resolve`` works in: which commits are the merge base, ours and
 theirs, read from what git leaves behind: ``MERGE_HEAD`` (a merge), ``REBASE_HEAD`` (a rebase
 step), ``CHERRY_PICK_HEAD`` (also while git runs the post-commit hook of a cherry-pick it
-committed), a ``git stash pop`` that stopped (git keeps the stash), or a
-merge or rebase that just finished (HEAD's parents; the reflog's ``(start)``/``(finish)``
-entries and ``ORIG_HEAD``). Also the merge ``zenml resolve --onto`` starts and finishes.
+committed), ``SQUASH_MSG`` (a ``git merge --squash`` before its commit), a ``git stash pop``
+that stopped (git keeps the stash), or a merge or rebase that just finished (HEAD's parents;
+the reflog's ``(start)``/``(finish)`` entries and ``ORIG_HEAD``). Also the merge ``zenml
+resolve --onto`` starts and finishes.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def hook_inputs(repo: Repo, hook: str) -> MergeInputs | None:
     (``post-commit``, while git still holds ``CHERRY_PICK_HEAD``); None when there is
     nothing of the kind."""
     if hook == "post-merge":
-        if not _ref(repo, "HEAD^2"):
-            return None  # a fast-forward or a squash: nothing was merged into a new commit
+        if not _ref(repo, "HEAD^2"):  # a fast-forward, or a squash the user commits next
+            return _squash(repo)
         inputs = _with_base(repo, "merge (committed)", "HEAD^1", "HEAD^2")
         return MergeInputs(**{**inputs.__dict__, "finished": True})
     if hook == "post-rewrite":
@@ -71,6 +72,9 @@ def find_inputs(
     picked = _ref(repo, "CHERRY_PICK_HEAD")
     if picked:
         return MergeInputs("cherry-pick", _ref(repo, f"{picked}^"), _need(repo, "HEAD"), picked)
+    squashed = _squash(repo)
+    if squashed is not None:
+        return squashed
     stash = _ref(repo, "refs/stash")
     if stash and _stash_pending(repo, stash):
         return _stash(repo, "stash pop", stash)
@@ -81,8 +85,8 @@ def find_inputs(
         inputs = _with_base(repo, "merge (committed)", "HEAD^1", "HEAD^2")
         return MergeInputs(**{**inputs.__dict__, "finished": True})
     raise InvalidInputError(
-        "nothing to resolve here: no merge, rebase step, cherry-pick or conflicted stash pop "
-        "is in progress and HEAD is not a merge; name the sides with --ours/--theirs "
+        "nothing to resolve here: no merge, squash, rebase step, cherry-pick or conflicted "
+        "stash pop is in progress and HEAD is not a merge; name the sides with --ours/--theirs "
         "(and --base)"
     )
 
@@ -98,6 +102,30 @@ def _explicit(repo: Repo, base: str | None, ours: str, theirs: str) -> MergeInpu
 def _with_base(repo: Repo, operation: str, ours: str, theirs: str) -> MergeInputs:
     ours_sha, theirs_sha = _need(repo, ours), _need(repo, theirs)
     return MergeInputs(operation, _merge_base(repo, ours_sha, theirs_sha), ours_sha, theirs_sha)
+
+
+def _squash(repo: Repo) -> MergeInputs | None:
+    """A ``git merge --squash`` not committed yet: git writes no MERGE_HEAD, only
+    ``SQUASH_MSG``, which lists the squashed commits newest first ("commit <sha>" lines):
+    theirs is the first, ours HEAD (the user commits the result as one commit)."""
+    where = repo.git("rev-parse", "--git-path", "SQUASH_MSG").out
+    try:
+        with open(repo.top / where, encoding="utf-8", errors="replace") as message:
+            tip = next((line.split()[1] for line in message if _names_commit(line)), None)
+    except OSError:
+        return None
+    theirs = _ref(repo, tip) if tip else None
+    if theirs is None:
+        return None
+    return _with_base(repo, "squash merge", "HEAD", theirs)
+
+
+def _names_commit(line: str) -> bool:
+    words = line.split()
+    return len(words) == 2 and words[0] == "commit" and all(c in _HEX for c in words[1])
+
+
+_HEX = frozenset("0123456789abcdef")
 
 
 def _stash(repo: Repo, operation: str, stash: str, ours: str | None = None) -> MergeInputs:
