@@ -3,6 +3,7 @@ with ``zenml git install`` keep every version, by id, with real git and the inst
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from support.branches import (
     zenml_json,
 )
 from support.git import BRANCH, git
+from support.running import run_zenml
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("isolated_git")]
 
@@ -345,3 +347,28 @@ def test_a_squash_merge_of_a_colliding_branch(tmp_path: Path, installed: bool) -
     doctor_clean(alice)
     assert [version_file(alice, n)["id"] for n in (3, 4)] == [ours["id"], theirs["id"]]
     assert model_file(alice)["stages"]["staging"] == {"number": 4, "id": theirs["id"]}
+
+
+def test_a_revert_of_a_registration_production_holds_is_named_and_repaired(
+    tmp_path: Path,
+) -> None:
+    """``git revert`` of the commit that registered the production version removes its file
+    (git sees no conflict: the later promotion changed other files). Doctor names the
+    dangling stage and the fix; promoting another version releases the missing one instead
+    of archiving a version that does not exist, and the store is whole again."""
+    _, (alice,) = team(tmp_path, ("alice",))
+    zenml(alice, "git", "install")
+    registration = (register(alice), commit(alice, "register 3"))[1]
+    zenml(alice, "model", "version", "update", "iris", "3", "--stage", "production")
+    commit(alice, "3 to production")
+    git(alice, "revert", "--no-edit", registration)
+    checked = run_zenml("doctor", "-o", "json", cwd=alice)
+    assert checked.returncode == 6
+    [problem] = [item["message"] for item in json.loads(checked.stdout)["items"]]
+    assert problem.startswith("stage 'production' is held by missing version 3; restore")
+    assert "'zenml model version update iris N --stage production'" in problem
+    zenml(alice, "model", "version", "update", "iris", "2", "--stage", "production")
+    doctor_clean(alice)
+    stages = model_file(alice)["stages"]
+    assert stages["production"]["number"] == 2 and stages["archived"] == []
+    assert history(alice)[-1]["archived"] is None

@@ -205,7 +205,22 @@ def _plan_update(store: Store, record: ModelRecord, ref: RefInput, asked: _Asked
             force=asked.force,
             model=record.name,
         )
+        _release_missing_holder(store, record, plan.new_holders, plan.change)
     return plan
+
+
+def _release_missing_holder(
+    store: Store, record: ModelRecord, holders: StageHolders, change: stages.StageChange
+) -> None:
+    """A previous holder whose file is gone (a ``git revert`` of its registration; a file
+    deleted by hand) is released, not archived: an archived reference to a version that does
+    not exist would be the next problem doctor reports, and this promotion is how the user
+    repairs a stage that names one (doctor says "held by missing version")."""
+    gone = change.archived
+    if gone is None or read_number(store, record, gone) is not None:
+        return
+    holders.archived = [number for number in holders.archived if number != gone]
+    change.archived = None
 
 
 def _apply_update(store: Store, plan: _UpdatePlan, asked: _Asked) -> None:

@@ -292,7 +292,14 @@ def _check_stage_holders(
     named = {"staging": holders.staging, "production": holders.production}
     for stage, number in named.items():
         if number is not None and number not in versions:
-            problems.append(Problem(path, f"stage '{stage}' is held by missing version {number}"))
+            problems.append(
+                Problem(
+                    path,
+                    f"stage '{stage}' is held by missing version {number}; restore its file, "
+                    f"or promote another version ('zenml model version update {model.name} N "
+                    f"--stage {stage}'), which releases it",
+                )
+            )
     if holders.staging is not None and holders.staging == holders.production:
         problems.append(
             Problem(path, f"version {holders.staging} holds both staging and production")
