@@ -82,6 +82,11 @@ def build(base: Path, env: dict[str, str], versions: int = 0) -> tuple[Path, Pat
         bulk_versions(Store(clones[0]), "iris", versions)
     sh("git add -A && git commit -qm seed && git push -q origin main", clones[0], env)
     sh("git pull -q --ff-only origin main", clones[1], env)
+    # ``git add`` left every seeded file a loose object in ours: past gc.auto (6,700) the
+    # first timed fetch would start a background ``gc --auto`` that competes for the cores
+    # with the rounds. A clone CI makes is packed; so are these before anything is timed.
+    for clone in clones:
+        sh("git gc -q --prune=now", clone, env)
     return clones[0], clones[1]
 
 

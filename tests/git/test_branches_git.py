@@ -85,11 +85,7 @@ def test_stash_pop_over_a_pulled_version(tmp_path: Path) -> None:
 def test_git_install_then_a_plain_merge_needs_no_manual_step(tmp_path: Path) -> None:
     _, (alice, bob) = team(tmp_path)
     zenml(alice, "git", "install")
-    branch(bob, "b")
-    theirs = register(bob)
-    zenml(bob, "model", "version", "update", "iris", "3", "--stage", "production")
-    commit(bob, "b: 3 to production")
-    push(bob, "b")
+    theirs = _branch_b_with_3_in(bob, "production")
     gone = register(alice)
     zenml(alice, "model", "version", "delete", "iris", "3", "-y")
     ours = register(alice)
@@ -158,6 +154,16 @@ def test_git_install_refuses_to_overwrite_a_users_hook_unless_chained(tmp_path: 
     commit(alice, "y")
     git(alice, "merge", "--no-edit", "-q", "x")
     assert (alice / ".git" / "ran").read_text() == "mine\n"  # the user's hook still runs
+
+
+def _branch_b_with_3_in(cwd: Path, stage: str) -> dict[str, object]:
+    """Branch ``b`` pushed from ``cwd`` with a new version 3 in ``stage``; its public form."""
+    branch(cwd, "b")
+    registered = register(cwd)
+    zenml(cwd, "model", "version", "update", "iris", "3", "--stage", stage)
+    commit(cwd, f"b: 3 to {stage}")
+    push(cwd, "b")
+    return registered
 
 
 def _git_all(cwd: Path, *args: str) -> str:
@@ -325,11 +331,7 @@ def test_a_squash_merge_of_a_colliding_branch(tmp_path: Path, installed: bool) -
     _, (alice, bob) = team(tmp_path)
     if installed:
         zenml(alice, "git", "install")
-    branch(bob, "b")
-    theirs = register(bob)
-    zenml(bob, "model", "version", "update", "iris", "3", "--stage", "staging")
-    commit(bob, "b: 3 to staging")
-    push(bob, "b")
+    theirs = _branch_b_with_3_in(bob, "staging")
     ours = register(alice)
     commit(alice, "main: 3")
     git(alice, "fetch", "-q", "origin")
