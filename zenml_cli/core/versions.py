@@ -217,7 +217,7 @@ def _release_missing_holder(
     not exist would be the next problem doctor reports, and this promotion is how the user
     repairs a stage that names one (doctor says "held by missing version")."""
     gone = change.archived
-    if gone is None or read_number(store, record, gone) is not None:
+    if gone is None or store.has_version_file(record.name, gone):
         return
     holders.archived = [number for number in holders.archived if number != gone]
     change.archived = None

@@ -182,6 +182,10 @@ class ModelFiles(StoreBase):
     def version_source(self, model: str, number: int) -> str:
         return str(self.layout.version_file(model, number))
 
+    def has_version_file(self, model: str, number: int) -> bool:
+        """Whether anything stands at version ``number``'s file (one ``lstat``; not read)."""
+        return os.path.lexists(self.layout.version_file(model, number))
+
     def version_entry_source(self, model: str, entry: str) -> str:
         return str(self.layout.versions_dir(model) / entry)
 
