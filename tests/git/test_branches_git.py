@@ -285,6 +285,12 @@ def test_git_install_then_a_cherry_pick_needs_no_manual_step(tmp_path: Path) -> 
     (alice / "notes.txt").write_text("plain\n")
     commit(alice, "an ordinary commit")
     assert git(alice, "log", "-1", "--format=%s") == "an ordinary commit"
+    git(alice, "checkout", "-q", "experiment")
+    (alice / "other.txt").write_text("no registry change\n")
+    other = commit(alice, "experiment: other.txt")
+    git(alice, "checkout", "-q", BRANCH)
+    assert "zenml" not in _git_all(alice, "cherry-pick", other)  # the hook stays quiet
+    assert git(alice, "log", "-1", "--format=%s") == "experiment: other.txt"
 
 
 def test_git_install_a_cherry_pick_of_several_commits_stops_at_each_collision(

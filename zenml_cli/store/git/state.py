@@ -50,6 +50,8 @@ def hook_inputs(repo: Repo, hook: str) -> MergeInputs | None:
             # an ordinary commit; a rebase's step (its post-rewrite hook resolves the whole
             # rebase); a pick of several (the driver stops those)
             return None
+        if _store_tree(repo, picked) == _store_tree(repo, f"{picked}^"):
+            return None  # the picked commit left the registry alone: nothing to re-plan
         return MergeInputs(
             "cherry-pick (committed)", _ref(repo, f"{picked}^"), before, picked, finished=True
         )
@@ -197,6 +199,12 @@ def picking_several(top: Path) -> bool:
     except OSError:
         return False
     return first.startswith(("pick ", "p "))
+
+
+def _store_tree(repo: Repo, commit: str) -> str:
+    """The id of ``commit``'s store folder ("" when it has none)."""
+    found = repo.git("rev-parse", "-q", "--verify", f"{commit}:{repo.store_path}")
+    return found.out if found.ok else ""
 
 
 def _rebasing(repo: Repo) -> bool:
