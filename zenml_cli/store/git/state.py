@@ -89,7 +89,8 @@ def find_inputs(
     raise InvalidInputError(
         "nothing to resolve here: no merge, squash, rebase step, cherry-pick or conflicted "
         "stash pop is in progress and HEAD is not a merge; name the sides with --ours/--theirs "
-        "(and --base)"
+        "(and --base; after 'git cherry-pick -n X', which records no state: --base X^ "
+        "--theirs X)"
     )
 
 
