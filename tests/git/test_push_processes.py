@@ -36,8 +36,8 @@ AFTER_OWN_WRITE = [
     # (nothing moves the private work area: it already holds the tip's .zenml)
     "hash-object",  # the files the command changed, as blobs (no index of every file)
     "cat-file",  # the tip's folders on the way to them
-    "hash-object",  # ... rebuilt as the new trees, up to the new .zenml tree
-    "mktree",  # the tip's root tree with .zenml replaced (one level: store at the top)
+    "hash-object",  # ... rebuilt as the new trees, up to the new .zenml tree and the root
+    # tree around it (no mktree: the root is grafted from the tree cat-file read first)
     "commit-tree",  # the commit, on the tip
     "push",  # the compare-and-swap on the remote branch (atomic with the queue's refs)
     "rev-parse",  # the user's checkout: HEAD's branch and commit, under the checkout lock
@@ -54,10 +54,10 @@ AFTER_ANOTHER_CLONE = [
     *AFTER_OWN_WRITE[:5],
     "diff-tree",  # what differs between the work area's tree and the tip's .zenml
     "cat-file",  # ... those files, written into the work area (nothing else is)
-    *AFTER_OWN_WRITE[5:12],
+    *AFTER_OWN_WRITE[5:11],
     "merge-base",  # HEAD is an ancestor of the new commit (else the user must pull)
     "diff",  # what else moves: a changed file with a git filter (git-lfs) is left to pull
-    *AFTER_OWN_WRITE[12:],
+    *AFTER_OWN_WRITE[11:],
 ]
 
 

@@ -203,7 +203,49 @@ def test_edited_trees_are_the_trees_git_writes(tmp_path: Path, object_format: st
                 oid = git(repo, "hash-object", "-w", str(file))
                 found[file.relative_to(repo).as_posix()] = ("100644", oid)
         git_dir = repo / ".git"
-        assert tree_edit.edit_tree(git_dir, tmp_path, before, found, cleared) == expected, round_
+        edited = tree_edit.edit_tree(git_dir, tmp_path, before, found, cleared)
+        assert edited == (expected, None), round_
+
+
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_a_grafted_root_is_the_root_git_writes(tmp_path: Path, object_format: str) -> None:
+    """The trees that hold a store two folders down, rebuilt around its new tree
+    (``tree_edit.graft``), are the trees ``git write-tree`` makes of the same files; and
+    ``edit_tree`` writes them with the store's own, so the root it returns exists."""
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", f"--object-format={object_format}", str(repo)], check=True)
+    width = 32 if object_format == "sha256" else 20
+    for path in ("README", "proj/a.txt", "proj/.zenml/models/m.yaml", "proj/z/b.txt"):
+        (repo / path).parent.mkdir(parents=True, exist_ok=True)
+        (repo / path).write_text(f"{path}\n")
+    git(repo, "add", "-A")
+    root = git(repo, "write-tree")
+    store = git(repo, "rev-parse", f"{root}:proj/.zenml")
+    levels = [
+        (_raw_tree(repo, root), "proj"),
+        (_raw_tree(repo, git(repo, "rev-parse", f"{root}:proj")), ".zenml"),
+    ]
+    (repo / "proj/.zenml/models/m.yaml").write_text("changed\n")
+    (repo / "proj/.zenml/models/n.yaml").write_text("new\n")
+    git(repo, "add", "-A")
+    expected = git(repo, "write-tree")
+    new_store = git(repo, "rev-parse", f"{expected}:proj/.zenml")
+    assert tree_edit.graft(levels, new_store, width)[-1][0] == expected
+    files = {
+        name: ("100644", git(repo, "hash-object", "-w", f"proj/.zenml/{name}"))
+        for name in ("models/m.yaml", "models/n.yaml")
+    }
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    edited = tree_edit.edit_tree(repo / ".git", scratch, store, files, set(files), levels)
+    assert edited == (new_store, expected)
+    assert git(repo, "cat-file", "-t", expected) == "tree"
+
+
+def _raw_tree(repo: Path, tree: str) -> bytes:
+    return subprocess.run(
+        ["git", "cat-file", "tree", tree], cwd=repo, capture_output=True, check=True
+    ).stdout
 
 
 def test_a_splice_finds_entries_by_their_start_not_by_bytes_inside_an_object_id() -> None:

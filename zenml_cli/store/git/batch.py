@@ -176,23 +176,24 @@ class _Batched(Generic[T]):
                 if refused is not None:
                     excluded.add(refused)
                     continue
-                new_store = workspace.stage()
+                new_store, new_root = workspace.stage(self.repo.graft_levels(view.tip_tree))
             finally:
                 workspace.close()
             if new_store == view.store_tree and not landed:
                 return landing  # nothing to push (queued garbage can wait for a real write)
-            return self._push(view, new_store, lines, landed, landing, operation is not None)
+            tree = new_root or self.repo.graft(view.tip_tree, new_store, self.where)
+            return self._push(view, tree, lines, landed, landing, operation is not None)
 
     def _push(
         self,
         view: View,
-        new_store: str,
+        tree: str,
         lines: list[str],
         landed: list[tuple[Intent, dict[str, Any]]],
         landing: _Landing[T],
         own_op: bool,
     ) -> _Landing[T] | None:
-        tree = self.repo.graft(view.tip_tree, new_store, self.where)
+        """Commit root ``tree`` on the tip and push it with the landed writes' refs."""
         if own_op and not landed:  # a write of its own alone: the plain engine's message
             message = commit_message(lines[0], self.actor)
         else:

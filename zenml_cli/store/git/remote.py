@@ -223,10 +223,10 @@ class _Attempt:
             tip, tip_tree, store_tree = self._start(ref)
             self.parent = tip
             result = operation(self.workspace.checkout(store_tree))
-            new_store = self.workspace.stage()
+            new_store, root = self.workspace.stage(self.repo.graft_levels(tip_tree))
             if new_store == store_tree:
                 return result, None
-            tree = self.repo.graft(tip_tree, new_store, where)
+            tree = root or self.repo.graft(tip_tree, new_store, where)
             message = commit_message(describe(result), self.actor)
             commit = self.repo.commit_as(self.identity, tree, [tip], message)
             options = git_review.push_option_args(self.push_options)

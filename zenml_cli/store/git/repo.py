@@ -202,6 +202,28 @@ class Repo:
         """No process: git knows the empty tree without storing it."""
         return git_objects.empty_tree("0" * (64 if self.object_format == "sha256" else 40))
 
+    def graft_levels(self, root_tree: str) -> list[tuple[bytes, str]] | None:
+        """The trees on the store's path in ``root_tree``, from the root down, each with the
+        name of the next folder (``tree_edit.graft`` rebuilds them around a new store tree
+        without a process), from what ``tip_objects`` read; None when one is not at hand or
+        not a folder (then ``graft`` does it, and names what is wrong)."""
+        width = 32 if self.object_format == "sha256" else 20
+        levels, tree = [], root_tree
+        parts = self.store_path.split("/")
+        for depth, name in enumerate(parts):
+            body = self._trees.get(tree)
+            if body is None:
+                return None
+            levels.append((body, name))
+            if depth + 1 < len(parts):
+                entry = next(
+                    (e for e in git_objects.tree_entries(body, width) if e[3] == name), None
+                )
+                if entry is None or entry[1] != "tree":
+                    return None
+                tree = entry[2]
+        return levels
+
     def graft(self, root_tree: str, store_tree: str, where: str) -> str:
         """``root_tree`` with the store's subtree replaced by ``store_tree``: one ``ls-tree``
         and one ``mktree`` per folder level of the store's path, whatever the repo's size."""

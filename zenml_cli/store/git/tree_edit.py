@@ -28,6 +28,9 @@ _FOLDER_MODES = (_TREE, b"0" + _TREE)
 
 #: A new entry ``(mode, raw object id)`` by name, or None to remove the name.
 Changes = dict[bytes, "tuple[bytes, bytes] | None"]
+#: The trees that hold the store, from the repository's root down: ``(raw tree, the name of
+#: the next folder on the store's path in it)`` (``Repo.graft_levels``).
+Levels = list[tuple[bytes, str]]
 
 
 def edit_tree(
@@ -36,10 +39,13 @@ def edit_tree(
     base: str,
     files: dict[str, tuple[str, str]],
     cleared: set[str],
-) -> str | None:
+    outer: Levels | None = None,
+) -> tuple[str, str | None] | None:
     """``base`` with every path in ``cleared`` (and everything below it) removed, then every
     ``files`` entry (``path: (mode, blob id)``) added; paths are relative to the store and
-    ``/``-separated. ``scratch``: a private folder for the new trees' bytes. None when
+    ``/``-separated. ``scratch``: a private folder for the new trees' bytes. Returns the new
+    store tree and, given the ``outer`` trees that hold the store, the repository's new root
+    tree, written in the same ``git hash-object`` (else None: the caller grafts). None when
     git's ids disagree with ours (see the module docstring)."""
     folders = {""}
     for path in (*files, *cleared):
@@ -72,9 +78,25 @@ def edit_tree(
         elif folder not in files:  # a file written where a folder was wins: it is what is there
             parent, _, name = folder.rpartition("/")
             changes[parent][_raw(name)] = None if tree is None else (_TREE, bytes.fromhex(tree))
-    if not _write_trees(git_dir, scratch, written):
+    store = root or git_objects.empty_tree("0" * width * 2)
+    grafted = graft(outer, store, width) if outer and root else []
+    if not _write_trees(git_dir, scratch, written + grafted):
         return None
-    return root or git_objects.empty_tree("0" * width * 2)
+    return store, grafted[-1][0] if grafted else None
+
+
+def graft(levels: Levels, store: str, width: int) -> list[tuple[str, bytes]]:
+    """The new trees from the store's parent up to the repository's root (root last), each
+    ``(id, raw tree)``, with the store folder's entry pointing at tree ``store``: what
+    ``git mktree`` made level by level, computed here so that the trees are written with
+    the store's own (one process fewer a write)."""
+    made: list[tuple[str, bytes]] = []
+    inner = store
+    for body, name in reversed(levels):
+        spliced = splice(body, width, {_raw(name): (_TREE, bytes.fromhex(inner))})
+        inner = _object_id(spliced, width)
+        made.append((inner, spliced))
+    return made
 
 
 def splice(body: bytes, width: int, changes: Changes) -> bytes:

@@ -209,16 +209,17 @@ class Workspace:
                 mark.unlink()
 
     # ----------------------------------------------------------------------- staging
-    def stage(self) -> str:
-        """Stage what the write changed and return the new store subtree."""
+    def stage(self, outer: tree_edit.Levels | None = None) -> tuple[str, str | None]:
+        """Stage what the write changed: the new store subtree and, given the ``outer`` trees
+        that hold the store in the tip (``Repo.graft_levels``), the tip's root tree with it
+        (written with the store's trees); None when the caller must graft it."""
         base = self._base
         if base is None:
             raise RemoteError("nothing to stage: the work area was never checked out")
         noted = self._stop_recording()
-        staged = self._stage_noted(base, noted)
-        if staged is None:
-            staged = self._stage_all(base)
-        elif os.environ.get(ENV_CHECK_STAGE):
+        edited = self._stage_noted(base, noted, outer)
+        staged, root = edited if edited is not None else (self._stage_all(base), None)
+        if edited is not None and os.environ.get(ENV_CHECK_STAGE):
             everything = self._stage_all(base)
             if everything != staged:
                 raise RemoteError(
@@ -226,15 +227,18 @@ class Workspace:
                     f"write changed a file of the store without noting it (store/written.py)"
                 )
         self._mark_clean(staged)
-        return staged
+        return staged, root
 
-    def _stage_noted(self, base: str, noted: set[str]) -> str | None:
-        """``base`` plus the noted paths as they are now; None to stage the general way."""
+    def _stage_noted(
+        self, base: str, noted: set[str], outer: tree_edit.Levels | None
+    ) -> tuple[str, str | None] | None:
+        """``base`` plus the noted paths as they are now, and the root tree around it (see
+        ``stage``); None to stage the general way."""
         paths = self._store_paths(noted)
         if paths is None:
             return None
         if not paths:
-            return base
+            return base, None
         found: dict[str, Path] = {}
         for relative in paths:
             if not self._collect(relative, found):
@@ -245,7 +249,7 @@ class Workspace:
         files = {
             relative: ("100644", oid) for relative, oid in zip(ordered, ids.split(), strict=True)
         }
-        return tree_edit.edit_tree(self.git_dir, self.dir, base, files, paths)
+        return tree_edit.edit_tree(self.git_dir, self.dir, base, files, paths, outer)
 
     def _store_paths(self, noted: set[str]) -> set[str] | None:
         """The noted paths that are committed store content, relative and ``/``-separated;
