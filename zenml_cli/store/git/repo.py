@@ -200,14 +200,19 @@ class Repo:
 
     def empty_tree(self) -> str:
         """No process: git knows the empty tree without storing it."""
-        return git_objects.empty_tree("0" * (64 if self.object_format == "sha256" else 40))
+        return git_objects.empty_tree("0" * self._oid_bytes * 2)
+
+    @property
+    def _oid_bytes(self) -> int:
+        """The length of a raw object id in this repository's trees."""
+        return 32 if self.object_format == "sha256" else 20
 
     def graft_levels(self, root_tree: str) -> list[tuple[bytes, str]] | None:
         """The trees on the store's path in ``root_tree``, from the root down, each with the
         name of the next folder (``tree_edit.graft`` rebuilds them around a new store tree
         without a process), from what ``tip_objects`` read; None when one is not at hand or
         not a folder (then ``graft`` does it, and names what is wrong)."""
-        width = 32 if self.object_format == "sha256" else 20
+        width = self._oid_bytes
         levels, tree = [], root_tree
         parts = self.store_path.split("/")
         for depth, name in enumerate(parts):
@@ -257,7 +262,7 @@ class Repo:
         body = self._trees.get(tree)
         if body is None:
             return [e for e in self.check("ls-tree", "-z", tree).split("\0") if e]
-        width = 32 if self.object_format == "sha256" else 20
+        width = self._oid_bytes
         return [
             f"{mode} {kind} {oid}\t{name}"
             for mode, kind, oid, name in git_objects.tree_entries(body, width)

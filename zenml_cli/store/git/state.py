@@ -111,12 +111,8 @@ def _squash(repo: Repo) -> MergeInputs | None:
     """A ``git merge --squash`` not committed yet: git writes no MERGE_HEAD, only
     ``SQUASH_MSG``, which lists the squashed commits newest first ("commit <sha>" lines):
     theirs is the first, ours HEAD (the user commits the result as one commit)."""
-    where = repo.git("rev-parse", "--git-path", "SQUASH_MSG").out
-    try:
-        with open(repo.top / where, encoding="utf-8", errors="replace") as message:
-            tip = next((line.split()[1] for line in message if _names_commit(line)), None)
-    except OSError:
-        return None
+    message = _git_file(repo.top, "SQUASH_MSG")
+    tip = next((line.split()[1] for line in message if _names_commit(line)), None)
     theirs = _ref(repo, tip) if tip else None
     if theirs is None:
         return None
@@ -191,15 +187,20 @@ def picking_several(top: Path) -> bool:
     a hook that committed a resolution between two picks would leave git's next pick on a
     HEAD it did not expect ("your local changes would be overwritten"). A single pick has no
     sequencer; its post-commit hook resolves it."""
-    found = git_cmd.run(["rev-parse", "--git-path", "sequencer/todo"], cwd=top)
+    todo = _git_file(top, "sequencer/todo")
+    return bool(todo) and todo[0].startswith(("pick ", "p "))
+
+
+def _git_file(top: Path, name: str) -> list[str]:
+    """The lines of git's state file ``name`` (``git rev-parse --git-path``: the worktree's
+    own git dir) for the work tree at ``top``; none when there is no such file."""
+    found = git_cmd.run(["rev-parse", "--git-path", name], cwd=top)
     if not found.ok:
-        return False
+        return []
     try:
-        with open(top / found.out, encoding="utf-8", errors="replace") as todo:
-            first = todo.readline()
+        return (top / found.out).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
-        return False
-    return first.startswith(("pick ", "p "))
+        return []
 
 
 def _store_tree(repo: Repo, commit: str) -> str:
