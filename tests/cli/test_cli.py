@@ -148,6 +148,60 @@ def test_yaml_csv_and_tsv_outputs(cli: Cli) -> None:
     assert yaml.safe_load(out)["name"] == "iris"
 
 
+def _a_run_on_first_then_a_bare_version() -> None:
+    """Model iris: version 1 ('first') made by a pipeline run with a data artifact, then
+    version 2 with neither."""
+    from zenml_cli import Client, Model, pipeline, step
+
+    @step
+    def produce() -> bytes:
+        return b"x"
+
+    @pipeline(model=Model(name="iris", version="first"))
+    def train() -> None:
+        produce()
+
+    train()
+    Client().create_model_version("iris")
+
+
+@pytest.mark.parametrize(
+    ("listing", "empty_filter"),
+    [
+        (("model", "version", "list", "iris"), ("--stage", "production")),
+        (("model", "list"), ("--name", "nothing")),
+        (("artifact", "list"), ("--name", "nothing")),
+        (("model", "data_artifacts", "iris", "--version", "first"), ("--version", "2")),
+        (("model", "runs", "iris", "--version", "first"), ("--version", "2")),
+    ],
+)
+@pytest.mark.parametrize("output", ["csv", "tsv"])
+def test_an_empty_delimited_list_has_the_full_lists_header(
+    cli: Cli, listing: tuple[str, ...], empty_filter: tuple[str, ...], output: str
+) -> None:
+    """A script that picks columns by position must read the same column whether or not
+    anything matched: the header of no rows is the header of rows."""
+    _a_run_on_first_then_a_bare_version()
+    full = cli(*listing, "-o", output)
+    empty = cli(*listing, *empty_filter, "-o", output)
+    assert full[0] == empty[0] == 0
+    assert empty[1].splitlines()[0] == full[1].splitlines()[0]
+    assert len(empty[1].splitlines()) == 1 and len(full[1].splitlines()) >= 2
+
+
+@pytest.mark.parametrize("spelling", ["--version", "--model_version", "-v"])
+@pytest.mark.parametrize("command", ["data_artifacts", "runs"])
+def test_linked_lists_take_zenmls_model_version_option(
+    cli: Cli, spelling: str, command: str
+) -> None:
+    """ZenML's CLI names the version of these lists ``--model_version``/``-v``; ported
+    scripts must work (DESIGN section 5)."""
+    _a_run_on_first_then_a_bare_version()
+    code, out, err = cli("model", command, "iris", spelling, "first", "-o", "json")
+    assert (code, err) == (0, "")
+    assert len(json.loads(out)["items"]) == 1
+
+
 def test_version_describe_defaults_to_latest_and_takes_any_reference(cli: Cli) -> None:
     cli("model", "register", "iris")
     cli("model", "version", "create", "iris", "first")

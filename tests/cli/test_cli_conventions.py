@@ -155,10 +155,15 @@ def _commands(command: Any, path: list[str]) -> list[tuple[list[str], Any]]:
 
 #: Where ZenML gives a letter two meanings, ZenML's letters win (DESIGN section 5): ``-s`` is
 #: ``--save-models-to-registry`` in ``model register``/``model update`` (ZenML's tests run
-#: ``zenml model register -n NAME -s false``) and ``--stage`` in the version commands.
+#: ``zenml model register -n NAME -s false``) and ``--stage`` in the version commands; ``-v``
+#: is ``--model_version`` in the lists of what a version links (``--version`` here).
 ZENML_LETTERS = {
     ("model", "register"): {"-s": "--save-models-to-registry"},
     ("model", "update"): {"-s": "--save-models-to-registry"},
+    **{
+        ("model", listing): {"-v": "--version"}
+        for listing in ("data_artifacts", "model_artifacts", "deployment_artifacts", "runs")
+    },
 }
 
 

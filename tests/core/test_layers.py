@@ -80,7 +80,7 @@ ONLY_THROUGH = {
     },
     ("cli.commands", "core"): {
         "core.keywords", "core.listing", "core.schema", "core.records", "core.actor",
-        "core.versions",
+        "core.versions", "core.output_fields",
     },
     ("store.payloads", "store.git"): {"store.git.cmd"},
     ("store", "store.git"): {"store.git.batch", "store.git.remote"},
@@ -168,6 +168,7 @@ FRONT_END_CORE_NAMES = {
     "zenml_cli.core.listing": {"Page", "DEFAULT_PAGE_SIZE", "EVERY_ITEM"},
     "zenml_cli.core.keywords": {"ModelText", "NewModel"},
     "zenml_cli.core.schema": {"MODEL_TEXT_FIELDS"},
+    "zenml_cli.core.output_fields": {"output_fields"},  # field names, for a CSV header
 }
 FRONT_ENDS = [
     path

@@ -52,13 +52,34 @@ def test_outside_git_the_current_folder_is_the_project(
     assert (deep / ".zenml/models/iris").is_dir()
 
 
-def test_a_store_above_the_git_top_level_is_still_found(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_nested_repository_is_a_project_of_its_own(
+    cli: Cli, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (project / ".zenml").mkdir()
-    (project / "repo" / ".git").mkdir(parents=True)
-    monkeypatch.chdir(project / "repo")
-    assert find_project_root() == project
+    """A store above the git work tree's top (the parent project of a submodule or of a
+    scratch ``git init``) is not this repository's registry: commands here must not write
+    into it. ``zenml init`` creates the nested project's own store, and the parent's stays
+    as it was."""
+    assert cli("init")[0] == 0
+    assert cli("model", "register", "parent-model")[0] == 0
+    before = sorted(p.name for p in (project / ".zenml/models").iterdir())
+    nested = project / "repo"
+    (nested / ".git").mkdir(parents=True)
+    (nested / "src").mkdir()
+    monkeypatch.chdir(nested / "src")
+    assert find_project_root() == nested
+    assert cli("model", "list", "-o", "json")[0] == 0
+    assert cli("init")[0] == 0
+    assert (nested / ".zenml/config.yaml").is_file()
+    assert cli("model", "register", "iris")[0] == 0
+    assert (nested / ".zenml/models/iris").is_dir()
+    assert sorted(p.name for p in (project / ".zenml/models").iterdir()) == before
+
+
+def test_init_where_a_store_exists_names_its_folder(cli: Cli, project: Path) -> None:
+    assert cli("init")[0] == 0
+    code, out, err = cli("init")
+    assert (code, out) == (4, "")
+    assert f"a zenml store already exists in {project}; edit " in err
 
 
 @pytest.mark.parametrize("how", ["option", "env"])

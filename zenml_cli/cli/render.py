@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -65,9 +65,14 @@ def render_list(
     title: str | None = None,
     newest: str | None = None,
     priority: Sequence[str] | None = None,
+    fields: Callable[[], Sequence[str]] | None = None,
 ) -> None:
     """A list: a table of ``columns``; JSON/YAML as ``{"items": [...], "pagination": {...}}``
     like ZenML's pages; CSV/TSV as a header row plus one row per item with every field.
+    ``fields()`` names every field an item may have: the CSV/TSV header is those, in that
+    order, whatever the items hold, so a script that picks columns by position reads the same
+    column in an empty list, or when the first item lacks an optional field (any other key an
+    item has is appended).
 
     ``priority`` names the table's columns from most to least important (default: their
     order): a narrow terminal drops the least important first."""
@@ -89,7 +94,9 @@ def render_list(
             )
         return
     if output in ("csv", "tsv"):
-        _print_delimited(items, columns, "," if output == "csv" else "\t")
+        known = list(fields()) if fields else [] if items else list(columns)
+        header = list(dict.fromkeys([*known, *(key for item in items for key in item)]))
+        _print_delimited(items, header, "," if output == "csv" else "\t")
         return
     body: dict[str, Any] = {"items": items}
     if pagination is not None:
@@ -120,11 +127,10 @@ def _print_structured(data: Any, output: str) -> None:
         typer.echo(yaml_text(data), nl=False)
 
 
-def _print_delimited(items: list[dict[str, Any]], columns: Sequence[str], delimiter: str) -> None:
+def _print_delimited(items: list[dict[str, Any]], fields: list[str], delimiter: str) -> None:
     import csv
     import io
 
-    fields = list(items[0]) if items else list(columns)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(fields)

@@ -167,6 +167,11 @@ class ModelRecord:
         record.retired_numbers = check.ref_list("retired", ids)
         return record
 
+    @classmethod
+    def output_fields(cls) -> list[str]:
+        """The keys of ``to_dict()``, in order (a CSV header when no model is listed)."""
+        return list(cls(name="", id="").to_dict())
+
     def to_dict(self) -> dict[str, Any]:
         """The public (JSON/YAML output) form."""
         data: dict[str, Any] = {"id": self.id, "name": self.name}

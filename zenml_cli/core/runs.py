@@ -148,6 +148,11 @@ class RunRecord:
             config=check.mapping("config"),
         )
 
+    @classmethod
+    def output_fields(cls) -> list[str]:
+        """The keys of ``to_dict()``, in order (a CSV header when no run is listed)."""
+        return list(cls(id="", name="", pipeline="").to_dict())
+
     def to_dict(self) -> dict[str, Any]:
         data = self.to_manifest()
         del data["format"]

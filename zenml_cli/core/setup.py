@@ -27,7 +27,8 @@ def init_store(
         )
     if store.is_initialised():
         raise ConflictError(
-            f"a zenml store already exists here; edit {store.config_source()} to change policies"
+            f"a zenml store already exists in {store.root}; edit {store.config_source()} to "
+            "change policies"
         )
     config = StoreConfig(
         manifest_format=manifest_format,

@@ -131,6 +131,11 @@ class ModelVersionRecord:
         record.__dict__.update(values)
         return record
 
+    @classmethod
+    def output_fields(cls) -> list[str]:
+        """The keys of ``to_dict()``, in order (a CSV header when no version is listed)."""
+        return list(cls(model="", number=1, name="x", id="x").to_dict())
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -244,7 +249,7 @@ def _public_form_signature() -> str:
     changes ``to_dict`` never reads forms cached by an older one."""
     from zlib import crc32
 
-    fields = ",".join(ModelVersionRecord(model="", number=1, name="x", id="x").to_dict())
+    fields = ",".join(ModelVersionRecord.output_fields())
     return f"public-{PUBLIC_FORM_REVISION}-{crc32(fields.encode()):08x}"
 
 

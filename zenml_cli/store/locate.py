@@ -6,7 +6,10 @@ Rules, in order:
    A path naming a file is invalid input. With ``require_store`` (every CLI command but
    ``zenml init``, and ``Client``/pipelines in Python), a folder without ``.zenml/`` is not
    found: a mistyped path must not silently start a second, empty registry.
-2. Else the nearest folder at or above the current one that holds ``.zenml/``.
+2. Else the nearest folder at or above the current one that holds ``.zenml/``, looking no
+   higher than the top of the git work tree the current folder is in: a repository nested in
+   another (a submodule, a scratch ``git init`` inside a project) is a project of its own, as
+   it is to git. A write there must land in that repository, not in its parent's registry.
 3. Else, inside a git work tree, the work tree's top level (a ``.git`` folder, or the ``.git``
    file of a linked worktree or submodule), so a first write from a subfolder still puts the
    registry where every clone will look for it.
@@ -34,12 +37,10 @@ def find_project_root(
     if explicit:
         return _explicit_root(Path(explicit).expanduser().resolve(), require_store)
     here = Path.cwd().resolve()
-    chain = (here, *here.parents)
-    for folder in chain:
+    for folder in (here, *here.parents):
         if (folder / STORE_DIR).is_dir():
             return folder
-    for folder in chain:
-        if (folder / ".git").exists():
+        if (folder / ".git").exists():  # the work tree's top, and no store in this repository
             return folder
     return here
 

@@ -3,6 +3,7 @@ where their payloads live."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 import typer
@@ -27,6 +28,7 @@ from zenml_cli.cli.render import (
     render_record,
     render_write,
 )
+from zenml_cli.core.output_fields import output_fields
 
 ARTIFACT_COLUMNS = ("name", "version", "type", "materializer", "size", "created", "id")
 
@@ -58,7 +60,10 @@ def list_(
         name=name, artifact_type=artifact_type, tag=tag, page=page, size=size
     )
     items = [record.to_dict() for record in result]
-    render_list(items, result.pagination(), output, ARTIFACT_COLUMNS, title="artifact versions")
+    render_list(
+        items, result.pagination(), output, ARTIFACT_COLUMNS, title="artifact versions",
+        fields=partial(output_fields, "artifact"),
+    )  # fmt: skip
 
 
 @app.command("describe")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, overload
 
 import typer
@@ -32,6 +33,7 @@ from zenml_cli.cli.render import (
     render_record,
     render_write,
 )
+from zenml_cli.core.output_fields import output_fields
 from zenml_cli.enums import LinkKind
 from zenml_cli.errors import UsageError
 
@@ -64,6 +66,8 @@ VersionOpt = Annotated[
     str | None,
     typer.Option(
         "--version",
+        "--model_version",  # ZenML's spelling and letter (DESIGN section 5: ported scripts)
+        "-v",
         help="Version number, name, id or stage (default: latest).",
         show_default=False,
         autocompletion=version_refs,
@@ -181,6 +185,7 @@ def list_(
         title="models",
         newest="desc:created",
         priority=MODEL_PRIORITY,
+        fields=partial(output_fields, "model"),
     )
 
 
@@ -271,7 +276,10 @@ def _linked_lister(kind: LinkKind) -> Callable[..., None]:
     ) -> None:
         result = registry(ctx).linked_artifacts(model, version, kind, page, size)
         items = [record.to_dict() for record in result]
-        render_list(items, result.pagination(), output, ARTIFACT_COLUMNS, title=f"{kind} artifacts")
+        render_list(
+            items, result.pagination(), output, ARTIFACT_COLUMNS, title=f"{kind} artifacts",
+            fields=partial(output_fields, "artifact"),
+        )  # fmt: skip
 
     return lister
 
@@ -286,7 +294,14 @@ def _runs(
 ) -> None:
     result = registry(ctx).runs_of_version(model, version, page, size)
     items = [run.to_dict() for run in result]
-    render_list(items, result.pagination(), output, RUN_COLUMNS, title="runs")
+    render_list(
+        items,
+        result.pagination(),
+        output,
+        RUN_COLUMNS,
+        title="runs",
+        fields=partial(output_fields, "run"),
+    )
 
 
 for _kind in LinkKind:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 import typer
@@ -30,6 +31,7 @@ from zenml_cli.cli.render import (
     render_list,
     render_record,
 )
+from zenml_cli.core.output_fields import output_fields
 from zenml_cli.errors import UsageError
 
 VERSION_COLUMNS = ("model", "number", "name", "stage", "tags", "created", "created_by")
@@ -128,6 +130,7 @@ def list_(
             title="model versions",
             newest="desc:number",
             priority=VERSION_PRIORITY,
+            fields=partial(output_fields, "version"),
         )
     if result.problems:  # the others are listed; the unreadable ones are named, exit 6
         for problem in result.problems:

@@ -163,6 +163,12 @@ class ArtifactVersionRecord:
             store=store,
         )
 
+    @classmethod
+    def output_fields(cls) -> list[str]:
+        """Every key ``to_dict()`` may have, in order (a CSV header: the optional
+        ``cache_key`` of a pipeline's outputs gets a column, empty for the others)."""
+        return list(cls("", "", 1, "", ArtifactType.DATA, "", "", "", 0, cache_key="").to_dict())
+
     def to_dict(self) -> dict[str, Any]:
         """The public (JSON/YAML output) form."""
         data = self.to_manifest()
