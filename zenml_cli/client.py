@@ -144,14 +144,15 @@ class Client(RunsAndStack):
         page: int = 1,
         size: int = DEFAULT_PAGE_SIZE,
         name: str | None = None,
-        number: int | None = None,
+        number: int | str | list[int | str] | None = None,
         stage: str | ModelStages | None = None,
         tag: str | None = None,
         model: str | None = None,
         tags: list[str] | None = None,
         where: list[str] | None = None,
     ) -> Page[ModelVersionResponse]:
-        """Versions of one model (``model_name_or_id`` or ``model=``), or of every model."""
+        """Versions of one model (``model_name_or_id`` or ``model=``), or of every model.
+        ``number`` takes ZenML's numeric filters too: ``"gte:2"``, ``"lt:5"``, a list of them."""
         if tags and len(tags) > 1:
             raise InvalidInputError("filter by one tag at a time")
         chosen = model_name_or_id or model
