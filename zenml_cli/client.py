@@ -74,8 +74,11 @@ class Client(RunsAndStack):
         size: int = DEFAULT_PAGE_SIZE,
         name: str | None = None,
         tag: str | None = None,
+        tags: list[str] | None = None,
     ) -> Page[ModelResponse]:
-        found = self.registry.list_models(name=name, tag=tag, sort_by=sort_by, page=page, size=size)
+        found = self.registry.list_models(
+            name=name, tag=_one_tag(tag, tags), sort_by=sort_by, page=page, size=size
+        )
         return _each(found, self._model)
 
     def update_model(
@@ -153,15 +156,13 @@ class Client(RunsAndStack):
     ) -> Page[ModelVersionResponse]:
         """Versions of one model (``model_name_or_id`` or ``model=``), or of every model.
         ``number`` takes ZenML's numeric filters too: ``"gte:2"``, ``"lt:5"``, a list of them."""
-        if tags and len(tags) > 1:
-            raise InvalidInputError("filter by one tag at a time")
         chosen = model_name_or_id or model
         found = self.registry.list_versions(
             str(chosen) if chosen else None,
             name=name,
             stage=stage,
             number=number,
-            tag=tag or (tags[0] if tags else None),
+            tag=_one_tag(tag, tags),
             sort_by=sort_by,
             page=page,
             size=size,
@@ -250,13 +251,14 @@ class Client(RunsAndStack):
         artifact_name: str | None = None,
         type: ArtifactType | str | None = None,
         tag: str | None = None,
+        tags: list[str] | None = None,
     ) -> Page[ArtifactVersionRecord]:
         """Artifact versions ordered by artifact name then number (``sort_by`` takes only
         ``number``); ``name``/``artifact_name`` take exact text or ZenML's text filters."""
         return self.registry.list_artifact_versions(
             name=name or artifact_name,
             artifact_type=type,
-            tag=tag,
+            tag=_one_tag(tag, tags),
             sort_by=sort_by,
             page=page,
             size=size,
@@ -302,6 +304,16 @@ class Client(RunsAndStack):
 
     def __repr__(self) -> str:
         return f"Client(project_dir={str(self.registry.root)!r})"
+
+
+def _one_tag(tag: str | None, tags: list[str] | None) -> str | None:
+    """The one tag a listing filters by: ``tag=``, or ZenML's ``tags=[...]`` holding one (the
+    store filters by a single tag; more is refused rather than silently half-applied)."""
+    if tags and len(tags) > 1:
+        raise InvalidInputError("filter by one tag at a time")
+    if tag is not None and tags and tags[0] != tag:
+        raise InvalidInputError(f"two tags given (tag={tag!r}, tags={tags!r}); give one")
+    return tag or (tags[0] if tags else None)
 
 
 def _each(page: Page[Any], bind: Any) -> Page[Any]:

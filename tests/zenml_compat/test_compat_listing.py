@@ -88,3 +88,28 @@ def test_page_json_is_unchanged_by_its_python_methods(five: Client):
     page = Page(items=[1, 2], index=1, max_size=20, total=2)
     assert page.pagination() == {"index": 1, "max_size": 20, "total_pages": 1, "total": 2}
     assert sorted(vars(page)) == ["index", "items", "max_size", "problems", "total"]
+
+
+# --------------------------------------------------------------------------- tags=
+def test_every_list_method_takes_zenml_tags(sdk_project: Path):
+    from zenml_cli import save_artifact
+
+    client = Client()
+    client.create_model("tagged", tags=["x"])
+    client.create_model("plain")
+    client.create_model_version("tagged", tags=["x"])
+    client.create_model_version("tagged")
+    save_artifact([1], "data", tags=["x"])
+    save_artifact([2], "data")
+    assert [m.name for m in client.list_models(tags=["x"])] == ["tagged"]
+    assert [m.name for m in client.list_models(tags=[])] == ["plain", "tagged"]
+    assert [v.number for v in client.list_model_versions("tagged", tags=["x"])] == [1]
+    found = client.list_artifact_versions(tags=["x"])
+    assert [(a.name, a.load()) for a in found] == [("data", [1])]
+    before = snapshot(sdk_project)
+    for lister in (client.list_models, client.list_model_versions, client.list_artifact_versions):
+        with pytest.raises(InvalidInputError, match="one tag at a time"):
+            lister(tags=["x", "y"])
+        with pytest.raises(InvalidInputError, match="two tags given"):
+            lister(tag="x", tags=["y"])
+    assert snapshot(sdk_project) == before
