@@ -20,6 +20,8 @@ from zenml_cli.model.responses import ModelResponse, ModelVersionResponse
 from zenml_cli.registry import Registry
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 
 
@@ -220,18 +222,19 @@ class Client(RunsAndStack):
 
     def delete_model_version(
         self,
-        model_version_id_or_model: str,
+        model_version_id: str | UUID,
         version: str | int | None = None,
         *,
         force: bool = False,
     ) -> None:
-        """ZenML's form takes a version id; ``(model, version)`` works too. ``force`` is needed
-        to delete the version that holds staging or production."""
+        """ZenML's form takes a version id (``model_version_id=``, a text or a UUID);
+        ``(model, version)`` works too: with ``version`` the first argument names the model.
+        ``force`` is needed to delete the version that holds staging or production."""
         if version is not None:
-            model = self.get_model(model_version_id_or_model)
+            model = self.get_model(str(model_version_id))
             self.registry.delete_version(model.name, version, force=force)
             return
-        found = self.registry.find_version_by_id(str(model_version_id_or_model))
+        found = self.registry.find_version_by_id(str(model_version_id))
         self.registry.delete_version(found.model, found.number, force=force)
 
     # ------------------------------------------------------------------------- artifacts
