@@ -113,3 +113,31 @@ def test_every_list_method_takes_zenml_tags(sdk_project: Path):
         with pytest.raises(InvalidInputError, match="two tags given"):
             lister(tag="x", tags=["y"])
     assert snapshot(sdk_project) == before
+
+
+# --------------------------------------------------------------------------- depaginate, enums
+def test_depaginate_returns_every_item_page_by_page(five: Client):
+    from zenml_cli.utils.pagination_utils import depaginate
+
+    calls: list[dict[str, object]] = []
+
+    def counted(**kwargs: object):
+        calls.append(kwargs)
+        return five.list_model_versions(**kwargs)  # type: ignore[arg-type]
+
+    found = depaginate(counted, model_name_or_id="r", size=2)
+    assert [v.number for v in found] == [1, 2, 3, 4, 5]
+    assert [call.get("page") for call in calls] == [None, 2, 3]
+    assert [v.number for v in depaginate(five.list_model_versions, number="gt:3")] == [4, 5]
+    with pytest.raises(InvalidInputError, match="leave page= out"):
+        depaginate(five.list_model_versions, page=2)
+
+
+def test_str_enums_list_their_names_and_values():
+    from zenml_cli.enums import ArtifactType, ModelStages
+    from zenml_cli.utils.enum_utils import StrEnum
+
+    assert ModelStages.values() == ["none", "staging", "production", "archived", "latest"]
+    assert ModelStages.names() == ["NONE", "STAGING", "PRODUCTION", "ARCHIVED", "LATEST"]
+    assert "ModelArtifact" in ArtifactType.values()
+    assert issubclass(ModelStages, StrEnum) and str(ModelStages.STAGING) == "staging"
