@@ -20,6 +20,8 @@ from zenml_cli.model.responses import ModelResponse, ModelVersionResponse
 from zenml_cli.registry import Registry
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 
 
@@ -74,8 +76,11 @@ class Client(RunsAndStack):
         size: int = DEFAULT_PAGE_SIZE,
         name: str | None = None,
         tag: str | None = None,
+        tags: list[str] | None = None,
     ) -> Page[ModelResponse]:
-        found = self.registry.list_models(name=name, tag=tag, sort_by=sort_by, page=page, size=size)
+        found = self.registry.list_models(
+            name=name, tag=_one_tag(tag, tags), sort_by=sort_by, page=page, size=size
+        )
         return _each(found, self._model)
 
     def update_model(
@@ -144,23 +149,22 @@ class Client(RunsAndStack):
         page: int = 1,
         size: int = DEFAULT_PAGE_SIZE,
         name: str | None = None,
-        number: int | None = None,
+        number: int | str | list[int | str] | None = None,
         stage: str | ModelStages | None = None,
         tag: str | None = None,
         model: str | None = None,
         tags: list[str] | None = None,
         where: list[str] | None = None,
     ) -> Page[ModelVersionResponse]:
-        """Versions of one model (``model_name_or_id`` or ``model=``), or of every model."""
-        if tags and len(tags) > 1:
-            raise InvalidInputError("filter by one tag at a time")
+        """Versions of one model (``model_name_or_id`` or ``model=``), or of every model.
+        ``number`` takes ZenML's numeric filters too: ``"gte:2"``, ``"lt:5"``, a list of them."""
         chosen = model_name_or_id or model
         found = self.registry.list_versions(
             str(chosen) if chosen else None,
             name=name,
             stage=stage,
             number=number,
-            tag=tag or (tags[0] if tags else None),
+            tag=_one_tag(tag, tags),
             sort_by=sort_by,
             page=page,
             size=size,
@@ -218,18 +222,19 @@ class Client(RunsAndStack):
 
     def delete_model_version(
         self,
-        model_version_id_or_model: str,
+        model_version_id: str | UUID,
         version: str | int | None = None,
         *,
         force: bool = False,
     ) -> None:
-        """ZenML's form takes a version id; ``(model, version)`` works too. ``force`` is needed
-        to delete the version that holds staging or production."""
+        """ZenML's form takes a version id (``model_version_id=``, a text or a UUID);
+        ``(model, version)`` works too: with ``version`` the first argument names the model.
+        ``force`` is needed to delete the version that holds staging or production."""
         if version is not None:
-            model = self.get_model(model_version_id_or_model)
+            model = self.get_model(str(model_version_id))
             self.registry.delete_version(model.name, version, force=force)
             return
-        found = self.registry.find_version_by_id(str(model_version_id_or_model))
+        found = self.registry.find_version_by_id(str(model_version_id))
         self.registry.delete_version(found.model, found.number, force=force)
 
     # ------------------------------------------------------------------------- artifacts
@@ -249,13 +254,14 @@ class Client(RunsAndStack):
         artifact_name: str | None = None,
         type: ArtifactType | str | None = None,
         tag: str | None = None,
+        tags: list[str] | None = None,
     ) -> Page[ArtifactVersionRecord]:
         """Artifact versions ordered by artifact name then number (``sort_by`` takes only
         ``number``); ``name``/``artifact_name`` take exact text or ZenML's text filters."""
         return self.registry.list_artifact_versions(
             name=name or artifact_name,
             artifact_type=type,
-            tag=tag,
+            tag=_one_tag(tag, tags),
             sort_by=sort_by,
             page=page,
             size=size,
@@ -301,6 +307,16 @@ class Client(RunsAndStack):
 
     def __repr__(self) -> str:
         return f"Client(project_dir={str(self.registry.root)!r})"
+
+
+def _one_tag(tag: str | None, tags: list[str] | None) -> str | None:
+    """The one tag a listing filters by: ``tag=``, or ZenML's ``tags=[...]`` holding one (the
+    store filters by a single tag; more is refused rather than silently half-applied)."""
+    if tags and len(tags) > 1:
+        raise InvalidInputError("filter by one tag at a time")
+    if tag is not None and tags and tags[0] != tag:
+        raise InvalidInputError(f"two tags given (tag={tag!r}, tags={tags!r}); give one")
+    return tag or (tags[0] if tags else None)
 
 
 def _each(page: Page[Any], bind: Any) -> Page[Any]:

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+import enum
+
+
+class StrEnum(enum.StrEnum):
+    """ZenML's ``StrEnum``: a string enum that lists its ``names()`` and ``values()``."""
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [member.name for member in cls]
+
+    @classmethod
+    def values(cls) -> list[str]:
+        return [member.value for member in cls]
 
 
 class ModelStages(StrEnum):

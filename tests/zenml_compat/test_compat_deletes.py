@@ -114,3 +114,20 @@ def test_model_delete_all_artifacts():
     produce()  # version v1 again, links again
     Model(name="deletable", version="v1").delete_all_artifacts(only_link=False)
     assert len(Client().list_artifact_versions()) == 2  # the first run's, unlinked before
+
+
+# --------------------------------------------------------------------------- model versions
+def test_delete_model_version_by_zenml_keyword_and_by_model_and_version():
+    from uuid import UUID
+
+    client = Client()
+    client.create_model("m")
+    first, second, third = (client.create_model_version("m") for _ in range(3))
+    client.delete_model_version(model_version_id=first.id)
+    client.delete_model_version(UUID(second.id))  # ZenML passes ids as UUIDs
+    assert [v.number for v in client.list_model_versions("m")] == [3]
+    client.create_model_version("m")
+    client.delete_model_version("m", 4)  # the (model, version) form still works
+    assert [v.id for v in client.list_model_versions("m")] == [third.id]
+    with pytest.raises(NotFoundError):
+        client.delete_model_version(model_version_id=first.id)

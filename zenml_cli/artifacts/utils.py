@@ -88,24 +88,31 @@ def log_metadata(
     artifact_version_id: str | None = None,
     infer_artifact: bool = False,
     model_id: str | None = None,
+    model_version_id: Any = None,
 ) -> None:
     """Attach metadata to a model version, an artifact version, or the running step.
 
     Targets, in order: ``model_name`` (with ``model_version``, default the latest) or
-    ``model_id`` (a model version id), ``infer_model`` (the step's model), an output of the
+    ``model_version_id`` (ZenML's keyword: a model version id, text or UUID; ``model_id`` is
+    our older name for it), ``infer_model`` (the step's model), an output of the
     running step (``infer_artifact=True``, or ``artifact_name`` naming one of its outputs:
     attached to the artifact version when the step returns, as ZenML does), another
     ``artifact_name``/``artifact_version_id``, else the running step's run. Outside a step a
     target is required.
     """
+    if model_id is not None and model_version_id is not None:
+        raise InvalidInputError("give model_version_id= or model_id=, not both")
+    version_id = model_version_id if model_version_id is not None else model_id
+    if version_id is not None and model_name is not None:
+        raise InvalidInputError("give model_name= or model_version_id=, not both")
     registry = registry_in_context()
     step = current_step()
     if model_name is not None:
         registry.log_version_metadata(model_name, model_version, metadata)
     elif model_version is not None:
         raise InvalidInputError("model_version= needs model_name= too")
-    elif model_id is not None:
-        found = registry.find_version_by_id(str(model_id))
+    elif version_id is not None:
+        found = registry.find_version_by_id(str(version_id))
         registry.log_version_metadata(found.model, found.number, metadata)
     elif infer_model:
         target = _step_model("log_metadata(infer_model=True)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
+    from zenml_cli.core.number_filter import NumberFilter
     from zenml_cli.enums import ArtifactType, ExecutionStatus, ModelStages
 
 
@@ -89,7 +90,7 @@ class VersionFilters(TypedDict, total=False):
 
     name: str | None
     stage: str | ModelStages | None
-    number: int | None
+    number: NumberFilter | None
     tag: str | None
     sort_by: str
     page: int

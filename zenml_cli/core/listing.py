@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from zenml_cli.core.metadata import MISSING, is_finite_number
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
@@ -66,11 +66,27 @@ class Page(Generic[T]):
             "total": self.total,
         }
 
-    def __iter__(self) -> Any:
+    # ZenML's Page reads like a list of its items: ``page[0]``, ``len(page)``, ``x in page``,
+    # ``page.size`` (the items on this page; ``max_size`` is the page size asked for).
+    @property
+    def size(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[T]:
         return iter(self.items)
 
     def __len__(self) -> int:
         return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self.items[index]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.items
 
 
 def check_paging(page: int, size: int) -> None:

@@ -1,8 +1,10 @@
 """Run metadata values: what may be stored in a manifest's ``metadata`` mapping.
 
 Manifests are YAML or JSON in git, so metadata is limited to what both encode exactly:
-text keys; text, numbers, booleans, null, and lists/mappings of those. Tuples become lists.
-Differs from ZenML: no special metadata types (Uri, Path, DType, StorageSize); pass text.
+text keys; text, numbers, booleans, null, and lists/mappings of those. Tuples and sets become
+lists, as in ZenML (a set sorted, so the file does not change with hash order). ZenML's
+``Uri``, ``Path``, ``DType`` (text) and ``StorageSize`` (an int) are kept as their plain base
+value: the manifest holds no types.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ def _value(value: Any, where: str) -> Any:
         return float(value)
     if isinstance(value, list | tuple):
         return [_value(item, where) for item in value]
+    if isinstance(value, set | frozenset):
+        return _sorted([_value(item, where) for item in value])
     if isinstance(value, dict):
         return {_key(k): _value(v, f"{where}.{k}") for k, v in value.items()}
     item = getattr(value, "item", None)  # numpy scalars
@@ -63,6 +67,17 @@ def _value(value: Any, where: str) -> Any:
         f"metadata '{where}' is a {type(value).__name__}; use text, numbers, booleans, "
         "lists or mappings"
     )
+
+
+def _sorted(items: list[Any]) -> list[Any]:
+    """A set's items in one order every run: sorted, or when they do not compare (``{1, "a"}``)
+    by type name then JSON text."""
+    try:
+        return sorted(items)
+    except TypeError:
+        import json
+
+        return sorted(items, key=lambda item: (type(item).__name__, json.dumps(item)))
 
 
 def is_finite_number(value: Any) -> bool:

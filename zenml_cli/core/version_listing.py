@@ -28,12 +28,13 @@ from zenml_cli.core.listing import (
 )
 from zenml_cli.core.metadata import lookup
 from zenml_cli.core.models import LIST_ATTEMPTS, get_model, read_model_folder
+from zenml_cli.core.number_filter import NumberTest, number_test
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord
 from zenml_cli.core.refs import parse_stage
 from zenml_cli.core.version_json import from_json_forms, record_json
 from zenml_cli.core.version_reads import live_numbers
 from zenml_cli.enums import ModelStages
-from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError
+from zenml_cli.errors import ConflictError, CorruptManifestError
 from zenml_cli.store import Store
 
 if TYPE_CHECKING:
@@ -81,20 +82,22 @@ def list_version_json(
 
 def _planned(model: str | None, filters: VersionFilters) -> tuple[_Query, _WhereTo]:
     """A listing's query on contents and its filters on file names and model.yaml (by
-    default: sorted by number, the first page of 20)."""
+    default: sorted by number, the first page of 20). A bad filter is refused here, before
+    anything is read."""
     wheres = [parse_where(w, WHERE_FIELDS) for w in filters.get("where") or ()]
     query = _Query(
         filters.get("name"), filters.get("tag"), filters.get("sort_by", "number"), wheres
     )
     where_to = (
-        model, filters.get("stage"), filters.get("number"), filters.get("page", 1),
-        filters.get("size", 20),
+        model, filters.get("stage"), number_test(filters.get("number")),
+        filters.get("page", 1), filters.get("size", 20),
     )  # fmt: skip
     return query, where_to
 
 
-#: ``(model, stage, number, page, size)``: what a listing narrows to before reading a version.
-_WhereTo = tuple[str | None, str | ModelStages | None, int | None, int, int]
+#: ``(model, stage, number test, page, size)``: what a listing narrows to before reading a
+#: version.
+_WhereTo = tuple[str | None, str | ModelStages | None, NumberTest | None, int, int]
 T = TypeVar("T")
 
 
@@ -174,7 +177,7 @@ def _candidates(
     store: Store,
     model: str | None,
     stage: str | ModelStages | None,
-    number: int | None,
+    number: NumberTest | None,
     query: _Query,
     page: int,
     size: int,
@@ -182,10 +185,6 @@ def _candidates(
 ) -> list[Candidate]:
     """(model, number) pairs that pass the filters answerable without opening a version."""
     check_paging(page, size)
-    if number is not None and number < 1:
-        raise InvalidInputError(
-            f"--number must be 1 or more (version numbers start at 1), not {number}"
-        )
     wanted_stage = _stage_filter(stage)
     models = [get_model(store, model)] if model else _all_models(store, log)
     candidates: list[Candidate] = []
@@ -200,7 +199,7 @@ def _candidates(
         elif wanted_stage is not None:
             numbers = [n for n in numbers if record.stages.stage_of(n) == wanted_stage]
         if number is not None:
-            numbers = [n for n in numbers if n == number]
+            numbers = [n for n in numbers if number(n)]
         candidates.extend((record, n) for n in numbers)
     return candidates
 

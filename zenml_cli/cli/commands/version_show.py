@@ -71,7 +71,13 @@ def list_(
         ),
     ] = None,
     number: Annotated[
-        int | None, typer.Option("--number", help="Only this version number.")
+        str | None,
+        typer.Option(
+            "--number",
+            metavar="[N|OP:N]",
+            help="Only this version number, or numbers passing OP:N with OP one of equals, "
+            "notequals, gt, gte, lt, lte (e.g. gte:2).",
+        ),
     ] = None,
     tag: Annotated[str | None, typer.Option("--tag", help="Only versions with this tag.")] = None,
     where: Annotated[

@@ -1,0 +1,2 @@
+"""ZenML's ``zenml.metadata`` import path (``from zenml_cli.metadata.metadata_types import
+Uri``)."""
