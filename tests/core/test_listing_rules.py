@@ -117,6 +117,7 @@ def test_an_unknown_sort_names_the_choices(sort_by: str) -> None:
         ("number <= 3", Condition("number", "<=", "3")),
         ("name == a<b", Condition("name", "==", "a<b")),
         ("name == ''", Condition("name", "==", "")),
+        ("name == '=x'", Condition("name", "==", "=x")),
         ("metadata.eval.auc > 0", Condition("metadata.eval.auc", ">", "0")),
     ],
 )
@@ -132,6 +133,13 @@ def test_a_where_reads_field_operator_and_value(expression: str, condition: Cond
         ("size > 3", "unknown field 'size'"),
         ("metadata. > 3", "missing a key or a value"),
         ("name ==", "missing a key or a value"),
+        # typos of an operator: read as a key ending in '=' or a value starting with '>'
+        ("metadata.auc => 0.5", "unknown operator"),
+        ("metadata.auc =< 0.5", "unknown operator"),
+        ("metadata.auc >> 0.5", "unknown operator"),
+        ("metadata.auc <> 0.5", "unknown operator"),
+        ("metadata.auc === 0.5", "unknown operator"),
+        ("name == =x", "unknown operator"),
     ],
 )
 def test_a_where_that_cannot_be_read_says_why(expression: str, fragment: str) -> None:

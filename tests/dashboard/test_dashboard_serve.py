@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import signal
 import socket
+import struct
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -96,3 +97,21 @@ def test_ctrl_c_stops_the_server_with_exit_130(shown: Client, project: Path) -> 
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=START_TIMEOUT) == 130
         assert proc.stderr is not None and "stopped" in proc.stderr.read()
+
+
+def test_a_client_that_hangs_up_leaves_no_traceback(shown: Client, project: Path) -> None:
+    """A request answered to a socket the client reset (no Host: header, then a RST before
+    the 400 is read): socketserver printed a ConnectionResetError traceback per request."""
+    with serving(project) as (proc, url):
+        parts = urlsplit(url)
+        for _ in range(5):
+            hung_up = socket.create_connection((parts.hostname or "", parts.port or 0))
+            hung_up.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            hung_up.sendall(b"GET / HTTP/1.1\r\n\r\n")
+            hung_up.close()  # SO_LINGER 0: a reset, not a FIN
+        assert request(url, "/")[0] == 200  # still serving
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=START_TIMEOUT) == 130
+        assert proc.stderr is not None
+        errors = proc.stderr.read()
+    assert "Traceback" not in errors and "ConnectionResetError" not in errors

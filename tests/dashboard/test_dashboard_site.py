@@ -199,6 +199,20 @@ def test_build_refuses_a_folder_it_did_not_write(shown: Client, cli: Cli, projec
     assert sorted(p.name for p in (project / "docs").iterdir()) == ["notes.md"]
 
 
+@pytest.mark.parametrize("out", [".zenml", ".zenml/models/site", ".zenml/site"])
+def test_build_refuses_a_folder_inside_the_store(
+    shown: Client, cli: Cli, project: Path, out: str
+) -> None:
+    """A site among the manifests would be read as them (``.zenml/models/site`` is a model
+    folder without a model: doctor fails, ``register site`` says it exists)."""
+    before = sorted(str(p.relative_to(project)) for p in (project / ".zenml").rglob("*"))
+    code, stdout, stderr = cli("dashboard", "build", "--out", out)
+    assert (code, stdout) == (5, "")
+    assert "inside the store's folder" in stderr and len(stderr.splitlines()) == 1
+    assert sorted(str(p.relative_to(project)) for p in (project / ".zenml").rglob("*")) == before
+    assert cli("doctor")[0] == 0
+
+
 def test_an_empty_store_builds_an_index_that_says_so(cli: Cli, project: Path) -> None:
     result = build(cli)
     assert result["pages"] == 1

@@ -335,6 +335,8 @@ def test_manifest_fields_that_steer_paths_are_corrupt(
         ("s3:bucket", "unknown protocol 's3'"),
         ("gs://bucket/x", "pip install gcsfs"),
         ("az://container/x", "pip install adlfs"),
+        # a slash missing: the host would be dropped and /zenml-cli-never-written used
+        ("file://shared/zenml-cli-never-written", "needs an absolute path and no host"),
     ],
 )
 def test_bad_artifact_store_settings_are_exit_5(tmp_path: Path, setting: str, needle: str) -> None:
@@ -355,6 +357,7 @@ def test_bad_artifact_store_settings_are_exit_5(tmp_path: Path, setting: str, ne
     assert saved.returncode == 1 and needle in saved.stderr
     assert sorted(p.name for p in root.iterdir()) == [".zenml"]  # no folder named after a URL
     assert not (root / ".zenml" / "artifacts").exists()
+    assert not Path("/zenml-cli-never-written").exists()
 
 
 # ------------------------------------------------------------------------------ legacy layout

@@ -46,7 +46,9 @@ def test_a_remote_that_is_a_committed_bare_repository_runs_no_hook(tmp_path: Pat
     assert run_zenml("model", "list", "-o", "json", cwd=work).stdout.count('"iris"') == 0
 
 
-@pytest.mark.parametrize("branch", ["--force", "a..b", "main.lock", "has space"])
+@pytest.mark.parametrize(
+    "branch", ["--force", "a..b", "main.lock", "has space", "+main", "@", "@{-1}", "x@{u}"]
+)
 def test_a_branch_that_is_not_a_branch_name_is_refused(tmp_path: Path, branch: str) -> None:
     work = clone(make_remote(tmp_path), tmp_path / "work")
     _commit_config(work, f'  remote: origin\n  branch: "{branch}"\n')

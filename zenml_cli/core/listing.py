@@ -173,6 +173,10 @@ class Condition:
         return test(text_of(actual), self.value)
 
 
+#: What an operator is made of: a field or an unquoted value never ends or starts with these.
+_OPERATOR_CHARS = ("=", "<", ">", "!")
+
+
 def parse_where(expression: str, fields: Sequence[str]) -> Condition:
     """``'metadata.auc >= 0.9'``, ``'stage == production'``, ``"name == 'my model'"``."""
     text = expression.strip()
@@ -185,6 +189,14 @@ def parse_where(expression: str, fields: Sequence[str]) -> Condition:
         raise InvalidInputError(
             f"--where {expression!r} has no operator; write 'FIELD OP VALUE' with OP one of "
             f"{' '.join(COMPARISONS)} (e.g. 'metadata.auc >= 0.9')"
+        )
+    if field.endswith(_OPERATOR_CHARS) or right.lstrip().startswith(_OPERATOR_CHARS):
+        # '=>', '=<', '>>', '<>': a typo read as a key ending in '=' (nothing matches) or a
+        # value starting with '>' (everything may): refused, never a silently wrong filter
+        raise InvalidInputError(
+            f"--where {expression!r} has an unknown operator; write 'FIELD OP VALUE' with OP "
+            f"one of {' '.join(COMPARISONS)} (quote a value that starts with one: "
+            "\"name == '=x'\")"
         )
     if not field.startswith(METADATA_PREFIX) and field not in fields:
         raise InvalidInputError(

@@ -36,6 +36,16 @@ class DashboardServer(ThreadingHTTPServer):
         self.bound_host = address[0]
         super().__init__(address, DashboardHandler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line on stderr instead of socketserver's traceback: a client that hangs up
+        before its answer is sent (a reset, a broken pipe) is ordinary on a network."""
+        failure = sys.exc_info()[1]
+        if isinstance(failure, ConnectionError):
+            return
+        where = client_address[0] if isinstance(client_address, tuple) else client_address
+        text = f"{type(failure).__name__}: {failure}".translate(CONTROL_ESCAPES)
+        sys.stderr.write(f"{where} request failed: {text}\n")
+
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]

@@ -28,7 +28,7 @@ from zenml_cli.dashboard.routes import (
     STYLE_ROUTE,
     Walk,
 )
-from zenml_cli.errors import ConflictError, NotFoundError
+from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
 from zenml_cli.limits import MAX_MANIFEST_BYTES
 
 MARKER = ".zenml-dashboard"
@@ -102,6 +102,7 @@ def build_site(reader: Reader, out: Path, *, processes: int | None = None) -> Bu
     ``processes``: how many draw the models (default: two for a big store on a machine with
     two cores, ``parallel.processes_for``); the site is the same either way."""
     out = Path(out)
+    _refuse_inside_store(out, reader.registry.store_dir)
     files.refuse_linked_path(out, MARKER)
     previous = _previous_build(out)  # refuses a folder an earlier build did not write
     files.refuse_links_inside(out)
@@ -203,6 +204,18 @@ def error_page(title: str, text: str) -> str:
 
 def _html(text: str) -> bytes:
     return text.encode("utf-8")
+
+
+def _refuse_inside_store(out: Path, store_dir: Path) -> None:
+    """InvalidInputError for an ``out`` in the store's folder: its pages would be read as
+    manifests (``.zenml/models/site`` is a model folder without a model), as a payload folder
+    there would (the same rule as ``artifact_store:``)."""
+    where, store = out.resolve(), store_dir.resolve()
+    if where == store or where.is_relative_to(store):
+        raise InvalidInputError(
+            f"--out {out} is inside the store's folder {store_dir}, where its pages would be "
+            "read as manifests; choose a folder outside .zenml/"
+        )
 
 
 def _previous_build(out: Path) -> set[str]:

@@ -106,7 +106,11 @@ class Repo:
         if (
             branch is not None
             and not plain_branch_name(branch)
-            and (branch.startswith("-") or not self.git("check-ref-format", "--branch", branch).ok)
+            and (
+                branch.startswith(_NOT_A_BRANCH_START)  # an option, a forced refspec, '@'
+                or "@{" in branch  # check-ref-format --branch would expand @{-1}
+                or not self.git("check-ref-format", "--branch", branch).ok
+            )
         ):
             raise InvalidInputError(
                 f"git.branch {branch!r} is not a valid branch name ('git check-ref-format "
@@ -353,6 +357,12 @@ class Identity:
     its first commit tells (``Repo.commit_as``), then ``[]`` when git has its own."""
 
     args: list[str] | None = None
+
+
+#: What a branch name from config.yaml may not start with, though git may take it: '-' reads
+#: as an option, '+' makes a refspec (and the hints that print one) a forced push, and '@' is
+#: HEAD's shorthand for ``check-ref-format --branch``.
+_NOT_A_BRANCH_START = ("-", "+", "@")
 
 
 def plain_branch_name(name: str) -> bool:

@@ -127,7 +127,8 @@ def open_payload_store(store: Store, url: str | None = None) -> PayloadStore:
     scheme = match.group(1).lower() if match else ""
     if scheme == "file":
         raise InvalidInputError(
-            f"artifact_store {url}: a file URL needs an absolute path, e.g. file:///shared/zenml"
+            f"artifact_store {url}: a file URL needs an absolute path and no host, e.g. "
+            "file:///shared/zenml"
         )
     if scheme not in REMOTE_SCHEMES or "://" not in url:
         raise InvalidInputError(
@@ -203,12 +204,16 @@ def local_root(store: Store) -> Path | None:
 
 
 def _folder(setting: str, payload_home: Path) -> Path | None:
-    """The folder a setting names (a path from the project root, or file:///path), else None."""
+    """The folder a setting names (a path from the project root, or file:///path), else None.
+    A file URL with a host (``file://shared/zenml``: a slash missing) names no folder here:
+    its host would be dropped and ``/zenml`` used instead."""
     if URL_SCHEME.match(setting) is None:
         folder = Path(setting).expanduser()
         return folder if folder.is_absolute() else payload_home / folder
-    if setting.lower().startswith("file://") and urlsplit(setting).path.startswith("/"):
-        return Path(urlsplit(setting).path)
+    parts = urlsplit(setting)
+    local_host = parts.netloc in ("", "localhost")
+    if setting.lower().startswith("file://") and local_host and parts.path.startswith("/"):
+        return Path(parts.path)
     return None
 
 
