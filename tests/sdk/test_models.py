@@ -57,6 +57,18 @@ def test_lookup_is_exact_and_suggests_the_case_insensitive_match(client: Client)
         client.get_model("ir")  # never by prefix
 
 
+def test_a_model_folder_without_its_manifest_is_named_not_suggested(
+    client: Client, project: Path
+) -> None:
+    """A folder ``site`` with no model.yaml (a half-deleted or hand-made folder) used to get
+    "no model named 'site'; did you mean 'site'?"."""
+    (project / ".zenml" / "models" / "site").mkdir(parents=True)
+    with pytest.raises(NotFoundError) as caught:
+        client.get_model("site")
+    assert "its folder has no model manifest; see 'zenml doctor'" in str(caught.value)
+    assert "did you mean" not in str(caught.value)
+
+
 def test_list_filters_sorts_and_pages(client: Client) -> None:
     for name in ["b", "a", "c", "ab"]:
         client.create_model(name, tags=["odd"] if name in ("a", "c") else [])

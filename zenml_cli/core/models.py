@@ -254,6 +254,8 @@ def _find_by_id(store: Store, model_id: str) -> ModelRecord | None:
 
 def _not_found_message(store: Store, name: str) -> str:
     near = [n for n in store.model_names() if n.casefold() == name.casefold()]
+    if name in near:  # a folder of that very name, without a model manifest in it
+        return f"no model named '{name}': its folder has no model manifest; see 'zenml doctor'"
     hint = f"did you mean '{near[0]}'? " if near else ""
     return f"no model named '{name}'; {hint}see 'zenml model list'"
 
