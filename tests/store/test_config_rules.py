@@ -333,3 +333,20 @@ def test_a_well_formed_intent_parses_and_writes_back_the_same_body() -> None:
 )
 def test_a_malformed_intent_from_the_remote_is_ignored(text: str) -> None:
     assert Intent.parse("id-1", "abc", text) is None
+
+
+def test_setting_one_config_value_keeps_the_others_as_the_file_has_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zenml_cli.store import Store
+
+    store = Store(tmp_path)
+    store.ensure_created()
+    config = tmp_path / ".zenml" / "config.yaml"
+    config.write_text("format: 1\nlock_timeout: 30\nartifact_store: a\nfrom_a_newer_cli: 1\n")
+    monkeypatch.setenv("ZENML_LOCK_TIMEOUT", "2")
+    store.set_config_value("artifact_store", "b")
+    assert (
+        config.read_text()
+        == "format: 1\nlock_timeout: 30\nartifact_store: b\nfrom_a_newer_cli: 1\n"
+    )

@@ -4,7 +4,6 @@ named (``zenml artifact trust``, see ``store/payloads/consent.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from zenml_cli.core.artifacts import materializers
@@ -48,7 +47,7 @@ def migrate(store: Store, url: str) -> dict[str, Any]:
     for record, digest, folder in upgrades:
         _upgrade_manifest(store, record, digest, folder)
     consent.accept(store.payload_home, url)  # this user chose it: no need to trust it again
-    store.set_config(replace(store.config, artifact_store=url))
+    store.set_config_value("artifact_store", url)
     return {
         "from": source.describe(),
         "to": target.describe(),
