@@ -175,3 +175,25 @@ def test_doctor_json_reports_each_finding_with_file_severity_and_message(
     finding = report["items"][0]
     assert finding["file"].endswith("model.yaml") and finding["severity"] == "error"
     assert finding["message"] and "summary" in report
+
+
+@pytest.mark.parametrize(
+    ("switch", "problem"),
+    [
+        ('production_requires_staging: "false"', "must be true or false, not 'false'"),
+        ("production_requires_stagin: true", "unknown policy 'production_requires_stagin'"),
+    ],
+)
+def test_a_policy_that_is_not_true_or_false_or_unknown_is_an_error(
+    store_dir: Path, cli: Cli, switch: str, problem: str
+) -> None:
+    """Read with bool() before, "false" turned the policy on; a misspelled one was off."""
+    _edit(store_dir / "config.yaml", "production_requires_staging: false", switch)
+    code, items = _doctor(cli)
+    assert code == 6
+    assert [(item["file"], problem in item["message"]) for item in items] == [
+        (str(store_dir / "config.yaml"), True)
+    ]
+    promoted = cli("model", "version", "update", "iris", "3", "--stage", "production")
+    assert promoted[0] == 6 and "config.yaml" in promoted[2] and problem in promoted[2]
+    assert cli("model", "version", "list", "iris")[0] == 0  # reads need no policies

@@ -69,5 +69,5 @@ def test_a_new_configs_policy_switches_are_the_stage_rules_policies() -> None:
     from zenml_cli.store.config import NEW_STORE_POLICIES, StoreConfig
 
     assert Policies().to_config() == NEW_STORE_POLICIES
-    assert Policies.from_config(StoreConfig().policies) == Policies()
-    assert Policies.from_config({"strict_force": True}).strict_force is True
+    assert Policies.from_config(StoreConfig().policies, "config.yaml") == Policies()
+    assert Policies.from_config({"strict_force": True}, "config.yaml").strict_force is True

@@ -10,7 +10,7 @@ import pytest
 from zenml_cli.core.records import StageHolders
 from zenml_cli.core.stages.policies import Policies, StageChange, plan
 from zenml_cli.enums import ModelStages
-from zenml_cli.errors import RefusedError, StageOccupiedError
+from zenml_cli.errors import CorruptManifestError, RefusedError, StageOccupiedError
 
 NONE, STAGING, PRODUCTION, ARCHIVED = (
     ModelStages.NONE,
@@ -167,12 +167,34 @@ def test_the_staging_rule_is_checked_before_the_occupied_rule() -> None:
     [
         ({}, Policies()),
         ({"strict_force": True}, Policies(strict_force=True)),
-        ({"production_requires_staging": 1, "unknown": True}, STAGED),
-        ({"strict_force": 0, "production_requires_staging": None}, Policies()),
+        ({"production_requires_staging": True}, STAGED),
+        ({"strict_force": False, "production_requires_staging": False}, Policies()),
     ],
 )
 def test_policies_read_from_config_and_back(switches: dict[str, Any], expected: Policies) -> None:
-    policies = Policies.from_config(switches)
+    policies = Policies.from_config(switches, "config.yaml")
     assert policies == expected
-    assert Policies.from_config(policies.to_config()) == policies
+    assert Policies.from_config(policies.to_config(), "config.yaml") == policies
     assert set(policies.to_config()) == {"strict_force", "production_requires_staging"}
+
+
+@pytest.mark.parametrize(
+    ("switches", "fragment"),
+    [
+        ({"production_requires_staging": "false"}, "production_requires_staging must be true or"),
+        ({"strict_force": 1}, "policies.strict_force must be true or false, not 1"),
+        ({"strict_force": None}, "policies.strict_force must be true or false, not None"),
+        (
+            {"production_requires_stagin": True},
+            "unknown policy 'production_requires_stagin' (policies are strict_force, "
+            "production_requires_staging, each true or false)",
+        ),
+    ],
+)
+def test_a_policy_switch_that_is_not_true_or_false_or_unknown_is_a_corrupt_config(
+    switches: dict[str, Any], fragment: str
+) -> None:
+    """``bool("false")`` turned a policy on, and a misspelled switch was silently off."""
+    with pytest.raises(CorruptManifestError) as caught:
+        Policies.from_config(switches, "config.yaml")
+    assert caught.value.path == "config.yaml" and fragment in caught.value.problem

@@ -201,7 +201,7 @@ def _plan_update(store: Store, record: ModelRecord, ref: RefInput, asked: _Asked
             record.stages,
             version.number,
             target,
-            policies=stages.Policies.from_config(store.config.policies),
+            policies=stages.Policies.from_config(store.config.policies, store.config_source()),
             force=asked.force,
             model=record.name,
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.limits import lock_timeout_problem
+from zenml_cli.store.codec import FORMAT_VERSION
 from zenml_cli.store.layout import DEFAULT_ARTIFACT_STORE
 
 DEFAULT_LOCK_TIMEOUT = 10.0
@@ -16,6 +17,11 @@ DEFAULT_PUSH_TIMEOUT = 300.0
 #: The switches a new config.yaml lists, all off, so people editing it see what exists
 #: (``core.stages.Policies`` reads them; a test keeps the two lists equal).
 NEW_STORE_POLICIES = {"strict_force": False, "production_requires_staging": False}
+#: Every key of a format 1 config.yaml (see ``StoreConfig.from_manifest``).
+KNOWN_KEYS = frozenset(
+    {"format", "manifest_format", "lock_timeout", "artifact_store", "policies", "git"}
+    | {"artifact_store_options"}
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,17 @@ def _lock_timeout(setting: object, path: object) -> float:
     return float(setting)  # type: ignore[arg-type]  # checked: a finite int or float
 
 
+def _mapping(data: dict[str, Any], key: str, path: object) -> dict[str, Any]:
+    """``data[key]`` when a mapping, ``{}`` when absent or empty (``key:`` with nothing after
+    it); anything else (``false``, a list, text) is not read as "none"."""
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise CorruptManifestError(path, f"{key} must be a mapping, not {value!r}")
+    return value
+
+
 def is_seconds(value: object) -> bool:
     """A finite, positive, bounded number of seconds (a budget must end)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value <= 86400
@@ -139,20 +156,42 @@ class StoreConfig:
 
     @classmethod
     def from_manifest(cls, data: dict[str, Any], path: object) -> StoreConfig:
+        """The config ``data`` holds, every field checked for its type (a committed file is
+        untrusted input, DESIGN section 12). Format 1 has exactly the keys ``KNOWN_KEYS``:
+        any other is a typo that would otherwise be silently ignored, or a setting of a
+        newer zenml-cli this one cannot honour, so either way exit 6 naming it (a zenml-cli
+        that adds a setting every reader must honour also writes a higher ``format``, which
+        this one refuses with "upgrade zenml-cli"). ``policies`` are only kept here, and
+        checked by ``core/stages/policies.py`` when a promotion needs them."""
+        if data.get("format") != FORMAT_VERSION:
+            raise CorruptManifestError(
+                path,
+                f"unknown config format {data.get('format')!r} (this zenml-cli reads config "
+                f"format {FORMAT_VERSION}); upgrade zenml-cli or restore the file",
+            )
+        unknown = sorted(set(data) - KNOWN_KEYS, key=str)
+        if unknown:
+            raise CorruptManifestError(
+                path,
+                f"unknown setting(s) {', '.join(map(repr, unknown))} (known: "
+                f"{', '.join(sorted(KNOWN_KEYS))}); fix the spelling, or upgrade zenml-cli if "
+                "a newer one added it",
+            )
         fmt = data.get("manifest_format", "yaml")
         if fmt not in ("yaml", "json"):
             raise CorruptManifestError(path, f"manifest_format must be yaml or json, not {fmt!r}")
-        policies = data.get("policies") or {}
-        if not isinstance(policies, dict):
-            raise CorruptManifestError(path, "policies must be a mapping")
+        policies = _mapping(data, "policies", path)
         timeout = _lock_timeout(data.get("lock_timeout", DEFAULT_LOCK_TIMEOUT), path)
-        options = data.get("artifact_store_options") or {}
-        if not isinstance(options, dict):
-            raise CorruptManifestError(path, "artifact_store_options must be a mapping")
+        options = _mapping(data, "artifact_store_options", path)
+        store = data.get("artifact_store")
+        if store is not None and (not isinstance(store, str) or not store.strip()):
+            raise CorruptManifestError(
+                path, f"artifact_store must be a folder or a URL (text), not {store!r}"
+            )
         return cls(
             manifest_format=fmt,
             lock_timeout=timeout,
-            artifact_store=str(data.get("artifact_store") or DEFAULT_ARTIFACT_STORE),
+            artifact_store=store or DEFAULT_ARTIFACT_STORE,
             git=GitSettings.from_manifest(data.get("git"), path),
             artifact_store_options=options,
             policies=policies,

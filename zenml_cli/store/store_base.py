@@ -125,7 +125,8 @@ class StoreBase:
         self.set_config(self._config or StoreConfig())
 
     def set_config(self, config: StoreConfig) -> None:
-        """Write a new config (``zenml init`` options, tests), and the git files if missing.
+        """Write a whole new config (``zenml init`` options, tests), and the git files if
+        missing; ``set_config_value`` changes one setting of an existing one.
 
         The git files come first: once ``config.yaml`` exists the store counts as created and
         ``ensure_created`` no longer looks, so a crash in between must not leave them out."""
@@ -138,6 +139,18 @@ class StoreBase:
         self._write_bytes(self.dir / CONFIG_FILE, raw)
         self._note_manifest(self.dir / CONFIG_FILE, raw, manifest)
         self._config_stamp = _stamp(self.dir / CONFIG_FILE)
+
+    def set_config_value(self, key: str, value: object) -> None:
+        """Change one committed setting, keeping every other value of ``config.yaml`` as the
+        file has it: never this process's overrides (``ZENML_LOCK_TIMEOUT``), nor a
+        normalised or defaulted copy of what a teammate wrote."""
+        self.ensure_created()
+        path = self.dir / CONFIG_FILE
+        data = {**_decode_yaml(read_manifest(path), path), key: value}
+        raw = codec.encode(data, "yaml")
+        self._write_bytes(path, raw)
+        self._note_manifest(path, raw, data)
+        self._config = self._layout = None  # read back, checked, on next use
 
     def _write_git_files(self) -> None:
         for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):

@@ -4,7 +4,6 @@ named (``zenml artifact trust``, see ``store/payloads/consent.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from zenml_cli.core.artifacts import materializers
@@ -21,7 +20,12 @@ from zenml_cli.store.payloads import consent
 def migrate(store: Store, url: str) -> dict[str, Any]:
     """Copy every payload the manifests name into the store at ``url`` (verified), then make
     it the project's ``artifact_store``. Old-layout payloads become content-addressed objects
-    and their manifests are rewritten. Idempotent; a failed copy leaves the config as it was."""
+    and their manifests are rewritten. Idempotent; a failed copy leaves the config as it was.
+
+    ``url`` is checked before anything is read or written (an empty one would otherwise mean
+    "the configured store" to ``open_payload_store``), and the clone accepts it before the
+    config names it: a refused acceptance leaves ``config.yaml`` as it was."""
+    consent.check_setting(url)
     source = payloads.open_payload_store(store)
     target = payloads.open_payload_store(store, url)
     records = [record for name in artifact_names(store) for record in read_all(store, name)]
@@ -42,8 +46,8 @@ def migrate(store: Store, url: str) -> dict[str, Any]:
                     present += 1
     for record, digest, folder in upgrades:
         _upgrade_manifest(store, record, digest, folder)
-    store.set_config(replace(store.config, artifact_store=url))
     consent.accept(store.payload_home, url)  # this user chose it: no need to trust it again
+    store.set_config_value("artifact_store", url)
     return {
         "from": source.describe(),
         "to": target.describe(),

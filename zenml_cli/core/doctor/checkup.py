@@ -15,6 +15,7 @@ from zenml_cli.core.doctor.facts import VersionFacts, read_facts
 from zenml_cli.core.doctor.problems import Check, Problem
 from zenml_cli.core.names import check_name, normal_form
 from zenml_cli.core.records import ModelRecord
+from zenml_cli.core.stages.policies import Policies
 from zenml_cli.errors import CorruptManifestError, InvalidInputError
 from zenml_cli.store import Store
 from zenml_cli.store.doctor_cache import DoctorCache, checker_stamp
@@ -43,6 +44,10 @@ def run(store: Store, *, payloads: bool = False, use_cache: bool = True) -> Doct
         checked += 1
     except CorruptManifestError as exc:
         return DoctorReport([Problem(exc.path, exc.problem)], 1)
+    try:  # checked apart from the config: only promotions need them, and they refuse alike
+        Policies.from_config(store.config.policies, store.config_source())
+    except CorruptManifestError as exc:
+        problems.append(Problem(exc.path, exc.problem))
     if not store.has_store_dir():
         return DoctorReport([], 0)
     cache = DoctorCache(store, _checker() if use_cache else "", enabled=use_cache)

@@ -13,7 +13,7 @@ from typing import Any
 
 from zenml_cli.core.records import StageHolders
 from zenml_cli.enums import SINGLE_HOLDER_STAGES, ModelStages
-from zenml_cli.errors import RefusedError, StageOccupiedError
+from zenml_cli.errors import CorruptManifestError, RefusedError, StageOccupiedError
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,28 @@ class Policies:
     production_requires_staging: bool = False
 
     @classmethod
-    def from_config(cls, switches: Mapping[str, Any]) -> Policies:
-        """The policies of a config's ``policies:`` mapping (a missing switch is off)."""
-        return cls(**{f.name: bool(switches.get(f.name, False)) for f in fields(cls)})
+    def from_config(cls, switches: Mapping[str, Any], source: str) -> Policies:
+        """The policies of a config's ``policies:`` mapping (a missing switch is off).
+
+        Strict, because a policy read wrongly fails open or shut without a word: ``bool()``
+        made ``"false"`` mean on, and a misspelled switch was simply off. A value other than
+        YAML's ``true``/``false`` or an unknown switch is CorruptManifestError naming
+        ``source`` (exit 6). A switch a newer zenml-cli adds is unknown here too, on purpose:
+        an older zenml-cli must not promote past a rule the project turned on."""
+        known = [f.name for f in fields(cls)]
+        allowed = f"policies are {', '.join(known)}, each true or false"
+        for key, value in switches.items():
+            if key not in known:
+                raise CorruptManifestError(
+                    source,
+                    f"unknown policy {key!r} ({allowed}); fix the spelling, or upgrade "
+                    "zenml-cli if a newer one added it",
+                )
+            if not isinstance(value, bool):
+                raise CorruptManifestError(
+                    source, f"policies.{key} must be true or false, not {value!r}"
+                )
+        return cls(**{name: switches.get(name, False) for name in known})
 
     def to_config(self) -> dict[str, bool]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

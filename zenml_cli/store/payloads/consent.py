@@ -125,13 +125,19 @@ def accepted_stores(place: GitPlace) -> set[str]:
     return {line for line in text.splitlines() if line}
 
 
-def accept(payload_home: Path, setting: str) -> bool:
-    """Record that this clone accepts ``setting``; False when nothing needed recording (a
-    project outside git, a folder inside the project, or a value already accepted)."""
+def check_setting(setting: str) -> None:
+    """InvalidInputError unless ``setting`` could name a store: one line of printable text.
+    ``migrate`` checks first, so a refused target never reaches ``config.yaml``."""
     if not setting.strip() or not setting.isprintable():
         raise InvalidInputError(
             f"artifact store {setting!r}: give one line of printable text, e.g. s3://bucket/zenml"
         )
+
+
+def accept(payload_home: Path, setting: str) -> bool:
+    """Record that this clone accepts ``setting``; False when nothing needed recording (a
+    project outside git, a folder inside the project, or a value already accepted)."""
+    check_setting(setting)
     place = git_place(payload_home)
     if place is None or _inside_project(payload_home, setting):
         return False
