@@ -7,7 +7,9 @@ driver that another clone has not installed.
 - ``.git/info/attributes`` (which wins over any ``.gitattributes``): ``merge=zenml`` for the
   store's model.yaml, history.jsonl and version, artifact and run manifests.
 - hooks ``post-merge``, ``post-rewrite`` (a rebase) and ``post-commit`` (a cherry-pick: the
-  driver lets it commit, and no other hook follows one) that run ``zenml resolve --hook``.
+  driver lets it commit, and no other hook follows one) that run ``zenml resolve --hook``;
+  the driver keeps ours and marks a collision only where one of them follows, and stops git
+  everywhere else (``operation.stop_reason``).
   ``post-commit`` runs on every commit (a rebase's steps too), so it starts zenml only
   inside a single cherry-pick (one ``git rev-parse`` otherwise). A hook the user already has is
   never overwritten: install refuses, naming it, unless asked to ``chain`` (the user's hook
