@@ -25,13 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zenml_cli.errors import ConflictError
+from zenml_cli.store.git import attributes as git_attributes
 from zenml_cli.store.git.repo import Repo
 
 MARKER = "# installed by 'zenml git install'"
 HOOKS = ("post-merge", "post-rewrite", "post-commit")
 CHAINED_SUFFIX = ".pre-zenml"
-ATTRIBUTES_BEGIN = "# zenml-cli registry merge (zenml git install) begin"
-ATTRIBUTES_END = "# zenml-cli registry merge (zenml git install) end"
 
 
 @dataclass
@@ -55,7 +54,7 @@ def install(repo: Repo, zenml: str, *, chain: bool = False) -> Installed:
     command = f"{shlex.quote(zenml)} git merge-file %O %A %B %P"
     repo.check("config", "--local", "merge.zenml.name", "zenml-cli registry merge")
     repo.check("config", "--local", "merge.zenml.driver", command)
-    attributes = _write_attributes(repo)
+    attributes = git_attributes.write(repo)
     done = Installed(driver=command, attributes_file=str(attributes))
     for name in HOOKS:
         path = hooks_dir / name
@@ -117,30 +116,3 @@ exit 0
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(script, encoding="utf-8")
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-
-
-def _write_attributes(repo: Repo) -> Path:
-    """Our block in ``info/attributes`` (replaced whole on a re-install; other lines kept)."""
-    path = repo.git_dir / "info" / "attributes"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = ""
-    if ATTRIBUTES_BEGIN in text and ATTRIBUTES_END in text:
-        head, _, rest = text.partition(ATTRIBUTES_BEGIN)
-        text = head + rest.partition(ATTRIBUTES_END)[2].lstrip("\n")
-    store = repo.store_path
-    patterns = (
-        "models/*/model.*",
-        "models/*/history.jsonl",
-        "models/*/versions/*",
-        "artifacts/*/*",
-        "runs/*",
-    )
-    block = "\n".join(f"{store}/{pattern} merge=zenml" for pattern in patterns)
-    text = (text.rstrip("\n") + "\n" if text.strip() else "") + (
-        f"{ATTRIBUTES_BEGIN}\n{block}\n{ATTRIBUTES_END}\n"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
