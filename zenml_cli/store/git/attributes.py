@@ -28,9 +28,10 @@ _GLOB = frozenset("*?[]\\")
 _C_ESCAPES = {'"': '\\"', "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def write(repo: Repo) -> Path:
-    """Our block in ``info/attributes`` for ``repo``'s store, replacing an earlier one (other
-    lines kept)."""
+def write(repo: Repo, stores: list[str]) -> Path:
+    """Our block in ``info/attributes`` for ``stores`` (each a ``.zenml`` path inside the
+    repository: every store this clone installed for), replacing an earlier one (other lines
+    kept)."""
     path = repo.git_dir / "info" / "attributes"
     try:
         text = path.read_text(encoding="utf-8")
@@ -39,8 +40,11 @@ def write(repo: Repo) -> Path:
     if BEGIN in text and END in text:
         head, _, rest = text.partition(BEGIN)
         text = head + rest.partition(END)[2].lstrip("\n")
-    folder = glob_escape(repo.store_path)
-    block = "\n".join(f"{c_quote(f'{folder}/{pattern}')} merge=zenml" for pattern in PATTERNS)
+    block = "\n".join(
+        f"{c_quote(f'{glob_escape(store)}/{pattern}')} merge=zenml"
+        for store in stores
+        for pattern in PATTERNS
+    )
     text = (text.rstrip("\n") + "\n" if text.strip() else "") + f"{BEGIN}\n{block}\n{END}\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
