@@ -195,3 +195,31 @@ def test_a_copied_checkout_is_fast_forwarded_past_a_teammates_push(
     assert git(mine, "status", "--porcelain") == ""
     expected = "changed upstream\n" if upstream == "outside the store" else "project\n"
     assert (mine / "README.md").read_text() == expected
+
+
+def test_a_push_from_a_detached_merge_commit_says_how_to_get_the_pushed_commit(
+    remote: Path, tmp_path: Path
+) -> None:
+    """A CI checkout of a pull request's merge commit is a detached HEAD the pushed commit
+    does not build on: the checkout stays where it is, and the hint names no branch to pull
+    into ('git pull' fails on a detached HEAD) but the pushed commit, which is in the clone."""
+    author = clone(remote, tmp_path / "author")
+    (author / "feature.txt").write_text("f\n")
+    git(author, "checkout", "-q", "-b", "feature")
+    git(author, "add", "-A")
+    git(author, "commit", "-q", "-m", "feature")
+    git(author, "checkout", "-q", "main")
+    git(author, "merge", "-q", "--no-ff", "feature", "-m", "Merge PR")
+    git(author, "push", "-q", "origin", "HEAD:refs/pull/1/merge")
+    ci = clone(remote, tmp_path / "ci")
+    git(ci, "fetch", "-q", "origin", "+refs/pull/1/merge:refs/remotes/pull/1/merge")
+    git(ci, "checkout", "-q", "--detach", "refs/remotes/pull/1/merge")
+    head = git(ci, "rev-parse", "HEAD")
+    done = run_zenml("model", "register", "iris", "--push", cwd=ci)
+    assert done.returncode == 0, done.stderr
+    pushed = tip(remote)
+    assert git(ci, "rev-parse", "HEAD") == head  # left where it was
+    assert "git pull" not in done.stderr and "your branch" not in done.stderr, done.stderr
+    assert "detached HEAD" in done.stderr and f"'git checkout {pushed[:12]}'" in done.stderr
+    git(ci, "checkout", "-q", pushed[:12])  # the hint works as written
+    assert (ci / ".zenml" / "models" / "iris").is_dir()

@@ -6,7 +6,8 @@ allows (history: ours' events then theirs' new ones, re-sequenced; model.yaml: k
 theirs' stage changes applied after ours'; a version, artifact or run both sides changed: key
 by key) and reports a collision (the same number naming two ids) as a conflict whose message
 says ``zenml resolve``. After a clean merge, the post-merge hook's ``zenml resolve`` re-plans
-the whole store from the three commits anyway, so the driver only has to keep git going.
+the whole store from the three commits anyway, so the driver only has to keep git going; where
+no hook follows (a stash pop, an autostash, ``checkout -m``) it stops git instead.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from zenml_cli.core.merge.keys import merge_keys
 from zenml_cli.core.records import ModelRecord, StageHolders
 from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import codec
+from zenml_cli.store.git.operation import stop_reason
 from zenml_cli.store.git.state import picking_several
 from zenml_cli.store.layout import ARTIFACT_RETIRED_FILE
 
@@ -137,16 +139,17 @@ def _merge_model(
 
 
 def stop_where_no_hook_follows(result: DriverResult, top: Path) -> DriverResult:
-    """``result``, with a deferred collision made a conflict (git stops) while a cherry-pick
-    of several commits runs in the work tree at ``top``: git commits each pick and goes on
-    to the next, and no hook may commit a resolution in between (``picking_several``)."""
-    if result.deferred is None or not picking_several(top):
+    """``result``, with a deferred collision made a conflict (git stops, and keeps a stash)
+    unless a hook is sure to re-plan the store after the git command running this driver
+    in the work tree at ``top`` (``operation.stop_reason``): a ``git stash pop`` that went
+    on would drop the stash holding the other version; a cherry-pick of several commits
+    goes on to the next pick, where no hook may commit a resolution in between."""
+    if result.deferred is None:
         return result
-    return DriverResult(
-        result.merged,
-        conflict=f"{result.deferred}; a cherry-pick of several commits stops here: run "
-        "'zenml resolve', then 'git cherry-pick --continue'",
-    )
+    why = stop_reason(picking_several(top))
+    if why is None:
+        return result
+    return DriverResult(result.merged, conflict=f"{result.deferred}; {why}")
 
 
 def _defer(mine: dict[str, Any], fmt: str, why: str) -> DriverResult:

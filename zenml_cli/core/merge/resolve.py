@@ -5,14 +5,19 @@ stage it; after a finished merge or rebase, ``commit`` records it as a follow-up
 from __future__ import annotations
 
 from zenml_cli.core.merge import MergeReport, merge_stores
-from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, RemoteError
+from zenml_cli.errors import (
+    ConflictError,
+    CorruptManifestError,
+    InvalidInputError,
+    NotFoundError,
+    RemoteError,
+)
 from zenml_cli.store import Store
 from zenml_cli.store.git import state as git_state
 from zenml_cli.store.git import tree as git_tree
 from zenml_cli.store.git.repo import Repo
 
-#: The one commit message a resolve commit carries (hooks look for it to avoid loops).
-COMMIT_SUBJECT = "zenml resolve: re-plan the merged branch's registry writes"
+COMMIT_SUBJECT = git_state.RESOLVE_SUBJECT
 
 
 def resolve(
@@ -35,6 +40,12 @@ def resolve(
         repo = Repo.of(store.root)
     except RemoteError as exc:  # not a git work tree
         raise InvalidInputError(f"zenml resolve needs a git work tree: {exc}") from None
+    if not store.has_store_dir():  # resolving an empty registry would report success, wrongly
+        raise NotFoundError(
+            "no zenml store found (none in the current folder or above it, up to the git "
+            f"work tree's top {repo.top}); run 'zenml resolve' in the project folder that "
+            "holds .zenml/, or pass --project-dir DIR"
+        )
     if onto is not None:
         return _onto(store, repo, onto)
     if hook is not None:

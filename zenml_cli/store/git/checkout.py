@@ -87,6 +87,9 @@ def _fast_forward(repo: Repo, branch: str, new: str, parent: str | None) -> str 
         )
     if head is None:  # an unborn branch: nothing of the user's to keep in step with
         return f"your checkout has no commits yet; {_PULL}"
+    # 'git pull' needs a branch: on a detached HEAD (a CI checkout of a pull request's merge
+    # commit) it fails, so name the pushed commit itself (its objects are in this clone)
+    get = _PULL if head_ref is not None else _get_detached(new)
     if head == new:
         return None
     store_only = head == parent  # new is head plus a store change (see fast_forward)
@@ -95,11 +98,16 @@ def _fast_forward(repo: Repo, branch: str, new: str, parent: str | None) -> str 
         if base.ok and base.out == new:
             return None  # already there: another command in this clone moved it further
         if not base.ok or base.out != head:
+            if head_ref is None:
+                return (
+                    "your checkout is a detached HEAD the pushed commit does not build on, so "
+                    f"it was left where it is; {get}"
+                )
             return "your branch has commits the remote lacks; run 'git pull' to merge them"
         outside = _changed_outside_store(repo, head, new)
         if _filtered_change(repo, outside):
-            return f"files with a git filter (e.g. git-lfs) changed upstream; {_PULL}"
-    refused = _move_files(repo, head, new)
+            return f"files with a git filter (e.g. git-lfs) changed upstream; {get}"
+    refused = _move_files(repo, head, new, get)
     if refused is not None:
         return refused
     if head_ref is None:
@@ -112,15 +120,21 @@ def _fast_forward(repo: Repo, branch: str, new: str, parent: str | None) -> str 
         now = repo.git("rev-parse", "-q", "--verify", "HEAD^{commit}")
         repo.git("read-tree", "-m", "-u", new, now.out if now.ok else head)
         if now.ok and now.out == head:
-            return f"another git process holds your branch's lock; {_PULL}"
-        return f"your checkout moved meanwhile; {_PULL}"
+            return f"another git process holds your branch's lock; {get}"
+        return f"your checkout moved meanwhile; {get}"
     return None
 
 
-def _move_files(repo: Repo, head: str, new: str) -> str | None:
+def _get_detached(new: str) -> str:
+    """How to get pushed commit ``new`` onto a detached HEAD (no branch to pull into)."""
+    return f"'git checkout {new[:12]}' moves it to the pushed commit"
+
+
+def _move_files(repo: Repo, head: str, new: str, get: str) -> str | None:
     """The checkout's index and files from commit ``head`` to ``new`` (``read-tree -m -u``);
-    None when moved, else a hint. A refusal is tried once more after refreshing the index's
-    stat data (stale in a copied checkout, where git takes every file for changed)."""
+    None when moved, else a hint ending with ``get`` (how to get ``new`` by hand). A refusal
+    is tried once more after refreshing the index's stat data (stale in a copied checkout,
+    where git takes every file for changed)."""
     moved = repo.git("read-tree", "-m", "-u", head, new)
     if not moved.ok and _INDEX_LOCKED not in moved.stderr:
         repo.git("update-index", "-q", "--refresh")
@@ -128,19 +142,19 @@ def _move_files(repo: Repo, head: str, new: str) -> str | None:
     if moved.ok:
         return None
     if _INDEX_LOCKED in moved.stderr:
-        return f"another git process is using your checkout; {_PULL}"
+        return f"another git process is using your checkout; {get}"
     named = _REFUSED_PATH.search(moved.stderr)
     if named is None:  # not a local change (a full disk, a damaged index): git's own words
-        return f"git could not move your checkout ({git_cmd.condense(moved.stderr)}); {_PULL}"
+        return f"git could not move your checkout ({git_cmd.condense(moved.stderr)}); {get}"
     kind, path = named.groups()
     if kind == "Entry":
         return (
             f"your checkout has a local change to '{path}' that the pushed commit changes; "
-            f"commit or stash it, then {_PULL}"
+            f"commit or stash it, then {get}"
         )
     return (  # 'git stash' alone would not take an untracked file away
         f"your checkout has an untracked '{path}' where the pushed commit adds a file; move "
-        f"it away (or 'git stash -u'), then {_PULL}"
+        f"it away (or 'git stash -u'), then {get}"
     )
 
 

@@ -7,7 +7,11 @@ driver that another clone has not installed.
 - ``.git/info/attributes`` (which wins over any ``.gitattributes``): ``merge=zenml`` for the
   store's model.yaml, history.jsonl and version, artifact and run manifests.
 - hooks ``post-merge``, ``post-rewrite`` (a rebase) and ``post-commit`` (a cherry-pick: the
-  driver lets it commit, and no other hook follows one) that run ``zenml resolve --hook``.
+  driver lets it commit, and no other hook follows one) that run ``zenml resolve --hook``;
+  the driver keeps ours and marks a collision only where one of them follows, and stops git
+  everywhere else (``operation.stop_reason``). Git runs hooks at the work tree's top, so
+  each names its store's folder (``--project-dir ./ml``); with several stores in a
+  repository, ``zenml.store`` in ``.git/config`` lists them, and each install keeps the others'.
   ``post-commit`` runs on every commit (a rebase's steps too), so it starts zenml only
   inside a single cherry-pick (one ``git rev-parse`` otherwise). A hook the user already has is
   never overwritten: install refuses, naming it, unless asked to ``chain`` (the user's hook
@@ -23,13 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zenml_cli.errors import ConflictError
+from zenml_cli.store.git import attributes as git_attributes
 from zenml_cli.store.git.repo import Repo
+from zenml_cli.store.layout import STORE_DIR
 
 MARKER = "# installed by 'zenml git install'"
 HOOKS = ("post-merge", "post-rewrite", "post-commit")
 CHAINED_SUFFIX = ".pre-zenml"
-ATTRIBUTES_BEGIN = "# zenml-cli registry merge (zenml git install) begin"
-ATTRIBUTES_END = "# zenml-cli registry merge (zenml git install) end"
+STORES_KEY = "zenml.store"
 
 
 @dataclass
@@ -38,6 +43,8 @@ class Installed:
     attributes_file: str
     hooks: list[str] = field(default_factory=list)
     chained: list[str] = field(default_factory=list)
+    #: The project folders (relative to the work tree's top) the hooks resolve.
+    stores: list[str] = field(default_factory=list)
 
 
 def install(repo: Repo, zenml: str, *, chain: bool = False) -> Installed:
@@ -53,17 +60,37 @@ def install(repo: Repo, zenml: str, *, chain: bool = False) -> Installed:
     command = f"{shlex.quote(zenml)} git merge-file %O %A %B %P"
     repo.check("config", "--local", "merge.zenml.name", "zenml-cli registry merge")
     repo.check("config", "--local", "merge.zenml.driver", command)
-    attributes = _write_attributes(repo)
-    done = Installed(driver=command, attributes_file=str(attributes))
+    folders = _stores(repo)
+    attributes = git_attributes.write(repo, [_store_path(folder) for folder in folders])
+    done = Installed(driver=command, attributes_file=str(attributes), stores=folders)
     for name in HOOKS:
         path = hooks_dir / name
         if _is_foreign(path):
             chained = path.with_name(name + CHAINED_SUFFIX)
             os.replace(path, chained)
             done.chained.append(str(chained))
-        _write_hook(path, zenml, name)
+        _write_hook(path, zenml, name, folders)
         done.hooks.append(str(path))
     return done
+
+
+def _stores(repo: Repo) -> list[str]:
+    """Every store this clone installed for, ``repo``'s added: ``zenml.store`` values in
+    ``.git/config``, each the store's project folder as the hooks name it (``.``, ``./ml``:
+    relative to the work tree's top, where git runs hooks; never starting with ``-`` or
+    ``~``). One install per store in a repository, and each keeps the others'."""
+    listed = repo.git("config", "--local", "-z", "--get-all", STORES_KEY).stdout
+    folders = [folder for folder in listed.split("\0") if folder]
+    mine = "./" + repo.prefix.rstrip("/") if repo.prefix else "."
+    if mine not in folders:
+        repo.check("config", "--local", "--add", STORES_KEY, mine)
+        folders.append(mine)
+    return folders
+
+
+def _store_path(folder: str) -> str:
+    """The ``.zenml`` path inside the repository of project folder ``folder`` (``./ml``)."""
+    return STORE_DIR if folder == "." else f"{folder.removeprefix('./')}/{STORE_DIR}"
 
 
 def _hooks_dir(repo: Repo) -> Path:
@@ -81,15 +108,18 @@ def _is_foreign(path: Path) -> bool:
         return False
 
 
-def _write_hook(path: Path, zenml: str, name: str) -> None:
+#: post-rewrite: each store's resolve reads its own copy of the rewritten commits git sent.
+_COPY_OF_INPUT = "printf '%s\\n' \"$input\" | "
+
+
+def _write_hook(path: Path, zenml: str, name: str, folders: list[str]) -> None:
     chained = shlex.quote(str(path.with_name(name + CHAINED_SUFFIX)))
-    run = f'{shlex.quote(zenml)} resolve --hook {name} "$@"'
-    if name == "post-rewrite":  # git feeds the rewritten commits on stdin: give both a copy
+    if name == "post-rewrite":  # git feeds the rewritten commits on stdin: give each a copy
         body = f"""input=$(cat)
 if [ -x {chained} ]; then
   printf '%s\\n' "$input" | {chained} "$@"
 fi
-printf '%s\\n' "$input" | {run}"""
+{_resolve_each(zenml, name, folders, _COPY_OF_INPUT, "")}"""
     elif name == "post-commit":  # every commit: zenml starts only inside a cherry-pick
         body = f"""if [ -x {chained} ]; then
   {chained} "$@" </dev/null
@@ -98,13 +128,13 @@ fi
 $(git rev-parse --git-path CHERRY_PICK_HEAD --git-path rebase-merge --git-path sequencer/todo)
 PATHS
 if [ -f "$picked" ] && [ ! -d "$rebasing" ] && [ ! -f "$several" ]; then
-  {run} </dev/null
+{_resolve_each(zenml, name, folders, "", " </dev/null")}
 fi"""
     else:  # post-merge reads nothing (never wait on a terminal's stdin)
         body = f"""if [ -x {chained} ]; then
   {chained} "$@" </dev/null
 fi
-{run} </dev/null"""
+{_resolve_each(zenml, name, folders, "", " </dev/null")}"""
     what = {"post-merge": "a merge", "post-rewrite": "a rebase"}.get(name, "a cherry-pick")
     script = f"""#!/bin/sh
 {MARKER}: after {what}, re-plan registry writes that
@@ -117,28 +147,13 @@ exit 0
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
-def _write_attributes(repo: Repo) -> Path:
-    """Our block in ``info/attributes`` (replaced whole on a re-install; other lines kept)."""
-    path = repo.git_dir / "info" / "attributes"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = ""
-    if ATTRIBUTES_BEGIN in text and ATTRIBUTES_END in text:
-        head, _, rest = text.partition(ATTRIBUTES_BEGIN)
-        text = head + rest.partition(ATTRIBUTES_END)[2].lstrip("\n")
-    store = repo.store_path
-    patterns = (
-        "models/*/model.*",
-        "models/*/history.jsonl",
-        "models/*/versions/*",
-        "artifacts/*/*",
-        "runs/*",
-    )
-    block = "\n".join(f"{store}/{pattern} merge=zenml" for pattern in patterns)
-    text = (text.rstrip("\n") + "\n" if text.strip() else "") + (
-        f"{ATTRIBUTES_BEGIN}\n{block}\n{ATTRIBUTES_END}\n"
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+def _resolve_each(zenml: str, name: str, folders: list[str], before: str, after: str) -> str:
+    """``zenml resolve --hook`` once per store, each told its folder (git runs a hook at the
+    work tree's top, where a store in a subfolder is not found), skipped where the checked
+    out commit has no such store."""
+    runs = []
+    for folder in folders:
+        store = shlex.quote(f"{folder}/{STORE_DIR}")
+        run = f'{shlex.quote(zenml)} --project-dir {shlex.quote(folder)} resolve --hook {name} "$@"'
+        runs.append(f"if [ -d {store} ]; then\n  {before}{run}{after}\nfi")
+    return "\n".join(runs)

@@ -17,6 +17,9 @@ from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git.repo import Repo
 from zenml_cli.store.git.tree import read_tree
 
+#: The one commit message a resolve commit carries (hooks look for it to avoid loops).
+RESOLVE_SUBJECT = "zenml resolve: re-plan the merged branch's registry writes"
+
 
 @dataclass(frozen=True)
 class MergeInputs:
@@ -36,16 +39,17 @@ def hook_inputs(repo: Repo, hook: str) -> MergeInputs | None:
     rebase that just finished (``post-rewrite``), the commit a cherry-pick just made
     (``post-commit``, while git still holds ``CHERRY_PICK_HEAD``); None when there is
     nothing of the kind."""
+    head = _below_resolve_commits(repo)
     if hook == "post-merge":
-        if not _ref(repo, "HEAD^2"):  # a fast-forward, or a squash the user commits next
+        if not _ref(repo, f"{head}^2"):  # a fast-forward, or a squash the user commits next
             return _squash(repo)
-        inputs = _with_base(repo, "merge (committed)", "HEAD^1", "HEAD^2")
+        inputs = _with_base(repo, "merge (committed)", f"{head}^1", f"{head}^2")
         return MergeInputs(**{**inputs.__dict__, "finished": True})
     if hook == "post-rewrite":
         return _finished_rebase(repo, require_finish=False)
     if hook == "post-commit":
         picked = _ref(repo, "CHERRY_PICK_HEAD")
-        before = _ref(repo, "HEAD^1")
+        before = _ref(repo, f"{head}^1")
         if picked is None or before is None or _rebasing(repo) or picking_several(repo.top):
             # an ordinary commit; a rebase's step (its post-rewrite hook resolves the whole
             # rebase); a pick of several (the driver stops those)
@@ -58,6 +62,18 @@ def hook_inputs(repo: Repo, hook: str) -> MergeInputs | None:
     raise InvalidInputError(
         f"--hook {hook!r}: zenml installs post-merge, post-rewrite and post-commit only"
     )
+
+
+def _below_resolve_commits(repo: Repo) -> str:
+    """HEAD, or the commit below the ``zenml resolve`` commits on top of it: with several
+    stores in one repository, each store's hook runs in turn, and the one before may have
+    committed its store's resolution on top of the merge or pick the next one resolves."""
+    log = repo.git("log", "-n", "20", "--format=%H %s", "HEAD").stdout.splitlines()
+    for line in log:
+        sha, _, subject = line.partition(" ")
+        if subject != RESOLVE_SUBJECT:
+            return sha
+    return "HEAD"
 
 
 def find_inputs(
