@@ -113,7 +113,7 @@ def _both(
         report.note(
             "clash",
             f"models/{name}/versions/{number}",
-            f"both sides changed '{key}' of version {number}; ours kept",
+            f"both sides changed '{key}' of version {number}; {report.kept_numbers} kept",
         )
     return data
 
@@ -185,7 +185,11 @@ def _merge_fields(
     for key, value in values.items():
         setattr(record, key, value)
     for key in clashes:
-        report.note("clash", f"models/{name}/model", f"both sides changed '{key}'; ours kept")
+        report.note(
+            "clash",
+            f"models/{name}/model",
+            f"both sides changed '{key}'; {report.kept_numbers} kept",
+        )
 
 
 def _retire(
