@@ -260,7 +260,9 @@ def _renumber_event(event: HistoryEvent, o_ids: dict[int, str], final: dict[str,
     if isinstance(event.version, int):
         event.version_id = event.version_id or o_ids.get(event.version)
         if event.version_id in final:
-            event.version = final[event.version_id]
+            old, event.version = event.version, final[event.version_id]
+            if event.version_name == str(old):  # renamed with its number, as _renumbered does
+                event.version_name = str(event.version)
     if isinstance(event.archived, int):
         event.archived_id = event.archived_id or o_ids.get(event.archived)
         if event.archived_id in final:
