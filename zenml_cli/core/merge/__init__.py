@@ -28,12 +28,20 @@ __all__ = ["MergeReport", "Moved", "Note", "merge_stores"]
 
 
 def merge_stores(
-    base: Files, ours: Files, theirs: Files, *, keep_theirs: bool, report: MergeReport
+    base: Files,
+    ours: Files,
+    theirs: Files,
+    *,
+    keep_theirs: bool,
+    report: MergeReport,
+    lineage: tuple[bool, bool] = (True, True),
 ) -> Files:
     """The merged ``.zenml/`` files. ``keep_theirs``: theirs keeps its numbers and ours'
-    writes are re-planned (merging the default branch into a feature branch)."""
+    writes are re-planned (merging the default branch into a feature branch). ``lineage``:
+    whether ours and theirs descend from the base (ours does not after a cherry-pick)."""
     fmt = manifest_format(ours or theirs)
     keep_files, other_files = (theirs, ours) if keep_theirs else (ours, theirs)
+    lineage = (lineage[1], lineage[0]) if keep_theirs else lineage
     b, k, o = read_side(base, fmt), read_side(keep_files, fmt), read_side(other_files, fmt)
     report.kept_numbers = "theirs" if keep_theirs else "ours"
     out: Files = _other_files(b, k, o)
@@ -59,7 +67,7 @@ def merge_stores(
     model_numbers: dict[str, dict[str, int]] = {}
     links = {m.id: m.new for m in report.moved if m.kind == "artifact version"}
     for name in sorted({*k.models, *o.models}):
-        merged_model = _merge_one(name, b, k, o, report)
+        merged_model = _merge_one(name, b, k, o, report, lineage)
         if merged_model is None:
             continue
         if isinstance(merged_model, ModelSide):
@@ -75,7 +83,7 @@ def merge_stores(
 
 
 def _merge_one(
-    name: str, b: Side, k: Side, o: Side, report: MergeReport
+    name: str, b: Side, k: Side, o: Side, report: MergeReport, lineage: tuple[bool, bool]
 ) -> MergedModel | ModelSide | None:
     """The merged model; one side's model as is when only it has the model; None when a
     side deleted it since the base (the deletion wins, and is reported)."""
@@ -88,7 +96,7 @@ def _merge_one(
         return theirs if theirs is not None and theirs.record is not None else None
     if theirs is None or theirs.record is None:
         return mine
-    return merge_model(name, was, mine, theirs, report)
+    return merge_model(name, was, mine, theirs, report, lineage)
 
 
 def _other_files(b: Side, k: Side, o: Side) -> Files:

@@ -76,6 +76,7 @@ def _resolve(
         theirs_files,
         keep_theirs=keep_theirs,
         report=report,
+        lineage=_lineage(repo, inputs),
     )
     if check_only:
         return report
@@ -105,6 +106,17 @@ def _onto(store: Store, repo: Repo, onto: str) -> MergeReport:
     report.operation = f"onto {onto}"
     report.committed = git_state.finish_merge(repo)
     return report
+
+
+def _lineage(repo: Repo, inputs: git_state.MergeInputs) -> tuple[bool, bool]:
+    """Whether ours and theirs descend from the base: a merge's do, a cherry-pick's or a
+    rebase step's ours does not (the base is the picked commit's parent)."""
+    if inputs.base is None:
+        return (True, True)
+    return (
+        git_state.is_ancestor(repo, inputs.base, inputs.ours),
+        git_state.is_ancestor(repo, inputs.base, inputs.theirs),
+    )
 
 
 def _theirs_keeps_numbers(store: Store, repo: Repo, ours: str, theirs: str) -> bool:
