@@ -207,6 +207,11 @@ def test_resolve_onto_brings_a_stale_review_branch_up_to_date(tmp_path: Path) ->
     git(alice, "fetch", "-q", "origin")
     report = zenml_json(alice, "resolve", "--onto", "origin/main")
     assert report["operation"] == "onto origin/main" and report["committed"]
+    # origin/main (theirs: git merged it into this branch) kept its numbers, not ours.
+    assert (report["kept_numbers"], report["theirs"]) == (
+        "theirs",
+        git(alice, "rev-parse", "origin/main"),
+    )
     assert [(m["old"], m["new"], m["id"]) for m in report["moved"]] == [("3", "4", mine["id"])]
     doctor_clean(alice)
     git(alice, "merge-base", "--is-ancestor", "origin/main", "HEAD")

@@ -10,6 +10,7 @@ re-planned on top of it (see ``core/merge/models.py`` and ``core/merge/artifacts
 from __future__ import annotations
 
 import json
+from itertools import chain
 from typing import Any
 
 from zenml_cli.core.merge.artifacts import (
@@ -19,6 +20,7 @@ from zenml_cli.core.merge.artifacts import (
     rewrite_run,
 )
 from zenml_cli.core.merge.models import MergedModel, merge_model
+from zenml_cli.core.merge.renames import ModelPair, pair_models
 from zenml_cli.core.merge.report import MergeReport, Moved, Note
 from zenml_cli.core.merge.state import Files, ModelSide, Side, manifest_format, read_side
 from zenml_cli.store import codec
@@ -28,12 +30,20 @@ __all__ = ["MergeReport", "Moved", "Note", "merge_stores"]
 
 
 def merge_stores(
-    base: Files, ours: Files, theirs: Files, *, keep_theirs: bool, report: MergeReport
+    base: Files,
+    ours: Files,
+    theirs: Files,
+    *,
+    keep_theirs: bool,
+    report: MergeReport,
+    lineage: tuple[bool, bool] = (True, True),
 ) -> Files:
     """The merged ``.zenml/`` files. ``keep_theirs``: theirs keeps its numbers and ours'
-    writes are re-planned (merging the default branch into a feature branch)."""
+    writes are re-planned (merging the default branch into a feature branch). ``lineage``:
+    whether ours and theirs descend from the base (ours does not after a cherry-pick)."""
     fmt = manifest_format(ours or theirs)
     keep_files, other_files = (theirs, ours) if keep_theirs else (ours, theirs)
+    lineage = (lineage[1], lineage[0]) if keep_theirs else lineage
     b, k, o = read_side(base, fmt), read_side(keep_files, fmt), read_side(other_files, fmt)
     report.kept_numbers = "theirs" if keep_theirs else "ours"
     out: Files = _other_files(b, k, o)
@@ -58,16 +68,25 @@ def merge_stores(
             out[path] = _bytes(k, path, data, fmt)
     model_numbers: dict[str, dict[str, int]] = {}
     links = {m.id: m.new for m in report.moved if m.kind == "artifact version"}
-    for name in sorted({*k.models, *o.models}):
-        merged_model = _merge_one(name, b, k, o, report)
+    aliases: dict[str, dict[str, int]] = {}
+    for pair in pair_models(b, k, o, report):
+        merged_model = _merge_one(pair, b, k, o, report, lineage)
         if merged_model is None:
             continue
         if isinstance(merged_model, ModelSide):
-            out.update(_side_files(name, merged_model, k if name in k.models else o, ext, links))
-            model_numbers[name] = merged_model.ids()
-            continue
-        model_numbers[name] = merged_model.numbers
-        out.update(_model_files(name, merged_model, k, ext, fmt, links))
+            mine = pair.keep is not None and k.models.get(pair.keep) is merged_model
+            source, folder = (k, pair.keep) if mine else (o, pair.other)
+            out.update(
+                _side_files(pair.name, folder or pair.name, merged_model, source, ext, links)
+            )
+            numbers = merged_model.ids()
+        else:
+            numbers = merged_model.numbers
+            out.update(_model_files(pair, merged_model, k, ext, fmt, links))
+        model_numbers[pair.name] = numbers
+        aliases.update(dict.fromkeys(pair.names(), numbers))
+    for alias, numbers in aliases.items():  # a run written before a rename names the old name
+        model_numbers.setdefault(alias, numbers)
     for run_id, data in merge_runs(b.runs, k.runs, o.runs, report).items():
         path = f"runs/{run_id}{ext}"
         out[path] = _bytes(k, path, rewrite_run(data, model_numbers, artifact_versions), fmt)
@@ -75,20 +94,28 @@ def merge_stores(
 
 
 def _merge_one(
-    name: str, b: Side, k: Side, o: Side, report: MergeReport
+    pair: ModelPair, b: Side, k: Side, o: Side, report: MergeReport, lineage: tuple[bool, bool]
 ) -> MergedModel | ModelSide | None:
     """The merged model; one side's model as is when only it has the model; None when a
-    side deleted it since the base (the deletion wins, and is reported)."""
-    mine, theirs, was = k.models.get(name), o.models.get(name), b.models.get(name)
+    side deleted it since the base (the deletion wins, and is reported). The sides' models
+    are matched by id (``pair``), so a rename on one side is never taken for a deletion."""
+    mine, theirs, was = (
+        side.models.get(folder) if folder is not None else None
+        for side, folder in ((k, pair.keep), (o, pair.other), (b, pair.base))
+    )
+    name = pair.name
     present = [side for side in (mine, theirs) if side is not None and side.record is not None]
     if was is not None and was.record is not None and len(present) < 2:
-        report.note("deleted", f"models/{name}", "deleted on one side; the deletion stands")
+        renamed = f" (renamed to '{name}' on the other)" if name != pair.base else ""
+        report.note(
+            "deleted", f"models/{pair.base}", f"deleted on one side{renamed}; the deletion stands"
+        )
         return None
     if mine is None or mine.record is None:
         return theirs if theirs is not None and theirs.record is not None else None
     if theirs is None or theirs.record is None:
         return mine
-    return merge_model(name, was, mine, theirs, report)
+    return merge_model(name, was, mine, theirs, report, lineage)
 
 
 def _other_files(b: Side, k: Side, o: Side) -> Files:
@@ -104,11 +131,14 @@ def _other_files(b: Side, k: Side, o: Side) -> Files:
 
 
 def _model_files(
-    name: str, merged: MergedModel, k: Side, ext: str, fmt: str, links: dict[str, str]
+    pair: ModelPair, merged: MergedModel, k: Side, ext: str, fmt: str, links: dict[str, str]
 ) -> Files:
-    folder = f"models/{name}"
+    """The merged model's files under its merged name (keep's bytes read from keep's folder,
+    which a rename on the other side leaves behind)."""
+    folder = f"models/{pair.name}"
     files: Files = {}
-    mine = k.models[name]
+    assert pair.keep is not None  # noqa: S101 - merged models are on both sides
+    mine = k.models[pair.keep]
     manifest = merged.record.to_manifest()
     unchanged_model = mine.record is not None and mine.record.to_manifest() == manifest
     files[f"{folder}/model{ext}"] = (
@@ -121,22 +151,26 @@ def _model_files(
             continue
         files[path] = codec.encode(rewrite_links(merged.data(number), links), fmt)
     history_path = f"{folder}/history.jsonl"
-    if merged.history and (merged.history_changed or history_path not in k.raw):
-        files[history_path] = _history_bytes(merged, k.raw.get(history_path))
-    elif history_path in k.raw:
-        files[history_path] = k.raw[history_path]
+    kept_history = k.raw.get(f"models/{pair.keep}/history.jsonl")
+    if merged.history and (merged.history_changed or kept_history is None):
+        files[history_path] = _history_bytes(merged, kept_history)
+    elif kept_history is not None:
+        files[history_path] = kept_history
     return files
 
 
-def _side_files(name: str, model: ModelSide, side: Side, ext: str, links: dict[str, str]) -> Files:
-    """A model only one side has, as that side has it (links rewritten if an artifact moved)."""
-    folder = f"models/{name}/"
-    files = {path: raw for path, raw in side.raw.items() if path.startswith(folder)}
-    files.update({p: r for p, r in side.other.items() if p.startswith(folder)})
+def _side_files(
+    name: str, folder: str, model: ModelSide, side: Side, ext: str, links: dict[str, str]
+) -> Files:
+    """A model only one side has, as that side has it in ``models/<folder>/`` (links
+    rewritten if an artifact moved), under ``models/<name>/``."""
+    source, target = f"models/{folder}/", f"models/{name}/"
+    found = chain(side.raw.items(), side.other.items())
+    files = {target + p[len(source) :]: raw for p, raw in found if p.startswith(source)}
     for number, raw in model.versions.raw.items():
         if _names_any(raw, links):
             rewritten = rewrite_links(model.versions[number], links)
-            files[f"{folder}versions/{number}{ext}"] = codec.encode(rewritten, side.fmt)
+            files[f"{target}versions/{number}{ext}"] = codec.encode(rewritten, side.fmt)
     return files
 
 

@@ -47,7 +47,7 @@ def merge_artifact(
                 report.note(
                     "clash",
                     f"artifacts/{name}/{version}",
-                    f"both sides changed '{key}'; ours kept",
+                    f"both sides changed '{key}'; {report.kept_numbers} kept",
                 )
     highest = max((_number(v) for v in [*keep, *other, *k_gone, *o_gone]), default=0)
     final = {i: v for i, v in k_ids.items() if i not in deleted}
@@ -117,7 +117,9 @@ def merge_runs(base: Versions, keep: Versions, other: Versions, report: MergeRep
         data, clashes = merge_keys(base.get(run_id), mine, theirs)
         merged[run_id] = data
         for key in clashes:
-            report.note("clash", f"runs/{run_id}", f"both sides changed '{key}'; ours kept")
+            report.note(
+                "clash", f"runs/{run_id}", f"both sides changed '{key}'; {report.kept_numbers} kept"
+            )
     return merged
 
 

@@ -60,13 +60,19 @@ def merge_model(
     keep: ModelSide,
     other: ModelSide,
     report: MergeReport,
+    lineage: tuple[bool, bool] = (True, True),
 ) -> MergedModel:
-    """The merged model (both sides have it)."""
+    """The merged model (both sides have it). ``lineage``: whether ``keep`` and ``other``
+    descend from the base; a cherry-pick's or rebase step's base (the picked commit's parent)
+    is not an ancestor of ours, so a version of it that ours lacks was never ours to delete."""
     base = base or ModelSide(None, None, VersionFiles(keep.versions.fmt, ""))
     assert keep.record is not None and other.record is not None  # noqa: S101 - callers check
     k_live, o_live, b_live = keep.ids(), other.ids(), base.ids()
-    deleted = _retired_ids(keep) | _retired_ids(other)
-    deleted |= {i for i in b_live if i not in k_live or i not in o_live}
+    # Other's deletions since the base (a cherry-pick brings no older ones; a merge's keep
+    # has those already).
+    deleted = _retired_ids(keep) | (_retired_ids(other) - _retired_ids(base))
+    for live, descends in zip((k_live, o_live), lineage, strict=True):
+        deleted |= {i for i in b_live if descends and i not in live}
     merged = MergedModel(copy.deepcopy(keep.record), keep.versions.fmt, {}, [])
     for version_id, number in k_live.items():
         if version_id in deleted:
@@ -76,7 +82,7 @@ def merge_model(
             name, number, (base, base_number), keep, (other, theirs_number), report
         )
         merged.numbers[version_id] = number
-    final = _place_other(name, keep, other, b_live, deleted, merged, report)
+    final = _place_other(name, keep, other, base.number_ids(), deleted, merged, report)
     _merge_fields(merged.record, base.record, keep.record, other.record, report, name)
     _retire(merged, keep, other, deleted, final)
     _replay(name, base, keep, other, deleted, final, merged, report)
@@ -113,7 +119,7 @@ def _both(
         report.note(
             "clash",
             f"models/{name}/versions/{number}",
-            f"both sides changed '{key}' of version {number}; ours kept",
+            f"both sides changed '{key}' of version {number}; {report.kept_numbers} kept",
         )
     return data
 
@@ -122,13 +128,13 @@ def _place_other(
     name: str,
     keep: ModelSide,
     other: ModelSide,
-    b_live: dict[str, int],
+    b_known: dict[int, str],
     deleted: set[str],
     merged: MergedModel,
     report: MergeReport,
 ) -> dict[str, int]:
-    """Give each new version of ``other`` (live or retired on its branch) its final number;
-    returns id -> final number for every id either side knows."""
+    """Give each new version of ``other`` (live or retired on its branch, and unknown to the
+    base) its final number; returns id -> final number for every id either side knows."""
     taken: dict[int, str | None] = dict.fromkeys(
         keep.record.referenced_numbers() if keep.record else ()
     )
@@ -137,9 +143,13 @@ def _place_other(
     o_ids = other.number_ids()
     used = set(taken) | set(o_ids) | set(other.record.referenced_numbers() if other.record else ())
     highest = max(used, default=0)
-    final = {**{i: n for i, n in b_live.items()}, **known}
+    b_ids = set(b_known.values())
+    # A base version keep lacks keeps its base number only where keep has no other id there
+    # (after a cherry-pick, the picked branch's version 2 is not main's version 2).
+    final = {i: n for n, i in b_known.items() if taken.get(n) in (None, i)}
+    final.update(known)
     for number, version_id in sorted(o_ids.items()):
-        if version_id in known or version_id in b_live:
+        if version_id in known or version_id in b_ids:
             continue
         target = number
         if number in taken and taken[number] != version_id:
@@ -185,7 +195,11 @@ def _merge_fields(
     for key, value in values.items():
         setattr(record, key, value)
     for key in clashes:
-        report.note("clash", f"models/{name}/model", f"both sides changed '{key}'; ours kept")
+        report.note(
+            "clash",
+            f"models/{name}/model",
+            f"both sides changed '{key}'; {report.kept_numbers} kept",
+        )
 
 
 def _retire(
@@ -196,22 +210,19 @@ def _retire(
     final: dict[str, int],
 ) -> None:
     """Stage holders start as ``keep``'s, minus deleted versions; retired numbers are both
-    sides' (other's at their final numbers) plus every deleted version's."""
+    sides' (other's at their final numbers) plus every deleted version's. Retiring is by id:
+    a number that a live version of another id holds in the merge is never retired."""
     record = merged.record
     ids: dict[int, str | None] = dict(record.version_ids)
     retired = set(record.retired_numbers)
-    for version_id in deleted:
+    live = {number: version_id for version_id, number in merged.numbers.items()}
+    for version_id in deleted:  # other's retired versions too: their ids are in ``deleted``
         number = final.get(version_id)
-        if number is None:
+        if number is None or live.get(number, version_id) != version_id:
             continue
         record.stages = record.stages.without(number)
         retired.add(number)
         ids[number] = version_id
-    for number in other.record.retired_numbers if other.record else ():
-        retired_id = other.record.version_ids.get(number) if other.record else None
-        if retired_id:
-            retired.add(final.get(retired_id, number))
-            ids[final.get(retired_id, number)] = retired_id
     record.retired_numbers = sorted(retired)
     for version_id, number in merged.numbers.items():
         ids[number] = version_id
@@ -233,6 +244,7 @@ def _replay(
     seen = {_key(e) for e in base.history} | {_key(e) for e in keep.history}
     o_ids = other.number_ids()
     fresh = [copy.deepcopy(e) for e in other.history if _key(e) not in seen]
+    fresh = [e for e in fresh if not _elsewhere(name, e, o_ids, deleted, merged, report)]
     holders = merged.record.stages
     for event in fresh:
         _renumber_event(event, o_ids, final)
@@ -252,11 +264,39 @@ def _replay(
     merged.history = events
 
 
+def _elsewhere(
+    name: str,
+    event: HistoryEvent,
+    o_ids: dict[int, str],
+    deleted: set[str],
+    merged: MergedModel,
+    report: MergeReport,
+) -> bool:
+    """True (reported) for an event of a version this merge does not bring: a cherry-pick or
+    a rebase step applies one commit's changes, so a promotion of a version an earlier commit
+    of that branch registered names no version here (its base number may be another version
+    of ours). It is left out, never applied to the wrong version: it comes with its branch."""
+    number = event.version
+    version_id = event.version_id or (o_ids.get(number) if isinstance(number, int) else None)
+    if version_id is None or version_id in merged.numbers or version_id in deleted:
+        return False
+    report.note(
+        "skipped",
+        f"models/{name}/history.jsonl",
+        f"event of {event.time} ({event.actor}) ({event.event} of version {number}, id "
+        f"{version_id}) left out: that version is not on this branch (a cherry-pick brings "
+        "only its commit's changes); it comes with a merge of its branch",
+    )
+    return True
+
+
 def _renumber_event(event: HistoryEvent, o_ids: dict[int, str], final: dict[str, int]) -> None:
     if isinstance(event.version, int):
         event.version_id = event.version_id or o_ids.get(event.version)
         if event.version_id in final:
-            event.version = final[event.version_id]
+            old, event.version = event.version, final[event.version_id]
+            if event.version_name == str(old):  # renamed with its number, as _renumbered does
+                event.version_name = str(event.version)
     if isinstance(event.archived, int):
         event.archived_id = event.archived_id or o_ids.get(event.archived)
         if event.archived_id in final:

@@ -55,6 +55,20 @@ def resolve(
         inputs = found
     else:
         inputs = git_state.find_inputs(repo, base, ours, theirs)
+    return _resolve(store, repo, inputs, commit=commit, check_only=check_only)
+
+
+def _resolve(
+    store: Store,
+    repo: Repo,
+    inputs: git_state.MergeInputs,
+    *,
+    commit: bool = False,
+    check_only: bool = False,
+    keep_theirs: bool | None = None,
+) -> MergeReport:
+    """Plan, write and stage the merge ``inputs`` names. ``keep_theirs``: which side keeps
+    its numbers, when the caller knows (None: the side holding the default branch's tip)."""
     if inputs.finished and git_tree.store_is_dirty(repo) and not check_only:
         raise ConflictError(
             f"{repo.store_path} has uncommitted changes; commit or stash them, then run "
@@ -63,14 +77,17 @@ def resolve(
     report = MergeReport(
         operation=inputs.operation, base=inputs.base, ours=inputs.ours, theirs=inputs.theirs
     )
+    if keep_theirs is None:
+        keep_theirs = _theirs_keeps_numbers(store, repo, inputs.ours, inputs.theirs)
     ours_files = git_tree.read_store(repo, inputs.ours)
     theirs_files = git_tree.read_store(repo, inputs.theirs, inputs.theirs_extra)
     merged = merge_stores(
         git_tree.read_store(repo, inputs.base),
         ours_files,
         theirs_files,
-        keep_theirs=_theirs_keeps_numbers(store, repo, inputs.ours, inputs.theirs),
+        keep_theirs=keep_theirs,
         report=report,
+        lineage=_lineage(repo, inputs),
     )
     if check_only:
         return report
@@ -90,14 +107,27 @@ def _onto(store: Store, repo: Repo, onto: str) -> MergeReport:
         head = repo.check("rev-parse", "HEAD")
         return MergeReport(operation=f"onto {onto}: {started}", ours=head, theirs=head)
     try:
-        report = resolve(store, ours="MERGE_HEAD", theirs="HEAD")
+        # ours is this branch and theirs the ref, as git has them; the ref keeps its numbers
+        # whatever the default branch is (the report then says "theirs kept its numbers").
+        inputs = git_state.find_inputs(repo, None, "HEAD", "MERGE_HEAD")
+        report = _resolve(store, repo, inputs, keep_theirs=True)
     except BaseException:
         repo.git("merge", "--abort")
         raise
-    assert report is not None  # noqa: S101 - only hooks get None
     report.operation = f"onto {onto}"
     report.committed = git_state.finish_merge(repo)
     return report
+
+
+def _lineage(repo: Repo, inputs: git_state.MergeInputs) -> tuple[bool, bool]:
+    """Whether ours and theirs descend from the base: a merge's do, a cherry-pick's or a
+    rebase step's ours does not (the base is the picked commit's parent)."""
+    if inputs.base is None:
+        return (True, True)
+    return (
+        git_state.is_ancestor(repo, inputs.base, inputs.ours),
+        git_state.is_ancestor(repo, inputs.base, inputs.theirs),
+    )
 
 
 def _theirs_keeps_numbers(store: Store, repo: Repo, ours: str, theirs: str) -> bool:
