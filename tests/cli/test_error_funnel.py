@@ -52,7 +52,7 @@ def test_each_error_class_exits_with_its_code(
     cli: Cli, client: Any, monkeypatch: pytest.MonkeyPatch, kind: type[errors.ZenMLCliError]
 ) -> None:
     error = _instance(kind)
-    monkeypatch.setattr(Registry, "list_models", _failing(error))
+    monkeypatch.setattr(Registry, "list_model_page", _failing(error))
     code, out, err = cli("model", "list")
     assert code == kind.exit_code
     assert out == ""
@@ -84,7 +84,7 @@ def test_an_unexpected_exception_exits_1_with_one_line(
     cli: Cli, client: Any, monkeypatch: pytest.MonkeyPatch, error: Exception
 ) -> None:
     monkeypatch.delenv("ZENML_DEBUG", raising=False)
-    monkeypatch.setattr(Registry, "list_models", _failing(error))
+    monkeypatch.setattr(Registry, "list_model_page", _failing(error))
     code, out, err = cli("model", "list")
     assert code == 1
     assert out == ""
@@ -97,7 +97,7 @@ def test_an_os_error_exits_1_naming_the_file(
     cli: Cli, client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     error = PermissionError(13, "Permission denied", ".zenml/models")
-    monkeypatch.setattr(Registry, "list_models", _failing(error))
+    monkeypatch.setattr(Registry, "list_model_page", _failing(error))
     code, out, err = cli("model", "list")
     assert (code, out) == (1, "")
     assert err == "Error: Permission denied: .zenml/models\n"

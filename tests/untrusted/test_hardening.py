@@ -237,17 +237,17 @@ def test_7_listing_during_a_rename_is_complete(
 ) -> None:
     for name in "abcde":
         models.create_model(store, name)
-    real = Store.model_names
+    real = Store.model_entries
     stale = real(store)
 
-    def listed_then_renamed(self: Store) -> list[str]:
+    def listed_then_renamed(self: Store) -> list[tuple[str, bool]]:
         if not (store.layout.models_dir / "z").exists():
             os.rename(store.layout.model_dir("c"), store.layout.model_dir("z"))
             return stale  # the listing saw 'c' just before the rename moved it
         return real(self)
 
     with monkeypatch.context() as patch:
-        patch.setattr(Store, "model_names", listed_then_renamed)
+        patch.setattr(Store, "model_entries", listed_then_renamed)
         page = models.list_models(store)
     assert [m.name for m in page.items] == ["a", "b", "d", "e", "z"] and page.total == 5
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import nullcontext
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from zenml_cli.core.actor import current_actor, timestamp
 from zenml_cli.core.identity import complete_ids
@@ -19,7 +19,7 @@ from zenml_cli.core.names import (
     normal_form,
 )
 from zenml_cli.core.schema import MODEL_TEXT_FIELDS
-from zenml_cli.errors import ConflictError, InvalidInputError, NotFoundError
+from zenml_cli.errors import ConflictError, CorruptManifestError, InvalidInputError, NotFoundError
 from zenml_cli.store import Store
 
 if TYPE_CHECKING:
@@ -91,7 +91,9 @@ def list_models(
     page: int = 1,
     size: int = 20,
 ) -> Page[ModelRecord]:
-    """A page of models. Sorting by name without filters reads only the page's manifests."""
+    """A page of models. Sorting by name without filters reads only the page's manifests.
+    A model folder that is a link or whose manifest cannot be read is left out and named in
+    ``problems`` (as a version listing does): one bad folder must not hide the others."""
     # imported here: a write (which never lists) need not load the listing core
     from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
 
@@ -102,24 +104,42 @@ def list_models(
     for attempt in range(LIST_ATTEMPTS):
         # A folder listed but gone when read was renamed or deleted meanwhile: list again
         # rather than return a page whose items and total disagree.
-        names = sorted(store.model_names(), reverse=descending)
+        problems: list[CorruptManifestError] = []
+        entries = sorted(store.model_entries(), reverse=descending)
         if match:
-            names = [n for n in names if match(n)]
+            entries = [(n, link) for n, link in entries if match(n)]
+        names = [n for n, link in entries if not link]
+        # Links are known from the listing itself: named, never read, not counted.
+        problems += [store.linked_model(n) for n, link in entries if link]
         if key == "name" and tag is None:
             window = paginate(names, page, size)
-            found = [read_model_folder(store, n) for n in window.items]
+            found = [_read_listed(store, n, problems) for n in window.items]
         else:
-            found = [read_model_folder(store, n) for n in names]
-        if all(found) or attempt == LIST_ATTEMPTS - 1:
+            found = [_read_listed(store, n, problems) for n in names]
+        if all(r is not None for r in found) or attempt == LIST_ATTEMPTS - 1:
             break
     records = [r for r in found if r]
     if key == "name" and tag is None:
         total = window.total - (len(found) - len(records))
-        return Page(records, window.index, window.max_size, total)
+        return Page(records, window.index, window.max_size, total, problems)
     if tag is not None:
         records = [r for r in records if tag in r.tags]
     records.sort(key=lambda r: (getattr(r, key), r.name), reverse=descending)
-    return paginate(records, page, size)
+    listed = paginate(records, page, size)
+    listed.problems = problems
+    return listed
+
+
+def _read_listed(
+    store: Store, name: str, problems: list[CorruptManifestError]
+) -> ModelRecord | None | Literal[False]:
+    """Model folder ``name`` as ``model_entries`` listed it (no link): its record, None when
+    it vanished meanwhile (a concurrent rename), False when it cannot be read (logged)."""
+    try:
+        return read_model_folder(store, name, listed=True)
+    except CorruptManifestError as exc:
+        problems.append(exc)
+        return False
 
 
 def update_model(
@@ -228,8 +248,10 @@ def _refuse_existing(
         )
 
 
-def _read_by_name(store: Store, name: str, exact: bool = True) -> ModelRecord | None:
-    manifest = store.read_model(name)
+def _read_by_name(
+    store: Store, name: str, exact: bool = True, listed: bool = False
+) -> ModelRecord | None:
+    manifest = store.read_model(name, listed=listed)
     if manifest is None:
         return None
     # On a case-insensitive filesystem 'IRIS' opens iris/; lookups must stay exact.
@@ -238,9 +260,10 @@ def _read_by_name(store: Store, name: str, exact: bool = True) -> ModelRecord | 
     return ModelRecord.from_manifest(name, manifest.data, manifest.source)
 
 
-def read_model_folder(store: Store, name: str) -> ModelRecord | None:
-    """The model in folder ``name`` as listed on disk (no exact-case re-check needed)."""
-    return _read_by_name(store, name, exact=False)
+def read_model_folder(store: Store, name: str, *, listed: bool = False) -> ModelRecord | None:
+    """The model in folder ``name`` as listed on disk (no exact-case re-check needed);
+    ``listed``: by ``model_entries``, which said it is no link (``read_model``)."""
+    return _read_by_name(store, name, exact=False, listed=listed)
 
 
 def _find_by_id(store: Store, model_id: str) -> ModelRecord | None:

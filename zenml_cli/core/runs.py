@@ -230,8 +230,8 @@ def find_run(store: Store, name_or_id: str) -> RunRecord:
 def list_runs(store: Store, pipeline: str | None = None) -> list[RunRecord]:
     """Every run (of ``pipeline``), oldest first."""
     found = []
-    for run_id in store.run_ids():
-        manifest = store.read_run(run_id)
+    for run_id in store.run_ids():  # refuses a linked runs/ once, so no check per run
+        manifest = store.read_run(run_id, listed=True)
         if manifest is not None:
             found.append(RunRecord.from_manifest(manifest.data, manifest.source))
     if pipeline is not None:
@@ -257,7 +257,7 @@ def runs_of_version(store: Store, model: str, ref: RefInput) -> list[RunRecord]:
     ids = list(version.pipeline_run_ids)
     if version.producing_run and version.producing_run not in ids:
         ids.insert(0, version.producing_run)
-    found = (store.read_run(run_id) for run_id in ids)
+    found = store.read_runs(ids)
     return [RunRecord.from_manifest(m.data, m.source) for m in found if m is not None]
 
 
@@ -268,10 +268,15 @@ def run_ids(store: Store) -> list[str]:
 def check_runs(store: Store, problems: list[Problem]) -> int:
     """Doctor check: every run manifest parses and is named after its id."""
     checked = 0
-    for run_id in run_ids(store):
+    try:
+        ids = run_ids(store)
+    except CorruptManifestError as exc:  # runs/ is a link: none of it is read
+        problems.append(Problem(exc.path, exc.problem))
+        return 0
+    for run_id in ids:
         checked += 1
         try:
-            manifest = store.read_run(run_id)
+            manifest = store.read_run(run_id, listed=True)
             if manifest is None:  # removed while doctor ran
                 continue
             run = RunRecord.from_manifest(manifest.data, manifest.source)

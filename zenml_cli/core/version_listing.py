@@ -36,6 +36,7 @@ from zenml_cli.core.version_reads import live_numbers
 from zenml_cli.enums import ModelStages
 from zenml_cli.errors import ConflictError, CorruptManifestError
 from zenml_cli.store import Store
+from zenml_cli.store.linked import LinkedFolderError
 
 if TYPE_CHECKING:
     from zenml_cli.core.keywords import VersionFilters
@@ -194,6 +195,9 @@ def _candidates(
         except FileNotFoundError:  # renamed or deleted after model.yaml was read
             log.vanished = True
             continue
+        except LinkedFolderError as exc:  # versions/ is a link: named, the others listed
+            log.problems.append(exc)
+            continue
         if wanted_stage == ModelStages.LATEST:
             numbers = numbers[-1:]
         elif wanted_stage is not None:
@@ -319,10 +323,14 @@ def _all_models(store: Store, log: ReadLog) -> list[ModelRecord]:
     """Every model that can be read; an unreadable model.yaml (a merge conflict) is logged
     and its model left out, never hiding the other models' versions."""
     found = []
-    log.model_names = sorted(store.model_names())
-    for name in log.model_names:
+    entries = sorted(store.model_entries())
+    log.model_names = [name for name, _ in entries]
+    for name, link in entries:
+        if link:  # the listing says so: named, never read (no lstat per model)
+            log.problems.append(store.linked_model(name))
+            continue
         try:
-            record = read_model_folder(store, name)
+            record = read_model_folder(store, name, listed=True)
         except CorruptManifestError as exc:
             log.problems.append(exc)
             continue

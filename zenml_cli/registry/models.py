@@ -41,6 +41,16 @@ class ModelsDoor(RegistryBase):
         return models.get_model(self.store, str(name_or_id))
 
     def list_models(self, **filters: Unpack[ModelFilters]) -> Page[ModelRecord]:
+        """A page of models; the first unreadable model folder raises (a Python caller gets
+        an error, never a page with a hole in it: ``list_model_page`` for the CLI's)."""
+        found = self.list_model_page(**filters)
+        if found.problems:
+            raise found.problems[0]
+        return found
+
+    def list_model_page(self, **filters: Unpack[ModelFilters]) -> Page[ModelRecord]:
+        """``list_models`` with unreadable model folders left out and named in ``problems``
+        (the CLI lists the others, then exits 6 naming them)."""
         from zenml_cli.core import models
 
         return models.list_models(self.store, **filters)

@@ -34,6 +34,7 @@ from zenml_cli.store.layout import (
     is_safe_component,
     manifest_memo_file,
 )
+from zenml_cli.store.linked import LinkedFolderError, open_folder
 from zenml_cli.store.manifest_cache import FolderIndex, atomic_replace
 from zenml_cli.store.memo import ManifestMemo
 from zenml_cli.store.number_hint import NextNumberHint
@@ -360,13 +361,16 @@ def fold_bursts(layout: Layout, folders: set[Path]) -> None:
 
 def entries_under(folder: Path, child: str) -> list[str]:
     """``visible_entries(folder / child)``, where ``folder`` must exist (FileNotFoundError
-    otherwise) and ``child`` may not: both are read through one open handle of ``folder``."""
-    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    otherwise) and ``child`` may not: both are read through one open handle of ``folder``,
+    neither through a link (LinkedFolderError: a committed link would list another folder)."""
+    handle = open_folder(folder)
     try:
         try:
-            inner = os.open(child, os.O_RDONLY | os.O_DIRECTORY, dir_fd=handle)
+            inner = open_folder(child, handle)
         except FileNotFoundError:
             return []
+        except LinkedFolderError:
+            raise LinkedFolderError(folder / child) from None
         try:
             return [name for name in os.listdir(inner) if not name.startswith(TEMP_PREFIX)]
         finally:

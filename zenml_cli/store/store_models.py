@@ -14,6 +14,7 @@ from zenml_cli.errors import CorruptManifestError
 from zenml_cli.store import written
 from zenml_cli.store.bounded import read_manifest
 from zenml_cli.store.layout import is_safe_component
+from zenml_cli.store.linked import LinkedFolderError, refuse_linked, scanned_entries
 from zenml_cli.store.manifest_cache import FolderIndex, Recent
 from zenml_cli.store.model_names import NameCache
 from zenml_cli.store.store_base import (
@@ -30,8 +31,21 @@ class ModelFiles(StoreBase):
     """``models/<name>/model`` and ``models/<name>/versions/<n>``."""
 
     def model_names(self) -> list[str]:
-        """Names of every model folder (unsorted)."""
+        """Names of every model folder (unsorted); LinkedFolderError when ``models/`` is a
+        link (its names would be another folder's)."""
+        refuse_linked(self.layout.models_dir, self.dir)
         return visible_entries(self.layout.models_dir)
+
+    def model_entries(self) -> list[tuple[str, bool]]:
+        """``(name, is a symbolic link)`` of every model folder (unsorted), for listings: the
+        link bit comes with the listing, so ``read_model(name, listed=True)`` of a folder
+        listed as no link need not ``lstat`` it again."""
+        refuse_linked(self.layout.models_dir, self.dir)
+        return scanned_entries(self.layout.models_dir)
+
+    def linked_model(self, name: str) -> LinkedFolderError:
+        """The error for model folder ``name``, listed as a link by ``model_entries``."""
+        return LinkedFolderError(self.layout.model_dir(name))
 
     def model_names_for_create(self, name: str, fold: Callable[[str], str]) -> list[str]:
         """The model folders ``create_model``'s case-clash check must look at (models lock
@@ -77,14 +91,17 @@ class ModelFiles(StoreBase):
                 self._names_by_case = False  # cannot tell: keep the listing
         return self._names_by_case
 
-    def read_model(self, name: str, *, memo: bool = True) -> Manifest | None:
+    def read_model(self, name: str, *, memo: bool = True, listed: bool = False) -> Manifest | None:
         """The model manifest of folder ``name``; None when there is none. Model manifests
         come through the store's memo (``store/memo.py``), validated on every read; with
         ``memo=False`` straight from the file (a reader of every model, such as a dashboard
-        build, has no use for the memo)."""
+        build, has no use for the memo). LinkedFolderError when the folder (or ``models/``)
+        is a link; ``listed``: the caller's ``model_entries`` just said neither is."""
         if not is_safe_component(name):
             return None
         path = self.layout.model_file(name)
+        if not listed:
+            refuse_linked(path.parent, self.dir)
         relative = str(path)[len(str(self.dir)) + 1 :]
         try:
             if not memo:
@@ -169,9 +186,10 @@ class ModelFiles(StoreBase):
         model.yaml and here is a FileNotFoundError, never an empty "no versions" answer."""
         ext = self.layout.ext
         entries: list[tuple[str, int | None]] = []
-        if require_model:
+        if require_model:  # O_NOFOLLOW on the model folder and versions/: no lstat needed
             names = entries_under(self.layout.model_dir(model), "versions")
         else:
+            refuse_linked(self.layout.versions_dir(model), self.dir)
             names = visible_entries(self.layout.versions_dir(model))
         for entry in names:
             stem, dot, tail = entry.partition(".")
@@ -195,6 +213,7 @@ class ModelFiles(StoreBase):
     def read_version_entry(self, model: str, entry: str) -> Manifest:
         """One file of the versions folder by its file name (doctor reads every file)."""
         path = self.layout.versions_dir(model) / entry
+        refuse_linked(path.parent, self.dir)
         return Manifest(str(path), self._decode(read_manifest(path), path))
 
     def read_versions(self, model: str, numbers: list[int]) -> list[Manifest | None]:
@@ -203,6 +222,7 @@ class ModelFiles(StoreBase):
         ``manifest_cache.py``): only files changed since the last call are parsed. Files the index
         could not decode are read directly, so their error names them as before."""
         folder = self.layout.versions_dir(model)
+        refuse_linked(folder, self.dir)
         names = [self.layout.version_file_name(number) for number in numbers]
         loaded = self._indexed(folder, len(names))
         base = f"{folder}{os.sep}"
@@ -277,6 +297,7 @@ class ModelFiles(StoreBase):
         if len(numbers) < INDEX_MIN_FILES or not self.use_cache:
             return {}
         folder = self.layout.versions_dir(model)
+        refuse_linked(folder, self.dir)  # the index is built by listing the folder
         cache = index_path(self.layout, folder, name)
         loaded = FolderIndex(folder, cache, self.layout.ext, project, name).load(
             self._decode, self._recent(folder)

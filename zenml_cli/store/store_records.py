@@ -11,6 +11,7 @@ from zenml_cli.limits import MAX_HISTORY_BYTES
 from zenml_cli.store import atomic, written
 from zenml_cli.store.bounded import ReadRefused, open_bounded, read_bounded
 from zenml_cli.store.layout import is_safe_component
+from zenml_cli.store.linked import refuse_linked
 from zenml_cli.store.store_base import Manifest, StoreBase, visible_entries
 
 
@@ -24,6 +25,7 @@ class RecordFiles(StoreBase):
     def history_lines(self, model: str) -> list[bytes]:
         """Complete lines of the model's history; a torn final line (no newline) is skipped."""
         path = self.layout.history_file(model)
+        refuse_linked(path.parent, self.dir)  # O_NOFOLLOW guards the file, not its folder
         try:
             raw = read_bounded(path, MAX_HISTORY_BYTES)
         except FileNotFoundError:
@@ -36,6 +38,7 @@ class RecordFiles(StoreBase):
     def last_history_line(self, model: str) -> bytes | None:
         """The last complete line of the model's history, reading only its tail."""
         path = self.layout.history_file(model)
+        refuse_linked(path.parent, self.dir)
         try:
             with open_bounded(path, MAX_HISTORY_BYTES) as handle:
                 handle.seek(0, os.SEEK_END)
@@ -65,18 +68,28 @@ class RecordFiles(StoreBase):
     # ----------------------------------------------------------------------------- runs
     def run_ids(self) -> list[str]:
         ext = self.layout.ext
+        refuse_linked(self.layout.runs_dir, self.dir)
         entries = visible_entries(self.layout.runs_dir)
         return sorted(entry[: -len(ext)] for entry in entries if entry.endswith(ext))
 
     def run_source(self, run_id: str) -> str:
         return str(self.layout.run_file(run_id))
 
-    def read_run(self, run_id: str) -> Manifest | None:
+    def read_run(self, run_id: str, *, listed: bool = False) -> Manifest | None:
+        """One run's manifest (None: no such run). ``listed``: the caller's ``run_ids`` just
+        refused a linked ``runs/``, so reading every run checks the folder once, not per file."""
         if not is_safe_component(run_id):
             return None
         path = self.layout.run_file(run_id)
+        if not listed:
+            refuse_linked(path.parent, self.dir)
         data = self._read_optional(path)
         return Manifest(str(path), data) if data is not None else None
+
+    def read_runs(self, run_ids: list[str]) -> list[Manifest | None]:
+        """``read_run`` of each id, the runs folder checked once for all of them."""
+        refuse_linked(self.layout.runs_dir, self.dir)
+        return [self.read_run(run_id, listed=True) for run_id in run_ids]
 
     def write_run(self, run_id: str, data: dict[str, Any]) -> None:
         self._write(self._component_path(self.layout.run_file, run_id), data)
@@ -110,10 +123,14 @@ class RecordFiles(StoreBase):
         """The complete lines of artifact ``name``'s list of deleted versions."""
         if not is_safe_component(name):
             return []
-        try:
-            raw = self.layout.artifact_retired_file(name).read_bytes()
+        path = self.layout.artifact_retired_file(name)
+        refuse_linked(path.parent, self.dir)
+        try:  # bounded, never through a link: a commit can make it one, or a FIFO
+            raw = read_bounded(path, MAX_HISTORY_BYTES)
         except FileNotFoundError:
             return []
+        except ReadRefused as exc:
+            raise CorruptManifestError(path, exc.problem) from None
         return [line for line in raw.split(b"\n")[:-1] if line.strip()]
 
     def artifact_retired_source(self, name: str) -> str:
@@ -127,6 +144,7 @@ class RecordFiles(StoreBase):
 
     def artifact_names(self) -> list[str]:
         """Names of every artifact folder (unsorted)."""
+        refuse_linked(self.layout.artifacts_dir, self.dir)
         return visible_entries(self.layout.artifacts_dir)
 
     def artifact_version_names(self, name: str) -> list[str]:
@@ -134,6 +152,7 @@ class RecordFiles(StoreBase):
         if not is_safe_component(name):
             return []
         ext = self.layout.ext
+        refuse_linked(self.layout.artifact_dir(name), self.dir)
         entries = visible_entries(self.layout.artifact_dir(name))
         return [entry[: -len(ext)] for entry in entries if entry.endswith(ext)]
 
@@ -144,11 +163,16 @@ class RecordFiles(StoreBase):
     def artifact_source(self, name: str, version: str) -> str:
         return str(self.layout.artifact_file(name, version))
 
-    def read_artifact_version(self, name: str, version: str) -> Manifest | None:
-        """The manifest of one artifact version; None when there is none."""
+    def read_artifact_version(
+        self, name: str, version: str, *, listed: bool = False
+    ) -> Manifest | None:
+        """The manifest of one artifact version; None when there is none. ``listed``: the
+        caller's ``artifact_version_names(name)`` just refused a linked folder."""
         path = self._artifact_path(name, version)
         if path is None:
             return None
+        if not listed:
+            refuse_linked(path.parent, self.dir)
         data = self._read_optional(path)
         return Manifest(str(path), data) if data is not None else None
 
@@ -158,6 +182,7 @@ class RecordFiles(StoreBase):
         if not is_safe_component(name):
             return [None] * len(versions)
         folder = self.layout.artifact_dir(name)
+        refuse_linked(folder, self.dir)
         loaded = self._indexed(folder, len(versions))
         results: list[Manifest | None] = []
         for version in versions:

@@ -173,7 +173,7 @@ def list_(
     output: ListOutputOpt = ListOutputFormat.TABLE,
 ) -> None:
     """List models (sorted by name; --sort-by created)."""
-    result = registry(ctx).list_models(
+    result = registry(ctx).list_model_page(
         name=name, tag=tag, sort_by=sort_by or "name", page=page, size=size
     )
     items = [record.to_dict() for record in result]
@@ -187,6 +187,10 @@ def list_(
         priority=MODEL_PRIORITY,
         fields=partial(output_fields, "model"),
     )
+    if result.problems:  # the others are listed; the unreadable ones are named, exit 6
+        for problem in result.problems:
+            message(f"Error: {problem}")
+        raise typer.Exit(result.problems[0].exit_code)
 
 
 @app.command("describe")

@@ -90,14 +90,24 @@ def _manifests(
 ) -> Iterator[tuple[tuple[str, str, str], ArtifactVersionRecord]]:
     """``((name, version, source), record)`` for every artifact manifest that parses, with
     the name and version its file has; the others (and bad names) become problems."""
-    for name in artifact_names(store):
+    try:
+        names = artifact_names(store)
+    except CorruptManifestError as exc:  # artifacts/ is a link: none of it is read
+        problems.append(Problem(exc.path, exc.problem))
+        return
+    for name in names:
         try:
             check_name(name, "artifact name")
         except InvalidInputError as exc:
             problems.append(Problem(store.artifacts_source(name), str(exc)))
-        for version in version_names(store, name):
+        try:
+            versions = version_names(store, name)
+        except CorruptManifestError as exc:  # this artifact's folder is a link
+            problems.append(Problem(exc.path, exc.problem))
+            continue
+        for version in versions:
             try:
-                found = store.read_artifact_version(name, version)
+                found = store.read_artifact_version(name, version, listed=True)
                 if found is not None:  # removed meanwhile
                     yield (name, version, found.source), record_from(found, store)
             except CorruptManifestError as exc:

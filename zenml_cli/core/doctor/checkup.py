@@ -111,7 +111,12 @@ def _check_models(
     checked = 0
     folded: dict[str, list[str]] = defaultdict(list)
     ids: dict[str, list[str]] = defaultdict(list)
-    for name in sorted(store.model_names()):
+    try:
+        names = sorted(store.model_names())
+    except CorruptManifestError as exc:  # models/ is a link: none of it is read
+        problems.append(Problem(exc.path, exc.problem))
+        return 0
+    for name in names:
         folded[normal_form(name).casefold()].append(name)
         checked += _check_model(store, name, problems, ids, cache, links)
     for found_id, sources in ids.items():
@@ -246,7 +251,12 @@ def _check_versions(
     versions: dict[int, VersionFacts] = {}
     names: dict[str, list[int]] = defaultdict(list)
     folder = cache.folder_prefix(model.name)
-    for entry, number in sorted(store.version_entries(model.name)):
+    try:
+        entries = sorted(store.version_entries(model.name))
+    except CorruptManifestError as exc:  # versions/ is a link: none of it is read
+        problems.append(Problem(exc.path, exc.problem))
+        return versions
+    for entry, number in entries:
         path = folder + entry
         if number is None:
             problems.append(Problem(path, "unexpected file (version files are <number>.<format>)"))
