@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from zenml_cli.artifacts.run_targets import find_run, log_run_target
 from zenml_cli.enums import ArtifactType
 from zenml_cli.errors import InvalidInputError, MissingTargetError
 from zenml_cli.pipelines.context import current_step, registry_in_context
@@ -89,13 +90,19 @@ def log_metadata(
     infer_artifact: bool = False,
     model_id: str | None = None,
     model_version_id: Any = None,
+    step_id: Any = None,
+    step_name: str | None = None,
+    run_id_name_or_prefix: Any = None,
 ) -> None:
-    """Attach metadata to a model version, an artifact version, or the running step.
+    """Attach metadata to a step run, a run, a model version, an artifact version, or the
+    running step.
 
-    Targets, in order: ``model_name`` (with ``model_version``, default the latest) or
-    ``model_version_id`` (ZenML's keyword: a model version id, text or UUID; ``model_id`` is
-    our older name for it), ``infer_model`` (the step's model), an output of the
-    running step (``infer_artifact=True``, or ``artifact_name`` naming one of its outputs:
+    Targets, in order: ``step_name`` with ``run_id_name_or_prefix`` (a run id or name) or
+    ``step_id`` (a step run's ``.id``): that step run, shown on its run as ``step::key``;
+    ``run_id_name_or_prefix`` alone: the run; ``model_name`` (with ``model_version``, default
+    the latest) or ``model_version_id`` (ZenML's keyword: a model version id, text or UUID;
+    ``model_id`` is our older name for it), ``infer_model`` (the step's model), an output of
+    the running step (``infer_artifact=True``, or ``artifact_name`` naming one of its outputs:
     attached to the artifact version when the step returns, as ZenML does), another
     ``artifact_name``/``artifact_version_id``, else the running step's run. Outside a step a
     target is required.
@@ -107,7 +114,9 @@ def log_metadata(
         raise InvalidInputError("give model_name= or model_version_id=, not both")
     registry = registry_in_context()
     step = current_step()
-    if model_name is not None:
+    if step_id is not None or step_name is not None or run_id_name_or_prefix is not None:
+        log_run_target(registry, metadata, step_id, step_name, run_id_name_or_prefix)
+    elif model_name is not None:
         registry.log_version_metadata(model_name, model_version, metadata)
     elif model_version is not None:
         raise InvalidInputError("model_version= needs model_name= too")
@@ -136,10 +145,10 @@ def log_metadata(
     else:
         if step is None:
             raise MissingTargetError(
-                "log_metadata outside a step needs a target: pass model_name= (and "
-                "model_version=) or artifact_name="
+                "log_metadata outside a step needs a target: pass run_id_name_or_prefix=, "
+                "model_name= (and model_version=) or artifact_name="
             )
-        registry.log_step_run_metadata(step.pipeline_run, step.step_run.name, metadata)
+        registry.log_step_run_metadata(step.run_record, step.step_run.name, metadata)
 
 
 def _is_running_output(artifact_name: str | None, artifact_version: str | None) -> bool:
@@ -209,7 +218,7 @@ def log_step_metadata(
         log_metadata(metadata)
         return
     if run_id is not None:
-        run = registry.find_run(str(run_id))
+        run = find_run(registry, run_id)
     elif pipeline_name_id_or_prefix is not None:
         pipeline = registry.pipeline_name(str(pipeline_name_id_or_prefix))
         newest = registry.list_runs(pipeline, sort_by="desc:created", size=1)
@@ -217,7 +226,7 @@ def log_step_metadata(
             raise MissingTargetError(f"pipeline '{pipeline_name_id_or_prefix}' has no runs")
         run = newest.items[0]
     elif step is not None:
-        run = step.pipeline_run
+        run = step.run_record
     else:
         raise MissingTargetError("log_step_metadata(step_name=...) needs run_id= outside a run")
     registry.log_step_run_metadata(run, step_name, metadata)

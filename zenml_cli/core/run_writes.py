@@ -82,6 +82,13 @@ def log_step_metadata(
     return run
 
 
+def log_run_metadata(store: Store, run: RunRecord, metadata: dict[str, Any]) -> RunRecord:
+    """Metadata on ``run`` itself (kept in the run's file)."""
+    run.metadata.update(checked_metadata(metadata))
+    write_run(store, run)
+    return run
+
+
 def tag_run(store: Store, run: RunRecord, tags: list[str], *, remove: bool = False) -> RunRecord:
     """Add ``tags`` to the run's configured tags (or remove them), kept sorted."""
     current = set(run.config.get("tags") or [])

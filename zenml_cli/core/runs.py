@@ -103,6 +103,9 @@ class RunRecord:
     #: ``parameters``, ``config_path`` and the run configuration keys that have no effect on a
     #: local run (recorded, never executed).
     config: dict[str, Any] = field(default_factory=dict)
+    #: Metadata logged on the run itself (``log_metadata(run_id_name_or_prefix=...)``); what
+    #: a step logs stays on its step run (the SDK shows it on the run as ``step::key``).
+    metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
     def pipeline_name(self) -> str:
@@ -122,8 +125,11 @@ class RunRecord:
             "steps": [step.to_manifest() for step in self.steps.values()],
             "error": self.error,
         }
-        if self.config:  # only when set: runs recorded before keep their bytes
+        # Only when set: runs recorded before keep their bytes.
+        if self.config:
             data["config"] = self.config
+        if self.metadata:
+            data["metadata"] = self.metadata
         return data
 
     @classmethod
@@ -146,6 +152,7 @@ class RunRecord:
             steps={step.name: step for step in parsed},
             error=check.text("error"),
             config=check.mapping("config"),
+            metadata=check.mapping("metadata"),
         )
 
     @classmethod

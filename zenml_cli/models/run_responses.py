@@ -16,6 +16,7 @@ from zenml_cli.core.listing import EVERY_ITEM
 from zenml_cli.core.runs import RunRecord, StepRunRecord
 from zenml_cli.enums import ExecutionStatus
 from zenml_cli.errors import InvalidInputError, NotFoundError
+from zenml_cli.models.run_configuration import RunConfiguration
 
 if TYPE_CHECKING:
     from zenml_cli.registry import Registry
@@ -63,12 +64,24 @@ class StepRunResponse(StepRunRecord):
 
     _registry: Registry
     _refs: dict[str, dict[str, str]]
+    _run_id: str
 
     @classmethod
-    def bind(cls, record: StepRunRecord, registry: Registry) -> StepRunResponse:
+    def bind(cls, record: StepRunRecord, registry: Registry, run_id: str = "") -> StepRunResponse:
         bound = cls(**{f.name: getattr(record, f.name) for f in fields(record)})
         bound._registry = registry
+        bound._run_id = run_id
         return bound
+
+    @property
+    def pipeline_run_id(self) -> str:
+        return self._run_id
+
+    @property
+    def id(self) -> str:
+        """Step runs have no record of their own: ``<run id>/<step name>``, the form
+        ``original_step_run_id`` uses too (``log_metadata(step_id=...)`` takes it)."""
+        return f"{self._run_id}/{self.name}"
 
     @property  # type: ignore[override]
     def outputs(self) -> dict[str, StepOutput]:
@@ -110,7 +123,7 @@ class StepRunResponse(StepRunRecord):
 
 
 class PipelineRunResponse(RunRecord):
-    """A pipeline run with bound step runs and ZenML's ``pipeline.name``."""
+    """A pipeline run with bound step runs, ZenML's ``pipeline.name`` and ``config.extra``."""
 
     _registry: Registry
 
@@ -118,9 +131,11 @@ class PipelineRunResponse(RunRecord):
     def bind(cls, record: RunRecord, registry: Registry) -> PipelineRunResponse:
         values = {f.name: getattr(record, f.name) for f in fields(record)}
         values["steps"] = {
-            name: StepRunResponse.bind(step, registry) for name, step in record.steps.items()
+            name: StepRunResponse.bind(step, registry, record.id)
+            for name, step in record.steps.items()
         }
         values["pipeline"] = PipelineName(record.pipeline)
+        values["config"] = RunConfiguration(record.config, record.pipeline)
         bound = cls(**values)
         bound._registry = registry
         return bound
@@ -128,7 +143,19 @@ class PipelineRunResponse(RunRecord):
     def to_manifest(self) -> dict[str, Any]:
         data = super().to_manifest()
         data["pipeline"] = str(self.pipeline)
+        if "config" in data:  # plain types only: YAML writes no dict subclass
+            data["config"] = dict(data["config"])
         return data
+
+    @property
+    def run_metadata(self) -> dict[str, Any]:
+        """The run's own metadata and, as ZenML shows them, each step's as ``step::key``."""
+        found = {
+            f"{step.name}::{key}": value
+            for step in self.steps.values()
+            for key, value in step.run_metadata.items()
+        }
+        return {**found, **self.metadata}
 
     @property
     def model_version(self) -> Any:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from zenml_cli.core.records import ModelVersionRecord
     from zenml_cli.core.runs import RunRecord, StepRunRecord
     from zenml_cli.model import Model
+    from zenml_cli.models.run_responses import PipelineName, PipelineRunResponse
     from zenml_cli.pipelines.run_config import StepConfig
     from zenml_cli.pipelines.signature import OutputSignature
     from zenml_cli.registry import Registry
@@ -133,7 +134,8 @@ class RunContext:
 class StepContext:
     """What ``get_step_context()`` returns inside a running step (ZenML's names)."""
 
-    pipeline_run: RunRecord
+    #: The live record the runner writes; ``pipeline_run`` is ZenML's view of it.
+    run_record: RunRecord
     step_run: StepRunRecord
     step_model: Model | None
     run_context: RunContext
@@ -159,8 +161,20 @@ class StepContext:
         return self.step_run.name
 
     @property
-    def pipeline(self) -> str:
-        return self.pipeline_run.pipeline
+    def pipeline(self) -> PipelineName:
+        """The pipeline: its name as text, with ZenML's ``.name`` and ``.id``."""
+        from zenml_cli.models.run_responses import PipelineName
+
+        return PipelineName(self.run_record.pipeline)
+
+    @property
+    def pipeline_run(self) -> PipelineRunResponse:
+        """The run as ZenML's client shows it (``.config.extra``, ``.model_version``), read
+        afresh from the live record on each access. A copy: code of this package that
+        writes the run uses ``run_record``, or the runner's next write would drop it."""
+        from zenml_cli.models.run_responses import PipelineRunResponse
+
+        return PipelineRunResponse.bind(self.run_record, self.run_context.registry)
 
     def output_name(self, name: str | None, what: str) -> str | None:
         """The running step's output called ``name`` (its output name or its artifact's
@@ -184,7 +198,7 @@ class StepContext:
         without outputs keeps it as step run metadata (in the run manifest)."""
         registry = self.run_context.registry
         if output_name is None and self.signature is not None and not self.signature.outputs:
-            registry.log_step_run_metadata(self.pipeline_run, self.step_run.name, metadata)
+            registry.log_step_run_metadata(self.run_record, self.step_run.name, metadata)
             return
         checked = registry.checked_metadata(metadata)
         target = self.output_name(output_name, "add_output_metadata")

@@ -100,7 +100,7 @@ def save_in_context(
         artifact_type=artifact_type,
         tags=tags,
         metadata=metadata,
-        producing_run=step.pipeline_run.id if step else None,
+        producing_run=step.run_record.id if step else None,
         producing_step=step.step_run.name if step else None,
         cache_key=step.step_run.cache_key if step else None,
     )

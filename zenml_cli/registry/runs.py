@@ -93,6 +93,14 @@ class RunsDoor(RegistryBase):
             lambda r: f"log metadata on step {step_name} of run {r.name}",
         )
 
+    def log_run_metadata(self, run: RunRecord, metadata: dict[str, Any]) -> RunRecord:
+        from zenml_cli.core import run_writes
+
+        return self._write(
+            lambda store: run_writes.log_run_metadata(store, run, metadata),
+            lambda r: f"log metadata on run {r.name}",
+        )
+
     def tag_run(self, run: RunRecord, tags: list[str], *, remove: bool = False) -> RunRecord:
         from zenml_cli.core import run_writes
 

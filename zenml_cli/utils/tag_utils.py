@@ -77,7 +77,7 @@ def _change(tags: list[str], target: dict[str, Any], *, remove: bool) -> None:
     elif "run" in given or step is not None:
         run = registry.find_run(str(given["run"])) if "run" in given else None
         if run is None and step is not None:
-            run = step.pipeline_run
+            run = step.run_record
         assert run is not None
         registry.tag_run(run, tags, remove=remove)
     else:
