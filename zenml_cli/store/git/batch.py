@@ -44,6 +44,7 @@ from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git import intents as git_intents
 from zenml_cli.store.git.checkout import fast_forward
 from zenml_cli.store.git.intents import Intent, View
+from zenml_cli.store.git.interrupts import LandingGuard
 from zenml_cli.store.git.remote import (
     ENV_PUSH_TIMEOUT,
     backoff,
@@ -116,6 +117,8 @@ class _Batched(Generic[T]):
     rtt: float = field(default=1.0)
     #: Local refs the last fetch left; None before the first fetch finished.
     local_refs: tuple[str, ...] | None = None
+    #: Ctrl-C from the push that may land on (``interrupts.py``).
+    interrupts: LandingGuard = field(default_factory=LandingGuard)
 
     @property
     def where(self) -> str:
@@ -200,6 +203,7 @@ class _Batched(Generic[T]):
             message = git_intents.landing_message(lines, self.actor if own_op else None, landed)
         commit = self.repo.commit_as(self.identity, tree, [view.tip], message)
         consumed = [(intent.ref, intent.oid) for intent, _ in landed] + list(view.garbage)
+        self.interrupts.hold()
         pushed = git_intents.push_landing(
             self.repo, self.settings.remote, commit, self.branch, consumed
         )
@@ -207,6 +211,7 @@ class _Batched(Generic[T]):
             landing.commit, landing.writes, landing.parent = commit, len(lines), view.tip
             return landing
         if git_cmd.is_race(pushed):
+            self.interrupts.not_landed()
             return None
         raise RemoteError(f"push to {self.where} refused: {git_cmd.condense(pushed.stderr)}")
 
@@ -382,4 +387,5 @@ def transact(
             give_up_if_spent(settings, number, tx.where, clock() + pause > deadline)
             sleep(pause)
     finally:
+        tx.interrupts.close()
         git_intents.drop_seen(repo, tx.tx, tx.local_refs)

@@ -23,7 +23,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -33,6 +33,7 @@ from zenml_cli.store.config import GitSettings, is_seconds
 from zenml_cli.store.git import cmd as git_cmd
 from zenml_cli.store.git import review as git_review
 from zenml_cli.store.git.checkout import fast_forward
+from zenml_cli.store.git.interrupts import LandingGuard
 from zenml_cli.store.git.repo import TX_REF_PREFIX, Identity, Repo
 from zenml_cli.store.git.review import check_push_options
 from zenml_cli.store.git.workspace import Workspace
@@ -136,8 +137,8 @@ def transact(
     repo.sweep_stale_work_areas()
     deadline = clock() + settings.push_timeout
     workspace = Workspace(repo.git_dir, repo.store_path, wait=settings.push_timeout)
+    attempt = _Attempt(repo, workspace, settings.remote, branch, identity, actor)
     try:
-        attempt = _Attempt(repo, workspace, settings.remote, branch, identity, actor)
         attempt.review = settings.review_branch
         attempt.push_options = settings.push_options
         number = 0
@@ -153,6 +154,7 @@ def transact(
             )
             sleep(pause)
     finally:
+        attempt.interrupts.close()
         workspace.close()
 
 
@@ -207,6 +209,8 @@ class _Attempt:
     basis: str | None = None
     #: The tip the last attempt built on: the pushed commit's parent.
     parent: str | None = None
+    #: Ctrl-C from the push that may land on (``interrupts.py``).
+    interrupts: LandingGuard = field(default_factory=LandingGuard)
 
     @property
     def target(self) -> str:
@@ -230,10 +234,12 @@ class _Attempt:
             message = commit_message(describe(result), self.actor)
             commit = self.repo.commit_as(self.identity, tree, [tip], message)
             options = git_review.push_option_args(self.push_options)
+            self.interrupts.hold()
             pushed = self.repo.push(self.remote, commit, self.target, options)
             if git_cmd.landed(pushed, f"refs/heads/{self.target}"):
                 return result, commit
             if git_cmd.is_race(pushed):
+                self.interrupts.not_landed()
                 return None
             raise RemoteError(f"push to {where} refused: {_reason(pushed)}")
         finally:
