@@ -5,6 +5,7 @@ is covered, found by reading the module, so a new error class is tested without 
 
 from __future__ import annotations
 
+import errno
 import inspect
 from typing import Any
 
@@ -100,4 +101,30 @@ def test_an_os_error_exits_1_naming_the_file(
     monkeypatch.setattr(Registry, "list_model_page", _failing(error))
     code, out, err = cli("model", "list")
     assert (code, out) == (1, "")
-    assert err == "Error: Permission denied: .zenml/models\n"
+    assert err == (
+        "Error: Permission denied: .zenml/models; permission denied: run as a user who may "
+        "write the store\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "hint"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EFBIG, "ulimit -f"),
+        (errno.EROFS, "read-only filesystem"),
+        (errno.EIO, None),  # no advice to give beyond the system's words
+    ],
+)
+def test_an_os_error_says_what_to_do_when_it_can(
+    cli: Cli, client: Any, monkeypatch: pytest.MonkeyPatch, number: int, hint: str | None
+) -> None:
+    """A full disk, a file size limit or a read-only store is the machine's refusal, not a
+    bug: one line naming what happened and what to do (the store is as a crash leaves it)."""
+    import os
+
+    monkeypatch.setattr(Registry, "list_model_page", _failing(OSError(number, os.strerror(number))))
+    code, out, err = cli("model", "list")
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and err.startswith(f"Error: {os.strerror(number)}")
+    assert (hint in err) if hint else (";" not in err)

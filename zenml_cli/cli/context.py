@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Annotated, Any
@@ -134,7 +135,9 @@ class ErrorFunnel(TyperGroup):
         except OSError as exc:
             if debug_enabled():
                 raise
-            message(f"Error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+            said = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+            hint = _OS_HINTS.get(exc.errno or 0)
+            message(f"Error: {said}" + (f"; {hint}" if hint else ""))
             raise typer.Exit(1) from None
         except Exception as exc:
             # Usage errors belong to the framework (typer vendors click): let it print them.
@@ -142,6 +145,17 @@ class ErrorFunnel(TyperGroup):
                 raise
             message(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with ZENML_DEBUG=1)")
             raise typer.Exit(1) from None
+
+
+#: What to do when the machine refused a read or write (the store is as a crash leaves it:
+#: each file old or new; the command can simply run again).
+_OS_HINTS = {
+    errno.ENOSPC: "the disk is full: free some space, then run the command again",
+    errno.EDQUOT: "the disk quota is used up: free some space, then run the command again",
+    errno.EFBIG: "a file size limit (ulimit -f) stopped the write: raise it, then run again",
+    errno.EROFS: "the store is on a read-only filesystem: run where it can be written",
+    errno.EACCES: "permission denied: run as a user who may write the store",
+}
 
 
 def _show_refusal(ctx: Any, exc: RefusedError) -> None:
