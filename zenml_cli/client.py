@@ -256,8 +256,9 @@ class Client(RunsAndStack):
         tag: str | None = None,
         tags: list[str] | None = None,
     ) -> Page[ArtifactVersionRecord]:
-        """Artifact versions ordered by artifact name then number (``sort_by`` takes only
-        ``number``); ``name``/``artifact_name`` take exact text or ZenML's text filters."""
+        """Artifact versions ordered by artifact name then number, or by ``sort_by``:
+        ``number``, ``name``, ``version`` or ``created``, with ZenML's ``asc:``/``desc:``;
+        ``name``/``artifact_name`` take exact text or ZenML's text filters."""
         return self.registry.list_artifact_versions(
             name=name or artifact_name,
             artifact_type=type,

@@ -3,20 +3,28 @@ listings. Lookups are exact: never by prefix."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from zenml_cli.core.artifacts import retired as artifact_retired
 from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 from zenml_cli.core.artifacts.types import parse_artifact_type
-from zenml_cli.core.listing import Page, check_paging, paginate, text_matcher
+from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
 from zenml_cli.core.names import (
     id_key,
     looks_like_id,
 )
 from zenml_cli.enums import ArtifactType
-from zenml_cli.errors import (
-    InvalidInputError,
-    NotFoundError,
-)
+from zenml_cli.errors import NotFoundError
 from zenml_cli.store import Manifest, Store
+
+#: ``number`` is per artifact name, so it orders by name first; the others break ties the
+#: same way, so a listing never depends on the order folders are read in.
+ARTIFACT_SORT_KEYS = ("number", "name", "version", "created")
+_SORT_KEYS: dict[str, Callable[[ArtifactVersionRecord], tuple[str, str, int]]] = {
+    "name": lambda r: (r.name, "", r.number),
+    "version": lambda r: (r.version, r.name, r.number),
+    "created": lambda r: (r.created, r.name, r.number),
+}
 
 
 def version_names(store: Store, name: str) -> list[str]:
@@ -104,10 +112,10 @@ def list_versions(
     page: int = 1,
     size: int = 20,
 ) -> Page[ArtifactVersionRecord]:
-    """Artifact versions by artifact name, then number (the only order: ``sort_by`` takes
-    ``number``); ``name`` takes ZenML's text filters."""
-    if sort_by not in ("number", "asc:number"):
-        raise InvalidInputError(f"cannot sort artifact versions by {sort_by!r}; use number")
+    """Artifact versions by artifact name, then number; ``sort_by`` takes one of
+    ``ARTIFACT_SORT_KEYS``, optionally prefixed ``asc:``/``desc:`` as in ZenML; ``name``
+    takes ZenML's text filters."""
+    key, descending = parse_sort(sort_by, ARTIFACT_SORT_KEYS)
     check_paging(page, size)
     kind = parse_artifact_type(artifact_type)
     match = text_matcher(name)
@@ -117,6 +125,10 @@ def list_versions(
         records = [r for r in records if r.type == kind]
     if tag is not None:
         records = [r for r in records if tag in r.tags]
+    if key != "number":  # ``number`` is the order read_all and the sorted names give
+        records.sort(key=_SORT_KEYS[key])
+    if descending:
+        records.reverse()
     return paginate(records, page, size)
 
 

@@ -1,0 +1,32 @@
+"""Reading artifacts the way ported ZenML code does: ``list_artifact_versions`` sorted and
+filtered by artifact or model, ``get_artifact``, and the links from an artifact version to
+its artifact, step and run (found porting real projects)."""
+
+from __future__ import annotations
+
+import pytest
+
+from zenml_cli import Client, save_artifact
+from zenml_cli.errors import InvalidInputError
+
+
+# --------------------------------------------------------------------------- sort_by
+@pytest.mark.parametrize("sort_by", ["desc:created", "desc:number", "desc:version"])
+def test_newest_artifact_version_first(sort_by: str):
+    for value in range(3):
+        save_artifact(value, name="data")
+    newest = Client().list_artifact_versions(name="data", sort_by=sort_by, size=1)
+    assert [v.version for v in newest] == ["3"]
+
+
+def test_sorting_by_name_and_created_ascending():
+    save_artifact(1, name="b")
+    save_artifact(2, name="a")
+    client = Client()
+    assert [v.name for v in client.list_artifact_versions(sort_by="created")] == ["b", "a"]
+    assert [v.name for v in client.list_artifact_versions(sort_by="asc:name")] == ["a", "b"]
+
+
+def test_an_unknown_sort_key_is_refused():
+    with pytest.raises(InvalidInputError, match="created"):
+        Client().list_artifact_versions(sort_by="desc:size")
