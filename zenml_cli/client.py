@@ -255,14 +255,19 @@ class Client(RunsAndStack):
         type: ArtifactType | str | None = None,
         tag: str | None = None,
         tags: list[str] | None = None,
+        artifact: str | UUID | None = None,
+        model: str | UUID | None = None,
     ) -> Page[ArtifactVersionRecord]:
         """Artifact versions ordered by artifact name then number, or by ``sort_by``:
         ``number``, ``name``, ``version`` or ``created``, with ZenML's ``asc:``/``desc:``;
-        ``name``/``artifact_name`` take exact text or ZenML's text filters."""
+        ``name``/``artifact_name`` take exact text or ZenML's text filters; ``artifact`` (a
+        name or id) and ``model`` (the versions linked to any of its versions) as in ZenML."""
         return self.registry.list_artifact_versions(
             name=name or artifact_name,
             artifact_type=type,
             tag=_one_tag(tag, tags),
+            artifact=None if artifact is None else str(artifact),
+            model=None if model is None else str(model),
             sort_by=sort_by,
             page=page,
             size=size,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from zenml_cli import Client, save_artifact
-from zenml_cli.errors import InvalidInputError
+from zenml_cli import Client, Model, link_artifact_to_model, save_artifact
+from zenml_cli.errors import InvalidInputError, NotFoundError
 
 
 # --------------------------------------------------------------------------- sort_by
@@ -30,3 +30,30 @@ def test_sorting_by_name_and_created_ascending():
 def test_an_unknown_sort_key_is_refused():
     with pytest.raises(InvalidInputError, match="created"):
         Client().list_artifact_versions(sort_by="desc:size")
+
+
+# --------------------------------------------------------------------------- artifact=, model=
+def test_filter_by_artifact_name():
+    save_artifact(1, name="data")
+    save_artifact(2, name="data")
+    save_artifact(3, name="other")
+    found = Client().list_artifact_versions(artifact="data")
+    assert [v.version for v in found] == ["1", "2"]
+
+
+def test_filter_by_an_unknown_artifact_is_not_found():
+    with pytest.raises(NotFoundError, match="no artifact named 'nope'"):
+        Client().list_artifact_versions(artifact="nope")
+
+
+def test_filter_by_model_keeps_versions_linked_to_any_of_its_versions():
+    first = save_artifact(1, name="weights")
+    save_artifact(2, name="weights")  # not linked
+    third = save_artifact(3, name="data")
+    link_artifact_to_model(first, model=Model(name="m", version="a"))
+    link_artifact_to_model(third, model=Model(name="m", version="b"))
+    link_artifact_to_model(third, model=Model(name="other"))
+    client = Client()
+    found = client.list_artifact_versions(model="m")
+    assert sorted(v.id for v in found) == sorted([first.id, third.id])
+    assert len(client.list_artifact_versions(model=client.get_model("m").id, name="data")) == 1

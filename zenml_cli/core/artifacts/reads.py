@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from zenml_cli.core.artifacts import named
 from zenml_cli.core.artifacts import retired as artifact_retired
 from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 from zenml_cli.core.artifacts.types import parse_artifact_type
@@ -108,19 +109,28 @@ def list_versions(
     name: str | None = None,
     artifact_type: ArtifactType | str | None = None,
     tag: str | None = None,
+    artifact: str | None = None,
+    model: str | None = None,
     sort_by: str = "number",
     page: int = 1,
     size: int = 20,
 ) -> Page[ArtifactVersionRecord]:
     """Artifact versions by artifact name, then number; ``sort_by`` takes one of
     ``ARTIFACT_SORT_KEYS``, optionally prefixed ``asc:``/``desc:`` as in ZenML; ``name``
-    takes ZenML's text filters."""
+    takes ZenML's text filters. ``artifact`` (a name or an artifact id) keeps one artifact's
+    versions, ``model`` (a name or id) those linked to any version of that model."""
     key, descending = parse_sort(sort_by, ARTIFACT_SORT_KEYS)
     check_paging(page, size)
     kind = parse_artifact_type(artifact_type)
     match = text_matcher(name)
     names = [n for n in artifact_names(store) if match is None or match(n)]
+    if artifact is not None:
+        chosen = named.artifact_name(store, str(artifact))
+        names = [n for n in names if n == chosen]
+    linked = named.linked_ids(store, model) if model is not None else None
     records = [record for n in names for record in read_all(store, n)]
+    if linked is not None:
+        records = [r for r in records if r.id in linked]
     if kind is not None:
         records = [r for r in records if r.type == kind]
     if tag is not None:
