@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from zenml_cli.core.artifacts.records import ArtifactVersionRecord
+    from zenml_cli.models.artifact_responses import ArtifactResponse
 
 
 class Client(RunsAndStack):
@@ -238,6 +239,12 @@ class Client(RunsAndStack):
         self.registry.delete_version(found.model, found.number, force=force)
 
     # ------------------------------------------------------------------------- artifacts
+    def get_artifact(self, name_id_or_prefix: str | UUID) -> ArtifactResponse:
+        """An artifact (a name and its versions) by exact name or id, never by prefix."""
+        from zenml_cli.models.artifact_responses import ArtifactResponse
+
+        return ArtifactResponse.of(str(name_id_or_prefix), self.registry)
+
     def get_artifact_version(
         self, name_id_or_prefix: str, version: str | int | None = None
     ) -> ArtifactVersionRecord:

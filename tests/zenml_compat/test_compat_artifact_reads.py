@@ -4,6 +4,8 @@ its artifact, step and run (found porting real projects)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from zenml_cli import Client, Model, link_artifact_to_model, save_artifact
@@ -57,3 +59,24 @@ def test_filter_by_model_keeps_versions_linked_to_any_of_its_versions():
     found = client.list_artifact_versions(model="m")
     assert sorted(v.id for v in found) == sorted([first.id, third.id])
     assert len(client.list_artifact_versions(model=client.get_model("m").id, name="data")) == 1
+
+
+# --------------------------------------------------------------------------- get_artifact
+def test_get_artifact_by_name_or_id():
+    save_artifact(1, name="data", tags=["raw"])
+    second = save_artifact(2, name="data", version="v2")
+    client = Client()
+    artifact = client.get_artifact("data")
+    assert artifact.name == "data"
+    assert list(artifact.versions) == ["1", "v2"]
+    assert artifact.versions["v2"].load() == 2
+    assert (artifact.latest_version_name, artifact.latest_version_id) == ("v2", second.id)
+    assert [tag.name for tag in artifact.tags] == ["raw"]
+    assert client.get_artifact(uuid.UUID(artifact.id)) == artifact
+    assert [v.version for v in client.list_artifact_versions(artifact=artifact.id)] == ["1", "v2"]
+
+
+def test_get_artifact_is_exact():
+    save_artifact(1, name="data")
+    with pytest.raises(NotFoundError, match="no artifact named 'dat'"):
+        Client().get_artifact("dat")
