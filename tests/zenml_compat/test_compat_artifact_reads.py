@@ -80,3 +80,16 @@ def test_get_artifact_is_exact():
     save_artifact(1, name="data")
     with pytest.raises(NotFoundError, match="no artifact named 'dat'"):
         Client().get_artifact("dat")
+
+
+# --------------------------------------------------------------------------- model version
+def test_model_version_artifacts_are_keyed_by_name():
+    data = save_artifact(1, name="data")
+    weights = save_artifact(2, name="weights")
+    target = Model(name="m", version="a")
+    link_artifact_to_model(data, model=target)
+    link_artifact_to_model(weights, model=target, is_model_artifact=True)
+    version = Client().get_model_version("m", "a")
+    assert version.data_artifacts["data"]["1"].id == data.id
+    assert list(version.model_artifacts) == ["weights"]
+    assert version.deployment_artifacts == {}
