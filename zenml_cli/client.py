@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from zenml_cli.core.artifacts.records import ArtifactVersionRecord
+    from zenml_cli.models.artifact_responses import ArtifactResponse
 
 
 class Client(RunsAndStack):
@@ -238,6 +239,12 @@ class Client(RunsAndStack):
         self.registry.delete_version(found.model, found.number, force=force)
 
     # ------------------------------------------------------------------------- artifacts
+    def get_artifact(self, name_id_or_prefix: str | UUID) -> ArtifactResponse:
+        """An artifact (a name and its versions) by exact name or id, never by prefix."""
+        from zenml_cli.models.artifact_responses import ArtifactResponse
+
+        return ArtifactResponse.of(str(name_id_or_prefix), self.registry)
+
     def get_artifact_version(
         self, name_id_or_prefix: str, version: str | int | None = None
     ) -> ArtifactVersionRecord:
@@ -255,13 +262,19 @@ class Client(RunsAndStack):
         type: ArtifactType | str | None = None,
         tag: str | None = None,
         tags: list[str] | None = None,
+        artifact: str | UUID | None = None,
+        model: str | UUID | None = None,
     ) -> Page[ArtifactVersionRecord]:
-        """Artifact versions ordered by artifact name then number (``sort_by`` takes only
-        ``number``); ``name``/``artifact_name`` take exact text or ZenML's text filters."""
+        """Artifact versions ordered by artifact name then number, or by ``sort_by``:
+        ``number``, ``name``, ``version`` or ``created``, with ZenML's ``asc:``/``desc:``;
+        ``name``/``artifact_name`` take exact text or ZenML's text filters; ``artifact`` (a
+        name or id) and ``model`` (the versions linked to any of its versions) as in ZenML."""
         return self.registry.list_artifact_versions(
             name=name or artifact_name,
             artifact_type=type,
             tag=_one_tag(tag, tags),
+            artifact=None if artifact is None else str(artifact),
+            model=None if model is None else str(model),
             sort_by=sort_by,
             page=page,
             size=size,

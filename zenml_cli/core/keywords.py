@@ -116,6 +116,8 @@ class ArtifactFilters(TypedDict, total=False):
     name: str | None
     artifact_type: ArtifactType | str | None
     tag: str | None
+    artifact: str | None
+    model: str | None
     sort_by: str
     page: int
     size: int

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from zenml_cli.core.listing import EVERY_ITEM
 from zenml_cli.core.records import ModelRecord, ModelVersionRecord, Tag
 from zenml_cli.enums import LinkKind, ModelStages
 from zenml_cli.errors import NotFoundError
@@ -179,6 +180,27 @@ class ModelVersionResponse(ModelVersionRecord):
         return self._registry.find_linked(
             self.model, self.number, name, version, LinkKind.DEPLOYMENT
         )
+
+    def _linked(self, kind: LinkKind) -> dict[str, dict[str, ArtifactVersionRecord]]:
+        found: dict[str, dict[str, ArtifactVersionRecord]] = {}
+        for record in self._registry.linked_artifacts(
+            self.model, self.number, kind, size=EVERY_ITEM
+        ):
+            found.setdefault(record.name, {})[record.version] = record
+        return found
+
+    @property
+    def data_artifacts(self) -> dict[str, dict[str, ArtifactVersionRecord]]:
+        """ZenML's ``{artifact name: {version: artifact version}}`` of the data links."""
+        return self._linked(LinkKind.DATA)
+
+    @property
+    def model_artifacts(self) -> dict[str, dict[str, ArtifactVersionRecord]]:
+        return self._linked(LinkKind.MODEL)
+
+    @property
+    def deployment_artifacts(self) -> dict[str, dict[str, ArtifactVersionRecord]]:
+        return self._linked(LinkKind.DEPLOYMENT)
 
     def load_artifact(self, name: str, version: str | None = None) -> Any:
         """A linked artifact's value; NotFoundError (a KeyError) if there is no such link."""

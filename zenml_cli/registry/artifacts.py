@@ -37,6 +37,21 @@ class ArtifactsDoor(RegistryBase):
 
         return artifacts.get(self.store, str(name_or_id), version)
 
+    def artifact_versions(self, name_or_id: str) -> tuple[str, list[ArtifactVersionRecord]]:
+        """An artifact (exact name, else its derived id): its name and every version of it,
+        by number; NotFoundError when there is none."""
+        from zenml_cli.core import artifacts
+        from zenml_cli.core.artifacts.named import artifact_name
+
+        name = artifact_name(self.store, str(name_or_id))
+        return name, artifacts.read_all(self.store, name)
+
+    @staticmethod
+    def artifact_id(name: str) -> str:
+        from zenml_cli.core.artifacts.named import artifact_id
+
+        return artifact_id(name)
+
     def find_artifact_version(self, name: str, version: str) -> ArtifactVersionRecord | None:
         from zenml_cli.core import artifacts
 

@@ -3,20 +3,29 @@ listings. Lookups are exact: never by prefix."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from zenml_cli.core.artifacts import named
 from zenml_cli.core.artifacts import retired as artifact_retired
 from zenml_cli.core.artifacts.records import ArtifactVersionRecord
 from zenml_cli.core.artifacts.types import parse_artifact_type
-from zenml_cli.core.listing import Page, check_paging, paginate, text_matcher
+from zenml_cli.core.listing import Page, check_paging, paginate, parse_sort, text_matcher
 from zenml_cli.core.names import (
     id_key,
     looks_like_id,
 )
 from zenml_cli.enums import ArtifactType
-from zenml_cli.errors import (
-    InvalidInputError,
-    NotFoundError,
-)
+from zenml_cli.errors import NotFoundError
 from zenml_cli.store import Manifest, Store
+
+#: ``number`` is per artifact name, so it orders by name first; the others break ties the
+#: same way, so a listing never depends on the order folders are read in.
+ARTIFACT_SORT_KEYS = ("number", "name", "version", "created")
+_SORT_KEYS: dict[str, Callable[[ArtifactVersionRecord], tuple[str, str, int]]] = {
+    "name": lambda r: (r.name, "", r.number),
+    "version": lambda r: (r.version, r.name, r.number),
+    "created": lambda r: (r.created, r.name, r.number),
+}
 
 
 def version_names(store: Store, name: str) -> list[str]:
@@ -100,23 +109,36 @@ def list_versions(
     name: str | None = None,
     artifact_type: ArtifactType | str | None = None,
     tag: str | None = None,
+    artifact: str | None = None,
+    model: str | None = None,
     sort_by: str = "number",
     page: int = 1,
     size: int = 20,
 ) -> Page[ArtifactVersionRecord]:
-    """Artifact versions by artifact name, then number (the only order: ``sort_by`` takes
-    ``number``); ``name`` takes ZenML's text filters."""
-    if sort_by not in ("number", "asc:number"):
-        raise InvalidInputError(f"cannot sort artifact versions by {sort_by!r}; use number")
+    """Artifact versions by artifact name, then number; ``sort_by`` takes one of
+    ``ARTIFACT_SORT_KEYS``, optionally prefixed ``asc:``/``desc:`` as in ZenML; ``name``
+    takes ZenML's text filters. ``artifact`` (a name or an artifact id) keeps one artifact's
+    versions, ``model`` (a name or id) those linked to any version of that model."""
+    key, descending = parse_sort(sort_by, ARTIFACT_SORT_KEYS)
     check_paging(page, size)
     kind = parse_artifact_type(artifact_type)
     match = text_matcher(name)
     names = [n for n in artifact_names(store) if match is None or match(n)]
+    if artifact is not None:
+        chosen = named.artifact_name(store, str(artifact))
+        names = [n for n in names if n == chosen]
+    linked = named.linked_ids(store, model) if model is not None else None
     records = [record for n in names for record in read_all(store, n)]
+    if linked is not None:
+        records = [r for r in records if r.id in linked]
     if kind is not None:
         records = [r for r in records if r.type == kind]
     if tag is not None:
         records = [r for r in records if tag in r.tags]
+    if key != "number":  # ``number`` is the order read_all and the sorted names give
+        records.sort(key=_SORT_KEYS[key])
+    if descending:
+        records.reverse()
     return paginate(records, page, size)
 
 
