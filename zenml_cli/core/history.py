@@ -3,12 +3,22 @@
 history.jsonl is append-only and merges by union in git, so two branches that both promote
 keep both events. Events carry a sequence number (per model, from the file's last line) and
 a UTC time; together they answer "what was in production at time T".
+
+The write rule (as a journal's): every event is appended *before* the change it records, so a
+crash can never lose the event of a change that happened; model.yaml (and, for a model rename,
+the folder's name) is the commit. A crash between the two leaves the last event claiming a
+change that did not happen: a stage change model.yaml's holders do not show, a delete of a
+version model.yaml did not retire, a rename of a model whose folder still has its old name.
+Every write that appends an event first calls ``reconcile``, which supersedes such a last event
+with a ``reconcile`` event saying so; doctor reports one that nothing superseded yet
+(``unfulfilled``).
 """
 
 from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -273,12 +283,16 @@ def reconcile(
     staging: int | None,
     production: int | None,
     note: str | None = None,
+    *,
+    retired: Collection[int] | None = None,
 ) -> None:
-    """Bring history into agreement with model.yaml's holders before a write changes them
-    (call with the model's lock held). Events are appended before model.yaml is written, so a
-    crash or failure between the two leaves history ahead: model.yaml is the commit, as in a
-    rollback journal, so the change did not happen, and a ``reconcile`` event says so. Costs
-    one read of the file's tail unless the last event is not reflected in model.yaml.
+    """Bring history into agreement with model.yaml before a write appends its own event (call
+    with the model's lock held). Events are appended before model.yaml is written, so a crash
+    or failure between the two leaves history ahead: model.yaml is the commit, as in a
+    rollback journal, so the change did not happen, and a ``reconcile`` event says so (with
+    model.yaml's holders, and naming the delete or rename that did not happen). ``retired``:
+    model.yaml's retired numbers (None: deletes are not checked). Costs one read of the file's
+    tail unless the last event is not reflected in model.yaml.
     ``note`` is the ``-m`` of the write that found it, kept in the event: that write may
     change nothing else (a promotion to where the version already is)."""
     held = {"staging": staging, "production": production}
@@ -289,22 +303,45 @@ def reconcile(
         event = HistoryEvent.from_dict(json.loads(last))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return  # doctor reports a mangled line; a write need not stop for it
-    if event.event not in ("stage", "delete"):
+    if event.event not in ("stage", "delete", "model_rename"):
         return
+    undone = unfulfilled(event, model, retired)
     try:
         replayed = _holders_now(store, model)
     except CorruptManifestError:
         return
-    if replayed != held:
+    if replayed != held or undone is not None:
+        why = "history was ahead of model.yaml (an interrupted write or a merge)"
+        named = event.event == "delete" and undone is not None  # per-version history shows it
         record(
             store,
             model,
             RECONCILE,
+            version=event.version if named else None,
+            version_id=event.version_id if named else None,
             from_=replayed,
             to=held,
-            message="history was ahead of model.yaml (an interrupted write or a merge); "
-            "model.yaml's holders stand" + (f"; {note}" if note else ""),
+            message=(undone or why)
+            + "; model.yaml's holders stand"
+            + (f"; {note}" if note else ""),
         )
+
+
+def unfulfilled(event: HistoryEvent, model: str, retired: Collection[int] | None) -> str | None:
+    """Why a delete or model rename ``event`` in ``model``'s history did not happen (None when
+    it did, or is no such event): a deleted version is retired in model.yaml before its file
+    goes, and a renamed model's history moves with its folder."""
+    if event.event == "delete" and retired is not None and event.version not in retired:
+        return (
+            f"the delete of version {event.version} (seq {event.seq}) did not happen: "
+            "model.yaml does not retire it (an interrupted write)"
+        )
+    if event.event == "model_rename" and event.to != model:
+        return (
+            f"the rename of model '{event.from_}' to '{event.to}' (seq {event.seq}) did not "
+            f"happen: the model is still '{model}' (an interrupted write)"
+        )
+    return None
 
 
 #: ``(store folder, model)`` -> ``(lines, CRC-32 of them, highest seq, holders after them)``:

@@ -224,6 +224,9 @@ def _rename(store: Store, old: str, new: str, change: Callable[[ModelRecord], No
         change(record)
         from zenml_cli.core import history  # (only a rename writes history here: 1 ms of import)
 
+        stages = record.stages
+        retired = record.retired_numbers
+        history.reconcile(store, old, stages.staging, stages.production, retired=retired)
         history.record(store, old, "model_rename", from_=old, to=new)
         write_model(store, record)
         store.rename_model(old, new)

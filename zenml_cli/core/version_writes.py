@@ -104,7 +104,13 @@ def delete_version(
                 "deleting it would leave the stage empty: promote another version first, or "
                 "pass --force (force=True)"
             )
-        history.reconcile(store, record.name, record.stages.staging, record.stages.production)
+        history.reconcile(
+            store,
+            record.name,
+            record.stages.staging,
+            record.stages.production,
+            retired=record.retired_numbers,
+        )
         history.record(  # intent first, as for a stage change
             store,
             record.name,

@@ -182,9 +182,15 @@ def _plan_update(store: Store, record: ModelRecord, ref: RefInput, asked: _Asked
     preconditions and the new name, and plan the stage change (under the model's lock)."""
     version = resolve(store, record, ref)
     target = asked.target
-    if target is not None:
+    renames = asked.name is not None and asked.name != version.name
+    if target is not None or renames:  # each write that appends an event reconciles first
         history.reconcile(
-            store, record.name, record.stages.staging, record.stages.production, asked.message
+            store,
+            record.name,
+            record.stages.staging,
+            record.stages.production,
+            asked.message,
+            retired=record.retired_numbers,
         )
     merged = {**version.run_metadata, **asked.metadata}
     new_metadata = merged if merged != version.run_metadata else None

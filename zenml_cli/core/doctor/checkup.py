@@ -204,6 +204,7 @@ def _check_history(
                 "in the merge (it replays one branch's events after the other's)",
             )
         )
+    _check_unfulfilled(store, model, events, live_ids, problems)
     if not any(event.event in ("stage", "delete") for event in events):
         return  # nothing recorded to compare (a store written by hand or before history)
     held = {"staging": model.stages.staging, "production": model.stages.production}
@@ -237,6 +238,43 @@ def _check_history(
                 "resolved for one side?); promote the right version again to record it",
             )
         )
+
+
+def _check_unfulfilled(
+    store: Store,
+    model: ModelRecord,
+    events: list[history.HistoryEvent],
+    live_ids: dict[int, str],
+    problems: list[Problem],
+) -> None:
+    """A delete of a version that still exists and is not retired, or the last rename of the
+    model when the model still has its old name, claims what did not happen. Right after it a
+    ``reconcile`` event supersedes it (what the next write appends); as for a stage event, a
+    warning when it is the last event (the next write reconciles it), an error otherwise."""
+    ordered = history.replay_order(events)
+    renames = [e for e in ordered if e.event == "model_rename"]
+    for index, event in enumerate(ordered):
+        if event.event == "delete":
+            number, wanted = event.version, event.version_id
+            if number not in live_ids or wanted not in (None, live_ids[number]):
+                continue  # gone (deleted, or its file removed) or another branch's version
+        elif event.event != "model_rename" or event is not renames[-1]:
+            continue  # an earlier rename's new name was renamed again since
+        why = history.unfulfilled(event, model.name, model.retired_numbers)
+        after = ordered[index + 1] if index + 1 < len(ordered) else None
+        if why is None or (after is not None and after.event == history.RECONCILE):
+            continue
+        source = store.history_source(model.name)
+        if after is None:
+            fix = "the next stage change, delete or rename of this model records that"
+            problems.append(Problem(source, f"{why}; {fix}", "warning"))
+            continue
+        again = (
+            f"delete it again ('zenml model version delete {model.name} {event.version}')"
+            if event.event == "delete"
+            else f"rename it again ('zenml model update {model.name} -n NAME')"
+        )
+        problems.append(Problem(source, f"{why}, and later events were appended after it; {again}"))
 
 
 def _holder(number: int | None) -> str:

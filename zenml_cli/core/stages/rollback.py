@@ -87,7 +87,13 @@ def rollback(
     with store.lock(model_lock(model)):
         record = get_model(store, model)
         current = record.stages.holder(target)
-        history.reconcile(store, record.name, record.stages.staging, record.stages.production)
+        history.reconcile(
+            store,
+            record.name,
+            record.stages.staging,
+            record.stages.production,
+            retired=record.retired_numbers,
+        )
         number = previous_holder(history.read(store, record.name), target.value, current)
         now = "is empty" if current is None else f"is held by version {current}"
         if number is None:
