@@ -45,7 +45,10 @@ def test_an_interrupt_after_the_push_lands_finishes_and_reports_it(
     work = clone(make_remote(tmp_path), tmp_path / "work")
     assert run_zenml("model", "register", "m", "--push", cwd=work).returncode == 0
     env = {**interrupting_git(tmp_path / "bin", after), "ZENML_GIT_QUEUE": queue}
-    done = run_zenml("model", "version", "create", "m", "--push", "-o", "json", cwd=work, env=env)
+    done = run_zenml(
+        "model", "version", "create", "m", "--push", "-o", "json", cwd=work, env=env,
+        interruptible=True,
+    )  # fmt: skip
     assert Path(env["MARK"]).exists()  # the interrupt was sent
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["number"] == 1
@@ -62,7 +65,9 @@ def test_an_interrupt_before_anything_lands_still_stops_the_command(tmp_path: Pa
     work = clone(make_remote(tmp_path), tmp_path / "work")
     assert run_zenml("model", "register", "m", "--push", cwd=work).returncode == 0
     env = interrupting_git(tmp_path / "bin", "fetch")
-    done = run_zenml("model", "version", "create", "m", "--push", cwd=work, env=env)
+    done = run_zenml(
+        "model", "version", "create", "m", "--push", cwd=work, env=env, interruptible=True
+    )
     assert done.returncode == 130, done.stderr
     listed = run_zenml("model", "version", "list", "m", "-o", "json", cwd=work)
     assert json.loads(listed.stdout)["items"] == []

@@ -45,9 +45,15 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def run_zenml(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    interruptible: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """The installed console script in a real subprocess."""
+    """The installed console script in a real subprocess. ``interruptible``: with SIGINT's
+    default disposition, whatever this process inherited (a suite started in the background
+    by a shell ignores SIGINT, and Python then never raises KeyboardInterrupt)."""
     full_env = {key: value for key, value in os.environ.items() if key != "ZENML_PROJECT_DIR"}
     full_env.update({"ZENML_ACTOR": "tester", **(env or {})})
     zenml = Path(sys.executable).with_name("zenml")
@@ -59,7 +65,14 @@ def run_zenml(
         text=True,
         timeout=timeout,
         check=False,
+        preexec_fn=_default_sigint if interruptible else None,
     )
+
+
+def _default_sigint() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def zenml_popen(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
